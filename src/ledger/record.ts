@@ -1,0 +1,59 @@
+import type { NanoUsd } from '../domain/money.ts';
+
+export type Operation = 'chat' | 'completion' | 'embedding' | 'messages' | 'models';
+
+/**
+ * One row per request. Flat so it maps 1:1 to SQL columns. Tokens are the normalised `Usage`
+ * (`input*` includes cache reads and writes; `outputTokens` includes reasoning).
+ */
+export interface LedgerRecord {
+  /** Request id (also `x-tollgate-request-id`); unique, so replays are idempotent. */
+  id: string;
+  /** Request start, epoch ms. */
+  timeMs: number;
+  orgId: string;
+  projectId: string;
+  userId: string | null;
+  keyId: string | null;
+  tags: string[];
+  operation: Operation;
+  wire: 'openai' | 'anthropic';
+  stream: boolean;
+  requestedModel: string;
+  /** Model the upstream reported serving (or was asked for). */
+  servedModel: string | null;
+  /** Config provider id. */
+  provider: string | null;
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  /** Other billable units (audio tokens, web searches), genai-prices names. */
+  units: Record<string, number>;
+  inputCostNanoUsd: NanoUsd;
+  outputCostNanoUsd: NanoUsd;
+  costNanoUsd: NanoUsd;
+  /** False when no price was found: the cost is 0 but the row is flagged, never silently $0. */
+  priced: boolean;
+  /** True when usage was estimated locally (upstream gave none, e.g. a cut-off stream). */
+  estimated: boolean;
+  latencyMs: number;
+  ttftMs: number | null;
+  /** HTTP status returned to the client. */
+  status: number;
+  /** GatewayError code when the request failed. */
+  errorCode: string | null;
+  /** Reserved for the caching issue: 'hit' | 'miss' | 'bypass'. */
+  cacheStatus: string | null;
+  /** What a cache hit saved (the cost the call would have had). */
+  savedNanoUsd: NanoUsd;
+  /** Reserved for routing: short route decision. */
+  route: string | null;
+  /** Reserved for budgets: the action taken (downgrade, queue, override). */
+  budgetAction: string | null;
+}
+
+/** Fields a reader may group by in reports and rollups. */
+export const LEDGER_DIMENSIONS = ['org', 'project', 'user', 'key', 'model', 'provider', 'day', 'hour'] as const;
+export type LedgerDimension = (typeof LEDGER_DIMENSIONS)[number];
