@@ -35,6 +35,8 @@ export interface UpstreamCall {
   /** Whether the client itself asked for usage in the stream (OpenAI `stream_options.include_usage`). */
   clientWantsStreamUsage: boolean;
   provider: ProviderConfig;
+  /** Client headers the adapter may forward (Anthropic clients' `anthropic-version`, `anthropic-beta`). */
+  clientHeaders?: Record<string, string>;
 }
 
 export interface UpstreamRequest {

@@ -1,0 +1,71 @@
+import { Hono } from 'hono';
+import { GatewayError, toGatewayError } from '../domain/errors.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { Operation } from '../ledger/record.ts';
+import { recordRejection } from '../pipeline/handle.ts';
+import type { Runtime } from '../runtime/types.ts';
+import { registerKeyRoutes } from './admin/keys.ts';
+import { registerPriceRoutes } from './admin/prices.ts';
+import { registerReportRoutes } from './admin/reports.ts';
+import type { GatewayEnv } from './context.ts';
+import { errorResponse } from './error-response.ts';
+import { adminAuth } from './middleware/admin-auth.ts';
+import { authenticate } from './middleware/authenticate.ts';
+import { requestId } from './middleware/request-id.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerModelRoutes } from './routes/models.ts';
+import { registerProxyRoutes } from './routes/proxy.ts';
+
+const PROXY_OPERATIONS: Record<string, Operation | undefined> = {
+  '/v1/chat/completions': 'chat',
+  '/v1/completions': 'completion',
+  '/v1/embeddings': 'embedding',
+  '/v1/messages': 'messages',
+};
+
+const UNAUTHENTICATED: Principal = {
+  keyId: undefined,
+  orgId: 'unauthenticated',
+  projectId: 'unauthenticated',
+  userId: undefined,
+  tags: [],
+  allow: { project: false, user: false, tags: false },
+};
+
+/**
+ * The HTTP edge, in order: request id → (proxy) auth → route → pipeline; (admin) admin key → route.
+ * Every error, thrown anywhere, leaves through `onError` in the caller's own envelope.
+ */
+export function createApp(runtime: Runtime): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  const { config } = runtime;
+
+  app.use('*', requestId(runtime.deps.now));
+  registerHealthRoutes(app, runtime);
+
+  app.use('/v1/*', authenticate({ lookupKey: (secret) => runtime.lookupKey(secret), anonymous: config.server.anonymous }));
+  registerModelRoutes(app, config, runtime.startedAtMs);
+  registerProxyRoutes(app, runtime.deps, config.server.bodyLimitBytes);
+
+  app.use('/api/*', adminAuth(runtime.adminKey));
+  registerKeyRoutes(app, runtime);
+  registerReportRoutes(app, runtime);
+  registerPriceRoutes(app, runtime);
+
+  app.notFound((c) => errorResponse(new GatewayError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.var.wire ?? 'openai', c.var.requestId));
+  app.onError((error, c) => {
+    const gatewayError = toGatewayError(error);
+    if (gatewayError.code === 'internal') console.error(`[tollgate] ${c.var.requestId ?? ''} internal error`, error);
+    const operation = PROXY_OPERATIONS[c.req.path];
+    if (operation && c.var.requestId) {
+      // Rejected at the edge (bad key, bad JSON, too large): the ledger still records the attempt.
+      recordRejection(
+        { id: c.var.requestId, receivedAtMs: c.var.receivedAtMs, wire: c.var.wire, operation, principal: c.var.principal ?? UNAUTHENTICATED },
+        gatewayError,
+        runtime.deps,
+      );
+    }
+    return errorResponse(gatewayError, c.var.wire ?? 'openai', c.var.requestId);
+  });
+  return app;
+}

@@ -1,0 +1,12 @@
+import type { Principal } from '../domain/principal.ts';
+import type { WireFormat } from '../domain/error-envelope.ts';
+
+/** Typed per-request state on hono's context (`c.var`). */
+export interface GatewayEnv {
+  Variables: {
+    requestId: string;
+    receivedAtMs: number;
+    wire: WireFormat;
+    principal: Principal;
+  };
+}

@@ -1,0 +1,85 @@
+import type { MiddlewareHandler } from 'hono';
+import { GatewayError } from '../../domain/errors.ts';
+import { parseTagsHeader, refinePrincipal, type AttributionHints, type Principal } from '../../domain/principal.ts';
+import type { VirtualKey } from '../../keys/store.ts';
+import type { GatewayEnv } from '../context.ts';
+
+export interface AuthOptions {
+  lookupKey: (secret: string) => Promise<VirtualKey | undefined>;
+  /** When set, requests without a Tollgate key are accepted and attributed here. */
+  anonymous: { org: string; project: string } | undefined;
+}
+
+/** Virtual keys start with this; anything else in anonymous mode is a client placeholder (SDKs insist on some key). */
+export const KEY_PREFIX = 'tg-';
+
+/** The presented key: `Authorization: Bearer …` (OpenAI SDK) or `x-api-key` (Anthropic SDK). */
+export function presentedKey(headers: Headers): string | undefined {
+  const authorization = headers.get('authorization');
+  if (authorization) {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    if (match?.[1]) return match[1].trim();
+  }
+  return headers.get('x-api-key')?.trim() || undefined;
+}
+
+export function principalFromKey(key: VirtualKey): Principal {
+  const allow = key.allowAttributionHeaders;
+  return {
+    keyId: key.id,
+    orgId: key.orgId,
+    projectId: key.projectId,
+    userId: key.userId ?? undefined,
+    tags: key.tags,
+    allow: { project: allow, user: allow || key.userId === null, tags: allow },
+  };
+}
+
+/**
+ * Resolves the caller to a principal. A key that looks like a Tollgate key but is unknown or
+ * revoked is always a 401, even where anonymous access is allowed.
+ */
+export const authenticate = (options: AuthOptions): MiddlewareHandler<GatewayEnv> =>
+  async function authenticateMiddleware(c, next) {
+    const secret = presentedKey(c.req.raw.headers);
+    let principal: Principal;
+    if (secret && (secret.startsWith(KEY_PREFIX) || !options.anonymous)) {
+      const key = await options.lookupKey(secret);
+      if (!key) throw new GatewayError('unauthorized', 'Invalid API key provided. Use a Tollgate virtual key (tg-…).');
+      if (key.revokedAtMs !== null) throw new GatewayError('unauthorized', `The API key ${key.prefix}… has been revoked`);
+      principal = principalFromKey(key);
+    } else if (options.anonymous) {
+      principal = {
+        keyId: undefined,
+        orgId: options.anonymous.org,
+        projectId: options.anonymous.project,
+        userId: undefined,
+        tags: [],
+        allow: { project: true, user: true, tags: true },
+      };
+    } else {
+      throw new GatewayError('unauthorized', 'Missing API key: send a Tollgate virtual key as a Bearer token or in x-api-key');
+    }
+    c.set('principal', refinePrincipal(principal, headerHints(c.req.raw.headers)));
+    await next();
+  };
+
+function headerHints(headers: Headers): AttributionHints {
+  return {
+    project: headers.get('x-tollgate-project') ?? undefined,
+    user: headers.get('x-tollgate-user') ?? undefined,
+    tags: parseTagsHeader(headers.get('x-tollgate-tags')),
+  };
+}
+
+/** Body fields that refine attribution: OpenAI `user` and `metadata`, Anthropic `metadata.user_id`. */
+export function bodyHints(body: Record<string, unknown>): AttributionHints {
+  const metadata = body.metadata && typeof body.metadata === 'object' ? (body.metadata as Record<string, unknown>) : undefined;
+  const user = typeof body.user === 'string' ? body.user : typeof metadata?.user_id === 'string' ? metadata.user_id : undefined;
+  const tags = metadata
+    ? Object.entries(metadata)
+        .filter(([key, value]) => key !== 'user_id' && typeof value === 'string')
+        .map(([key, value]) => `${key}:${value as string}`)
+    : [];
+  return { user, tags };
+}

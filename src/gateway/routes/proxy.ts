@@ -1,0 +1,39 @@
+import type { Context, Hono } from 'hono';
+import { refinePrincipal } from '../../domain/principal.ts';
+import type { Operation } from '../../ledger/record.ts';
+import { handle } from '../../pipeline/handle.ts';
+import type { PipelineDeps } from '../../pipeline/types.ts';
+import type { GatewayEnv } from '../context.ts';
+import { bodyHints } from '../middleware/authenticate.ts';
+import { readJsonBody } from '../read-json-body.ts';
+import { toResponse } from '../to-response.ts';
+
+const FORWARDED_HEADERS = ['anthropic-version', 'anthropic-beta'] as const;
+
+/** The OpenAI- and Anthropic-compatible endpoints: each is a thin adapter from hono to `pipeline.handle`. */
+export function registerProxyRoutes(app: Hono<GatewayEnv>, deps: PipelineDeps, bodyLimitBytes: number): void {
+  const route = (operation: Operation) => async (c: Context<GatewayEnv>) => {
+    const body = (await readJsonBody(c.req.raw, bodyLimitBytes)) as Record<string, unknown>;
+    const headers: Record<string, string | undefined> = {};
+    for (const name of FORWARDED_HEADERS) headers[name] = c.req.header(name);
+    const principal = body && typeof body === 'object' ? refinePrincipal(c.var.principal, bodyHints(body)) : c.var.principal;
+    const result = await handle(
+      {
+        id: c.var.requestId,
+        receivedAtMs: c.var.receivedAtMs,
+        wire: c.var.wire,
+        operation,
+        body,
+        headers,
+        principal,
+        signal: c.req.raw.signal,
+      },
+      deps,
+    );
+    return toResponse(result);
+  };
+  app.post('/v1/chat/completions', route('chat'));
+  app.post('/v1/completions', route('completion'));
+  app.post('/v1/embeddings', route('embedding'));
+  app.post('/v1/messages', route('messages'));
+}

@@ -1,0 +1,160 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { NANO_PER_USD, type NanoUsd } from '../domain/money.ts';
+import type { Usage } from '../domain/usage.ts';
+import { createLabelBound } from './bounded-labels.ts';
+
+export interface RequestObservation {
+  operation: string;
+  provider: string | null;
+  model: string | null;
+  project: string;
+  status: number;
+  stream: boolean;
+  cache: string | null;
+  durationMs: number;
+  ttftMs: number | null;
+  usage: Usage | undefined;
+  costNanoUsd: NanoUsd;
+  savedNanoUsd: NanoUsd;
+  priced: boolean;
+  estimated: boolean;
+  errorCode: string | null;
+}
+
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  observeRequest(observation: RequestObservation): void;
+  observeUpstreamError(provider: string, code: string): void;
+  setLedgerState(state: { pending: number; spilled: number }): void;
+  render(): Promise<string>;
+}
+
+export interface MetricsOptions {
+  /** Model and provider names from config: these always get their own series. */
+  knownModels?: Iterable<string>;
+  knownProviders?: Iterable<string>;
+  maxModels?: number;
+  maxProjects?: number;
+  defaultMetrics?: boolean;
+}
+
+/**
+ * Prometheus metrics. Costs are accumulated as exact integer nano-dollars per label set and only
+ * converted to USD when scraped, so the exported total equals the ledger's to the nano-dollar.
+ */
+export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'tollgate_process_' });
+  const boundModel = createLabelBound(options.maxModels ?? 100, options.knownModels);
+  const boundProvider = createLabelBound(64, options.knownProviders);
+  const boundProject = createLabelBound(options.maxProjects ?? 200);
+
+  const requests = new Counter({
+    name: 'tollgate_requests_total',
+    help: 'Requests by operation, provider, model, status class and cache result.',
+    labelNames: ['operation', 'provider', 'model', 'status', 'cache'] as const,
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'tollgate_tokens_total',
+    help: 'Tokens by kind: input_uncached, input_cache_read, input_cache_write, output_text, output_reasoning.',
+    labelNames: ['provider', 'model', 'kind'] as const,
+    registers: [registry],
+  });
+  const costs = new Map<string, { labels: Record<string, string>; nano: number; savedNano: number }>();
+  new Counter({
+    name: 'tollgate_cost_usd_total',
+    help: 'Spend in USD (exact: summed in integer nano-dollars, converted at scrape).',
+    labelNames: ['provider', 'model', 'project'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const entry of costs.values()) this.inc(entry.labels, entry.nano / NANO_PER_USD);
+    },
+  });
+  new Counter({
+    name: 'tollgate_saved_usd_total',
+    help: 'Spend avoided by Tollgate cache hits, in USD.',
+    labelNames: ['provider', 'model', 'project'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const entry of costs.values()) if (entry.savedNano) this.inc(entry.labels, entry.savedNano / NANO_PER_USD);
+    },
+  });
+  const duration = new Histogram({
+    name: 'tollgate_request_duration_seconds',
+    help: 'Time from request received to last byte sent.',
+    labelNames: ['operation', 'provider', 'stream'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [registry],
+  });
+  const ttft = new Histogram({
+    name: 'tollgate_time_to_first_token_seconds',
+    help: 'Streaming requests: time from request received to the first content token.',
+    labelNames: ['provider', 'model'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [registry],
+  });
+  const upstreamErrors = new Counter({
+    name: 'tollgate_upstream_errors_total',
+    help: 'Upstream failures by provider and error code.',
+    labelNames: ['provider', 'code'] as const,
+    registers: [registry],
+  });
+  const unpriced = new Counter({
+    name: 'tollgate_unpriced_requests_total',
+    help: 'Requests whose model has no known price (their cost is recorded as 0 and flagged).',
+    labelNames: ['provider', 'model'] as const,
+    registers: [registry],
+  });
+  const estimated = new Counter({
+    name: 'tollgate_estimated_usage_total',
+    help: 'Requests metered from a local token estimate because the upstream reported no usage.',
+    labelNames: ['provider', 'model'] as const,
+    registers: [registry],
+  });
+  const ledgerPending = new Gauge({ name: 'tollgate_ledger_pending_records', help: 'Ledger records not yet committed.', registers: [registry] });
+  const ledgerSpilled = new Gauge({ name: 'tollgate_ledger_spilled_records', help: 'Ledger records in the spill file awaiting replay.', registers: [registry] });
+
+  return {
+    registry,
+    observeRequest(o) {
+      const provider = boundProvider(o.provider);
+      const model = boundModel(o.model);
+      const statusClass = `${Math.floor(o.status / 100)}xx`;
+      requests.inc({ operation: o.operation, provider, model, status: statusClass, cache: o.cache ?? 'none' });
+      duration.observe({ operation: o.operation, provider, stream: String(o.stream) }, o.durationMs / 1000);
+      if (o.ttftMs !== null) ttft.observe({ provider, model }, o.ttftMs / 1000);
+      if (o.usage) {
+        const u = o.usage;
+        if (u.input.uncached) tokens.inc({ provider, model, kind: 'input_uncached' }, u.input.uncached);
+        if (u.input.cacheRead) tokens.inc({ provider, model, kind: 'input_cache_read' }, u.input.cacheRead);
+        if (u.input.cacheWrite) tokens.inc({ provider, model, kind: 'input_cache_write' }, u.input.cacheWrite);
+        if (u.output.text) tokens.inc({ provider, model, kind: 'output_text' }, u.output.text);
+        if (u.output.reasoning) tokens.inc({ provider, model, kind: 'output_reasoning' }, u.output.reasoning);
+      }
+      if (o.costNanoUsd || o.savedNanoUsd) {
+        const project = boundProject(o.project);
+        const key = `${provider}\u0000${model}\u0000${project}`;
+        let entry = costs.get(key);
+        if (!entry) {
+          entry = { labels: { provider, model, project }, nano: 0, savedNano: 0 };
+          costs.set(key, entry);
+        }
+        entry.nano += o.costNanoUsd;
+        entry.savedNano += o.savedNanoUsd;
+      }
+      if (!o.priced && o.usage) unpriced.inc({ provider, model });
+      if (o.estimated) estimated.inc({ provider, model });
+    },
+    observeUpstreamError(provider, code) {
+      upstreamErrors.inc({ provider: boundProvider(provider), code });
+    },
+    setLedgerState(state) {
+      ledgerPending.set(state.pending);
+      ledgerSpilled.set(state.spilled);
+    },
+    render: () => registry.metrics(),
+  };
+}

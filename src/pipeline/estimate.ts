@@ -1,0 +1,42 @@
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { createUsage, type Usage } from '../domain/usage.ts';
+
+/**
+ * Local token estimates with o200k (gpt-4o's encoding), used only when the upstream reports no usage
+ * (a stream cut off, a server that never sends usage). Rows priced from these are marked estimated.
+ */
+export function estimateUsage(body: Record<string, unknown>, outputText: string): Usage {
+  return createUsage({ inputTotal: estimateInputTokens(body), outputTotal: outputText ? countTokens(outputText) : 0 });
+}
+
+/** Counts the text of messages/system/prompt/input plus a small per-message overhead, as OpenAI's chat format does. */
+export function estimateInputTokens(body: Record<string, unknown>): number {
+  const parts: string[] = [];
+  collectText(body.system, parts);
+  collectText(body.prompt, parts);
+  collectText(body.input, parts);
+  let overhead = 0;
+  if (Array.isArray(body.messages)) {
+    for (const message of body.messages) {
+      overhead += 4;
+      collectText(message, parts);
+    }
+    overhead += 3;
+  }
+  if (body.tools !== undefined) parts.push(JSON.stringify(body.tools));
+  return overhead + (parts.length ? countTokens(parts.join('\n')) : 0);
+}
+
+function collectText(value: unknown, out: string[]): void {
+  if (typeof value === 'string') {
+    out.push(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectText(item, out);
+  } else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of ['content', 'text', 'arguments', 'name', 'input']) collectText(record[key], out);
+    const fn = record.function;
+    if (fn && typeof fn === 'object') collectText(fn, out);
+    if (Array.isArray(record.tool_calls)) collectText(record.tool_calls, out);
+  }
+}

@@ -1,0 +1,151 @@
+import { renderErrorBody } from '../domain/error-envelope.ts';
+import { GatewayError, toGatewayError } from '../domain/errors.ts';
+import { safeParseJson } from '../domain/safe-parse-json.ts';
+import { getAdapter } from '../providers/registry.ts';
+import type { ProviderAdapter, UpstreamCall } from '../providers/types.ts';
+import { estimateUsage } from './estimate.ts';
+import { meter } from './meter.ts';
+import { baseHeaders, costHeaders } from './response-headers.ts';
+import { resolveTargets } from './resolve-target.ts';
+import { relayStream } from './relay-stream.ts';
+import type { ClientRequest, PipelineDeps, PipelineResult, Target } from './types.ts';
+import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
+import { validateBody } from './validate.ts';
+
+/**
+ * The request path as a plain function: validate, resolve the target chain, call the upstream
+ * (falling back on retryable failures before anything was sent to the client), relay, meter.
+ * Every outcome, success or failure, leaves exactly one ledger row.
+ */
+export async function handle(request: ClientRequest, deps: PipelineDeps): Promise<PipelineResult> {
+  let target: Target | undefined;
+  try {
+    validateBody(request.body, request.operation, request.wire);
+    const stream = request.body.stream === true && request.operation !== 'embedding';
+    const { chain } = resolveTargets(deps.config, request.body.model as string);
+    let lastError: GatewayError | undefined;
+    for (const [index, candidate] of chain.entries()) {
+      target = candidate;
+      const adapter = getAdapter(candidate.provider.kind);
+      if (!adapter.supports(request.operation)) {
+        lastError = new GatewayError('invalid_request', `The model '${String(request.body.model)}' does not support ${request.operation} requests`, { param: 'model' });
+        continue;
+      }
+      const call = createCall(request, candidate, adapter, stream);
+      const attempt = await tryTarget(request, deps, candidate, adapter, call);
+      if (attempt.ok) return attempt.result;
+      lastError = attempt.error;
+      deps.metrics.observeUpstreamError(candidate.providerId, attempt.error.code);
+      if (!attempt.error.retryable || index === chain.length - 1) break;
+    }
+    throw lastError ?? new GatewayError('internal', 'no target could serve the request');
+  } catch (error) {
+    return failure(request, deps, toGatewayError(error), target);
+  }
+}
+
+type Attempt = { ok: true; result: PipelineResult } | { ok: false; error: GatewayError };
+
+async function tryTarget(
+  request: ClientRequest,
+  deps: PipelineDeps,
+  target: Target,
+  adapter: ProviderAdapter,
+  call: UpstreamCall,
+): Promise<Attempt> {
+  let response: UpstreamResponse;
+  try {
+    response = await deps.upstream.send(target.provider, adapter.buildRequest(call), request.signal);
+  } catch (error) {
+    return { ok: false, error: toUpstreamError(error, false, request.signal?.aborted ?? false) };
+  }
+  if (response.status >= 400) {
+    const text = await readText(response, request);
+    if (typeof text !== 'string') return { ok: false, error: text };
+    return { ok: false, error: adapter.parseError(response.status, text, response.headers) };
+  }
+  if (call.stream && isEventStream(response)) {
+    return { ok: true, result: relayStream({ request, deps, target, adapter, call, response }) };
+  }
+  const text = await readText(response, request);
+  if (typeof text !== 'string') return { ok: false, error: text };
+  const parsed = safeParseJson(text);
+  if (!parsed.ok) {
+    return { ok: false, error: new GatewayError('upstream_bad_response', 'the upstream returned a body that is not JSON', { retryable: true }) };
+  }
+  const result = adapter.parseResponse(parsed.value, call);
+  const estimated = result.usage === undefined;
+  const usage = result.usage ?? estimateUsage(request.body, '');
+  const { record } = meter(request, { target, servedModel: result.servedModel, usage, estimated, status: 200, errorCode: null, ttftMs: null, stream: false }, deps);
+  return {
+    ok: true,
+    result: {
+      kind: 'json',
+      status: 200,
+      headers: { ...baseHeaders(request, target, result.servedModel), ...costHeaders(record) },
+      body: result.passthrough ? text : JSON.stringify(result.body),
+    },
+  };
+}
+
+function createCall(request: ClientRequest, target: Target, adapter: ProviderAdapter, stream: boolean): UpstreamCall {
+  const options = request.body.stream_options as { include_usage?: unknown } | undefined;
+  return {
+    operation: request.operation,
+    clientWire: request.wire,
+    body: request.body,
+    upstreamModel: target.upstreamModel,
+    stream,
+    clientWantsStreamUsage: options?.include_usage === true,
+    provider: target.provider,
+    clientHeaders: pickClientHeaders(request, adapter),
+  };
+}
+
+/** Anthropic clients choose their API version and betas; those headers travel to Anthropic upstreams. */
+function pickClientHeaders(request: ClientRequest, adapter: ProviderAdapter): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (adapter.wire !== 'anthropic') return headers;
+  for (const name of ['anthropic-version', 'anthropic-beta']) {
+    const value = request.headers[name];
+    if (value) headers[name] = value;
+  }
+  return headers;
+}
+
+async function readText(response: UpstreamResponse, request: ClientRequest): Promise<string | GatewayError> {
+  try {
+    return await response.text();
+  } catch (error) {
+    return toUpstreamError(error, false, request.signal?.aborted ?? false);
+  }
+}
+
+function isEventStream(response: UpstreamResponse): boolean {
+  const type = response.headers['content-type'];
+  return typeof type === 'string' && type.includes('text/event-stream');
+}
+
+/** Renders an error in the caller's envelope and still writes the ledger row for it. */
+function failure(request: ClientRequest, deps: PipelineDeps, error: GatewayError, target: Target | undefined): PipelineResult {
+  meter(request, { target, servedModel: undefined, usage: undefined, estimated: false, status: error.status, errorCode: error.code, ttftMs: null, stream: false }, deps);
+  return {
+    kind: 'json',
+    status: error.status,
+    headers: { 'x-tollgate-request-id': request.id, ...error.headers },
+    body: JSON.stringify(renderErrorBody(error, request.wire)),
+  };
+}
+
+/** Records a request rejected before it reached the pipeline (auth, body parsing). */
+export function recordRejection(
+  request: Pick<ClientRequest, 'id' | 'receivedAtMs' | 'wire' | 'operation' | 'principal'>,
+  error: GatewayError,
+  deps: PipelineDeps,
+): void {
+  meter(
+    { ...request, body: {}, headers: {}, signal: undefined },
+    { target: undefined, servedModel: undefined, usage: undefined, estimated: false, status: error.status, errorCode: error.code, ttftMs: null, stream: false },
+    deps,
+  );
+}

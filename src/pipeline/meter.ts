@@ -1,0 +1,108 @@
+import type { ProviderKind } from '../config/schema.ts';
+import type { Usage } from '../domain/usage.ts';
+import type { LedgerRecord } from '../ledger/record.ts';
+import type { Cost } from '../pricing/price-book.ts';
+import type { ClientRequest, PipelineDeps, Target } from './types.ts';
+
+export interface Outcome {
+  target: Target | undefined;
+  servedModel: string | undefined;
+  usage: Usage | undefined;
+  estimated: boolean;
+  status: number;
+  errorCode: string | null;
+  ttftMs: number | null;
+  stream: boolean;
+  /** Extra ledger fields set by later stages (cache, route, budget). */
+  cacheStatus?: string | null;
+  route?: string | null;
+  budgetAction?: string | null;
+}
+
+const UNPRICED: Cost = { inputNanoUsd: 0, outputNanoUsd: 0, totalNanoUsd: 0, priced: false, source: 'unpriced' };
+const FREE: Cost = { inputNanoUsd: 0, outputNanoUsd: 0, totalNanoUsd: 0, priced: true, source: 'no-usage' };
+
+/** The genai-prices provider whose list prices apply to a provider kind (OpenAI-compatible servers have none). */
+export function priceProviderFor(kind: ProviderKind, override: string | undefined): string | undefined {
+  if (override) return override;
+  return kind === 'openai-compatible' ? undefined : kind;
+}
+
+/**
+ * Prices an outcome, writes its ledger row and observes its metrics. Runs after the response is
+ * decided; the ledger write itself is batched off the hot path.
+ */
+export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDeps): { record: LedgerRecord; cost: Cost } {
+  const now = deps.now();
+  const { target, usage } = outcome;
+  const model = outcome.servedModel ?? target?.upstreamModel ?? null;
+  let cost = FREE;
+  if (usage && target && model) {
+    cost = deps.priceBook.cost(usage, {
+      model,
+      providerId: target.providerId,
+      priceProviderId: priceProviderFor(target.provider.kind, target.provider.priceProvider),
+      nodeId: target.provider.node,
+      timeMs: request.receivedAtMs,
+    });
+    if (target.provider.node && deps.localNodes) {
+      deps.localNodes.recordTokens(target.provider.node, usage.input.total + usage.output.total, now);
+    }
+  } else if (usage && !target) {
+    cost = UNPRICED;
+  }
+  const principal = request.principal;
+  const record: LedgerRecord = {
+    id: request.id,
+    timeMs: request.receivedAtMs,
+    orgId: principal.orgId,
+    projectId: principal.projectId,
+    userId: principal.userId ?? null,
+    keyId: principal.keyId ?? null,
+    tags: principal.tags,
+    operation: request.operation,
+    wire: request.wire,
+    stream: outcome.stream,
+    requestedModel: typeof request.body.model === 'string' ? request.body.model : '',
+    servedModel: model,
+    provider: target?.providerId ?? null,
+    inputTokens: usage?.input.total ?? 0,
+    cacheReadTokens: usage?.input.cacheRead ?? 0,
+    cacheWriteTokens: usage?.input.cacheWrite ?? 0,
+    outputTokens: usage?.output.total ?? 0,
+    reasoningTokens: usage?.output.reasoning ?? 0,
+    units: usage?.units ?? {},
+    inputCostNanoUsd: cost.inputNanoUsd,
+    outputCostNanoUsd: cost.outputNanoUsd,
+    costNanoUsd: cost.totalNanoUsd,
+    priced: cost.priced,
+    estimated: outcome.estimated,
+    latencyMs: Math.max(0, now - request.receivedAtMs),
+    ttftMs: outcome.ttftMs,
+    status: outcome.status,
+    errorCode: outcome.errorCode,
+    cacheStatus: outcome.cacheStatus ?? null,
+    savedNanoUsd: 0,
+    route: outcome.route ?? null,
+    budgetAction: outcome.budgetAction ?? null,
+  };
+  deps.ledger.write(record);
+  deps.metrics.observeRequest({
+    operation: request.operation,
+    provider: record.provider,
+    model: record.servedModel,
+    project: record.projectId,
+    status: record.status,
+    stream: record.stream,
+    cache: record.cacheStatus,
+    durationMs: record.latencyMs,
+    ttftMs: record.ttftMs,
+    usage,
+    costNanoUsd: record.costNanoUsd,
+    savedNanoUsd: record.savedNanoUsd,
+    priced: record.priced,
+    estimated: record.estimated,
+    errorCode: record.errorCode,
+  });
+  return { record, cost };
+}

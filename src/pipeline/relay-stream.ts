@@ -1,0 +1,99 @@
+import { renderErrorBody, type WireFormat } from '../domain/error-envelope.ts';
+import type { GatewayError } from '../domain/errors.ts';
+import { formatUsd } from '../domain/money.ts';
+import { createSseParser } from '../providers/sse-parser.ts';
+import type { ProviderAdapter, SseEvent, UpstreamCall } from '../providers/types.ts';
+import { estimateUsage } from './estimate.ts';
+import { baseHeaders } from './response-headers.ts';
+import { meter } from './meter.ts';
+import type { ClientRequest, PipelineDeps, PipelineResult, Target } from './types.ts';
+import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
+
+interface RelayInput {
+  request: ClientRequest;
+  deps: PipelineDeps;
+  target: Target;
+  adapter: ProviderAdapter;
+  call: UpstreamCall;
+  response: UpstreamResponse;
+}
+
+/**
+ * Relays an upstream SSE stream to the client chunk by chunk as it arrives: each upstream read is
+ * parsed into events, transformed (usage stripped or translated) and written at once, with no
+ * buffering beyond an incomplete event. Metering happens when the stream ends, fails, or the client
+ * goes away (the generator's `finally`), so a cut stream is still metered (estimated if needed).
+ */
+export function relayStream(input: RelayInput): PipelineResult {
+  const { request, target } = input;
+  return {
+    kind: 'stream',
+    status: 200,
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      ...baseHeaders(request, target, undefined),
+    },
+    stream: relay(input),
+  };
+}
+
+async function* relay({ request, deps, target, adapter, call, response }: RelayInput): AsyncGenerator<string> {
+  const parser = createSseParser();
+  const transformer = adapter.createStreamTransformer(call);
+  const decoder = new TextDecoder();
+  let ttftMs: number | null = null;
+  let failed: GatewayError | undefined;
+  let finished = false;
+  const transform = (events: SseEvent[]): string => {
+    let out = '';
+    for (const event of events) for (const frame of transformer.push(event)) out += frame;
+    if (ttftMs === null && transformer.hasFirstToken()) ttftMs = deps.now() - request.receivedAtMs;
+    return out;
+  };
+  try {
+    for await (const chunk of response.body) {
+      const out = transform(parser.push(decoder.decode(chunk, { stream: true })));
+      if (out) yield out;
+    }
+    const tail = transform(parser.push(decoder.decode())) + transform(parser.flush()) + transformer.end().join('');
+    finished = true;
+    const { record } = meter(request, outcome(), deps);
+    // SSE comment: ignored by SDKs, but gives streaming callers the cost that headers cannot carry.
+    yield `${tail}: x-tollgate-cost-usd ${formatUsd(record.costNanoUsd)}\n\n`;
+  } catch (error) {
+    failed = toUpstreamError(error, false, request.signal?.aborted ?? false);
+    finished = true;
+    meter(request, outcome(), deps);
+    if (failed.code !== 'client_closed') yield errorFrame(failed, request.wire);
+  } finally {
+    // Reached without `finished` when the client disconnected and the consumer stopped iterating.
+    if (!finished) {
+      failed = toUpstreamError(new Error('client closed'), false, true);
+      meter(request, outcome(), deps);
+      void response.dump().catch(() => undefined);
+    }
+  }
+
+  function outcome() {
+    const reported = transformer.usage();
+    const usage = reported ?? estimateUsage(request.body, transformer.outputText());
+    if (failed) deps.metrics.observeUpstreamError(target.providerId, failed.code);
+    return {
+      target,
+      servedModel: transformer.servedModel(),
+      usage,
+      estimated: reported === undefined,
+      status: failed ? failed.status : 200,
+      errorCode: failed ? failed.code : null,
+      ttftMs,
+      stream: true,
+    };
+  }
+}
+
+/** A mid-stream error in the client's own streaming format: the OpenAI SDK throws on a `data: {"error":…}` event, the Anthropic SDK on `event: error`. */
+function errorFrame(error: GatewayError, wire: WireFormat): string {
+  const body = JSON.stringify(renderErrorBody(error, wire));
+  return wire === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
+}

@@ -1,0 +1,20 @@
+import { formatUsd } from '../domain/money.ts';
+import type { LedgerRecord } from '../ledger/record.ts';
+import type { ClientRequest, Target } from './types.ts';
+
+/** Headers on every proxied response: which request, model and provider served it. */
+export function baseHeaders(request: ClientRequest, target: Target, servedModel: string | undefined): Record<string, string> {
+  return {
+    'x-tollgate-request-id': request.id,
+    'x-tollgate-model': servedModel ?? target.upstreamModel,
+    'x-tollgate-provider': target.providerId,
+  };
+}
+
+/** Headers that describe what was charged (JSON responses; streams carry the cost in a closing SSE comment). */
+export function costHeaders(record: LedgerRecord): Record<string, string> {
+  const headers: Record<string, string> = { 'x-tollgate-cost-usd': formatUsd(record.costNanoUsd) };
+  if (!record.priced) headers['x-tollgate-unpriced'] = 'true';
+  if (record.estimated) headers['x-tollgate-usage-estimated'] = 'true';
+  return headers;
+}

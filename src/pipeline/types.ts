@@ -1,0 +1,56 @@
+import type { ProviderConfig, TollgateConfig } from '../config/schema.ts';
+import type { WireFormat } from '../domain/error-envelope.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { Operation, LedgerRecord } from '../ledger/record.ts';
+import type { PriceBook } from '../pricing/price-book.ts';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
+import type { UpstreamClient } from './upstream-client.ts';
+
+/** A client request after the HTTP edge: parsed, authenticated, attributed. No hono types. */
+export interface ClientRequest {
+  id: string;
+  receivedAtMs: number;
+  wire: WireFormat;
+  operation: Operation;
+  body: Record<string, unknown>;
+  /** Lower-cased headers the pipeline may forward (anthropic-version, anthropic-beta) or read. */
+  headers: Record<string, string | undefined>;
+  principal: Principal;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal | undefined;
+}
+
+export interface LedgerSink {
+  write(record: LedgerRecord): void;
+}
+
+/** Records tokens served by local nodes so their $/hour is amortised over measured throughput. */
+export interface LocalNodeMeter {
+  recordTokens(nodeId: string, tokens: number, timeMs: number): void;
+}
+
+export interface PipelineDeps {
+  config: TollgateConfig;
+  priceBook: PriceBook;
+  ledger: LedgerSink;
+  metrics: GatewayMetrics;
+  upstream: UpstreamClient;
+  localNodes: LocalNodeMeter | undefined;
+  now: () => number;
+}
+
+/** One upstream the request can be sent to. */
+export interface Target {
+  providerId: string;
+  provider: ProviderConfig;
+  upstreamModel: string;
+}
+
+export interface ResolvedTargets {
+  /** The first is tried first; the rest are fallbacks for retryable failures. */
+  chain: Target[];
+}
+
+export type PipelineResult =
+  | { kind: 'json'; status: number; headers: Record<string, string>; body: string }
+  | { kind: 'stream'; status: number; headers: Record<string, string>; stream: AsyncIterable<string> };

@@ -1,0 +1,93 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import type { ProviderConfig } from '../config/schema.ts';
+import { GatewayError } from '../domain/errors.ts';
+import type { UpstreamRequest } from '../providers/types.ts';
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body as it arrives; must be consumed or `dump()`ed. */
+  body: AsyncIterable<Buffer>;
+  text(): Promise<string>;
+  dump(): Promise<void>;
+}
+
+export interface UpstreamClient {
+  send(provider: ProviderConfig, request: UpstreamRequest, signal?: AbortSignal): Promise<UpstreamResponse>;
+  close(): Promise<void>;
+}
+
+/**
+ * Upstream HTTP over undici Pools, one per origin: keep-alive connections and no fetch/web-stream
+ * overhead (global fetch is 4x slower here, see notes/deps.md). Network failures become retryable
+ * GatewayErrors; the upstream credential never appears in an error.
+ */
+export function createUpstreamClient(): UpstreamClient {
+  const pools = new Map<string, Pool>();
+
+  function poolFor(provider: ProviderConfig, origin: string): Pool {
+    const key = `${origin}|${provider.connections}`;
+    let pool = pools.get(key);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: provider.connections,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        connect: { timeout: 10_000 },
+      });
+      pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  return {
+    async send(provider, request, signal) {
+      const base = new URL(provider.baseUrl);
+      const path = `${base.pathname.replace(/\/+$/, '')}${request.path}${base.search}`;
+      const pool = poolFor(provider, base.origin);
+      const timeout = AbortSignal.timeout(provider.timeoutMs);
+      const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      try {
+        const response = await pool.request({
+          method: request.method,
+          path,
+          headers: request.headers,
+          body: request.body,
+          signal: combined,
+          headersTimeout: provider.headersTimeoutMs,
+          bodyTimeout: provider.timeoutMs,
+        });
+        return {
+          status: response.statusCode,
+          headers: response.headers,
+          body: response.body,
+          text: () => response.body.text(),
+          dump: () => response.body.dump(),
+        };
+      } catch (error) {
+        throw toUpstreamError(error, timeout.aborted, signal?.aborted ?? false);
+      }
+    },
+    async close() {
+      await Promise.all([...pools.values()].map((pool) => pool.close()));
+      pools.clear();
+    },
+  };
+}
+
+/** Classifies a transport failure (also used for errors while reading a body). */
+export function toUpstreamError(error: unknown, timedOut: boolean, clientAborted: boolean): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (clientAborted) return new GatewayError('client_closed', 'client closed the request', { cause: error });
+  if (
+    timedOut ||
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError ||
+    error instanceof undiciErrors.ConnectTimeoutError
+  ) {
+    return new GatewayError('upstream_timeout', 'the upstream did not answer in time', { retryable: true, cause: error });
+  }
+  const code = (error as { code?: string } | undefined)?.code ?? '';
+  const message = code ? `the upstream connection failed (${code})` : 'the upstream connection failed';
+  return new GatewayError('upstream_unavailable', message, { retryable: true, cause: error });
+}

@@ -1,0 +1,29 @@
+import type { TollgateConfig } from '../config/schema.ts';
+import type { KeyStore, VirtualKey } from '../keys/store.ts';
+import type { LedgerStore } from '../ledger/store.ts';
+import type { PipelineDeps } from '../pipeline/types.ts';
+
+export interface LedgerWriterStats {
+  pending: number;
+  spilled: number;
+  written: number;
+  failedBatches: number;
+}
+
+/** Everything a running gateway holds: the composition root's product. */
+export interface Runtime {
+  config: TollgateConfig;
+  deps: PipelineDeps;
+  ledger: LedgerStore;
+  keys: KeyStore;
+  /** Cached key lookup for the hot path. */
+  lookupKey(secret: string): Promise<VirtualKey | undefined>;
+  /** Drops cached key lookups (after a revoke). */
+  invalidateKeys(): void;
+  ledgerStats(): LedgerWriterStats;
+  /** Commits every pending ledger record (for tests, reports and shutdown). */
+  flushLedger(): Promise<void>;
+  adminKey: string | undefined;
+  startedAtMs: number;
+  close(): Promise<void>;
+}
