@@ -19,7 +19,13 @@ export interface PriceQuery {
 export interface Cost {
   inputNanoUsd: NanoUsd;
   outputNanoUsd: NanoUsd;
+  /** input + output + other: the amount billed. */
   totalNanoUsd: NanoUsd;
+  /**
+   * The part on neither side (per-request fees, web searches and other tool calls), already in
+   * `totalNanoUsd`; absent means 0. genai-prices splits prices the same way.
+   */
+  otherNanoUsd?: NanoUsd;
   /** False when no price is known: every amount is 0 and the caller must flag the request. */
   priced: boolean;
   /** Where the price came from, for explanations: 'genai-prices:openai/gpt-4o', 'override', 'local-node:gpu-box'. */

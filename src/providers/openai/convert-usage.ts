@@ -31,3 +31,13 @@ export function convertOpenAiUsage(value: unknown): Usage | undefined {
     units,
   });
 }
+
+/**
+ * OpenAI embeddings usage (`{prompt_tokens, total_tokens}`) to `Usage`. Embeddings bill input
+ * only, so anything else in the object is ignored: reading the body of an embeddings call with
+ * the chat converter would bill stray `completion_tokens` that the provider does not charge.
+ */
+export function convertOpenAiEmbeddingsUsage(value: unknown): Usage | undefined {
+  const inputTotal = readCount(asRecord(value), 'prompt_tokens');
+  return inputTotal === undefined ? undefined : createUsage({ inputTotal, outputTotal: 0 });
+}
