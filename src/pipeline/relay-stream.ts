@@ -1,6 +1,7 @@
 import { renderErrorBody, type WireFormat } from '../domain/error-envelope.ts';
 import type { GatewayError } from '../domain/errors.ts';
 import { formatUsd } from '../domain/money.ts';
+import { createUsage, type Usage } from '../domain/usage.ts';
 import { createSseParser } from '../providers/sse-parser.ts';
 import type { ProviderAdapter, SseEvent, UpstreamCall } from '../providers/types.ts';
 import { estimateUsage } from './estimate.ts';
@@ -60,7 +61,7 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
     finished = true;
     const { record } = meter(request, outcome(), deps);
     // SSE comment: ignored by SDKs, but gives streaming callers the cost that headers cannot carry.
-    yield `${tail}: x-tollgate-cost-usd ${formatUsd(record.costNanoUsd)}\n\n`;
+    yield `${tail}: x-tollgate-cost-usd ${record.priced ? formatUsd(record.costNanoUsd) : 'unpriced'}\n\n`;
   } catch (error) {
     failed = toUpstreamError(error, false, request.signal?.aborted ?? false);
     finished = true;
@@ -77,19 +78,34 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
 
   function outcome() {
     const reported = transformer.usage();
-    const usage = reported ?? estimateUsage(request.body, transformer.outputText());
     if (failed) deps.metrics.observeUpstreamError(target.providerId, failed.code);
+    // A stream cut short may carry early usage (Anthropic's message_start) without the final
+    // output count: the input stands, the output is the larger of reported and counted.
+    const usage = reported && !failed ? reported : completeCutUsage(reported, estimateUsage(request.body, transformer.outputText()));
     return {
       target,
       servedModel: transformer.servedModel(),
       usage,
-      estimated: reported === undefined,
+      estimated: reported === undefined || failed !== undefined,
       status: failed ? failed.status : 200,
       errorCode: failed ? failed.code : null,
       ttftMs,
       stream: true,
     };
   }
+}
+
+function completeCutUsage(reported: Usage | undefined, estimate: Usage): Usage {
+  if (!reported) return estimate;
+  return createUsage({
+    inputTotal: reported.input.total,
+    cacheRead: reported.input.cacheRead,
+    cacheWrite: reported.input.cacheWrite,
+    cacheWrite1h: reported.input.cacheWrite1h,
+    outputTotal: Math.max(reported.output.total, estimate.output.total),
+    reasoning: reported.output.reasoning,
+    units: reported.units,
+  });
 }
 
 /** A mid-stream error in the client's own streaming format: the OpenAI SDK throws on a `data: {"error":…}` event, the Anthropic SDK on `event: error`. */

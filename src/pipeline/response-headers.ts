@@ -13,8 +13,8 @@ export function baseHeaders(request: ClientRequest, target: Target, servedModel:
 
 /** Headers that describe what was charged (JSON responses; streams carry the cost in a closing SSE comment). */
 export function costHeaders(record: LedgerRecord): Record<string, string> {
-  const headers: Record<string, string> = { 'x-tollgate-cost-usd': formatUsd(record.costNanoUsd) };
-  if (!record.priced) headers['x-tollgate-unpriced'] = 'true';
+  // An unpriced model gets no cost header at all (a reader must not take it for $0), only the flag.
+  const headers: Record<string, string> = record.priced ? { 'x-tollgate-cost-usd': formatUsd(record.costNanoUsd) } : { 'x-tollgate-unpriced': 'true' };
   if (record.estimated) headers['x-tollgate-usage-estimated'] = 'true';
   return headers;
 }

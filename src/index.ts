@@ -1,0 +1,28 @@
+import type { Hono } from 'hono';
+import type { TollgateConfig } from './config/schema.ts';
+import { createApp } from './gateway/app.ts';
+import type { GatewayEnv } from './gateway/context.ts';
+import { createRuntime, type RuntimeOptions } from './runtime/create-runtime.ts';
+import type { Runtime } from './runtime/types.ts';
+
+export type GatewayOptions = RuntimeOptions;
+
+export interface Gateway {
+  /** The WHATWG fetch handler: mount it on any server (`server.ts` binds it to Node's http). */
+  fetch: (request: Request) => Response | Promise<Response>;
+  app: Hono<GatewayEnv>;
+  runtime: Runtime;
+  /** Flushes the ledger and closes storage and upstream connections. */
+  close(): Promise<void>;
+}
+
+/** Builds a gateway from a parsed config: the library entry point. */
+export async function createGateway(config: TollgateConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  const runtime = await createRuntime(config, options);
+  const app = createApp(runtime);
+  return { fetch: app.fetch, app, runtime, close: () => runtime.close() };
+}
+
+export type { TollgateConfig, TollgateConfigInput } from './config/schema.ts';
+export { parseConfig, loadConfigFile } from './config/load.ts';
+export { startServer } from './server.ts';

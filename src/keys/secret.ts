@@ -1,0 +1,29 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Keys are stored as SHA-256 of the secret; the secret itself exists only in the client's hands. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+export function randomToken(length: number): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const byte of bytes) out += ALPHABET[byte % ALPHABET.length];
+  return out;
+}
+
+/** A new client secret: `tg-` and 40 random characters (about 238 bits). */
+export function newSecret(): string {
+  return `tg-${randomToken(40)}`;
+}
+
+export function newKeyId(): string {
+  return `key_${randomToken(12)}`;
+}
+
+/** What lists show so humans can recognise a key: its first characters. */
+export function secretPrefix(secret: string): string {
+  return secret.slice(0, Math.min(10, secret.length));
+}

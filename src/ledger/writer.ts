@@ -1,0 +1,174 @@
+import path from 'node:path';
+import type { LedgerSink } from '../pipeline/types.ts';
+import type { LedgerWriterStats } from '../runtime/types.ts';
+import { openLedgerJournal, type JournalSegment, type LedgerJournal } from './journal.ts';
+import type { LedgerRecord } from './record.ts';
+import { SpillFile } from './spill-file.ts';
+import type { LedgerStore } from './store.ts';
+
+export interface LedgerWriterOptions {
+  store: LedgerStore;
+  /** Directory for the write-ahead journal and the spill file (the gateway's data dir). */
+  directory: string;
+  batchSize: number;
+  flushIntervalMs: number;
+  /** Replay back-off bounds while the store is down. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface LedgerWriter extends LedgerSink {
+  stats(): LedgerWriterStats;
+  /** Resolves when every record written before the call is in the store or durably spilled. */
+  flush(): Promise<void>;
+  /** Replays spilled records now; returns how many were committed. */
+  replaySpill(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The ledger off the hot path, losing nothing:
+ * 1. `write()` appends the record to the write-ahead journal (one write(2), before the response
+ *    leaves) and queues it; O(1), never waits for the store.
+ * 2. Every `flushIntervalMs` (or at `batchSize` records) the queue is taken, the journal segment
+ *    rotated, and the records committed in batches; then the segment is deleted.
+ * 3. If the store fails, the records go to the spill file (fsync'd) and the segment is deleted;
+ *    while the store is down, new batches spill directly (memory stays bounded) and a replay with
+ *    back-off probes the store, committing the spill file when it is back.
+ * 4. On start, journal segments and the spill file a previous process left (a crash, a SIGKILL,
+ *    a store outage at shutdown) are replayed. Ledger ids make every replay idempotent.
+ * Guarantee: a record whose response was sent is in the store, the spill file or a journal
+ * segment; only a machine crash before the kernel writes the journal page back could lose it.
+ */
+export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
+  const { store, batchSize } = options;
+  const log = options.log ?? ((message: string, error?: unknown) => console.error(`[tollgate] ledger: ${message}`, error ?? ''));
+  const retryMin = options.retryMinMs ?? 500;
+  const retryMax = options.retryMaxMs ?? 30_000;
+  const journal: LedgerJournal = openLedgerJournal(options.directory);
+  const spill = new SpillFile(path.join(options.directory, 'ledger-spill.jsonl'));
+  let queue: LedgerRecord[] = [];
+  let inFlight = 0;
+  let written = 0;
+  let failedBatches = 0;
+  let storeDown = false;
+  let retryDelay = retryMin;
+  let timer: NodeJS.Timeout | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  // What a previous process left: journal segments become spill, then everything is replayed.
+  const leftovers = journal.leftovers();
+  if (leftovers.records.length) {
+    spill.append(leftovers.records);
+    log(`recovered ${leftovers.records.length} journaled records from a previous run`);
+  }
+  for (const segment of leftovers.segments) segment.remove();
+  if (spill.size) scheduleReplay(0);
+
+  function schedule(delay: number): void {
+    if (timer || closed) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void enqueueFlush();
+    }, delay);
+    timer.unref();
+  }
+
+  function enqueueFlush(): Promise<void> {
+    if (queue.length === 0) return chain;
+    const records = queue;
+    queue = [];
+    const segment = journal.rotate();
+    inFlight += records.length;
+    chain = chain.then(() => commit(records, segment));
+    return chain;
+  }
+
+  async function commit(records: LedgerRecord[], segment: JournalSegment): Promise<void> {
+    let done = 0;
+    try {
+      if (!storeDown) {
+        for (; done < records.length; done += batchSize) {
+          const batch = records.slice(done, done + batchSize);
+          await store.append(batch);
+          written += batch.length;
+        }
+      }
+    } catch (error) {
+      failedBatches += 1;
+      if (!storeDown) log(`store append failed; spilling to disk and retrying`, error);
+      storeDown = true;
+      scheduleReplay(retryDelay);
+    }
+    try {
+      if (done < records.length) spill.append(records.slice(done));
+      segment.remove();
+    } catch (error) {
+      // The journal segment stays: the records are replayed at the next start.
+      log('could not write the spill file; records stay in the journal', error);
+    } finally {
+      inFlight -= records.length;
+    }
+  }
+
+  function scheduleReplay(delay: number): void {
+    if (retryTimer || closed) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      chain = chain.then(replayOnce);
+    }, delay);
+    retryTimer.unref();
+  }
+
+  async function replayOnce(): Promise<void> {
+    try {
+      const replayed = await spill.replay(async (records) => {
+        for (let index = 0; index < records.length; index += batchSize) await store.append(records.slice(index, index + batchSize));
+      });
+      written += replayed;
+      if (storeDown || replayed) log(`store is back; replayed ${replayed} spilled records`);
+      storeDown = false;
+      retryDelay = retryMin;
+    } catch {
+      storeDown = true;
+      retryDelay = Math.min(retryDelay * 2, retryMax);
+      scheduleReplay(retryDelay);
+    }
+  }
+
+  return {
+    write(record) {
+      journal.append(record);
+      queue.push(record);
+      if (queue.length >= batchSize) {
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+        void enqueueFlush();
+      } else {
+        schedule(options.flushIntervalMs);
+      }
+    },
+    stats: () => ({ pending: queue.length + inFlight, spilled: spill.size, written, failedBatches }),
+    flush: () => enqueueFlush(),
+    async replaySpill() {
+      const before = written;
+      chain = chain.then(replayOnce);
+      await chain;
+      return written - before;
+    },
+    async close() {
+      if (closed) return;
+      if (timer) clearTimeout(timer);
+      if (retryTimer) clearTimeout(retryTimer);
+      timer = undefined;
+      retryTimer = undefined;
+      closed = true;
+      await enqueueFlush();
+      if (spill.size) await (chain = chain.then(replayOnce));
+      journal.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import type { TollgateConfig } from '../config/schema.ts';
+import { createKeyCache } from '../keys/key-cache.ts';
+import type { KeyStore } from '../keys/store.ts';
+import { createLedgerWriter } from '../ledger/writer.ts';
+import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
+import { createUpstreamClient } from '../pipeline/upstream-client.ts';
+import type { PipelineDeps } from '../pipeline/types.ts';
+import { loadBundledCatalogue } from '../pricing/bundled-catalogue.ts';
+import { createPriceBook } from '../pricing/genai-price-book.ts';
+import { createLocalNodeCosts } from '../pricing/local-nodes.ts';
+import { openStorage } from '../storage/open-storage.ts';
+import type { Runtime } from './types.ts';
+
+export interface RuntimeOptions {
+  /** State directory (SQLite file, ledger spill file). Default `./.tollgate`. */
+  dataDir?: string | undefined;
+  /** PostgreSQL URL; SQLite under `dataDir` when unset. */
+  databaseUrl?: string | undefined;
+  /** Bearer token for `/api`; the admin API is closed without it. */
+  adminKey?: string | undefined;
+  /** Clock, injectable for tests and replays. */
+  now?: () => number;
+  /** Process metrics (event loop, memory); off in tests that build many gateways. */
+  defaultMetrics?: boolean;
+}
+
+/**
+ * The composition root: opens storage, seeds config keys, builds the price book, metrics, the
+ * batched ledger writer (replaying any spill a previous run left) and the upstream client.
+ */
+export async function createRuntime(config: TollgateConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  const dataDir = options.dataDir || './.tollgate';
+  const now = options.now ?? Date.now;
+  const storage = await openStorage({ dataDir, databaseUrl: options.databaseUrl || undefined });
+  try {
+    await seedKeys(storage.keys, config);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const writer = createLedgerWriter({
+    store: storage.ledger,
+    directory: dataDir,
+    batchSize: config.ledger.batchSize,
+    flushIntervalMs: config.ledger.flushIntervalMs,
+  });
+  const localNodes = createLocalNodeCosts(config.pricing.localNodes);
+  const providerKinds = Object.fromEntries(Object.entries(config.providers).map(([id, p]) => [id, p.kind]));
+  const priceBook = createPriceBook({ catalogue: loadBundledCatalogue(), overrides: config.pricing.overrides, localNodes, providerKinds });
+  const metrics = createGatewayMetrics({
+    knownModels: [...Object.keys(config.models), ...Object.values(config.models).map((m) => m.target.split('@')[0] ?? '')],
+    knownProviders: Object.keys(config.providers),
+    defaultMetrics: options.defaultMetrics,
+  });
+  const upstream = createUpstreamClient();
+  const keyCache = createKeyCache(storage.keys, { ttlMs: 30_000, maxEntries: 10_000 });
+  const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, now };
+  const gauge = setInterval(() => metrics.setLedgerState(writer.stats()), 5_000);
+  gauge.unref();
+  let closed = false;
+
+  return {
+    config,
+    deps,
+    ledger: storage.ledger,
+    keys: storage.keys,
+    lookupKey: (secret) => keyCache.lookup(secret),
+    invalidateKeys: () => keyCache.invalidate(),
+    ledgerStats: () => writer.stats(),
+    flushLedger: () => writer.flush(),
+    adminKey: options.adminKey || undefined,
+    startedAtMs: now(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(gauge);
+      await upstream.close();
+      await writer.close();
+      await storage.close();
+    },
+  };
+}
+
+/** Keys declared in config are stored (hashed) at start; seeding the same secret again is a no-op. */
+async function seedKeys(keys: KeyStore, config: TollgateConfig): Promise<void> {
+  for (const seed of config.keys) {
+    await keys.create({
+      name: seed.name,
+      secret: seed.secret,
+      orgId: seed.org,
+      projectId: seed.project,
+      userId: seed.user ?? null,
+      tags: seed.tags,
+      allowAttributionHeaders: seed.allowAttributionHeaders,
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import type { KeyStore } from '../keys/store.ts';
+import type { LedgerStore } from '../ledger/store.ts';
+
+export interface Storage {
+  ledger: LedgerStore;
+  keys: KeyStore;
+  backend: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** PostgreSQL when `databaseUrl` is set, else SQLite under `dataDir`. Drivers load lazily. */
+export async function openStorage(options: { dataDir: string; databaseUrl?: string | undefined }): Promise<Storage> {
+  if (options.databaseUrl) {
+    const { openPostgres } = await import('./postgres/open.ts');
+    const { createPostgresLedgerStore } = await import('./postgres/ledger-store.ts');
+    const { createPostgresKeyStore } = await import('./postgres/key-store.ts');
+    const pool = await openPostgres(options.databaseUrl);
+    return { ledger: createPostgresLedgerStore(pool), keys: createPostgresKeyStore(pool), backend: 'postgres', close: () => pool.end() };
+  }
+  const { openSqlite } = await import('./sqlite/open.ts');
+  const { createSqliteLedgerStore } = await import('./sqlite/ledger-store.ts');
+  const { createSqliteKeyStore } = await import('./sqlite/key-store.ts');
+  const db = openSqlite(options.dataDir);
+  let closed = false;
+  return {
+    ledger: createSqliteLedgerStore(db),
+    keys: createSqliteKeyStore(db),
+    backend: 'sqlite',
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type pg from 'pg';
+import type { KeyStore } from '../../keys/store.ts';
+import { hashSecret, newKeyId, newSecret, secretPrefix } from '../../keys/secret.ts';
+import { rowToKey } from '../sqlite/key-store.ts';
+
+/** Virtual keys in PostgreSQL, by SHA-256 of the secret. */
+export function createPostgresKeyStore(pool: pg.Pool, now: () => number = Date.now): KeyStore {
+  return {
+    async create(input) {
+      const secret = input.secret ?? newSecret();
+      const hash = hashSecret(secret);
+      await pool.query(
+        `INSERT INTO virtual_keys (id, secret_hash, prefix, name, org_id, project_id, user_id, tags, allow_attribution, created_at_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (secret_hash) DO NOTHING`,
+        [newKeyId(), hash, secretPrefix(secret), input.name, input.orgId, input.projectId, input.userId ?? null, JSON.stringify(input.tags ?? []), input.allowAttributionHeaders !== false, now()],
+      );
+      const { rows } = await pool.query('SELECT * FROM virtual_keys WHERE secret_hash = $1', [hash]);
+      return { key: rowToKey(rows[0]), secret };
+    },
+    async findBySecret(secret) {
+      const { rows } = await pool.query('SELECT * FROM virtual_keys WHERE secret_hash = $1', [hashSecret(secret)]);
+      return rows[0] ? rowToKey(rows[0]) : undefined;
+    },
+    async list() {
+      const { rows } = await pool.query('SELECT * FROM virtual_keys ORDER BY created_at_ms, id');
+      return rows.map(rowToKey);
+    },
+    async revoke(id, nowMs) {
+      const result = await pool.query('UPDATE virtual_keys SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL', [nowMs, id]);
+      return result.rowCount === 1;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type pg from 'pg';
+import type { LedgerStore } from '../../ledger/store.ts';
+import { LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, recordValues, rowToRecord, rawWhere, summarizeQuery, toSpendRow, type Dialect } from '../sql/ledger-columns.ts';
+
+const dialect: Dialect = {
+  placeholder: (index) => `$${index}`,
+  day: (column) => `to_char(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+  hour: (column) => `to_char(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24":00Z"')`,
+  sum: (expression) => `COALESCE(SUM(${expression}), 0)::BIGINT`,
+};
+
+const TYPES: Record<(typeof LEDGER_COLUMNS)[number], string> = {
+  id: 'text', time_ms: 'bigint', org_id: 'text', project_id: 'text', user_id: 'text', key_id: 'text', tags: 'jsonb', operation: 'text',
+  wire: 'text', stream: 'boolean', requested_model: 'text', served_model: 'text', provider: 'text', input_tokens: 'bigint',
+  cache_read_tokens: 'bigint', cache_write_tokens: 'bigint', output_tokens: 'bigint', reasoning_tokens: 'bigint', units: 'jsonb',
+  input_cost_nano: 'bigint', output_cost_nano: 'bigint', cost_nano: 'bigint', priced: 'boolean', estimated: 'boolean', latency_ms: 'bigint',
+  ttft_ms: 'bigint', status: 'integer', error_code: 'text', cache_status: 'text', saved_nano: 'bigint', route: 'text', budget_action: 'text',
+};
+
+const ROLLUP_SELECT = [
+  '(time_ms / 3600000) * 3600000', 'org_id', 'project_id', "COALESCE(user_id, '')", "COALESCE(key_id, '')", 'COALESCE(served_model, requested_model)',
+  "COALESCE(provider, '')", 'COUNT(*)', 'SUM(input_tokens)', 'SUM(cache_read_tokens)', 'SUM(cache_write_tokens)', 'SUM(output_tokens)',
+  'SUM(reasoning_tokens)', 'SUM(cost_nano)', 'SUM(saved_nano)', 'SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)',
+  'SUM(CASE WHEN NOT priced AND status < 400 THEN 1 ELSE 0 END)', 'SUM(CASE WHEN estimated THEN 1 ELSE 0 END)',
+];
+
+/**
+ * One statement per batch: the rows arrive as one JSON array, are inserted with ON CONFLICT DO
+ * NOTHING (idempotent replays), and only the rows actually inserted are added to the hourly rollup.
+ */
+const APPEND_SQL = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${LEDGER_COLUMNS.map((column) => `${column} ${TYPES[column]}`).join(', ')})
+), inserted AS (
+  INSERT INTO ledger (${LEDGER_COLUMNS.join(', ')}) SELECT ${LEDGER_COLUMNS.join(', ')} FROM input
+  ON CONFLICT (id) DO NOTHING RETURNING *
+)
+INSERT INTO ledger_hourly (${[...ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
+SELECT ${ROLLUP_SELECT.join(', ')} FROM inserted GROUP BY 1, 2, 3, 4, 5, 6, 7
+ON CONFLICT (${ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${ROLLUP_SUMS.map((column) => `${column} = ledger_hourly.${column} + excluded.${column}`).join(', ')}`;
+
+export function createPostgresLedgerStore(pool: pg.Pool): LedgerStore {
+  return {
+    backend: 'postgres',
+    async append(records) {
+      if (!records.length) return;
+      const rows = records.map((record) => {
+        const values = recordValues(record, (value) => value);
+        const row: Record<string, unknown> = {};
+        LEDGER_COLUMNS.forEach((column, index) => {
+          const value = values[index];
+          row[column] = column === 'tags' || column === 'units' ? JSON.parse(value as string) : value;
+        });
+        return row;
+      });
+      await pool.query(APPEND_SQL, [JSON.stringify(rows)]);
+    },
+    async list(filter, limit = 1000) {
+      const params: unknown[] = [];
+      const where = rawWhere(filter, dialect, params);
+      params.push(limit);
+      const { rows } = await pool.query(`SELECT * FROM (SELECT * FROM ledger ${where} ORDER BY time_ms DESC, id DESC LIMIT $${params.length}) t ORDER BY time_ms ASC, id ASC`, params);
+      return rows.map(rowToRecord);
+    },
+    async count(filter = {}) {
+      const params: unknown[] = [];
+      const { rows } = await pool.query(`SELECT COUNT(*)::BIGINT AS n FROM ledger ${rawWhere(filter, dialect, params)}`, params);
+      return Number(rows[0]?.n ?? 0);
+    },
+    async summarize(dimensions, filter = {}) {
+      const { sql, params } = summarizeQuery(dimensions, filter, dialect);
+      const { rows } = await pool.query(sql, params);
+      return rows.map((row) => toSpendRow(row, dimensions)).filter((row) => row !== undefined);
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      // The pool is shared with the key store; `openStorage` ends it.
+    },
+  };
+}

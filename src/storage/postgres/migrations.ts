@@ -1,0 +1,27 @@
+/** Ordered schema migrations for PostgreSQL; applied once each under an advisory lock. */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE ledger (
+     id TEXT PRIMARY KEY, time_ms BIGINT NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, user_id TEXT, key_id TEXT,
+     tags JSONB NOT NULL, operation TEXT NOT NULL, wire TEXT NOT NULL, stream BOOLEAN NOT NULL, requested_model TEXT NOT NULL,
+     served_model TEXT, provider TEXT, input_tokens BIGINT NOT NULL, cache_read_tokens BIGINT NOT NULL, cache_write_tokens BIGINT NOT NULL,
+     output_tokens BIGINT NOT NULL, reasoning_tokens BIGINT NOT NULL, units JSONB NOT NULL, input_cost_nano BIGINT NOT NULL,
+     output_cost_nano BIGINT NOT NULL, cost_nano BIGINT NOT NULL, priced BOOLEAN NOT NULL, estimated BOOLEAN NOT NULL,
+     latency_ms BIGINT NOT NULL, ttft_ms BIGINT, status INTEGER NOT NULL, error_code TEXT, cache_status TEXT,
+     saved_nano BIGINT NOT NULL, route TEXT, budget_action TEXT
+   );
+   CREATE INDEX ledger_time ON ledger (time_ms);
+   CREATE INDEX ledger_project_time ON ledger (project_id, time_ms);
+   CREATE TABLE ledger_hourly (
+     hour_ms BIGINT NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, user_id TEXT NOT NULL, key_id TEXT NOT NULL,
+     model TEXT NOT NULL, provider TEXT NOT NULL, requests BIGINT NOT NULL, input_tokens BIGINT NOT NULL,
+     cache_read_tokens BIGINT NOT NULL, cache_write_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL,
+     reasoning_tokens BIGINT NOT NULL, cost_nano BIGINT NOT NULL, saved_nano BIGINT NOT NULL, errors BIGINT NOT NULL,
+     unpriced BIGINT NOT NULL, estimated BIGINT NOT NULL,
+     PRIMARY KEY (hour_ms, org_id, project_id, user_id, key_id, model, provider)
+   );
+   CREATE TABLE virtual_keys (
+     id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, name TEXT NOT NULL, org_id TEXT NOT NULL,
+     project_id TEXT NOT NULL, user_id TEXT, tags JSONB NOT NULL, allow_attribution BOOLEAN NOT NULL, created_at_ms BIGINT NOT NULL,
+     revoked_at_ms BIGINT
+   );`,
+];

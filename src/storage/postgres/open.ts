@@ -1,0 +1,39 @@
+import pg from 'pg';
+import { POSTGRES_MIGRATIONS } from './migrations.ts';
+
+// BIGINT columns come back as strings by default; every value stored here is below 2^53.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+/** A pool to `databaseUrl` with the schema brought up to date (instances may start at once: an advisory lock serialises migrations). */
+export async function openPostgres(databaseUrl: string): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+  // An idle client losing its server (a restart) must not crash the process.
+  pool.on('error', () => undefined);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return pool;
+}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(7164237001)');
+    await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const { rows } = await client.query<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_version');
+    for (let index = rows[0]?.version ?? 0; index < POSTGRES_MIGRATIONS.length; index += 1) {
+      await client.query(POSTGRES_MIGRATIONS[index]!);
+      await client.query('INSERT INTO schema_version (version) VALUES ($1)', [index + 1]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

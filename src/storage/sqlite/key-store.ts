@@ -1,0 +1,47 @@
+import type { KeyStore, VirtualKey } from '../../keys/store.ts';
+import { hashSecret, newKeyId, newSecret, secretPrefix } from '../../keys/secret.ts';
+import type { SqliteDatabase } from './open.ts';
+
+type Row = Record<string, unknown>;
+
+export function rowToKey(row: Row): VirtualKey {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    orgId: String(row.org_id),
+    projectId: String(row.project_id),
+    userId: row.user_id === null || row.user_id === undefined ? null : String(row.user_id),
+    tags: typeof row.tags === 'string' ? (JSON.parse(row.tags) as string[]) : ((row.tags as string[]) ?? []),
+    allowAttributionHeaders: Boolean(row.allow_attribution),
+    createdAtMs: Number(row.created_at_ms),
+    revokedAtMs: row.revoked_at_ms === null || row.revoked_at_ms === undefined ? null : Number(row.revoked_at_ms),
+    prefix: String(row.prefix),
+  };
+}
+
+/** Virtual keys in SQLite, by SHA-256 of the secret. */
+export function createSqliteKeyStore(db: SqliteDatabase, now: () => number = Date.now): KeyStore {
+  const byHash = db.prepare('SELECT * FROM virtual_keys WHERE secret_hash = ?');
+  const insert = db.prepare(
+    `INSERT INTO virtual_keys (id, secret_hash, prefix, name, org_id, project_id, user_id, tags, allow_attribution, created_at_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(secret_hash) DO NOTHING`,
+  );
+  return {
+    async create(input) {
+      const secret = input.secret ?? newSecret();
+      const hash = hashSecret(secret);
+      insert.run(newKeyId(), hash, secretPrefix(secret), input.name, input.orgId, input.projectId, input.userId ?? null, JSON.stringify(input.tags ?? []), input.allowAttributionHeaders === false ? 0 : 1, now());
+      return { key: rowToKey(byHash.get(hash) as Row), secret };
+    },
+    async findBySecret(secret) {
+      const row = byHash.get(hashSecret(secret)) as Row | undefined;
+      return row ? rowToKey(row) : undefined;
+    },
+    async list() {
+      return (db.prepare('SELECT * FROM virtual_keys ORDER BY created_at_ms, id').all() as Row[]).map(rowToKey);
+    },
+    async revoke(id, nowMs) {
+      return db.prepare('UPDATE virtual_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL').run(nowMs, id).changes === 1;
+    },
+  };
+}

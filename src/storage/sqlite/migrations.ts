@@ -1,0 +1,27 @@
+/** Ordered schema migrations for the embedded store; applied once each, in a transaction. */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE ledger (
+     id TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, user_id TEXT, key_id TEXT,
+     tags TEXT NOT NULL, operation TEXT NOT NULL, wire TEXT NOT NULL, stream INTEGER NOT NULL, requested_model TEXT NOT NULL,
+     served_model TEXT, provider TEXT, input_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, units TEXT NOT NULL, input_cost_nano INTEGER NOT NULL,
+     output_cost_nano INTEGER NOT NULL, cost_nano INTEGER NOT NULL, priced INTEGER NOT NULL, estimated INTEGER NOT NULL,
+     latency_ms INTEGER NOT NULL, ttft_ms INTEGER, status INTEGER NOT NULL, error_code TEXT, cache_status TEXT,
+     saved_nano INTEGER NOT NULL, route TEXT, budget_action TEXT
+   );
+   CREATE INDEX ledger_time ON ledger (time_ms);
+   CREATE INDEX ledger_project_time ON ledger (project_id, time_ms);
+   CREATE TABLE ledger_hourly (
+     hour_ms INTEGER NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, user_id TEXT NOT NULL, key_id TEXT NOT NULL,
+     model TEXT NOT NULL, provider TEXT NOT NULL, requests INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
+     cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+     reasoning_tokens INTEGER NOT NULL, cost_nano INTEGER NOT NULL, saved_nano INTEGER NOT NULL, errors INTEGER NOT NULL,
+     unpriced INTEGER NOT NULL, estimated INTEGER NOT NULL,
+     PRIMARY KEY (hour_ms, org_id, project_id, user_id, key_id, model, provider)
+   );
+   CREATE TABLE virtual_keys (
+     id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, name TEXT NOT NULL, org_id TEXT NOT NULL,
+     project_id TEXT NOT NULL, user_id TEXT, tags TEXT NOT NULL, allow_attribution INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
+     revoked_at_ms INTEGER
+   );`,
+];
