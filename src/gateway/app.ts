@@ -52,20 +52,20 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   registerReportRoutes(app, runtime);
   registerPriceRoutes(app, runtime);
 
-  app.notFound((c) => errorResponse(new GatewayError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.var.wire ?? 'openai', c.var.requestId));
+  app.notFound((c) => errorResponse(new GatewayError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.get('wire') ?? 'openai', c.get('requestId')));
   app.onError((error, c) => {
     const gatewayError = toGatewayError(error);
-    if (gatewayError.code === 'internal') console.error(`[tollgate] ${c.var.requestId ?? ''} internal error`, error);
+    if (gatewayError.code === 'internal') console.error(`[tollgate] ${c.get('requestId') ?? ''} internal error`, error);
     const operation = PROXY_OPERATIONS[c.req.path];
-    if (operation && c.var.requestId) {
+    if (operation && c.get('requestId')) {
       // Rejected at the edge (bad key, bad JSON, too large): the ledger still records the attempt.
       recordRejection(
-        { id: c.var.requestId, receivedAtMs: c.var.receivedAtMs, wire: c.var.wire, operation, principal: c.var.principal ?? UNAUTHENTICATED },
+        { id: c.get('requestId'), receivedAtMs: c.get('receivedAtMs'), wire: c.get('wire'), operation, principal: c.get('principal') ?? UNAUTHENTICATED },
         gatewayError,
         runtime.deps,
       );
     }
-    return errorResponse(gatewayError, c.var.wire ?? 'openai', c.var.requestId);
+    return errorResponse(gatewayError, c.get('wire') ?? 'openai', c.get('requestId'));
   });
   return app;
 }

@@ -5,7 +5,9 @@ import { safeParseJson } from '../domain/safe-parse-json.ts';
 export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? 'NaN');
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
-  const text = await readLimited(request, limitBytes);
+  // With a declared length (every SDK sends one), the server adapter's direct read is used: no web streams.
+  const text = Number.isFinite(declared) ? Buffer.from(await request.arrayBuffer()).toString('utf8') : await readLimited(request, limitBytes);
+  if (text.length > limitBytes) throw tooLarge(limitBytes);
   if (text.trim() === '') throw new GatewayError('invalid_json', 'The request body is empty; a JSON object is required');
   const parsed = safeParseJson(text);
   if (!parsed.ok) throw new GatewayError('invalid_json', `The request body is not valid JSON: ${parsed.error}`);

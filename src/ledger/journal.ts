@@ -3,10 +3,11 @@ import path from 'node:path';
 import type { LedgerRecord } from './record.ts';
 
 /**
- * The ledger's write-ahead journal: every record is appended to a local file with one `write(2)`
- * before the client gets its response, so a record whose response was sent survives a crash or a
- * SIGKILL of the process (the kernel holds the bytes; only losing the machine itself before the
- * page cache is written back could lose them, and the batch commit follows within the flush interval).
+ * The ledger's write-ahead journal: records are appended to a local file before their clients get
+ * a response (the writer group-commits the records of one event-loop turn with one `write(2)`), so
+ * a record whose response was sent survives a crash or a SIGKILL of the process (the kernel holds
+ * the bytes; only losing the machine itself before the page cache is written back could lose
+ * them, and the batch commit to the store follows within the flush interval).
  *
  * The journal is cut into segments. The writer `rotate()`s when it takes a batch, so a closed
  * segment holds exactly the records of batches in flight; once those are committed (or spilled,
@@ -14,7 +15,8 @@ import type { LedgerRecord } from './record.ts';
  * (ledger ids make the replay idempotent).
  */
 export interface LedgerJournal {
-  append(record: LedgerRecord): void;
+  /** Appends serialised records (JSON lines) with one write(2). */
+  appendText(lines: string): void;
   /** Closes the current segment and starts a new one; returns the closed segment. */
   rotate(): JournalSegment;
   /** Records of segments left by a previous process (oldest first), for replay. */
@@ -49,10 +51,10 @@ export function openLedgerJournal(directory: string): LedgerJournal {
   }
 
   return {
-    append(record) {
-      const line = `${JSON.stringify(record)}\n`;
-      writeSync(current.fd, line);
-      current.bytes += line.length;
+    appendText(lines) {
+      if (!lines) return;
+      writeSync(current.fd, lines);
+      current.bytes += lines.length;
     },
     rotate() {
       const closed = current;

@@ -29,8 +29,9 @@ export interface LedgerWriter extends LedgerSink {
 
 /**
  * The ledger off the hot path, losing nothing:
- * 1. `write()` appends the record to the write-ahead journal (one write(2), before the response
- *    leaves) and queues it; O(1), never waits for the store.
+ * 1. `write()` queues the record for the journal and the store; O(1), never waits for the store.
+ *    The journal lines of one event-loop turn are written with one write(2), and `whenDurable()`
+ *    lets the pipeline hold the response until then (group commit: microseconds, not a flush).
  * 2. Every `flushIntervalMs` (or at `batchSize` records) the queue is taken, the journal segment
  *    rotated, and the records committed in batches; then the segment is deleted.
  * 3. If the store fails, the records go to the spill file (fsync'd) and the segment is deleted;
@@ -58,6 +59,26 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
   let retryTimer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   let closed = false;
+  // Group commit of the journal: the records of one event-loop turn share one write(2).
+  let journalLines = '';
+  let journalWaiters: Promise<void> | undefined;
+  let releaseWaiters: (() => void) | undefined;
+  let journalScheduled = false;
+
+  function writeJournal(): void {
+    journalScheduled = false;
+    const lines = journalLines;
+    journalLines = '';
+    const release = releaseWaiters;
+    journalWaiters = undefined;
+    releaseWaiters = undefined;
+    try {
+      journal.appendText(lines);
+    } catch (error) {
+      log('could not write the ledger journal; records still go to the store', error);
+    }
+    release?.();
+  }
 
   // What a previous process left: journal segments become spill, then everything is replayed.
   const leftovers = journal.leftovers();
@@ -81,6 +102,7 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
     if (queue.length === 0) return chain;
     const records = queue;
     queue = [];
+    writeJournal();
     const segment = journal.rotate();
     inFlight += records.length;
     chain = chain.then(() => commit(records, segment));
@@ -125,9 +147,15 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
 
   async function replayOnce(): Promise<void> {
     try {
-      const replayed = await spill.replay(async (records) => {
-        for (let index = 0; index < records.length; index += batchSize) await store.append(records.slice(index, index + batchSize));
-      });
+      // A snapshot left by a failed attempt is replayed first; rows spilled meanwhile follow.
+      let replayed = 0;
+      while (spill.size > 0) {
+        const count = await spill.replay(async (records) => {
+          for (let index = 0; index < records.length; index += batchSize) await store.append(records.slice(index, index + batchSize));
+        });
+        if (count === 0) break;
+        replayed += count;
+      }
       written += replayed;
       if (storeDown || replayed) log(`store is back; replayed ${replayed} spilled records`);
       storeDown = false;
@@ -141,7 +169,11 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
 
   return {
     write(record) {
-      journal.append(record);
+      journalLines += `${JSON.stringify(record)}\n`;
+      if (!journalScheduled) {
+        journalScheduled = true;
+        setImmediate(writeJournal);
+      }
       queue.push(record);
       if (queue.length >= batchSize) {
         if (timer) clearTimeout(timer);
@@ -150,6 +182,11 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
       } else {
         schedule(options.flushIntervalMs);
       }
+    },
+    whenDurable() {
+      if (!journalScheduled) return Promise.resolve();
+      journalWaiters ??= new Promise<void>((resolve) => (releaseWaiters = resolve));
+      return journalWaiters;
     },
     stats: () => ({ pending: queue.length + inFlight, spilled: spill.size, written, failedBatches }),
     flush: () => enqueueFlush(),
@@ -167,6 +204,7 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
       retryTimer = undefined;
       closed = true;
       await enqueueFlush();
+      writeJournal();
       if (spill.size) await (chain = chain.then(replayOnce));
       journal.close();
     },

@@ -18,6 +18,13 @@ import { validateBody } from './validate.ts';
  * Every outcome, success or failure, leaves exactly one ledger row.
  */
 export async function handle(request: ClientRequest, deps: PipelineDeps): Promise<PipelineResult> {
+  const result = await route(request, deps);
+  // The ledger row is journaled before the client hears back: an answered request is never lost.
+  if (result.kind === 'json') await deps.ledger.whenDurable();
+  return result;
+}
+
+async function route(request: ClientRequest, deps: PipelineDeps): Promise<PipelineResult> {
   let target: Target | undefined;
   try {
     validateBody(request.body, request.operation, request.wire);

@@ -60,6 +60,7 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
     const tail = transform(parser.push(decoder.decode())) + transform(parser.flush()) + transformer.end().join('');
     finished = true;
     const { record } = meter(request, outcome(), deps);
+    await deps.ledger.whenDurable();
     // SSE comment: ignored by SDKs, but gives streaming callers the cost that headers cannot carry.
     yield `${tail}: x-tollgate-cost-usd ${record.priced ? formatUsd(record.costNanoUsd) : 'unpriced'}\n\n`;
   } catch (error) {

@@ -22,6 +22,8 @@ export interface ClientRequest {
 
 export interface LedgerSink {
   write(record: LedgerRecord): void;
+  /** Resolves once every record written so far is journaled (survives a crash); await before answering the client. */
+  whenDurable(): Promise<void>;
 }
 
 /** Records tokens served by local nodes so their $/hour is amortised over measured throughput. */

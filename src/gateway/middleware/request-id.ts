@@ -2,19 +2,28 @@ import { randomBytes } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../context.ts';
 
-/** A sortable, unique request id: time prefix (ms, base36) + 64 random bits. */
+/** 64 random bits per process: ids stay unique across instances and restarts without a random draw per request. */
+const PROCESS_PREFIX = randomBytes(8).toString('hex');
+let counter = 0;
+
+/** A sortable, unique request id: time (ms, base36) + process prefix + per-process counter. */
 export function createRequestId(nowMs: number): string {
-  return `req_${nowMs.toString(36)}${randomBytes(8).toString('hex')}`;
+  counter = (counter + 1) % 0x7fffffff;
+  return `req_${nowMs.toString(36)}${PROCESS_PREFIX}${counter.toString(36)}`;
 }
+
+/** Paths whose responses (success and error) already carry the id: stamping them again would force hono to rebuild the response. */
+const PROXY_PATHS = new Set(['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/messages']);
 
 /** Stamps every request with an id and its arrival time, and echoes the id on the response. */
 export const requestId = (now: () => number): MiddlewareHandler<GatewayEnv> =>
   async function requestIdMiddleware(c, next) {
     const receivedAtMs = now();
     const id = createRequestId(receivedAtMs);
+    const path = c.req.path;
     c.set('requestId', id);
     c.set('receivedAtMs', receivedAtMs);
-    c.set('wire', c.req.path.startsWith('/v1/messages') ? 'anthropic' : 'openai');
+    c.set('wire', path.startsWith('/v1/messages') ? 'anthropic' : 'openai');
     await next();
-    c.header('x-tollgate-request-id', id);
+    if (!PROXY_PATHS.has(path)) c.header('x-tollgate-request-id', id);
   };

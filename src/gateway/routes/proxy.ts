@@ -16,12 +16,12 @@ export function registerProxyRoutes(app: Hono<GatewayEnv>, deps: PipelineDeps, b
     const body = (await readJsonBody(c.req.raw, bodyLimitBytes)) as Record<string, unknown>;
     const headers: Record<string, string | undefined> = {};
     for (const name of FORWARDED_HEADERS) headers[name] = c.req.header(name);
-    const principal = body && typeof body === 'object' ? refinePrincipal(c.var.principal, bodyHints(body)) : c.var.principal;
+    const principal = body && typeof body === 'object' ? refinePrincipal(c.get('principal'), bodyHints(body)) : c.get('principal');
     const result = await handle(
       {
-        id: c.var.requestId,
-        receivedAtMs: c.var.receivedAtMs,
-        wire: c.var.wire,
+        id: c.get('requestId'),
+        receivedAtMs: c.get('receivedAtMs'),
+        wire: c.get('wire'),
         operation,
         body,
         headers,

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LedgerDimension, LedgerRecord } from '../../src/ledger/record.ts';
+import type { Storage } from '../../src/storage/open-storage.ts';
+import { ledgerRecord, seededRandom } from '../support/ledger-records.ts';
+
+const HOUR = 3_600_000;
+const BASE = Date.parse('2026-11-01T00:00:00Z');
+
+/** Brute-force grouping over raw rows: the reference the stores' rollups must match. */
+function bruteForce(records: LedgerRecord[], dimensions: LedgerDimension[], filter: (r: LedgerRecord) => boolean) {
+  const groups = new Map<string, { requests: number; cost: bigint; input: number; output: number; errors: number; unpriced: number }>();
+  for (const r of records.filter(filter)) {
+    const key = dimensions
+      .map((d) => {
+        const iso = new Date(r.timeMs).toISOString();
+        return { org: r.orgId, project: r.projectId, user: r.userId, key: r.keyId, model: r.servedModel ?? r.requestedModel, provider: r.provider, day: iso.slice(0, 10), hour: `${iso.slice(0, 13)}:00Z` }[d];
+      })
+      .join('|');
+    const group = groups.get(key) ?? { requests: 0, cost: 0n, input: 0, output: 0, errors: 0, unpriced: 0 };
+    group.requests += 1;
+    group.cost += BigInt(r.costNanoUsd);
+    group.input += r.inputTokens;
+    group.output += r.outputTokens;
+    if (r.status >= 400) group.errors += 1;
+    else if (!r.priced) group.unpriced += 1;
+    groups.set(key, group);
+  }
+  return groups;
+}
+
+/** One contract, run against every backend. */
+export function runStorageContract(name: string, open: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>, enabled = true): void {
+  describe.skipIf(!enabled)(`${name} storage contract`, () => {
+    let storage: Storage;
+    let cleanup: () => Promise<void>;
+    const random = seededRandom(42);
+    const records: LedgerRecord[] = [];
+
+    beforeAll(async () => {
+      ({ storage, cleanup } = await open());
+      const projects = ['search', 'billing', 'agents'];
+      const models = ['gpt-4o', 'claude-3-5-haiku', 'llama3'];
+      for (let index = 0; index < 5_000; index += 1) {
+        const failed = random() < 0.05;
+        const priced = random() > 0.03;
+        records.push(
+          ledgerRecord({
+            timeMs: BASE + Math.floor(random() * 72 * HOUR),
+            projectId: projects[index % 3]!,
+            userId: random() < 0.5 ? `user-${index % 7}` : null,
+            keyId: random() < 0.5 ? `key_${index % 5}` : null,
+            servedModel: random() < 0.1 ? null : models[index % 3]!,
+            requestedModel: models[(index + 1) % 3]!,
+            provider: random() < 0.05 ? null : 'p1',
+            inputTokens: Math.floor(random() * 200_000),
+            outputTokens: Math.floor(random() * 8_000),
+            // Large costs: the totals pass 2^32 nano-dollars many times over.
+            costNanoUsd: failed || !priced ? 0 : Math.floor(random() * 5_000_000_000),
+            priced: !failed && priced,
+            status: failed ? 502 : 200,
+            errorCode: failed ? 'upstream_error' : null,
+            tags: index % 11 === 0 ? ['batch', 'nightly'] : [],
+            units: index % 13 === 0 ? { web_searches: 2 } : {},
+          }),
+        );
+      }
+      for (let index = 0; index < records.length; index += 500) await storage.ledger.append(records.slice(index, index + 500));
+    }, 120_000);
+    afterAll(async () => {
+      await storage?.close();
+      await cleanup?.();
+    });
+
+    it('lists and counts what was appended, with every field intact', async () => {
+      expect(await storage.ledger.count()).toBe(records.length);
+      const newest = [...records].sort((a, b) => a.timeMs - b.timeMs).at(-1)!;
+      const listed = await storage.ledger.list({}, 3);
+      expect(listed).toHaveLength(3);
+      expect(listed.at(-1)?.timeMs).toBe(newest.timeMs);
+      const one = records[11]!;
+      const [found] = await storage.ledger.list({ fromMs: one.timeMs, toMs: one.timeMs + 1, projectId: one.projectId }, 10_000).then((rows) => rows.filter((r) => r.id === one.id));
+      expect(found).toEqual(one);
+    });
+
+    it('re-appending the same rows changes nothing, in the raw table or the rollups', async () => {
+      const before = await storage.ledger.summarize(['project']);
+      await storage.ledger.append(records.slice(0, 700));
+      expect(await storage.ledger.count()).toBe(records.length);
+      expect(await storage.ledger.summarize(['project'])).toEqual(before);
+    });
+
+    const groupings: LedgerDimension[][] = [['project'], ['model'], ['day'], ['hour', 'provider'], ['user', 'key'], ['org', 'project', 'model', 'day'], []];
+    for (const dimensions of groupings) {
+      it(`summarize by [${dimensions.join(',')}] equals a brute-force sum to the nano-dollar`, async () => {
+        const expected = bruteForce(records, dimensions, () => true);
+        const rows = await storage.ledger.summarize(dimensions);
+        expect(rows).toHaveLength(expected.size);
+        for (const row of rows) {
+          const group = expected.get(dimensions.map((d) => row.keys[d]).join('|'));
+          expect(group, JSON.stringify(row.keys)).toBeDefined();
+          expect(BigInt(row.costNanoUsd)).toBe(group!.cost);
+          expect(row.requests).toBe(group!.requests);
+          expect(row.inputTokens).toBe(group!.input);
+          expect(row.outputTokens).toBe(group!.output);
+          expect(row.errors).toBe(group!.errors);
+          expect(row.unpriced).toBe(group!.unpriced);
+        }
+      });
+    }
+
+    it('the rollup path (hour-aligned bounds) and the raw path (unaligned) agree', async () => {
+      const from = BASE + 5 * HOUR;
+      const to = BASE + 30 * HOUR;
+      const aligned = await storage.ledger.summarize(['project', 'model'], { fromMs: from, toMs: to });
+      const unaligned = await storage.ledger.summarize(['project', 'model'], { fromMs: from, toMs: to + 1 });
+      const expected = bruteForce(records, ['project', 'model'], (r) => r.timeMs >= from && r.timeMs < to);
+      const total = (rows: typeof aligned) => rows.reduce((sum, row) => sum + BigInt(row.costNanoUsd), 0n);
+      const expectedTotal = [...expected.values()].reduce((sum, g) => sum + g.cost, 0n);
+      expect(total(aligned)).toBe(expectedTotal);
+      const extra = records.filter((r) => r.timeMs === to).reduce((sum, r) => sum + BigInt(r.costNanoUsd), 0n);
+      expect(total(unaligned)).toBe(expectedTotal + extra);
+    });
+
+    it('filters by project, user, model and provider', async () => {
+      const rows = await storage.ledger.summarize(['project'], { projectId: 'billing', model: 'gpt-4o' });
+      const expected = bruteForce(records, ['project'], (r) => r.projectId === 'billing' && (r.servedModel ?? r.requestedModel) === 'gpt-4o');
+      expect(rows).toHaveLength(expected.size);
+      expect(BigInt(rows[0]?.costNanoUsd ?? 0)).toBe([...expected.values()][0]?.cost ?? 0n);
+      expect(await storage.ledger.count({ userId: 'user-3' })).toBe(records.filter((r) => r.userId === 'user-3').length);
+    });
+
+    it('keys: the secret is shown once, stored only as a hash, found, listed and revoked; seeding is idempotent', async () => {
+      const created = await storage.keys.create({ name: 'k1', orgId: 'acme', projectId: 'search', tags: ['a'] });
+      expect(created.secret).toMatch(/^tg-[A-Za-z0-9]{40}$/);
+      expect((await storage.keys.findBySecret(created.secret))?.id).toBe(created.key.id);
+      expect(await storage.keys.findBySecret('tg-unknown')).toBeUndefined();
+      const seeded = await storage.keys.create({ name: 'seed', orgId: 'acme', projectId: 'search', secret: 'tg-seeded-0123456789abcdef' });
+      const again = await storage.keys.create({ name: 'seed', orgId: 'acme', projectId: 'search', secret: 'tg-seeded-0123456789abcdef' });
+      expect(again.key.id).toBe(seeded.key.id);
+      const list = await storage.keys.list();
+      expect(list.filter((k) => k.name === 'seed')).toHaveLength(1);
+      expect(JSON.stringify(list)).not.toContain(created.secret);
+      expect(await storage.keys.revoke(created.key.id, 1_000)).toBe(true);
+      expect(await storage.keys.revoke(created.key.id, 2_000)).toBe(false);
+      expect((await storage.keys.findBySecret(created.secret))?.revokedAtMs).toBe(1_000);
+    });
+  });
+}
