@@ -94,6 +94,70 @@ export const virtualKeySeedSchema = z
   })
   .strict();
 
+export const budgetScopeKinds = ['global', 'org', 'project', 'user', 'key', 'tag', 'model', 'provider'] as const;
+export type BudgetScopeKind = (typeof budgetScopeKinds)[number];
+export const budgetActions = ['alert', 'downgrade', 'queue', 'block'] as const;
+export type BudgetAction = (typeof budgetActions)[number];
+
+export const budgetThresholdSchema = z
+  .object({
+    /** Percent of the limit (spent + reserved + accrued fixed costs) at which the action applies. */
+    percent: z.number().positive().max(1000),
+    action: z.enum(budgetActions),
+    /** For `downgrade`: the model (alias or model@provider) to serve instead. */
+    downgradeTo: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((t) => t.action !== 'downgrade' || t.downgradeTo !== undefined, 'a downgrade threshold needs downgradeTo');
+export type BudgetThreshold = z.infer<typeof budgetThresholdSchema>;
+
+export const budgetSchema = z
+  .object({
+    id: identifier,
+    scope: z.enum(budgetScopeKinds),
+    /** The project/org/user/key id, tag, model or provider the budget covers; omitted for `global`. */
+    value: z.string().min(1).optional(),
+    /** Calendar periods in `timezone`, or a rolling window of `rollingHours`. */
+    period: z.enum(['daily', 'weekly', 'monthly', 'rolling']),
+    rollingHours: z.number().int().positive().max(24 * 366).optional(),
+    timezone: z.string().default('UTC'),
+    limitUsd: z.number().positive().finite(),
+    /** Fixed monthly costs and local node hours accrue into this budget (global and org budgets). */
+    includeFixedCosts: z.boolean().default(false),
+    thresholds: z.array(budgetThresholdSchema).default([
+      { percent: 50, action: 'alert' },
+      { percent: 80, action: 'alert' },
+      { percent: 95, action: 'alert' },
+      { percent: 100, action: 'block' },
+    ]),
+    /** When the shared counter store (Redis) is unreachable: refuse (fail-closed) or allow and reconcile later (fail-open). */
+    onCounterFailure: z.enum(['fail-open', 'fail-closed']).default('fail-open'),
+  })
+  .strict()
+  .refine((b) => (b.scope === 'global') === (b.value === undefined), 'value is required for every scope but global, and not allowed for global')
+  .refine((b) => (b.period === 'rolling') === (b.rollingHours !== undefined), 'rollingHours is required with period: rolling (and only then)')
+  .refine((b) => isTimeZone(b.timezone), 'unknown time zone');
+export type BudgetConfig = z.infer<typeof budgetSchema>;
+export type BudgetConfigInput = z.input<typeof budgetSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const alertsSchema = z
+  .object({
+    /** Slack-compatible incoming webhook (JSON `{text, …}`). */
+    webhookUrl: z.string().url().optional(),
+    /** Alert when the current burn rate would exhaust a budget before its period ends. */
+    burnRate: z.boolean().default(true),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: z
@@ -131,6 +195,21 @@ export const configSchema = z
       .strict()
       .default({ batchSize: 500, flushIntervalMs: 250, storeBodies: false }),
     keys: z.array(virtualKeySeedSchema).default([]),
+    budgets: z.array(budgetSchema).default([]),
+    alerts: alertsSchema.default({ burnRate: true }),
+    /** Budget enforcement knobs. */
+    enforcement: z
+      .object({
+        /** Output tokens assumed for the worst case when a request sets no max_tokens (per-model learned bounds refine it). */
+        defaultMaxOutputTokens: z.number().int().positive().default(4096),
+        /** Queue: how many low-priority requests may wait, and for how long. */
+        queueLimit: z.number().int().nonnegative().default(1000),
+        queueTimeoutMs: z.number().int().positive().default(30_000),
+        /** Header value that lets a request through a blocking budget (audited in the ledger); unset disables overrides. */
+        overrideToken: z.string().min(16).optional(),
+      })
+      .strict()
+      .default({ defaultMaxOutputTokens: 4096, queueLimit: 1000, queueTimeoutMs: 30_000 }),
   })
   .strict();
 

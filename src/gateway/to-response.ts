@@ -1,11 +1,26 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import type { PipelineResult } from '../pipeline/types.ts';
 
 const encoder = new TextEncoder();
+/** `@hono/node-server` leaves a response alone when it carries this header: we wrote it ourselves. */
+const ALREADY_SENT = 'x-hono-already-sent';
 
-/** Turns a pipeline result into a web Response; streams are pulled one upstream chunk at a time. */
-export function toResponse(result: PipelineResult): Response {
+/**
+ * Turns a pipeline result into a web Response. On Node, streams are written straight to the
+ * socket (`ServerResponse.write` per upstream read, with back-pressure) instead of through a web
+ * ReadableStream: the same bytes at less than half the CPU per chunk.
+ */
+export function toResponse(result: PipelineResult, outgoing?: ServerResponse): Response {
   if (result.kind === 'json') {
     return new Response(result.body, { status: result.status, headers: { 'content-type': 'application/json', ...result.headers } });
+  }
+  if (outgoing) {
+    void writeStream(result, outgoing);
+    const marker = new Response(null, { headers: { [ALREADY_SENT]: 'true' } });
+    // Materialise it: the adapter's fast path for its own lightweight responses ignores the marker.
+    void marker.body;
+    return marker;
   }
   const iterator = result.stream[Symbol.asyncIterator]();
   const body = new ReadableStream<Uint8Array>({
@@ -24,4 +39,32 @@ export function toResponse(result: PipelineResult): Response {
     },
   });
   return new Response(body, { status: result.status, headers: result.headers });
+}
+
+async function writeStream(result: Extract<PipelineResult, { kind: 'stream' }>, outgoing: ServerResponse): Promise<void> {
+  const iterator = result.stream[Symbol.asyncIterator]();
+  let closed = false;
+  const onClose = () => {
+    closed = true;
+  };
+  outgoing.once('close', onClose);
+  try {
+    // The head goes out with the first upstream bytes (one syscall), which is when a client can use it.
+    outgoing.writeHead(result.status, result.headers);
+    for (;;) {
+      const { done, value } = await iterator.next();
+      if (done) break;
+      if (closed) {
+        // The client left: let the generator meter the request and release the upstream.
+        await iterator.return?.(undefined);
+        return;
+      }
+      if (!outgoing.write(value)) await Promise.race([once(outgoing, 'drain'), once(outgoing, 'close')]);
+    }
+    outgoing.end();
+  } catch {
+    outgoing.destroy();
+  } finally {
+    outgoing.off('close', onClose);
+  }
 }

@@ -64,9 +64,11 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
   let journalWaiters: Promise<void> | undefined;
   let releaseWaiters: (() => void) | undefined;
   let journalScheduled = false;
+  let journalClosed = false;
 
   function writeJournal(): void {
     journalScheduled = false;
+    if (journalClosed) return;
     const lines = journalLines;
     journalLines = '';
     const release = releaseWaiters;
@@ -169,6 +171,11 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
 
   return {
     write(record) {
+      if (journalClosed) {
+        // A request that finished after shutdown began (a stream the server stopped waiting for): straight to the spill file.
+        spill.append([record]);
+        return;
+      }
       journalLines += `${JSON.stringify(record)}\n`;
       if (!journalScheduled) {
         journalScheduled = true;
@@ -206,6 +213,7 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
       await enqueueFlush();
       writeJournal();
       if (spill.size) await (chain = chain.then(replayOnce));
+      journalClosed = true;
       journal.close();
     },
   };

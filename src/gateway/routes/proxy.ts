@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { refinePrincipal } from '../../domain/principal.ts';
 import type { Operation } from '../../ledger/record.ts';
@@ -30,7 +31,7 @@ export function registerProxyRoutes(app: Hono<GatewayEnv>, deps: PipelineDeps, b
       },
       deps,
     );
-    return toResponse(result);
+    return toResponse(result, (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing);
   };
   app.post('/v1/chat/completions', route('chat'));
   app.post('/v1/completions', route('completion'));

@@ -1,0 +1,94 @@
+import type { BudgetConfig } from '../config/schema.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** The period a budget counts over at a moment: [startMs, endMs), and the counter buckets covering it. */
+export interface BudgetWindow {
+  startMs: number;
+  endMs: number;
+  /** Counter buckets: one per calendar period; hourly buckets for rolling windows (hour-granular). */
+  buckets: string[];
+  /** The bucket a spend at `nowMs` is added to. */
+  currentBucket: string;
+}
+
+/**
+ * Calendar periods start at local midnight in the budget's time zone (weeks on Monday, months on
+ * the 1st), DST included; rolling windows are the last `rollingHours` whole hours plus the
+ * current one. Pure: time is a parameter.
+ */
+export function budgetWindow(budget: Pick<BudgetConfig, 'id' | 'period' | 'rollingHours' | 'timezone'>, nowMs: number): BudgetWindow {
+  if (budget.period === 'rolling') {
+    const hours = budget.rollingHours ?? 24;
+    const currentHour = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
+    const startMs = currentHour - (hours - 1) * HOUR_MS;
+    const buckets: string[] = [];
+    for (let hour = startMs; hour <= currentHour; hour += HOUR_MS) buckets.push(`${budget.id}:h${hour}`);
+    return { startMs, endMs: currentHour + HOUR_MS, buckets, currentBucket: buckets.at(-1)! };
+  }
+  const local = localParts(nowMs, budget.timezone);
+  let startLocal: { year: number; month: number; day: number };
+  let endLocal: { year: number; month: number; day: number };
+  if (budget.period === 'daily') {
+    startLocal = local;
+    endLocal = addDays(local, 1);
+  } else if (budget.period === 'weekly') {
+    const weekday = (new Date(Date.UTC(local.year, local.month - 1, local.day)).getUTCDay() + 6) % 7; // Monday = 0
+    startLocal = addDays(local, -weekday);
+    endLocal = addDays(startLocal, 7);
+  } else {
+    startLocal = { year: local.year, month: local.month, day: 1 };
+    endLocal = local.month === 12 ? { year: local.year + 1, month: 1, day: 1 } : { year: local.year, month: local.month + 1, day: 1 };
+  }
+  const startMs = localMidnightToUtc(startLocal, budget.timezone);
+  const endMs = localMidnightToUtc(endLocal, budget.timezone);
+  const bucket = `${budget.id}:p${startMs}`;
+  return { startMs, endMs, buckets: [bucket], currentBucket: bucket };
+}
+
+/** The bucket a spend at `timeMs` belongs to (for settling and rebuilding). */
+export function bucketAt(budget: Pick<BudgetConfig, 'id' | 'period' | 'rollingHours' | 'timezone'>, timeMs: number): string {
+  return budgetWindow(budget, timeMs).currentBucket;
+}
+
+/** [startMs, endMs) of a bucket, for rebuilding it from the ledger. */
+export function bucketRange(bucket: string, budget: Pick<BudgetConfig, 'id' | 'period' | 'rollingHours' | 'timezone'>): { startMs: number; endMs: number } {
+  const suffix = bucket.slice(budget.id.length + 1);
+  const start = Number(suffix.slice(1));
+  if (suffix.startsWith('h')) return { startMs: start, endMs: start + HOUR_MS };
+  return { startMs: start, endMs: budgetWindow(budget, start).endMs };
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
+function localParts(timeMs: number, timeZone: string) {
+  const parts: Record<string, number> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(timeMs))) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+}
+
+function addDays(date: { year: number; month: number; day: number }, days: number) {
+  const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** The UTC instant of 00:00 local time on a date in a zone (two passes settle DST offsets). */
+function localMidnightToUtc(date: { year: number; month: number; day: number }, timeZone: string): number {
+  const wall = Date.UTC(date.year, date.month - 1, date.day);
+  let guess = wall;
+  for (let pass = 0; pass < 2; pass += 1) {
+    const local = localParts(guess, timeZone);
+    const localAsUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
+    guess = wall - (localAsUtc - guess);
+  }
+  return guess;
+}
