@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, openaiType: 'invalid_request_error', anthropicType: 'request_too_large' },
   rate_limited: { status: 429, openaiType: 'rate_limit_error', anthropicType: 'rate_limit_error' },
   budget_exceeded: { status: 429, openaiType: 'insufficient_quota', anthropicType: 'rate_limit_error' },
+  budget_unavailable: { status: 503, openaiType: 'api_error', anthropicType: 'overloaded_error' },
   upstream_error: { status: 502, openaiType: 'api_error', anthropicType: 'api_error' },
   upstream_bad_response: { status: 502, openaiType: 'api_error', anthropicType: 'api_error' },
   upstream_unavailable: { status: 503, openaiType: 'api_error', anthropicType: 'overloaded_error' },

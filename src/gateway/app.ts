@@ -4,6 +4,7 @@ import type { Principal } from '../domain/principal.ts';
 import type { Operation } from '../ledger/record.ts';
 import { recordRejection } from '../pipeline/handle.ts';
 import type { Runtime } from '../runtime/types.ts';
+import { registerBudgetRoutes } from './admin/budgets.ts';
 import { registerKeyRoutes } from './admin/keys.ts';
 import { registerPriceRoutes } from './admin/prices.ts';
 import { registerReportRoutes } from './admin/reports.ts';
@@ -51,6 +52,7 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   registerKeyRoutes(app, runtime);
   registerReportRoutes(app, runtime);
   registerPriceRoutes(app, runtime);
+  registerBudgetRoutes(app, runtime);
 
   app.notFound((c) => errorResponse(new GatewayError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.get('wire') ?? 'openai', c.get('requestId')));
   app.onError((error, c) => {

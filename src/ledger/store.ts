@@ -9,8 +9,11 @@ export interface LedgerFilter {
   projectId?: string;
   userId?: string;
   keyId?: string;
+  /** Requested or served model. */
   model?: string;
   provider?: string;
+  /** Rows carrying this tag. */
+  tag?: string;
 }
 
 export interface SpendRow {

@@ -29,7 +29,12 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
   try {
     validateBody(request.body, request.operation, request.wire);
     const stream = request.body.stream === true && request.operation !== 'embedding';
-    const { chain } = resolveTargets(deps.config, request.body.model as string);
+    let { chain } = resolveTargets(deps.config, request.body.model as string);
+    if (deps.budgets) {
+      const admission = await deps.budgets.admit(request, chain, (model) => resolveTargets(deps.config, model).chain);
+      chain = admission.chain;
+      request.budget = admission.grant;
+    }
     let lastError: GatewayError | undefined;
     for (const [index, candidate] of chain.entries()) {
       target = candidate;
@@ -89,7 +94,7 @@ async function tryTarget(
     result: {
       kind: 'json',
       status: 200,
-      headers: { ...baseHeaders(request, target, result.servedModel), ...costHeaders(record) },
+      headers: { ...baseHeaders(request, target, result.servedModel), ...costHeaders(record), ...request.budget?.headers(record.costNanoUsd) },
       body: result.passthrough ? text : JSON.stringify(result.body),
     },
   };
@@ -139,7 +144,7 @@ function failure(request: ClientRequest, deps: PipelineDeps, error: GatewayError
   return {
     kind: 'json',
     status: error.status,
-    headers: { 'x-tollgate-request-id': request.id, ...error.headers },
+    headers: { 'x-tollgate-request-id': request.id, ...request.budget?.headers(0), ...error.headers },
     body: JSON.stringify(renderErrorBody(error, request.wire)),
   };
 }

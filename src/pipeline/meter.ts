@@ -84,9 +84,10 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
     cacheStatus: outcome.cacheStatus ?? null,
     savedNanoUsd: 0,
     route: outcome.route ?? null,
-    budgetAction: outcome.budgetAction ?? null,
+    budgetAction: outcome.budgetAction ?? request.budget?.action ?? null,
   };
   deps.ledger.write(record);
+  request.budget?.settle(record);
   deps.metrics.observeRequest({
     operation: request.operation,
     provider: record.provider,

@@ -8,6 +8,7 @@ export function baseHeaders(request: ClientRequest, target: Target, servedModel:
     'x-tollgate-request-id': request.id,
     'x-tollgate-model': servedModel ?? target.upstreamModel,
     'x-tollgate-provider': target.providerId,
+    ...request.budget?.headers(),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Operation, LedgerRecord } from '../ledger/record.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { UpstreamClient } from './upstream-client.ts';
+import type { BudgetEnforcer, BudgetGrant } from '../budgets/enforcer.ts';
 
 /** A client request after the HTTP edge: parsed, authenticated, attributed. No hono types. */
 export interface ClientRequest {
@@ -18,6 +19,8 @@ export interface ClientRequest {
   principal: Principal;
   /** Aborted when the client goes away. */
   signal: AbortSignal | undefined;
+  /** Set by budget admission; the meter settles it. */
+  budget?: BudgetGrant | undefined;
 }
 
 export interface LedgerSink {
@@ -38,6 +41,8 @@ export interface PipelineDeps {
   metrics: GatewayMetrics;
   upstream: UpstreamClient;
   localNodes: LocalNodeMeter | undefined;
+  /** Budget enforcement; absent when no budget is configured. */
+  budgets?: BudgetEnforcer | undefined;
   now: () => number;
 }
 

@@ -9,6 +9,11 @@ import { loadBundledCatalogue } from '../pricing/bundled-catalogue.ts';
 import { createPriceBook } from '../pricing/genai-price-book.ts';
 import { createLocalNodeCosts } from '../pricing/local-nodes.ts';
 import { openStorage } from '../storage/open-storage.ts';
+import { createAlertNotifier } from '../budgets/alerts.ts';
+import { createMemoryCounters } from '../budgets/counters/memory.ts';
+import { createRedisCounters } from '../budgets/counters/redis.ts';
+import type { BudgetCounters } from '../budgets/counters/types.ts';
+import { BudgetEnforcer } from '../budgets/enforcer.ts';
 import type { Runtime } from './types.ts';
 
 export interface RuntimeOptions {
@@ -22,6 +27,10 @@ export interface RuntimeOptions {
   now?: () => number;
   /** Process metrics (event loop, memory); off in tests that build many gateways. */
   defaultMetrics?: boolean;
+  /** Redis URL: budget counters shared by every instance. In-process counters without it. */
+  redisUrl?: string | undefined;
+  /** Where operational lines (alerts, audits, ledger trouble) go; stderr by default. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -53,8 +62,18 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     defaultMetrics: options.defaultMetrics,
   });
   const upstream = createUpstreamClient();
+  const log = options.log ?? ((line: string) => console.error(`[tollgate] ${line}`));
+  // Rows a previous run left in its journal or spill file are committed before counters are rebuilt from the ledger.
+  await writer.replaySpill().catch(() => 0);
+  const storedBudgets = await storage.budgets.listBudgets();
+  // Always present (budgets can be added through the admin API); admission is a no-op without budgets.
+  const counters: BudgetCounters = options.redisUrl ? createRedisCounters(options.redisUrl) : createMemoryCounters();
+  const alerts = createAlertNotifier({ store: storage.budgets, webhookUrl: config.alerts.webhookUrl, log });
+  const budgets = new BudgetEnforcer({ config, priceBook, counters, ledger: storage.ledger, alerts, now, log });
+  budgets.setStoredBudgets(storedBudgets);
+  await budgets.rebuild().catch((error: unknown) => log(`budget counters could not be rebuilt from the ledger: ${(error as Error).message}`));
   const keyCache = createKeyCache(storage.keys, { ttlMs: 30_000, maxEntries: 10_000 });
-  const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, now };
+  const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, now };
   const gauge = setInterval(() => metrics.setLedgerState(writer.stats()), 5_000);
   gauge.unref();
   let closed = false;
@@ -64,6 +83,8 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     deps,
     ledger: storage.ledger,
     keys: storage.keys,
+    budgetStore: storage.budgets,
+    budgets,
     lookupKey: (secret) => keyCache.lookup(secret),
     invalidateKeys: () => keyCache.invalidate(),
     ledgerStats: () => writer.stats(),
@@ -76,6 +97,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
       clearInterval(gauge);
       await upstream.close();
       await writer.close();
+      await counters.close();
       await storage.close();
     },
   };

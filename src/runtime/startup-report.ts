@@ -14,7 +14,9 @@ export function formatStartupReport(input: { url: string; plan: StartupPlan; run
     `  proxy auth: ${config.server.anonymous ? `anonymous allowed (attributed to ${config.server.anonymous.org}/${config.server.anonymous.project}); tg- keys still checked` : 'virtual key required'}`,
     runtime.adminKey ? '  admin API: open at /api (Bearer TOLLGATE_ADMIN_KEY)' : '  admin API: CLOSED (set TOLLGATE_ADMIN_KEY to enable /api)',
     `  metrics:   ${url}/metrics`,
+    `  budgets:   ${runtime.budgets.all.length ? runtime.budgets.all.map((b) => b.id).join(', ') : 'none'}`,
   ];
+  for (const warning of runtime.budgets.fixedCostWarnings()) lines.push(`  WARNING ${warning}`);
   if (plan.demo && mockUrl) {
     lines.push(
       '',

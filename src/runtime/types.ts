@@ -1,3 +1,5 @@
+import type { BudgetEnforcer } from '../budgets/enforcer.ts';
+import type { BudgetStore } from '../budgets/store.ts';
 import type { TollgateConfig } from '../config/schema.ts';
 import type { KeyStore, VirtualKey } from '../keys/store.ts';
 import type { LedgerStore } from '../ledger/store.ts';
@@ -16,6 +18,8 @@ export interface Runtime {
   deps: PipelineDeps;
   ledger: LedgerStore;
   keys: KeyStore;
+  budgetStore: BudgetStore;
+  budgets: BudgetEnforcer;
   /** Cached key lookup for the hot path. */
   lookupKey(secret: string): Promise<VirtualKey | undefined>;
   /** Drops cached key lookups (after a revoke). */

@@ -1,9 +1,11 @@
+import type { BudgetStore } from '../budgets/store.ts';
 import type { KeyStore } from '../keys/store.ts';
 import type { LedgerStore } from '../ledger/store.ts';
 
 export interface Storage {
   ledger: LedgerStore;
   keys: KeyStore;
+  budgets: BudgetStore;
   backend: 'sqlite' | 'postgres';
   close(): Promise<void>;
 }
@@ -14,17 +16,26 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
     const { openPostgres } = await import('./postgres/open.ts');
     const { createPostgresLedgerStore } = await import('./postgres/ledger-store.ts');
     const { createPostgresKeyStore } = await import('./postgres/key-store.ts');
+    const { createPostgresBudgetStore } = await import('./postgres/budget-store.ts');
     const pool = await openPostgres(options.databaseUrl);
-    return { ledger: createPostgresLedgerStore(pool), keys: createPostgresKeyStore(pool), backend: 'postgres', close: () => pool.end() };
+    return {
+      ledger: createPostgresLedgerStore(pool),
+      keys: createPostgresKeyStore(pool),
+      budgets: createPostgresBudgetStore(pool),
+      backend: 'postgres',
+      close: () => pool.end(),
+    };
   }
   const { openSqlite } = await import('./sqlite/open.ts');
   const { createSqliteLedgerStore } = await import('./sqlite/ledger-store.ts');
   const { createSqliteKeyStore } = await import('./sqlite/key-store.ts');
+  const { createSqliteBudgetStore } = await import('./sqlite/budget-store.ts');
   const db = openSqlite(options.dataDir);
   let closed = false;
   return {
     ledger: createSqliteLedgerStore(db),
     keys: createSqliteKeyStore(db),
+    budgets: createSqliteBudgetStore(db),
     backend: 'sqlite',
     async close() {
       if (closed) return;

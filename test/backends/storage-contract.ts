@@ -123,10 +123,14 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
 
     it('filters by project, user, model and provider', async () => {
       const rows = await storage.ledger.summarize(['project'], { projectId: 'billing', model: 'gpt-4o' });
-      const expected = bruteForce(records, ['project'], (r) => r.projectId === 'billing' && (r.servedModel ?? r.requestedModel) === 'gpt-4o');
+      const expected = bruteForce(records, ['project'], (r) => r.projectId === 'billing' && (r.requestedModel === 'gpt-4o' || r.servedModel === 'gpt-4o'));
       expect(rows).toHaveLength(expected.size);
       expect(BigInt(rows[0]?.costNanoUsd ?? 0)).toBe([...expected.values()][0]?.cost ?? 0n);
       expect(await storage.ledger.count({ userId: 'user-3' })).toBe(records.filter((r) => r.userId === 'user-3').length);
+      expect(await storage.ledger.count({ tag: 'nightly' })).toBe(records.filter((r) => r.tags.includes('nightly')).length);
+      const tagged = await storage.ledger.summarize([], { tag: 'batch', fromMs: BASE, toMs: BASE + 24 * HOUR });
+      const expectedTagged = records.filter((r) => r.tags.includes('batch') && r.timeMs < BASE + 24 * HOUR).reduce((sum, r) => sum + BigInt(r.costNanoUsd), 0n);
+      expect(BigInt(tagged[0]?.costNanoUsd ?? 0)).toBe(expectedTagged);
     });
 
     it('keys: the secret is shown once, stored only as a hash, found, listed and revoked; seeding is idempotent', async () => {

@@ -7,6 +7,7 @@ const dialect: Dialect = {
   day: (column) => `to_char(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
   hour: (column) => `to_char(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24":00Z"')`,
   sum: (expression) => `COALESCE(SUM(${expression}), 0)::BIGINT`,
+  hasTag: (placeholder) => `tags @> jsonb_build_array(${placeholder}::text)`,
 };
 
 const TYPES: Record<(typeof LEDGER_COLUMNS)[number], string> = {

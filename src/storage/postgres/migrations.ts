@@ -24,4 +24,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      project_id TEXT NOT NULL, user_id TEXT, tags JSONB NOT NULL, allow_attribution BOOLEAN NOT NULL, created_at_ms BIGINT NOT NULL,
      revoked_at_ms BIGINT
    );`,
+  `CREATE TABLE budget_alerts (
+     id TEXT PRIMARY KEY, time_ms BIGINT NOT NULL, budget_id TEXT NOT NULL, window_start_ms BIGINT NOT NULL, kind TEXT NOT NULL,
+     spent_nano BIGINT NOT NULL, limit_nano BIGINT NOT NULL, message TEXT NOT NULL,
+     UNIQUE (budget_id, window_start_ms, kind)
+   );
+   CREATE TABLE budgets (id TEXT PRIMARY KEY, definition JSONB NOT NULL, updated_at_ms BIGINT NOT NULL);`,
 ];

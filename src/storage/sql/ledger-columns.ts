@@ -103,6 +103,8 @@ export interface Dialect {
   hour(column: string): string;
   /** Cast of a SUM to something the driver returns exactly. */
   sum(expression: string): string;
+  /** Condition: the row's JSON tags array contains the value at `placeholder`. */
+  hasTag(placeholder: string): string;
 }
 
 export interface BuiltQuery {
@@ -113,23 +115,26 @@ export interface BuiltQuery {
 /** `WHERE` over the raw table. */
 export function rawWhere(filter: LedgerFilter, dialect: Dialect, params: unknown[]): string {
   const clauses: string[] = [];
-  const add = (sql: string, value: unknown) => {
+  const add = (sql: (placeholder: string) => string, value: unknown) => {
     params.push(value);
-    clauses.push(sql.replace('?', dialect.placeholder(params.length)));
+    clauses.push(sql(dialect.placeholder(params.length)));
   };
-  if (filter.fromMs !== undefined) add('time_ms >= ?', filter.fromMs);
-  if (filter.toMs !== undefined) add('time_ms < ?', filter.toMs);
-  if (filter.orgId !== undefined) add('org_id = ?', filter.orgId);
-  if (filter.projectId !== undefined) add('project_id = ?', filter.projectId);
-  if (filter.userId !== undefined) add('user_id = ?', filter.userId);
-  if (filter.keyId !== undefined) add('key_id = ?', filter.keyId);
-  if (filter.model !== undefined) add('COALESCE(served_model, requested_model) = ?', filter.model);
-  if (filter.provider !== undefined) add('provider = ?', filter.provider);
+  if (filter.fromMs !== undefined) add((p) => `time_ms >= ${p}`, filter.fromMs);
+  if (filter.toMs !== undefined) add((p) => `time_ms < ${p}`, filter.toMs);
+  if (filter.orgId !== undefined) add((p) => `org_id = ${p}`, filter.orgId);
+  if (filter.projectId !== undefined) add((p) => `project_id = ${p}`, filter.projectId);
+  if (filter.userId !== undefined) add((p) => `user_id = ${p}`, filter.userId);
+  if (filter.keyId !== undefined) add((p) => `key_id = ${p}`, filter.keyId);
+  if (filter.model !== undefined) add((p) => `(requested_model = ${p} OR served_model = ${p})`, filter.model);
+  if (filter.provider !== undefined) add((p) => `provider = ${p}`, filter.provider);
+  if (filter.tag !== undefined) add(dialect.hasTag, filter.tag);
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
 /** Whether the hourly rollup can answer: filter bounds fall on hour boundaries. */
 export function rollupCanAnswer(filter: LedgerFilter): boolean {
+  // The rollup keeps neither tags nor the requested model apart from the served one.
+  if (filter.tag !== undefined || filter.model !== undefined) return false;
   return (filter.fromMs === undefined || filter.fromMs % HOUR_MS === 0) && (filter.toMs === undefined || filter.toMs % HOUR_MS === 0);
 }
 
@@ -183,7 +188,6 @@ export function summarizeQuery(dimensions: readonly LedgerDimension[], filter: L
     if (filter.toMs !== undefined) add('hour_ms < ?', filter.toMs);
     if (filter.userId !== undefined) add('user_id = ?', filter.userId);
     if (filter.keyId !== undefined) add('key_id = ?', filter.keyId);
-    if (filter.model !== undefined) add('model = ?', filter.model);
     if (filter.provider !== undefined) add('provider = ?', filter.provider);
     if (extra.length) where = where ? `${where} AND ${extra.join(' AND ')}` : `WHERE ${extra.join(' AND ')}`;
   } else {

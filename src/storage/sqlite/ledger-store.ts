@@ -10,6 +10,7 @@ const dialect: Dialect = {
   day: (column) => `strftime('%Y-%m-%d', ${column} / 1000, 'unixepoch')`,
   hour: (column) => `strftime('%Y-%m-%dT%H:00Z', ${column} / 1000, 'unixepoch')`,
   sum: (expression) => `COALESCE(SUM(${expression}), 0)`,
+  hasTag: (placeholder) => `EXISTS (SELECT 1 FROM json_each(tags) WHERE json_each.value = ${placeholder})`,
 };
 
 /** The ledger in SQLite: idempotent batched inserts that maintain the hourly rollup in the same transaction. */

@@ -24,4 +24,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      project_id TEXT NOT NULL, user_id TEXT, tags TEXT NOT NULL, allow_attribution INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
      revoked_at_ms INTEGER
    );`,
+  `CREATE TABLE budget_alerts (
+     id TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, budget_id TEXT NOT NULL, window_start_ms INTEGER NOT NULL, kind TEXT NOT NULL,
+     spent_nano INTEGER NOT NULL, limit_nano INTEGER NOT NULL, message TEXT NOT NULL,
+     UNIQUE (budget_id, window_start_ms, kind)
+   );
+   CREATE TABLE budgets (id TEXT PRIMARY KEY, definition TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);`,
 ];

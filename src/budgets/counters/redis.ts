@@ -1,0 +1,108 @@
+import { Redis } from 'ioredis';
+import type { BudgetCounters, ReserveCheck } from './types.ts';
+
+/**
+ * Counters shared by every gateway instance through Redis. One Lua script checks every budget of
+ * a request and reserves in all of them, or in none: Redis runs scripts one at a time, so N
+ * instances behave as one. Reservations carry an expiry so a crashed instance cannot hold budget
+ * forever. Amounts are integer nano-dollars (exact in Lua's doubles below 2^53).
+ */
+const RESERVE = `
+local now = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+local rid = ARGV[3]
+local n = tonumber(ARGV[4])
+local reserve = ARGV[5] == '1'
+local ki, ai = 1, 6
+local result = {0}
+local rkeys, amounts, fail = {}, {}, 0
+for c = 1, n do
+  local limit, fixed, amount, force, nb = tonumber(ARGV[ai]), tonumber(ARGV[ai + 1]), tonumber(ARGV[ai + 2]), ARGV[ai + 3], tonumber(ARGV[ai + 4])
+  ai = ai + 5
+  local rkey = KEYS[ki]
+  ki = ki + 1
+  local used = fixed
+  for b = 1, nb do
+    used = used + (tonumber(redis.call('GET', KEYS[ki])) or 0)
+    ki = ki + 1
+  end
+  local entries = redis.call('HGETALL', rkey)
+  for i = 1, #entries, 2 do
+    local value = entries[i + 1]
+    local sep = string.find(value, ':', 1, true)
+    local expires = tonumber(string.sub(value, sep + 1))
+    if expires < now then redis.call('HDEL', rkey, entries[i]) else used = used + tonumber(string.sub(value, 1, sep - 1)) end
+  end
+  result[c + 1] = string.format('%.0f', used)
+  rkeys[c], amounts[c] = rkey, amount
+  if reserve and fail == 0 and force ~= '1' and used + amount > limit then fail = c end
+end
+if reserve and fail == 0 then
+  for c = 1, n do
+    redis.call('HSET', rkeys[c], rid, string.format('%.0f', amounts[c]) .. ':' .. string.format('%.0f', now + ttl))
+    redis.call('PEXPIRE', rkeys[c], ttl * 2)
+  end
+end
+result[1] = fail
+return result`;
+
+const SETTLE = `
+local rid = ARGV[1]
+local nr = tonumber(ARGV[2])
+for i = 1, nr do redis.call('HDEL', KEYS[i], rid) end
+local ai = 3
+for i = nr + 1, #KEYS do
+  redis.call('INCRBY', KEYS[i], ARGV[ai])
+  redis.call('EXPIRE', KEYS[i], ARGV[ai + 1])
+  ai = ai + 2
+end
+return 1`;
+
+type Scripted = Redis & {
+  tgReserve(keys: number, ...args: (string | number)[]): Promise<(string | number)[]>;
+  tgSettle(keys: number, ...args: (string | number)[]): Promise<number>;
+};
+
+export function createRedisCounters(url: string, prefix = 'tg:'): BudgetCounters {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2_000 }) as Scripted;
+  redis.on('error', () => undefined); // reported through failed calls; reconnects by itself
+  redis.defineCommand('tgReserve', { lua: RESERVE });
+  redis.defineCommand('tgSettle', { lua: SETTLE });
+  const reservationKey = (budgetId: string) => `${prefix}res:${budgetId}`;
+  const bucketKey = (bucket: string) => `${prefix}spent:${bucket}`;
+
+  async function run(reservationId: string, checks: readonly Pick<ReserveCheck, 'budgetId' | 'buckets' | 'fixedNano'>[], full: readonly ReserveCheck[] | undefined, ttlMs: number, nowMs: number) {
+    const keys: string[] = [];
+    const args: (string | number)[] = [nowMs, ttlMs, reservationId, checks.length, full ? '1' : '0'];
+    checks.forEach((check, index) => {
+      keys.push(reservationKey(check.budgetId), ...check.buckets.map(bucketKey));
+      const reserve = full?.[index];
+      args.push(reserve?.limitNano ?? 0, check.fixedNano, reserve?.amountNano ?? 0, reserve?.force ? '1' : '0', check.buckets.length);
+    });
+    const result = await redis.tgReserve(keys.length, ...keys, ...args);
+    return { fail: Number(result[0]), used: result.slice(1).map(Number) };
+  }
+
+  return {
+    kind: 'redis',
+    async tryReserve(reservationId, checks, ttlMs, nowMs) {
+      const { fail, used } = await run(reservationId, checks, checks, ttlMs, nowMs);
+      return { ok: fail === 0, failedIndex: fail - 1, used };
+    },
+    async settle(reservationId, budgetIds, spends) {
+      const keys = [...budgetIds.map(reservationKey), ...spends.map((spend) => bucketKey(spend.bucket))];
+      const args: (string | number)[] = [reservationId, budgetIds.length];
+      for (const spend of spends) args.push(spend.amountNano, spend.ttlSeconds);
+      await redis.tgSettle(keys.length, ...keys, ...args);
+    },
+    async peek(checks, nowMs) {
+      return (await run('', checks, undefined, 0, nowMs)).used;
+    },
+    async seed(bucket, amountNano, ttlSeconds) {
+      await redis.set(bucketKey(bucket), String(amountNano), 'EX', ttlSeconds, 'NX');
+    },
+    async close() {
+      redis.disconnect();
+    },
+  };
+}

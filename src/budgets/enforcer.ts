@@ -1,0 +1,397 @@
+import type { BudgetConfig, TollgateConfig } from '../config/schema.ts';
+import { GatewayError } from '../domain/errors.ts';
+import { formatUsd, usdToNano } from '../domain/money.ts';
+import type { LedgerRecord } from '../ledger/record.ts';
+import type { LedgerFilter, LedgerStore } from '../ledger/store.ts';
+import type { ClientRequest, Target } from '../pipeline/types.ts';
+import { accruedNanoUsd, type CostLine } from '../pricing/fixed-costs.ts';
+import type { PriceBook } from '../pricing/price-book.ts';
+import type { AlertNotifier } from './alerts.ts';
+import { applicableBudgets, type BudgetSubject } from './applicable.ts';
+import { burnRate } from './burn-rate.ts';
+import type { BudgetCounters, ReserveCheck } from './counters/types.ts';
+import { decide, type Priority } from './decide.ts';
+import { budgetWindow, bucketRange, type BudgetWindow } from './windows.ts';
+import { estimateInputTokens, outputBound, worstCaseNano } from './worst-case.ts';
+
+export interface BudgetEnforcerOptions {
+  config: TollgateConfig;
+  priceBook: PriceBook;
+  counters: BudgetCounters;
+  ledger: LedgerStore;
+  alerts: AlertNotifier;
+  now: () => number;
+  log: (line: string) => void;
+}
+
+/** What admission grants a request: the targets to use and how to settle afterwards. */
+export interface BudgetGrant {
+  /** Ledger `budgetAction`: `downgrade:<budget>`, `queued:<budget>:<ms>`, `override`, `fail-open`, or null. */
+  action: string | null;
+  /** Response headers: remaining in the tightest budget (after `costNano` when known). */
+  headers(costNano?: number): Record<string, string>;
+  /** Releases the reservation and books the actual cost (called once, by the meter). */
+  settle(record: LedgerRecord): void;
+}
+
+export interface Admission {
+  chain: Target[];
+  grant: BudgetGrant | undefined;
+}
+
+export interface BudgetStatus {
+  id: string;
+  scope: string;
+  value: string | null;
+  period: string;
+  windowStart: string;
+  windowEnd: string;
+  limitUsd: string;
+  usedUsd: string;
+  fixedUsd: string;
+  remainingUsd: string;
+  percent: number;
+  burnRatePerHourUsd: string;
+  projectedUsd: string;
+  exhaustionAt: string | null;
+}
+
+const RESERVATION_TTL_MS = 15 * 60_000;
+
+/**
+ * Budget enforcement before forwarding: every applicable budget must have room for the request's
+ * worst case, reserved atomically (in process or in Redis), and reconciled to the actual cost when
+ * it is metered. Thresholds can downgrade the model, queue low-priority work, or block.
+ */
+export class BudgetEnforcer {
+  private budgets: BudgetConfig[];
+  private readonly lines: CostLine[];
+  private queued = 0;
+  private readonly waiters = new Set<() => void>();
+  private counter = 0;
+  private readonly alertsInFlight = new Set<string>();
+
+  constructor(private readonly options: BudgetEnforcerOptions) {
+    this.budgets = [...options.config.budgets];
+    this.lines = [
+      ...options.config.pricing.fixedCosts.map((line) => ({ name: line.name, project: line.project, monthlyUsd: line.monthlyUsd })),
+      ...options.config.pricing.localNodes.map((node) => ({ name: `node ${node.id}`, hourlyUsd: node.hourlyUsd })),
+    ];
+  }
+
+  get all(): readonly BudgetConfig[] {
+    return this.budgets;
+  }
+
+  /** Replaces the API-defined budgets (config budgets stay). */
+  setStoredBudgets(stored: readonly BudgetConfig[]): void {
+    const configIds = new Set(this.options.config.budgets.map((b) => b.id));
+    this.budgets = [...this.options.config.budgets, ...stored.filter((b) => !configIds.has(b.id))];
+  }
+
+  /** Fixed costs accrued in a budget's window up to `atMs` (0 unless the budget includes them). */
+  fixedNano(budget: BudgetConfig, window: BudgetWindow, atMs: number): number {
+    if (!budget.includeFixedCosts) return 0;
+    const lines = budget.scope === 'project' ? this.lines.filter((line) => !line.project || line.project === budget.value) : this.lines;
+    return accruedNanoUsd(lines, window.startMs, atMs);
+  }
+
+  /** Seeds the counters of every budget's current window from the ledger (counters never drift from it). */
+  async rebuild(): Promise<void> {
+    const now = this.options.now();
+    for (const budget of this.budgets) {
+      const window = budgetWindow(budget, now);
+      for (const bucket of window.buckets) {
+        const range = bucketRange(bucket, budget);
+        const [row] = await this.options.ledger.summarize([], { ...scopeFilter(budget), fromMs: range.startMs, toMs: range.endMs });
+        await this.options.counters.seed(bucket, row?.costNanoUsd ?? 0, ttlSeconds(window, now));
+      }
+    }
+  }
+
+  async admit(request: ClientRequest, chain: Target[], resolve: (model: string) => Target[]): Promise<Admission> {
+    const first = chain[0];
+    if (!first || this.budgets.length === 0) return { chain, grant: undefined };
+    const now = this.options.now();
+    const priority = parsePriority(request.headers['x-tollgate-priority']);
+    const override = this.isOverride(request.headers['x-tollgate-budget-override']);
+    const inputTokens = estimateInputTokens(request.body);
+    const outputTokens = outputBound(request.body, this.options.config.enforcement.defaultMaxOutputTokens);
+    const requestedModel = typeof request.body.model === 'string' ? request.body.model : '';
+    let targets = chain;
+    let action: string | null = override ? 'override' : null;
+    let downgraded = false;
+    const deadline = now + this.options.config.enforcement.queueTimeoutMs;
+    let queuedSince: number | undefined;
+
+    for (;;) {
+      const target = targets[0]!;
+      const subject: BudgetSubject = { principal: request.principal, requestedModel, upstreamModel: target.upstreamModel, providerId: target.providerId };
+      const budgets = applicableBudgets(this.budgets, subject);
+      if (budgets.length === 0) return { chain: targets, grant: undefined };
+      const at = this.options.now();
+      const worst = worstCaseNano(this.options.priceBook, target, inputTokens, outputTokens, at);
+      const windows = budgets.map((budget) => budgetWindow(budget, at));
+      const checks: ReserveCheck[] = budgets.map((budget, index) => ({
+        budgetId: budget.id,
+        buckets: windows[index]!.buckets,
+        limitNano: usdToNano(budget.limitUsd),
+        fixedNano: this.fixedNano(budget, windows[index]!, at),
+        amountNano: worst,
+        force: override,
+      }));
+      const reservationId = `${request.id}:${this.counter++}`;
+      let result;
+      try {
+        result = await this.options.counters.tryReserve(reservationId, checks, RESERVATION_TTL_MS, at);
+      } catch (error) {
+        return this.counterFailure(budgets, targets, error);
+      }
+      // Thresholds below 100% (downgrade early, hold low-priority work) apply even when it fits.
+      const decisions = budgets.map((budget, index) => decide(budget.thresholds, result.used[index]!, worst, checks[index]!.limitNano, priority));
+      const failed = result.ok ? -1 : result.failedIndex;
+      const deciding = failed >= 0 ? { budget: budgets[failed]!, decision: decisions[failed]! } : pickEarly(budgets, decisions);
+      if (!override && deciding) {
+        const { budget, decision } = deciding;
+        if (decision.action === 'downgrade' && !downgraded && decision.threshold?.downgradeTo) {
+          if (result.ok) await this.release(reservationId, budgets);
+          targets = resolve(decision.threshold.downgradeTo);
+          downgraded = true;
+          action = `downgrade:${budget.id}`;
+          continue;
+        }
+        if (decision.action === 'queue' && priority === 'low') {
+          if (result.ok) await this.release(reservationId, budgets);
+          queuedSince ??= at;
+          await this.waitInQueue(budget, deadline);
+          action = `queued:${budget.id}`;
+          continue;
+        }
+        if (failed >= 0) throw this.blocked(budget, windows[failed]!, checks[failed]!, result.used[failed]!, worst);
+      }
+      if (!result.ok) throw this.blocked(budgets[failed]!, windows[failed]!, checks[failed]!, result.used[failed]!, worst);
+      if (queuedSince !== undefined) action = `${action}:${at - queuedSince}ms`;
+      if (override) this.options.log(`AUDIT budget override by ${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'} request=${request.id}`);
+      return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action) };
+    }
+  }
+
+  private grant(reservationId: string, budgets: BudgetConfig[], windows: BudgetWindow[], checks: ReserveCheck[], used: number[], worst: number, action: string | null): BudgetGrant {
+    let settled = false;
+    const remaining = (cost: number) => Math.min(...checks.map((check, index) => check.limitNano - used[index]! - cost));
+    return {
+      action,
+      headers: (costNano) => ({ 'x-tollgate-budget-remaining-usd': formatUsd(Math.max(0, remaining(costNano ?? worst))), ...(action ? { 'x-tollgate-budget-action': action } : {}) }),
+      settle: (record) => {
+        if (settled) return;
+        settled = true;
+        const spends = budgets.map((budget, index) => ({ bucket: budgetWindow(budget, record.timeMs).currentBucket, amountNano: record.costNanoUsd, ttlSeconds: ttlSeconds(windows[index]!, record.timeMs) }));
+        void this.options.counters
+          .settle(reservationId, budgets.map((b) => b.id), spends.filter((spend) => spend.amountNano > 0))
+          .catch((error: unknown) => this.options.log(`budget settle failed (the reservation expires on its own): ${(error as Error).message}`))
+          .then(() => {
+            this.wake();
+            void this.checkAlerts(budgets);
+          });
+      },
+    };
+  }
+
+  private async release(reservationId: string, budgets: BudgetConfig[]): Promise<void> {
+    await this.options.counters.settle(reservationId, budgets.map((b) => b.id), []).catch(() => undefined);
+  }
+
+  private counterFailure(budgets: BudgetConfig[], targets: Target[], error: unknown): Admission {
+    const closed = budgets.find((budget) => budget.onCounterFailure === 'fail-closed');
+    this.options.log(`budget counters unavailable: ${(error as Error).message}`);
+    if (closed) {
+      throw new GatewayError('budget_unavailable', `Budget '${closed.id}' cannot be checked right now (its counters are unreachable) and is configured fail-closed; retry shortly`, {
+        retryable: true,
+        headers: { 'retry-after': '1' },
+      });
+    }
+    return {
+      chain: targets,
+      grant: {
+        action: 'fail-open',
+        headers: () => ({ 'x-tollgate-budget-action': 'fail-open' }),
+        // Books the spend once the counters answer again; the ledger has it regardless.
+        settle: (record) => {
+          const spends = budgets.map((budget) => {
+            const window = budgetWindow(budget, record.timeMs);
+            return { bucket: window.currentBucket, amountNano: record.costNanoUsd, ttlSeconds: ttlSeconds(window, record.timeMs) };
+          });
+          void this.options.counters.settle('', budgets.map((b) => b.id), spends.filter((s) => s.amountNano > 0)).catch(() => undefined);
+        },
+      },
+    };
+  }
+
+  private blocked(budget: BudgetConfig, window: BudgetWindow, check: ReserveCheck, used: number, worst: number): GatewayError {
+    const reset = budget.period === 'rolling' ? 'as its rolling window moves' : `at ${new Date(window.endMs).toISOString()}`;
+    return new GatewayError(
+      'budget_exceeded',
+      `Budget '${budget.id}' (${budget.scope}${budget.value ? ` ${budget.value}` : ''}, ${budget.period}) has $${formatUsd(Math.max(0, check.limitNano - used))} of $${formatUsd(check.limitNano)} left; this request may cost up to $${formatUsd(worst)}. It resets ${reset}.`,
+      { headers: { 'x-tollgate-budget': budget.id, ...(budget.period !== 'rolling' ? { 'retry-after': String(Math.max(1, Math.ceil((window.endMs - this.options.now()) / 1000))) } : {}) } },
+    );
+  }
+
+  private isOverride(value: string | undefined): boolean {
+    const token = this.options.config.enforcement.overrideToken;
+    return token !== undefined && value === token;
+  }
+
+  /** Holds a low-priority request until headroom returns (a settle here, or a poll for other instances) or its deadline. */
+  private async waitInQueue(budget: BudgetConfig, deadline: number): Promise<void> {
+    if (this.queued >= this.options.config.enforcement.queueLimit) {
+      throw new GatewayError('budget_exceeded', `Budget '${budget.id}' is holding low-priority work and its queue is full; retry later`, { headers: { 'x-tollgate-budget': budget.id } });
+    }
+    const left = deadline - this.options.now();
+    if (left <= 0) {
+      throw new GatewayError('budget_exceeded', `Budget '${budget.id}' held this low-priority request for the queue timeout without headroom returning; retry later or raise its priority`, {
+        headers: { 'x-tollgate-budget': budget.id },
+      });
+    }
+    this.queued += 1;
+    try {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, 250));
+        this.waiters.add(done);
+      });
+    } finally {
+      this.queued -= 1;
+    }
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /** Threshold and burn-rate alerts after a settle; at most one check per budget at a time. */
+  private async checkAlerts(budgets: BudgetConfig[]): Promise<void> {
+    const now = this.options.now();
+    for (const budget of budgets) {
+      if (this.alertsInFlight.has(budget.id)) continue;
+      this.alertsInFlight.add(budget.id);
+      try {
+        const window = budgetWindow(budget, now);
+        const fixed = this.fixedNano(budget, window, now);
+        const [used] = await this.options.counters.peek([{ budgetId: budget.id, buckets: window.buckets, fixedNano: fixed }], now);
+        const limit = usdToNano(budget.limitUsd);
+        for (const threshold of budget.thresholds) {
+          if (((used ?? 0) / limit) * 100 >= threshold.percent) {
+            await this.options.alerts.raise({ timeMs: now, budgetId: budget.id, windowStartMs: window.startMs, kind: `threshold:${threshold.percent}`, spentNano: used ?? 0, limitNano: limit });
+          }
+        }
+        if (this.options.config.alerts.burnRate && budget.period !== 'rolling') {
+          const rate = burnRate({ startMs: window.startMs, endMs: window.endMs, nowMs: now, variableNano: (used ?? 0) - fixed, fixedNowNano: fixed, fixedEndNano: this.fixedNano(budget, window, window.endMs), limitNano: limit });
+          if (rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs < window.endMs && now - window.startMs > (window.endMs - window.startMs) * 0.02) {
+            await this.options.alerts.raise({
+              timeMs: now,
+              budgetId: budget.id,
+              windowStartMs: window.startMs,
+              kind: 'burn-rate',
+              spentNano: used ?? 0,
+              limitNano: limit,
+              message: `Budget ${budget.id}: at $${formatUsd(rate.perHourNano)}/hour it runs out at ${new Date(rate.exhaustionAtMs).toISOString()}, before its period ends (${new Date(window.endMs).toISOString()})`,
+            });
+          }
+        }
+      } catch (error) {
+        this.options.log(`budget alert check failed: ${(error as Error).message}`);
+      } finally {
+        this.alertsInFlight.delete(budget.id);
+      }
+    }
+  }
+
+  /** Status of every budget for the admin API and CLI. */
+  async status(): Promise<BudgetStatus[]> {
+    const now = this.options.now();
+    const windows = this.budgets.map((budget) => budgetWindow(budget, now));
+    const fixed = this.budgets.map((budget, index) => this.fixedNano(budget, windows[index]!, now));
+    const used = await this.options.counters.peek(this.budgets.map((budget, index) => ({ budgetId: budget.id, buckets: windows[index]!.buckets, fixedNano: fixed[index]! })), now);
+    return this.budgets.map((budget, index) => {
+      const window = windows[index]!;
+      const limit = usdToNano(budget.limitUsd);
+      const u = used[index] ?? 0;
+      const rate = burnRate({ startMs: window.startMs, endMs: window.endMs, nowMs: now, variableNano: u - fixed[index]!, fixedNowNano: fixed[index]!, fixedEndNano: this.fixedNano(budget, window, window.endMs), limitNano: limit });
+      return {
+        id: budget.id,
+        scope: budget.scope,
+        value: budget.value ?? null,
+        period: budget.period === 'rolling' ? `rolling ${budget.rollingHours}h` : budget.period,
+        windowStart: new Date(window.startMs).toISOString(),
+        windowEnd: new Date(window.endMs).toISOString(),
+        limitUsd: formatUsd(limit),
+        usedUsd: formatUsd(u),
+        fixedUsd: formatUsd(fixed[index]!),
+        remainingUsd: formatUsd(Math.max(0, limit - u)),
+        percent: Math.round((u / limit) * 10_000) / 100,
+        burnRatePerHourUsd: formatUsd(rate.perHourNano),
+        projectedUsd: formatUsd(rate.projectedNano),
+        exhaustionAt: rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs < window.endMs ? new Date(rate.exhaustionAtMs).toISOString() : null,
+      };
+    });
+  }
+
+  /** Budgets whose fixed costs alone take most or all of their limit over a full period (reported at start-up). */
+  fixedCostWarnings(): string[] {
+    const now = this.options.now();
+    const warnings: string[] = [];
+    for (const budget of this.budgets) {
+      if (!budget.includeFixedCosts) continue;
+      const window = budgetWindow(budget, now);
+      const fixed = this.fixedNano(budget, window, window.endMs);
+      const limit = usdToNano(budget.limitUsd);
+      const share = fixed / limit;
+      if (share >= 1) warnings.push(`budget ${budget.id}: fixed costs alone ($${formatUsd(fixed)}) consume its $${formatUsd(limit)} limit: every metered request will be refused`);
+      else if (share >= 0.8) warnings.push(`budget ${budget.id}: fixed costs take ${(share * 100).toFixed(1)}% ($${formatUsd(fixed)} of $${formatUsd(limit)}), leaving $${formatUsd(limit - fixed)} for requests`);
+    }
+    return warnings;
+  }
+}
+
+function pickEarly(budgets: BudgetConfig[], decisions: ReturnType<typeof decide>[]): { budget: BudgetConfig; decision: ReturnType<typeof decide> } | undefined {
+  for (const action of ['downgrade', 'queue'] as const) {
+    const index = decisions.findIndex((d) => d.action === action);
+    if (index >= 0) return { budget: budgets[index]!, decision: decisions[index]! };
+  }
+  return undefined;
+}
+
+function parsePriority(value: string | undefined): Priority {
+  return value === 'low' || value === 'high' ? value : 'normal';
+}
+
+/** Bucket keys outlive their window by a day (Redis expiry). */
+function ttlSeconds(window: BudgetWindow, nowMs: number): number {
+  return Math.max(60, Math.ceil((window.endMs - nowMs) / 1000) + 86_400);
+}
+
+/** The ledger rows a budget covers, for rebuilding its counters. */
+export function scopeFilter(budget: Pick<BudgetConfig, 'scope' | 'value'>): LedgerFilter {
+  switch (budget.scope) {
+    case 'global':
+      return {};
+    case 'org':
+      return { orgId: budget.value };
+    case 'project':
+      return { projectId: budget.value };
+    case 'user':
+      return { userId: budget.value };
+    case 'key':
+      return { keyId: budget.value };
+    case 'tag':
+      return { tag: budget.value };
+    case 'model':
+      return { model: budget.value };
+    case 'provider':
+      return { provider: budget.value };
+  }
+}
