@@ -28,7 +28,10 @@ export interface HarnessOptions {
   config?: (input: TollgateConfigInput, mockUrl: string) => TollgateConfigInput;
   mock?: MockProviderOptions;
   databaseUrl?: string;
+  redisUrl?: string;
   dataDir?: string;
+  /** Injected clock (synthetic-time replays). */
+  now?: () => number;
 }
 
 /** A real gateway on a free port in front of a real mock provider, with its own state directory. */
@@ -38,7 +41,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const base = demoConfig(mock.url, 0);
   const input = options.config ? options.config(base, mock.url) : base;
   const config = parseConfig(input, {});
-  const server = await startServer(config, { dataDir, databaseUrl: options.databaseUrl, adminKey: ADMIN_KEY, defaultMetrics: false });
+  const server = await startServer(config, { dataDir, databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, adminKey: ADMIN_KEY, defaultMetrics: false, now: options.now, log: () => {} });
   const runtime = server.gateway.runtime;
   return {
     mock,
