@@ -9,7 +9,7 @@ import type { PriceBook } from '../pricing/price-book.ts';
 import type { AlertNotifier } from './alerts.ts';
 import { applicableBudgets, type BudgetSubject } from './applicable.ts';
 import { burnRate } from './burn-rate.ts';
-import type { BudgetCounters, ReserveCheck } from './counters/types.ts';
+import type { BudgetCounters, ReserveCheck, SettleSpend } from './counters/types.ts';
 import { decide, type Priority } from './decide.ts';
 import { budgetWindow, bucketRange, type BudgetWindow } from './windows.ts';
 import { estimateInputTokens, outputBound, worstCaseNano } from './worst-case.ts';
@@ -22,6 +22,8 @@ export interface BudgetEnforcerOptions {
   alerts: AlertNotifier;
   now: () => number;
   log: (line: string) => void;
+  /** Commits pending ledger rows (before counters are rebuilt from the ledger). */
+  flushLedger?: () => Promise<void>;
 }
 
 /** What admission grants a request: the targets to use and how to settle afterwards. */
@@ -70,8 +72,13 @@ export class BudgetEnforcer {
   private readonly waiters = new Set<() => void>();
   private counter = 0;
   private readonly alertsInFlight = new Set<string>();
+  /** Spends whose settle failed (counters unreachable), by bucket, applied or dropped on recovery. */
+  private readonly unsettled = new Map<string, SettleSpend[]>();
+  /** Reservations whose release failed, released on recovery (else they expire on their own). */
+  private readonly unreleased: Array<{ reservationId: string; budgetIds: string[] }> = [];
 
   constructor(private readonly options: BudgetEnforcerOptions) {
+    options.counters.onRecovered(() => void this.recover());
     this.budgets = [...options.config.budgets];
     this.lines = [
       ...options.config.pricing.fixedCosts.map((line) => ({ name: line.name, project: line.project, monthlyUsd: line.monthlyUsd })),
@@ -96,17 +103,54 @@ export class BudgetEnforcer {
     return accruedNanoUsd(lines, window.startMs, atMs);
   }
 
-  /** Seeds the counters of every budget's current window from the ledger (counters never drift from it). */
-  async rebuild(): Promise<void> {
+  /**
+   * Seeds the counters of every budget's current window from the ledger (counters never drift from
+   * it); returns the buckets that were missing and got seeded.
+   */
+  async rebuild(): Promise<Set<string>> {
     const now = this.options.now();
+    const seeded = new Set<string>();
     for (const budget of this.budgets) {
       const window = budgetWindow(budget, now);
       for (const bucket of window.buckets) {
         const range = bucketRange(bucket, budget);
         const [row] = await this.options.ledger.summarize([], { ...scopeFilter(budget), fromMs: range.startMs, toMs: range.endMs });
-        await this.options.counters.seed(bucket, row?.costNanoUsd ?? 0, ttlSeconds(window, now));
+        if (await this.options.counters.seed(bucket, row?.costNanoUsd ?? 0, ttlSeconds(window, now))) seeded.add(bucket);
       }
     }
+    return seeded;
+  }
+
+  /**
+   * The shared counters are back after an outage. Buckets the store lost are rebuilt from the
+   * ledger, which already holds the spends made meanwhile (so those are dropped, not counted
+   * twice); buckets it kept get the spends whose settle failed.
+   */
+  async recover(): Promise<void> {
+    try {
+      await this.options.flushLedger?.();
+      const seeded = await this.rebuild();
+      const replay: SettleSpend[] = [];
+      for (const [bucket, spends] of this.unsettled) if (!seeded.has(bucket)) replay.push(...spends);
+      this.unsettled.clear();
+      if (replay.length) await this.options.counters.settle('', [], replay);
+      for (const { reservationId, budgetIds } of this.unreleased.splice(0)) await this.options.counters.settle(reservationId, budgetIds, []);
+      this.options.log(`budget counters recovered: ${seeded.size} bucket(s) rebuilt from the ledger, ${replay.length} delayed spend(s) applied`);
+    } catch (error) {
+      this.options.log(`budget counter recovery failed: ${(error as Error).message}`);
+    }
+  }
+
+  private book(reservationId: string, budgetIds: string[], spends: SettleSpend[]): Promise<void> {
+    return this.options.counters.settle(reservationId, budgetIds, spends).catch((error: unknown) => {
+      if (reservationId && this.unreleased.length < 100_000) this.unreleased.push({ reservationId, budgetIds });
+      for (const spend of spends) {
+        const list = this.unsettled.get(spend.bucket) ?? [];
+        list.push(spend);
+        this.unsettled.set(spend.bucket, list);
+      }
+      this.options.log(`budget settle failed, kept for recovery: ${(error as Error).message}`);
+    });
   }
 
   async admit(request: ClientRequest, chain: Target[], resolve: (model: string) => Target[]): Promise<Admission> {
@@ -186,9 +230,7 @@ export class BudgetEnforcer {
         if (settled) return;
         settled = true;
         const spends = budgets.map((budget, index) => ({ bucket: budgetWindow(budget, record.timeMs).currentBucket, amountNano: record.costNanoUsd, ttlSeconds: ttlSeconds(windows[index]!, record.timeMs) }));
-        void this.options.counters
-          .settle(reservationId, budgets.map((b) => b.id), spends.filter((spend) => spend.amountNano > 0))
-          .catch((error: unknown) => this.options.log(`budget settle failed (the reservation expires on its own): ${(error as Error).message}`))
+        void this.book(reservationId, budgets.map((b) => b.id), spends.filter((spend) => spend.amountNano > 0))
           .then(() => {
             this.wake();
             void this.checkAlerts(budgets);
@@ -221,7 +263,7 @@ export class BudgetEnforcer {
             const window = budgetWindow(budget, record.timeMs);
             return { bucket: window.currentBucket, amountNano: record.costNanoUsd, ttlSeconds: ttlSeconds(window, record.timeMs) };
           });
-          void this.options.counters.settle('', budgets.map((b) => b.id), spends.filter((s) => s.amountNano > 0)).catch(() => undefined);
+          void this.book('', budgets.map((b) => b.id), spends.filter((s) => s.amountNano > 0));
         },
       },
     };
@@ -315,7 +357,12 @@ export class BudgetEnforcer {
     const now = this.options.now();
     const windows = this.budgets.map((budget) => budgetWindow(budget, now));
     const fixed = this.budgets.map((budget, index) => this.fixedNano(budget, windows[index]!, now));
-    const used = await this.options.counters.peek(this.budgets.map((budget, index) => ({ budgetId: budget.id, buckets: windows[index]!.buckets, fixedNano: fixed[index]! })), now);
+    let used: number[];
+    try {
+      used = await this.options.counters.peek(this.budgets.map((budget, index) => ({ budgetId: budget.id, buckets: windows[index]!.buckets, fixedNano: fixed[index]! })), now);
+    } catch (error) {
+      throw new GatewayError('budget_unavailable', `Budget counters are unreachable: ${(error as Error).message}`, { retryable: true });
+    }
     return this.budgets.map((budget, index) => {
       const window = windows[index]!;
       const limit = usdToNano(budget.limitUsd);

@@ -69,7 +69,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   // Always present (budgets can be added through the admin API); admission is a no-op without budgets.
   const counters: BudgetCounters = options.redisUrl ? createRedisCounters(options.redisUrl) : createMemoryCounters();
   const alerts = createAlertNotifier({ store: storage.budgets, webhookUrl: config.alerts.webhookUrl, log });
-  const budgets = new BudgetEnforcer({ config, priceBook, counters, ledger: storage.ledger, alerts, now, log });
+  const budgets = new BudgetEnforcer({ config, priceBook, counters, ledger: storage.ledger, alerts, now, log, flushLedger: () => writer.flush() });
   budgets.setStoredBudgets(storedBudgets);
   await budgets.rebuild().catch((error: unknown) => log(`budget counters could not be rebuilt from the ledger: ${(error as Error).message}`));
   const keyCache = createKeyCache(storage.keys, { ttlMs: 30_000, maxEntries: 10_000 });

@@ -14,8 +14,8 @@ export interface RedisServer {
 }
 
 /** A private, memory-only Redis on a free loopback port. */
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
+export async function startRedisServer(fixedPort?: number): Promise<RedisServer> {
+  const port = fixedPort ?? (await freePort());
   const child: ChildProcess = spawn(BINARY!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const deadline = Date.now() + 10_000;
   for (;;) {

@@ -44,7 +44,12 @@ export function createMemoryCounters(): BudgetCounters {
       return checks.map((check) => used(check, nowMs));
     },
     async seed(bucket, amountNano) {
-      if (!spent.has(bucket)) spent.set(bucket, amountNano);
+      if (spent.has(bucket)) return false;
+      spent.set(bucket, amountNano);
+      return true;
+    },
+    onRecovered() {
+      // In-process counters cannot be unreachable.
     },
     async close() {},
   };

@@ -66,6 +66,14 @@ type Scripted = Redis & {
 export function createRedisCounters(url: string, prefix = 'tg:'): BudgetCounters {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2_000 }) as Scripted;
   redis.on('error', () => undefined); // reported through failed calls; reconnects by itself
+  const recoveredListeners: Array<() => void> = [];
+  let lostConnection = false;
+  redis.on('close', () => (lostConnection = true));
+  redis.on('ready', () => {
+    if (!lostConnection) return;
+    lostConnection = false;
+    for (const listener of recoveredListeners) listener();
+  });
   redis.defineCommand('tgReserve', { lua: RESERVE });
   redis.defineCommand('tgSettle', { lua: SETTLE });
   const reservationKey = (budgetId: string) => `${prefix}res:${budgetId}`;
@@ -99,7 +107,10 @@ export function createRedisCounters(url: string, prefix = 'tg:'): BudgetCounters
       return (await run('', checks, undefined, 0, nowMs)).used;
     },
     async seed(bucket, amountNano, ttlSeconds) {
-      await redis.set(bucketKey(bucket), String(amountNano), 'EX', ttlSeconds, 'NX');
+      return (await redis.set(bucketKey(bucket), String(amountNano), 'EX', ttlSeconds, 'NX')) === 'OK';
+    },
+    onRecovered(listener) {
+      recoveredListeners.push(listener);
     },
     async close() {
       redis.disconnect();

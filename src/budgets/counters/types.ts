@@ -39,7 +39,9 @@ export interface BudgetCounters {
   settle(reservationId: string, budgetIds: readonly string[], spends: readonly SettleSpend[]): Promise<void>;
   /** Current spent + reserved per check, without reserving (thresholds, headers, status). */
   peek(checks: readonly Pick<ReserveCheck, 'budgetId' | 'buckets' | 'fixedNano'>[], nowMs: number): Promise<number[]>;
-  /** Sets a bucket's spend if it is not set yet (rebuild from the ledger at start). */
-  seed(bucket: string, amountNano: number, ttlSeconds: number): Promise<void>;
+  /** Sets a bucket's spend if it is not set yet (rebuild from the ledger); true when it was set. */
+  seed(bucket: string, amountNano: number, ttlSeconds: number): Promise<boolean>;
+  /** Called when a shared store is reachable again after an outage (counters may have been lost). */
+  onRecovered(listener: () => void): void;
   close(): Promise<void>;
 }
