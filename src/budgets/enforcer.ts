@@ -12,7 +12,8 @@ import { burnRate } from './burn-rate.ts';
 import type { BudgetCounters, ReserveCheck, SettleSpend } from './counters/types.ts';
 import { decide, type Priority } from './decide.ts';
 import { budgetWindow, bucketRange, type BudgetWindow } from './windows.ts';
-import { estimateInputTokens, outputBound, worstCaseNano } from './worst-case.ts';
+import { inputTokensOf } from '../pipeline/estimate.ts';
+import { outputBound, worstCaseNano } from './worst-case.ts';
 
 export interface BudgetEnforcerOptions {
   config: TollgateConfig;
@@ -50,7 +51,9 @@ export interface BudgetStatus {
   windowEnd: string;
   limitUsd: string;
   usedUsd: string;
+  /** Fixed costs of the whole period (committed, counted in `usedUsd`) and accrued so far. */
   fixedUsd: string;
+  fixedAccruedUsd: string;
   remainingUsd: string;
   percent: number;
   burnRatePerHourUsd: string;
@@ -77,8 +80,12 @@ export class BudgetEnforcer {
   /** Reservations whose release failed, released on recovery (else they expire on their own). */
   private readonly unreleased: Array<{ reservationId: string; budgetIds: string[] }> = [];
 
+  /** Providers that run on local nodes: their hours are fixed costs, their requests the "local share". */
+  private readonly localProviders: Set<string>;
+
   constructor(private readonly options: BudgetEnforcerOptions) {
     options.counters.onRecovered(() => void this.recover());
+    this.localProviders = new Set(Object.entries(options.config.providers).filter(([, p]) => p.node).map(([id]) => id));
     this.budgets = [...options.config.budgets];
     this.lines = [
       ...options.config.pricing.fixedCosts.map((line) => ({ name: line.name, project: line.project, monthlyUsd: line.monthlyUsd })),
@@ -114,9 +121,19 @@ export class BudgetEnforcer {
       const window = budgetWindow(budget, now);
       for (const bucket of window.buckets) {
         const range = bucketRange(bucket, budget);
-        const [row] = await this.options.ledger.summarize([], { ...scopeFilter(budget), fromMs: range.startMs, toMs: range.endMs });
+        const exclude = budget.includeFixedCosts ? [...this.localProviders] : [];
+        const [row] = await this.options.ledger.summarize([], { ...scopeFilter(budget), fromMs: range.startMs, toMs: range.endMs, excludeProviders: exclude });
         if (await this.options.counters.seed(bucket, row?.costNanoUsd ?? 0, ttlSeconds(window, now))) seeded.add(bucket);
       }
+    }
+    const share = this.shareWindow(now);
+    if (share) {
+      const range = { fromMs: share.window.startMs, toMs: share.window.endMs, servedOnly: true };
+      const total = await this.options.ledger.count(range);
+      const cloud = await this.options.ledger.count({ ...range, excludeProviders: [...this.localProviders] });
+      const ttl = ttlSeconds(share.window, now);
+      if (await this.options.counters.seed(share.local, total - cloud, ttl)) seeded.add(share.local);
+      if (await this.options.counters.seed(share.cloud, cloud, ttl)) seeded.add(share.cloud);
     }
     return seeded;
   }
@@ -155,11 +172,11 @@ export class BudgetEnforcer {
 
   async admit(request: ClientRequest, chain: Target[], resolve: (model: string) => Target[]): Promise<Admission> {
     const first = chain[0];
-    if (!first || this.budgets.length === 0) return { chain, grant: undefined };
+    if (!first || (this.budgets.length === 0 && !this.options.config.localShare)) return { chain, grant: undefined };
     const now = this.options.now();
     const priority = parsePriority(request.headers['x-tollgate-priority']);
     const override = this.isOverride(request.headers['x-tollgate-budget-override']);
-    const inputTokens = estimateInputTokens(request.body);
+    const inputTokens = inputTokensOf(request);
     const outputTokens = outputBound(request.body, this.options.config.enforcement.defaultMaxOutputTokens);
     const requestedModel = typeof request.body.model === 'string' ? request.body.model : '';
     let targets = chain;
@@ -171,17 +188,20 @@ export class BudgetEnforcer {
     for (;;) {
       const target = targets[0]!;
       const subject: BudgetSubject = { principal: request.principal, requestedModel, upstreamModel: target.upstreamModel, providerId: target.providerId };
-      const budgets = applicableBudgets(this.budgets, subject);
-      if (budgets.length === 0) return { chain: targets, grant: undefined };
       const at = this.options.now();
+      const local = this.localProviders.has(target.providerId);
+      if (!local && !override) await this.guardLocalShare(at);
+      const budgets = applicableBudgets(this.budgets, subject);
+      if (budgets.length === 0) return { chain: targets, grant: this.shareOnlyGrant(local) };
       const worst = worstCaseNano(this.options.priceBook, target, inputTokens, outputTokens, at);
       const windows = budgets.map((budget) => budgetWindow(budget, at));
       const checks: ReserveCheck[] = budgets.map((budget, index) => ({
         budgetId: budget.id,
         buckets: windows[index]!.buckets,
         limitNano: usdToNano(budget.limitUsd),
-        fixedNano: this.fixedNano(budget, windows[index]!, at),
-        amountNano: worst,
+        // Fixed costs are commitments: the whole period's share counts from day one, so "$30/month" is a total.
+        fixedNano: this.fixedNano(budget, windows[index]!, windows[index]!.endMs),
+        amountNano: this.counts(budget, local) ? worst : 0,
         force: override,
       }));
       const reservationId = `${request.id}:${this.counter++}`;
@@ -216,11 +236,73 @@ export class BudgetEnforcer {
       if (!result.ok) throw this.blocked(budgets[failed]!, windows[failed]!, checks[failed]!, result.used[failed]!, worst);
       if (queuedSince !== undefined) action = `${action}:${at - queuedSince}ms`;
       if (override) this.options.log(`AUDIT budget override by ${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'} request=${request.id}`);
-      return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action) };
+      return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local) };
     }
   }
 
-  private grant(reservationId: string, budgets: BudgetConfig[], windows: BudgetWindow[], checks: ReserveCheck[], used: number[], worst: number, action: string | null): BudgetGrant {
+  /** A budget that includes fixed costs has the local nodes' hours already: their requests add nothing to it. */
+  private counts(budget: BudgetConfig, local: boolean): boolean {
+    return !(budget.includeFixedCosts && local);
+  }
+
+  private shareWindow(at: number): { local: string; cloud: string; window: BudgetWindow } | undefined {
+    const share = this.options.config.localShare;
+    if (!share) return undefined;
+    const window = budgetWindow({ id: 'local-share', period: share.period, timezone: share.timezone }, at);
+    return { local: `${window.currentBucket}:local`, cloud: `${window.currentBucket}:cloud`, window };
+  }
+
+  /** Cloud requests are allowed while the cloud share stays within 1 - target (after a warm-up of 1/(1 - target) requests). */
+  private async guardLocalShare(at: number): Promise<void> {
+    const share = this.options.config.localShare;
+    const buckets = this.shareWindow(at);
+    if (!share || !buckets) return;
+    let localCount = 0;
+    let cloudCount = 0;
+    try {
+      [localCount = 0, cloudCount = 0] = await this.options.counters.peek(
+        [
+          { budgetId: '~share-local', buckets: [buckets.local], fixedNano: 0 },
+          { budgetId: '~share-cloud', buckets: [buckets.cloud], fixedNano: 0 },
+        ],
+        at,
+      );
+    } catch {
+      return; // counters unreachable: the share cannot be checked; budgets still apply
+    }
+    const total = localCount + cloudCount + 1;
+    const allowedCloud = 1 - share.target;
+    if (total * allowedCloud >= 1 && (cloudCount + 1) / total > allowedCloud) {
+      throw new GatewayError(
+        'budget_exceeded',
+        `Local-share guard: ${cloudCount} of ${total - 1} requests this ${share.period} went to cloud models; one more would take the local share below ${(share.target * 100).toFixed(1)}%`,
+        { headers: { 'x-tollgate-budget': 'local-share' } },
+      );
+    }
+  }
+
+  private countShare(record: LedgerRecord, local: boolean): void {
+    const buckets = this.shareWindow(record.timeMs);
+    if (!buckets || record.status >= 400) return;
+    const ttl = ttlSeconds(buckets.window, record.timeMs);
+    void this.book('', [], [{ bucket: local ? buckets.local : buckets.cloud, amountNano: 1, ttlSeconds: ttl }]);
+  }
+
+  private shareOnlyGrant(local: boolean): BudgetGrant | undefined {
+    if (!this.options.config.localShare) return undefined;
+    let settled = false;
+    return {
+      action: null,
+      headers: () => ({}),
+      settle: (record) => {
+        if (settled) return;
+        settled = true;
+        this.countShare(record, local);
+      },
+    };
+  }
+
+  private grant(reservationId: string, budgets: BudgetConfig[], windows: BudgetWindow[], checks: ReserveCheck[], used: number[], worst: number, action: string | null, local: boolean): BudgetGrant {
     let settled = false;
     const remaining = (cost: number) => Math.min(...checks.map((check, index) => check.limitNano - used[index]! - cost));
     return {
@@ -229,7 +311,12 @@ export class BudgetEnforcer {
       settle: (record) => {
         if (settled) return;
         settled = true;
-        const spends = budgets.map((budget, index) => ({ bucket: budgetWindow(budget, record.timeMs).currentBucket, amountNano: record.costNanoUsd, ttlSeconds: ttlSeconds(windows[index]!, record.timeMs) }));
+        this.countShare(record, local);
+        const spends = budgets.map((budget, index) => ({
+          bucket: budgetWindow(budget, record.timeMs).currentBucket,
+          amountNano: this.counts(budget, local) ? record.costNanoUsd : 0,
+          ttlSeconds: ttlSeconds(windows[index]!, record.timeMs),
+        }));
         void this.book(reservationId, budgets.map((b) => b.id), spends.filter((spend) => spend.amountNano > 0))
           .then(() => {
             this.wake();
@@ -323,7 +410,8 @@ export class BudgetEnforcer {
       try {
         const window = budgetWindow(budget, now);
         const fixed = this.fixedNano(budget, window, now);
-        const [used] = await this.options.counters.peek([{ budgetId: budget.id, buckets: window.buckets, fixedNano: fixed }], now);
+        const committed = this.fixedNano(budget, window, window.endMs);
+        const [used] = await this.options.counters.peek([{ budgetId: budget.id, buckets: window.buckets, fixedNano: committed }], now);
         const limit = usdToNano(budget.limitUsd);
         for (const threshold of budget.thresholds) {
           if (((used ?? 0) / limit) * 100 >= threshold.percent) {
@@ -331,7 +419,7 @@ export class BudgetEnforcer {
           }
         }
         if (this.options.config.alerts.burnRate && budget.period !== 'rolling') {
-          const rate = burnRate({ startMs: window.startMs, endMs: window.endMs, nowMs: now, variableNano: (used ?? 0) - fixed, fixedNowNano: fixed, fixedEndNano: this.fixedNano(budget, window, window.endMs), limitNano: limit });
+          const rate = burnRate({ startMs: window.startMs, endMs: window.endMs, nowMs: now, variableNano: (used ?? 0) - committed, fixedNowNano: fixed, fixedEndNano: committed, limitNano: limit });
           if (rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs < window.endMs && now - window.startMs > (window.endMs - window.startMs) * 0.02) {
             await this.options.alerts.raise({
               timeMs: now,
@@ -356,7 +444,8 @@ export class BudgetEnforcer {
   async status(): Promise<BudgetStatus[]> {
     const now = this.options.now();
     const windows = this.budgets.map((budget) => budgetWindow(budget, now));
-    const fixed = this.budgets.map((budget, index) => this.fixedNano(budget, windows[index]!, now));
+    const fixed = this.budgets.map((budget, index) => this.fixedNano(budget, windows[index]!, windows[index]!.endMs));
+    const accrued = this.budgets.map((budget, index) => this.fixedNano(budget, windows[index]!, now));
     let used: number[];
     try {
       used = await this.options.counters.peek(this.budgets.map((budget, index) => ({ budgetId: budget.id, buckets: windows[index]!.buckets, fixedNano: fixed[index]! })), now);
@@ -367,7 +456,7 @@ export class BudgetEnforcer {
       const window = windows[index]!;
       const limit = usdToNano(budget.limitUsd);
       const u = used[index] ?? 0;
-      const rate = burnRate({ startMs: window.startMs, endMs: window.endMs, nowMs: now, variableNano: u - fixed[index]!, fixedNowNano: fixed[index]!, fixedEndNano: this.fixedNano(budget, window, window.endMs), limitNano: limit });
+      const rate = burnRate({ startMs: window.startMs, endMs: window.endMs, nowMs: now, variableNano: u - fixed[index]!, fixedNowNano: accrued[index]!, fixedEndNano: fixed[index]!, limitNano: limit });
       return {
         id: budget.id,
         scope: budget.scope,
@@ -378,6 +467,7 @@ export class BudgetEnforcer {
         limitUsd: formatUsd(limit),
         usedUsd: formatUsd(u),
         fixedUsd: formatUsd(fixed[index]!),
+        fixedAccruedUsd: formatUsd(accrued[index]!),
         remainingUsd: formatUsd(Math.max(0, limit - u)),
         percent: Math.round((u / limit) * 10_000) / 100,
         burnRatePerHourUsd: formatUsd(rate.perHourNano),

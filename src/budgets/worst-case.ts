@@ -1,5 +1,4 @@
 import { createUsage } from '../domain/usage.ts';
-import { estimateInputTokens } from '../pipeline/estimate.ts';
 import { priceProviderFor } from '../pipeline/meter.ts';
 import type { Target } from '../pipeline/types.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
@@ -28,5 +27,3 @@ export function worstCaseNano(priceBook: PriceBook, target: Target, inputTokens:
   });
   return cost.totalNanoUsd;
 }
-
-export { estimateInputTokens };

@@ -57,7 +57,7 @@ function cross(config: TollgateConfig): TollgateConfig {
   const problems: string[] = [];
   const providerOf = (target: string) => target.slice(target.lastIndexOf('@') + 1);
   for (const [name, model] of Object.entries(config.models)) {
-    for (const target of [model.target, ...model.fallbacks]) {
+    for (const target of [model.target, ...model.fallbacks, ...(model.overflowTarget ? [model.overflowTarget] : [])]) {
       if (!config.providers[providerOf(target)]) problems.push(`models.${name}: unknown provider in ${target}`);
     }
   }
@@ -67,6 +67,16 @@ function cross(config: TollgateConfig): TollgateConfig {
   const nodes = new Set(config.pricing.localNodes.map((node) => node.id));
   for (const [id, provider] of Object.entries(config.providers)) {
     if (provider.node && !nodes.has(provider.node)) problems.push(`providers.${id}.node: no pricing.localNodes entry ${provider.node}`);
+  }
+  const budgetIds = new Set<string>();
+  for (const budget of config.budgets) {
+    if (budgetIds.has(budget.id)) problems.push(`budgets: duplicate id ${budget.id}`);
+    budgetIds.add(budget.id);
+    for (const threshold of budget.thresholds) {
+      if (threshold.downgradeTo && !config.models[threshold.downgradeTo] && !config.providers[providerOf(threshold.downgradeTo)] && !config.defaultProvider) {
+        problems.push(`budgets.${budget.id}: downgradeTo ${threshold.downgradeTo} is neither a model alias nor model@provider`);
+      }
+    }
   }
   if (problems.length) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return config;

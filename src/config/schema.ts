@@ -38,6 +38,8 @@ export const modelSchema = z
     contextWindow: z.number().int().positive().optional(),
     /** Fallback targets tried in order when the first fails with a retryable error (routing issue extends this). */
     fallbacks: z.array(z.string().regex(/^[^@\s]+@[A-Za-z0-9._-]+$/)).default([]),
+    /** Where prompts longer than `contextWindow` (estimated input tokens) go instead, e.g. a cloud model behind a local one. */
+    overflowTarget: z.string().regex(/^[^@\s]+@[A-Za-z0-9._-]+$/).optional(),
   })
   .strict();
 export type ModelConfig = z.infer<typeof modelSchema>;
@@ -196,6 +198,15 @@ export const configSchema = z
       .default({ batchSize: 500, flushIntervalMs: 250, storeBodies: false }),
     keys: z.array(virtualKeySeedSchema).default([]),
     budgets: z.array(budgetSchema).default([]),
+    /** Keep at least `target` of the requests on local nodes (providers with `node`); cloud only while the share allows. */
+    localShare: z
+      .object({
+        target: z.number().min(0).max(1),
+        period: z.enum(['daily', 'weekly', 'monthly']).default('monthly'),
+        timezone: z.string().default('UTC'),
+      })
+      .strict()
+      .optional(),
     alerts: alertsSchema.default({ burnRate: true }),
     /** Budget enforcement knobs. */
     enforcement: z

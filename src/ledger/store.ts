@@ -14,6 +14,10 @@ export interface LedgerFilter {
   provider?: string;
   /** Rows carrying this tag. */
   tag?: string;
+  /** Leave out rows served by these providers (local nodes, when their hours are budgeted as fixed costs). */
+  excludeProviders?: string[];
+  /** Only rows served to the client (status below 400). */
+  servedOnly?: boolean;
 }
 
 export interface SpendRow {

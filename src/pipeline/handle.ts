@@ -3,7 +3,7 @@ import { GatewayError, toGatewayError } from '../domain/errors.ts';
 import { safeParseJson } from '../domain/safe-parse-json.ts';
 import { getAdapter } from '../providers/registry.ts';
 import type { ProviderAdapter, UpstreamCall } from '../providers/types.ts';
-import { estimateUsage } from './estimate.ts';
+import { estimateUsage, inputTokensOf } from './estimate.ts';
 import { meter } from './meter.ts';
 import { baseHeaders, costHeaders } from './response-headers.ts';
 import { resolveTargets } from './resolve-target.ts';
@@ -30,6 +30,7 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
     validateBody(request.body, request.operation, request.wire);
     const stream = request.body.stream === true && request.operation !== 'embedding';
     let { chain } = resolveTargets(deps.config, request.body.model as string);
+    chain = overflow(deps, request, chain);
     if (deps.budgets) {
       const admission = await deps.budgets.admit(request, chain, (model) => resolveTargets(deps.config, model).chain);
       chain = admission.chain;
@@ -54,6 +55,14 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
   } catch (error) {
     return failure(request, deps, toGatewayError(error), target);
   }
+}
+
+/** A prompt longer than the model's configured context window goes to its overflow target (a larger, usually cloud, model). */
+function overflow(deps: PipelineDeps, request: ClientRequest, chain: Target[]): Target[] {
+  const alias = deps.config.models[request.body.model as string];
+  if (!alias?.overflowTarget || alias.contextWindow === undefined) return chain;
+  if (inputTokensOf(request) <= alias.contextWindow) return chain;
+  return resolveTargets(deps.config, alias.overflowTarget).chain;
 }
 
 type Attempt = { ok: true; result: PipelineResult } | { ok: false; error: GatewayError };

@@ -19,6 +19,8 @@ export interface ClientRequest {
   principal: Principal;
   /** Aborted when the client goes away. */
   signal: AbortSignal | undefined;
+  /** Estimated input tokens, computed once when a stage needs it (overflow, budgets). */
+  inputTokens?: number | undefined;
   /** Set by budget admission; the meter settles it. */
   budget?: BudgetGrant | undefined;
 }

@@ -125,16 +125,18 @@ export function rawWhere(filter: LedgerFilter, dialect: Dialect, params: unknown
   if (filter.projectId !== undefined) add((p) => `project_id = ${p}`, filter.projectId);
   if (filter.userId !== undefined) add((p) => `user_id = ${p}`, filter.userId);
   if (filter.keyId !== undefined) add((p) => `key_id = ${p}`, filter.keyId);
-  if (filter.model !== undefined) add((p) => `(requested_model = ${p} OR served_model = ${p})`, filter.model);
+  if (filter.model !== undefined) add((p) => `${p} IN (requested_model, served_model)`, filter.model);
   if (filter.provider !== undefined) add((p) => `provider = ${p}`, filter.provider);
   if (filter.tag !== undefined) add(dialect.hasTag, filter.tag);
+  for (const provider of filter.excludeProviders ?? []) add((p) => `(provider IS NULL OR provider <> ${p})`, provider);
+  if (filter.servedOnly) add((p) => `status < ${p}`, 400);
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
 /** Whether the hourly rollup can answer: filter bounds fall on hour boundaries. */
 export function rollupCanAnswer(filter: LedgerFilter): boolean {
   // The rollup keeps neither tags nor the requested model apart from the served one.
-  if (filter.tag !== undefined || filter.model !== undefined) return false;
+  if (filter.tag !== undefined || filter.model !== undefined || filter.excludeProviders?.length || filter.servedOnly) return false;
   return (filter.fromMs === undefined || filter.fromMs % HOUR_MS === 0) && (filter.toMs === undefined || filter.toMs % HOUR_MS === 0);
 }
 
