@@ -7,6 +7,7 @@ const COMMANDS: Record<string, () => Promise<AnyCommand>> = {
   keys: () => import('./commands/keys.ts').then((m) => m.default as unknown as AnyCommand),
   prices: () => import('./commands/prices.ts').then((m) => m.default as unknown as AnyCommand),
   report: () => import('./commands/report.ts').then((m) => m.default as unknown as AnyCommand),
+  budgets: () => import('./commands/budgets.ts').then((m) => m.default as unknown as AnyCommand),
   mock: () => import('./commands/mock.ts').then((m) => m.default as unknown as AnyCommand),
 };
 
