@@ -7,10 +7,14 @@
  * resolution), for a JSON chat completion and a streamed one. Added latency = p50/p99 minus the
  * mock's own. Prints a table, then one JSON line with the ratios the issue sets targets for.
  *
+ * Tollgate runs three ways: plain, with two budgets checked on every request (in-process
+ * counters), and with the same budgets in Redis (Debian's redis-server, when installed).
+ *
  * `npm run bench:overhead` (BENCH_SECONDS=10 BENCH_SEQUENTIAL=2000 to change the run length).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -64,7 +68,11 @@ async function main(): Promise<void> {
       },
       headers: () => ({}),
     },
-    { name: 'tollgate', start: (mockUrl) => startTollgate(mockUrl, dataDir), headers: () => ({}) },
+    { name: 'tollgate', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'plain')), headers: () => ({}) },
+    { name: 'tollgate+budgets', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'budgets'), { budgets: true }), headers: () => ({}) },
+    ...(existsSync('/usr/bin/redis-server')
+      ? [{ name: 'tollgate+budgets+redis', start: (mockUrl: string) => startTollgate(mockUrl, path.join(dataDir, 'redis'), { budgets: true, redis: true }), headers: () => ({}) }]
+      : []),
     {
       name: 'portkey',
       start: async () => {
@@ -93,28 +101,58 @@ async function main(): Promise<void> {
   report(rows);
 }
 
-async function startTollgate(mockUrl: string, dataDir: string): Promise<Child> {
+async function startTollgate(mockUrl: string, dataDir: string, options: { budgets?: boolean; redis?: boolean } = {}): Promise<Child> {
+  mkdirSync(dataDir, { recursive: true });
   const port = await freePort();
   const configPath = path.join(dataDir, 'tollgate.yaml');
-  writeFileSync(
-    configPath,
-    [
-      `server: { port: ${port}, host: 127.0.0.1, anonymous: { org: bench, project: bench } }`,
-      `providers:`,
-      `  mock: { kind: openai-compatible, baseUrl: "${mockUrl}/v1", apiKey: bench, priceProvider: openai }`,
-      `models:`,
-      `  gpt-4o-mini: { target: gpt-4o-mini@mock }`,
-      '',
-    ].join('\n'),
-  );
-  return startChild({
+  const lines = [
+    `server: { port: ${port}, host: 127.0.0.1, anonymous: { org: bench, project: bench } }`,
+    `providers:`,
+    `  mock: { kind: openai-compatible, baseUrl: "${mockUrl}/v1", apiKey: bench, priceProvider: openai }`,
+    `models:`,
+    `  gpt-4o-mini: { target: gpt-4o-mini@mock }`,
+  ];
+  // Two budgets on every request (global and project), large enough never to refuse: the cost measured is the check itself.
+  if (options.budgets) {
+    lines.push(
+      'budgets:',
+      '  - { id: global-month, scope: global, period: monthly, limitUsd: 1000000 }',
+      '  - { id: bench-day, scope: project, value: bench, period: daily, limitUsd: 100000 }',
+    );
+  }
+  writeFileSync(configPath, `${lines.join('\n')}\n`);
+  let redis: Child | undefined;
+  if (options.redis) {
+    const redisPort = await freePort();
+    redis = await startRedis(redisPort);
+  }
+  const child = await startChild({
     name: 'tollgate',
     command: process.execPath,
     args: [...tsxArgs, 'src/cli/main.ts', 'serve', '--config', configPath],
-    env: { TOLLGATE_DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'production' },
+    env: { TOLLGATE_DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'production', REDIS_URL: redis ? redis.url.replace('http:', 'redis:') : '' },
     port,
     readyPath: '/healthz',
   });
+  return { ...child, stop: async () => { await child.stop(); await redis?.stop(); } };
+}
+
+async function startRedis(port: number): Promise<Child> {
+  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' }, () => (socket.end(), resolve(true)));
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    name: 'redis',
+    url: `http://127.0.0.1:${port}`,
+    process: child,
+    stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')))),
+  };
 }
 
 async function measure(name: string, url: string, headers: Record<string, string>): Promise<Row> {
@@ -136,10 +174,10 @@ function report(rows: Row[]): void {
   const mock = by['mock-direct']!;
   const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(9);
   console.log(`\nproxy overhead: ${CONNECTIONS} connections x ${SECONDS}s for req/s; ${SEQUENTIAL} sequential requests for latency (ms)`);
-  console.log('subject          json req/s  stream req/s  json p50  json p99  +p50 json  +p99 json  stream p50  +p50 stream');
+  console.log('subject                  json req/s  stream req/s  json p50  json p99  +p50 json  +p99 json  stream p50  +p50 stream');
   for (const row of rows) {
     console.log(
-      `${row.name.padEnd(15)} ${fmt(row.jsonRps)}   ${fmt(row.streamRps)}   ${fmt(row.json.p50Ms, 3)} ${fmt(row.json.p99Ms, 3)}  ${fmt(row.json.p50Ms - mock.json.p50Ms, 3)}  ${fmt(row.json.p99Ms - mock.json.p99Ms, 3)}   ${fmt(row.stream.p50Ms, 3)}   ${fmt(row.stream.p50Ms - mock.stream.p50Ms, 3)}`,
+      `${row.name.padEnd(23)} ${fmt(row.jsonRps)}   ${fmt(row.streamRps)}   ${fmt(row.json.p50Ms, 3)} ${fmt(row.json.p99Ms, 3)}  ${fmt(row.json.p50Ms - mock.json.p50Ms, 3)}  ${fmt(row.json.p99Ms - mock.json.p99Ms, 3)}   ${fmt(row.stream.p50Ms, 3)}   ${fmt(row.stream.p50Ms - mock.stream.p50Ms, 3)}`,
     );
   }
   const tollgate = by.tollgate!;
@@ -163,6 +201,14 @@ function report(rows: Row[]): void {
           },
         ]),
     ),
+    budgets: by['tollgate+budgets']
+      ? {
+          jsonRpsVsOff: round(by['tollgate+budgets']!.jsonRps / tollgate.jsonRps),
+          streamRpsVsOff: round(by['tollgate+budgets']!.streamRps / tollgate.streamRps),
+          redisAddedP99Ms: by['tollgate+budgets+redis'] ? round(by['tollgate+budgets+redis']!.json.p99Ms - mock.json.p99Ms) : null,
+          redisJsonRps: by['tollgate+budgets+redis'] ? Math.round(by['tollgate+budgets+redis']!.jsonRps) : null,
+        }
+      : null,
     ratios: {
       tollgateVsPortkeyJson: portkey ? round(tollgate.jsonRps / portkey.jsonRps) : null,
       tollgateVsPortkeyStream: portkey ? round(tollgate.streamRps / portkey.streamRps) : null,

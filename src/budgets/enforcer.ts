@@ -75,6 +75,9 @@ export class BudgetEnforcer {
   private readonly waiters = new Set<() => void>();
   private counter = 0;
   private readonly alertsInFlight = new Set<string>();
+  /** Alert checks run at most once a second per budget (each costs a counter read). */
+  private readonly lastAlertCheck = new Map<string, number>();
+  private readonly trailingChecks = new Map<string, NodeJS.Timeout>();
   /** Spends whose settle failed (counters unreachable), by bucket, applied or dropped on recovery. */
   private readonly unsettled = new Map<string, SettleSpend[]>();
   /** Reservations whose release failed, released on recovery (else they expire on their own). */
@@ -406,6 +409,20 @@ export class BudgetEnforcer {
     const now = this.options.now();
     for (const budget of budgets) {
       if (this.alertsInFlight.has(budget.id)) continue;
+      const wait = 1_000 - (Date.now() - (this.lastAlertCheck.get(budget.id) ?? -Infinity));
+      if (wait > 0) {
+        // A trailing check, so the last spend before a quiet spell still raises its alert.
+        if (!this.trailingChecks.has(budget.id)) {
+          const timer = setTimeout(() => {
+            this.trailingChecks.delete(budget.id);
+            void this.checkAlerts([budget]);
+          }, wait);
+          timer.unref();
+          this.trailingChecks.set(budget.id, timer);
+        }
+        continue;
+      }
+      this.lastAlertCheck.set(budget.id, Date.now());
       this.alertsInFlight.add(budget.id);
       try {
         const window = budgetWindow(budget, now);

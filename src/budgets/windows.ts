@@ -18,6 +18,21 @@ export interface BudgetWindow {
  * current one. Pure: time is a parameter.
  */
 export function budgetWindow(budget: Pick<BudgetConfig, 'id' | 'period' | 'rollingHours' | 'timezone'>, nowMs: number): BudgetWindow {
+  // Memoised while `nowMs` stays in the same window (rolling: the same hour): the time-zone
+  // arithmetic costs far more than the rest of a budget check.
+  const key = `${budget.id}|${budget.period}|${budget.rollingHours ?? ''}|${budget.timezone}`;
+  const cached = memo.get(key);
+  if (cached && nowMs >= cached.validFromMs && nowMs < cached.validToMs) return cached.window;
+  const window = computeWindow(budget, nowMs);
+  const hour = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
+  memo.set(key, budget.period === 'rolling' ? { window, validFromMs: hour, validToMs: hour + HOUR_MS } : { window, validFromMs: window.startMs, validToMs: window.endMs });
+  if (memo.size > 10_000) memo.clear();
+  return window;
+}
+
+const memo = new Map<string, { window: BudgetWindow; validFromMs: number; validToMs: number }>();
+
+function computeWindow(budget: Pick<BudgetConfig, 'id' | 'period' | 'rollingHours' | 'timezone'>, nowMs: number): BudgetWindow {
   if (budget.period === 'rolling') {
     const hours = budget.rollingHours ?? 24;
     const currentHour = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
