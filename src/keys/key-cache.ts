@@ -45,7 +45,10 @@ export function createKeyCache(store: KeyStore, options: { ttlMs: number; missTt
           }
           return key;
         })
-        .finally(() => loading.delete(hash));
+        .finally(() => {
+          // Only our own entry: after invalidate(), a newer load of the same secret may be pending.
+          if (loading.get(hash) === promise) loading.delete(hash);
+        });
       loading.set(hash, promise);
       return promise;
     },

@@ -10,8 +10,16 @@ export interface LedgerWriterOptions {
   store: LedgerStore;
   /** Directory for the write-ahead journal and the spill file (the gateway's data dir). */
   directory: string;
+  /** Records per store append (config `ledger.batchSize`, default 500). */
   batchSize: number;
+  /** Longest a record waits in memory before its batch is taken (config `ledger.flushIntervalMs`, default 250). */
   flushIntervalMs: number;
+  /**
+   * Most records handed to the store and not yet acknowledged (default 20 batches). Past it, new
+   * batches go straight to the spill file, so a store that hangs instead of failing cannot make
+   * records pile up in memory.
+   */
+  maxInFlight?: number;
   /** Replay back-off bounds while the store is down. */
   retryMinMs?: number;
   retryMaxMs?: number;
@@ -36,17 +44,34 @@ export interface LedgerWriter extends LedgerSink {
  *    rotated, and the records committed in batches; then the segment is deleted.
  * 3. If the store fails, the records go to the spill file (fsync'd) and the segment is deleted;
  *    while the store is down, new batches spill directly (memory stays bounded) and a replay with
- *    back-off probes the store, committing the spill file when it is back.
+ *    back-off (`retryMinMs` doubling to `retryMaxMs`) probes the store, committing the spill file
+ *    when it is back. A store that hangs rather than fails is bounded too: past `maxInFlight`
+ *    unacknowledged records, new batches spill directly.
  * 4. On start, journal segments and the spill file a previous process left (a crash, a SIGKILL,
- *    a store outage at shutdown) are replayed. Ledger ids make every replay idempotent.
- * Guarantee: a record whose response was sent is in the store, the spill file or a journal
- * segment; only a machine crash before the kernel writes the journal page back could lose it.
+ *    a store outage at shutdown) are replayed. Ledger ids make every replay idempotent, so a crash
+ *    or a lost acknowledgement in the middle of a replay never double counts (the spill snapshot
+ *    is deleted only after the store committed it).
+ *
+ * Guarantees, precisely:
+ * - `flush()` resolves when every record written before the call is in the store or fsync'd in
+ *   the spill file (or, if even the spill file cannot be written, still in its journal segment).
+ * - A record is in a journal segment once `whenDurable()` resolves (the next event-loop turn after
+ *   `write()`). That survives the process dying in any way, SIGKILL included, but not the machine
+ *   losing power before the kernel writes the page back (the journal is not fsync'd per turn; the
+ *   spill file is). The pipeline awaits `whenDurable()` before answering, so a record whose
+ *   response was sent survives a process crash.
+ * - The window without even that: a record `write()` accepted in the current event-loop turn, if
+ *   the process is killed before the turn ends. A caller that does not await `whenDurable()` widens
+ *   it to the flush interval at most for the store, but not for the journal.
+ * - Memory: at most `batchSize` queued records (or `flushIntervalMs` worth) plus `maxInFlight`
+ *   unacknowledged ones, whatever the store does.
  */
 export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
   const { store, batchSize } = options;
   const log = options.log ?? ((message: string, error?: unknown) => console.error(`[tollgate] ledger: ${message}`, error ?? ''));
   const retryMin = options.retryMinMs ?? 500;
   const retryMax = options.retryMaxMs ?? 30_000;
+  const maxInFlight = options.maxInFlight ?? batchSize * 20;
   const journal: LedgerJournal = openLedgerJournal(options.directory);
   const spill = new SpillFile(path.join(options.directory, 'ledger-spill.jsonl'));
   let queue: LedgerRecord[] = [];
@@ -54,6 +79,7 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
   let written = 0;
   let failedBatches = 0;
   let storeDown = false;
+  let backlogged = false;
   let retryDelay = retryMin;
   let timer: NodeJS.Timeout | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -106,9 +132,25 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
     queue = [];
     writeJournal();
     const segment = journal.rotate();
+    if (inFlight > 0 && inFlight + records.length > maxInFlight && spillBehindSlowStore(records, segment)) return chain;
     inFlight += records.length;
     chain = chain.then(() => commit(records, segment));
     return chain;
+  }
+
+  /** The store has not acknowledged `maxInFlight` records: spill this batch now rather than hold it. */
+  function spillBehindSlowStore(records: LedgerRecord[], segment: JournalSegment): boolean {
+    try {
+      spill.append(records);
+    } catch (error) {
+      log('could not write the spill file; queueing the batch for the store', error);
+      return false;
+    }
+    segment.remove();
+    if (!backlogged) log(`store has not acknowledged ${inFlight} records; spilling new batches until it catches up`);
+    backlogged = true;
+    scheduleReplay(retryDelay);
+    return true;
   }
 
   async function commit(records: LedgerRecord[], segment: JournalSegment): Promise<void> {
@@ -161,6 +203,7 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
       written += replayed;
       if (storeDown || replayed) log(`store is back; replayed ${replayed} spilled records`);
       storeDown = false;
+      backlogged = false;
       retryDelay = retryMin;
     } catch {
       storeDown = true;

@@ -26,8 +26,11 @@ const ROLLUP_SELECT = [
 ];
 
 /**
- * One statement per batch: the rows arrive as one JSON array, are inserted with ON CONFLICT DO
- * NOTHING (idempotent replays), and only the rows actually inserted are added to the hourly rollup.
+ * One statement per batch (so one implicit transaction): the rows arrive as one JSON array, are
+ * inserted with ON CONFLICT DO NOTHING (idempotent replays), and only the rows actually inserted
+ * (the CTE's RETURNING) are added to the hourly rollup. The rollup rows are upserted in key order,
+ * so instances appending at once lock them in the same order and cannot deadlock each other.
+ * The rollup's `model` is the served model, else the requested one (as in SQLite).
  */
 const APPEND_SQL = `
 WITH input AS (
@@ -37,7 +40,7 @@ WITH input AS (
   ON CONFLICT (id) DO NOTHING RETURNING *
 )
 INSERT INTO ledger_hourly (${[...ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
-SELECT ${ROLLUP_SELECT.join(', ')} FROM inserted GROUP BY 1, 2, 3, 4, 5, 6, 7
+SELECT ${ROLLUP_SELECT.join(', ')} FROM inserted GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
 ON CONFLICT (${ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${ROLLUP_SUMS.map((column) => `${column} = ledger_hourly.${column} + excluded.${column}`).join(', ')}`;
 
 export function createPostgresLedgerStore(pool: pg.Pool): LedgerStore {

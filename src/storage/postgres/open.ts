@@ -1,8 +1,10 @@
 import pg from 'pg';
+import { toSafeNumber } from '../../domain/money.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 
-// BIGINT columns come back as strings by default; every value stored here is below 2^53.
-pg.types.setTypeParser(20, (value: string) => Number(value));
+// BIGINT (and the `SUM(...)::BIGINT` of reports) comes back as a string by default. Convert it
+// exactly: a value past 2^53 throws instead of being rounded to the nearest double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => toSafeNumber(BigInt(value)));
 
 /** A pool to `databaseUrl` with the schema brought up to date (instances may start at once: an advisory lock serialises migrations). */
 export async function openPostgres(databaseUrl: string): Promise<pg.Pool> {

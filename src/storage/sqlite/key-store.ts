@@ -19,13 +19,19 @@ export function rowToKey(row: Row): VirtualKey {
   };
 }
 
-/** Virtual keys in SQLite, by SHA-256 of the secret. */
+/**
+ * Virtual keys in SQLite, by SHA-256 of the secret (the secret itself is never stored). A supplied
+ * secret (config seeding) is used as given; creating a key whose secret is already stored returns
+ * the existing key instead of a duplicate.
+ */
 export function createSqliteKeyStore(db: SqliteDatabase, now: () => number = Date.now): KeyStore {
   const byHash = db.prepare('SELECT * FROM virtual_keys WHERE secret_hash = ?');
   const insert = db.prepare(
     `INSERT INTO virtual_keys (id, secret_hash, prefix, name, org_id, project_id, user_id, tags, allow_attribution, created_at_ms)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(secret_hash) DO NOTHING`,
   );
+  const listAll = db.prepare('SELECT * FROM virtual_keys ORDER BY created_at_ms, id');
+  const revokeOne = db.prepare('UPDATE virtual_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL');
   return {
     async create(input) {
       const secret = input.secret ?? newSecret();
@@ -38,10 +44,10 @@ export function createSqliteKeyStore(db: SqliteDatabase, now: () => number = Dat
       return row ? rowToKey(row) : undefined;
     },
     async list() {
-      return (db.prepare('SELECT * FROM virtual_keys ORDER BY created_at_ms, id').all() as Row[]).map(rowToKey);
+      return (listAll.all() as Row[]).map(rowToKey);
     },
     async revoke(id, nowMs) {
-      return db.prepare('UPDATE virtual_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL').run(nowMs, id).changes === 1;
+      return revokeOne.run(nowMs, id).changes === 1;
     },
   };
 }
