@@ -38,6 +38,15 @@ export const modelSchema = z
     contextWindow: z.number().int().positive().optional(),
     /** Fallback targets tried in order when the first fails with a retryable error (routing issue extends this). */
     fallbacks: z.array(z.string().regex(/^[^@\s]+@[A-Za-z0-9._-]+$/)).default([]),
+    /** What the model can do; routing never sends a request to a model lacking a capability it needs. */
+    capabilities: z
+      .object({ tools: z.boolean().default(true), vision: z.boolean().default(false), json: z.boolean().default(true) })
+      .strict()
+      .default({ tools: true, vision: false, json: true }),
+    /** Prior quality estimate in [0, 1] (measured quality signals refine it). */
+    quality: z.number().min(0).max(1).optional(),
+    /** Expected latency before any is measured, ms. */
+    expectedLatencyMs: z.number().positive().optional(),
     /** Where prompts longer than `contextWindow` (estimated input tokens) go instead, e.g. a cloud model behind a local one. */
     overflowTarget: z.string().regex(/^[^@\s]+@[A-Za-z0-9._-]+$/).optional(),
   })
@@ -95,6 +104,27 @@ export const virtualKeySeedSchema = z
     allowAttributionHeaders: z.boolean().default(true),
   })
   .strict();
+
+export const routeStrategies = ['cheapest', 'fastest', 'balanced', 'quality-first', 'cost-constrained', 'local-first'] as const;
+export type RouteStrategy = (typeof routeStrategies)[number];
+
+export const routeSchema = z
+  .object({
+    strategy: z.enum(routeStrategies),
+    /** Model aliases (from `models`) the route chooses among; default: every model with a price. */
+    candidates: z.array(z.string().min(1)).optional(),
+    /** `balanced`: relative weights of cost, quality and latency. */
+    weights: z.object({ cost: z.number().min(0).default(1), quality: z.number().min(0).default(1), latency: z.number().min(0).default(0.5) }).strict().optional(),
+    /** `cost-constrained`: the most one request may cost (worst case) and the least quality it accepts. */
+    maxCostUsd: z.number().positive().optional(),
+    minQuality: z.number().min(0).max(1).optional(),
+    /** `local-first`: prompts above this many input tokens go to the cloud. */
+    localContextThreshold: z.number().int().positive().default(4096),
+    /** `local-first`: requests in flight per local target before it counts as saturated. */
+    localMaxInFlight: z.number().int().positive().default(32),
+  })
+  .strict();
+export type RouteConfig = z.infer<typeof routeSchema>;
 
 export const budgetScopeKinds = ['global', 'org', 'project', 'user', 'key', 'tag', 'model', 'provider'] as const;
 export type BudgetScopeKind = (typeof budgetScopeKinds)[number];
@@ -197,6 +227,19 @@ export const configSchema = z
       .strict()
       .default({ batchSize: 500, flushIntervalMs: 250, storeBodies: false }),
     keys: z.array(virtualKeySeedSchema).default([]),
+    /** Named routes (`model: "<name>"` or `tollgate/<name>`); `tollgate/<strategy>` works without one. */
+    routes: z.record(z.string().min(1), routeSchema).default({}),
+    routing: z
+      .object({
+        /** Attempts per target on retryable errors (1 = no retry), with exponential backoff and jitter. */
+        attemptsPerTarget: z.number().int().min(1).max(10).default(2),
+        backoffMs: z.number().int().nonnegative().default(100),
+        /** Consecutive failures that open a target's circuit, and how long it stays open. */
+        breakerThreshold: z.number().int().positive().default(5),
+        breakerCooldownMs: z.number().int().positive().default(30_000),
+      })
+      .strict()
+      .default({ attemptsPerTarget: 2, backoffMs: 100, breakerThreshold: 5, breakerCooldownMs: 30_000 }),
     budgets: z.array(budgetSchema).default([]),
     /** Keep at least `target` of the requests on local nodes (providers with `node`); cloud only while the share allows. */
     localShare: z

@@ -55,14 +55,16 @@ export interface LedgerWriter extends LedgerSink {
  * Guarantees, precisely:
  * - `flush()` resolves when every record written before the call is in the store or fsync'd in
  *   the spill file (or, if even the spill file cannot be written, still in its journal segment).
- * - A record is in a journal segment once `whenDurable()` resolves (the next event-loop turn after
- *   `write()`). That survives the process dying in any way, SIGKILL included, but not the machine
- *   losing power before the kernel writes the page back (the journal is not fsync'd per turn; the
- *   spill file is). The pipeline awaits `whenDurable()` before answering, so a record whose
- *   response was sent survives a process crash.
- * - The window without even that: a record `write()` accepted in the current event-loop turn, if
- *   the process is killed before the turn ends. A caller that does not await `whenDurable()` widens
- *   it to the flush interval at most for the store, but not for the journal.
+ * - A record is in a journal segment once `whenDurable()` resolves: the lines of every `write()`
+ *   since the last journal write go out in one write(2) from a `setImmediate` callback, i.e. before
+ *   the event loop next waits for I/O (whether or not anyone awaits). From then on it survives the
+ *   process dying in any way, SIGKILL included, but not the machine losing power before the kernel
+ *   writes the page back (the journal is not fsync'd per turn; the spill file is). The pipeline
+ *   awaits `whenDurable()` before answering, so a record whose response was sent survives a
+ *   process crash.
+ * - The only window: records accepted by `write()` whose `setImmediate` has not run yet (well under
+ *   a millisecond of CPU work) are lost if the process is killed right then. Nobody has been
+ *   answered for them yet when the pipeline awaits `whenDurable()`.
  * - Memory: at most `batchSize` queued records (or `flushIntervalMs` worth) plus `maxInFlight`
  *   unacknowledged ones, whatever the store does.
  */
@@ -131,11 +133,22 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
     const records = queue;
     queue = [];
     writeJournal();
-    const segment = journal.rotate();
+    const segment = rotateJournal();
     if (inFlight > 0 && inFlight + records.length > maxInFlight && spillBehindSlowStore(records, segment)) return chain;
     inFlight += records.length;
     chain = chain.then(() => commit(records, segment));
     return chain;
+  }
+
+  function rotateJournal(): JournalSegment {
+    try {
+      return journal.rotate();
+    } catch (error) {
+      // The lines stay in the current segment, which a later batch removes once every batch before
+      // it is committed or spilled (batches commit in order). Never throw into write() or a timer.
+      log('could not rotate the ledger journal', error);
+      return { file: '', remove: () => undefined };
+    }
   }
 
   /** The store has not acknowledged `maxInFlight` records: spill this batch now rather than hold it. */

@@ -29,32 +29,98 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
   try {
     validateBody(request.body, request.operation, request.wire);
     const stream = request.body.stream === true && request.operation !== 'embedding';
-    let { chain } = resolveTargets(deps.config, request.body.model as string);
+    let chain = resolveChain(request, deps);
     chain = overflow(deps, request, chain);
     if (deps.budgets) {
       const admission = await deps.budgets.admit(request, chain, (model) => resolveTargets(deps.config, model).chain);
       chain = admission.chain;
       request.budget = admission.grant;
     }
+    const { attemptsPerTarget, backoffMs } = deps.config.routing;
     let lastError: GatewayError | undefined;
-    for (const [index, candidate] of chain.entries()) {
+    let remaining = [...chain];
+    let tried = 0;
+    while (remaining.length > 0) {
+      const candidate = remaining.shift()!;
+      const key = `${candidate.upstreamModel}@${candidate.providerId}`;
+      // An open circuit is skipped while another target remains (or one was tried already).
+      if (deps.router && !deps.router.breaker.allow(key, deps.now()) && (remaining.length > 0 || tried > 0)) {
+        lastError ??= new GatewayError('upstream_unavailable', `${key} is failing (circuit open)`, { retryable: true });
+        continue;
+      }
       target = candidate;
+      tried += 1;
+      if (tried > 1 && request.route !== undefined) request.route += ` +fallback:${key}`;
+      else if (tried > 1) request.route = `fallback:${key}`;
       const adapter = getAdapter(candidate.provider.kind);
       if (!adapter.supports(request.operation)) {
         lastError = new GatewayError('invalid_request', `The model '${String(request.body.model)}' does not support ${request.operation} requests`, { param: 'model' });
         continue;
       }
-      const call = createCall(request, candidate, adapter, stream);
-      const attempt = await tryTarget(request, deps, candidate, adapter, call);
-      if (attempt.ok) return attempt.result;
-      lastError = attempt.error;
-      deps.metrics.observeUpstreamError(candidate.providerId, attempt.error.code);
-      if (!attempt.error.retryable || index === chain.length - 1) break;
+      let error: GatewayError | undefined;
+      for (let attempt = 1; attempt <= attemptsPerTarget; attempt += 1) {
+        const call = createCall(request, candidate, adapter, stream);
+        deps.router?.begin(candidate);
+        const result = await tryTarget(request, deps, candidate, adapter, call).finally(() => deps.router?.end(candidate));
+        if (result.ok) {
+          deps.router?.breaker.success(key);
+          return result.result;
+        }
+        error = result.error;
+        deps.metrics.observeUpstreamError(candidate.providerId, error.code);
+        if (countsAgainstTarget(error)) deps.router?.breaker.failure(key, deps.now());
+        deps.router?.stats.observe(key, { ok: false, latencyMs: deps.now() - request.receivedAtMs, ttftMs: null });
+        if (!error.retryable || attempt === attemptsPerTarget || request.signal?.aborted) break;
+        await sleep(retryDelay(error, attempt, backoffMs));
+      }
+      lastError = error;
+      if (error && isContextLengthError(error)) {
+        // Too long for this model: only larger-context targets are worth trying, largest first.
+        remaining = largerContext(deps, candidate, remaining);
+        continue;
+      }
+      if (!error?.retryable) break;
     }
     throw lastError ?? new GatewayError('internal', 'no target could serve the request');
   } catch (error) {
     return failure(request, deps, toGatewayError(error), target);
   }
+}
+
+/** A routed model name (a route or `tollgate/<strategy>`) picks its chain by strategy; other names resolve as configured. */
+function resolveChain(request: ClientRequest, deps: PipelineDeps): Target[] {
+  const decision = deps.router?.route(request);
+  if (!decision) return resolveTargets(deps.config, request.body.model as string).chain;
+  request.route = decision.summary;
+  return decision.ordered.map((entry) => entry.target);
+}
+
+/** Client mistakes say nothing about a target's health; transport failures, 5xx and rate limits do. */
+function countsAgainstTarget(error: GatewayError): boolean {
+  return error.retryable || error.code === 'upstream_bad_response';
+}
+
+const CONTEXT_LENGTH = /context.length|context window|maximum context|too many tokens|prompt is too long|reduce the length|max_tokens.*exceed/i;
+
+export function isContextLengthError(error: GatewayError): boolean {
+  return (error.code === 'invalid_request' || error.code === 'payload_too_large') && CONTEXT_LENGTH.test(error.message);
+}
+
+function largerContext(deps: PipelineDeps, current: Target, remaining: Target[]): Target[] {
+  const windowOf = (target: Target) => deps.router?.contextWindowOf(target) ?? deps.config.models[target.upstreamModel]?.contextWindow;
+  const limit = windowOf(current) ?? 0;
+  return remaining.filter((target) => (windowOf(target) ?? Number.POSITIVE_INFINITY) > limit).sort((a, b) => (windowOf(b) ?? Number.POSITIVE_INFINITY) - (windowOf(a) ?? Number.POSITIVE_INFINITY));
+}
+
+/** Exponential backoff with jitter; an upstream's retry-after is honoured up to 2 s. */
+function retryDelay(error: GatewayError, attempt: number, baseMs: number): number {
+  const retryAfter = Number(error.headers['retry-after']);
+  if (Number.isFinite(retryAfter) && retryAfter > 0) return Math.min(retryAfter * 1000, 2_000);
+  return baseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A prompt longer than the model's configured context window goes to its overflow target (a larger, usually cloud, model). */

@@ -83,11 +83,12 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
     errorCode: outcome.errorCode,
     cacheStatus: outcome.cacheStatus ?? null,
     savedNanoUsd: 0,
-    route: outcome.route ?? null,
+    route: outcome.route ?? request.route ?? null,
     budgetAction: outcome.budgetAction ?? request.budget?.action ?? null,
   };
   deps.ledger.write(record);
   request.budget?.settle(record);
+  if (target && record.status < 400) deps.router?.stats.observe(`${target.upstreamModel}@${target.providerId}`, { ok: true, latencyMs: record.latencyMs, ttftMs: record.ttftMs });
   deps.metrics.observeRequest({
     operation: request.operation,
     provider: record.provider,

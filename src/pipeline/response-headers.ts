@@ -9,6 +9,7 @@ export function baseHeaders(request: ClientRequest, target: Target, servedModel:
     'x-tollgate-model': servedModel ?? target.upstreamModel,
     'x-tollgate-provider': target.providerId,
     ...request.budget?.headers(),
+    ...(request.route ? { 'x-tollgate-route': request.route } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import type { PriceBook } from '../pricing/price-book.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { UpstreamClient } from './upstream-client.ts';
 import type { BudgetEnforcer, BudgetGrant } from '../budgets/enforcer.ts';
+import type { Router } from '../routing/router.ts';
 
 /** A client request after the HTTP edge: parsed, authenticated, attributed. No hono types. */
 export interface ClientRequest {
@@ -21,6 +22,8 @@ export interface ClientRequest {
   signal: AbortSignal | undefined;
   /** Estimated input tokens, computed once when a stage needs it (overflow, budgets). */
   inputTokens?: number | undefined;
+  /** Routing decision (short form), for `x-tollgate-route` and the ledger. */
+  route?: string | undefined;
   /** Set by budget admission; the meter settles it. */
   budget?: BudgetGrant | undefined;
 }
@@ -43,6 +46,8 @@ export interface PipelineDeps {
   metrics: GatewayMetrics;
   upstream: UpstreamClient;
   localNodes: LocalNodeMeter | undefined;
+  /** Strategy routing, target health and circuit breakers. */
+  router?: Router | undefined;
   /** Budget enforcement; absent when no budget is configured. */
   budgets?: BudgetEnforcer | undefined;
   now: () => number;

@@ -7,61 +7,126 @@ export interface SseParser {
   flush(): SseEvent[];
 }
 
+const LF = '\n';
+const CR = '\r';
+const COLON = 58;
+const SPACE = 32;
+const LF_CODE = 10;
+
 /**
- * Incremental server-sent-events parser (WHATWG rules: `\n`, `\r\n` or `\r` line ends, events
- * end at a blank line, `data:` lines join with `\n`, comment lines start with `:`). Only the
- * incomplete tail is buffered; complete events are returned at once, with their exact text in
- * `raw` so an unchanged event can be relayed byte for byte.
+ * Incremental server-sent-events parser (WHATWG line rules: `\n`, `\r\n` or a lone `\r` ends a
+ * line, a blank line ends an event, `data:` lines join with `\n`, lines starting with `:` are
+ * comments). Lines are found with `indexOf`, each line is read once however the text is chunked,
+ * and only the incomplete event is buffered. Every event carries its exact text in `raw`
+ * (comments, blank lines before it and its closing blank line included) so an unchanged event can
+ * be relayed byte for byte. A comment-only block is returned as an event with empty `data`.
  */
 export function createSseParser(): SseParser {
+  /** Text from the start of the current (incomplete) event. */
   let buffer = '';
+  /** Start of the next unread line in `buffer`. */
+  let lineStart = 0;
+  /** Where to resume looking for a line end: the incomplete line before it was searched already. */
+  let searchFrom = 0;
+  /** Fields of the current event read so far. */
+  let eventName: string | undefined;
+  let data: string | undefined;
+  let hasLines = false;
+
+  function readLine(end: number): void {
+    hasLines = true;
+    if (buffer.charCodeAt(lineStart) === COLON) return;
+    const colon = buffer.indexOf(':', lineStart);
+    let field: string;
+    let value: string;
+    if (colon === -1 || colon > end) {
+      field = buffer.slice(lineStart, end);
+      value = '';
+    } else {
+      field = buffer.slice(lineStart, colon);
+      const valueStart = buffer.charCodeAt(colon + 1) === SPACE && colon + 1 < end ? colon + 2 : colon + 1;
+      value = buffer.slice(valueStart, end);
+    }
+    if (field === 'data') data = data === undefined ? value : `${data}\n${value}`;
+    else if (field === 'event') eventName = value;
+  }
 
   function take(final: boolean): SseEvent[] {
     const events: SseEvent[] = [];
-    let start = 0;
-    EVENT_END.lastIndex = 0;
-    for (let match = EVENT_END.exec(buffer); match; match = EVENT_END.exec(buffer)) {
-      const end = match.index + match[0].length;
-      const event = parseEvent(buffer.slice(start, end));
-      if (event) events.push(event);
-      start = end;
+    let eventStart = 0;
+    const length = buffer.length;
+    // Next line feed and carriage return at or after lineStart (-1: none left in the buffer).
+    const from = Math.max(lineStart, searchFrom);
+    let lf = buffer.indexOf(LF, from);
+    let cr = buffer.indexOf(CR, from);
+    searchFrom = length;
+    while (lf !== -1 || cr !== -1) {
+      let end: number;
+      let next: number;
+      if (cr === -1 || (lf !== -1 && lf < cr)) {
+        end = lf;
+        next = lf + 1;
+      } else {
+        end = cr;
+        if (cr + 1 < length) next = buffer.charCodeAt(cr + 1) === LF_CODE ? cr + 2 : cr + 1;
+        else if (final) next = cr + 1;
+        else {
+          searchFrom = cr; // a trailing `\r` may be the first half of `\r\n`: wait for more text
+          break;
+        }
+      }
+      if (end === lineStart) {
+        // A blank line ends the event; blank lines with nothing before them stay in the next event's raw.
+        if (hasLines) {
+          events.push({ event: eventName, data: data ?? '', raw: buffer.slice(eventStart, next) });
+          eventStart = next;
+          eventName = undefined;
+          data = undefined;
+          hasLines = false;
+        }
+      } else {
+        readLine(end);
+      }
+      lineStart = next;
+      if (lf !== -1 && lf < next) lf = buffer.indexOf(LF, next);
+      if (cr !== -1 && cr < next) cr = buffer.indexOf(CR, next);
     }
-    buffer = start === 0 ? buffer : buffer.slice(start);
-    if (final && buffer.trim() !== '') {
-      const event = parseEvent(buffer);
-      if (event) events.push(event);
+    if (final) {
+      if (lineStart < length) {
+        readLine(length);
+        lineStart = length;
+      }
+      if (hasLines) events.push({ event: eventName, data: data ?? '', raw: buffer.slice(eventStart) });
       buffer = '';
+      lineStart = 0;
+      searchFrom = 0;
+      eventName = undefined;
+      data = undefined;
+      hasLines = false;
+      return events;
+    }
+    if (eventStart > 0) {
+      buffer = buffer.slice(eventStart);
+      lineStart -= eventStart;
+      searchFrom -= eventStart;
     }
     return events;
   }
 
   return {
     push(text) {
-      buffer += text;
+      if (text === '') return [];
+      if (searchFrom === buffer.length && buffer !== '' && text.indexOf(LF) === -1 && text.indexOf(CR) === -1) {
+        // Another piece of a long line: append without rescanning (or flattening) the buffer.
+        buffer += text;
+        searchFrom = buffer.length;
+        return [];
+      }
+      buffer = buffer === '' ? text : buffer + text;
       return take(false);
     },
     flush() {
       return take(true);
     },
   };
-}
-
-/** A blank line ends an event: two line breaks in a row. */
-const EVENT_END = /\r\n\r\n|\n\n|\r\r(?!\n)|\n\r\n|\r\n\n/g;
-
-function parseEvent(raw: string): SseEvent | undefined {
-  let event: string | undefined;
-  let data: string | undefined;
-  for (const line of raw.split(/\r\n|\r|\n/)) {
-    if (line === '' || line.charCodeAt(0) === 58 /* : */) continue;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') data = data === undefined ? value : `${data}\n${value}`;
-    else if (field === 'event') event = value;
-  }
-  // A comment-only block is no event for the parser, but keep it for byte-exact relay as data-less.
-  if (data === undefined && event === undefined) return raw.trim() === '' ? undefined : { event: undefined, data: '', raw };
-  return { event, data: data ?? '', raw };
 }

@@ -14,6 +14,7 @@ import { createMemoryCounters } from '../budgets/counters/memory.ts';
 import { createRedisCounters } from '../budgets/counters/redis.ts';
 import type { BudgetCounters } from '../budgets/counters/types.ts';
 import { BudgetEnforcer } from '../budgets/enforcer.ts';
+import { Router } from '../routing/router.ts';
 import type { Runtime } from './types.ts';
 
 export interface RuntimeOptions {
@@ -73,7 +74,8 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   budgets.setStoredBudgets(storedBudgets);
   await budgets.rebuild().catch((error: unknown) => log(`budget counters could not be rebuilt from the ledger: ${(error as Error).message}`));
   const keyCache = createKeyCache(storage.keys, { ttlMs: 30_000, maxEntries: 10_000 });
-  const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, now };
+  const router = new Router(config, priceBook, now);
+  const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, now };
   const gauge = setInterval(() => metrics.setLedgerState(writer.stats()), 5_000);
   gauge.unref();
   let closed = false;

@@ -58,4 +58,54 @@ describe('key cache', () => {
     await cache.lookup('tg-19');
     expect(calls.filter((c) => c === 'tg-19')).toHaveLength(2);
   });
+
+  it('a lookup in flight during invalidate() is not cached, and later lookups still share one store call', async () => {
+    const keys: Record<string, VirtualKey> = { 'tg-a': key('a') };
+    const calls: string[] = [];
+    // Reads the row when called (like a query), answers a little later.
+    const store: KeyStore = {
+      ...countingStore(keys).store,
+      async findBySecret(secret) {
+        calls.push(secret);
+        const row = keys[secret];
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return row;
+      },
+    };
+    const cache = createKeyCache(store, { ttlMs: 60_000, maxEntries: 10 });
+    const stale = cache.lookup('tg-a');
+    // Revoked while the first lookup is on its way.
+    keys['tg-a'] = { ...key('a'), revokedAtMs: 5 };
+    cache.invalidate();
+    const fresh = [cache.lookup('tg-a'), cache.lookup('tg-a')];
+    expect((await stale)?.revokedAtMs).toBeNull();
+    // The stale load finishing must not break the sharing of the fresh one.
+    const third = cache.lookup('tg-a');
+    expect((await Promise.all([...fresh, third])).map((k) => k?.revokedAtMs)).toEqual([5, 5, 5]);
+    expect(calls).toEqual(['tg-a', 'tg-a']);
+    expect((await cache.lookup('tg-a'))?.revokedAtMs).toBe(5);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('misses are remembered for 5 s by default, hits for ttlMs; a store failure is not cached', async () => {
+    let now = 0;
+    const { store, calls } = countingStore({ 'tg-a': key('a') });
+    const cache = createKeyCache(store, { ttlMs: 30_000, maxEntries: 10, now: () => now });
+    await cache.lookup('tg-a');
+    await cache.lookup('tg-nope');
+    now = 4_999;
+    await cache.lookup('tg-nope');
+    expect(calls).toEqual(['tg-a', 'tg-nope']);
+    now = 5_001;
+    await cache.lookup('tg-nope');
+    await cache.lookup('tg-a');
+    expect(calls).toEqual(['tg-a', 'tg-nope', 'tg-nope']);
+
+    let fail = true;
+    const flaky: KeyStore = { ...store, findBySecret: async (secret) => (fail ? Promise.reject(new Error('down')) : store.findBySecret(secret)) };
+    const second = createKeyCache(flaky, { ttlMs: 30_000, maxEntries: 10 });
+    await expect(second.lookup('tg-a')).rejects.toThrow('down');
+    fail = false;
+    expect((await second.lookup('tg-a'))?.id).toBe('a');
+  });
 });

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { openStorage } from '../../src/storage/open-storage.ts';
+import { summarizeQuery, type Dialect } from '../../src/storage/sql/ledger-columns.ts';
 import { runStorageContract } from './storage-contract.ts';
 
 runStorageContract('SQLite', async () => {
@@ -18,4 +20,24 @@ runStorageContract('SQLite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('summarize query planning', () => {
+  const dialect: Dialect = { placeholder: () => '?', day: (c) => `day(${c})`, hour: (c) => `hour(${c})`, sum: (e) => `SUM(${e})`, hasTag: (p) => `tag(${p})` };
+  const table = (...args: Parameters<typeof summarizeQuery>) => (summarizeQuery(...args).sql.includes('FROM ledger_hourly') ? 'rollup' : 'raw');
+  const HOUR = 3_600_000;
+
+  it('reads the hourly rollup when every filter is a rollup column and the bounds are hour-aligned', () => {
+    expect(table(['project', 'model', 'day'], {}, dialect)).toBe('rollup');
+    expect(table(['hour', 'user', 'key', 'provider', 'org'], { fromMs: 10 * HOUR, toMs: 20 * HOUR, projectId: 'p', userId: 'u', keyId: 'k', provider: 'x', orgId: 'o' }, dialect)).toBe('rollup');
+  });
+
+  it('reads the raw table for unaligned bounds and for filters the rollup cannot answer', () => {
+    expect(table(['project'], { fromMs: 10 * HOUR + 1 }, dialect)).toBe('raw');
+    expect(table(['project'], { toMs: 10 * HOUR - 1 }, dialect)).toBe('raw');
+    expect(table(['project'], { model: 'gpt-4o' }, dialect)).toBe('raw');
+    expect(table(['project'], { tag: 'batch' }, dialect)).toBe('raw');
+    expect(table(['project'], { servedOnly: true }, dialect)).toBe('raw');
+    expect(table(['project'], { excludeProviders: ['local'] }, dialect)).toBe('raw');
+  });
 });

@@ -133,6 +133,42 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
       expect(BigInt(tagged[0]?.costNanoUsd ?? 0)).toBe(expectedTagged);
     });
 
+    it('rollup-path filters (user, key, provider, org, aligned bounds) match the raw path and a brute-force sum', async () => {
+      const from = BASE + 2 * HOUR;
+      const to = BASE + 50 * HOUR;
+      const cases: Array<{ filter: Parameters<Storage['ledger']['summarize']>[1]; match: (r: LedgerRecord) => boolean }> = [
+        { filter: { userId: 'user-3' }, match: (r) => r.userId === 'user-3' },
+        { filter: { keyId: 'key_2', provider: 'p1' }, match: (r) => r.keyId === 'key_2' && r.provider === 'p1' },
+        { filter: { orgId: 'acme', projectId: 'agents', fromMs: from, toMs: to }, match: (r) => r.projectId === 'agents' && r.timeMs >= from && r.timeMs < to },
+        { filter: { orgId: 'nobody' }, match: () => false },
+      ];
+      for (const { filter, match } of cases) {
+        const expected = bruteForce(records, ['day', 'model'], match);
+        const rollup = await storage.ledger.summarize(['day', 'model'], filter);
+        // fromMs: 1 is not hour-aligned, so this reads the raw table; no row is that old.
+        const raw = await storage.ledger.summarize(['day', 'model'], { ...filter, fromMs: filter?.fromMs ?? 1, toMs: filter?.toMs });
+        const byKey = (rows: typeof rollup) => new Map(rows.map((row) => [`${row.keys.day}|${row.keys.model}`, row]));
+        expect(byKey(raw)).toEqual(byKey(rollup));
+        expect(rollup).toHaveLength(expected.size);
+        for (const row of rollup) {
+          const group = expected.get(`${row.keys.day}|${row.keys.model}`)!;
+          expect([row.requests, BigInt(row.costNanoUsd), row.errors]).toEqual([group.requests, group.cost, group.errors]);
+        }
+      }
+    });
+
+    it('servedOnly and excludeProviders leave the right rows out; list returns the newest `limit` rows oldest first', async () => {
+      const served = await storage.ledger.summarize([], { servedOnly: true, excludeProviders: ['p1'] });
+      const expected = records.filter((r) => r.status < 400 && r.provider !== 'p1');
+      expect(served[0]?.requests).toBe(expected.length);
+      expect(BigInt(served[0]?.costNanoUsd ?? 0)).toBe(expected.reduce((sum, r) => sum + BigInt(r.costNanoUsd), 0n));
+      const newest = [...records].sort((a, b) => a.timeMs - b.timeMs).slice(-25).map((r) => r.timeMs);
+      expect((await storage.ledger.list({}, 25)).map((r) => r.timeMs)).toEqual(newest);
+      const billing = records.filter((r) => r.projectId === 'billing').sort((a, b) => a.timeMs - b.timeMs);
+      expect((await storage.ledger.list({ projectId: 'billing' }, 10)).map((r) => r.timeMs)).toEqual(billing.slice(-10).map((r) => r.timeMs));
+      expect(await storage.ledger.list({ projectId: 'billing' })).toHaveLength(1_000);
+    });
+
     it('keys: the secret is shown once, stored only as a hash, found, listed and revoked; seeding is idempotent', async () => {
       const created = await storage.keys.create({ name: 'k1', orgId: 'acme', projectId: 'search', tags: ['a'] });
       expect(created.secret).toMatch(/^tg-[A-Za-z0-9]{40}$/);
@@ -147,6 +183,18 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
       expect(await storage.keys.revoke(created.key.id, 1_000)).toBe(true);
       expect(await storage.keys.revoke(created.key.id, 2_000)).toBe(false);
       expect((await storage.keys.findBySecret(created.secret))?.revokedAtMs).toBe(1_000);
+    });
+
+    // Last: it adds rows of its own org, outside the data set the tests above compare against.
+    it('a total past 2^53 nano-dollars is an error, never a silently rounded number', async () => {
+      const whale = Array.from({ length: 3 }, (_, index) =>
+        ledgerRecord({ orgId: 'whale', timeMs: BASE + index, costNanoUsd: 4_000_000_000_000_001 + index }),
+      );
+      await storage.ledger.append(whale);
+      const [one] = await storage.ledger.summarize(['org'], { orgId: 'whale', toMs: BASE + 2 });
+      expect(one?.costNanoUsd).toBe(8_000_000_000_000_003);
+      await expect(storage.ledger.summarize(['org'], { orgId: 'whale' })).rejects.toThrow();
+      await expect(storage.ledger.summarize(['org'], { orgId: 'whale', fromMs: 1 })).rejects.toThrow();
     });
   });
 }

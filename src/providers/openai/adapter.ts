@@ -27,7 +27,9 @@ export function createOpenAiAdapter(kind: ProviderKind): ProviderAdapter {
       if (call.operation === 'models') return { method: 'GET', path: PATHS.models, headers, body: undefined };
       let body: Record<string, unknown>;
       if (call.clientWire === 'anthropic') {
-        body = anthropicToOpenAiRequest(call.body, call.upstreamModel, call.stream);
+        body = anthropicToOpenAiRequest(call.body, call.upstreamModel, call.stream, {
+          maxTokensField: kind === 'openai' ? 'max_completion_tokens' : 'max_tokens',
+        });
       } else {
         body = { ...call.body, model: call.upstreamModel };
         // Ask for usage even when the client did not; the extra chunk is stripped on the way back.

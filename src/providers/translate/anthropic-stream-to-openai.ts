@@ -11,7 +11,8 @@ export function anthropicStreamToOpenAi(call: UpstreamCall, nowMs: number): Stre
   const state = reader.state;
   const created = Math.floor(nowMs / 1000);
   let id = 'chatcmpl-tollgate';
-  let toolIndex = -1;
+  /** OpenAI tool-call index of each Anthropic tool_use content block. */
+  const toolIndexOfBlock = new Map<unknown, number>();
   let done = false;
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) =>
     sseFrame({ id, object: 'chat.completion.chunk', created, model: state.servedModel ?? call.upstreamModel, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] });
@@ -42,14 +43,18 @@ export function anthropicStreamToOpenAi(call: UpstreamCall, nowMs: number): Stre
         case 'content_block_start': {
           const block = asRecord(payload.content_block);
           if (block?.type !== 'tool_use') return [];
-          toolIndex += 1;
+          const toolIndex = toolIndexOfBlock.size;
+          toolIndexOfBlock.set(payload.index, toolIndex);
           return [chunk({ tool_calls: [{ index: toolIndex, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] })];
         }
         case 'content_block_delta': {
           const delta = asRecord(payload.delta);
           if (delta?.type === 'text_delta') return [chunk({ content: delta.text })];
           if (delta?.type === 'thinking_delta') return [chunk({ reasoning_content: delta.thinking })];
-          if (delta?.type === 'input_json_delta') return [chunk({ tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json } }] })];
+          if (delta?.type === 'input_json_delta') {
+            const toolIndex = toolIndexOfBlock.get(payload.index) ?? Math.max(toolIndexOfBlock.size - 1, 0);
+            return [chunk({ tool_calls: [{ index: toolIndex, function: { arguments: delta.partial_json } }] })];
+          }
           return [];
         }
         case 'message_delta': {

@@ -8,8 +8,21 @@ const TRANSLATED = new Set([
 
 type Message = Record<string, unknown>;
 
+export interface AnthropicToOpenAiOptions {
+  /**
+   * Where Anthropic's `max_tokens` goes: OpenAI itself takes `max_completion_tokens` (its reasoning
+   * models reject `max_tokens`); compatible servers (vLLM, Ollama, llama.cpp) know `max_tokens`.
+   */
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
+}
+
 /** An Anthropic Messages request as an OpenAI chat completions request. */
-export function anthropicToOpenAiRequest(body: Record<string, unknown>, model: string, stream: boolean): Record<string, unknown> {
+export function anthropicToOpenAiRequest(
+  body: Record<string, unknown>,
+  model: string,
+  stream: boolean,
+  options: AnthropicToOpenAiOptions = { maxTokensField: 'max_tokens' },
+): Record<string, unknown> {
   const messages: Message[] = [];
   const system = systemText(body.system);
   if (system) messages.push({ role: 'system', content: system });
@@ -22,7 +35,7 @@ export function anthropicToOpenAiRequest(body: Record<string, unknown>, model: s
   for (const [key, value] of Object.entries(body)) if (!TRANSLATED.has(key)) out[key] = value;
   out.model = model;
   out.messages = messages;
-  if (body.max_tokens !== undefined) out.max_tokens = body.max_tokens;
+  if (body.max_tokens !== undefined && body.max_tokens !== null) out[options.maxTokensField] = body.max_tokens;
   if (body.temperature !== undefined) out.temperature = body.temperature;
   if (body.top_p !== undefined) out.top_p = body.top_p;
   if (Array.isArray(body.stop_sequences)) out.stop = body.stop_sequences;

@@ -4,9 +4,10 @@ import type { LedgerStore } from '../../ledger/store.ts';
 import {
   LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, recordValues, rollupValues, rowToRecord, rawWhere, summarizeQuery, toSpendRow, type Dialect,
 } from '../sql/ledger-columns.ts';
+import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open.ts';
 
-type Statement = ReturnType<SqliteDatabase['prepare']>;
+type Statement = Database.Statement<unknown[], unknown>;
 
 const dialect: Dialect = {
   placeholder: () => '?',

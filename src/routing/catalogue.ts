@@ -1,0 +1,69 @@
+import type { TollgateConfig } from '../config/schema.ts';
+import { priceProviderFor } from '../pipeline/meter.ts';
+import { resolveTargets } from '../pipeline/resolve-target.ts';
+import type { Target } from '../pipeline/types.ts';
+import type { PriceBook } from '../pricing/price-book.ts';
+import type { TargetStats } from './target-stats.ts';
+
+/** One model the router can choose: what it costs, what it can do, how it has behaved. */
+export interface CatalogueEntry {
+  alias: string;
+  target: Target;
+  key: string;
+  contextWindow: number | undefined;
+  capabilities: { tools: boolean; vision: boolean; json: boolean };
+  priced: boolean;
+  inputPerMTokNano: number;
+  outputPerMTokNano: number;
+  /** 0..1: config prior, else a price-based prior (dearer models are assumed better). */
+  quality: number;
+  qualitySource: 'config' | 'price-prior';
+  latencyMs: number;
+  latencySource: 'measured' | 'config' | 'default';
+  errorRate: number;
+  local: boolean;
+}
+
+export function targetKey(target: Target): string {
+  return `${target.upstreamModel}@${target.providerId}`;
+}
+
+/** The catalogue: every configured model alias with a chat-capable first target. */
+export function buildCatalogue(config: TollgateConfig, priceBook: PriceBook, stats: TargetStats, nowMs: number): CatalogueEntry[] {
+  const entries: CatalogueEntry[] = [];
+  for (const [alias, model] of Object.entries(config.models)) {
+    const target = resolveTargets(config, alias).chain[0];
+    if (!target) continue;
+    const rates = priceBook.rates({
+      model: target.upstreamModel,
+      providerId: target.providerId,
+      priceProviderId: priceProviderFor(target.provider.kind, target.provider.priceProvider),
+      nodeId: target.provider.node,
+      timeMs: nowMs,
+    });
+    const key = targetKey(target);
+    const health = stats.get(key);
+    entries.push({
+      alias,
+      target,
+      key,
+      contextWindow: model.contextWindow ?? rates?.contextWindow,
+      capabilities: model.capabilities,
+      priced: rates !== undefined,
+      inputPerMTokNano: rates?.inputPerMTokNanoUsd ?? 0,
+      outputPerMTokNano: rates?.outputPerMTokNanoUsd ?? 0,
+      quality: model.quality ?? 0,
+      qualitySource: model.quality !== undefined ? 'config' : 'price-prior',
+      latencyMs: health?.latencyMs ?? model.expectedLatencyMs ?? 1_000,
+      latencySource: health?.latencyMs !== undefined ? 'measured' : model.expectedLatencyMs !== undefined ? 'config' : 'default',
+      errorRate: health?.errorRate ?? 0,
+      local: target.provider.node !== undefined,
+    });
+  }
+  // Price prior for models without a configured quality: rank by blended price, 0.3 (cheapest) to 0.9 (dearest).
+  const unrated = entries.filter((entry) => entry.qualitySource === 'price-prior');
+  const blended = (entry: CatalogueEntry) => entry.inputPerMTokNano + 3 * entry.outputPerMTokNano;
+  const sorted = [...unrated].sort((a, b) => blended(a) - blended(b));
+  sorted.forEach((entry, index) => (entry.quality = sorted.length > 1 ? 0.3 + (0.6 * index) / (sorted.length - 1) : 0.6));
+  return entries;
+}

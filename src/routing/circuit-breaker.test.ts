@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { CircuitBreaker } from './circuit-breaker.ts';
+
+describe('CircuitBreaker', () => {
+  it('opens after the threshold, lets one trial through after the cooldown, and closes on success', () => {
+    const breaker = new CircuitBreaker(3, 1_000);
+    for (let i = 0; i < 2; i += 1) breaker.failure('a', 0);
+    expect(breaker.allow('a', 10)).toBe(true);
+    breaker.failure('a', 10);
+    expect(breaker.allow('a', 20)).toBe(false);
+    expect(breaker.isOpen('a', 20)).toBe(true);
+    expect(breaker.allow('a', 1_011)).toBe(true); // the half-open trial
+    expect(breaker.allow('a', 1_012)).toBe(false); // only one
+    breaker.failure('a', 1_020);
+    expect(breaker.allow('a', 1_500)).toBe(false);
+    expect(breaker.allow('a', 2_021)).toBe(true);
+    breaker.success('a');
+    expect(breaker.allow('a', 2_022)).toBe(true);
+    expect(breaker.isOpen('a', 2_022)).toBe(false);
+  });
+});

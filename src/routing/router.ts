@@ -1,0 +1,100 @@
+import type { RouteConfig, TollgateConfig } from '../config/schema.ts';
+import { outputBound } from '../budgets/worst-case.ts';
+import { inputTokensOf } from '../pipeline/estimate.ts';
+import type { ClientRequest, Target } from '../pipeline/types.ts';
+import type { PriceBook } from '../pricing/price-book.ts';
+import { buildCatalogue, targetKey, type CatalogueEntry } from './catalogue.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+import { selectRoute, type RouteDecision, type RouteNeed } from './select.ts';
+import { TargetStats } from './target-stats.ts';
+
+const BUILT_IN_PREFIX = 'tollgate/';
+
+/**
+ * The stateful side of routing: the catalogue (cached for a second), measured target health, the
+ * circuit breakers and in-flight counts. Decisions themselves are `selectRoute` (pure).
+ */
+export class Router {
+  readonly stats = new TargetStats();
+  readonly breaker: CircuitBreaker;
+  private readonly inFlight = new Map<string, number>();
+  private catalogue: { entries: CatalogueEntry[]; builtAtMs: number } | undefined;
+
+  constructor(
+    private readonly config: TollgateConfig,
+    private readonly priceBook: PriceBook,
+    private readonly now: () => number,
+  ) {
+    this.breaker = new CircuitBreaker(config.routing.breakerThreshold, config.routing.breakerCooldownMs);
+  }
+
+  entries(): CatalogueEntry[] {
+    const now = this.now();
+    if (!this.catalogue || now - this.catalogue.builtAtMs > 1_000) this.catalogue = { entries: buildCatalogue(this.config, this.priceBook, this.stats, now), builtAtMs: now };
+    return this.catalogue.entries;
+  }
+
+  /** The route a model name asks for: a configured route, or `tollgate/<route or strategy>`; undefined for plain models. */
+  routeFor(model: string): { name: string; route: RouteConfig } | undefined {
+    const configured = this.config.routes[model];
+    if (configured) return { name: model, route: configured };
+    if (!model.startsWith(BUILT_IN_PREFIX)) return undefined;
+    const name = model.slice(BUILT_IN_PREFIX.length);
+    const named = this.config.routes[name];
+    if (named) return { name, route: named };
+    const strategy = name === 'auto' ? 'balanced' : name;
+    if (!['cheapest', 'fastest', 'balanced', 'quality-first', 'local-first'].includes(strategy)) return undefined;
+    return { name, route: { strategy: strategy as RouteConfig['strategy'], localContextThreshold: 4096, localMaxInFlight: 32 } };
+  }
+
+  /** Routes a request whose model names a route; undefined when it names a plain model. */
+  route(request: ClientRequest): RouteDecision | undefined {
+    const model = typeof request.body.model === 'string' ? request.body.model : '';
+    const found = this.routeFor(model);
+    if (!found) return undefined;
+    const all = this.entries();
+    const entries = found.route.candidates ? all.filter((entry) => found.route.candidates!.includes(entry.alias)) : all;
+    const now = this.now();
+    return selectRoute(found.name, found.route, entries, needOf(request), {
+      breakerOpen: (key) => this.breaker.isOpen(key, now),
+      inFlight: (key) => this.inFlight.get(key) ?? 0,
+    });
+  }
+
+  contextWindowOf(target: Target): number | undefined {
+    return this.entries().find((entry) => entry.key === targetKey(target))?.contextWindow;
+  }
+
+  begin(target: Target): void {
+    const key = targetKey(target);
+    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+  }
+
+  end(target: Target): void {
+    const key = targetKey(target);
+    this.inFlight.set(key, Math.max(0, (this.inFlight.get(key) ?? 1) - 1));
+  }
+}
+
+export function needOf(request: ClientRequest): RouteNeed {
+  const body = request.body;
+  const format = (body.response_format as { type?: unknown } | undefined)?.type;
+  return {
+    inputTokens: inputTokensOf(request),
+    outputTokens: outputBound(body, 1024),
+    tools: (Array.isArray(body.tools) && body.tools.length > 0) || Array.isArray(body.functions),
+    vision: hasImage(body.messages),
+    json: format === 'json_object' || format === 'json_schema',
+  };
+}
+
+function hasImage(messages: unknown): boolean {
+  if (!Array.isArray(messages)) return false;
+  return messages.some((message) => {
+    const content = (message as { content?: unknown } | null)?.content;
+    return Array.isArray(content) && content.some((part) => {
+      const type = (part as { type?: unknown } | null)?.type;
+      return type === 'image_url' || type === 'image' || type === 'input_image';
+    });
+  });
+}

@@ -1,0 +1,128 @@
+import type { RouteConfig } from '../config/schema.ts';
+import { GatewayError } from '../domain/errors.ts';
+import type { CatalogueEntry } from './catalogue.ts';
+
+/** What a request needs from a model. */
+export interface RouteNeed {
+  inputTokens: number;
+  outputTokens: number;
+  tools: boolean;
+  vision: boolean;
+  json: boolean;
+}
+
+export interface Considered {
+  alias: string;
+  /** Why it was left out, or undefined when it stayed in. */
+  removedBy?: 'context' | 'tools' | 'vision' | 'json' | 'breaker' | 'max-cost' | 'min-quality' | 'unpriced' | 'saturated';
+  score?: number;
+  costNano?: number;
+}
+
+export interface RouteDecision {
+  route: string;
+  strategy: RouteConfig['strategy'];
+  /** Chosen first, then the fallbacks in order. */
+  ordered: CatalogueEntry[];
+  considered: Considered[];
+  /** Short form for `x-tollgate-route` and the ledger. */
+  summary: string;
+}
+
+export interface RouteState {
+  breakerOpen(key: string): boolean;
+  inFlight(key: string): number;
+}
+
+/** Expected cost of the request on an entry, nano-USD (all input at the uncached price). */
+export function expectedCostNano(entry: CatalogueEntry, need: RouteNeed): number {
+  return Math.round((need.inputTokens * entry.inputPerMTokNano + need.outputTokens * entry.outputPerMTokNano) / 1e6);
+}
+
+/**
+ * Picks the target for a request. Pure: the catalogue, the need and the breaker/in-flight state
+ * in, an ordered list and its explanation out. Capability filters always apply: a prompt never
+ * goes to a model whose context it overflows, a tools request never to a model without tools.
+ */
+export function selectRoute(name: string, route: RouteConfig, entries: readonly CatalogueEntry[], need: RouteNeed, state: RouteState): RouteDecision {
+  const considered: Considered[] = [];
+  let eligible: CatalogueEntry[] = [];
+  for (const entry of entries) {
+    const removedBy = filterReason(entry, need, route, state);
+    considered.push({ alias: entry.alias, removedBy, costNano: expectedCostNano(entry, need) });
+    if (!removedBy) eligible.push(entry);
+  }
+  // When every candidate's breaker is open, try them anyway (an error beats no attempt).
+  if (eligible.length === 0 && considered.every((c) => c.removedBy === 'breaker' || c.removedBy === undefined)) eligible = [...entries];
+
+  let ordered: CatalogueEntry[];
+  const cost = (entry: CatalogueEntry) => expectedCostNano(entry, need);
+  switch (route.strategy) {
+    case 'cheapest':
+    case 'cost-constrained':
+      ordered = [...eligible].sort((a, b) => cost(a) - cost(b) || b.quality - a.quality);
+      break;
+    case 'fastest':
+      ordered = [...eligible].sort((a, b) => a.latencyMs - b.latencyMs || cost(a) - cost(b));
+      break;
+    case 'quality-first':
+      ordered = [...eligible].sort((a, b) => b.quality - a.quality || cost(a) - cost(b));
+      break;
+    case 'balanced': {
+      const scores = balancedScores(eligible, need, route.weights ?? { cost: 1, quality: 1, latency: 0.5 });
+      for (const c of considered) if (scores.has(c.alias)) c.score = Math.round(scores.get(c.alias)! * 1000) / 1000;
+      ordered = [...eligible].sort((a, b) => scores.get(b.alias)! - scores.get(a.alias)!);
+      break;
+    }
+    case 'local-first': {
+      const fitsLocal = need.inputTokens <= route.localContextThreshold;
+      const local = eligible.filter((e) => e.local && fitsLocal && state.inFlight(e.key) < route.localMaxInFlight).sort((a, b) => cost(a) - cost(b));
+      const cloud = eligible.filter((e) => !e.local).sort((a, b) => cost(a) - cost(b));
+      if (!fitsLocal) for (const c of considered) if (entries.find((e) => e.alias === c.alias)?.local && !c.removedBy) c.removedBy = 'context';
+      ordered = [...local, ...cloud];
+      break;
+    }
+  }
+  if (ordered.length === 0) {
+    const reasons = considered.map((c) => `${c.alias}: ${c.removedBy ?? 'ok'}`).join(', ');
+    throw new GatewayError('invalid_request', `No model in route '${name}' (${route.strategy}) qualifies for this request (${reasons})`, { param: 'model' });
+  }
+  const chosen = ordered[0]!;
+  const removed = considered.filter((c) => c.removedBy);
+  const summary =
+    `${route.strategy}:${chosen.alias}` +
+    ` (${considered.length} considered${removed.length ? `, removed ${removed.map((c) => `${c.alias}=${c.removedBy}`).join(' ')}` : ''})`;
+  return { route: name, strategy: route.strategy, ordered, considered, summary };
+}
+
+function filterReason(entry: CatalogueEntry, need: RouteNeed, route: RouteConfig, state: RouteState): Considered['removedBy'] {
+  if (entry.contextWindow !== undefined && need.inputTokens + Math.min(need.outputTokens, entry.contextWindow / 4) > entry.contextWindow) return 'context';
+  if (need.tools && !entry.capabilities.tools) return 'tools';
+  if (need.vision && !entry.capabilities.vision) return 'vision';
+  if (need.json && !entry.capabilities.json) return 'json';
+  if (route.strategy === 'cost-constrained') {
+    if (!entry.priced) return 'unpriced';
+    if (route.maxCostUsd !== undefined && expectedCostNano(entry, need) > route.maxCostUsd * 1e9) return 'max-cost';
+    if (route.minQuality !== undefined && entry.quality < route.minQuality) return 'min-quality';
+  }
+  if (state.breakerOpen(entry.key)) return 'breaker';
+  return undefined;
+}
+
+/** Balanced: weighted sum of min-max-normalised cheapness, quality and speed over the eligible set. */
+function balancedScores(entries: readonly CatalogueEntry[], need: RouteNeed, weights: { cost: number; quality: number; latency: number }): Map<string, number> {
+  const costs = entries.map((e) => expectedCostNano(e, need));
+  const latencies = entries.map((e) => e.latencyMs);
+  const norm = (value: number, values: number[]) => {
+    const min = Math.min(...values);
+    const max = Math.max(...values);
+    return max === min ? 0 : (value - min) / (max - min);
+  };
+  const total = weights.cost + weights.quality + weights.latency || 1;
+  return new Map(
+    entries.map((entry, index) => [
+      entry.alias,
+      (weights.cost * (1 - norm(costs[index]!, costs)) + weights.quality * entry.quality + weights.latency * (1 - norm(latencies[index]!, latencies))) / total,
+    ]),
+  );
+}
