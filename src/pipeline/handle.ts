@@ -76,7 +76,7 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
       lastError = error;
       if (error && isContextLengthError(error)) {
         // Too long for this model: only larger-context targets are worth trying, largest first.
-        remaining = largerContext(deps, candidate, remaining);
+        remaining = largerContext(deps, request, candidate, remaining);
         continue;
       }
       if (!error?.retryable) break;
@@ -106,9 +106,12 @@ export function isContextLengthError(error: GatewayError): boolean {
   return (error.code === 'invalid_request' || error.code === 'payload_too_large') && CONTEXT_LENGTH.test(error.message);
 }
 
-function largerContext(deps: PipelineDeps, current: Target, remaining: Target[]): Target[] {
+function largerContext(deps: PipelineDeps, request: ClientRequest, current: Target, remaining: Target[]): Target[] {
   const windowOf = (target: Target) => deps.router?.contextWindowOf(target) ?? deps.config.models[target.upstreamModel]?.contextWindow;
-  const limit = windowOf(current) ?? 0;
+  // The alias the client asked for knows its first target's window best.
+  const alias = deps.config.models[request.body.model as string];
+  const own = alias && alias.target === `${current.upstreamModel}@${current.providerId}` ? alias.contextWindow : undefined;
+  const limit = own ?? windowOf(current) ?? 0;
   return remaining.filter((target) => (windowOf(target) ?? Number.POSITIVE_INFINITY) > limit).sort((a, b) => (windowOf(b) ?? Number.POSITIVE_INFINITY) - (windowOf(a) ?? Number.POSITIVE_INFINITY));
 }
 

@@ -1,0 +1,115 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withMock } from '../../src/mock-provider/index.ts';
+import { startMockProvider } from '../../src/mock-provider/index.ts';
+import type { MockProvider } from '../../src/mock-provider/types.ts';
+import { startHarness, type Harness } from '../support/harness.ts';
+
+/**
+ * Routing end to end: strategies with explanations, and reliability against mock providers that
+ * fail the ways real ones do (5xx, flaky, down, context too long).
+ */
+describe('routing end to end', () => {
+  let h: Harness;
+  let flaky: MockProvider;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    flaky = await startMockProvider({ port: 0 });
+    h = await startHarness({
+      config: (input, mockUrl) => ({
+        ...input,
+        providers: {
+          ...input.providers,
+          flaky: { kind: 'openai-compatible', baseUrl: `${flaky.url}/v1`, priceProvider: 'openai' },
+          'cpu-box': { kind: 'openai-compatible', baseUrl: `${mockUrl}/v1`, node: 'cpu-box' },
+        },
+        pricing: { localNodes: [{ id: 'cpu-box', hourlyUsd: 0.05 }] },
+        models: {
+          'gpt-4o-mini': { target: 'gpt-4o-mini@mock-openai', contextWindow: 8_000 },
+          'gpt-4o': { target: 'gpt-4o@mock-openai', contextWindow: 128_000 },
+          'claude-3-5-haiku-latest': { target: 'claude-3-5-haiku-latest@mock-anthropic', contextWindow: 200_000, capabilities: { tools: false } },
+          llama: { target: 'llama3.1:8b@cpu-box', contextWindow: 8_192, capabilities: { tools: false } },
+          resilient: { target: 'gpt-4o-mini@flaky', fallbacks: ['gpt-4o-mini@mock-openai'] },
+          'short-first': { target: 'gpt-4o-mini@flaky', contextWindow: 8_000, fallbacks: ['gpt-4o@mock-openai'] },
+        },
+        routes: { cheap: { strategy: 'cheapest', candidates: ['gpt-4o-mini', 'gpt-4o', 'claude-3-5-haiku-latest'] } },
+        routing: { attemptsPerTarget: 2, backoffMs: 10, breakerThreshold: 3, breakerCooldownMs: 400 },
+      }),
+    });
+    client = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo', maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await h.close();
+    await flaky.close();
+  });
+  beforeEach(() => flaky.reset());
+
+  const messages = [{ role: 'user' as const, content: 'hello there' }];
+  const lastRow = async () => (await h.ledger()).at(-1)!;
+
+  it('a named route picks the cheapest qualifying model and explains itself in the header and the ledger', async () => {
+    const { response } = await client.chat.completions.create({ model: 'cheap', messages }).withResponse();
+    expect(response.headers.get('x-tollgate-model')).toBe('gpt-4o-mini');
+    expect(response.headers.get('x-tollgate-route')).toMatch(/^cheapest:gpt-4o-mini \(3 considered/);
+    expect((await lastRow()).route).toMatch(/^cheapest:gpt-4o-mini/);
+  });
+
+  it('a 30k-token prompt skips the 8k model; a tools request skips models without tools', async () => {
+    const long = await client.chat.completions.create({ model: 'cheap', messages: [{ role: 'user', content: 'token '.repeat(30_000) }] }).withResponse();
+    expect(long.response.headers.get('x-tollgate-route')).toMatch(/gpt-4o-mini=context/);
+    expect(long.response.headers.get('x-tollgate-model')).not.toBe('gpt-4o-mini');
+    const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }];
+    const withTools = await client.chat.completions.create({ model: 'tollgate/cheapest', messages, tools }).withResponse();
+    expect(withTools.response.headers.get('x-tollgate-route')).toMatch(/llama=tools/);
+    expect(withTools.response.headers.get('x-tollgate-model')).toBe('gpt-4o-mini');
+  });
+
+  it('local-first keeps short prompts local and sends long ones to the cloud', async () => {
+    const short = await client.chat.completions.create({ model: 'tollgate/local-first', messages }).withResponse();
+    expect(short.response.headers.get('x-tollgate-model')).toBe('llama3.1:8b');
+    const long = await client.chat.completions.create({ model: 'tollgate/local-first', messages: [{ role: 'user', content: 'token '.repeat(5_000) }] }).withResponse();
+    expect(long.response.headers.get('x-tollgate-provider')).not.toBe('cpu-box');
+  });
+
+  it('retry: a flaky upstream that fails once is retried on the same target', async () => {
+    const { data, response } = await client.chat.completions.create(withMock({ model: 'resilient', messages }, { fail: { status: 503, times: 1 }, key: 'retry-once', text: 'second time lucky' })).withResponse();
+    expect(data.choices[0]?.message.content).toBe('second time lucky');
+    expect(response.headers.get('x-tollgate-provider')).toBe('flaky');
+    expect(flaky.requests).toHaveLength(2);
+  });
+
+  it('fallback: a target that keeps failing falls back to the next one, and the ledger says so', async () => {
+    flaky.setDefaults({ fail: { status: 500 } });
+    const { response } = await client.chat.completions.create({ model: 'resilient', messages }).withResponse();
+    expect(response.headers.get('x-tollgate-provider')).toBe('mock-openai');
+    expect(flaky.requests).toHaveLength(2);
+    expect((await lastRow()).route).toMatch(/fallback:gpt-4o-mini@mock-openai/);
+  });
+
+  it('circuit breaker: after repeated failures the target is skipped, then tried again after the cooldown', async () => {
+    flaky.setDefaults({ fail: { status: 500 } });
+    // Two attempts per request: after the second request the breaker (threshold 3) is open.
+    await client.chat.completions.create({ model: 'resilient', messages });
+    await client.chat.completions.create({ model: 'resilient', messages });
+    const before = flaky.requests.length;
+    for (let i = 0; i < 5; i += 1) await client.chat.completions.create({ model: 'resilient', messages });
+    expect(flaky.requests.length).toBe(before);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    flaky.setDefaults({});
+    const { response } = await client.chat.completions.create({ model: 'resilient', messages }).withResponse();
+    expect(response.headers.get('x-tollgate-provider')).toBe('flaky');
+    expect(flaky.requests.length).toBe(before + 1);
+  });
+
+  it('context-length fallback: an upstream that says the prompt is too long hands over to a larger-context model', async () => {
+    flaky.setDefaults({ fail: { status: 400, message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens." } });
+    const { response } = await client.chat.completions.create({ model: 'short-first', messages }).withResponse();
+    expect(response.headers.get('x-tollgate-model')).toBe('gpt-4o');
+    expect(flaky.requests).toHaveLength(1);
+    // A plain client error is not retried and not sent elsewhere.
+    flaky.setDefaults({ fail: { status: 400, message: 'temperature must be between 0 and 2' } });
+    const error = await client.chat.completions.create({ model: 'short-first', messages }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+  });
+});
