@@ -2,6 +2,8 @@ import type { NanoUsd } from '../domain/money.ts';
 import type { LedgerDimension, LedgerRecord } from './record.ts';
 
 export interface LedgerFilter {
+  /** One request by id. */
+  id?: string;
   fromMs?: number;
   /** Exclusive. */
   toMs?: number;

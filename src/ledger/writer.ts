@@ -28,7 +28,10 @@ export interface LedgerWriterOptions {
 
 export interface LedgerWriter extends LedgerSink {
   stats(): LedgerWriterStats;
-  /** Resolves when every record written before the call is in the store or durably spilled. */
+  /**
+   * Resolves when every record written before the call is in the store or durably spilled; when
+   * the store is up (only slow), everything is in the store.
+   */
   flush(): Promise<void>;
   /** Replays spilled records now; returns how many were committed. */
   replaySpill(): Promise<number>;
@@ -54,7 +57,8 @@ export interface LedgerWriter extends LedgerSink {
  *
  * Guarantees, precisely:
  * - `flush()` resolves when every record written before the call is in the store or fsync'd in
- *   the spill file (or, if even the spill file cannot be written, still in its journal segment).
+ *   the spill file (or, if even the spill file cannot be written, still in its journal segment);
+ *   when the store answers, in the store (rows spilled because it was merely behind are replayed).
  * - A record is in a journal segment once `whenDurable()` resolves: the lines of every `write()`
  *   since the last journal write go out in one write(2) from a `setImmediate` callback, i.e. before
  *   the event loop next waits for I/O (whether or not anyone awaits). From then on it survives the
@@ -252,7 +256,12 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
       return journalWaiters;
     },
     stats: () => ({ pending: queue.length + inFlight, spilled: spill.size, written, failedBatches }),
-    flush: () => enqueueFlush(),
+    async flush() {
+      await enqueueFlush();
+      // Batches spilled only because the store was behind (not down) go in now, so after a flush a
+      // healthy store holds everything written before it.
+      if (backlogged && !storeDown && spill.size > 0) await (chain = chain.then(replayOnce));
+    },
     async replaySpill() {
       const before = written;
       chain = chain.then(replayOnce);

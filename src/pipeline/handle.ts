@@ -166,7 +166,11 @@ async function tryTarget(
   const result = adapter.parseResponse(parsed.value, call);
   const estimated = result.usage === undefined;
   const usage = result.usage ?? estimateUsage(request.body, '');
-  const { record } = meter(request, { target, servedModel: result.servedModel, usage, estimated, status: 200, errorCode: null, ttftMs: null, stream: false }, deps);
+  const { record } = meter(
+    request,
+    { target, servedModel: result.servedModel, usage, estimated, status: 200, errorCode: null, ttftMs: null, stream: false, responseBody: result.body, finishReason: result.finishReason },
+    deps,
+  );
   return {
     ok: true,
     result: {

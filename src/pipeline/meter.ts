@@ -2,6 +2,7 @@ import type { ProviderKind } from '../config/schema.ts';
 import type { Usage } from '../domain/usage.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
 import type { Cost } from '../pricing/price-book.ts';
+import { qualitySignals, responseView, taskClass } from '../routing/quality-signals.ts';
 import type { ClientRequest, PipelineDeps, Target } from './types.ts';
 
 export interface Outcome {
@@ -17,6 +18,10 @@ export interface Outcome {
   cacheStatus?: string | null;
   route?: string | null;
   budgetAction?: string | null;
+  /** For automatic quality signals: the answer as sent to the client (JSON) or its streamed text. */
+  responseBody?: unknown;
+  outputText?: string;
+  finishReason?: string | undefined;
 }
 
 const UNPRICED: Cost = { inputNanoUsd: 0, outputNanoUsd: 0, totalNanoUsd: 0, priced: false, source: 'unpriced' };
@@ -88,7 +93,15 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
   };
   deps.ledger.write(record);
   request.budget?.settle(record);
-  if (target && record.status < 400) deps.router?.stats.observe(`${target.upstreamModel}@${target.providerId}`, { ok: true, latencyMs: record.latencyMs, ttftMs: record.ttftMs });
+  if (target && record.status < 400 && deps.router) {
+    const key = `${target.upstreamModel}@${target.providerId}`;
+    deps.router.stats.observe(key, { ok: true, latencyMs: record.latencyMs, ttftMs: record.ttftMs });
+    if (request.operation !== 'embedding') {
+      const view = outcome.responseBody !== undefined ? responseView(outcome.responseBody, outcome.finishReason) : { text: outcome.outputText ?? '', toolCalls: [], finishReason: outcome.finishReason };
+      const prompt = lastUserText(request.body);
+      deps.router.quality.observe(key, taskClass(request.body, prompt), qualitySignals(request.body, view).score);
+    }
+  }
   deps.metrics.observeRequest({
     operation: request.operation,
     provider: record.provider,
@@ -107,4 +120,16 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
     errorCode: record.errorCode,
   });
   return { record, cost };
+}
+
+function lastUserText(body: Record<string, unknown>): string {
+  if (typeof body.prompt === 'string') return body.prompt;
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    const message = messages[index] as { role?: unknown; content?: unknown };
+    if (message?.role !== 'user') continue;
+    if (typeof message.content === 'string') return message.content;
+    if (Array.isArray(message.content)) return message.content.map((part) => String((part as { text?: unknown }).text ?? '')).join(' ');
+  }
+  return '';
 }

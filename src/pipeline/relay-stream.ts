@@ -92,6 +92,8 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
       errorCode: failed ? failed.code : null,
       ttftMs,
       stream: true,
+      outputText: transformer.outputText(),
+      finishReason: transformer.finishReason(),
     };
   }
 }

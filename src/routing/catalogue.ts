@@ -3,6 +3,7 @@ import { priceProviderFor } from '../pipeline/meter.ts';
 import { resolveTargets } from '../pipeline/resolve-target.ts';
 import type { Target } from '../pipeline/types.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
+import type { QualityStats } from './quality-stats.ts';
 import type { TargetStats } from './target-stats.ts';
 
 /** One model the router can choose: what it costs, what it can do, how it has behaved. */
@@ -17,7 +18,7 @@ export interface CatalogueEntry {
   outputPerMTokNano: number;
   /** 0..1: config prior, else a price-based prior (dearer models are assumed better). */
   quality: number;
-  qualitySource: 'config' | 'price-prior';
+  qualitySource: 'config' | 'price-prior' | 'measured';
   latencyMs: number;
   latencySource: 'measured' | 'config' | 'default';
   errorRate: number;
@@ -29,7 +30,7 @@ export function targetKey(target: Target): string {
 }
 
 /** The catalogue: every configured model alias with a chat-capable first target. */
-export function buildCatalogue(config: TollgateConfig, priceBook: PriceBook, stats: TargetStats, nowMs: number): CatalogueEntry[] {
+export function buildCatalogue(config: TollgateConfig, priceBook: PriceBook, stats: TargetStats, nowMs: number, quality?: QualityStats): CatalogueEntry[] {
   const entries: CatalogueEntry[] = [];
   for (const [alias, model] of Object.entries(config.models)) {
     const target = resolveTargets(config, alias).chain[0];
@@ -65,5 +66,13 @@ export function buildCatalogue(config: TollgateConfig, priceBook: PriceBook, sta
   const blended = (entry: CatalogueEntry) => entry.inputPerMTokNano + 3 * entry.outputPerMTokNano;
   const sorted = [...unrated].sort((a, b) => blended(a) - blended(b));
   sorted.forEach((entry, index) => (entry.quality = sorted.length > 1 ? 0.3 + (0.6 * index) / (sorted.length - 1) : 0.6));
+  // Measured quality (automatic signals and feedback) takes over from the prior as evidence accumulates.
+  for (const entry of entries) {
+    const measured = quality?.get(entry.key);
+    if (!measured || measured.samples < 20) continue;
+    const weight = Math.min(0.8, measured.samples / 500);
+    entry.quality = (1 - weight) * entry.quality + weight * measured.score;
+    entry.qualitySource = 'measured';
+  }
   return entries;
 }

@@ -6,6 +6,7 @@ import type { PriceBook } from '../pricing/price-book.ts';
 import { buildCatalogue, targetKey, type CatalogueEntry } from './catalogue.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import { selectRoute, type RouteDecision, type RouteNeed } from './select.ts';
+import { QualityStats } from './quality-stats.ts';
 import { TargetStats } from './target-stats.ts';
 
 const BUILT_IN_PREFIX = 'tollgate/';
@@ -16,6 +17,7 @@ const BUILT_IN_PREFIX = 'tollgate/';
  */
 export class Router {
   readonly stats = new TargetStats();
+  readonly quality = new QualityStats();
   readonly breaker: CircuitBreaker;
   private readonly inFlight = new Map<string, number>();
   private catalogue: { entries: CatalogueEntry[]; builtAtMs: number } | undefined;
@@ -30,7 +32,7 @@ export class Router {
 
   entries(): CatalogueEntry[] {
     const now = this.now();
-    if (!this.catalogue || now - this.catalogue.builtAtMs > 1_000) this.catalogue = { entries: buildCatalogue(this.config, this.priceBook, this.stats, now), builtAtMs: now };
+    if (!this.catalogue || now - this.catalogue.builtAtMs > 1_000) this.catalogue = { entries: buildCatalogue(this.config, this.priceBook, this.stats, now, this.quality), builtAtMs: now };
     return this.catalogue.entries;
   }
 

@@ -87,6 +87,8 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     keys: storage.keys,
     budgetStore: storage.budgets,
     budgets,
+    feedback: storage.feedback,
+    router,
     lookupKey: (secret) => keyCache.lookup(secret),
     invalidateKeys: () => keyCache.invalidate(),
     ledgerStats: () => writer.stats(),

@@ -1,5 +1,7 @@
 import type { BudgetEnforcer } from '../budgets/enforcer.ts';
 import type { BudgetStore } from '../budgets/store.ts';
+import type { FeedbackStore } from '../routing/feedback.ts';
+import type { Router } from '../routing/router.ts';
 import type { TollgateConfig } from '../config/schema.ts';
 import type { KeyStore, VirtualKey } from '../keys/store.ts';
 import type { LedgerStore } from '../ledger/store.ts';
@@ -20,6 +22,8 @@ export interface Runtime {
   keys: KeyStore;
   budgetStore: BudgetStore;
   budgets: BudgetEnforcer;
+  feedback: FeedbackStore;
+  router: Router;
   /** Cached key lookup for the hot path. */
   lookupKey(secret: string): Promise<VirtualKey | undefined>;
   /** Drops cached key lookups (after a revoke). */

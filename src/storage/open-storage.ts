@@ -1,11 +1,13 @@
 import type { BudgetStore } from '../budgets/store.ts';
 import type { KeyStore } from '../keys/store.ts';
+import type { FeedbackStore } from '../routing/feedback.ts';
 import type { LedgerStore } from '../ledger/store.ts';
 
 export interface Storage {
   ledger: LedgerStore;
   keys: KeyStore;
   budgets: BudgetStore;
+  feedback: FeedbackStore;
   backend: 'sqlite' | 'postgres';
   close(): Promise<void>;
 }
@@ -17,11 +19,13 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
     const { createPostgresLedgerStore } = await import('./postgres/ledger-store.ts');
     const { createPostgresKeyStore } = await import('./postgres/key-store.ts');
     const { createPostgresBudgetStore } = await import('./postgres/budget-store.ts');
+    const { createPostgresFeedbackStore } = await import('./postgres/feedback-store.ts');
     const pool = await openPostgres(options.databaseUrl);
     return {
       ledger: createPostgresLedgerStore(pool),
       keys: createPostgresKeyStore(pool),
       budgets: createPostgresBudgetStore(pool),
+      feedback: createPostgresFeedbackStore(pool),
       backend: 'postgres',
       close: () => pool.end(),
     };
@@ -30,12 +34,14 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
   const { createSqliteLedgerStore } = await import('./sqlite/ledger-store.ts');
   const { createSqliteKeyStore } = await import('./sqlite/key-store.ts');
   const { createSqliteBudgetStore } = await import('./sqlite/budget-store.ts');
+  const { createSqliteFeedbackStore } = await import('./sqlite/feedback-store.ts');
   const db = openSqlite(options.dataDir);
   let closed = false;
   return {
     ledger: createSqliteLedgerStore(db),
     keys: createSqliteKeyStore(db),
     budgets: createSqliteBudgetStore(db),
+    feedback: createSqliteFeedbackStore(db),
     backend: 'sqlite',
     async close() {
       if (closed) return;

@@ -112,4 +112,28 @@ describe('routing end to end', () => {
     const error = await client.chat.completions.create({ model: 'short-first', messages }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
   });
+
+  it('feedback is stored and moves the measured quality; analytics report shares, fallbacks and savings against always-strong', async () => {
+    const { response } = await client.chat.completions.create({ model: 'cheap', messages }).withResponse();
+    const id = response.headers.get('x-tollgate-request-id')!;
+    const posted = await h.admin('/api/feedback', { method: 'POST', body: JSON.stringify({ requestId: id, score: 0, comment: 'wrong capital' }) });
+    expect(posted.status).toBe(201);
+    expect((await h.admin('/api/feedback', { method: 'POST', body: JSON.stringify({ requestId: 'nope', score: 1 }) })).status).toBe(404);
+    expect((await h.admin('/api/feedback', { method: 'POST', body: JSON.stringify({ requestId: id, score: 7 }) })).status).toBe(400);
+    const stored = (await (await h.admin('/api/feedback')).json()) as { data: Array<{ requestId: string; target: string }> };
+    expect(stored.data[0]).toMatchObject({ requestId: id, target: 'gpt-4o-mini@mock-openai' });
+    const catalogue = (await (await h.admin('/api/routing/catalogue')).json()) as { quality: Array<{ target: string; feedback: number }> };
+    expect(catalogue.quality.find((q) => q.target === 'gpt-4o-mini@mock-openai')?.feedback).toBeGreaterThan(0);
+
+    const analytics = (await (await h.admin('/api/routing/analytics?strong=gpt-4o')).json()) as {
+      routedRequests: number;
+      fallbacksFired: number;
+      share: Array<{ target: string }>;
+      alwaysStrong: { savedPercent: number };
+    };
+    expect(analytics.routedRequests).toBeGreaterThan(3);
+    expect(analytics.fallbacksFired).toBeGreaterThanOrEqual(1);
+    expect(analytics.share.map((s) => s.target)).toContain('gpt-4o-mini@mock-openai');
+    expect(analytics.alwaysStrong.savedPercent).toBeGreaterThan(50);
+  });
 });

@@ -30,4 +30,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      UNIQUE (budget_id, window_start_ms, kind)
    );
    CREATE TABLE budgets (id TEXT PRIMARY KEY, definition JSONB NOT NULL, updated_at_ms BIGINT NOT NULL);`,
+  `CREATE TABLE feedback (
+     id TEXT PRIMARY KEY, request_id TEXT NOT NULL, time_ms BIGINT NOT NULL, score DOUBLE PRECISION NOT NULL, comment TEXT,
+     target TEXT, cache_status TEXT
+   );
+   CREATE INDEX feedback_request ON feedback (request_id);`,
 ];

@@ -119,6 +119,7 @@ export function rawWhere(filter: LedgerFilter, dialect: Dialect, params: unknown
     params.push(value);
     clauses.push(sql(dialect.placeholder(params.length)));
   };
+  if (filter.id !== undefined) add((p) => `id = ${p}`, filter.id);
   if (filter.fromMs !== undefined) add((p) => `time_ms >= ${p}`, filter.fromMs);
   if (filter.toMs !== undefined) add((p) => `time_ms < ${p}`, filter.toMs);
   if (filter.orgId !== undefined) add((p) => `org_id = ${p}`, filter.orgId);
@@ -136,7 +137,7 @@ export function rawWhere(filter: LedgerFilter, dialect: Dialect, params: unknown
 /** Whether the hourly rollup can answer: filter bounds fall on hour boundaries. */
 export function rollupCanAnswer(filter: LedgerFilter): boolean {
   // The rollup keeps neither tags nor the requested model apart from the served one.
-  if (filter.tag !== undefined || filter.model !== undefined || filter.excludeProviders?.length || filter.servedOnly) return false;
+  if (filter.id !== undefined || filter.tag !== undefined || filter.model !== undefined || filter.excludeProviders?.length || filter.servedOnly) return false;
   return (filter.fromMs === undefined || filter.fromMs % HOUR_MS === 0) && (filter.toMs === undefined || filter.toMs % HOUR_MS === 0);
 }
 

@@ -30,4 +30,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      UNIQUE (budget_id, window_start_ms, kind)
    );
    CREATE TABLE budgets (id TEXT PRIMARY KEY, definition TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);`,
+  `CREATE TABLE feedback (
+     id TEXT PRIMARY KEY, request_id TEXT NOT NULL, time_ms INTEGER NOT NULL, score REAL NOT NULL, comment TEXT,
+     target TEXT, cache_status TEXT
+   );
+   CREATE INDEX feedback_request ON feedback (request_id);`,
 ];

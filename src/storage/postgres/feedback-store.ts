@@ -1,0 +1,15 @@
+import type pg from 'pg';
+import type { FeedbackStore } from '../../routing/feedback.ts';
+import { FEEDBACK_INSERT_COLUMNS, feedbackValues, rowToFeedback } from '../sql/feedback-rows.ts';
+
+export function createPostgresFeedbackStore(pool: pg.Pool): FeedbackStore {
+  return {
+    async insert(feedback) {
+      await pool.query(`INSERT INTO feedback (${FEEDBACK_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, feedbackValues(feedback));
+    },
+    async list(limit) {
+      const { rows } = await pool.query('SELECT * FROM feedback ORDER BY time_ms DESC LIMIT $1', [limit]);
+      return rows.map(rowToFeedback);
+    },
+  };
+}
