@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     result.writerWriteNsPerOp = Math.round(Number(writeNs) / fresh.length);
     result.writerEndToEndRowsPerSec = Math.round(fresh.length / seconds);
-    if ((await writerStorage.ledger.count()) !== ROWS) throw new Error('writer lost rows');
+    if ((await writerStorage.ledger.count()) !== ROWS) throw new Error(`writer lost rows: ${await writerStorage.ledger.count()} ${JSON.stringify(writer.stats())}`);
     await writer.close();
     await writerStorage.close();
   } finally {
