@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type TollgateConfig } from './schema.ts';
 
@@ -67,6 +67,12 @@ function cross(config: TollgateConfig): TollgateConfig {
   const nodes = new Set(config.pricing.localNodes.map((node) => node.id));
   for (const [id, provider] of Object.entries(config.providers)) {
     if (provider.node && !nodes.has(provider.node)) problems.push(`providers.${id}.node: no pricing.localNodes entry ${provider.node}`);
+  }
+  for (const [name, route] of Object.entries(config.routes)) {
+    for (const alias of [...(route.candidates ?? []), ...(route.strong ? [route.strong] : []), ...(route.weak ? [route.weak] : [])]) {
+      if (!config.models[alias]) problems.push(`routes.${name}: ${alias} is not a model alias`);
+    }
+    if (route.artefact && !existsSync(route.artefact)) problems.push(`routes.${name}.artefact: no file ${route.artefact} (train one with \`tollgate router train\`)`);
   }
   const budgetIds = new Set<string>();
   for (const budget of config.budgets) {

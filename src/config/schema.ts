@@ -105,7 +105,7 @@ export const virtualKeySeedSchema = z
   })
   .strict();
 
-export const routeStrategies = ['cheapest', 'fastest', 'balanced', 'quality-first', 'cost-constrained', 'local-first'] as const;
+export const routeStrategies = ['cheapest', 'fastest', 'balanced', 'quality-first', 'cost-constrained', 'local-first', 'learned'] as const;
 export type RouteStrategy = (typeof routeStrategies)[number];
 
 export const routeSchema = z
@@ -122,8 +122,14 @@ export const routeSchema = z
     localContextThreshold: z.number().int().positive().default(4096),
     /** `local-first`: requests in flight per local target before it counts as saturated. */
     localMaxInFlight: z.number().int().positive().default(32),
+    /** `learned`: the strong and weak model aliases, the trained artefact (`tollgate router train`), and an optional threshold override. */
+    strong: z.string().min(1).optional(),
+    weak: z.string().min(1).optional(),
+    artefact: z.string().min(1).optional(),
+    threshold: z.number().min(0).max(1).optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.strategy !== 'learned' || (r.strong !== undefined && r.weak !== undefined && r.artefact !== undefined), 'a learned route needs strong, weak and artefact');
 export type RouteConfig = z.infer<typeof routeSchema>;
 
 export const budgetScopeKinds = ['global', 'org', 'project', 'user', 'key', 'tag', 'model', 'provider'] as const;

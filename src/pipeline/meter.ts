@@ -3,6 +3,7 @@ import type { Usage } from '../domain/usage.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
 import type { Cost } from '../pricing/price-book.ts';
 import { qualitySignals, responseView, taskClass } from '../routing/quality-signals.ts';
+import { lastUserText } from './prompt-text.ts';
 import type { ClientRequest, PipelineDeps, Target } from './types.ts';
 
 export interface Outcome {
@@ -122,14 +123,3 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
   return { record, cost };
 }
 
-function lastUserText(body: Record<string, unknown>): string {
-  if (typeof body.prompt === 'string') return body.prompt;
-  const messages = Array.isArray(body.messages) ? body.messages : [];
-  for (let index = messages.length - 1; index >= 0; index -= 1) {
-    const message = messages[index] as { role?: unknown; content?: unknown };
-    if (message?.role !== 'user') continue;
-    if (typeof message.content === 'string') return message.content;
-    if (Array.isArray(message.content)) return message.content.map((part) => String((part as { text?: unknown }).text ?? '')).join(' ');
-  }
-  return '';
-}

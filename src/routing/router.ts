@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { RouteConfig, TollgateConfig } from '../config/schema.ts';
+import { GatewayError } from '../domain/errors.ts';
+import { lastUserText } from '../pipeline/prompt-text.ts';
+import { deserialize, predict, type RouterModel } from './learned/model.ts';
 import { outputBound } from '../budgets/worst-case.ts';
 import { inputTokensOf } from '../pipeline/estimate.ts';
 import type { ClientRequest, Target } from '../pipeline/types.ts';
@@ -20,6 +24,7 @@ export class Router {
   readonly quality = new QualityStats();
   readonly breaker: CircuitBreaker;
   private readonly inFlight = new Map<string, number>();
+  private readonly learned = new Map<string, RouterModel>();
   private catalogue: { entries: CatalogueEntry[]; builtAtMs: number } | undefined;
 
   constructor(
@@ -57,10 +62,27 @@ export class Router {
     const all = this.entries();
     const entries = found.route.candidates ? all.filter((entry) => found.route.candidates!.includes(entry.alias)) : all;
     const now = this.now();
+    let learned: { probability: number; threshold: number } | undefined;
+    if (found.route.strategy === 'learned') {
+      const model = this.learnedModel(found.name, found.route);
+      learned = { probability: predict(model, lastUserText(request.body)), threshold: found.route.threshold ?? model.threshold };
+    }
     return selectRoute(found.name, found.route, entries, needOf(request), {
       breakerOpen: (key) => this.breaker.isOpen(key, now),
       inFlight: (key) => this.inFlight.get(key) ?? 0,
+      learned,
     });
+  }
+
+  /** The trained router of a `learned` route, loaded once from its artefact file. */
+  learnedModel(name: string, route: RouteConfig): RouterModel {
+    if (!route.artefact) throw new GatewayError('internal', `route '${name}' (learned) has no artefact; train one with \`tollgate router train\``);
+    let model = this.learned.get(route.artefact);
+    if (!model) {
+      model = deserialize(readFileSync(route.artefact, 'utf8'));
+      this.learned.set(route.artefact, model);
+    }
+    return model;
   }
 
   contextWindowOf(target: Target): number | undefined {

@@ -32,6 +32,8 @@ export interface RouteDecision {
 export interface RouteState {
   breakerOpen(key: string): boolean;
   inFlight(key: string): number;
+  /** `learned`: the model's probability that the strong model is needed, and the threshold. */
+  learned?: { probability: number; threshold: number };
 }
 
 /** Expected cost of the request on an entry, nano-USD (all input at the uncached price). */
@@ -74,6 +76,17 @@ export function selectRoute(name: string, route: RouteConfig, entries: readonly 
       ordered = [...eligible].sort((a, b) => scores.get(b.alias)! - scores.get(a.alias)!);
       break;
     }
+    case 'learned': {
+      const learned = state.learned;
+      if (!learned || !route.strong || !route.weak) throw new GatewayError('internal', `route '${name}' (learned) needs strong, weak and a loaded artefact`);
+      const wantStrong = learned.probability >= learned.threshold;
+      const strong = eligible.filter((e) => e.alias === route.strong);
+      const weak = eligible.filter((e) => e.alias === route.weak);
+      const others = eligible.filter((e) => e.alias !== route.strong && e.alias !== route.weak).sort((a, b) => cost(a) - cost(b));
+      ordered = wantStrong ? [...strong, ...weak, ...others] : [...weak, ...strong, ...others];
+      for (const c of considered) if (c.alias === route.strong) c.score = Math.round(learned.probability * 1000) / 1000;
+      break;
+    }
     case 'local-first': {
       const fitsLocal = need.inputTokens <= route.localContextThreshold;
       const local = eligible.filter((e) => e.local && fitsLocal && state.inFlight(e.key) < route.localMaxInFlight).sort((a, b) => cost(a) - cost(b));
@@ -91,6 +104,7 @@ export function selectRoute(name: string, route: RouteConfig, entries: readonly 
   const removed = considered.filter((c) => c.removedBy);
   const summary =
     `${route.strategy}:${chosen.alias}` +
+    (route.strategy === 'learned' && state.learned ? ` p=${state.learned.probability.toFixed(3)}/t=${state.learned.threshold.toFixed(3)}` : '') +
     ` (${considered.length} considered${removed.length ? `, removed ${removed.map((c) => `${c.alias}=${c.removedBy}`).join(' ')}` : ''})`;
   return { route: name, strategy: route.strategy, ordered, considered, summary };
 }

@@ -1,0 +1,12 @@
+/** The text of the last user turn (or a completions prompt): what routers and quality classes look at. */
+export function lastUserText(body: Record<string, unknown>): string {
+  if (typeof body.prompt === 'string') return body.prompt;
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    const message = messages[index] as { role?: unknown; content?: unknown };
+    if (message?.role !== 'user') continue;
+    if (typeof message.content === 'string') return message.content;
+    if (Array.isArray(message.content)) return message.content.map((part) => String((part as { text?: unknown }).text ?? '')).join(' ');
+  }
+  return '';
+}
