@@ -6,6 +6,7 @@ import { recordRejection } from '../pipeline/handle.ts';
 import type { Runtime } from '../runtime/types.ts';
 import { registerBudgetRoutes } from './admin/budgets.ts';
 import { registerKeyRoutes } from './admin/keys.ts';
+import { registerOptimizeRoutes } from './admin/optimize.ts';
 import { registerRoutingRoutes } from './admin/routing.ts';
 import { registerPriceRoutes } from './admin/prices.ts';
 import { registerReportRoutes } from './admin/reports.ts';
@@ -55,6 +56,7 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   registerPriceRoutes(app, runtime);
   registerBudgetRoutes(app, runtime);
   registerRoutingRoutes(app, runtime);
+  registerOptimizeRoutes(app, runtime);
 
   app.notFound((c) => errorResponse(new GatewayError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.get('wire') ?? 'openai', c.get('requestId')));
   app.onError((error, c) => {

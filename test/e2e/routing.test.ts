@@ -136,4 +136,20 @@ describe('routing end to end', () => {
     expect(analytics.share.map((s) => s.target)).toContain('gpt-4o-mini@mock-openai');
     expect(analytics.alwaysStrong.savedPercent).toBeGreaterThan(50);
   });
+
+  it('batch optimisation assigns models to reach a quality floor at the least cost, within the budget', async () => {
+    const requests = Array.from({ length: 20 }, (_, i) => ({ id: `q${i}`, messages: [{ role: 'user', content: `question ${i} ${'detail '.repeat(i * 20)}` }], max_tokens: 300 }));
+    const post = (body: unknown) => h.admin('/api/optimize/batch', { method: 'POST', body: JSON.stringify(body) });
+    const cheap = (await (await post({ requests, budgetUsd: 10, minQuality: 0.3, candidates: ['gpt-4o-mini', 'gpt-4o'] })).json()) as { feasible: boolean; models: Record<string, number>; savedUsd: string };
+    expect(cheap).toMatchObject({ feasible: true, models: { 'gpt-4o-mini': 20 } });
+    expect(Number(cheap.savedUsd)).toBeGreaterThan(0);
+    const strict = (await (await post({ requests, budgetUsd: 10, minQuality: 0.6, candidates: ['gpt-4o-mini', 'gpt-4o'] })).json()) as { feasible: boolean; models: Record<string, number>; meanQuality: number };
+    expect(strict.feasible).toBe(true);
+    expect(strict.meanQuality).toBeGreaterThanOrEqual(0.6);
+    expect(strict.models['gpt-4o']).toBeGreaterThan(0);
+    expect(strict.models['gpt-4o-mini']).toBeGreaterThan(0);
+    const broke = (await (await post({ requests, budgetUsd: 0.00001, minQuality: 0.9 })).json()) as { feasible: boolean; reason: string };
+    expect(broke.feasible).toBe(false);
+    expect((await post({ requests: [], budgetUsd: 1, minQuality: 0.5 })).status).toBe(400);
+  });
 });
