@@ -74,6 +74,9 @@ function cross(config: TollgateConfig): TollgateConfig {
     }
     if (route.artefact && !existsSync(route.artefact)) problems.push(`routes.${name}.artefact: no file ${route.artefact} (train one with \`tollgate router train\`)`);
   }
+  for (const [name, experiment] of Object.entries(config.experiments)) {
+    for (const alias of [experiment.model, experiment.candidate]) if (!config.models[alias]) problems.push(`experiments.${name}: ${alias} is not a model alias`);
+  }
   const budgetIds = new Set<string>();
   for (const budget of config.budgets) {
     if (budgetIds.has(budget.id)) problems.push(`budgets: duplicate id ${budget.id}`);

@@ -246,6 +246,13 @@ export const configSchema = z
       })
       .strict()
       .default({ attemptsPerTarget: 2, backoffMs: 100, breakerThreshold: 5, breakerCooldownMs: 30_000 }),
+    /** Model experiments: send `share` of a model's traffic to a candidate (A/B), or call the candidate too without returning it (shadow). */
+    experiments: z
+      .record(
+        identifier,
+        z.object({ model: z.string().min(1), candidate: z.string().min(1), share: z.number().min(0).max(1), mode: z.enum(['ab', 'shadow']).default('ab') }).strict(),
+      )
+      .default({}),
     budgets: z.array(budgetSchema).default([]),
     /** Keep at least `target` of the requests on local nodes (providers with `node`); cloud only while the share allows. */
     localShare: z

@@ -52,6 +52,8 @@ export interface LedgerRecord {
   route: string | null;
   /** Reserved for budgets: the action taken (downgrade, queue, override). */
   budgetAction: string | null;
+  /** Automatic quality score of the answer (0..1: empty, truncated, refused, invalid JSON or tool calls lower it); null when not scored. */
+  quality: number | null;
 }
 
 /** Fields a reader may group by in reports and rollups. */

@@ -18,7 +18,9 @@ import { validateBody } from './validate.ts';
  * Every outcome, success or failure, leaves exactly one ledger row.
  */
 export async function handle(request: ClientRequest, deps: PipelineDeps): Promise<PipelineResult> {
+  const shadow = experimentArm(request, deps);
   const result = await route(request, deps);
+  if (shadow) void route(shadow, deps).catch(() => undefined);
   // The ledger row is journaled before the client hears back: an answered request is never lost.
   if (result.kind === 'json') await deps.ledger.whenDurable();
   return result;
@@ -85,6 +87,30 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
   } catch (error) {
     return failure(request, deps, toGatewayError(error), target);
   }
+}
+
+/**
+ * Experiments on a model alias: A/B sends `share` of its requests to the candidate; shadow calls
+ * the candidate as well (metered as its own ledger row, never returned). The arm is recorded in
+ * the route field, which the experiment report groups by. Returns the shadow request to run.
+ */
+function experimentArm(request: ClientRequest, deps: PipelineDeps): ClientRequest | undefined {
+  if (request.shadow) return undefined;
+  const model = request.body.model;
+  for (const [name, experiment] of Object.entries(deps.config.experiments)) {
+    if (experiment.model !== model) continue;
+    const inSample = Math.random() < experiment.share;
+    if (experiment.mode === 'ab') {
+      request.route = `experiment:${name}:${inSample ? 'candidate' : 'control'}`;
+      if (inSample) request.body = { ...request.body, model: experiment.candidate };
+      return undefined;
+    }
+    if (!inSample) return undefined;
+    request.route = `experiment:${name}:control`;
+    const { budget: _budget, ...rest } = request;
+    return { ...rest, id: `${request.id}-shadow`, body: { ...request.body, model: experiment.candidate, stream: false }, route: `experiment:${name}:shadow`, shadow: true, signal: undefined, inputTokens: undefined };
+  }
+  return undefined;
 }
 
 /** A routed model name (a route or `tollgate/<strategy>`) picks its chain by strategy; other names resolve as configured. */

@@ -91,35 +91,19 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
     savedNanoUsd: 0,
     route: outcome.route ?? request.route ?? null,
     budgetAction: outcome.budgetAction ?? request.budget?.action ?? null,
+    quality: scoreOf(request, outcome),
   };
   deps.ledger.write(record);
   request.budget?.settle(record);
-  if (target && record.status < 400 && deps.router) {
-    const key = `${target.upstreamModel}@${target.providerId}`;
-    deps.router.stats.observe(key, { ok: true, latencyMs: record.latencyMs, ttftMs: record.ttftMs });
-    if (request.operation !== 'embedding') {
-      const view = outcome.responseBody !== undefined ? responseView(outcome.responseBody, outcome.finishReason) : { text: outcome.outputText ?? '', toolCalls: [], finishReason: outcome.finishReason };
-      const prompt = lastUserText(request.body);
-      deps.router.quality.observe(key, taskClass(request.body, prompt), qualitySignals(request.body, view).score);
-    }
-  }
-  deps.metrics.observeRequest({
-    operation: request.operation,
-    provider: record.provider,
-    model: record.servedModel,
-    project: record.projectId,
-    status: record.status,
-    stream: record.stream,
-    cache: record.cacheStatus,
-    durationMs: record.latencyMs,
-    ttftMs: record.ttftMs,
-    usage,
-    costNanoUsd: record.costNanoUsd,
-    savedNanoUsd: record.savedNanoUsd,
-    priced: record.priced,
-    estimated: record.estimated,
-    errorCode: record.errorCode,
-  });
+  if (target && record.status < 400) deps.router?.stats.observe(`${target.upstreamModel}@${target.providerId}`, { ok: true, latencyMs: record.latencyMs, ttftMs: record.ttftMs });
+  if (target && record.quality !== null) deps.router?.quality.observe(`${target.upstreamModel}@${target.providerId}`, taskClass(request.body, lastUserText(request.body)), record.quality);
   return { record, cost };
 }
 
+
+/** The automatic quality score of a served answer (not for errors or embeddings). */
+function scoreOf(request: ClientRequest, outcome: Outcome): number | null {
+  if (outcome.status >= 400 || request.operation === 'embedding' || !outcome.target) return null;
+  const view = outcome.responseBody !== undefined ? responseView(outcome.responseBody, outcome.finishReason) : { text: outcome.outputText ?? '', toolCalls: [], finishReason: outcome.finishReason };
+  return qualitySignals(request.body, view).score;
+}

@@ -24,6 +24,8 @@ export interface ClientRequest {
   inputTokens?: number | undefined;
   /** Routing decision (short form), for `x-tollgate-route` and the ledger. */
   route?: string | undefined;
+  /** A shadow call of an experiment: metered, never returned, never shadowed again. */
+  shadow?: boolean;
   /** Set by budget admission; the meter settles it. */
   budget?: BudgetGrant | undefined;
 }

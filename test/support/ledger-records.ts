@@ -36,6 +36,7 @@ export function ledgerRecord(overrides: Partial<LedgerRecord> = {}): LedgerRecor
     savedNanoUsd: 0,
     route: null,
     budgetAction: null,
+    quality: null,
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Hono } from 'hono';
 import { z } from 'zod';
+import { buildExperimentReport } from '../../analytics/reports/experiment-report.ts';
 import { buildRoutingReport } from '../../analytics/reports/routing-report.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import { priceProviderFor } from '../../pipeline/meter.ts';
@@ -51,6 +52,13 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
         },
       ),
     );
+  });
+
+  app.get('/api/experiments/:name', async (c) => {
+    const name = c.req.param('name');
+    if (!runtime.config.experiments[name]) throw new GatewayError('not_found', `No experiment '${name}' in the config`);
+    await runtime.flushLedger();
+    return c.json(buildExperimentReport(name, await runtime.ledger.list(filterFrom(c.req.query()), 200_000)));
   });
 
   app.post('/api/feedback', async (c) => {

@@ -35,4 +35,5 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      target TEXT, cache_status TEXT
    );
    CREATE INDEX feedback_request ON feedback (request_id);`,
+  `ALTER TABLE ledger ADD COLUMN quality DOUBLE PRECISION`,
 ];
