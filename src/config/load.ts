@@ -57,7 +57,7 @@ function cross(config: TollgateConfig): TollgateConfig {
   const problems: string[] = [];
   const providerOf = (target: string) => target.slice(target.lastIndexOf('@') + 1);
   for (const [name, model] of Object.entries(config.models)) {
-    for (const target of [model.target, ...model.fallbacks, ...(model.overflowTarget ? [model.overflowTarget] : [])]) {
+    for (const target of [model.target, ...model.equivalents, ...model.fallbacks, ...(model.overflowTarget ? [model.overflowTarget] : [])]) {
       if (!config.providers[providerOf(target)]) problems.push(`models.${name}: unknown provider in ${target}`);
     }
   }

@@ -47,6 +47,8 @@ export const modelSchema = z
     quality: z.number().min(0).max(1).optional(),
     /** Expected latency before any is measured, ms. */
     expectedLatencyMs: z.number().positive().optional(),
+    /** Targets equivalent to `target` (the same model on other providers or deployments): load is spread over them, least busy first. */
+    equivalents: z.array(z.string().regex(/^[^@\s]+@[A-Za-z0-9._-]+$/)).default([]),
     /** Where prompts longer than `contextWindow` (estimated input tokens) go instead, e.g. a cloud model behind a local one. */
     overflowTarget: z.string().regex(/^[^@\s]+@[A-Za-z0-9._-]+$/).optional(),
   })

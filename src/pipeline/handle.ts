@@ -116,7 +116,10 @@ function experimentArm(request: ClientRequest, deps: PipelineDeps): ClientReques
 /** A routed model name (a route or `tollgate/<strategy>`) picks its chain by strategy; other names resolve as configured. */
 function resolveChain(request: ClientRequest, deps: PipelineDeps): Target[] {
   const decision = deps.router?.route(request);
-  if (!decision) return resolveTargets(deps.config, request.body.model as string).chain;
+  if (!decision) {
+    const chain = resolveTargets(deps.config, request.body.model as string).chain;
+    return deps.router ? deps.router.balance(request.body.model as string, chain) : chain;
+  }
   request.route = decision.summary;
   return decision.ordered.map((entry) => entry.target);
 }

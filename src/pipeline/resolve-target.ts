@@ -8,7 +8,7 @@ import type { ResolvedTargets, Target } from './types.ts';
  */
 export function resolveTargets(config: TollgateConfig, requestedModel: string): ResolvedTargets {
   const alias = config.models[requestedModel];
-  if (alias) return { chain: [alias.target, ...alias.fallbacks].map((target) => parseTarget(config, target)) };
+  if (alias) return { chain: [alias.target, ...alias.equivalents, ...alias.fallbacks].map((target) => parseTarget(config, target)) };
   const at = requestedModel.lastIndexOf('@');
   if (at > 0) {
     const providerId = requestedModel.slice(at + 1);

@@ -54,10 +54,11 @@ export class Router {
     return { name, route: { strategy: strategy as RouteConfig['strategy'], localContextThreshold: 4096, localMaxInFlight: 32 } };
   }
 
-  /** Routes a request whose model names a route; undefined when it names a plain model. */
+  /** Routes a request whose model names a route (or that asks for a strategy in `x-tollgate-strategy`); undefined otherwise. */
   route(request: ClientRequest): RouteDecision | undefined {
     const model = typeof request.body.model === 'string' ? request.body.model : '';
-    const found = this.routeFor(model);
+    const header = request.headers['x-tollgate-strategy'];
+    const found = this.routeFor(model) ?? (header ? this.routeFor(`${BUILT_IN_PREFIX}${header}`) : undefined);
     if (!found) return undefined;
     const all = this.entries();
     const entries = found.route.candidates ? all.filter((entry) => found.route.candidates!.includes(entry.alias)) : all;
@@ -83,6 +84,15 @@ export class Router {
       this.learned.set(route.artefact, model);
     }
     return model;
+  }
+
+  /** A plain alias's chain with its equivalent targets ordered least busy first (load balancing), fallbacks after. */
+  balance(alias: string, chain: Target[]): Target[] {
+    const equivalents = this.config.models[alias]?.equivalents.length ?? 0;
+    if (equivalents === 0) return chain;
+    const pool = chain.slice(0, equivalents + 1);
+    const load = (target: Target) => (this.inFlight.get(targetKey(target)) ?? 0) + Math.random() * 0.5;
+    return [...pool.sort((a, b) => load(a) - load(b)), ...chain.slice(equivalents + 1)];
   }
 
   contextWindowOf(target: Target): number | undefined {

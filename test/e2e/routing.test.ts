@@ -32,6 +32,7 @@ describe('routing end to end', () => {
           llama: { target: 'llama3.1:8b@cpu-box', contextWindow: 8_192, capabilities: { tools: false } },
           resilient: { target: 'gpt-4o-mini@flaky', fallbacks: ['gpt-4o-mini@mock-openai'] },
           'short-first': { target: 'gpt-4o-mini@flaky', contextWindow: 8_000, fallbacks: ['gpt-4o@mock-openai'] },
+          spread: { target: 'gpt-4o-mini@mock-openai', equivalents: ['gpt-4o-mini@flaky'] },
         },
         routes: { cheap: { strategy: 'cheapest', candidates: ['gpt-4o-mini', 'gpt-4o', 'claude-3-5-haiku-latest'] } },
         routing: { attemptsPerTarget: 2, backoffMs: 10, breakerThreshold: 3, breakerCooldownMs: 400 },
@@ -151,5 +152,18 @@ describe('routing end to end', () => {
     const broke = (await (await post({ requests, budgetUsd: 0.00001, minQuality: 0.9 })).json()) as { feasible: boolean; reason: string };
     expect(broke.feasible).toBe(false);
     expect((await post({ requests: [], budgetUsd: 1, minQuality: 0.5 })).status).toBe(400);
+  });
+
+  it('load balancing spreads an alias over its equivalent targets; a header picks a strategy for any model', async () => {
+    const providers = new Set<string>();
+    await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const { response } = await client.chat.completions.create(withMock({ model: 'spread', messages }, { latencyMs: 20 })).withResponse();
+        providers.add(response.headers.get('x-tollgate-provider') ?? '');
+      }),
+    );
+    expect([...providers].sort()).toEqual(['flaky', 'mock-openai']);
+    const { response } = await client.chat.completions.create({ model: 'anything', messages }, { headers: { 'x-tollgate-strategy': 'quality-first' } }).withResponse();
+    expect(response.headers.get('x-tollgate-route')).toMatch(/^quality-first:/);
   });
 });
