@@ -8,6 +8,8 @@ export interface Feedback {
   /** model@provider that served the request. */
   target: string | null;
   cacheStatus: string | null;
+  /** The prompt, when the client sends it (bodies are not stored): lets `tollgate router train` learn from feedback. */
+  prompt: string | null;
 }
 
 export interface FeedbackStore {

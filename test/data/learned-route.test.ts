@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,5 +55,26 @@ describe.skipIf(!hasSharedData('routellm-evals/mmlu'))('learned route through th
     expect(share).toBeGreaterThan(0.15);
     expect(share).toBeLessThan(0.45);
     expect(route).toMatch(/^learned:gpt-4o(-mini)? p=0\.\d{3}\/t=0\.\d{3}/);
+  });
+
+  it('feedback on the weak model (with its prompt) becomes training data for the next artefact', { timeout: 120_000 }, async () => {
+    const client = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo', maxRetries: 0 });
+    let weakAnswers = 0;
+    for (let i = 0; weakAnswers < 12 && i < 200; i += 1) {
+      const prompt = `Tell me a short fact number ${i} about rivers.`;
+      const { response } = await client.chat.completions.create({ model: 'smart', messages: [{ role: 'user', content: prompt }] }).withResponse();
+      if (response.headers.get('x-tollgate-model') !== 'gpt-4o-mini') continue;
+      weakAnswers += 1;
+      const posted = await h.admin('/api/feedback', { method: 'POST', body: JSON.stringify({ requestId: response.headers.get('x-tollgate-request-id'), score: 0, prompt }) });
+      expect(posted.status).toBe(201);
+    }
+    const configPath = path.join(dir, 'tollgate.json');
+    writeFileSync(configPath, JSON.stringify(h.config));
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'router', 'train', '--data', sharedDataPath('routellm-evals'), '--out', path.join(dir, 'router-2.json'), '--feedback-route', 'smart', '--config', configPath, '--json'],
+      { cwd: root, env: { ...process.env, TOLLGATE_DATA_DIR: h.dataDir, DATABASE_URL: '' } },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ nExtra: weakAnswers });
   });
 });

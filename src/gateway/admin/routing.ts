@@ -16,6 +16,8 @@ const feedbackSchema = z
     /** 0 (wrong) .. 1 (right); booleans are accepted. */
     score: z.union([z.number().min(0).max(1), z.boolean().transform((value) => (value ? 1 : 0))]),
     comment: z.string().max(2_000).optional(),
+    /** The prompt of the request (the ledger does not keep bodies), so the learned router can train on this verdict. */
+    prompt: z.string().max(100_000).optional(),
   })
   .strict();
 
@@ -67,7 +69,7 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
     const [row] = await runtime.ledger.list({ id: input.requestId }, 1);
     if (!row) throw new GatewayError('not_found', `No request ${input.requestId} in the ledger`, { param: 'requestId' });
     const target = row.provider ? `${row.servedModel ?? row.requestedModel}@${row.provider}` : null;
-    const feedback = { id: randomUUID(), requestId: row.id, timeMs: runtime.deps.now(), score: input.score, comment: input.comment ?? null, target, cacheStatus: row.cacheStatus };
+    const feedback = { id: randomUUID(), requestId: row.id, timeMs: runtime.deps.now(), score: input.score, comment: input.comment ?? null, target, cacheStatus: row.cacheStatus, prompt: input.prompt ?? null };
     await runtime.feedback.insert(feedback);
     // Explicit feedback weighs five automatic signals.
     if (target) runtime.router.quality.observe(target, '*', input.score, 5);

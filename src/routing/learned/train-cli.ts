@@ -18,12 +18,16 @@ export interface TrainFromFilesOptions {
   train?: Partial<TrainOptions>;
   /** Train share of the deterministic hash split, in percent (default 70). */
   trainPercent?: number;
+  /** More labelled prompts (e.g. from user feedback), appended to the training set with their weight. */
+  extraExamples?: Array<{ prompt: string; label: 0 | 1; weight?: number }>;
 }
 
 export interface TrainSummary {
   out: string;
   bytes: number;
   nTrain: number;
+  /** Of which from `extraExamples` (feedback). */
+  nExtra: number;
   nPositive: number;
   nHeldOut: number;
   threshold: number;
@@ -42,10 +46,8 @@ export async function trainFromFiles(opts: TrainFromFilesOptions): Promise<Train
   const splits = loadRouteLlmSplits(opts.routellmDir, opts.trainPercent ?? 70);
   if (splits.train.length === 0) throw new Error(`no training prompts found under ${opts.routellmDir}`);
   const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...opts.train };
-  const model = trainRouter(
-    splits.train.map((p) => ({ prompt: p.prompt, label: p.label })),
-    options,
-  );
+  const extra = opts.extraExamples ?? [];
+  const model = trainRouter([...splits.train.map((p) => ({ prompt: p.prompt, label: p.label })), ...extra], options);
   const scores = splits.train.map((p) => predict(model, p.prompt));
   model.threshold = thresholdForShare(scores, opts.targetStrongShare);
   const trainStrongShare = scores.filter((s) => s >= model.threshold).length / scores.length;
@@ -57,7 +59,8 @@ export async function trainFromFiles(opts: TrainFromFilesOptions): Promise<Train
   return {
     out: opts.out,
     bytes: Buffer.byteLength(text),
-    nTrain: splits.train.length,
+    nTrain: splits.train.length + extra.length,
+    nExtra: extra.length,
     nPositive: splits.train.filter((p) => p.label === 1).length,
     nHeldOut: splits.test.length,
     threshold: model.threshold,

@@ -5,7 +5,7 @@ import { FEEDBACK_INSERT_COLUMNS, feedbackValues, rowToFeedback } from '../sql/f
 export function createPostgresFeedbackStore(pool: pg.Pool): FeedbackStore {
   return {
     async insert(feedback) {
-      await pool.query(`INSERT INTO feedback (${FEEDBACK_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, feedbackValues(feedback));
+      await pool.query(`INSERT INTO feedback (${FEEDBACK_INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, feedbackValues(feedback));
     },
     async list(limit) {
       const { rows } = await pool.query('SELECT * FROM feedback ORDER BY time_ms DESC LIMIT $1', [limit]);

@@ -36,4 +36,5 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX feedback_request ON feedback (request_id);`,
   `ALTER TABLE ledger ADD COLUMN quality DOUBLE PRECISION`,
+  `ALTER TABLE feedback ADD COLUMN prompt TEXT`,
 ];

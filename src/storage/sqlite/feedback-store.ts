@@ -3,7 +3,7 @@ import { FEEDBACK_INSERT_COLUMNS, feedbackValues, rowToFeedback } from '../sql/f
 import type { SqliteDatabase } from './open.ts';
 
 export function createSqliteFeedbackStore(db: SqliteDatabase): FeedbackStore {
-  const insert = db.prepare(`INSERT INTO feedback (${FEEDBACK_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT INTO feedback (${FEEDBACK_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   return {
     async insert(feedback) {
       insert.run(...feedbackValues(feedback));

@@ -36,4 +36,5 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX feedback_request ON feedback (request_id);`,
   `ALTER TABLE ledger ADD COLUMN quality REAL`,
+  `ALTER TABLE feedback ADD COLUMN prompt TEXT`,
 ];
