@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { RouteConfig, TollgateConfig } from '../config/schema.ts';
 import { GatewayError } from '../domain/errors.ts';
+import type { LedgerRecord } from '../ledger/record.ts';
 import { lastUserText } from '../pipeline/prompt-text.ts';
 import { deserialize, predict, type RouterModel } from './learned/model.ts';
 import { outputBound } from '../budgets/worst-case.ts';
@@ -84,6 +85,18 @@ export class Router {
       this.learned.set(route.artefact, model);
     }
     return model;
+  }
+
+  /** Rebuilds measured health and quality from recent ledger rows (oldest first), so a restart does not forget them. */
+  seed(rows: readonly LedgerRecord[]): void {
+    for (const row of rows) {
+      if (!row.provider || row.operation === 'embedding') continue;
+      // The live path keys by the configured upstream model; the ledger has the alias and what was served.
+      const alias = this.config.models[row.requestedModel];
+      const key = alias?.target.endsWith(`@${row.provider}`) ? alias.target : `${row.servedModel ?? row.requestedModel}@${row.provider}`;
+      this.stats.observe(key, { ok: row.status < 400, latencyMs: row.latencyMs, ttftMs: row.ttftMs });
+      if (row.quality !== null) this.quality.observe(key, '*', row.quality);
+    }
   }
 
   /** A plain alias's chain with its equivalent targets ordered least busy first (load balancing), fallbacks after. */

@@ -78,3 +78,19 @@ describe('selectRoute', () => {
     expect(allOpen.ordered).toHaveLength(4);
   });
 });
+
+describe('Router.seed', () => {
+  it('rebuilds measured latency and quality from ledger rows', async () => {
+    const { Router } = await import('./router.ts');
+    const { parseConfig } = await import('../config/load.ts');
+    const { loadBundledCatalogue } = await import('../pricing/bundled-catalogue.ts');
+    const { createPriceBook } = await import('../pricing/genai-price-book.ts');
+    const config = parseConfig({ providers: { openai: { kind: 'openai', baseUrl: 'https://api.openai.com/v1' } }, models: { mini: { target: 'gpt-4o-mini@openai' } } }, {});
+    const router = new Router(config, createPriceBook({ catalogue: loadBundledCatalogue() }), () => 0);
+    const { ledgerRecord } = await import('../../test/support/ledger-records.ts');
+    router.seed(Array.from({ length: 30 }, () => ledgerRecord({ requestedModel: 'mini', servedModel: 'gpt-4o-mini-2024-07-18', provider: 'openai', latencyMs: 250, quality: 0.2 })));
+    const [entry] = router.entries();
+    expect(entry).toMatchObject({ alias: 'mini', latencySource: 'measured', latencyMs: 250, qualitySource: 'measured' });
+    expect(entry!.quality).toBeLessThan(0.6);
+  });
+});

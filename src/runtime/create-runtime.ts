@@ -75,6 +75,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   await budgets.rebuild().catch((error: unknown) => log(`budget counters could not be rebuilt from the ledger: ${(error as Error).message}`));
   const keyCache = createKeyCache(storage.keys, { ttlMs: 30_000, maxEntries: 10_000 });
   const router = new Router(config, priceBook, now);
+  router.seed(await storage.ledger.list({ fromMs: now() - 24 * 3_600_000 }, 50_000).catch(() => []));
   const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, now };
   const gauge = setInterval(() => metrics.setLedgerState(writer.stats()), 5_000);
   gauge.unref();
