@@ -31,9 +31,12 @@ as_owner "$bindir/initdb" -D "$state/data" -U postgres --auth=trust --no-sync -E
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Take the first free port from 55432; if another process grabs it between the probe and the bind,
-# the start fails and the next port is tried.
-port=55432
+# Take the first free port from a random start in 55432-56431 (TOLLGATE_PG_PORT forces the start):
+# a port another cluster gives up (a test stopping its server to simulate an outage) is then
+# unlikely to be taken over by a cluster started meanwhile, whose tollgate_test database would
+# silently answer for it. If another process grabs the port between the probe and the bind, the
+# start fails and the next port is tried.
+port="${TOLLGATE_PG_PORT:-$((55432 + RANDOM % 1000))}"
 started=
 for _ in $(seq 1 20); do
   while port_busy "$port"; do port=$((port + 1)); done

@@ -15,9 +15,14 @@ export interface LedgerWriterOptions {
   /** Longest a record waits in memory before its batch is taken (config `ledger.flushIntervalMs`, default 250). */
   flushIntervalMs: number;
   /**
-   * Most records handed to the store and not yet acknowledged (default 20 batches). Past it, new
-   * batches go straight to the spill file, so a store that hangs instead of failing cannot make
-   * records pile up in memory.
+   * A store append unanswered for this long counts as a stalled store (default 2,000 ms): new
+   * batches go straight to the spill file instead of waiting in memory behind it.
+   */
+  stallMs?: number;
+  /**
+   * Hard cap on records handed to the store and not yet acknowledged (default 100 batches); past
+   * it, new batches spill too. With `stallMs`, a store that hangs instead of failing cannot make
+   * records pile up in memory, while a burst the store is merely working through stays in memory.
    */
   maxInFlight?: number;
   /** Replay back-off bounds while the store is down. */
@@ -48,8 +53,9 @@ export interface LedgerWriter extends LedgerSink {
  * 3. If the store fails, the records go to the spill file (fsync'd) and the segment is deleted;
  *    while the store is down, new batches spill directly (memory stays bounded) and a replay with
  *    back-off (`retryMinMs` doubling to `retryMaxMs`) probes the store, committing the spill file
- *    when it is back. A store that hangs rather than fails is bounded too: past `maxInFlight`
- *    unacknowledged records, new batches spill directly.
+ *    when it is back. A store that hangs rather than fails is bounded too: once an append has gone
+ *    unanswered for `stallMs`, or past `maxInFlight` unacknowledged records, new batches spill
+ *    directly (and a flush replays them as soon as the store answers again).
  * 4. On start, journal segments and the spill file a previous process left (a crash, a SIGKILL,
  *    a store outage at shutdown) are replayed. Ledger ids make every replay idempotent, so a crash
  *    or a lost acknowledgement in the middle of a replay never double counts (the spill snapshot
@@ -69,19 +75,23 @@ export interface LedgerWriter extends LedgerSink {
  * - The only window: records accepted by `write()` whose `setImmediate` has not run yet (well under
  *   a millisecond of CPU work) are lost if the process is killed right then. Nobody has been
  *   answered for them yet when the pipeline awaits `whenDurable()`.
- * - Memory: at most `batchSize` queued records (or `flushIntervalMs` worth) plus `maxInFlight`
- *   unacknowledged ones, whatever the store does.
+ * - Memory: at most `batchSize` queued records (or `flushIntervalMs` worth) plus the records
+ *   handed to the store within `stallMs` of its oldest unanswered append (never more than
+ *   `maxInFlight`), whatever the store does.
  */
 export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
   const { store, batchSize } = options;
   const log = options.log ?? ((message: string, error?: unknown) => console.error(`[tollgate] ledger: ${message}`, error ?? ''));
   const retryMin = options.retryMinMs ?? 500;
   const retryMax = options.retryMaxMs ?? 30_000;
-  const maxInFlight = options.maxInFlight ?? batchSize * 20;
+  const stallMs = options.stallMs ?? 2_000;
+  const maxInFlight = options.maxInFlight ?? batchSize * 100;
   const journal: LedgerJournal = openLedgerJournal(options.directory);
   const spill = new SpillFile(path.join(options.directory, 'ledger-spill.jsonl'));
   let queue: LedgerRecord[] = [];
   let inFlight = 0;
+  /** When the store append now awaited began (undefined while none is). */
+  let appendStartedMs: number | undefined;
   let written = 0;
   let failedBatches = 0;
   let storeDown = false;
@@ -138,7 +148,8 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
     queue = [];
     writeJournal();
     const segment = rotateJournal();
-    if (inFlight > 0 && inFlight + records.length > maxInFlight && spillBehindSlowStore(records, segment)) return chain;
+    const stalled = appendStartedMs !== undefined && Date.now() - appendStartedMs >= stallMs;
+    if (inFlight > 0 && (stalled || inFlight + records.length > maxInFlight) && spillBehindSlowStore(records, segment)) return chain;
     inFlight += records.length;
     chain = chain.then(() => commit(records, segment));
     return chain;
@@ -155,7 +166,7 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
     }
   }
 
-  /** The store has not acknowledged `maxInFlight` records: spill this batch now rather than hold it. */
+  /** The store is stalled or far behind: spill this batch now rather than hold it. */
   function spillBehindSlowStore(records: LedgerRecord[], segment: JournalSegment): boolean {
     try {
       spill.append(records);
@@ -164,7 +175,7 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
       return false;
     }
     segment.remove();
-    if (!backlogged) log(`store has not acknowledged ${inFlight} records; spilling new batches until it catches up`);
+    if (!backlogged) log(`store has not acknowledged ${inFlight} records; spilling new batches until it answers`);
     backlogged = true;
     scheduleReplay(retryDelay);
     return true;
@@ -176,7 +187,7 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
       if (!storeDown) {
         for (; done < records.length; done += batchSize) {
           const batch = records.slice(done, done + batchSize);
-          await store.append(batch);
+          await timedAppend(batch);
           written += batch.length;
         }
       }
@@ -197,6 +208,16 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
     }
   }
 
+  /** Store appends run one at a time (on `chain`); the start of the current one tells a stall apart. */
+  async function timedAppend(records: LedgerRecord[]): Promise<void> {
+    appendStartedMs = Date.now();
+    try {
+      await store.append(records);
+    } finally {
+      appendStartedMs = undefined;
+    }
+  }
+
   function scheduleReplay(delay: number): void {
     if (retryTimer || closed) return;
     retryTimer = setTimeout(() => {
@@ -212,7 +233,7 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
       let replayed = 0;
       while (spill.size > 0) {
         const count = await spill.replay(async (records) => {
-          for (let index = 0; index < records.length; index += batchSize) await store.append(records.slice(index, index + batchSize));
+          for (let index = 0; index < records.length; index += batchSize) await timedAppend(records.slice(index, index + batchSize));
         });
         if (count === 0) break;
         replayed += count;

@@ -95,11 +95,27 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
   };
   deps.ledger.write(record);
   request.budget?.settle(record);
+  deps.metrics.observeRequest({
+    operation: request.operation,
+    provider: record.provider,
+    model: record.servedModel,
+    project: record.projectId,
+    status: record.status,
+    stream: record.stream,
+    cache: record.cacheStatus,
+    durationMs: record.latencyMs,
+    ttftMs: record.ttftMs,
+    usage,
+    costNanoUsd: record.costNanoUsd,
+    savedNanoUsd: record.savedNanoUsd,
+    priced: record.priced,
+    estimated: record.estimated,
+    errorCode: record.errorCode,
+  });
   if (target && record.status < 400) deps.router?.stats.observe(`${target.upstreamModel}@${target.providerId}`, { ok: true, latencyMs: record.latencyMs, ttftMs: record.ttftMs });
   if (target && record.quality !== null) deps.router?.quality.observe(`${target.upstreamModel}@${target.providerId}`, taskClass(request.body, lastUserText(request.body)), record.quality);
   return { record, cost };
 }
-
 
 /** The automatic quality score of a served answer (not for errors or embeddings). */
 function scoreOf(request: ClientRequest, outcome: Outcome): number | null {

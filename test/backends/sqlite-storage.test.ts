@@ -1,9 +1,11 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStorage } from '../../src/storage/open-storage.ts';
 import { summarizeQuery, type Dialect } from '../../src/storage/sql/ledger-columns.ts';
+import { ledgerRecord } from '../support/ledger-records.ts';
 import { runStorageContract } from './storage-contract.ts';
 
 runStorageContract('SQLite', async () => {
@@ -39,5 +41,35 @@ describe('summarize query planning', () => {
     expect(table(['project'], { tag: 'batch' }, dialect)).toBe('raw');
     expect(table(['project'], { servedOnly: true }, dialect)).toBe('raw');
     expect(table(['project'], { excludeProviders: ['local'] }, dialect)).toBe('raw');
+  });
+});
+
+describe('SQLite hourly rollup', () => {
+  it('sums a batch per rollup key exactly, even where a JS sum would pass 2^53', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-sqlite-'));
+    const storage = await openStorage({ dataDir: dir });
+    try {
+      const hour = Date.parse('2026-11-23T14:00:00Z');
+      const big = Array.from({ length: 3 }, (_, index) => ledgerRecord({ timeMs: hour + index, costNanoUsd: 4_000_000_000_000_001 + index }));
+      const small = Array.from({ length: 400 }, (_, index) => ledgerRecord({ timeMs: hour + 10 + index, projectId: index % 2 ? 'a' : 'b', costNanoUsd: 1_000 + index }));
+      await storage.ledger.append([...big, ...small]);
+      await storage.ledger.append([...big, ...small.slice(0, 100)]);
+      const db = new Database(path.join(dir, 'tollgate.db'), { readonly: true });
+      db.defaultSafeIntegers(true);
+      try {
+        const rows = db.prepare('SELECT project_id, requests, cost_nano FROM ledger_hourly ORDER BY project_id').all() as Array<{ project_id: string; requests: bigint; cost_nano: bigint }>;
+        const expected = (records: typeof small) => records.reduce((sum, r) => sum + BigInt(r.costNanoUsd), 0n);
+        expect(rows).toEqual([
+          { project_id: 'a', requests: 200n, cost_nano: expected(small.filter((r) => r.projectId === 'a')) },
+          { project_id: 'b', requests: 200n, cost_nano: expected(small.filter((r) => r.projectId === 'b')) },
+          { project_id: 'search', requests: 3n, cost_nano: expected(big) },
+        ]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -17,6 +17,15 @@ const dialect: Dialect = {
   hasTag: (placeholder) => `EXISTS (SELECT 1 FROM json_each(tags) WHERE json_each.value = ${placeholder})`,
 };
 
+/** Adds the increments of `values` into `group` unless a sum would leave the safe-integer range. */
+function addInto(group: unknown[], values: unknown[], from: number): boolean {
+  for (let index = from; index < values.length; index += 1) {
+    if (!Number.isSafeInteger((group[index] as number) + (values[index] as number))) return false;
+  }
+  for (let index = from; index < values.length; index += 1) group[index] = (group[index] as number) + (values[index] as number);
+  return true;
+}
+
 function exactNumbers(row: Record<string, unknown>): Record<string, unknown> {
   for (const [column, value] of Object.entries(row)) if (typeof value === 'bigint') row[column] = toSafeNumber(value);
   return row;
@@ -53,11 +62,26 @@ export function createSqliteLedgerStore(db: SqliteDatabase): LedgerStore {
      ON CONFLICT(${ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${ROLLUP_SUMS.map((column) => `${column} = ${column} + excluded.${column}`).join(', ')}`,
   );
   const toInt = (value: boolean) => (value ? 1 : 0);
+  const keyCount = ROLLUP_KEYS.length;
   const appendAll = db.transaction((records: readonly LedgerRecord[]) => {
+    // Rows of one batch mostly share an hour and a few (project, user, key, model, provider)
+    // tuples: sum them per rollup key first, then upsert each key once.
+    const groups = new Map<string, unknown[]>();
     for (const record of records) {
       // Only a row actually inserted counts in the rollup: a replayed duplicate changes nothing.
-      if (insert.run(recordValues(record, toInt)).changes === 1) rollup.run(rollupValues(record));
+      if (insert.run(recordValues(record, toInt)).changes !== 1) continue;
+      const values = rollupValues(record);
+      const key = JSON.stringify(values.slice(0, keyCount));
+      const group = groups.get(key);
+      if (!group) {
+        groups.set(key, values);
+      } else if (!addInto(group, values, keyCount)) {
+        // A sum would pass 2^53 in JS: upsert what is summed so far and start again (exact either way).
+        rollup.run(group);
+        groups.set(key, values);
+      }
     }
+    for (const values of groups.values()) rollup.run(values);
   });
 
   return {
