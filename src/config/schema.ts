@@ -248,6 +248,17 @@ export const configSchema = z
       })
       .strict()
       .default({ attemptsPerTarget: 2, backoffMs: 100, breakerThreshold: 5, breakerCooldownMs: 30_000 }),
+    /** Response caching. Exact cache in process (byte-bounded LRU), or in Redis when REDIS_URL is set. */
+    cache: z
+      .object({
+        enabled: z.boolean().default(true),
+        ttlSeconds: z.number().int().positive().default(3_600),
+        maxMegabytes: z.number().positive().default(64),
+        /** Serve answers across orgs under this one namespace (off: every org has its own). */
+        sharedNamespace: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ enabled: true, ttlSeconds: 3_600, maxMegabytes: 64 }),
     /** Model experiments: send `share` of a model's traffic to a candidate (A/B), or call the candidate too without returning it (shadow). */
     experiments: z
       .record(

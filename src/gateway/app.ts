@@ -5,6 +5,7 @@ import type { Operation } from '../ledger/record.ts';
 import { recordRejection } from '../pipeline/handle.ts';
 import type { Runtime } from '../runtime/types.ts';
 import { registerBudgetRoutes } from './admin/budgets.ts';
+import { registerCacheRoutes } from './admin/cache.ts';
 import { registerKeyRoutes } from './admin/keys.ts';
 import { registerOptimizeRoutes } from './admin/optimize.ts';
 import { registerRoutingRoutes } from './admin/routing.ts';
@@ -57,6 +58,7 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   registerBudgetRoutes(app, runtime);
   registerRoutingRoutes(app, runtime);
   registerOptimizeRoutes(app, runtime);
+  registerCacheRoutes(app, runtime);
 
   app.notFound((c) => errorResponse(new GatewayError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.get('wire') ?? 'openai', c.get('requestId')));
   app.onError((error, c) => {

@@ -6,6 +6,8 @@ import type { ProviderAdapter, UpstreamCall } from '../providers/types.ts';
 import { estimateUsage, inputTokensOf } from './estimate.ts';
 import { meter } from './meter.ts';
 import { baseHeaders, costHeaders } from './response-headers.ts';
+import { replayAsStream } from '../cache/replay.ts';
+import { formatUsd } from '../domain/money.ts';
 import { resolveTargets } from './resolve-target.ts';
 import { relayStream } from './relay-stream.ts';
 import type { ClientRequest, PipelineDeps, PipelineResult, Target } from './types.ts';
@@ -31,6 +33,8 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
   try {
     validateBody(request.body, request.operation, request.wire);
     const stream = request.body.stream === true && request.operation !== 'embedding';
+    const cached = await fromCache(request, deps, stream);
+    if (cached) return cached;
     let chain = resolveChain(request, deps);
     chain = overflow(deps, request, chain);
     if (deps.budgets) {
@@ -111,6 +115,46 @@ function experimentArm(request: ClientRequest, deps: PipelineDeps): ClientReques
     return { ...rest, id: `${request.id}-shadow`, body: { ...request.body, model: experiment.candidate, stream: false }, route: `experiment:${name}:shadow`, shadow: true, signal: undefined, inputTokens: undefined };
   }
   return undefined;
+}
+
+/** An exact-cache hit: the stored answer (as JSON, or replayed as a stream), metered at $0 with what it saved. */
+async function fromCache(request: ClientRequest, deps: PipelineDeps, stream: boolean): Promise<PipelineResult | undefined> {
+  if (!deps.cache || request.shadow) return undefined;
+  request.cache = deps.cache.ticket(request);
+  if (!request.cache) {
+    request.cacheStatus = 'bypass';
+    return undefined;
+  }
+  const answer = await deps.cache.lookup(request.cache);
+  if (!answer || answer.wire !== request.wire) {
+    request.cacheStatus = 'miss';
+    return undefined;
+  }
+  request.cacheStatus = 'hit';
+  const { record } = meter(
+    request,
+    { target: undefined, servedModel: answer.servedModel ?? undefined, usage: undefined, estimated: false, status: 200, errorCode: null, ttftMs: 0, stream, savedNanoUsd: answer.costNanoUsd, provider: answer.provider },
+    deps,
+  );
+  await deps.ledger.whenDurable();
+  const headers: Record<string, string> = {
+    'x-tollgate-request-id': request.id,
+    'x-tollgate-cache': 'hit',
+    'x-tollgate-cost-usd': '0',
+    'x-tollgate-saved-usd': formatUsd(record.savedNanoUsd),
+    ...(answer.servedModel ? { 'x-tollgate-model': answer.servedModel } : {}),
+  };
+  if (!stream) return { kind: 'json', status: 200, headers, body: answer.body };
+  const options = request.body.stream_options as { include_usage?: unknown } | undefined;
+  const frames = replayAsStream(answer.body, request.wire, options?.include_usage === true);
+  return {
+    kind: 'stream',
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
+    stream: (async function* () {
+      yield `${frames.join('')}: x-tollgate-cost-usd 0\n\n`;
+    })(),
+  };
 }
 
 /** A routed model name (a route or `tollgate/<strategy>`) picks its chain by strategy; other names resolve as configured. */
@@ -200,13 +244,26 @@ async function tryTarget(
     { target, servedModel: result.servedModel, usage, estimated, status: 200, errorCode: null, ttftMs: null, stream: false, responseBody: result.body, finishReason: result.finishReason },
     deps,
   );
+  const clientBody = result.passthrough ? text : JSON.stringify(result.body);
+  if (!estimated) {
+    deps.cache?.save(request.cache, {
+      body: clientBody,
+      wire: request.wire,
+      servedModel: record.servedModel,
+      provider: record.provider,
+      costNanoUsd: record.costNanoUsd,
+      inputTokens: record.inputTokens,
+      outputTokens: record.outputTokens,
+      createdAtMs: deps.now(),
+    });
+  }
   return {
     ok: true,
     result: {
       kind: 'json',
       status: 200,
       headers: { ...baseHeaders(request, target, result.servedModel), ...costHeaders(record), ...request.budget?.headers(record.costNanoUsd) },
-      body: result.passthrough ? text : JSON.stringify(result.body),
+      body: clientBody,
     },
   };
 }

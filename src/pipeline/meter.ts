@@ -19,6 +19,9 @@ export interface Outcome {
   cacheStatus?: string | null;
   route?: string | null;
   budgetAction?: string | null;
+  /** A cache hit: what the original call cost (saved now), and who served it then. */
+  savedNanoUsd?: number;
+  provider?: string | null;
   /** For automatic quality signals: the answer as sent to the client (JSON) or its streamed text. */
   responseBody?: unknown;
   outputText?: string;
@@ -71,7 +74,7 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
     stream: outcome.stream,
     requestedModel: typeof request.body.model === 'string' ? request.body.model : '',
     servedModel: model,
-    provider: target?.providerId ?? null,
+    provider: target?.providerId ?? outcome.provider ?? null,
     inputTokens: usage?.input.total ?? 0,
     cacheReadTokens: usage?.input.cacheRead ?? 0,
     cacheWriteTokens: usage?.input.cacheWrite ?? 0,
@@ -87,8 +90,8 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
     ttftMs: outcome.ttftMs,
     status: outcome.status,
     errorCode: outcome.errorCode,
-    cacheStatus: outcome.cacheStatus ?? null,
-    savedNanoUsd: 0,
+    cacheStatus: outcome.cacheStatus ?? request.cacheStatus ?? null,
+    savedNanoUsd: outcome.savedNanoUsd ?? 0,
     route: outcome.route ?? request.route ?? null,
     budgetAction: outcome.budgetAction ?? request.budget?.action ?? null,
     quality: scoreOf(request, outcome),

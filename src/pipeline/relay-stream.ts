@@ -5,6 +5,7 @@ import { createUsage, type Usage } from '../domain/usage.ts';
 import { createSseParser } from '../providers/sse-parser.ts';
 import type { ProviderAdapter, SseEvent, UpstreamCall } from '../providers/types.ts';
 import { estimateUsage } from './estimate.ts';
+import { bodyFromStream } from '../cache/replay.ts';
 import { baseHeaders } from './response-headers.ts';
 import { meter } from './meter.ts';
 import type { ClientRequest, PipelineDeps, PipelineResult, Target } from './types.ts';
@@ -61,6 +62,19 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
     finished = true;
     const { record } = meter(request, outcome(), deps);
     await deps.ledger.whenDurable();
+    const finish = transformer.finishReason();
+    if (!record.estimated && transformer.outputText() && finish !== 'tool_calls' && finish !== 'tool_use') {
+      deps.cache?.save(request.cache, {
+        body: bodyFromStream({ wire: request.wire, id: request.id, model: record.servedModel ?? target.upstreamModel, text: transformer.outputText(), finishReason: finish, usage: transformer.usage()!, nowMs: deps.now() }),
+        wire: request.wire,
+        servedModel: record.servedModel,
+        provider: record.provider,
+        costNanoUsd: record.costNanoUsd,
+        inputTokens: record.inputTokens,
+        outputTokens: record.outputTokens,
+        createdAtMs: deps.now(),
+      });
+    }
     // SSE comment: ignored by SDKs, but gives streaming callers the cost that headers cannot carry.
     yield `${tail}: x-tollgate-cost-usd ${record.priced ? formatUsd(record.costNanoUsd) : 'unpriced'}\n\n`;
   } catch (error) {

@@ -10,6 +10,7 @@ export function baseHeaders(request: ClientRequest, target: Target, servedModel:
     'x-tollgate-provider': target.providerId,
     ...request.budget?.headers(),
     ...(request.route ? { 'x-tollgate-route': request.route } : {}),
+    ...(request.cacheStatus ? { 'x-tollgate-cache': request.cacheStatus } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { UpstreamClient } from './upstream-client.ts';
 import type { BudgetEnforcer, BudgetGrant } from '../budgets/enforcer.ts';
 import type { Router } from '../routing/router.ts';
+import type { CacheTicket, ResponseCache } from '../cache/response-cache.ts';
 
 /** A client request after the HTTP edge: parsed, authenticated, attributed. No hono types. */
 export interface ClientRequest {
@@ -24,6 +25,10 @@ export interface ClientRequest {
   inputTokens?: number | undefined;
   /** Routing decision (short form), for `x-tollgate-route` and the ledger. */
   route?: string | undefined;
+  /** The exact cache's decision for this request (key and mode), when it takes part. */
+  cache?: CacheTicket | undefined;
+  /** Ledger `cacheStatus`: hit, miss or bypass. */
+  cacheStatus?: string | undefined;
   /** A shadow call of an experiment: metered, never returned, never shadowed again. */
   shadow?: boolean;
   /** Set by budget admission; the meter settles it. */
@@ -48,6 +53,8 @@ export interface PipelineDeps {
   metrics: GatewayMetrics;
   upstream: UpstreamClient;
   localNodes: LocalNodeMeter | undefined;
+  /** The exact response cache (absent when disabled). */
+  cache?: ResponseCache | undefined;
   /** Strategy routing, target health and circuit breakers. */
   router?: Router | undefined;
   /** Budget enforcement; absent when no budget is configured. */
