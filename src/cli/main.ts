@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<AnyCommand>> = {
   report: () => import('./commands/report.ts').then((m) => m.default as unknown as AnyCommand),
   budgets: () => import('./commands/budgets.ts').then((m) => m.default as unknown as AnyCommand),
   router: () => import('./commands/router.ts').then((m) => m.default as unknown as AnyCommand),
+  cache: () => import('./commands/cache.ts').then((m) => m.default as unknown as AnyCommand),
   mock: () => import('./commands/mock.ts').then((m) => m.default as unknown as AnyCommand),
 };
 

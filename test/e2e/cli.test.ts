@@ -62,4 +62,10 @@ describe('tollgate CLI', () => {
     expect(bad.out).toMatch(/scope/);
     expect((await cli(['budgets', 'delete', 'cli-budget'])).code).toBe(0);
   });
+
+  it('cache stats through the admin API', { timeout: 60_000 }, async () => {
+    const stats = await cli(['cache', 'stats', '--json']);
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.out)).toMatchObject({ enabled: true });
+  });
 });
