@@ -24,9 +24,14 @@ export class ResponseCache {
 
   ticket(request: ClientRequest): CacheTicket | undefined {
     const mode = cacheMode(request.operation, request.body, request.headers);
-    if (mode === 'off') return undefined;
     const namespace = this.options.sharedNamespace ?? `org:${request.principal.orgId}`;
-    return { key: exactCacheKey(namespace, request.wire, request.operation, request.body), mode };
+    const key = exactCacheKey(namespace, request.wire, request.operation, request.body);
+    if (mode === 'off') {
+      // Not served from the cache, but its key goes to the ledger so `cache analyze` can ask "what if".
+      request.analysisKey = key;
+      return undefined;
+    }
+    return { key, mode };
   }
 
   async lookup(ticket: CacheTicket): Promise<CachedAnswer | undefined> {

@@ -54,6 +54,10 @@ export interface LedgerRecord {
   budgetAction: string | null;
   /** Automatic quality score of the answer (0..1: empty, truncated, refused, invalid JSON or tool calls lower it); null when not scored. */
   quality: number | null;
+  /** Exact-cache key of the request (a hash: no content), for cache what-if analysis over history. */
+  cacheKey: string | null;
+  /** The last user turn, only when `ledger.storeBodies` is on (semantic what-if analysis). */
+  prompt: string | null;
 }
 
 /** Fields a reader may group by in reports and rollups. */

@@ -95,6 +95,8 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
     route: outcome.route ?? request.route ?? null,
     budgetAction: outcome.budgetAction ?? request.budget?.action ?? null,
     quality: scoreOf(request, outcome),
+    cacheKey: request.cache?.key ?? request.analysisKey ?? null,
+    prompt: deps.config.ledger.storeBodies && request.operation !== 'embedding' ? lastUserText(request.body).slice(0, 8_000) || null : null,
   };
   deps.ledger.write(record);
   request.budget?.settle(record);

@@ -27,6 +27,8 @@ export interface ClientRequest {
   route?: string | undefined;
   /** The exact cache's decision for this request (key and mode), when it takes part. */
   cache?: CacheTicket | undefined;
+  /** Exact-cache key computed for what-if analysis when the request does not use the cache. */
+  analysisKey?: string | undefined;
   /** Ledger `cacheStatus`: hit, miss or bypass. */
   cacheStatus?: string | undefined;
   /** A shadow call of an experiment: metered, never returned, never shadowed again. */

@@ -37,6 +37,8 @@ export function ledgerRecord(overrides: Partial<LedgerRecord> = {}): LedgerRecor
     route: null,
     budgetAction: null,
     quality: null,
+    cacheKey: null,
+    prompt: null,
     ...overrides,
   };
 }

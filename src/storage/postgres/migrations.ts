@@ -37,4 +37,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE INDEX feedback_request ON feedback (request_id);`,
   `ALTER TABLE ledger ADD COLUMN quality DOUBLE PRECISION`,
   `ALTER TABLE feedback ADD COLUMN prompt TEXT`,
+  `ALTER TABLE ledger ADD COLUMN cache_key TEXT;
+   ALTER TABLE ledger ADD COLUMN prompt TEXT`,
 ];
