@@ -20,5 +20,6 @@ export function demoConfig(mockBaseUrl: string, port: number): TollgateConfigInp
       'claude-3-5-haiku-latest': { target: 'claude-3-5-haiku-latest@mock-anthropic' },
     },
     defaultProvider: 'mock-openai',
+    cache: { semantic: { enabled: true } },
   };
 }

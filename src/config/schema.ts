@@ -256,9 +256,26 @@ export const configSchema = z
         maxMegabytes: z.number().positive().default(64),
         /** Serve answers across orgs under this one namespace (off: every org has its own). */
         sharedNamespace: z.string().min(1).optional(),
+        /** Guarded semantic cache, asked after an exact miss (same policy: deterministic or opt-in requests only). */
+        semantic: z
+          .object({
+            enabled: z.boolean().default(false),
+            /** Cosine similarity a neighbour needs before the guard checks it (0.9: tuned on QQP's training part). */
+            threshold: z.number().min(0.5).max(1).default(0.9),
+            maxEntries: z.number().int().positive().default(50_000),
+            /** `hashed` (built in, offline), or any OpenAI-compatible `/v1/embeddings` provider from `providers`. */
+            embedder: z
+              .discriminatedUnion('kind', [
+                z.object({ kind: z.literal('hashed'), dimensions: z.number().int().min(32).max(4_096).default(256) }).strict(),
+                z.object({ kind: z.literal('upstream'), provider: z.string().min(1), model: z.string().min(1) }).strict(),
+              ])
+              .default({ kind: 'hashed', dimensions: 256 }),
+          })
+          .strict()
+          .default({ enabled: false, threshold: 0.9, maxEntries: 50_000, embedder: { kind: 'hashed', dimensions: 256 } }),
       })
       .strict()
-      .default({ enabled: true, ttlSeconds: 3_600, maxMegabytes: 64 }),
+      .default({ enabled: true, ttlSeconds: 3_600, maxMegabytes: 64, semantic: { enabled: false, threshold: 0.9, maxEntries: 50_000, embedder: { kind: 'hashed', dimensions: 256 } } }),
     /** Model experiments: send `share` of a model's traffic to a candidate (A/B), or call the candidate too without returning it (shadow). */
     experiments: z
       .record(

@@ -44,7 +44,7 @@ export interface LedgerRecord {
   status: number;
   /** GatewayError code when the request failed. */
   errorCode: string | null;
-  /** Reserved for the caching issue: 'hit' | 'miss' | 'bypass'. */
+  /** 'hit' (exact), 'semantic-hit', 'miss' or 'bypass' (the request did not take part). */
   cacheStatus: string | null;
   /** What a cache hit saved (the cost the call would have had). */
   savedNanoUsd: NanoUsd;

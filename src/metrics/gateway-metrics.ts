@@ -26,6 +26,8 @@ export interface GatewayMetrics {
   observeRequest(observation: RequestObservation): void;
   observeUpstreamError(provider: string, code: string): void;
   setLedgerState(state: { pending: number; spilled: number }): void;
+  /** Cache gauges: semantic entries held, lookups the guard refused, answers marked wrong by feedback. */
+  setCacheState(state: { semanticEntries: number; guardRejections: number; markedWrong: number }): void;
   render(): Promise<string>;
 }
 
@@ -117,6 +119,14 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
   const ledgerPending = new Gauge({ name: 'tollgate_ledger_pending_records', help: 'Ledger records not yet committed.', registers: [registry] });
   const ledgerSpilled = new Gauge({ name: 'tollgate_ledger_spilled_records', help: 'Ledger records in the spill file awaiting replay.', registers: [registry] });
 
+  const semanticEntries = new Gauge({ name: 'tollgate_semantic_cache_entries', help: 'Entries in the semantic cache index.', registers: [registry] });
+  const guardRejections = new Gauge({
+    name: 'tollgate_semantic_cache_guard_rejections',
+    help: 'Semantic lookups whose nearest neighbours passed the similarity threshold but not the guard (since start).',
+    registers: [registry],
+  });
+  const markedWrong = new Gauge({ name: 'tollgate_cache_marked_wrong', help: 'Cached answers marked wrong by feedback and evicted (since start).', registers: [registry] });
+
   return {
     registry,
     observeRequest(o) {
@@ -154,6 +164,11 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
     setLedgerState(state) {
       ledgerPending.set(state.pending);
       ledgerSpilled.set(state.spilled);
+    },
+    setCacheState(state) {
+      semanticEntries.set(state.semanticEntries);
+      guardRejections.set(state.guardRejections);
+      markedWrong.set(state.markedWrong);
     },
     render: () => registry.metrics(),
   };

@@ -117,7 +117,7 @@ function experimentArm(request: ClientRequest, deps: PipelineDeps): ClientReques
   return undefined;
 }
 
-/** An exact-cache hit: the stored answer (as JSON, or replayed as a stream), metered at $0 with what it saved. */
+/** A cache hit (exact, or guarded semantic): the stored answer (as JSON, or replayed as a stream), metered at $0 with what it saved. */
 async function fromCache(request: ClientRequest, deps: PipelineDeps, stream: boolean): Promise<PipelineResult | undefined> {
   if (!deps.cache || request.shadow) return undefined;
   request.cache = deps.cache.ticket(request);
@@ -125,12 +125,14 @@ async function fromCache(request: ClientRequest, deps: PipelineDeps, stream: boo
     request.cacheStatus = 'bypass';
     return undefined;
   }
-  const answer = await deps.cache.lookup(request.cache);
-  if (!answer || answer.wire !== request.wire) {
+  const hit = await deps.cache.lookup(request.cache);
+  if (!hit || hit.answer.wire !== request.wire) {
     request.cacheStatus = 'miss';
     return undefined;
   }
-  request.cacheStatus = 'hit';
+  const answer = hit.answer;
+  request.cacheStatus = hit.kind === 'exact' ? 'hit' : 'semantic-hit';
+  request.cache = { ...request.cache, key: hit.servedKey };
   const { record } = meter(
     request,
     { target: undefined, servedModel: answer.servedModel ?? undefined, usage: undefined, estimated: false, status: 200, errorCode: null, ttftMs: 0, stream, savedNanoUsd: answer.costNanoUsd, provider: answer.provider },
@@ -139,9 +141,10 @@ async function fromCache(request: ClientRequest, deps: PipelineDeps, stream: boo
   await deps.ledger.whenDurable();
   const headers: Record<string, string> = {
     'x-tollgate-request-id': request.id,
-    'x-tollgate-cache': 'hit',
+    'x-tollgate-cache': request.cacheStatus,
     'x-tollgate-cost-usd': '0',
     'x-tollgate-saved-usd': formatUsd(record.savedNanoUsd),
+    ...(hit.similarity !== undefined ? { 'x-tollgate-cache-similarity': hit.similarity.toFixed(4) } : {}),
     ...(answer.servedModel ? { 'x-tollgate-model': answer.servedModel } : {}),
   };
   if (!stream) return { kind: 'json', status: 200, headers, body: answer.body };

@@ -15,9 +15,7 @@ import { createRedisCounters } from '../budgets/counters/redis.ts';
 import type { BudgetCounters } from '../budgets/counters/types.ts';
 import { BudgetEnforcer } from '../budgets/enforcer.ts';
 import { Router } from '../routing/router.ts';
-import { ResponseCache } from '../cache/response-cache.ts';
-import { createMemoryExactStore } from '../cache/exact-store.ts';
-import { createRedisExactStore } from '../cache/redis-store.ts';
+import { createResponseCache } from '../cache/create-response-cache.ts';
 import type { Runtime } from './types.ts';
 
 export interface RuntimeOptions {
@@ -78,15 +76,18 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   await budgets.rebuild().catch((error: unknown) => log(`budget counters could not be rebuilt from the ledger: ${(error as Error).message}`));
   const keyCache = createKeyCache(storage.keys, { ttlMs: 30_000, maxEntries: 10_000 });
   const router = new Router(config, priceBook, now);
-  const cache = config.cache.enabled
-    ? new ResponseCache(options.redisUrl ? createRedisExactStore(options.redisUrl) : createMemoryExactStore(config.cache.maxMegabytes * 1024 * 1024, now), {
-        ttlMs: config.cache.ttlSeconds * 1000,
-        sharedNamespace: config.cache.sharedNamespace,
-      })
-    : undefined;
+  const cache = await createResponseCache(config, { redisUrl: options.redisUrl, now, semanticStore: storage.semanticCache, log }).catch(async (error: unknown) => {
+    await writer.close();
+    await counters.close();
+    await storage.close();
+    throw error;
+  });
   router.seed(await storage.ledger.list({ fromMs: now() - 24 * 3_600_000 }, 50_000).catch(() => []));
   const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, cache, now };
-  const gauge = setInterval(() => metrics.setLedgerState(writer.stats()), 5_000);
+  const gauge = setInterval(() => {
+    metrics.setLedgerState(writer.stats());
+    if (cache) metrics.setCacheState({ semanticEntries: cache.semantic?.size ?? 0, guardRejections: cache.semantic?.guardRejections ?? 0, markedWrong: cache.evictedByFeedback });
+  }, 5_000);
   gauge.unref();
   let closed = false;
 

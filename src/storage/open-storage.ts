@@ -2,12 +2,14 @@ import type { BudgetStore } from '../budgets/store.ts';
 import type { KeyStore } from '../keys/store.ts';
 import type { FeedbackStore } from '../routing/feedback.ts';
 import type { LedgerStore } from '../ledger/store.ts';
+import type { SemanticEntryStore } from '../cache/semantic/entry-store.ts';
 
 export interface Storage {
   ledger: LedgerStore;
   keys: KeyStore;
   budgets: BudgetStore;
   feedback: FeedbackStore;
+  semanticCache: SemanticEntryStore;
   backend: 'sqlite' | 'postgres';
   close(): Promise<void>;
 }
@@ -20,12 +22,14 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
     const { createPostgresKeyStore } = await import('./postgres/key-store.ts');
     const { createPostgresBudgetStore } = await import('./postgres/budget-store.ts');
     const { createPostgresFeedbackStore } = await import('./postgres/feedback-store.ts');
+    const { createPostgresSemanticCacheStore } = await import('./postgres/semantic-cache-store.ts');
     const pool = await openPostgres(options.databaseUrl);
     return {
       ledger: createPostgresLedgerStore(pool),
       keys: createPostgresKeyStore(pool),
       budgets: createPostgresBudgetStore(pool),
       feedback: createPostgresFeedbackStore(pool),
+      semanticCache: createPostgresSemanticCacheStore(pool),
       backend: 'postgres',
       close: () => pool.end(),
     };
@@ -35,6 +39,7 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
   const { createSqliteKeyStore } = await import('./sqlite/key-store.ts');
   const { createSqliteBudgetStore } = await import('./sqlite/budget-store.ts');
   const { createSqliteFeedbackStore } = await import('./sqlite/feedback-store.ts');
+  const { createSqliteSemanticCacheStore } = await import('./sqlite/semantic-cache-store.ts');
   const db = openSqlite(options.dataDir);
   let closed = false;
   return {
@@ -42,6 +47,7 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
     keys: createSqliteKeyStore(db),
     budgets: createSqliteBudgetStore(db),
     feedback: createSqliteFeedbackStore(db),
+    semanticCache: createSqliteSemanticCacheStore(db),
     backend: 'sqlite',
     async close() {
       if (closed) return;

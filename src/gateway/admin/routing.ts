@@ -73,7 +73,10 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
     await runtime.feedback.insert(feedback);
     // Explicit feedback weighs five automatic signals.
     if (target) runtime.router.quality.observe(target, '*', input.score, 5);
-    return c.json({ feedback }, 201);
+    // A cached answer marked wrong is evicted (a semantic one also raises the bar around it).
+    const fromCache = row.cacheStatus === 'hit' || row.cacheStatus === 'semantic-hit';
+    const evicted = fromCache && input.score < 0.5 && row.cacheKey ? await (runtime.deps.cache?.markWrong(row.cacheKey) ?? false) : false;
+    return c.json({ feedback, evicted }, 201);
   });
   app.get('/api/feedback', async (c) => c.json({ data: await runtime.feedback.list(Math.min(Number(c.req.query('limit') ?? 100) || 100, 1_000)) }));
 }

@@ -9,7 +9,7 @@ import { bodyHints } from '../middleware/authenticate.ts';
 import { readJsonBody } from '../read-json-body.ts';
 import { toResponse } from '../to-response.ts';
 
-const FORWARDED_HEADERS = ['anthropic-version', 'anthropic-beta', 'x-tollgate-priority', 'x-tollgate-budget-override', 'x-tollgate-strategy', 'x-tollgate-cache', 'cache-control'] as const;
+const FORWARDED_HEADERS = ['anthropic-version', 'anthropic-beta', 'x-tollgate-priority', 'x-tollgate-budget-override', 'x-tollgate-strategy', 'x-tollgate-cache', 'x-tollgate-semantic-cache', 'cache-control'] as const;
 
 /** The OpenAI- and Anthropic-compatible endpoints: each is a thin adapter from hono to `pipeline.handle`. */
 export function registerProxyRoutes(app: Hono<GatewayEnv>, deps: PipelineDeps, bodyLimitBytes: number): void {

@@ -39,4 +39,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `ALTER TABLE feedback ADD COLUMN prompt TEXT`,
   `ALTER TABLE ledger ADD COLUMN cache_key TEXT;
    ALTER TABLE ledger ADD COLUMN prompt TEXT`,
+  `CREATE TABLE semantic_cache (
+     id TEXT PRIMARY KEY, namespace TEXT NOT NULL, embedder_id TEXT NOT NULL, text TEXT NOT NULL, vector BYTEA NOT NULL,
+     answer TEXT NOT NULL, created_at_ms BIGINT NOT NULL, expires_at_ms BIGINT NOT NULL
+   );
+   CREATE INDEX semantic_cache_expiry ON semantic_cache (expires_at_ms);`,
 ];

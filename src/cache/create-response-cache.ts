@@ -1,0 +1,43 @@
+import type { TollgateConfig } from '../config/schema.ts';
+import { createMemoryExactStore } from './exact-store.ts';
+import { createRedisExactStore } from './redis-store.ts';
+import { ResponseCache } from './response-cache.ts';
+import { createHashedEmbedder, type Embedder } from './semantic/embedder.ts';
+import type { SemanticEntryStore } from './semantic/entry-store.ts';
+import { SemanticCache } from './semantic/semantic-cache.ts';
+import { createUpstreamEmbedder } from './semantic/upstream-embedder.ts';
+
+/** The response cache the config asks for (undefined when disabled), with its semantic layer restored from the store. */
+export async function createResponseCache(
+  config: TollgateConfig,
+  options: { redisUrl?: string | undefined; now: () => number; semanticStore: SemanticEntryStore; log: (line: string) => void },
+): Promise<ResponseCache | undefined> {
+  const settings = config.cache;
+  if (!settings.enabled) return undefined;
+  const ttlMs = settings.ttlSeconds * 1000;
+  const store = options.redisUrl ? createRedisExactStore(options.redisUrl) : createMemoryExactStore(settings.maxMegabytes * 1024 * 1024, options.now);
+  let semantic: SemanticCache | undefined;
+  if (settings.semantic.enabled) {
+    semantic = new SemanticCache(embedderFor(config), options.semanticStore, {
+      threshold: settings.semantic.threshold,
+      ttlMs,
+      maxEntries: settings.semantic.maxEntries,
+      now: options.now,
+    });
+    const restored = await semantic.load().catch((error: unknown) => {
+      options.log(`semantic cache entries could not be restored: ${(error as Error).message}`);
+      return 0;
+    });
+    if (restored > 0) options.log(`semantic cache: ${restored} entries restored`);
+  }
+  return new ResponseCache(store, { ttlMs, sharedNamespace: settings.sharedNamespace }, semantic);
+}
+
+function embedderFor(config: TollgateConfig): Embedder {
+  const spec = config.cache.semantic.embedder;
+  if (spec.kind === 'hashed') return createHashedEmbedder({ dimensions: spec.dimensions });
+  const provider = config.providers[spec.provider];
+  if (!provider) throw new Error(`cache.semantic.embedder.provider '${spec.provider}' is not one of the configured providers`);
+  if (provider.kind === 'anthropic') throw new Error(`cache.semantic.embedder.provider '${spec.provider}' is an Anthropic provider, which has no /v1/embeddings`);
+  return createUpstreamEmbedder(provider, spec.model);
+}

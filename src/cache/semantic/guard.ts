@@ -1,0 +1,291 @@
+/**
+ * Lexical guard for semantic-cache hits. Embedding similarity alone serves near misses that differ
+ * in exactly the token that matters ("capital of France" vs "capital of Germany", "Python 2" vs
+ * "Python 3", "with" vs "without"). The guard compares the two prompts on the things a cached
+ * answer depends on and rejects the hit on any mismatch:
+ *  - numbers (digits or number words),
+ *  - named entities (capitalised tokens not at a sentence start and not common words),
+ *  - negation (not, no, never, n't, without …),
+ *  - the kind of question (why / when / where / who / how many / yes-no vs. open "how/what"),
+ *  - symbols and non-Latin tokens (C vs C++, `==` vs `=`),
+ *  - rare content words (high IDF) present in one prompt only, unless a spelling variant, plural
+ *    or stem of a word in the other.
+ */
+import { COMMON_WORDS, NEGATIONS, editDistance, normaliseText, stem, tokenize, tokenizeRaw } from './text.ts';
+
+export interface GuardResult {
+  ok: boolean;
+  reason?: string;
+}
+
+export interface GuardOptions {
+  /** IDF of a normalised word (e.g. `embedder.wordIdf`); undefined = unknown word (treated as rare). */
+  idf?: (word: string) => number | undefined;
+  /** A content word with IDF at or above this, present in one prompt only, rejects (default 6.0). */
+  rareIdf?: number;
+  /** Without an IDF table: content words of at least this length count as rare (default 4). */
+  fallbackRareLength?: number;
+  /** Compare the question kind (why/when/where/who/how many/yes-no); default true. */
+  questionKind?: boolean;
+  /**
+   * Also treat common content words (best, way, people, life …) as mismatches when present on one
+   * side only; only function words (articles, auxiliaries, wh-words, prepositions) may differ.
+   */
+  strict?: boolean;
+  /** Compare grammatical person (my/your/our/his …); default true. */
+  person?: boolean;
+}
+
+export const DEFAULT_RARE_IDF = 6.0;
+
+const NUMBER_WORDS: Record<string, number> = {
+  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
+  nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90,
+  hundred: 100, thousand: 1000, million: 1e6, billion: 1e9, trillion: 1e12, dozen: 12,
+  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
+  half: 0.5, twice: 2, double: 2, triple: 3, single: 1,
+};
+/** Number words so common as articles/idioms that they are ignored ("one of the best", "first time"). */
+const WEAK_NUMBER_WORDS = new Set(['one', 'first', 'single', 'second', 'half', 'double']);
+
+function numberValue(tok: string): string | undefined {
+  if (/^[0-9]/.test(tok)) {
+    const m = /^([0-9]+(?:\.[0-9]+)?)(st|nd|rd|th|s|k|m|b|x|gb|mb|tb|kg|km|cm|mm|g|hz|ghz|p|am|pm|yrs?|years?)?$/.exec(tok);
+    if (m && m[1] !== undefined) {
+      let v = Number(m[1]);
+      if (m[2] === 'k') v *= 1e3;
+      return String(v);
+    }
+    return tok; // alphanumeric code like "4g", "i7", "3d" → compared verbatim
+  }
+  const w = NUMBER_WORDS[tok];
+  return w === undefined || WEAK_NUMBER_WORDS.has(tok) ? undefined : String(w);
+}
+
+/** The numbers of a prompt in order ("1+2" and "1/2+1/2" differ), as one comparable string. */
+function numberSequence(toks: readonly string[]): string {
+  const out: string[] = [];
+  for (const t of toks) {
+    const v = numberValue(t);
+    if (v !== undefined) out.push(v);
+    else if (/[0-9]/.test(t)) out.push(t); // "i7", "ps4", "win10"
+  }
+  return out.join(' ');
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+/** Two words are variants: same stem, one a prefix-plural of the other, or a small typo. */
+export function isVariant(a: string, b: string): boolean {
+  if (a === b) return true;
+  const sa = stem(a);
+  const sb = stem(b);
+  if (sa === sb) return true;
+  if (sa.length >= 4 && sb.length >= 4 && (sa.startsWith(sb) || sb.startsWith(sa)) && Math.abs(sa.length - sb.length) <= 2) return true;
+  // Typos rarely hit the first letter: allusion/illusion, bear/pear are different words.
+  if (a[0] !== b[0]) return false;
+  if (Math.min(a.length, b.length) >= 5 && editDistance(a, b, 1) <= 1) return true;
+  if (Math.min(a.length, b.length) >= 8 && editDistance(a, b, 2) <= 2) return true;
+  return false;
+}
+
+function hasVariant(word: string, others: readonly string[], otherSet: ReadonlySet<string>): boolean {
+  if (otherSet.has(word)) return true;
+  for (const o of others) if (isVariant(word, o)) return true;
+  return false;
+}
+
+/** Capitalised words not at a sentence start, not common; all-caps acronyms; camel-case (iPhone). */
+function entities(text: string): string[] {
+  const out: string[] = [];
+  for (const t of tokenizeRaw(text)) {
+    if (COMMON_WORDS.has(t.norm) || NEGATIONS.has(t.norm) || NUMBER_WORDS[t.norm] !== undefined) continue;
+    if (/^[0-9]/.test(t.raw)) continue;
+    const capital = /^\p{Lu}/u.test(t.raw);
+    const inner = /^.\p{Ll}*\p{Lu}/u.test(t.raw); // iPhone, McDonald, JavaScript
+    if ((capital && !t.sentenceStart) || inner) out.push(t.norm);
+  }
+  return out;
+}
+
+/** Entities (capitalised, or any rare-looking word shared by both) in order of appearance. */
+function entityOrder(toks: readonly string[]): string[] {
+  return toks.filter((t) => !COMMON_WORDS.has(t) && !FUNCTION_WORDS.has(t) && t.length >= 4);
+}
+
+/** The words both sequences share appear in the same relative order (A to B ≠ B to A). */
+function sameOrder(a: readonly string[], b: readonly string[]): boolean {
+  const inB = new Map<string, number>();
+  b.forEach((t, i) => {
+    if (!inB.has(t)) inB.set(t, i);
+  });
+  const seen = new Set<string>();
+  let last = -1;
+  let inversions = 0;
+  for (const t of a) {
+    const j = inB.get(t);
+    if (j === undefined || seen.has(t)) continue;
+    seen.add(t);
+    if (j < last) inversions += 1;
+    last = j;
+  }
+  return inversions === 0;
+}
+
+function quoted(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/"+([^"]+)"+|`([^`]+)`|“([^”]+)”/g)) out.add((m[1] ?? m[2] ?? m[3] ?? '').trim().toLowerCase());
+  return out;
+}
+
+/** Words that point at context the prompt does not hold. */
+const DEICTIC: ReadonlySet<string> = new Set(['this', 'these', 'below', 'above', 'attached', 'following', 'image', 'picture', 'photo', 'pic', 'screenshot']);
+
+type QuestionKind = 'reason' | 'time' | 'place' | 'person' | 'quantity' | 'open' | 'yesno' | 'none';
+
+const AUX = new Set(['can', 'could', 'is', 'are', 'am', 'was', 'were', 'do', 'does', 'did', 'will', 'would', 'should', 'shall', 'may', 'might', 'must', 'has', 'have', 'had']);
+
+function questionKind(toks: readonly string[]): QuestionKind {
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    switch (t) {
+      case 'why':
+        return 'reason';
+      case 'when':
+        return i === 0 ? 'time' : 'open';
+      case 'where':
+        return 'place';
+      case 'who':
+      case 'whom':
+      case 'whose':
+        return i === 0 ? 'person' : 'open';
+      case 'how': {
+        const n = toks[i + 1];
+        if (n === 'many' || n === 'much' || n === 'long' || n === 'old' || n === 'often' || n === 'far') return 'quantity';
+        return 'open';
+      }
+      case 'what':
+      case 'which':
+        return 'open';
+      default:
+        if (i === 0 && t !== undefined && AUX.has(t)) {
+          // "Is there a way to …", "Is it possible to …", "Can anyone tell me how …" are open questions.
+          if (toks.slice(1, 6).includes('how') || toks.slice(1, 6).includes('what')) continue;
+          if ((toks[1] === 'there' && (toks[2] === 'any' || toks[3] === 'way')) || (toks[1] === 'it' && toks[2] === 'possible')) return 'open';
+          return 'yesno';
+        }
+    }
+    if (i >= 6) break;
+  }
+  return 'none';
+}
+
+const PERSON: Record<string, string> = {
+  my: '1s', me: '1s', mine: '1s', myself: '1s',
+  your: '2', yours: '2', yourself: '2', yourselves: '2',
+  our: '1p', ours: '1p', ourselves: '1p', us: '1p',
+  his: '3m', him: '3m', himself: '3m', he: '3m',
+  her: '3f', hers: '3f', herself: '3f', she: '3f',
+  their: '3p', theirs: '3p', themselves: '3p', them: '3p',
+};
+/** Possessive/object persons only: "I"/"you"/"we" as subjects are generic and swap freely in paraphrases. */
+function personSet(toks: readonly string[]): Set<string> {
+  const s = new Set<string>();
+  for (const t of toks) {
+    const p = PERSON[t];
+    if (p !== undefined) s.add(p);
+  }
+  return s;
+}
+
+/** Words that may differ freely between paraphrases. */
+export const FUNCTION_WORDS: ReadonlySet<string> = new Set(
+  `a an the is are am was were be been being do does did doing can could will would shall should may might must have has had
+  i you we one someone anyone people person me my your our to of in on at for from with by about into as and or so if that this
+  these those there it its what which how who whom why when where some any way ways best good better possible really actually
+  get getting go going make use using s`.split(/\s+/).filter(Boolean),
+);
+
+const SYMBOL_RE = /[^\s\p{L}\p{M}\p{N}?.,!'"’‘“”\-:;()/&]/gu;
+function symbols(text: string): Set<string> {
+  return new Set(text.match(SYMBOL_RE) ?? []);
+}
+
+function hasNonLatin(t: string): boolean {
+  return /[^\u0000-\u024f]/.test(t);
+}
+
+/** Build a guard with an IDF table (typically `embedder.wordIdf`). */
+export function createGuard(options: GuardOptions = {}): (query: string, candidate: string) => GuardResult {
+  return (query, candidate) => guardMatch(query, candidate, options);
+}
+
+/** Decide whether a cached `candidate` prompt may answer `query`. */
+export function guardMatch(query: string, candidate: string, options: GuardOptions = {}): GuardResult {
+  const rareIdf = options.rareIdf ?? DEFAULT_RARE_IDF;
+  const idf = options.idf;
+  const fallbackLen = options.fallbackRareLength ?? 4;
+  const qa = tokenize(query);
+  const qb = tokenize(candidate);
+  if (normaliseText(query).trim() === normaliseText(candidate).trim()) return { ok: true };
+
+  // Numbers.
+  if (numberSequence(qa) !== numberSequence(qb)) return { ok: false, reason: 'number mismatch' };
+
+  // Negation: presence must agree.
+  const negA = qa.some((t) => NEGATIONS.has(t));
+  const negB = qb.some((t) => NEGATIONS.has(t));
+  if (negA !== negB) return { ok: false, reason: 'negation mismatch' };
+
+  // Symbols (C vs C++, = vs ==) and non-Latin tokens.
+  if (!sameSet(symbols(query), symbols(candidate))) return { ok: false, reason: 'symbol mismatch' };
+  const setA = new Set(qa);
+  const setB = new Set(qb);
+  for (const t of setA) if (hasNonLatin(t) && !setB.has(t)) return { ok: false, reason: `token mismatch: ${t}` };
+  for (const t of setB) if (hasNonLatin(t) && !setA.has(t)) return { ok: false, reason: `token mismatch: ${t}` };
+
+  // Named entities.
+  for (const e of entities(query)) if (!hasVariant(e, qb, setB)) return { ok: false, reason: `entity mismatch: ${e}` };
+  for (const e of entities(candidate)) if (!hasVariant(e, qa, setA)) return { ok: false, reason: `entity mismatch: ${e}` };
+  if (!sameOrder(entityOrder(qa), entityOrder(qb))) return { ok: false, reason: 'entity order mismatch' };
+
+  // Quoted text is compared verbatim; a prompt pointing at context it does not contain ("this
+  // plant", "the code below") is never answered from another prompt's context.
+  if (!sameSet(quoted(query), quoted(candidate))) return { ok: false, reason: 'quoted text mismatch' };
+  if (qa.some((t) => DEICTIC.has(t)) || qb.some((t) => DEICTIC.has(t))) return { ok: false, reason: 'refers to context outside the prompt' };
+
+  // Kind of question.
+  if (options.questionKind !== false) {
+    const ka = questionKind(qa);
+    const kb = questionKind(qb);
+    if (ka !== kb && !((ka === 'none' || kb === 'none') && (ka === 'open' || kb === 'open'))) {
+      return { ok: false, reason: `question kind mismatch: ${ka}/${kb}` };
+    }
+  }
+
+  if (options.person !== false) {
+    const pa = personSet(qa);
+    const pb = personSet(qb);
+    if (!sameSet(pa, pb)) return { ok: false, reason: `person mismatch: ${[...pa].join(',')}/${[...pb].join(',')}` };
+  }
+
+  // Rare content words present on one side only.
+  const isRare = (w: string): boolean => {
+    if (NEGATIONS.has(w) || w.length < 2 || FUNCTION_WORDS.has(w)) return false;
+    if (COMMON_WORDS.has(w)) return options.strict === true;
+    if (idf) {
+      const v = idf(w);
+      return v === undefined ? w.length >= fallbackLen : v >= rareIdf;
+    }
+    return w.length >= fallbackLen;
+  };
+  for (const w of setA) if (isRare(w) && !hasVariant(w, qb, setB)) return { ok: false, reason: `rare word only in query: ${w}` };
+  for (const w of setB) if (isRare(w) && !hasVariant(w, qa, setA)) return { ok: false, reason: `rare word only in candidate: ${w}` };
+
+  return { ok: true };
+}

@@ -1,0 +1,91 @@
+import { FUNCTION_WORDS } from './guard.ts';
+import { NEGATIONS, stem, tokenize } from './text.ts';
+
+export interface Neighbour {
+  id: string;
+  similarity: number;
+}
+
+/** Most candidates scored per lookup (the newest entries of the chosen posting list). */
+const MAX_CANDIDATES = 2_048;
+
+/**
+ * The content keys of a prompt: numbers verbatim, other non-function words by the first five
+ * letters of their stem (so plurals, tenses and most spelling variants share a key). The guard
+ * rejects a neighbour that lacks any of the query's content words, so every neighbour it could
+ * accept shares the query's rarest key: looking only there loses nothing the guard would keep.
+ */
+export function contentKeys(text: string): string[] {
+  const keys = new Set<string>();
+  for (const token of tokenize(text)) {
+    if (/^[0-9]/.test(token)) keys.add(token);
+    else if (token.length >= 2 && !FUNCTION_WORDS.has(token) && !NEGATIONS.has(token)) keys.add(stem(token).slice(0, 5));
+  }
+  return [...keys];
+}
+
+/**
+ * In-process neighbour search for one namespace: vectors by id, plus posting lists by content key.
+ * A lookup scores (dot product of L2-normalised vectors) only the entries under the query's rarest
+ * key, so its cost follows that key's frequency, not the index size.
+ */
+export class NeighbourIndex {
+  private readonly vectors = new Map<string, { vector: Float32Array; keys: string[] }>();
+  private readonly postings = new Map<string, Set<string>>();
+
+  get size(): number {
+    return this.vectors.size;
+  }
+
+  add(id: string, text: string, vector: Float32Array): void {
+    this.remove(id);
+    const keys = contentKeys(text);
+    this.vectors.set(id, { vector, keys });
+    for (const key of keys) {
+      let list = this.postings.get(key);
+      if (!list) this.postings.set(key, (list = new Set()));
+      list.add(id);
+    }
+  }
+
+  remove(id: string): boolean {
+    const entry = this.vectors.get(id);
+    if (!entry) return false;
+    this.vectors.delete(id);
+    for (const key of entry.keys) {
+      const list = this.postings.get(key);
+      list?.delete(id);
+      if (list?.size === 0) this.postings.delete(key);
+    }
+    return true;
+  }
+
+  /** Neighbours with similarity ≥ `minSimilarity`, best first, at most `limit`. */
+  search(text: string, vector: Float32Array, minSimilarity: number, limit = 4): Neighbour[] {
+    let rarest: Set<string> | undefined;
+    for (const key of contentKeys(text)) {
+      const list = this.postings.get(key);
+      if (!list) return []; // no entry holds this content word: none can pass the guard
+      if (!rarest || list.size < rarest.size) rarest = list;
+    }
+    if (!rarest) return [];
+    const found: Neighbour[] = [];
+    let skip = rarest.size - MAX_CANDIDATES;
+    for (const id of rarest) {
+      if (skip-- > 0) continue;
+      const entry = this.vectors.get(id);
+      if (!entry) continue;
+      const similarity = dot(vector, entry.vector);
+      if (similarity >= minSimilarity) found.push({ id, similarity });
+    }
+    found.sort((a, b) => b.similarity - a.similarity);
+    return found.slice(0, limit);
+  }
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  const n = Math.min(a.length, b.length);
+  let s = 0;
+  for (let i = 0; i < n; i += 1) s += (a[i] as number) * (b[i] as number);
+  return s;
+}

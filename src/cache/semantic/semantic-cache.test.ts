@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { CachedAnswer } from '../exact-store.ts';
+import { cosine, createHashedEmbedder } from './embedder.ts';
+import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
+import { guardMatch } from './guard.ts';
+import { semanticView } from './request-view.ts';
+import { SemanticCache } from './semantic-cache.ts';
+
+const embedder = createHashedEmbedder();
+const answer = (body = '{}'): CachedAnswer => ({ body, wire: 'openai', servedModel: 'm', provider: 'p', costNanoUsd: 5, inputTokens: 1, outputTokens: 1, createdAtMs: 0 });
+const cacheWith = (now = () => 0, store?: SemanticEntryStore, maxEntries = 1_000) => new SemanticCache(embedder, store, { threshold: 0.7, ttlMs: 1_000, maxEntries, now });
+
+/** Near misses: one token that changes the answer. Looked up at a low threshold (0.7) so only the guard stands between them and a wrong answer. */
+const NEAR_MISSES: Array<[cached: string, query: string, reason: RegExp]> = [
+  ['What is 15% of 200?', 'What is 15% of 300?', /number/],
+  ['Convert 100 USD to EUR', 'Convert 1000 USD to EUR', /number/],
+  ['What happened in 1989 in Berlin?', 'What happened in 1991 in Berlin?', /number/],
+  ['Give me three reasons to learn Rust', 'Give me five reasons to learn Rust', /number/],
+  ['What is the capital of France?', 'What is the capital of Germany?', /entity/],
+  ['How do I sort a list in Python?', 'How do I sort a list in JavaScript?', /entity/],
+  ['Summarise the plot of Hamlet by Shakespeare', 'Summarise the plot of Macbeth by Shakespeare', /entity/],
+  ['Is coffee good for your health?', 'Is coffee not good for your health?', /negation/],
+  ['Why can I sleep at night?', "Why can't I sleep at night?", /negation/],
+  ['Recipes with gluten', 'Recipes without gluten', /negation/],
+  ['How do I declare a variable in C?', 'How do I declare a variable in C++?', /symbol/],
+  ['How do I learn to play the guitar?', 'How do I learn to play the violin?', /rare word/],
+  ['What are the side effects of ibuprofen?', 'What are the side effects of paracetamol?', /rare word/],
+  ['How do I reverse a linked list in Python?', 'How do I reverse a list in Python?', /rare word/],
+  ['Why is the sky blue?', 'When is the sky blue?', /question kind/],
+  ['How do I cancel my subscription?', 'How do I cancel his subscription?', /person/],
+  ['Export Asia to Europe trade volume', 'Export Europe to Asia trade volume', /order/],
+  ['What kind of spider is this?', 'What kind of spider is this?!', /context/],
+];
+
+const PARAPHRASES: Array<[cached: string, query: string]> = [
+  ['What is the capital of France?', 'what is the capital of france'],
+  ['What is the capital of France?', 'capital of France?'],
+  ['How do I reverse a list in Python?', 'How can I reverse a list in Python?'],
+  ['How do I make pancakes?', 'How do you make pancakes?'],
+  ['Explain quantum entanglement', 'Explain quantum entanglment'],
+  ['What are the benefits of meditation?', 'What are the benefits of meditating?'],
+];
+
+describe('guarded semantic cache', () => {
+  it.each(NEAR_MISSES)('near miss: %s ≠ %s', async (cached, query, reason) => {
+    const cache = cacheWith();
+    await cache.save('ns', cached, answer());
+    const verdict = guardMatch(query, cached, { strict: true });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.reason).toMatch(reason);
+    expect((await cache.lookup('ns', query)).hit).toBeUndefined();
+  });
+
+  it('a plain cosine threshold would serve several near misses the guard refuses', () => {
+    const similar = NEAR_MISSES.filter(([a, b]) => cosine(embedder.embed(a), embedder.embed(b)) >= 0.9);
+    expect(similar.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each(PARAPHRASES)('paraphrase: %s = %s', async (cached, query) => {
+    const cache = cacheWith();
+    await cache.save('ns', cached, answer('cached'));
+    const { hit } = await cache.lookup('ns', query);
+    expect(hit?.entry.answer.body).toBe('cached');
+    expect(hit?.similarity).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('never answers across namespaces', async () => {
+    const cache = cacheWith();
+    await cache.save('org:a|ctx', 'What is the capital of France?', answer());
+    expect((await cache.lookup('org:b|ctx', 'What is the capital of France?')).hit).toBeUndefined();
+    expect((await cache.lookup('org:a|other', 'What is the capital of France?')).hit).toBeUndefined();
+  });
+
+  it('entries expire with their TTL and the oldest go past maxEntries', async () => {
+    let now = 0;
+    const cache = cacheWith(() => now, undefined, 2);
+    await cache.save('ns', 'How do I make pancakes?', answer());
+    now = 2_000;
+    expect((await cache.lookup('ns', 'How do you make pancakes?')).hit).toBeUndefined();
+    await cache.save('ns', 'How do I make waffles?', answer());
+    await cache.save('ns', 'How do I make crepes?', answer());
+    await cache.save('ns', 'How do I make bread?', answer());
+    expect(cache.size).toBe(2);
+    expect((await cache.lookup('ns', 'How do you make waffles?')).hit).toBeUndefined();
+    expect((await cache.lookup('ns', 'How do you make bread?')).hit).toBeDefined();
+  });
+
+  it('an answer marked wrong is evicted and its neighbourhood needs more similarity', async () => {
+    const cache = new SemanticCache(embedder, undefined, { threshold: 0.85, ttlMs: 1e9, maxEntries: 100, now: () => 0, distrustPenalty: 0.1 });
+    const id = await cache.save('ns', 'How do I reverse a list in Python?', answer());
+    await cache.save('ns', 'How can I reverse a list in Python?', answer('second'));
+    expect(cache.markWrong(id)).toBe(true);
+    expect(cache.markWrong(id)).toBe(false);
+    // 0.93 similar: enough before (≥ 0.85), not within the distrusted neighbourhood (needs ≥ 0.95).
+    expect((await cache.lookup('ns', 'How do I reverse a list in Python?')).hit).toBeUndefined();
+    expect((await cache.lookup('ns', 'How can I reverse a list in Python?')).hit?.entry.answer.body).toBe('second');
+  });
+
+  it('restores entries from its store, re-embedding those made by another embedder', async () => {
+    const rows = new Map<string, SemanticEntry>();
+    const store: SemanticEntryStore = {
+      insert: async (entry) => void rows.set(entry.id, entry),
+      delete: async (ids) => ids.forEach((id) => rows.delete(id)),
+      loadLive: async (now) => [...rows.values()].filter((entry) => entry.expiresAtMs > now),
+      purgeExpired: async () => 0,
+    };
+    await cacheWith(() => 0, store).save('ns', 'How do I make pancakes?', answer('kept'));
+    for (const entry of rows.values()) rows.set(entry.id, { ...entry, embedderId: 'old', vector: new Float32Array(8) });
+    const restored = cacheWith(() => 0, store);
+    expect(await restored.load()).toBe(1);
+    expect((await restored.lookup('ns', 'How do you make pancakes?')).hit?.entry.answer.body).toBe('kept');
+  });
+
+  it('the semantic view compares the last user turn and digests everything else', () => {
+    const base = { model: 'm', temperature: 0, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }] };
+    const view = semanticView('chat', base);
+    expect(view?.text).toBe('Hi there');
+    expect(semanticView('chat', { ...base, stream: true })?.contextDigest).toBe(view?.contextDigest);
+    expect(semanticView('chat', { ...base, model: 'n' })?.contextDigest).not.toBe(view?.contextDigest);
+    expect(semanticView('chat', { ...base, messages: [{ role: 'system', content: 'Be long.' }, { role: 'user', content: 'Hi there' }] })?.contextDigest).not.toBe(view?.contextDigest);
+    expect(semanticView('chat', { ...base, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] })).toBeUndefined();
+    expect(semanticView('chat', { ...base, messages: [{ role: 'assistant', content: 'Hello' }] })).toBeUndefined();
+    expect(semanticView('embedding', { input: 'x' })).toBeUndefined();
+    expect(semanticView('completion', { model: 'm', prompt: 'Once upon' })?.text).toBe('Once upon');
+  });
+});

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { CachedAnswer } from '../exact-store.ts';
+import type { Embedder } from './embedder.ts';
+import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
+import { guardMatch, type GuardOptions } from './guard.ts';
+import { NeighbourIndex, dot } from './neighbour-index.ts';
+
+export interface SemanticCacheOptions {
+  /** Cosine similarity a neighbour needs before the guard looks at it (default 0.9, tuned on QQP's training part). */
+  threshold: number;
+  ttlMs: number;
+  /** Entries kept in process across all namespaces; the oldest go first. */
+  maxEntries: number;
+  now: () => number;
+  guard?: GuardOptions;
+  /** A query this close to an answer marked wrong needs `distrustPenalty` more similarity. */
+  distrustRadius?: number;
+  distrustPenalty?: number;
+}
+
+export interface SemanticHit {
+  entry: SemanticEntry;
+  similarity: number;
+}
+
+export interface SemanticLookup {
+  hit: SemanticHit | undefined;
+  /** The query's embedding, reused when the answer is saved after a miss. */
+  vector: Float32Array;
+  /** Why the best neighbour was refused, when one was. */
+  rejected?: string | undefined;
+}
+
+/**
+ * The guarded semantic cache: neighbours above a similarity threshold within one namespace (tenant
+ * plus a digest of model, system prompt, earlier turns and parameters), then the lexical guard.
+ * Entries persist in the store and are re-embedded at load when the embedder changed. Feedback that
+ * a served answer was wrong evicts it and raises the bar around it.
+ */
+export class SemanticCache {
+  hits = 0;
+  misses = 0;
+  guardRejections = 0;
+  markedWrong = 0;
+  writes = 0;
+  private readonly indexes = new Map<string, NeighbourIndex>();
+  private readonly entries = new Map<string, SemanticEntry>();
+  private readonly distrust = new Map<string, Float32Array[]>();
+  private readonly guard: GuardOptions;
+
+  constructor(
+    readonly embedder: Embedder,
+    private readonly store: SemanticEntryStore | undefined,
+    private readonly options: SemanticCacheOptions,
+  ) {
+    const idf = embedder.wordIdf?.bind(embedder);
+    this.guard = { strict: true, ...(idf ? { idf } : {}), ...options.guard };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Restores live entries from the store (re-embedding those made by another embedder). */
+  async load(): Promise<number> {
+    if (!this.store) return 0;
+    const now = this.options.now();
+    await this.store.purgeExpired(now).catch(() => 0);
+    const rows = await this.store.loadLive(now, this.options.maxEntries);
+    for (const row of rows) {
+      const vector = row.embedderId === this.embedder.id ? row.vector : await this.embedder.embed(row.text);
+      this.index({ ...row, vector, embedderId: this.embedder.id });
+    }
+    return rows.length;
+  }
+
+  async embed(text: string): Promise<Float32Array> {
+    return this.embedder.embed(text);
+  }
+
+  async lookup(namespace: string, text: string, vector?: Float32Array): Promise<SemanticLookup> {
+    const query = vector ?? (await this.embed(text));
+    const index = this.indexes.get(namespace);
+    const threshold = this.thresholdNear(namespace, query);
+    const now = this.options.now();
+    let rejected: string | undefined;
+    for (const neighbour of index?.search(text, query, threshold) ?? []) {
+      const entry = this.entries.get(neighbour.id);
+      if (!entry) continue;
+      if (entry.expiresAtMs <= now) {
+        this.evict(entry.id);
+        continue;
+      }
+      const verdict = guardMatch(text, entry.text, this.guard);
+      if (!verdict.ok) {
+        rejected ??= verdict.reason;
+        continue;
+      }
+      this.hits += 1;
+      return { hit: { entry, similarity: neighbour.similarity }, vector: query };
+    }
+    this.misses += 1;
+    if (rejected) this.guardRejections += 1;
+    return { hit: undefined, vector: query, rejected };
+  }
+
+  /** Keeps an answer for `text` in `namespace`; returns the entry id. */
+  async save(namespace: string, text: string, answer: CachedAnswer, vector?: Float32Array): Promise<string> {
+    const now = this.options.now();
+    const entry: SemanticEntry = {
+      id: randomUUID(),
+      namespace,
+      embedderId: this.embedder.id,
+      text,
+      vector: vector ?? (await this.embed(text)),
+      answer,
+      createdAtMs: now,
+      expiresAtMs: now + this.options.ttlMs,
+    };
+    this.index(entry);
+    this.writes += 1;
+    await this.store?.insert(entry).catch(() => undefined);
+    return entry.id;
+  }
+
+  /** An answer served from `id` was wrong: evict it and distrust its neighbourhood. */
+  markWrong(id: string): boolean {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    this.markedWrong += 1;
+    const points = this.distrust.get(entry.namespace) ?? [];
+    points.push(entry.vector);
+    if (points.length > 64) points.shift();
+    this.distrust.set(entry.namespace, points);
+    this.evict(id);
+    return true;
+  }
+
+  /** Drops entries whose namespace starts with `prefix` (all with ''); returns how many. */
+  invalidate(prefix: string): number {
+    const ids = [...this.entries.values()].filter((entry) => entry.namespace.startsWith(prefix)).map((entry) => entry.id);
+    for (const id of ids) this.evict(id);
+    return ids.length;
+  }
+
+  stats() {
+    const lookups = this.hits + this.misses;
+    return {
+      embedder: this.embedder.id,
+      entries: this.entries.size,
+      namespaces: this.indexes.size,
+      threshold: this.options.threshold,
+      hits: this.hits,
+      misses: this.misses,
+      hitRate: lookups ? Math.round((this.hits / lookups) * 10_000) / 10_000 : 0,
+      guardRejections: this.guardRejections,
+      markedWrong: this.markedWrong,
+      writes: this.writes,
+    };
+  }
+
+  private thresholdNear(namespace: string, vector: Float32Array): number {
+    const base = this.options.threshold;
+    const radius = this.options.distrustRadius ?? 0.8;
+    for (const point of this.distrust.get(namespace) ?? []) {
+      if (dot(point, vector) >= radius) return Math.min(0.995, base + (this.options.distrustPenalty ?? 0.05));
+    }
+    return base;
+  }
+
+  private index(entry: SemanticEntry): void {
+    this.entries.delete(entry.id);
+    this.entries.set(entry.id, entry);
+    let index = this.indexes.get(entry.namespace);
+    if (!index) this.indexes.set(entry.namespace, (index = new NeighbourIndex()));
+    index.add(entry.id, entry.text, entry.vector);
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.options.maxEntries) break;
+      this.evict(oldest);
+    }
+  }
+
+  private evict(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    const index = this.indexes.get(entry.namespace);
+    index?.remove(id);
+    if (index?.size === 0) this.indexes.delete(entry.namespace);
+    void this.store?.delete([id]).catch(() => undefined);
+  }
+}

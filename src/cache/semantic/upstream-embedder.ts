@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import type { ProviderConfig } from '../../config/schema.ts';
+import type { Embedder } from './embedder.ts';
+
+/**
+ * Embeddings from any OpenAI-compatible `/v1/embeddings` server (OpenAI, vLLM, Ollama, llama.cpp,
+ * or the gateway's own upstreams). Vectors are L2-normalised so cosine is a dot product; the
+ * dimension is learnt from the first answer. These calls are not metered in the ledger.
+ */
+export function createUpstreamEmbedder(provider: ProviderConfig, model: string, options: { timeoutMs?: number } = {}): Embedder {
+  const url = `${provider.baseUrl.replace(/\/+$/, '')}/embeddings`;
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...provider.headers };
+  if (provider.apiKey) headers.authorization = `Bearer ${provider.apiKey}`;
+  const embedder: Embedder = {
+    id: `upstream:${createHash('sha256').update(`${url}|${model}`).digest('hex').slice(0, 16)}`,
+    dimensions: 0,
+    async embed(text: string): Promise<Float32Array> {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model, input: text }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
+      if (!response.ok) throw new Error(`embedder ${model}: upstream answered ${response.status}`);
+      const body = (await response.json()) as { data?: Array<{ embedding?: unknown }> };
+      const raw = body.data?.[0]?.embedding;
+      if (!Array.isArray(raw) || raw.length === 0 || !raw.every((v) => typeof v === 'number')) throw new Error(`embedder ${model}: no embedding in the answer`);
+      const vector = Float32Array.from(raw as number[]);
+      let norm = 0;
+      for (const v of vector) norm += v * v;
+      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+      for (let i = 0; i < vector.length; i += 1) vector[i] = (vector[i] as number) * scale;
+      embedder.dimensions = vector.length;
+      return vector;
+    },
+  };
+  return embedder;
+}
