@@ -28,7 +28,7 @@ describe.runIf(hasSharedData('gptcache-qqp/similiar_qqp_full.json'))('semantic c
       let tp = 0;
       let k = 0;
       const positives = labels.filter(Boolean).length;
-      while (k < sorted.length && tp / positives < guarded.recall) tp += sorted[k++]![1];
+      while (k < sorted.length && tp / positives < guarded.recall) tp += sorted[k++]![1] ?? 0;
       const plainAtRecall = score(labels, run.similarity.map((s) => s >= (sorted[k - 1]?.[0] ?? 1)));
       lines.push(
         `${split}: ${pairs.length} pairs, ${positives} duplicates`,

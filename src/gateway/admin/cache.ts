@@ -1,10 +1,25 @@
 import type { Hono } from 'hono';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { promptCacheSavingsNano } from '../../cache/prompt-cache-savings.ts';
+import { mostRepeatedPrompts } from '../../cache/warm.ts';
+import { GatewayError } from '../../domain/errors.ts';
+import { handle } from '../../pipeline/handle.ts';
+import { parseAdminBody } from './parse-admin-body.ts';
 import { formatUsd } from '../../domain/money.ts';
 import { priceProviderFor } from '../../pipeline/meter.ts';
 import type { Runtime } from '../../runtime/types.ts';
 import type { GatewayEnv } from '../context.ts';
 import { filterFrom } from './reports.ts';
+
+const warmSchema = z
+  .object({
+    strategy: z.literal('frequency').default('frequency'),
+    top: z.number().int().positive().max(10_000).default(100),
+    minCount: z.number().int().positive().default(2),
+    days: z.number().positive().max(365).default(7),
+  })
+  .strict();
 
 const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
 
@@ -54,6 +69,38 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
       markedWrong: cache?.evictedByFeedback ?? 0,
       providerPromptCache: { cachedInputTokens, inputTokens, share: rate(cachedInputTokens, inputTokens), savedUsd: formatUsd(promptCacheSaved) },
     });
+  });
+
+  /**
+   * `POST /api/cache/warm`: asks the upstream once for each of the most repeated prompts in the
+   * ledger (as a single-turn, temperature-0 request to the model they were asked of) so the next
+   * ask is a hit. Metered and budgeted like any call, tagged `cache-warm`; prompts already cached are hits and cost nothing.
+   */
+  app.post('/api/cache/warm', async (c) => {
+    const input = await parseAdminBody(c.req.raw, warmSchema);
+    if (!runtime.deps.cache) throw new GatewayError('invalid_request', 'the response cache is disabled in the config');
+    await runtime.flushLedger();
+    const rows = await runtime.ledger.list({ fromMs: runtime.deps.now() - input.days * 86_400_000 }, 200_000);
+    const candidates = mostRepeatedPrompts(rows, { top: input.top, minCount: input.minCount });
+    const results = [];
+    for (const candidate of candidates) {
+      const result = await handle(
+        {
+          id: randomUUID(),
+          receivedAtMs: runtime.deps.now(),
+          wire: 'openai',
+          operation: 'chat',
+          body: { model: candidate.model, temperature: 0, messages: [{ role: 'user', content: candidate.prompt }] },
+          headers: { 'x-tollgate-cache': 'on' },
+          principal: { keyId: undefined, orgId: candidate.orgId, projectId: candidate.projectId, userId: undefined, tags: ['cache-warm'], allow: { project: false, user: false, tags: false } },
+          signal: undefined,
+        },
+        runtime.deps,
+      );
+      if (result.kind === 'stream') for await (const _ of result.stream) void _;
+      results.push({ prompt: candidate.prompt.slice(0, 200), model: candidate.model, count: candidate.count, status: result.status, cache: result.headers['x-tollgate-cache'] ?? null });
+    }
+    return c.json({ strategy: input.strategy, warmed: results.filter((r) => r.status === 200 && r.cache !== 'hit' && r.cache !== 'semantic-hit').length, data: results });
   });
 
   app.delete('/api/cache/semantic', async (c) => {
