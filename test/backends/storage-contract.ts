@@ -185,6 +185,23 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
       expect((await storage.keys.findBySecret(created.secret))?.revokedAtMs).toBe(1_000);
     });
 
+    it('semantic cache entries round-trip (vector bytes, answer), load newest live ones, and purge the expired', async () => {
+      const vector = Float32Array.from([0.5, -0.25, 0.125, 1e-7]);
+      const answer = { body: '{"ok":true}', wire: 'openai' as const, servedModel: 'm', provider: 'p', costNanoUsd: 123, inputTokens: 4, outputTokens: 5, createdAtMs: 1 };
+      const entry = (id: string, createdAtMs: number, expiresAtMs: number) => ({ id, namespace: 'org:a|ctx', embedderId: 'e1', text: `prompt ${id}`, vector, answer, createdAtMs, expiresAtMs });
+      await storage.semanticCache.insert(entry('s1', 10, 1_000));
+      await storage.semanticCache.insert(entry('s2', 20, 50));
+      await storage.semanticCache.insert(entry('s3', 30, 1_000));
+      const live = await storage.semanticCache.loadLive(100, 10);
+      expect(live.map((e) => e.id)).toEqual(['s1', 's3']);
+      expect(Array.from(live[0]!.vector)).toEqual(Array.from(vector));
+      expect(live[0]).toMatchObject({ namespace: 'org:a|ctx', embedderId: 'e1', text: 'prompt s1', answer });
+      expect((await storage.semanticCache.loadLive(100, 1)).map((e) => e.id)).toEqual(['s3']);
+      expect(await storage.semanticCache.purgeExpired(100)).toBe(1);
+      await storage.semanticCache.delete(['s1']);
+      expect((await storage.semanticCache.loadLive(0, 10)).map((e) => e.id)).toEqual(['s3']);
+    });
+
     // Last: it adds rows of its own org, outside the data set the tests above compare against.
     it('a total past 2^53 nano-dollars is an error, never a silently rounded number', async () => {
       const whale = Array.from({ length: 3 }, (_, index) =>
