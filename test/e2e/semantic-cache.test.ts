@@ -105,3 +105,27 @@ describe('semantic response cache', () => {
     expect(image.response.headers.get('x-tollgate-cache')).toBe('miss');
   });
 });
+
+describe('semantic cache with an OpenAI-compatible embeddings upstream', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({
+      config: (input) => ({ ...input, cache: { semantic: { enabled: true, threshold: 0.85, embedder: { kind: 'upstream', provider: 'mock-openai', model: 'text-embedding-3-small' } } } }),
+    });
+  });
+  afterAll(() => h.close());
+
+  it('embeds through /v1/embeddings and serves a guarded paraphrase', async () => {
+    const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'none', maxRetries: 0 });
+    const ask = (content: string) => withMock({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user' as const, content }] }, { text: 'Use sorted().' });
+    await openai.chat.completions.create(ask('How do I sort a list in Python?'));
+    const paraphrase = await openai.chat.completions.create(ask('how do i sort a list in python')).withResponse();
+    expect(paraphrase.response.headers.get('x-tollgate-cache')).toBe('semantic-hit');
+    const nearMiss = await openai.chat.completions.create(ask('How do I sort a list in JavaScript?')).withResponse();
+    expect(nearMiss.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const embeddingCalls = h.mock.requests.filter((r) => r.path.endsWith('/embeddings'));
+    expect(embeddingCalls.length).toBeGreaterThanOrEqual(3);
+    const stats = (await (await h.admin('/api/cache/stats')).json()) as { semantic: { embedder: string } };
+    expect(stats.semantic.embedder).toMatch(/^upstream:/);
+  });
+});
