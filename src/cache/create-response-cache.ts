@@ -5,6 +5,7 @@ import { ResponseCache } from './response-cache.ts';
 import { createHashedEmbedder, type Embedder } from './semantic/embedder.ts';
 import type { SemanticEntryStore } from './semantic/entry-store.ts';
 import { SemanticCache } from './semantic/semantic-cache.ts';
+import { syncSemanticCacheOverRedis } from './semantic/redis-sync.ts';
 import { createUpstreamEmbedder } from './semantic/upstream-embedder.ts';
 
 /** The response cache the config asks for (undefined when disabled), with its semantic layer restored from the store. */
@@ -30,7 +31,13 @@ export async function createResponseCache(
     });
     if (restored > 0) options.log(`semantic cache: ${restored} entries restored`);
   }
-  return new ResponseCache(store, { ttlMs, sharedNamespace: settings.sharedNamespace }, semantic);
+  const cache = new ResponseCache(store, { ttlMs, sharedNamespace: settings.sharedNamespace }, semantic);
+  if (semantic && options.redisUrl) {
+    const sync = syncSemanticCacheOverRedis(semantic, options.redisUrl);
+    await sync.ready;
+    cache.onClose(() => sync.close());
+  }
+  return cache;
 }
 
 function embedderFor(config: TollgateConfig): Embedder {

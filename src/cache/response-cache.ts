@@ -32,6 +32,7 @@ export class ResponseCache {
   misses = 0;
   writes = 0;
   evictedByFeedback = 0;
+  private readonly closers: Array<() => Promise<void>> = [];
 
   constructor(
     readonly store: ExactCacheStore,
@@ -77,6 +78,16 @@ export class ResponseCache {
     void this.store.set(ticket.key, answer, this.options.ttlMs).catch(() => undefined);
     const semantic = ticket.semantic;
     if (this.semantic && semantic) void this.semantic.save(semantic.namespace, semantic.text, answer, semantic.vector).catch(() => undefined);
+  }
+
+  /** Something to release with the cache (a Redis subscription). */
+  onClose(closer: () => Promise<void>): void {
+    this.closers.push(closer);
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+    for (const closer of this.closers) await closer().catch(() => undefined);
   }
 
   /** Feedback said the answer served under `servedKey` was wrong: evict it (and, if semantic, distrust its neighbourhood). */

@@ -113,7 +113,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
       await upstream.close();
       await writer.close();
       await counters.close();
-      await cache?.store.close();
+      await cache?.close();
       await storage.close();
     },
   };

@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withMock } from '../../src/mock-provider/index.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
+import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
 
 /** The guarded semantic cache end to end: the official SDK, a real gateway, the mock provider, SQLite persistence. */
 describe('semantic response cache', () => {
@@ -127,5 +128,41 @@ describe('semantic cache with an OpenAI-compatible embeddings upstream', () => {
     expect(embeddingCalls.length).toBeGreaterThanOrEqual(3);
     const stats = (await (await h.admin('/api/cache/stats')).json()) as { semantic: { embedder: string } };
     expect(stats.semantic.embedder).toMatch(/^upstream:/);
+  });
+});
+
+describe.runIf(redisAvailable)('semantic cache across instances (Redis pub/sub)', () => {
+  let redis: RedisServer;
+  let a: Harness;
+  let b: Harness;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    a = await startHarness({ redisUrl: redis.url });
+    b = await startHarness({ redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await redis.stop();
+  });
+
+  const ask = (content: string) => withMock({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user' as const, content }] }, { text: 'Blue, by Rayleigh scattering.' });
+  const until = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 50 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+
+  it('an entry saved on one instance serves a paraphrase on another; feedback there evicts it everywhere', async () => {
+    const clientA = new OpenAI({ baseURL: `${a.url}/v1`, apiKey: 'none', maxRetries: 0 });
+    const clientB = new OpenAI({ baseURL: `${b.url}/v1`, apiKey: 'none', maxRetries: 0 });
+    await clientA.chat.completions.create(ask('Why is the sky blue?'));
+    await until(async () => b.server.gateway.runtime.deps.cache!.semantic!.size === 1);
+    const onB = await clientB.chat.completions.create(ask('why is the sky blue')).withResponse();
+    expect(onB.response.headers.get('x-tollgate-cache')).toBe('semantic-hit');
+    expect(b.mock.requests).toHaveLength(0);
+
+    const feedback = await b.admin('/api/feedback', { method: 'POST', body: JSON.stringify({ requestId: onB.response.headers.get('x-tollgate-request-id'), score: 0 }) });
+    expect(await feedback.json()).toMatchObject({ evicted: true });
+    await until(async () => a.server.gateway.runtime.deps.cache!.semantic!.size === 0);
+    expect(a.server.gateway.runtime.deps.cache!.semantic!.size).toBe(0);
   });
 });

@@ -23,6 +23,9 @@ export interface SemanticHit {
   similarity: number;
 }
 
+/** A change other instances must apply: an entry added, or entries dropped (with the wrong answer's vector to distrust). */
+export type SemanticChange = { op: 'add'; entry: SemanticEntry } | { op: 'delete'; namespace?: string | undefined; ids: string[]; distrust?: Float32Array | undefined };
+
 export interface SemanticLookup {
   hit: SemanticHit | undefined;
   /** The query's embedding, reused when the answer is saved after a miss. */
@@ -47,6 +50,7 @@ export class SemanticCache {
   private readonly entries = new Map<string, SemanticEntry>();
   private readonly distrust = new Map<string, Float32Array[]>();
   private readonly guard: GuardOptions;
+  private listener: ((change: SemanticChange) => void) | undefined;
 
   constructor(
     readonly embedder: Embedder,
@@ -119,8 +123,24 @@ export class SemanticCache {
     };
     this.index(entry);
     this.writes += 1;
+    this.listener?.({ op: 'add', entry });
     await this.store?.insert(entry).catch(() => undefined);
     return entry.id;
+  }
+
+  /** Called with every local add and delete, so they can be broadcast to other instances. */
+  onChange(listener: (change: SemanticChange) => void): void {
+    this.listener = listener;
+  }
+
+  /** Applies another instance's change (the store was already updated there). */
+  applyRemote(change: SemanticChange): void {
+    if (change.op === 'add') {
+      if (change.entry.embedderId === this.embedder.id) this.index(change.entry);
+      return;
+    }
+    if (change.distrust && change.namespace) this.addDistrust(change.namespace, change.distrust);
+    for (const id of change.ids) this.evict(id, false);
   }
 
   /** An answer served from `id` was wrong: evict it and distrust its neighbourhood. */
@@ -128,18 +148,24 @@ export class SemanticCache {
     const entry = this.entries.get(id);
     if (!entry) return false;
     this.markedWrong += 1;
-    const points = this.distrust.get(entry.namespace) ?? [];
-    points.push(entry.vector);
-    if (points.length > 64) points.shift();
-    this.distrust.set(entry.namespace, points);
+    this.addDistrust(entry.namespace, entry.vector);
     this.evict(id);
+    this.listener?.({ op: 'delete', namespace: entry.namespace, ids: [id], distrust: entry.vector });
     return true;
+  }
+
+  private addDistrust(namespace: string, vector: Float32Array): void {
+    const points = this.distrust.get(namespace) ?? [];
+    points.push(vector);
+    if (points.length > 64) points.shift();
+    this.distrust.set(namespace, points);
   }
 
   /** Drops entries whose namespace starts with `prefix` (all with ''); returns how many. */
   invalidate(prefix: string): number {
     const ids = [...this.entries.values()].filter((entry) => entry.namespace.startsWith(prefix)).map((entry) => entry.id);
     for (const id of ids) this.evict(id);
+    if (ids.length > 0) this.listener?.({ op: 'delete', ids });
     return ids.length;
   }
 
@@ -180,13 +206,14 @@ export class SemanticCache {
     }
   }
 
-  private evict(id: string): void {
+  /** Drops an entry here; `persist` also deletes it from the store (not for a remote change, already applied there). */
+  private evict(id: string, persist = true): void {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
     const index = this.indexes.get(entry.namespace);
     index?.remove(id);
     if (index?.size === 0) this.indexes.delete(entry.namespace);
-    void this.store?.delete([id]).catch(() => undefined);
+    if (persist) void this.store?.delete([id]).catch(() => undefined);
   }
 }
