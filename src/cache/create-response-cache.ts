@@ -19,7 +19,7 @@ export async function createResponseCache(
   const store = options.redisUrl ? createRedisExactStore(options.redisUrl) : createMemoryExactStore(settings.maxMegabytes * 1024 * 1024, options.now);
   let semantic: SemanticCache | undefined;
   if (settings.semantic.enabled) {
-    semantic = new SemanticCache(embedderFor(config), options.semanticStore, {
+    semantic = new SemanticCache(await embedderFor(config), options.semanticStore, {
       threshold: settings.semantic.threshold,
       ttlMs,
       maxEntries: settings.semantic.maxEntries,
@@ -40,9 +40,13 @@ export async function createResponseCache(
   return cache;
 }
 
-function embedderFor(config: TollgateConfig): Embedder {
+async function embedderFor(config: TollgateConfig): Promise<Embedder> {
   const spec = config.cache.semantic.embedder;
   if (spec.kind === 'hashed') return createHashedEmbedder({ dimensions: spec.dimensions });
+  if (spec.kind === 'onnx') {
+    const { createOnnxEmbedder } = await import('./semantic/onnx-embedder.ts');
+    return createOnnxEmbedder(spec.path, { maxTokens: spec.maxTokens });
+  }
   const provider = config.providers[spec.provider];
   if (!provider) throw new Error(`cache.semantic.embedder.provider '${spec.provider}' is not one of the configured providers`);
   if (provider.kind === 'anthropic') throw new Error(`cache.semantic.embedder.provider '${spec.provider}' is an Anthropic provider, which has no /v1/embeddings`);

@@ -263,11 +263,13 @@ export const configSchema = z
             /** Cosine similarity a neighbour needs before the guard checks it (0.9: tuned on QQP's training part). */
             threshold: z.number().min(0.5).max(1).default(0.9),
             maxEntries: z.number().int().positive().default(50_000),
-            /** `hashed` (built in, offline), or any OpenAI-compatible `/v1/embeddings` provider from `providers`. */
+            /** `hashed` (built in, offline), any OpenAI-compatible `/v1/embeddings` provider from `providers`, or a local ONNX model. */
             embedder: z
               .discriminatedUnion('kind', [
                 z.object({ kind: z.literal('hashed'), dimensions: z.number().int().min(32).max(4_096).default(256) }).strict(),
                 z.object({ kind: z.literal('upstream'), provider: z.string().min(1), model: z.string().min(1) }).strict(),
+                /** A sentence-embedding model exported to ONNX in a local folder (needs the optional onnxruntime-node). */
+                z.object({ kind: z.literal('onnx'), path: z.string().min(1), maxTokens: z.number().int().min(8).max(8_192).default(256) }).strict(),
               ])
               .default({ kind: 'hashed', dimensions: 256 }),
           })

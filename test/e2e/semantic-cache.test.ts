@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withMock } from '../../src/mock-provider/index.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { writeTinyEmbeddingModel } from '../support/tiny-onnx.ts';
 
 /** The guarded semantic cache end to end: the official SDK, a real gateway, the mock provider, SQLite persistence. */
 describe('semantic response cache', () => {
@@ -164,5 +165,31 @@ describe.runIf(redisAvailable)('semantic cache across instances (Redis pub/sub)'
     expect(await feedback.json()).toMatchObject({ evicted: true });
     await until(async () => a.server.gateway.runtime.deps.cache!.semantic!.size === 0);
     expect(a.server.gateway.runtime.deps.cache!.semantic!.size).toBe(0);
+  });
+});
+
+describe('semantic cache with a local ONNX embedding model', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'tollgate-onnx-e2e-'));
+  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'how', 'do', 'i', 'sort', 'a', 'list', 'in', 'python', 'javascript', '?'];
+  writeTinyEmbeddingModel(folder, vocab, vocab.map((_, i) => Array.from({ length: 16 }, (_, d) => Math.sin((i + 1) * (d + 3)))));
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ config: (input) => ({ ...input, cache: { semantic: { enabled: true, embedder: { kind: 'onnx', path: folder } } } }) });
+  });
+  afterAll(async () => {
+    await h.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('embeds with onnxruntime-node and serves a guarded paraphrase', async () => {
+    const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'none', maxRetries: 0 });
+    const ask = (content: string) => withMock({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user' as const, content }] }, { text: 'Use sorted().' });
+    await openai.chat.completions.create(ask('How do I sort a list in Python?'));
+    const paraphrase = await openai.chat.completions.create(ask('how do i sort a list in python?')).withResponse();
+    expect(paraphrase.response.headers.get('x-tollgate-cache')).toBe('semantic-hit');
+    const nearMiss = await openai.chat.completions.create(ask('How do I sort a list in JavaScript?')).withResponse();
+    expect(nearMiss.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const stats = (await (await h.admin('/api/cache/stats')).json()) as { semantic: { embedder: string } };
+    expect(stats.semantic.embedder).toMatch(/^onnx:/);
   });
 });
