@@ -17,6 +17,7 @@ import { BudgetEnforcer } from '../budgets/enforcer.ts';
 import { Router } from '../routing/router.ts';
 import { createResponseCache } from '../cache/create-response-cache.ts';
 import type { Runtime } from './types.ts';
+import { startDefinitionSync } from '../budgets/definition-sync.ts';
 
 export interface RuntimeOptions {
   /** State directory (SQLite file, ledger spill file). Default `./.tollgate`. */
@@ -73,6 +74,20 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   const alerts = createAlertNotifier({ store: storage.budgets, webhookUrl: config.alerts.webhookUrl, log });
   const budgets = new BudgetEnforcer({ config, priceBook, counters, ledger: storage.ledger, alerts, now, log, flushLedger: () => writer.flush() });
   budgets.setStoredBudgets(storedBudgets);
+  // Budgets defined through another instance's admin API (a shared PostgreSQL store) arrive here too.
+  const definitionSync =
+    storage.backend === 'postgres'
+      ? startDefinitionSync({
+          list: () => storage.budgets.listBudgets(),
+          apply: async (stored) => {
+            budgets.setStoredBudgets(stored);
+            await budgets.rebuild();
+          },
+          intervalMs: 5_000,
+          redisUrl: options.redisUrl,
+          log,
+        })
+      : undefined;
   await budgets.rebuild().catch((error: unknown) => log(`budget counters could not be rebuilt from the ledger: ${(error as Error).message}`));
   const keyCache = createKeyCache(storage.keys, { ttlMs: 30_000, maxEntries: 10_000 });
   const router = new Router(config, priceBook, now);
@@ -98,6 +113,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     keys: storage.keys,
     budgetStore: storage.budgets,
     budgets,
+    announceBudgets: () => definitionSync?.announce(),
     feedback: storage.feedback,
     router,
     lookupKey: (secret) => keyCache.lookup(secret),
@@ -113,6 +129,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
       await upstream.close();
       await writer.close();
       await counters.close();
+      await definitionSync?.close();
       await cache?.close();
       await storage.close();
     },

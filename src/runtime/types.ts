@@ -22,6 +22,8 @@ export interface Runtime {
   keys: KeyStore;
   budgetStore: BudgetStore;
   budgets: BudgetEnforcer;
+  /** Tells other instances sharing the store that admin-defined budgets changed. */
+  announceBudgets(): void;
   feedback: FeedbackStore;
   router: Router;
   /** Cached key lookup for the hot path. */

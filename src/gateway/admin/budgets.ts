@@ -16,6 +16,7 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
     await runtime.budgetStore.saveBudget(budget);
     budgets.setStoredBudgets(await runtime.budgetStore.listBudgets());
     await budgets.rebuild();
+    runtime.announceBudgets();
     return c.json({ budget }, 201);
   });
   app.delete('/api/budgets/:id', async (c) => {
@@ -23,6 +24,7 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
     const id = c.req.param('id');
     if (!(await runtime.budgetStore.deleteBudget(id))) throw new GatewayError('not_found', `No admin-defined budget with id ${id}`);
     budgets.setStoredBudgets(await runtime.budgetStore.listBudgets());
+    runtime.announceBudgets();
     return c.json({ id, deleted: true });
   });
   app.get('/api/alerts', async (c) => {
