@@ -14,6 +14,7 @@ import { decide, type Priority } from './decide.ts';
 import { budgetWindow, bucketRange, type BudgetWindow } from './windows.ts';
 import { inputTokensOf } from '../pipeline/estimate.ts';
 import { outputBound, worstCaseNano } from './worst-case.ts';
+import { OutputBounds } from './output-bounds.ts';
 
 export interface BudgetEnforcerOptions {
   config: TollgateConfig;
@@ -69,6 +70,8 @@ const RESERVATION_TTL_MS = 15 * 60_000;
  * it is metered. Thresholds can downgrade the model, queue low-priority work, or block.
  */
 export class BudgetEnforcer {
+  /** Learnt output bounds per served model, for requests without max_tokens. */
+  readonly outputBounds = new OutputBounds();
   private budgets: BudgetConfig[];
   private readonly lines: CostLine[];
   private queued = 0;
@@ -180,7 +183,6 @@ export class BudgetEnforcer {
     const priority = parsePriority(request.headers['x-tollgate-priority']);
     const override = this.isOverride(request.headers['x-tollgate-budget-override']);
     const inputTokens = inputTokensOf(request);
-    const outputTokens = outputBound(request.body, this.options.config.enforcement.defaultMaxOutputTokens);
     const requestedModel = typeof request.body.model === 'string' ? request.body.model : '';
     let targets = chain;
     let action: string | null = override ? 'override' : null;
@@ -196,6 +198,7 @@ export class BudgetEnforcer {
       if (!local && !override) await this.guardLocalShare(at);
       const budgets = applicableBudgets(this.budgets, subject);
       if (budgets.length === 0) return { chain: targets, grant: this.shareOnlyGrant(local) };
+      const outputTokens = outputBound(request.body, this.outputBounds.bound(target.upstreamModel) ?? this.options.config.enforcement.defaultMaxOutputTokens);
       const worst = worstCaseNano(this.options.priceBook, target, inputTokens, outputTokens, at);
       const windows = budgets.map((budget) => budgetWindow(budget, at));
       const checks: ReserveCheck[] = budgets.map((budget, index) => ({

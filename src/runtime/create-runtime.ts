@@ -97,7 +97,15 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     await storage.close();
     throw error;
   });
-  router.seed(await storage.ledger.list({ fromMs: now() - 24 * 3_600_000 }, 50_000).catch(() => []));
+  const recent = await storage.ledger.list({ fromMs: now() - 24 * 3_600_000 }, 50_000).catch(() => []);
+  router.seed(recent);
+  // Ledger rows name the served model (often dated, e.g. gpt-4o-2024-08-06); bounds are keyed by the configured upstream model.
+  const targets = Object.values(config.models).map((m) => m.target.split('@') as [string, string]);
+  budgets.outputBounds.seed(recent, (row) => {
+    const served = row.servedModel ?? '';
+    const match = targets.find(([model, provider]) => provider === row.provider && (served === model || served.startsWith(`${model}-`)));
+    return match?.[0] ?? (served || undefined);
+  });
   const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, cache, now };
   const gauge = setInterval(() => {
     metrics.setLedgerState(writer.stats());

@@ -33,6 +33,21 @@ describe('budget enforcement end to end', () => {
     h = undefined;
   });
 
+  it('a request without max_tokens reserves a learnt output bound, not the configured worst case, once the model has a history', async () => {
+    // $1/M tokens: the 100,000-token default worst case ($0.1) does not fit a $0.01 budget; 25 learnt tokens do.
+    h = await startHarness({
+      config: withBudgets([{ id: 'small', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.01, thresholds: [{ percent: 100, action: 'block' }] }], {
+        enforcement: { queueTimeoutMs: 5_000, defaultMaxOutputTokens: 100_000 },
+      }),
+    });
+    const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'none', maxRetries: 0 });
+    const uncapped = () => openai.chat.completions.create(withMock({ model: 'gpt-4o-mini', messages }, { text: 'ok', usage: { input: 10, output: 20 } }));
+    await expect(uncapped()).rejects.toMatchObject({ status: 429 });
+    for (let i = 0; i < 60; i += 1) await openai.chat.completions.create(withMock({ model: 'gpt-4o-mini', messages, max_tokens: 30 }, { text: 'ok', usage: { input: 10, output: 20 } }));
+    expect(h.server.gateway.runtime.budgets.outputBounds.bound('gpt-4o-mini')).toBe(25);
+    await expect(uncapped()).resolves.toBeDefined();
+  });
+
   it('block: a request that does not fit gets a 429 naming the budget, in each SDK, and the ledger records it', async () => {
     h = await startHarness({ config: withBudgets([{ id: 'demo-daily', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.0005 }]) });
     const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo', maxRetries: 0 });
