@@ -195,54 +195,61 @@ export class BudgetEnforcer {
       const subject: BudgetSubject = { principal: request.principal, requestedModel, upstreamModel: target.upstreamModel, providerId: target.providerId };
       const at = this.options.now();
       const local = this.localProviders.has(target.providerId);
-      if (!local && !override) await this.guardLocalShare(at);
+      const shareSlot = !local && !override ? await this.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
       const budgets = applicableBudgets(this.budgets, subject);
-      if (budgets.length === 0) return { chain: targets, grant: this.shareOnlyGrant(local) };
-      const outputTokens = outputBound(request.body, this.outputBounds.bound(target.upstreamModel) ?? this.options.config.enforcement.defaultMaxOutputTokens);
-      const worst = worstCaseNano(this.options.priceBook, target, inputTokens, outputTokens, at);
-      const windows = budgets.map((budget) => budgetWindow(budget, at));
-      const checks: ReserveCheck[] = budgets.map((budget, index) => ({
-        budgetId: budget.id,
-        buckets: windows[index]!.buckets,
-        limitNano: usdToNano(budget.limitUsd),
-        // Fixed costs are commitments: the whole period's share counts from day one, so "$30/month" is a total.
-        fixedNano: this.fixedNano(budget, windows[index]!, windows[index]!.endMs),
-        amountNano: this.counts(budget, local) ? worst : 0,
-        force: override,
-      }));
-      const reservationId = `${request.id}:${this.counter++}`;
-      let result;
+      if (budgets.length === 0) return { chain: targets, grant: this.shareOnlyGrant(local, shareSlot) };
+      let granted = false;
       try {
-        result = await this.options.counters.tryReserve(reservationId, checks, RESERVATION_TTL_MS, at);
-      } catch (error) {
-        return this.counterFailure(budgets, targets, error);
-      }
-      // Thresholds below 100% (downgrade early, hold low-priority work) apply even when it fits.
-      const decisions = budgets.map((budget, index) => decide(budget.thresholds, result.used[index]!, worst, checks[index]!.limitNano, priority));
-      const failed = result.ok ? -1 : result.failedIndex;
-      const deciding = failed >= 0 ? { budget: budgets[failed]!, decision: decisions[failed]! } : pickEarly(budgets, decisions);
-      if (!override && deciding) {
-        const { budget, decision } = deciding;
-        if (decision.action === 'downgrade' && !downgraded && decision.threshold?.downgradeTo) {
-          if (result.ok) await this.release(reservationId, budgets);
-          targets = resolve(decision.threshold.downgradeTo);
-          downgraded = true;
-          action = `downgrade:${budget.id}`;
-          continue;
+        const outputTokens = outputBound(request.body, this.outputBounds.bound(target.upstreamModel) ?? this.options.config.enforcement.defaultMaxOutputTokens);
+        const worst = worstCaseNano(this.options.priceBook, target, inputTokens, outputTokens, at);
+        const windows = budgets.map((budget) => budgetWindow(budget, at));
+        const checks: ReserveCheck[] = budgets.map((budget, index) => ({
+          budgetId: budget.id,
+          buckets: windows[index]!.buckets,
+          limitNano: usdToNano(budget.limitUsd),
+          // Fixed costs are commitments: the whole period's share counts from day one, so "$30/month" is a total.
+          fixedNano: this.fixedNano(budget, windows[index]!, windows[index]!.endMs),
+          amountNano: this.counts(budget, local) ? worst : 0,
+          force: override,
+        }));
+        const reservationId = `${request.id}:${this.counter++}`;
+        let result;
+        try {
+          result = await this.options.counters.tryReserve(reservationId, checks, RESERVATION_TTL_MS, at);
+        } catch (error) {
+          return this.counterFailure(budgets, targets, error);
         }
-        if (decision.action === 'queue' && priority === 'low') {
-          if (result.ok) await this.release(reservationId, budgets);
-          queuedSince ??= at;
-          await this.waitInQueue(budget, deadline);
-          action = `queued:${budget.id}`;
-          continue;
+        // Thresholds below 100% (downgrade early, hold low-priority work) apply even when it fits.
+        const decisions = budgets.map((budget, index) => decide(budget.thresholds, result.used[index]!, worst, checks[index]!.limitNano, priority));
+        const failed = result.ok ? -1 : result.failedIndex;
+        const deciding = failed >= 0 ? { budget: budgets[failed]!, decision: decisions[failed]! } : pickEarly(budgets, decisions);
+        if (!override && deciding) {
+          const { budget, decision } = deciding;
+          if (decision.action === 'downgrade' && !downgraded && decision.threshold?.downgradeTo) {
+            if (result.ok) await this.release(reservationId, budgets);
+            targets = resolve(decision.threshold.downgradeTo);
+            downgraded = true;
+            action = `downgrade:${budget.id}`;
+            continue;
+          }
+          if (decision.action === 'queue' && priority === 'low') {
+            if (result.ok) await this.release(reservationId, budgets);
+            queuedSince ??= at;
+            await this.waitInQueue(budget, deadline);
+            action = `queued:${budget.id}`;
+            continue;
+          }
+          if (failed >= 0) throw this.blocked(budget, windows[failed]!, checks[failed]!, result.used[failed]!, worst);
         }
-        if (failed >= 0) throw this.blocked(budget, windows[failed]!, checks[failed]!, result.used[failed]!, worst);
+        if (!result.ok) throw this.blocked(budgets[failed]!, windows[failed]!, checks[failed]!, result.used[failed]!, worst);
+        if (queuedSince !== undefined) action = `${action}:${at - queuedSince}ms`;
+        if (override) this.options.log(`AUDIT budget override by ${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'} request=${request.id}`);
+        granted = true;
+        return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local, shareSlot) };
+      } finally {
+        // Refused, downgraded, queued or admitted without a grant: the cloud slot is not used by this attempt.
+        if (!granted && shareSlot) void this.book(shareSlot, ['~share-cloud'], []);
       }
-      if (!result.ok) throw this.blocked(budgets[failed]!, windows[failed]!, checks[failed]!, result.used[failed]!, worst);
-      if (queuedSince !== undefined) action = `${action}:${at - queuedSince}ms`;
-      if (override) this.options.log(`AUDIT budget override by ${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'} request=${request.id}`);
-      return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local) };
     }
   }
 
@@ -258,13 +265,22 @@ export class BudgetEnforcer {
     return { local: `${window.currentBucket}:local`, cloud: `${window.currentBucket}:cloud`, window };
   }
 
-  /** Cloud requests are allowed while the cloud share stays within 1 - target (after a warm-up of 1/(1 - target) requests). */
-  private async guardLocalShare(at: number): Promise<void> {
+  /**
+   * The local-share guard, atomic: a cloud request reserves one slot in the period's cloud counter,
+   * allowed while cloud (spent + in flight + 1) ≤ local × (1 - target) / target, or during the
+   * warm-up of the period's first 1/(1 - target) requests. The local count only grows, so a stale
+   * read is conservative; concurrent cloud requests (on any instance, with Redis) cannot all pass
+   * on the same headroom. Returns the reservation id to settle, or undefined when there is no guard
+   * or the counters are unreachable (budgets still apply).
+   */
+  private async reserveCloudSlot(reservationId: string, at: number): Promise<string | undefined> {
     const share = this.options.config.localShare;
     const buckets = this.shareWindow(at);
-    if (!share || !buckets) return;
+    if (!share || !buckets) return undefined;
+    const allowedCloud = 1 - share.target;
     let localCount = 0;
     let cloudCount = 0;
+    let result;
     try {
       [localCount = 0, cloudCount = 0] = await this.options.counters.peek(
         [
@@ -273,28 +289,34 @@ export class BudgetEnforcer {
         ],
         at,
       );
+      const byShare = share.target >= 1 ? 0 : Math.floor((localCount * allowedCloud) / share.target + 1e-9);
+      const warmUp = allowedCloud > 0 ? Math.ceil(1 / allowedCloud - 1e-9) - 1 - localCount : 0;
+      const limit = Math.max(byShare, warmUp);
+      result = await this.options.counters.tryReserve(reservationId, [{ budgetId: '~share-cloud', buckets: [buckets.cloud], limitNano: limit, fixedNano: 0, amountNano: 1, force: false }], RESERVATION_TTL_MS, at);
     } catch {
-      return; // counters unreachable: the share cannot be checked; budgets still apply
+      return undefined;
     }
-    const total = localCount + cloudCount + 1;
-    const allowedCloud = 1 - share.target;
-    if (total * allowedCloud >= 1 && (cloudCount + 1) / total > allowedCloud) {
+    if (!result.ok) {
+      const total = localCount + cloudCount;
       throw new GatewayError(
         'budget_exceeded',
-        `Local-share guard: ${cloudCount} of ${total - 1} requests this ${share.period} went to cloud models; one more would take the local share below ${(share.target * 100).toFixed(1)}%`,
+        `Local-share guard: ${cloudCount} of ${total} requests this ${share.period} went to cloud models (${(result.used[0] ?? cloudCount) - cloudCount} more in flight); one more would take the local share below ${(share.target * 100).toFixed(1)}%`,
         { headers: { 'x-tollgate-budget': 'local-share' } },
       );
     }
+    return reservationId;
   }
 
-  private countShare(record: LedgerRecord, local: boolean): void {
+  /** Counts a served request as local or cloud; a cloud slot reserved at admission is released into the count (or freed on failure). */
+  private countShare(record: LedgerRecord, local: boolean, shareSlot: string | undefined): void {
     const buckets = this.shareWindow(record.timeMs);
-    if (!buckets || record.status >= 400) return;
-    const ttl = ttlSeconds(buckets.window, record.timeMs);
-    void this.book('', [], [{ bucket: local ? buckets.local : buckets.cloud, amountNano: 1, ttlSeconds: ttl }]);
+    const served = buckets !== undefined && record.status < 400;
+    const spends = served ? [{ bucket: local ? buckets.local : buckets.cloud, amountNano: 1, ttlSeconds: ttlSeconds(buckets.window, record.timeMs) }] : [];
+    if (shareSlot) void this.book(shareSlot, ['~share-cloud'], spends);
+    else if (spends.length > 0) void this.book('', [], spends);
   }
 
-  private shareOnlyGrant(local: boolean): BudgetGrant | undefined {
+  private shareOnlyGrant(local: boolean, shareSlot: string | undefined): BudgetGrant | undefined {
     if (!this.options.config.localShare) return undefined;
     let settled = false;
     return {
@@ -303,12 +325,12 @@ export class BudgetEnforcer {
       settle: (record) => {
         if (settled) return;
         settled = true;
-        this.countShare(record, local);
+        this.countShare(record, local, shareSlot);
       },
     };
   }
 
-  private grant(reservationId: string, budgets: BudgetConfig[], windows: BudgetWindow[], checks: ReserveCheck[], used: number[], worst: number, action: string | null, local: boolean): BudgetGrant {
+  private grant(reservationId: string, budgets: BudgetConfig[], windows: BudgetWindow[], checks: ReserveCheck[], used: number[], worst: number, action: string | null, local: boolean, shareSlot?: string): BudgetGrant {
     let settled = false;
     const remaining = (cost: number) => Math.min(...checks.map((check, index) => check.limitNano - used[index]! - cost));
     return {
@@ -317,7 +339,7 @@ export class BudgetEnforcer {
       settle: (record) => {
         if (settled) return;
         settled = true;
-        this.countShare(record, local);
+        this.countShare(record, local, shareSlot);
         const spends = budgets.map((budget, index) => ({
           bucket: budgetWindow(budget, record.timeMs).currentBucket,
           amountNano: this.counts(budget, local) ? record.costNanoUsd : 0,
@@ -463,16 +485,18 @@ export class BudgetEnforcer {
   /** Status of every budget for the admin API and CLI. */
   async status(): Promise<BudgetStatus[]> {
     const now = this.options.now();
-    const windows = this.budgets.map((budget) => budgetWindow(budget, now));
-    const fixed = this.budgets.map((budget, index) => this.fixedNano(budget, windows[index]!, windows[index]!.endMs));
-    const accrued = this.budgets.map((budget, index) => this.fixedNano(budget, windows[index]!, now));
+    // A snapshot: definitions may be replaced (admin API, another instance) while the counters are read.
+    const budgets = this.budgets;
+    const windows = budgets.map((budget) => budgetWindow(budget, now));
+    const fixed = budgets.map((budget, index) => this.fixedNano(budget, windows[index]!, windows[index]!.endMs));
+    const accrued = budgets.map((budget, index) => this.fixedNano(budget, windows[index]!, now));
     let used: number[];
     try {
-      used = await this.options.counters.peek(this.budgets.map((budget, index) => ({ budgetId: budget.id, buckets: windows[index]!.buckets, fixedNano: fixed[index]! })), now);
+      used = await this.options.counters.peek(budgets.map((budget, index) => ({ budgetId: budget.id, buckets: windows[index]!.buckets, fixedNano: fixed[index]! })), now);
     } catch (error) {
       throw new GatewayError('budget_unavailable', `Budget counters are unreachable: ${(error as Error).message}`, { retryable: true });
     }
-    return this.budgets.map((budget, index) => {
+    return budgets.map((budget, index) => {
       const window = windows[index]!;
       const limit = usdToNano(budget.limitUsd);
       const u = used[index] ?? 0;
