@@ -36,6 +36,11 @@ export interface BudgetGrant {
   headers(costNano?: number): Record<string, string>;
   /** Releases the reservation and books the actual cost (called once, by the meter). */
   settle(record: LedgerRecord): void;
+  /**
+   * Before a fallback to another target: reserves the extra worst case if that target costs more;
+   * false when the budgets have no room for it (the fallback is skipped).
+   */
+  retarget?(target: Target): Promise<boolean>;
 }
 
 export interface Admission {
@@ -245,7 +250,8 @@ export class BudgetEnforcer {
         if (queuedSince !== undefined) action = `${action}:${at - queuedSince}ms`;
         if (override) this.options.log(`AUDIT budget override by ${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'} request=${request.id}`);
         granted = true;
-        return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local, shareSlot) };
+        const worstOn = (next: Target) => worstCaseNano(this.options.priceBook, next, inputTokens, outputBound(request.body, this.outputBounds.bound(next.upstreamModel) ?? this.options.config.enforcement.defaultMaxOutputTokens), this.options.now());
+        return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local, shareSlot, worstOn) };
       } finally {
         // Refused, downgraded, queued or admitted without a grant: the cloud slot is not used by this attempt.
         if (!granted && shareSlot) void this.book(shareSlot, ['~share-cloud'], []);
@@ -330,19 +336,55 @@ export class BudgetEnforcer {
     };
   }
 
-  private grant(reservationId: string, budgets: BudgetConfig[], windows: BudgetWindow[], checks: ReserveCheck[], used: number[], worst: number, action: string | null, local: boolean, shareSlot?: string): BudgetGrant {
+  private grant(
+    reservationId: string,
+    budgets: BudgetConfig[],
+    windows: BudgetWindow[],
+    checks: ReserveCheck[],
+    used: number[],
+    worst: number,
+    action: string | null,
+    local: boolean,
+    shareSlot?: string,
+    worstOn?: (target: Target) => number,
+  ): BudgetGrant {
     let settled = false;
+    let reserved = worst;
+    const extra: string[] = [];
+    const budgetIds = budgets.map((b) => b.id);
     const remaining = (cost: number) => Math.min(...checks.map((check, index) => check.limitNano - used[index]! - cost));
     return {
       action,
-      headers: (costNano) => ({ 'x-tollgate-budget-remaining-usd': formatUsd(Math.max(0, remaining(costNano ?? worst))), ...(action ? { 'x-tollgate-budget-action': action } : {}) }),
+      headers: (costNano) => ({ 'x-tollgate-budget-remaining-usd': formatUsd(Math.max(0, remaining(costNano ?? reserved))), ...(action ? { 'x-tollgate-budget-action': action } : {}) }),
+      retarget: async (target) => {
+        if (!worstOn || settled) return true;
+        const next = worstOn(target);
+        const delta = next - reserved;
+        if (delta <= 0) return true;
+        const nextLocal = this.localProviders.has(target.providerId);
+        const id = `${reservationId}:fallback${extra.length + 1}`;
+        const at = this.options.now();
+        const more = checks.map((check, index) => ({ ...check, amountNano: this.counts(budgets[index]!, nextLocal) ? delta : 0 }));
+        try {
+          const result = await this.options.counters.tryReserve(id, more, RESERVATION_TTL_MS, at);
+          if (!result.ok) return false;
+        } catch {
+          return true; // counters unreachable: the budgets' fail-open/closed policy already applied at admission
+        }
+        extra.push(id);
+        reserved = next;
+        return true;
+      },
       settle: (record) => {
         if (settled) return;
         settled = true;
-        this.countShare(record, local, shareSlot);
+        // After a fallback the served target decides whether this was a local request.
+        const servedLocal = record.provider ? this.localProviders.has(record.provider) : local;
+        this.countShare(record, servedLocal, shareSlot);
+        for (const id of extra) void this.book(id, budgetIds, []);
         const spends = budgets.map((budget, index) => ({
           bucket: budgetWindow(budget, record.timeMs).currentBucket,
-          amountNano: this.counts(budget, local) ? record.costNanoUsd : 0,
+          amountNano: this.counts(budget, servedLocal) ? record.costNanoUsd : 0,
           ttlSeconds: ttlSeconds(windows[index]!, record.timeMs),
         }));
         void this.book(reservationId, budgets.map((b) => b.id), spends.filter((spend) => spend.amountNano > 0))

@@ -56,6 +56,11 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
       }
       target = candidate;
       tried += 1;
+      if (tried > 1 && request.budget?.retarget && !(await request.budget.retarget(candidate))) {
+        // A dearer fallback the budgets have no room for is skipped; the last upstream error stands.
+        request.route = `${request.route ?? ''} +skipped:${key}(budget)`.trim();
+        continue;
+      }
       if (tried > 1 && request.route !== undefined) request.route += ` +fallback:${key}`;
       else if (tried > 1) request.route = `fallback:${key}`;
       const adapter = getAdapter(candidate.provider.kind);
