@@ -16,6 +16,8 @@ import type { BudgetCounters } from '../budgets/counters/types.ts';
 import { BudgetEnforcer } from '../budgets/enforcer.ts';
 import { Router } from '../routing/router.ts';
 import { createResponseCache } from '../cache/create-response-cache.ts';
+import { meterCacheEmbedding } from '../cache/semantic/meter-embedding.ts';
+import type { UpstreamEmbedder } from '../cache/semantic/upstream-embedder.ts';
 import type { Runtime } from './types.ts';
 import { startDefinitionSync } from '../budgets/definition-sync.ts';
 
@@ -107,6 +109,12 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     return match?.[0] ?? (served || undefined);
   });
   const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, cache, now };
+  const embedderSpec = config.cache.semantic.embedder;
+  const embedder = cache?.semantic?.embedder;
+  if (embedderSpec.kind === 'upstream' && embedder && 'onUsage' in embedder) {
+    const target = { providerId: embedderSpec.provider, provider: config.providers[embedderSpec.provider]!, upstreamModel: embedderSpec.model };
+    (embedder as UpstreamEmbedder).onUsage = (tokens, text, startedAtMs) => meterCacheEmbedding(deps, target, tokens, text, startedAtMs);
+  }
   const gauge = setInterval(() => {
     metrics.setLedgerState(writer.stats());
     if (cache) metrics.setCacheState({ semanticEntries: cache.semantic?.size ?? 0, guardRejections: cache.semantic?.guardRejections ?? 0, markedWrong: cache.evictedByFeedback });

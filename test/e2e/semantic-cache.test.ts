@@ -129,6 +129,10 @@ describe('semantic cache with an OpenAI-compatible embeddings upstream', () => {
     expect(embeddingCalls.length).toBeGreaterThanOrEqual(3);
     const stats = (await (await h.admin('/api/cache/stats')).json()) as { semantic: { embedder: string } };
     expect(stats.semantic.embedder).toMatch(/^upstream:/);
+    // The cache's own embeddings calls are metered, under project semantic-cache.
+    const embeddingRows = (await h.ledger()).filter((row) => row.projectId === 'semantic-cache');
+    expect(embeddingRows.length).toBe(embeddingCalls.length);
+    expect(embeddingRows.every((row) => row.operation === 'embedding' && row.inputTokens > 0 && row.costNanoUsd > 0 && row.orgId === 'tollgate')).toBe(true);
   });
 });
 
