@@ -4,6 +4,7 @@ import type { Embedder } from './embedder.ts';
 import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
 import { guardMatch, type GuardOptions } from './guard.ts';
 import { NeighbourIndex, dot } from './neighbour-index.ts';
+import { VectorSlab } from './vector-slab.ts';
 
 export interface SemanticCacheOptions {
   /** Cosine similarity a neighbour needs before the guard looks at it (default 0.9, tuned on QQP's training part). */
@@ -49,6 +50,9 @@ export class SemanticCache {
   private readonly indexes = new Map<string, NeighbourIndex>();
   private readonly entries = new Map<string, SemanticEntry>();
   private readonly distrust = new Map<string, Float32Array[]>();
+  /** Vectors in shared pages (per dimension: an upstream embedder's is known only after its first answer). */
+  private readonly slabs = new Map<number, VectorSlab>();
+  private readonly rows = new Map<string, { slab: VectorSlab; row: number }>();
   private readonly guard: GuardOptions;
   private listener: ((change: SemanticChange) => void) | undefined;
 
@@ -148,9 +152,11 @@ export class SemanticCache {
     const entry = this.entries.get(id);
     if (!entry) return false;
     this.markedWrong += 1;
-    this.addDistrust(entry.namespace, entry.vector);
+    // A copy: the entry's vector is a view into a slab row that is reused once evicted.
+    const vector = entry.vector.slice();
+    this.addDistrust(entry.namespace, vector);
     this.evict(id);
-    this.listener?.({ op: 'delete', namespace: entry.namespace, ids: [id], distrust: entry.vector });
+    this.listener?.({ op: 'delete', namespace: entry.namespace, ids: [id], distrust: vector });
     return true;
   }
 
@@ -195,7 +201,12 @@ export class SemanticCache {
   }
 
   private index(entry: SemanticEntry): void {
-    this.entries.delete(entry.id);
+    this.evict(entry.id, false);
+    let slab = this.slabs.get(entry.vector.length);
+    if (!slab) this.slabs.set(entry.vector.length, (slab = new VectorSlab(entry.vector.length)));
+    const { row, view } = slab.store(entry.vector);
+    this.rows.set(entry.id, { slab, row });
+    entry = { ...entry, vector: view };
     this.entries.set(entry.id, entry);
     let index = this.indexes.get(entry.namespace);
     if (!index) this.indexes.set(entry.namespace, (index = new NeighbourIndex()));
@@ -211,6 +222,11 @@ export class SemanticCache {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
+    const stored = this.rows.get(id);
+    if (stored) {
+      stored.slab.release(stored.row);
+      this.rows.delete(id);
+    }
     const index = this.indexes.get(entry.namespace);
     index?.remove(id);
     if (index?.size === 0) this.indexes.delete(entry.namespace);
