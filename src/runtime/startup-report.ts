@@ -15,6 +15,7 @@ export function formatStartupReport(input: { url: string; plan: StartupPlan; run
     runtime.adminKey ? '  admin API: open at /api (Bearer TOLLGATE_ADMIN_KEY)' : '  admin API: CLOSED (set TOLLGATE_ADMIN_KEY to enable /api)',
     `  metrics:   ${url}/metrics`,
     `  budgets:   ${runtime.budgets.all.length ? runtime.budgets.all.map((b) => b.id).join(', ') : 'none'}`,
+    `  cache:     ${describeCache(runtime)}`,
   ];
   for (const warning of runtime.budgets.fixedCostWarnings()) lines.push(`  WARNING ${warning}`);
   if (plan.demo && mockUrl) {
@@ -26,4 +27,14 @@ export function formatStartupReport(input: { url: string; plan: StartupPlan; run
     );
   }
   return lines.join('\n');
+}
+
+/** One line on the response cache: exact store and TTL, and the semantic layer when on. */
+function describeCache(runtime: Runtime): string {
+  const cache = runtime.deps.cache;
+  if (!cache) return 'off';
+  const settings = runtime.config.cache;
+  const exact = `exact (${cache.store.kind === 'redis' ? 'Redis' : `memory, ${settings.maxMegabytes} MB`}, ${settings.ttlSeconds} s)`;
+  const semantic = cache.semantic ? ` + semantic (${cache.semantic.embedder.id.split(':')[0]} embedder, threshold ${settings.semantic.threshold}, ${cache.semantic.size} entries)` : '';
+  return `${exact}${semantic}; deterministic requests or x-tollgate-cache: on`;
 }
