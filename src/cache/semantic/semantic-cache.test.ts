@@ -83,6 +83,10 @@ describe('guarded semantic cache', () => {
     expect(cache.size).toBe(2);
     expect((await cache.lookup('ns', 'How do you make waffles?')).hit).toBeUndefined();
     expect((await cache.lookup('ns', 'How do you make bread?')).hit).toBeDefined();
+    // Expired entries go at the next save, even if nobody looks them up again.
+    now = 5_000;
+    await cache.save('other', 'How do I make tea?', answer());
+    expect(cache.size).toBe(1);
   });
 
   it('an answer marked wrong is evicted and its neighbourhood needs more similarity', async () => {

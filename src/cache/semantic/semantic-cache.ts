@@ -125,6 +125,7 @@ export class SemanticCache {
       createdAtMs: now,
       expiresAtMs: now + this.options.ttlMs,
     };
+    this.dropExpired(now);
     this.index(entry);
     this.writes += 1;
     this.listener?.({ op: 'add', entry });
@@ -158,6 +159,14 @@ export class SemanticCache {
     this.evict(id);
     this.listener?.({ op: 'delete', namespace: entry.namespace, ids: [id], distrust: vector });
     return true;
+  }
+
+  /** Entries are kept oldest first and share one TTL: expired ones are dropped from the front (here and in the store). */
+  private dropExpired(now: number): void {
+    for (const [id, entry] of this.entries) {
+      if (entry.expiresAtMs > now) break;
+      this.evict(id);
+    }
   }
 
   private addDistrust(namespace: string, vector: Float32Array): void {
