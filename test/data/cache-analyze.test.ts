@@ -27,8 +27,10 @@ const REWRITES: Array<(p: string) => string> = [
  */
 describe.runIf(hasSharedData('arena-hard/arena-hard-v0.1-question.jsonl'))('cache what-if on an Arena-Hard replay', () => {
   let h: Harness;
+  // A synthetic clock: the replay spans ~40 hours (3 minutes between requests), so TTLs matter.
+  let clock = Date.UTC(2026, 10, 2);
   beforeAll(async () => {
-    h = await startHarness({ config: (input) => ({ ...input, ledger: { storeBodies: true } }) });
+    h = await startHarness({ config: (input) => ({ ...input, ledger: { storeBodies: true } }), now: () => clock });
   });
   afterAll(() => h.close());
 
@@ -44,26 +46,31 @@ describe.runIf(hasSharedData('arena-hard/arena-hard-v0.1-question.jsonl'))('cach
       .split('\n')
       .map((line) => (JSON.parse(line) as { prompt: string }).prompt)
       .slice(0, 400);
-    const stream: string[] = [];
+    const asks: Array<{ text: string; order: number }> = [];
     prompts.forEach((prompt, i) => {
       const repeats = i % 4 === 0 ? Math.floor(8 / (1 + (i % 16) / 4)) : 0; // 25% of prompts asked again, 2–8 times
-      for (let k = 0; k <= repeats; k += 1) stream.push((REWRITES[k % REWRITES.length] as (p: string) => string)(prompt));
+      for (let k = 0; k <= repeats; k += 1) asks.push({ text: (REWRITES[k % REWRITES.length] as (p: string) => string)(prompt), order: hash(`${i}:${k}`) });
     });
-    // Interleave deterministically so repeats are spread over the replay.
-    stream.sort((a, b) => hash(a) - hash(b));
+    // Interleave deterministically so repeats (identical or not) are spread over the replay.
+    const stream = asks.sort((a, b) => a.order - b.order).map((ask) => ask.text);
     const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'none', maxRetries: 0 });
     for (const content of stream) {
+      clock += 3 * 60_000;
       await openai.chat.completions.create({ model: 'gpt-4o', temperature: 0, messages: [{ role: 'user', content }] }, { headers: { 'x-tollgate-cache': 'off' } });
     }
     expect(h.mock.requests.length).toBe(stream.length);
 
-    const report = JSON.parse(await cli(['cache', 'analyze', '--ttl', '1h,1d', '--threshold', '0.85,0.9,0.95', '--json'])) as WhatIfReport;
-    console.log(`${stream.length} requests (${prompts.length} distinct Arena-Hard prompts)\n${await cli(['cache', 'analyze', '--ttl', '1h,1d', '--threshold', '0.85,0.9,0.95'])}`);
+    const report = JSON.parse(await cli(['cache', 'analyze', '--ttl', '1h,1d,7d', '--threshold', '0.85,0.9,0.95', '--json'])) as WhatIfReport;
+    console.log(`${stream.length} requests (${prompts.length} distinct Arena-Hard prompts) over ${Math.round((stream.length * 3) / 60)} hours\n${await cli(['cache', 'analyze', '--ttl', '1h,1d,7d', '--threshold', '0.85,0.9,0.95'])}`);
     expect(report.analysed).toBe(stream.length);
     const exact = report.scenarios.find((s) => s.kind === 'exact' && s.ttlMs === 86_400_000)!;
     const semantic = report.scenarios.find((s) => s.kind === 'semantic' && s.ttlMs === 86_400_000 && s.threshold === 0.9)!;
     expect(exact.hits).toBeGreaterThan(0);
     expect(semantic.hits).toBeGreaterThan(exact.hits);
+    // A longer TTL never hits less.
+    const hitsAt = (ttlMs: number) => report.scenarios.find((s) => s.kind === 'semantic' && s.ttlMs === ttlMs && s.threshold === 0.9)!.hits;
+    expect(hitsAt(3_600_000)).toBeLessThan(hitsAt(86_400_000));
+    expect(hitsAt(86_400_000)).toBeLessThanOrEqual(hitsAt(7 * 86_400_000));
     expect(semantic.savedNanoUsd).toBeGreaterThan(exact.savedNanoUsd);
     // No more hits than there were repeats.
     expect(semantic.hits).toBeLessThanOrEqual(stream.length - prompts.length);
@@ -79,5 +86,11 @@ describe.runIf(hasSharedData('arena-hard/arena-hard-v0.1-question.jsonl'))('cach
 function hash(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  // murmur3's finaliser: FNV alone leaves "12:0" and "12:1" close together.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
