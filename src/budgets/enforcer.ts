@@ -9,12 +9,14 @@ import type { PriceBook } from '../pricing/price-book.ts';
 import type { AlertNotifier } from './alerts.ts';
 import { applicableBudgets, type BudgetSubject } from './applicable.ts';
 import { burnRate } from './burn-rate.ts';
-import type { BudgetCounters, ReserveCheck, SettleSpend } from './counters/types.ts';
+import { RESERVATION_TTL_MS, type BudgetCounters, type ReserveCheck, type SettleSpend } from './counters/types.ts';
 import { decide, type Priority } from './decide.ts';
-import { budgetWindow, bucketRange, type BudgetWindow } from './windows.ts';
+import { budgetWindow, bucketRange, ttlSeconds, type BudgetWindow } from './windows.ts';
+import type { BudgetGrant } from './grant.ts';
 import { inputTokensOf } from '../pipeline/estimate.ts';
 import { outputBound, worstCaseNano } from './worst-case.ts';
 import { OutputBounds } from './output-bounds.ts';
+import { LocalShareGuard } from './local-share.ts';
 
 export interface BudgetEnforcerOptions {
   config: TollgateConfig;
@@ -28,20 +30,7 @@ export interface BudgetEnforcerOptions {
   flushLedger?: () => Promise<void>;
 }
 
-/** What admission grants a request: the targets to use and how to settle afterwards. */
-export interface BudgetGrant {
-  /** Ledger `budgetAction`: `downgrade:<budget>`, `queued:<budget>:<ms>`, `override`, `fail-open`, or null. */
-  action: string | null;
-  /** Response headers: remaining in the tightest budget (after `costNano` when known). */
-  headers(costNano?: number): Record<string, string>;
-  /** Releases the reservation and books the actual cost (called once, by the meter). */
-  settle(record: LedgerRecord): void;
-  /**
-   * Before a fallback to another target: reserves the extra worst case if that target costs more;
-   * false when the budgets have no room for it (the fallback is skipped).
-   */
-  retarget?(target: Target): Promise<boolean>;
-}
+export type { BudgetGrant } from './grant.ts';
 
 export interface Admission {
   chain: Target[];
@@ -67,7 +56,6 @@ export interface BudgetStatus {
   exhaustionAt: string | null;
 }
 
-const RESERVATION_TTL_MS = 15 * 60_000;
 
 /**
  * Budget enforcement before forwarding: every applicable budget must have room for the request's
@@ -93,10 +81,12 @@ export class BudgetEnforcer {
 
   /** Providers that run on local nodes: their hours are fixed costs, their requests the "local share". */
   private readonly localProviders: Set<string>;
+  private readonly share: LocalShareGuard;
 
   constructor(private readonly options: BudgetEnforcerOptions) {
     options.counters.onRecovered(() => void this.recover());
     this.localProviders = new Set(Object.entries(options.config.providers).filter(([, p]) => p.node).map(([id]) => id));
+    this.share = new LocalShareGuard(options.config.localShare, options.counters, (id, budgetIds, spends) => this.book(id, budgetIds, spends));
     this.budgets = [...options.config.budgets];
     this.lines = [
       ...options.config.pricing.fixedCosts.map((line) => ({ name: line.name, project: line.project, monthlyUsd: line.monthlyUsd })),
@@ -137,15 +127,7 @@ export class BudgetEnforcer {
         if (await this.options.counters.seed(bucket, row?.costNanoUsd ?? 0, ttlSeconds(window, now))) seeded.add(bucket);
       }
     }
-    const share = this.shareWindow(now);
-    if (share) {
-      const range = { fromMs: share.window.startMs, toMs: share.window.endMs, servedOnly: true };
-      const total = await this.options.ledger.count(range);
-      const cloud = await this.options.ledger.count({ ...range, excludeProviders: [...this.localProviders] });
-      const ttl = ttlSeconds(share.window, now);
-      if (await this.options.counters.seed(share.local, total - cloud, ttl)) seeded.add(share.local);
-      if (await this.options.counters.seed(share.cloud, cloud, ttl)) seeded.add(share.cloud);
-    }
+    for (const bucket of await this.share.rebuild(this.options.ledger, [...this.localProviders], now)) seeded.add(bucket);
     return seeded;
   }
 
@@ -200,9 +182,9 @@ export class BudgetEnforcer {
       const subject: BudgetSubject = { principal: request.principal, requestedModel, upstreamModel: target.upstreamModel, providerId: target.providerId };
       const at = this.options.now();
       const local = this.localProviders.has(target.providerId);
-      const shareSlot = !local && !override ? await this.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
+      const shareSlot = !local && !override ? await this.share.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
       const budgets = applicableBudgets(this.budgets, subject);
-      if (budgets.length === 0) return { chain: targets, grant: this.shareOnlyGrant(local, shareSlot) };
+      if (budgets.length === 0) return { chain: targets, grant: this.share.grant(local, shareSlot) };
       let granted = false;
       try {
         const outputTokens = outputBound(request.body, this.outputBounds.bound(target.upstreamModel) ?? this.options.config.enforcement.defaultMaxOutputTokens);
@@ -254,7 +236,7 @@ export class BudgetEnforcer {
         return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local, shareSlot, worstOn) };
       } finally {
         // Refused, downgraded, queued or admitted without a grant: the cloud slot is not used by this attempt.
-        if (!granted && shareSlot) void this.book(shareSlot, ['~share-cloud'], []);
+        if (!granted && shareSlot) this.share.release(shareSlot);
       }
     }
   }
@@ -262,78 +244,6 @@ export class BudgetEnforcer {
   /** A budget that includes fixed costs has the local nodes' hours already: their requests add nothing to it. */
   private counts(budget: BudgetConfig, local: boolean): boolean {
     return !(budget.includeFixedCosts && local);
-  }
-
-  private shareWindow(at: number): { local: string; cloud: string; window: BudgetWindow } | undefined {
-    const share = this.options.config.localShare;
-    if (!share) return undefined;
-    const window = budgetWindow({ id: 'local-share', period: share.period, timezone: share.timezone }, at);
-    return { local: `${window.currentBucket}:local`, cloud: `${window.currentBucket}:cloud`, window };
-  }
-
-  /**
-   * The local-share guard, atomic: a cloud request reserves one slot in the period's cloud counter,
-   * allowed while cloud (spent + in flight + 1) ≤ local × (1 - target) / target, or during the
-   * warm-up of the period's first 1/(1 - target) requests. The local count only grows, so a stale
-   * read is conservative; concurrent cloud requests (on any instance, with Redis) cannot all pass
-   * on the same headroom. Returns the reservation id to settle, or undefined when there is no guard
-   * or the counters are unreachable (budgets still apply).
-   */
-  private async reserveCloudSlot(reservationId: string, at: number): Promise<string | undefined> {
-    const share = this.options.config.localShare;
-    const buckets = this.shareWindow(at);
-    if (!share || !buckets) return undefined;
-    const allowedCloud = 1 - share.target;
-    let localCount = 0;
-    let cloudCount = 0;
-    let result;
-    try {
-      [localCount = 0, cloudCount = 0] = await this.options.counters.peek(
-        [
-          { budgetId: '~share-local', buckets: [buckets.local], fixedNano: 0 },
-          { budgetId: '~share-cloud', buckets: [buckets.cloud], fixedNano: 0 },
-        ],
-        at,
-      );
-      const byShare = share.target >= 1 ? 0 : Math.floor((localCount * allowedCloud) / share.target + 1e-9);
-      const warmUp = allowedCloud > 0 ? Math.ceil(1 / allowedCloud - 1e-9) - 1 - localCount : 0;
-      const limit = Math.max(byShare, warmUp);
-      result = await this.options.counters.tryReserve(reservationId, [{ budgetId: '~share-cloud', buckets: [buckets.cloud], limitNano: limit, fixedNano: 0, amountNano: 1, force: false }], RESERVATION_TTL_MS, at);
-    } catch {
-      return undefined;
-    }
-    if (!result.ok) {
-      const total = localCount + cloudCount;
-      throw new GatewayError(
-        'budget_exceeded',
-        `Local-share guard: ${cloudCount} of ${total} requests this ${share.period} went to cloud models (${(result.used[0] ?? cloudCount) - cloudCount} more in flight); one more would take the local share below ${(share.target * 100).toFixed(1)}%`,
-        { headers: { 'x-tollgate-budget': 'local-share' } },
-      );
-    }
-    return reservationId;
-  }
-
-  /** Counts a served request as local or cloud; a cloud slot reserved at admission is released into the count (or freed on failure). */
-  private countShare(record: LedgerRecord, local: boolean, shareSlot: string | undefined): void {
-    const buckets = this.shareWindow(record.timeMs);
-    const served = buckets !== undefined && record.status < 400;
-    const spends = served ? [{ bucket: local ? buckets.local : buckets.cloud, amountNano: 1, ttlSeconds: ttlSeconds(buckets.window, record.timeMs) }] : [];
-    if (shareSlot) void this.book(shareSlot, ['~share-cloud'], spends);
-    else if (spends.length > 0) void this.book('', [], spends);
-  }
-
-  private shareOnlyGrant(local: boolean, shareSlot: string | undefined): BudgetGrant | undefined {
-    if (!this.options.config.localShare) return undefined;
-    let settled = false;
-    return {
-      action: null,
-      headers: () => ({}),
-      settle: (record) => {
-        if (settled) return;
-        settled = true;
-        this.countShare(record, local, shareSlot);
-      },
-    };
   }
 
   private grant(
@@ -380,7 +290,7 @@ export class BudgetEnforcer {
         settled = true;
         // After a fallback the served target decides whether this was a local request.
         const servedLocal = record.provider ? this.localProviders.has(record.provider) : local;
-        this.countShare(record, servedLocal, shareSlot);
+        this.share.count(record, servedLocal, shareSlot);
         for (const id of extra) void this.book(id, budgetIds, []);
         const spends = budgets.map((budget, index) => ({
           bucket: budgetWindow(budget, record.timeMs).currentBucket,
@@ -593,9 +503,6 @@ function parsePriority(value: string | undefined): Priority {
 }
 
 /** Bucket keys outlive their window by a day (Redis expiry). */
-function ttlSeconds(window: BudgetWindow, nowMs: number): number {
-  return Math.max(60, Math.ceil((window.endMs - nowMs) / 1000) + 86_400);
-}
 
 /** The ledger rows a budget covers, for rebuilding its counters. */
 export function scopeFilter(budget: Pick<BudgetConfig, 'scope' | 'value'>): LedgerFilter {

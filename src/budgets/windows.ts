@@ -107,3 +107,8 @@ function localMidnightToUtc(date: { year: number; month: number; day: number }, 
   }
   return guess;
 }
+
+/** Seconds a counter bucket must outlive its window (Redis expiry). */
+export function ttlSeconds(window: BudgetWindow, nowMs: number): number {
+  return Math.max(60, Math.ceil((window.endMs - nowMs) / 1000) + 86_400);
+}

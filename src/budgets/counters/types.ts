@@ -1,3 +1,6 @@
+/** How long an unsettled reservation holds budget before it lapses (a crashed request frees it). */
+export const RESERVATION_TTL_MS = 15 * 60_000;
+
 /** One budget's part in an atomic reservation. */
 export interface ReserveCheck {
   budgetId: string;
