@@ -231,9 +231,11 @@ export const configSchema = z
         flushIntervalMs: z.number().int().positive().default(250),
         /** Store prompts/responses in the ledger (off by default: privacy). */
         storeBodies: z.boolean().default(false),
+        /** Flush the write-ahead journal to disk at every group commit: answered requests survive a power loss, not only a crash. */
+        fsync: z.boolean().default(false),
       })
       .strict()
-      .default({ batchSize: 500, flushIntervalMs: 250, storeBodies: false }),
+      .default({ batchSize: 500, flushIntervalMs: 250, storeBodies: false, fsync: false }),
     keys: z.array(virtualKeySeedSchema).default([]),
     /** Named routes (`model: "<name>"` or `tollgate/<name>`); `tollgate/<strategy>` works without one. */
     routes: z.record(z.string().min(1), routeSchema).default({}),

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { LedgerRecord } from './record.ts';
 
@@ -32,7 +32,7 @@ export interface JournalSegment {
 
 const PREFIX = 'ledger-journal-';
 
-export function openLedgerJournal(directory: string): LedgerJournal {
+export function openLedgerJournal(directory: string, options: { fsync?: boolean } = {}): LedgerJournal {
   mkdirSync(directory, { recursive: true });
   const existing = readdirSync(directory)
     .filter((name) => name.startsWith(PREFIX) && name.endsWith('.jsonl'))
@@ -54,6 +54,7 @@ export function openLedgerJournal(directory: string): LedgerJournal {
     appendText(lines) {
       if (!lines) return;
       writeSync(current.fd, lines);
+      if (options.fsync) fdatasyncSync(current.fd);
       current.bytes += lines.length;
     },
     rotate() {

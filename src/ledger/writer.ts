@@ -29,6 +29,11 @@ export interface LedgerWriterOptions {
   retryMinMs?: number;
   retryMaxMs?: number;
   log?: (message: string, error?: unknown) => void;
+  /**
+   * fdatasync the journal after each group commit (config `ledger.fsync`): an acknowledged request
+   * then survives a power loss too, at the price of one disk flush per event-loop turn with writes.
+   */
+  fsync?: boolean;
 }
 
 export interface LedgerWriter extends LedgerSink {
@@ -86,7 +91,7 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
   const retryMax = options.retryMaxMs ?? 30_000;
   const stallMs = options.stallMs ?? 2_000;
   const maxInFlight = options.maxInFlight ?? batchSize * 100;
-  const journal: LedgerJournal = openLedgerJournal(options.directory);
+  const journal: LedgerJournal = openLedgerJournal(options.directory, { fsync: options.fsync === true });
   const spill = new SpillFile(path.join(options.directory, 'ledger-spill.jsonl'));
   let queue: LedgerRecord[] = [];
   let inFlight = 0;

@@ -57,6 +57,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     directory: dataDir,
     batchSize: config.ledger.batchSize,
     flushIntervalMs: config.ledger.flushIntervalMs,
+    fsync: config.ledger.fsync,
   });
   const localNodes = createLocalNodeCosts(config.pricing.localNodes);
   const providerKinds = Object.fromEntries(Object.entries(config.providers).map(([id, p]) => [id, p.kind]));

@@ -6,7 +6,7 @@ import { freePort, startChild, type Child } from '../../bench/lib/children.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Starts `tollgate serve` as a separate process (so it can be SIGKILLed) on a config pointing at `mockUrl`. */
-export async function startGatewayProcess(options: { mockUrl: string; dataDir: string; adminKey: string; env?: NodeJS.ProcessEnv; port?: number }): Promise<Child> {
+export async function startGatewayProcess(options: { mockUrl: string; dataDir: string; adminKey: string; env?: NodeJS.ProcessEnv; port?: number; extraConfig?: string[] }): Promise<Child> {
   const port = options.port ?? (await freePort());
   const configPath = path.join(options.dataDir, 'tollgate.yaml');
   writeFileSync(
@@ -17,6 +17,7 @@ export async function startGatewayProcess(options: { mockUrl: string; dataDir: s
       `  mock: { kind: openai-compatible, baseUrl: "${options.mockUrl}/v1", apiKey: mock, priceProvider: openai }`,
       'models:',
       '  gpt-4o-mini: { target: gpt-4o-mini@mock }',
+      ...(options.extraConfig ?? []),
       '',
     ].join('\n'),
   );
