@@ -22,6 +22,8 @@ export const providerSchema = z
     timeoutMs: z.number().int().positive().default(600_000),
     /** Time allowed until response headers arrive (first byte). */
     headersTimeoutMs: z.number().int().positive().default(120_000),
+    /** A whole non-streamed answer must arrive within this of the request (`timeoutMs` bounds the gap between chunks). */
+    totalTimeoutMs: z.number().int().positive().default(600_000),
     connections: z.number().int().positive().max(1024).default(128),
     /** For `openai-compatible` local servers: the local node whose $/hour is amortised over its tokens. */
     node: identifier.optional(),

@@ -2,6 +2,7 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { ProviderConfig } from '../config/schema.ts';
 import { GatewayError } from '../domain/errors.ts';
 import type { UpstreamRequest } from '../providers/types.ts';
+import { DeadlineSweeper } from './deadlines.ts';
 
 export interface UpstreamResponse {
   status: number;
@@ -24,6 +25,7 @@ export interface UpstreamClient {
  */
 export function createUpstreamClient(): UpstreamClient {
   const pools = new Map<string, Pool>();
+  const deadlines = new DeadlineSweeper();
 
   function poolFor(provider: ProviderConfig, origin: string): Pool {
     const key = `${origin}|${provider.connections}`;
@@ -45,6 +47,7 @@ export function createUpstreamClient(): UpstreamClient {
       const base = new URL(provider.baseUrl);
       const path = `${base.pathname.replace(/\/+$/, '')}${request.path}${base.search}`;
       const pool = poolFor(provider, base.origin);
+      const started = Date.now();
       // undici's own timers (first byte within headersTimeoutMs, then no gap over timeoutMs between
       // body chunks): no AbortSignal.timeout/any per request, which cost more than the rest of the call.
       try {
@@ -61,7 +64,16 @@ export function createUpstreamClient(): UpstreamClient {
           status: response.statusCode,
           headers: response.headers,
           body: response.body,
-          text: () => response.body.text(),
+          // A whole (non-streamed) answer must arrive within totalTimeoutMs of the request, however
+          // steadily it trickles (timeoutMs only bounds the gap between chunks).
+          text: async () => {
+            const done = deadlines.watch(started + provider.totalTimeoutMs, () => response.body.destroy(new DeadlineExceeded()));
+            try {
+              return await response.body.text();
+            } finally {
+              done();
+            }
+          },
           dump: () => response.body.dump(),
         };
       } catch (error) {
@@ -69,6 +81,7 @@ export function createUpstreamClient(): UpstreamClient {
       }
     },
     async close() {
+      deadlines.close();
       await Promise.all([...pools.values()].map((pool) => pool.close()));
       pools.clear();
     },
@@ -81,6 +94,7 @@ export function toUpstreamError(error: unknown, timedOut: boolean, clientAborted
   if (clientAborted) return new GatewayError('client_closed', 'client closed the request', { cause: error });
   if (
     timedOut ||
+    error instanceof DeadlineExceeded ||
     error instanceof undiciErrors.HeadersTimeoutError ||
     error instanceof undiciErrors.BodyTimeoutError ||
     error instanceof undiciErrors.ConnectTimeoutError
@@ -90,4 +104,11 @@ export function toUpstreamError(error: unknown, timedOut: boolean, clientAborted
   const code = (error as { code?: string } | undefined)?.code ?? '';
   const message = code ? `the upstream connection failed (${code})` : 'the upstream connection failed';
   return new GatewayError('upstream_unavailable', message, { retryable: true, cause: error });
+}
+
+/** A whole answer took longer than the provider's `totalTimeoutMs`. */
+class DeadlineExceeded extends Error {
+  constructor() {
+    super('the upstream answer exceeded its total deadline');
+  }
 }

@@ -6,7 +6,7 @@ import { selectRoute, type RouteNeed } from './select.ts';
 function entry(alias: string, overrides: Partial<CatalogueEntry>): CatalogueEntry {
   return {
     alias,
-    target: { providerId: 'p', provider: { kind: 'openai', baseUrl: 'http://x/v1', headers: {}, timeoutMs: 1, headersTimeoutMs: 1, connections: 1 }, upstreamModel: alias },
+    target: { providerId: 'p', provider: { kind: 'openai', baseUrl: 'http://x/v1', headers: {}, timeoutMs: 1, headersTimeoutMs: 1, totalTimeoutMs: 1, connections: 1 }, upstreamModel: alias },
     key: `${alias}@p`,
     contextWindow: 128_000,
     capabilities: { tools: true, vision: false, json: true },

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,5 +155,38 @@ describe('bad input and upstream failures', () => {
     expect(answer.choices[0]?.message.content).toBe('still here');
     const health = await fetch(`${h.url}/healthz`);
     expect(health.status).toBe(200);
+  });
+});
+
+describe('an upstream that trickles a JSON answer forever', () => {
+  it('is cut at the provider total deadline with a 504, though no gap between bytes is long', async () => {
+    // A real HTTP server that sends its JSON body one byte every 20 ms: never idle, never done.
+    const trickler = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const timer = setInterval(() => response.write(' '), 20);
+      response.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => trickler.listen(0, '127.0.0.1', resolve));
+    const port = (trickler.address() as AddressInfo).port;
+    const h = await startHarness({
+      config: (input) => ({
+        ...input,
+        providers: { ...input.providers, trickle: { kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}/v1`, priceProvider: 'openai', timeoutMs: 1_000, totalTimeoutMs: 600 } },
+        models: { ...input.models, trickled: { target: 'gpt-4o-mini@trickle' } },
+        routing: { attemptsPerTarget: 1, backoffMs: 1, breakerThreshold: 100, breakerCooldownMs: 1_000 },
+      }),
+    });
+    try {
+      const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'anonymous', maxRetries: 0 });
+      const started = Date.now();
+      const error = await openai.chat.completions.create({ model: 'trickled', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+      expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect((await h.ledger()).at(-1)).toMatchObject({ status: 504, errorCode: 'upstream_timeout', provider: 'trickle' });
+    } finally {
+      await h.close();
+      trickler.closeAllConnections();
+      await new Promise((resolve) => trickler.close(resolve));
+    }
   });
 });

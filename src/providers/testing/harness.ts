@@ -7,7 +7,7 @@ import type { ProviderAdapter, SseEvent, StreamTransformer, UpstreamCall } from 
 /** Test-only helpers: provider configs, a real HTTP round trip to the mock provider, and stream relays. */
 
 export function providerConfig(kind: ProviderKind, baseUrl: string, extra: Partial<ProviderConfig> = {}): ProviderConfig {
-  return { kind, baseUrl, apiKey: 'sk-test-secret', headers: {}, timeoutMs: 10_000, headersTimeoutMs: 10_000, connections: 4, ...extra };
+  return { kind, baseUrl, apiKey: 'sk-test-secret', headers: {}, timeoutMs: 10_000, headersTimeoutMs: 10_000, totalTimeoutMs: 30_000, connections: 4, ...extra };
 }
 
 export function makeCall(call: Pick<UpstreamCall, 'provider' | 'body'> & Partial<UpstreamCall>): UpstreamCall {
