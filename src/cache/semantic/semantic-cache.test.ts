@@ -115,6 +115,15 @@ describe('guarded semantic cache', () => {
     expect((await restored.lookup('ns', 'How do you make pancakes?')).hit?.entry.answer.body).toBe('kept');
   });
 
+  it('a store that never answers does not make writes pile up: past 1,000 pending they are skipped', async () => {
+    const hanging: SemanticEntryStore = { insert: () => new Promise(() => undefined), delete: async () => undefined, loadLive: async () => [], purgeExpired: async () => 0 };
+    const cache = new SemanticCache(embedder, hanging, { threshold: 0.7, ttlMs: 1e9, maxEntries: 10_000, now: () => 0 });
+    for (let i = 0; i < 1_100; i += 1) void cache.save('ns', `How do I make recipe number ${i}?`, answer());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cache.stats().skippedStoreWrites).toBe(100);
+    expect((await cache.lookup('ns', 'How do you make recipe number 1050?')).hit).toBeDefined();
+  });
+
   it('the semantic view compares the last user turn and digests everything else', () => {
     const base = { model: 'm', temperature: 0, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }] };
     const view = semanticView('chat', base);

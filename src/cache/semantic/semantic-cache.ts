@@ -47,6 +47,9 @@ export class SemanticCache {
   guardRejections = 0;
   markedWrong = 0;
   writes = 0;
+  /** Store writes skipped (database slow or failing); those entries serve from memory only. */
+  skippedWrites = 0;
+  private pendingWrites = 0;
   private readonly indexes = new Map<string, NeighbourIndex>();
   private readonly entries = new Map<string, SemanticEntry>();
   private readonly distrust = new Map<string, Float32Array[]>();
@@ -129,7 +132,7 @@ export class SemanticCache {
     this.index(entry);
     this.writes += 1;
     this.listener?.({ op: 'add', entry });
-    await this.store?.insert(entry).catch(() => undefined);
+    await this.persist(() => this.store!.insert(entry));
     return entry.id;
   }
 
@@ -169,6 +172,27 @@ export class SemanticCache {
     }
   }
 
+  /**
+   * Persistence is best effort and bounded: with more than 1,000 store writes unanswered (a slow or
+   * unreachable database), further ones are skipped rather than queued without limit. The entry
+   * still serves from memory; it is just not restored after a restart.
+   */
+  private async persist(write: () => Promise<void>): Promise<void> {
+    if (!this.store) return;
+    if (this.pendingWrites >= 1_000) {
+      this.skippedWrites += 1;
+      return;
+    }
+    this.pendingWrites += 1;
+    try {
+      await write();
+    } catch {
+      this.skippedWrites += 1;
+    } finally {
+      this.pendingWrites -= 1;
+    }
+  }
+
   private addDistrust(namespace: string, vector: Float32Array): void {
     const points = this.distrust.get(namespace) ?? [];
     points.push(vector);
@@ -197,6 +221,7 @@ export class SemanticCache {
       guardRejections: this.guardRejections,
       markedWrong: this.markedWrong,
       writes: this.writes,
+      skippedStoreWrites: this.skippedWrites,
     };
   }
 
@@ -239,6 +264,6 @@ export class SemanticCache {
     const index = this.indexes.get(entry.namespace);
     index?.remove(id);
     if (index?.size === 0) this.indexes.delete(entry.namespace);
-    if (persist) void this.store?.delete([id]).catch(() => undefined);
+    if (persist) void this.persist(() => this.store!.delete([id]));
   }
 }
