@@ -85,6 +85,7 @@ export class BudgetEnforcer {
 
   constructor(private readonly options: BudgetEnforcerOptions) {
     options.counters.onRecovered(() => void this.recover());
+    options.counters.onReleased?.(() => this.wake());
     this.localProviders = new Set(Object.entries(options.config.providers).filter(([, p]) => p.node).map(([id]) => id));
     this.share = new LocalShareGuard(options.config.localShare, options.counters, (id, budgetIds, spends) => this.book(id, budgetIds, spends));
     this.budgets = [...options.config.budgets];
@@ -362,6 +363,7 @@ export class BudgetEnforcer {
       });
     }
     this.queued += 1;
+    this.options.counters.announceQueued?.();
     try {
       await new Promise<void>((resolve) => {
         const done = () => {

@@ -46,5 +46,12 @@ export interface BudgetCounters {
   seed(bucket: string, amountNano: number, ttlSeconds: number): Promise<boolean>;
   /** Called when a shared store is reachable again after an outage (counters may have been lost). */
   onRecovered(listener: () => void): void;
+  /**
+   * Shared counters only: another instance released budget (a settle) while someone here waits in
+   * a budget queue. `announceQueued` says this instance has waiters; instances publish their
+   * releases only for a while after hearing it, so there is no traffic when nobody queues.
+   */
+  announceQueued?(): void;
+  onReleased?(listener: () => void): void;
   close(): Promise<void>;
 }
