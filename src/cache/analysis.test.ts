@@ -5,7 +5,7 @@ import { mostRepeatedPrompts } from './warm.ts';
 import { analyseCacheHistory } from './what-if.ts';
 
 const row = (timeMs: number, cacheKey: string, prompt: string, cost = 100) =>
-  ({ timeMs, orgId: 'o', projectId: 'p', requestedModel: 'm', operation: 'chat' as const, status: 200, cacheKey, prompt, costNanoUsd: cost, savedNanoUsd: 0 });
+  ({ timeMs, orgId: 'o', projectId: 'p', requestedModel: 'm', operation: 'chat' as const, wire: 'openai' as const, status: 200, cacheKey, prompt, requestBody: null as string | null, costNanoUsd: cost, savedNanoUsd: 0 });
 
 describe('cache analysis', () => {
   it('what-if: exact hits within the TTL, semantic hits on guarded paraphrases, savings at what the calls cost', async () => {
@@ -30,6 +30,26 @@ describe('cache analysis', () => {
       ['Hi', 3],
       ['Bye', 2],
     ]);
+  });
+
+  it('warm-up groups stored requests by exact key and replays them as they were sent', () => {
+    const body = JSON.stringify({ model: 'm', temperature: 0, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }] });
+    const rows = [row(0, 'k1', 'Hi'), row(1, 'k1', 'Hi'), row(2, 'k2', 'Hi')].map((r, i) => ({ ...r, requestBody: i < 2 ? body : null }));
+    const [top] = mostRepeatedPrompts(rows, { top: 5, minCount: 2 });
+    expect(top).toMatchObject({ count: 2, body, wire: 'openai', operation: 'chat' });
+  });
+
+  it('what-if: stored bodies put prompts with different system prompts in different namespaces', async () => {
+    const withSystem = (system: string) => JSON.stringify({ model: 'm', temperature: 0, messages: [{ role: 'system', content: system }, { role: 'user', content: 'How do I make pancakes?' }] });
+    const rows = [
+      { ...row(0, 'a', 'How do I make pancakes?'), requestBody: withSystem('Answer in French.') },
+      { ...row(1, 'b', 'How do you make pancakes?'), requestBody: withSystem('Answer in English.') },
+    ];
+    const report = await analyseCacheHistory(rows, { ttlsMs: [60_000], thresholds: [0.8], embedder: createHashedEmbedder() });
+    expect(report.scenarios.find((s) => s.kind === 'semantic')?.hits).toBe(0);
+    const sameSystem = rows.map((r) => ({ ...r, requestBody: withSystem('Answer in French.') }));
+    const again = await analyseCacheHistory(sameSystem, { ttlsMs: [60_000], thresholds: [0.8], embedder: createHashedEmbedder() });
+    expect(again.scenarios.find((s) => s.kind === 'semantic')?.hits).toBe(1);
   });
 
   it('prefix reuse: shared leading blocks within the TTL are read from the provider cache', () => {

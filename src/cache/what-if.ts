@@ -1,6 +1,7 @@
 import type { LedgerRecord } from '../ledger/record.ts';
 import type { CachedAnswer } from './exact-store.ts';
 import type { Embedder } from './semantic/embedder.ts';
+import { semanticView } from './semantic/request-view.ts';
 import { SemanticCache } from './semantic/semantic-cache.ts';
 
 export interface WhatIfScenario {
@@ -25,14 +26,16 @@ export interface WhatIfReport {
   scenarios: WhatIfScenario[];
 }
 
-type Row = Pick<LedgerRecord, 'timeMs' | 'orgId' | 'requestedModel' | 'operation' | 'status' | 'cacheKey' | 'prompt' | 'costNanoUsd' | 'savedNanoUsd'>;
+type Row = Pick<LedgerRecord, 'timeMs' | 'orgId' | 'requestedModel' | 'operation' | 'status' | 'cacheKey' | 'prompt' | 'costNanoUsd' | 'savedNanoUsd'> &
+  Partial<Pick<LedgerRecord, 'requestBody' | 'wire'>>;
 
 const STUB: CachedAnswer = { body: '', wire: 'openai', servedModel: null, provider: null, costNanoUsd: 0, inputTokens: 0, outputTokens: 0, createdAtMs: 0 };
 
 /**
  * What a response cache would have saved on the ledger's history: the rows are replayed in time
  * order against an exact cache (by the recorded canonical key) and, for each threshold, the guarded
- * semantic cache behind it (prompts grouped per org and requested model), with every TTL. A hit
+ * semantic cache behind it (namespaced as live when the body was stored, else per org and requested
+ * model), with every TTL. A hit
  * saves what the call cost (or saved, if it already was a hit). Pure apart from the clock it drives.
  */
 export async function analyseCacheHistory(rows: readonly Row[], options: { ttlsMs: number[]; thresholds: number[]; embedder: Embedder }): Promise<WhatIfReport> {
@@ -58,7 +61,7 @@ export async function analyseCacheHistory(rows: readonly Row[], options: { ttlsM
         const filled = row.cacheKey ? exact.get(row.cacheKey) : undefined;
         let hit = filled !== undefined && now - filled < ttlMs;
         if (!hit && semantic && row.prompt) {
-          const namespace = `${row.orgId}|${row.requestedModel}`;
+          const namespace = namespaceOf(row);
           const vector = await embed(row.prompt);
           hit = (await semantic.lookup(namespace, row.prompt, vector)).hit !== undefined;
           if (!hit) await semantic.save(namespace, row.prompt, STUB, vector);
@@ -80,4 +83,17 @@ export async function analyseCacheHistory(rows: readonly Row[], options: { ttlsM
     }
   }
   return { requests: rows.length, analysed: replay.length, withPrompt: replay.filter((row) => row.prompt).length, spendNanoUsd: spend, scenarios };
+}
+
+/** As the live cache scopes it (org, wire, operation, context digest) when the body was stored; else org and requested model. */
+function namespaceOf(row: Row): string {
+  if (row.requestBody) {
+    try {
+      const view = semanticView(row.operation, JSON.parse(row.requestBody) as Record<string, unknown>);
+      if (view) return `${row.orgId}|${row.wire ?? 'openai'}|${row.operation}|${view.contextDigest}`;
+    } catch {
+      // an unreadable stored body: fall back to org and model
+    }
+  }
+  return `${row.orgId}|${row.requestedModel}`;
 }

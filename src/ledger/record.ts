@@ -58,6 +58,8 @@ export interface LedgerRecord {
   cacheKey: string | null;
   /** The last user turn, only when `ledger.storeBodies` is on (semantic what-if analysis). */
   prompt: string | null;
+  /** The request body as JSON (without `stream` options), only with `ledger.storeBodies`, up to 64 KB: cache warm-up replays it. */
+  requestBody: string | null;
 }
 
 /** Fields a reader may group by in reports and rollups. */

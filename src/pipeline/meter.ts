@@ -97,6 +97,7 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
     quality: scoreOf(request, outcome),
     cacheKey: request.cache?.key ?? request.analysisKey ?? null,
     prompt: deps.config.ledger.storeBodies && request.operation !== 'embedding' ? lastUserText(request.body).slice(0, 8_000) || null : null,
+    requestBody: deps.config.ledger.storeBodies && request.operation !== 'embedding' ? storedBody(request.body) : null,
   };
   deps.ledger.write(record);
   request.budget?.settle(record);
@@ -128,4 +129,11 @@ function scoreOf(request: ClientRequest, outcome: Outcome): number | null {
   if (outcome.status >= 400 || request.operation === 'embedding' || !outcome.target) return null;
   const view = outcome.responseBody !== undefined ? responseView(outcome.responseBody, outcome.finishReason) : { text: outcome.outputText ?? '', toolCalls: [], finishReason: outcome.finishReason };
   return qualitySignals(request.body, view).score;
+}
+
+/** The request body for the ledger (storeBodies): without stream settings, up to 64 KB, else not kept. */
+function storedBody(body: Record<string, unknown>): string | null {
+  const { stream: _stream, stream_options: _options, ...rest } = body;
+  const text = JSON.stringify(rest);
+  return text.length <= 65_536 ? text : null;
 }

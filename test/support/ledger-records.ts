@@ -39,6 +39,7 @@ export function ledgerRecord(overrides: Partial<LedgerRecord> = {}): LedgerRecor
     quality: null,
     cacheKey: null,
     prompt: null,
+    requestBody: null,
     ...overrides,
   };
 }

@@ -72,9 +72,9 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
   });
 
   /**
-   * `POST /api/cache/warm`: asks the upstream once for each of the most repeated prompts in the
-   * ledger (as a single-turn, temperature-0 request to the model they were asked of) so the next
-   * ask is a hit. Metered and budgeted like any call, tagged `cache-warm`; prompts already cached are hits and cost nothing.
+   * `POST /api/cache/warm`: asks the upstream once for each of the most repeated requests in the
+   * ledger (as stored with `ledger.storeBodies`, else as a single-turn, temperature-0 question to the
+   * model it was asked of) so the next ask is a hit. Metered and budgeted like any call, tagged `cache-warm`; prompts already cached are hits and cost nothing.
    */
   app.post('/api/cache/warm', async (c) => {
     const input = await parseAdminBody(c.req.raw, warmSchema);
@@ -88,9 +88,10 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
         {
           id: randomUUID(),
           receivedAtMs: runtime.deps.now(),
-          wire: 'openai',
-          operation: 'chat',
-          body: { model: candidate.model, temperature: 0, messages: [{ role: 'user', content: candidate.prompt }] },
+          wire: candidate.wire,
+          operation: candidate.operation,
+          // The stored request when the ledger kept bodies (its exact key then matches the next ask), else a single-turn question.
+          body: candidate.body ? (JSON.parse(candidate.body) as Record<string, unknown>) : { model: candidate.model, temperature: 0, messages: [{ role: 'user', content: candidate.prompt }] },
           headers: { 'x-tollgate-cache': 'on' },
           principal: { keyId: undefined, orgId: candidate.orgId, projectId: candidate.projectId, userId: undefined, tags: ['cache-warm'], allow: { project: false, user: false, tags: false } },
           signal: undefined,

@@ -6,7 +6,7 @@ export const LEDGER_COLUMNS = [
   'id', 'time_ms', 'org_id', 'project_id', 'user_id', 'key_id', 'tags', 'operation', 'wire', 'stream', 'requested_model', 'served_model',
   'provider', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'units', 'input_cost_nano',
   'output_cost_nano', 'cost_nano', 'priced', 'estimated', 'latency_ms', 'ttft_ms', 'status', 'error_code', 'cache_status', 'saved_nano',
-  'route', 'budget_action', 'quality', 'cache_key', 'prompt',
+  'route', 'budget_action', 'quality', 'cache_key', 'prompt', 'request_body',
 ] as const;
 
 /** Rollup key columns; '' stands for null so the key can be a primary key. */
@@ -29,7 +29,7 @@ export function recordValues(record: LedgerRecord, booleans: (value: boolean) =>
     record.wire, booleans(record.stream), record.requestedModel, record.servedModel, record.provider, record.inputTokens,
     record.cacheReadTokens, record.cacheWriteTokens, record.outputTokens, record.reasoningTokens, JSON.stringify(record.units),
     record.inputCostNanoUsd, record.outputCostNanoUsd, record.costNanoUsd, booleans(record.priced), booleans(record.estimated),
-    record.latencyMs, record.ttftMs, record.status, record.errorCode, record.cacheStatus, record.savedNanoUsd, record.route, record.budgetAction, record.quality, record.cacheKey, record.prompt,
+    record.latencyMs, record.ttftMs, record.status, record.errorCode, record.cacheStatus, record.savedNanoUsd, record.route, record.budgetAction, record.quality, record.cacheKey, record.prompt, record.requestBody,
   ];
 }
 
@@ -95,6 +95,7 @@ export function rowToRecord(row: Row): LedgerRecord {
     quality: numOrNull(row.quality),
     cacheKey: strOrNull(row.cache_key),
     prompt: strOrNull(row.prompt),
+    requestBody: strOrNull(row.request_body),
   };
 }
 

@@ -44,4 +44,5 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      answer TEXT NOT NULL, created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL
    );
    CREATE INDEX semantic_cache_expiry ON semantic_cache (expires_at_ms);`,
+  `ALTER TABLE ledger ADD COLUMN request_body TEXT`,
 ];
