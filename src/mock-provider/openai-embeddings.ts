@@ -1,19 +1,10 @@
+import { fnv1a32 as hash } from '../domain/hash32.ts';
 import { unknownModelError, missingParameter, type Endpoint } from './endpoint.ts';
 import { sendJson } from './http.ts';
 import { asArray, asNumber, asString, tokensOf } from './read.ts';
 
 /** Default vector size (the real models use 1536 or more; `dimensions` in the request overrides it). */
 export const DEFAULT_EMBEDDING_DIMENSIONS = 256;
-
-/** FNV-1a, 32 bits. */
-function hash(text: string): number {
-  let value = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    value ^= text.charCodeAt(index);
-    value = Math.imul(value, 0x01000193);
-  }
-  return value >>> 0;
-}
 
 /**
  * A deterministic unit vector: hashed bag of words (each lower-cased word adds ±1 to one

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WhatIfReport } from '../../src/cache/what-if.ts';
+import { fmix32, fnv1a32 } from '../../src/domain/hash32.ts';
 import { ADMIN_KEY, startHarness, type Harness } from '../support/harness.ts';
 import { hasSharedData, sharedDataPath } from '../support/shared-data.ts';
 
@@ -83,14 +84,5 @@ describe.runIf(hasSharedData('arena-hard/arena-hard-v0.1-question.jsonl'))('cach
   });
 });
 
-function hash(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  // murmur3's finaliser: FNV alone leaves "12:0" and "12:1" close together.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+/** FNV-1a then murmur3's finaliser: FNV alone leaves "12:0" and "12:1" close together. */
+const hash = (text: string): number => fmix32(fnv1a32(text));

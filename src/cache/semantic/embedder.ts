@@ -5,6 +5,7 @@
  * and serialised to a compact JSON (deflated, base64) so a gateway can load them at start.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { FNV_OFFSET, FNV_PRIME, fmix32, fnv1a32 } from '../../domain/hash32.ts';
 import { COMMON_WORDS, tokenize } from './text.ts';
 
 export interface Embedder {
@@ -66,26 +67,10 @@ const DEFAULTS: Required<HashedEmbedderOptions> = {
 
 // ---------------------------------------------------------------- hashing
 
-const FNV_PRIME = 0x01000193;
-
-function hashString(s: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME);
-  }
-  return h >>> 0;
-}
-
+/** FNV-1a from the offset basis mixed with `seed`. */
+const hashString = (s: string, seed: number): number => fnv1a32(s, (FNV_OFFSET ^ seed) >>> 0);
 /** murmur3 finaliser: decorrelates the projection bucket/sign from the IDF-table bucket. */
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+const mix = fmix32;
 
 const FAMILY_WORD = 0x11;
 const FAMILY_BIGRAM = 0x22;
@@ -117,7 +102,7 @@ function extractFeatures(text: string, o: Required<HashedEmbedderOptions>): Feat
     const padded = `<${w}>`;
     const L = padded.length;
     for (let i = 0; i < L; i++) {
-      let h = (0x811c9dc5 ^ seedC) >>> 0;
+      let h = (FNV_OFFSET ^ seedC) >>> 0;
       for (let n = 1; n <= o.charMax && i + n <= L; n++) {
         h ^= padded.charCodeAt(i + n - 1);
         h = Math.imul(h, FNV_PRIME);

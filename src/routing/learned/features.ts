@@ -9,6 +9,8 @@
  * L2-normalised. Pure, allocation-light, well under 1 ms for normal prompts.
  */
 
+import { FNV_OFFSET, FNV_PRIME, fmix32, fnv1a32 } from '../../domain/hash32.ts';
+
 export const HASH_BITS = 18;
 export const HASH_BUCKETS = 1 << HASH_BITS;
 const HASH_MASK = HASH_BUCKETS - 1;
@@ -56,8 +58,6 @@ export interface SparseFeatures {
   values: Float32Array;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 // Namespace seeds so unigrams, bigrams and trigrams with equal text land in different buckets.
 const NS_UNI = 0x9e3779b1;
 const NS_BI = 0x85ebca77;
@@ -67,24 +67,8 @@ const W_UNI = 1;
 const W_BI = 1;
 const W_TRI = 0.5;
 
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /** FNV-1a over the UTF-16 code units of `s` (exported for deterministic splits etc.). */
-export function fnv1a32(s: string, seed: number = FNV_OFFSET): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME);
-  }
-  return h >>> 0;
-}
+export { fnv1a32 };
 
 // Scratch accumulator shared by all calls (extraction is synchronous, so this is safe).
 const scratch = new Float64Array(HASH_BUCKETS);
