@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { openRedisChannel } from '../storage/redis-channel.ts';
 import type { BudgetConfig } from '../config/schema.ts';
 
 const CHANNEL = 'tg:budget-definitions';
@@ -22,13 +22,15 @@ export function startDefinitionSync(options: {
   redisUrl?: string | undefined;
   log: (line: string) => void;
 }): DefinitionSync {
+  /** Definitions in a comparable form (order-independent). */
+  const fingerprint = (stored: readonly BudgetConfig[]) => JSON.stringify([...stored].sort((a, b) => a.id.localeCompare(b.id)));
   let last: string | undefined;
   let running: Promise<void> | undefined;
   const reload = (): Promise<void> =>
     (running ??= (async () => {
       try {
         const stored = await options.list();
-        const text = JSON.stringify([...stored].sort((a, b) => a.id.localeCompare(b.id)));
+        const text = fingerprint(stored);
         if (last !== undefined && text !== last) await options.apply(stored);
         last = text;
       } catch (error) {
@@ -41,30 +43,19 @@ export function startDefinitionSync(options: {
   const timer = setInterval(() => void reload(), options.intervalMs);
   timer.unref();
 
-  let publisher: Redis | undefined;
-  let subscriber: Redis | undefined;
-  if (options.redisUrl) {
-    const redisOptions = { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 } as const;
-    publisher = new Redis(options.redisUrl, redisOptions);
-    subscriber = new Redis(options.redisUrl, { ...redisOptions, enableOfflineQueue: true });
-    publisher.on('error', () => undefined);
-    subscriber.on('error', () => undefined);
-    subscriber.on('message', () => void reload());
-    void subscriber.subscribe(CHANNEL).catch(() => undefined);
-  }
+  const channel = options.redisUrl ? openRedisChannel(options.redisUrl, CHANNEL, () => void reload()) : undefined;
   return {
     announce() {
       // This instance already applied the change; remember it so the next poll does not re-apply.
       void options.list().then(
-        (stored) => void (last = JSON.stringify([...stored].sort((a, b) => a.id.localeCompare(b.id)))),
+        (stored) => void (last = fingerprint(stored)),
         () => undefined,
       );
-      void publisher?.publish(CHANNEL, String(Date.now())).catch(() => undefined);
+      channel?.publish(String(Date.now()));
     },
     async close() {
       clearInterval(timer);
-      publisher?.disconnect();
-      subscriber?.disconnect();
+      channel?.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { openRedisChannel } from '../../storage/redis-channel.ts';
 import type { BudgetCounters, ReserveCheck } from './types.ts';
 
 /**
@@ -74,23 +75,19 @@ export function createRedisCounters(url: string, prefix = 'tg:'): BudgetCounters
     lostConnection = false;
     for (const listener of recoveredListeners) listener();
   });
-  // Queue wake-ups across instances: pub/sub on a second connection, opened on first use.
-  const channel = `${prefix}budget-queue`;
+  // Queue wake-ups across instances: 'queued' from an instance with waiters, 'released' after settles.
   const releasedListeners: Array<() => void> = [];
-  let subscriber: Redis | undefined;
   let queuedHeardAtMs = Number.NEGATIVE_INFINITY;
   let queuedAnnouncedAtMs = Number.NEGATIVE_INFINITY;
-  const subscribe = () => {
-    if (subscriber) return;
-    subscriber = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
-    subscriber.on('error', () => undefined);
-    subscriber.on('message', (_channel: string, message: string) => {
+  const queue = openRedisChannel(
+    url,
+    `${prefix}budget-queue`,
+    (message) => {
       if (message === 'queued') queuedHeardAtMs = Date.now();
       else if (message === 'released') for (const listener of releasedListeners) listener();
-    });
-    void subscriber.subscribe(channel).catch(() => undefined);
-  };
-  subscribe();
+    },
+    redis,
+  );
   redis.defineCommand('tgReserve', { lua: RESERVE });
   redis.defineCommand('tgSettle', { lua: SETTLE });
   const reservationKey = (budgetId: string) => `${prefix}res:${budgetId}`;
@@ -120,7 +117,7 @@ export function createRedisCounters(url: string, prefix = 'tg:'): BudgetCounters
       for (const spend of spends) args.push(spend.amountNano, spend.ttlSeconds);
       await redis.tgSettle(keys.length, ...keys, ...args);
       // Someone somewhere waits in a budget queue (heard within 30 s): tell them headroom may be back.
-      if (Date.now() - queuedHeardAtMs < 30_000) void redis.publish(channel, 'released').catch(() => undefined);
+      if (Date.now() - queuedHeardAtMs < 30_000) queue.publish('released');
     },
     async peek(checks, nowMs) {
       return (await run('', checks, undefined, 0, nowMs)).used;
@@ -135,13 +132,13 @@ export function createRedisCounters(url: string, prefix = 'tg:'): BudgetCounters
       const now = Date.now();
       if (now - queuedAnnouncedAtMs < 1_000) return; // at most once a second per instance
       queuedAnnouncedAtMs = now;
-      void redis.publish(channel, 'queued').catch(() => undefined);
+      queue.publish('queued');
     },
     onReleased(listener) {
       releasedListeners.push(listener);
     },
     async close() {
-      subscriber?.disconnect();
+      queue.close();
       redis.disconnect();
     },
   };

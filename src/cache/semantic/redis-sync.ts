@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { openRedisChannel } from '../../storage/redis-channel.ts';
 import type { CachedAnswer } from '../exact-store.ts';
 import { bufferToVector, vectorToBuffer } from './entry-store.ts';
 import type { SemanticCache, SemanticChange } from './semantic-cache.ts';
@@ -25,12 +25,7 @@ const fromBase64 = (text: string) => bufferToVector(Buffer.from(text, 'base64'))
  */
 export function syncSemanticCacheOverRedis(cache: SemanticCache, url: string): { ready: Promise<void>; close(): Promise<void> } {
   const origin = randomUUID();
-  const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 } as const;
-  const publisher = new Redis(url, options);
-  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true });
-  publisher.on('error', () => undefined);
-  subscriber.on('error', () => undefined);
-  subscriber.on('message', (_channel: string, text: string) => {
+  const channel = openRedisChannel(url, CHANNEL, (text) => {
     let change: WireChange;
     try {
       change = JSON.parse(text) as WireChange;
@@ -46,17 +41,12 @@ export function syncSemanticCacheOverRedis(cache: SemanticCache, url: string): {
       change.op === 'add'
         ? { origin, op: 'add', entry: { ...change.entry, vector: toBase64(change.entry.vector) } }
         : { origin, op: 'delete', namespace: change.namespace, ids: change.ids, distrust: change.distrust && toBase64(change.distrust) };
-    void publisher.publish(CHANNEL, JSON.stringify(wire)).catch(() => undefined);
+    channel.publish(JSON.stringify(wire));
   });
-  const ready = subscriber.subscribe(CHANNEL).then(
-    () => undefined,
-    () => undefined,
-  );
   return {
-    ready,
+    ready: channel.ready,
     async close() {
-      publisher.disconnect();
-      subscriber.disconnect();
+      channel.close();
     },
   };
 }
