@@ -172,6 +172,9 @@ export class BudgetEnforcer {
     const override = this.isOverride(request.headers['x-tollgate-budget-override']);
     const inputTokens = inputTokensOf(request);
     const requestedModel = typeof request.body.model === 'string' ? request.body.model : '';
+    // Output bounded by max_tokens, else by the target model's learnt bound, else the configured default.
+    const worstOn = (next: Target, atMs: number) =>
+      worstCaseNano(this.options.priceBook, next, inputTokens, outputBound(request.body, this.outputBounds.bound(next.upstreamModel) ?? this.options.config.enforcement.defaultMaxOutputTokens), atMs);
     let targets = chain;
     let action: string | null = override ? 'override' : null;
     let downgraded = false;
@@ -188,8 +191,7 @@ export class BudgetEnforcer {
       if (budgets.length === 0) return { chain: targets, grant: this.share.grant(local, shareSlot) };
       let granted = false;
       try {
-        const outputTokens = outputBound(request.body, this.outputBounds.bound(target.upstreamModel) ?? this.options.config.enforcement.defaultMaxOutputTokens);
-        const worst = worstCaseNano(this.options.priceBook, target, inputTokens, outputTokens, at);
+        const worst = worstOn(target, at);
         const windows = budgets.map((budget) => budgetWindow(budget, at));
         const checks: ReserveCheck[] = budgets.map((budget, index) => ({
           budgetId: budget.id,
@@ -233,7 +235,6 @@ export class BudgetEnforcer {
         if (queuedSince !== undefined) action = `${action}:${at - queuedSince}ms`;
         if (override) this.options.log(`AUDIT budget override by ${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'} request=${request.id}`);
         granted = true;
-        const worstOn = (next: Target) => worstCaseNano(this.options.priceBook, next, inputTokens, outputBound(request.body, this.outputBounds.bound(next.upstreamModel) ?? this.options.config.enforcement.defaultMaxOutputTokens), this.options.now());
         return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local, shareSlot, worstOn) };
       } finally {
         // Refused, downgraded, queued or admitted without a grant: the cloud slot is not used by this attempt.
@@ -257,7 +258,7 @@ export class BudgetEnforcer {
     action: string | null,
     local: boolean,
     shareSlot?: string,
-    worstOn?: (target: Target) => number,
+    worstOn?: (target: Target, atMs: number) => number,
   ): BudgetGrant {
     let settled = false;
     let reserved = worst;
@@ -269,12 +270,12 @@ export class BudgetEnforcer {
       headers: (costNano) => ({ 'x-tollgate-budget-remaining-usd': formatUsd(Math.max(0, remaining(costNano ?? reserved))), ...(action ? { 'x-tollgate-budget-action': action } : {}) }),
       retarget: async (target) => {
         if (!worstOn || settled) return true;
-        const next = worstOn(target);
+        const at = this.options.now();
+        const next = worstOn(target, at);
         const delta = next - reserved;
         if (delta <= 0) return true;
         const nextLocal = this.localProviders.has(target.providerId);
         const id = `${reservationId}:fallback${extra.length + 1}`;
-        const at = this.options.now();
         const more = checks.map((check, index) => ({ ...check, amountNano: this.counts(budgets[index]!, nextLocal) ? delta : 0 }));
         try {
           const result = await this.options.counters.tryReserve(id, more, RESERVATION_TTL_MS, at);
@@ -298,7 +299,7 @@ export class BudgetEnforcer {
           amountNano: this.counts(budget, servedLocal) ? record.costNanoUsd : 0,
           ttlSeconds: ttlSeconds(windows[index]!, record.timeMs),
         }));
-        void this.book(reservationId, budgets.map((b) => b.id), spends.filter((spend) => spend.amountNano > 0))
+        void this.book(reservationId, budgetIds, spends.filter((spend) => spend.amountNano > 0))
           .then(() => {
             this.wake();
             void this.checkAlerts(budgets);

@@ -34,7 +34,10 @@ describe('exact cache', () => {
     expect(store.stats().bytes).toBeLessThanOrEqual(2_000);
     expect(await store.get('k0')).toBeUndefined();
     expect(await store.get('k9')).toBeDefined();
+    expect(await store.delete('k8')).toBe(true);
+    expect(await store.delete('k8')).toBe(false);
     now = 2_000;
+    expect(await store.delete('k7')).toBe(false); // expired: nothing live was evicted
     expect(await store.get('k9')).toBeUndefined();
   });
 

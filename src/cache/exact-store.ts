@@ -15,7 +15,8 @@ export interface ExactCacheStore {
   readonly kind: 'memory' | 'redis';
   get(key: string): Promise<CachedAnswer | undefined>;
   set(key: string, answer: CachedAnswer, ttlMs: number): Promise<void>;
-  delete(key: string): Promise<void>;
+  /** Removes an entry; true when a live (unexpired) one was there. */
+  delete(key: string): Promise<boolean>;
   stats(): { entries: number; bytes: number };
   close(): Promise<void>;
 }
@@ -55,7 +56,9 @@ export function createMemoryExactStore(maxBytes: number, now: () => number = Dat
       }
     },
     async delete(key) {
+      const live = (entries.get(key)?.expiresAtMs ?? Number.NEGATIVE_INFINITY) > now();
       drop(key);
+      return live;
     },
     stats: () => ({ entries: entries.size, bytes }),
     async close() {},

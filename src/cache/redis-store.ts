@@ -15,7 +15,7 @@ export function createRedisExactStore(url: string, prefix = 'tg:cache:'): ExactC
       await redis.set(`${prefix}${key}`, JSON.stringify(answer), 'PX', ttlMs).catch(() => undefined);
     },
     async delete(key) {
-      await redis.del(`${prefix}${key}`).catch(() => undefined);
+      return (await redis.del(`${prefix}${key}`).catch(() => 0)) > 0;
     },
     stats: () => ({ entries: -1, bytes: -1 }),
     async close() {

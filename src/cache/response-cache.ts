@@ -92,12 +92,9 @@ export class ResponseCache {
 
   /** Feedback said the answer served under `servedKey` was wrong: evict it (and, if semantic, distrust its neighbourhood). */
   async markWrong(servedKey: string): Promise<boolean> {
-    let evicted = false;
-    if (servedKey.startsWith(SEMANTIC_PREFIX)) evicted = this.semantic?.markWrong(servedKey.slice(SEMANTIC_PREFIX.length)) ?? false;
-    else {
-      evicted = (await this.store.get(servedKey).catch(() => undefined)) !== undefined;
-      await this.store.delete(servedKey).catch(() => undefined);
-    }
+    const evicted = servedKey.startsWith(SEMANTIC_PREFIX)
+      ? (this.semantic?.markWrong(servedKey.slice(SEMANTIC_PREFIX.length)) ?? false)
+      : await this.store.delete(servedKey).catch(() => false);
     if (evicted) this.evictedByFeedback += 1;
     return evicted;
   }

@@ -61,6 +61,8 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
     cost = UNPRICED;
   }
   const principal = request.principal;
+  // Prompts and bodies are kept only when the operator asked (ledger.storeBodies), never for embeddings.
+  const keepBody = deps.config.ledger.storeBodies && request.operation !== 'embedding';
   const record: LedgerRecord = {
     id: request.id,
     timeMs: request.receivedAtMs,
@@ -96,8 +98,8 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
     budgetAction: outcome.budgetAction ?? request.budget?.action ?? null,
     quality: scoreOf(request, outcome),
     cacheKey: request.cache?.key ?? request.analysisKey ?? null,
-    prompt: deps.config.ledger.storeBodies && request.operation !== 'embedding' ? lastUserText(request.body).slice(0, 8_000) || null : null,
-    requestBody: deps.config.ledger.storeBodies && request.operation !== 'embedding' ? storedBody(request.body) : null,
+    prompt: keepBody ? lastUserText(request.body).slice(0, 8_000) || null : null,
+    requestBody: keepBody ? storedBody(request.body) : null,
   };
   deps.ledger.write(record);
   request.budget?.settle(record);
