@@ -8,8 +8,8 @@
  *  - negation (not, no, never, n't, without …),
  *  - the kind of question (why / when / where / who / how many / yes-no vs. open "how/what"),
  *  - symbols and non-Latin tokens (C vs C++, `==` vs `=`),
- *  - rare content words (high IDF) present in one prompt only, unless a spelling variant, plural
- *    or stem of a word in the other.
+ *  - content words (of 4+ letters; in strict mode any but function words) present in one prompt
+ *    only, unless a spelling variant, plural or stem of a word in the other.
  */
 import { COMMON_WORDS, NEGATIONS, editDistance, normaliseText, stem, tokenize, tokenizeRaw } from './text.ts';
 
@@ -19,11 +19,7 @@ export interface GuardResult {
 }
 
 export interface GuardOptions {
-  /** IDF of a normalised word (e.g. `embedder.wordIdf`); undefined = unknown word (treated as rare). */
-  idf?: (word: string) => number | undefined;
-  /** A content word with IDF at or above this, present in one prompt only, rejects (default 6.0). */
-  rareIdf?: number;
-  /** Without an IDF table: content words of at least this length count as rare (default 4). */
+  /** Content words of at least this length count as rare (default 4). */
   fallbackRareLength?: number;
   /** Compare the question kind (why/when/where/who/how many/yes-no); default true. */
   questionKind?: boolean;
@@ -35,8 +31,6 @@ export interface GuardOptions {
   /** Compare grammatical person (my/your/our/his …); default true. */
   person?: boolean;
 }
-
-export const DEFAULT_RARE_IDF = 6.0;
 
 const NUMBER_WORDS: Record<string, number> = {
   zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
@@ -220,15 +214,8 @@ function hasNonLatin(t: string): boolean {
   return /[^\u0000-\u024f]/.test(t);
 }
 
-/** Build a guard with an IDF table (typically `embedder.wordIdf`). */
-export function createGuard(options: GuardOptions = {}): (query: string, candidate: string) => GuardResult {
-  return (query, candidate) => guardMatch(query, candidate, options);
-}
-
 /** Decide whether a cached `candidate` prompt may answer `query`. */
 export function guardMatch(query: string, candidate: string, options: GuardOptions = {}): GuardResult {
-  const rareIdf = options.rareIdf ?? DEFAULT_RARE_IDF;
-  const idf = options.idf;
   const fallbackLen = options.fallbackRareLength ?? 4;
   const qa = tokenize(query);
   const qb = tokenize(candidate);
@@ -278,10 +265,6 @@ export function guardMatch(query: string, candidate: string, options: GuardOptio
   const isRare = (w: string): boolean => {
     if (NEGATIONS.has(w) || w.length < 2 || FUNCTION_WORDS.has(w)) return false;
     if (COMMON_WORDS.has(w)) return options.strict === true;
-    if (idf) {
-      const v = idf(w);
-      return v === undefined ? w.length >= fallbackLen : v >= rareIdf;
-    }
     return w.length >= fallbackLen;
   };
   for (const w of setA) if (isRare(w) && !hasVariant(w, qb, setB)) return { ok: false, reason: `rare word only in query: ${w}` };

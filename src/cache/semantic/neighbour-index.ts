@@ -1,3 +1,4 @@
+import { cosine } from './embedder.ts';
 import { FUNCTION_WORDS } from './guard.ts';
 import { NEGATIONS, stem, tokenize } from './text.ts';
 
@@ -75,17 +76,10 @@ export class NeighbourIndex {
       if (skip-- > 0) continue;
       const entry = this.vectors.get(id);
       if (!entry) continue;
-      const similarity = dot(vector, entry.vector);
+      const similarity = cosine(vector, entry.vector);
       if (similarity >= minSimilarity) found.push({ id, similarity });
     }
     found.sort((a, b) => b.similarity - a.similarity);
     return found.slice(0, limit);
   }
-}
-
-export function dot(a: Float32Array, b: Float32Array): number {
-  const n = Math.min(a.length, b.length);
-  let s = 0;
-  for (let i = 0; i < n; i += 1) s += (a[i] as number) * (b[i] as number);
-  return s;
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CachedAnswer } from '../exact-store.ts';
-import type { Embedder } from './embedder.ts';
+import { cosine, type Embedder } from './embedder.ts';
 import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
 import { guardMatch, type GuardOptions } from './guard.ts';
-import { NeighbourIndex, dot } from './neighbour-index.ts';
+import { NeighbourIndex } from './neighbour-index.ts';
 import { VectorSlab } from './vector-slab.ts';
 
 export interface SemanticCacheOptions {
@@ -64,8 +64,7 @@ export class SemanticCache {
     private readonly store: SemanticEntryStore | undefined,
     private readonly options: SemanticCacheOptions,
   ) {
-    const idf = embedder.wordIdf?.bind(embedder);
-    this.guard = { strict: true, ...(idf ? { idf } : {}), ...options.guard };
+    this.guard = { strict: true, ...options.guard };
   }
 
   get size(): number {
@@ -229,7 +228,7 @@ export class SemanticCache {
     const base = this.options.threshold;
     const radius = this.options.distrustRadius ?? 0.8;
     for (const point of this.distrust.get(namespace) ?? []) {
-      if (dot(point, vector) >= radius) return Math.min(0.995, base + (this.options.distrustPenalty ?? 0.05));
+      if (cosine(point, vector) >= radius) return Math.min(0.995, base + (this.options.distrustPenalty ?? 0.05));
     }
     return base;
   }

@@ -55,11 +55,6 @@ export function tokenizeRaw(text: string): Array<{ raw: string; norm: string; se
   return out;
 }
 
-/** Whitespace and case normalisation only: the key used by an exact-match cache. */
-export function exactKey(text: string): string {
-  return text.trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
 /** Cheap English stemmer (plural, -ing, -ed, -est, -er, -ly …) used to match spelling variants. */
 export function stem(word: string): string {
   let w = word;
