@@ -34,3 +34,10 @@ export function parseCommandArgs(command: AnyCommand, argv: string[]): { values:
     throw new CliError(`${(error as Error).message}\nusage: ${command.usage}`, 2);
   }
 }
+
+/** A `--from`/`--to` style flag: any date or ISO time `Date.parse` reads, as epoch milliseconds. */
+export function parseTimeFlag(value: string, flag: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new CliError(`${flag} must be a date or ISO time, got ${value}`, 2);
+  return ms;
+}

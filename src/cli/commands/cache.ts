@@ -2,7 +2,7 @@ import { createHashedEmbedder } from '../../cache/semantic/embedder.ts';
 import { analyseCacheHistory, type WhatIfReport } from '../../cache/what-if.ts';
 import { formatUsd } from '../../domain/money.ts';
 import { adminRequest } from '../admin-client.ts';
-import { CliError, defineCommand } from '../command.ts';
+import { CliError, defineCommand, parseTimeFlag } from '../command.ts';
 import { openCliStorage, output } from '../open-state.ts';
 
 const USAGE = `tollgate cache stats [--from 2026-11-01] [--json]
@@ -74,7 +74,7 @@ export default defineCommand({
         });
         const storage = await openCliStorage();
         try {
-          const rows = await storage.ledger.list(from ? { fromMs: parseTime(from) } : {}, 1_000_000);
+          const rows = await storage.ledger.list(from ? { fromMs: parseTimeFlag(from, '--from') } : {}, 1_000_000);
           const report = await analyseCacheHistory(rows, { ttlsMs, thresholds, embedder: createHashedEmbedder() });
           return output(json, report, () => formatWhatIf(report));
         } finally {
@@ -119,10 +119,4 @@ function formatDuration(ms: number): string {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
-}
-
-function parseTime(text: string): number {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new CliError(`--from: '${text}' is not a date`, 2);
-  return ms;
 }

@@ -1,6 +1,6 @@
 import { buildSpendReport, formatSpendReport, parseDimensions } from '../../analytics/reports/spend-report.ts';
 import type { LedgerFilter } from '../../ledger/store.ts';
-import { CliError, defineCommand } from '../command.ts';
+import { CliError, defineCommand, parseTimeFlag } from '../command.ts';
 import { openCliStorage, output } from '../open-state.ts';
 
 const USAGE = 'tollgate report [--by project,model,day] [--from 2026-11-01] [--to 2026-12-01] [--project P] [--model M] [--json]';
@@ -25,8 +25,8 @@ export default defineCommand({
       throw new CliError(`${(error as Error).message}\nusage: ${USAGE}`, 2);
     }
     const filter: LedgerFilter = {};
-    if (typeof values.from === 'string') filter.fromMs = parseTime(values.from, '--from');
-    if (typeof values.to === 'string') filter.toMs = parseTime(values.to, '--to');
+    if (typeof values.from === 'string') filter.fromMs = parseTimeFlag(values.from, '--from');
+    if (typeof values.to === 'string') filter.toMs = parseTimeFlag(values.to, '--to');
     if (typeof values.project === 'string') filter.projectId = values.project;
     if (typeof values.model === 'string') filter.model = values.model;
     const storage = await openCliStorage();
@@ -38,9 +38,3 @@ export default defineCommand({
     }
   },
 });
-
-function parseTime(value: string, flag: string): number {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new CliError(`${flag} must be a date or ISO time, got ${value}`, 2);
-  return ms;
-}
