@@ -125,15 +125,20 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
       accumulate(out, f.bigrams, o.bigramWeight, flat);
       // Character n-grams are ~4x as many as words: scale so a family's mass stays comparable.
       accumulate(out, f.chars, o.charWeight, flat);
-      let norm = 0;
-      for (let i = 0; i < dims; i++) norm += (out[i] ?? 0) * (out[i] ?? 0);
-      if (norm > 0) {
-        const inv = 1 / Math.sqrt(norm);
-        for (let i = 0; i < dims; i++) out[i] = (out[i] ?? 0) * inv;
-      }
-      return out;
+      return normalise(out);
     },
   };
+}
+
+/** Scales `vector` to unit length in place (a zero vector stays zero) and returns it. */
+export function normalise(vector: Float32Array): Float32Array {
+  let norm = 0;
+  for (const v of vector) norm += v * v;
+  if (norm > 0) {
+    const inv = 1 / Math.sqrt(norm);
+    for (let i = 0; i < vector.length; i += 1) vector[i] = (vector[i] as number) * inv;
+  }
+  return vector;
 }
 
 /** Cosine similarity of two L2-normalised vectors (a dot product). */

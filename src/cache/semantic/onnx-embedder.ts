@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Embedder } from './embedder.ts';
+import { normalise, type Embedder } from './embedder.ts';
 import { encodeWordPiece, vocabFromText, vocabFromTokenizerJson, type WordPieceVocab } from './wordpiece.ts';
 
 /**
@@ -46,12 +46,8 @@ export async function createOnnxEmbedder(folder: string, options: { maxTokens?: 
         const tokens = dims[1] ?? 0;
         for (let t = 0; t < tokens; t += 1) for (let d = 0; d < width; d += 1) vector[d] = (vector[d] as number) + (data[t * width + d] as number) / tokens;
       } else vector.set(data.subarray(0, width));
-      let norm = 0;
-      for (const v of vector) norm += v * v;
-      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (let d = 0; d < width; d += 1) vector[d] = (vector[d] as number) * scale;
       embedder.dimensions = width;
-      return vector;
+      return normalise(vector);
     },
   };
   return embedder;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ProviderConfig } from '../../config/schema.ts';
-import type { Embedder } from './embedder.ts';
+import { normalise, type Embedder } from './embedder.ts';
 
 /**
  * Embeddings from any OpenAI-compatible `/v1/embeddings` server (OpenAI, vLLM, Ollama, llama.cpp,
@@ -35,11 +35,7 @@ export function createUpstreamEmbedder(provider: ProviderConfig, model: string, 
       embedder.onUsage?.(typeof tokens === 'number' ? tokens : undefined, text, startedAtMs);
       const raw = body.data?.[0]?.embedding;
       if (!Array.isArray(raw) || raw.length === 0 || !raw.every((v) => typeof v === 'number')) throw new Error(`embedder ${model}: no embedding in the answer`);
-      const vector = Float32Array.from(raw as number[]);
-      let norm = 0;
-      for (const v of vector) norm += v * v;
-      const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-      for (let i = 0; i < vector.length; i += 1) vector[i] = (vector[i] as number) * scale;
+      const vector = normalise(Float32Array.from(raw as number[]));
       embedder.dimensions = vector.length;
       return vector;
     },
