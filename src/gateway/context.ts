@@ -1,3 +1,4 @@
+import type { AdminPrincipal } from '../domain/admin-principal.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { WireFormat } from '../domain/error-envelope.ts';
 
@@ -8,5 +9,7 @@ export interface GatewayEnv {
     receivedAtMs: number;
     wire: WireFormat;
     principal: Principal;
+    /** Set by admin authentication on `/api/*`: the caller's role and org confinement. */
+    admin: AdminPrincipal;
   };
 }

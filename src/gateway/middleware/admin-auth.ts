@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { ROOT_ADMIN } from '../../domain/admin-principal.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import type { GatewayEnv } from '../context.ts';
 import { presentedKey } from './authenticate.ts';
@@ -12,6 +13,7 @@ export const adminAuth = (adminKey: string | undefined): MiddlewareHandler<Gatew
     if (!presented || !constantTimeEqual(presented, adminKey)) {
       throw new GatewayError('unauthorized', 'A valid admin key is required (Authorization: Bearer <TOLLGATE_ADMIN_KEY>)');
     }
+    c.set('admin', ROOT_ADMIN);
     await next();
   };
 
