@@ -2,7 +2,8 @@ import { renderErrorBody } from '../domain/error-envelope.ts';
 import { GatewayError, toGatewayError } from '../domain/errors.ts';
 import { safeParseJson } from '../domain/safe-parse-json.ts';
 import { getAdapter } from '../providers/registry.ts';
-import type { ProviderAdapter, UpstreamCall } from '../providers/types.ts';
+import type { ProviderAdapter, UpstreamCall, UpstreamRequest } from '../providers/types.ts';
+import { requestBuildError, withTriedTargets, type TriedTarget } from './tried-targets.ts';
 import { estimateUsage, inputTokensOf } from './estimate.ts';
 import { meter } from './meter.ts';
 import { baseHeaders, costHeaders } from './response-headers.ts';
@@ -46,12 +47,14 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
     let lastError: GatewayError | undefined;
     let remaining = [...chain];
     let tried = 0;
+    const outcomes: TriedTarget[] = [];
     while (remaining.length > 0) {
       const candidate = remaining.shift()!;
       const key = `${candidate.upstreamModel}@${candidate.providerId}`;
       // An open circuit is skipped while another target remains (or one was tried already).
       if (deps.router && !deps.router.breaker.allow(key, deps.now()) && (remaining.length > 0 || tried > 0)) {
         lastError ??= new GatewayError('upstream_unavailable', `${key} is failing (circuit open)`, { retryable: true });
+        outcomes.push({ key, reason: 'circuit_open' });
         continue;
       }
       target = candidate;
@@ -59,6 +62,7 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
       if (tried > 1 && request.budget?.retarget && !(await request.budget.retarget(candidate))) {
         // A dearer fallback the budgets have no room for is skipped; the last upstream error stands.
         request.route = `${request.route ?? ''} +skipped:${key}(budget)`.trim();
+        outcomes.push({ key, reason: 'budget' });
         continue;
       }
       if (tried > 1 && request.route !== undefined) request.route += ` +fallback:${key}`;
@@ -66,6 +70,7 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
       const adapter = getAdapter(candidate.provider.kind);
       if (!adapter.supports(request.operation)) {
         lastError = new GatewayError('invalid_request', `The model '${String(request.body.model)}' does not support ${request.operation} requests`, { param: 'model' });
+        outcomes.push({ key, reason: 'unsupported' });
         continue;
       }
       let error: GatewayError | undefined;
@@ -85,6 +90,7 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
         await sleep(retryDelay(error, attempt, backoffMs));
       }
       lastError = error;
+      if (error) outcomes.push({ key, reason: error.code });
       if (error && isContextLengthError(error)) {
         // Too long for this model: only larger-context targets are worth trying, largest first.
         remaining = largerContext(deps, request, candidate, remaining);
@@ -92,7 +98,7 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
       }
       if (!error?.retryable) break;
     }
-    throw lastError ?? new GatewayError('internal', 'no target could serve the request');
+    throw withTriedTargets(lastError ?? new GatewayError('internal', 'no target could serve the request'), outcomes);
   } catch (error) {
     return failure(request, deps, toGatewayError(error), target);
   }
@@ -176,9 +182,13 @@ function resolveChain(request: ClientRequest, deps: PipelineDeps): Target[] {
   return decision.ordered.map((entry) => entry.target);
 }
 
-/** Client mistakes say nothing about a target's health; transport failures, 5xx and rate limits do. */
-function countsAgainstTarget(error: GatewayError): boolean {
-  return error.retryable || error.code === 'upstream_bad_response';
+/**
+ * Client mistakes (a 4xx, a request that could not be built, a prompt too long) say nothing about a
+ * target's health; only transport failures, timeouts, upstream 5xx, 429 and unreadable answers do.
+ */
+export function countsAgainstTarget(error: GatewayError): boolean {
+  if (error.code === 'upstream_unavailable' || error.code === 'upstream_timeout' || error.code === 'rate_limited' || error.code === 'upstream_bad_response') return true;
+  return error.code === 'upstream_error' && error.retryable;
 }
 
 const CONTEXT_LENGTH = /context.length|context window|maximum context|too many tokens|prompt is too long|reduce the length|max_tokens.*exceed/i;
@@ -224,9 +234,16 @@ async function tryTarget(
   adapter: ProviderAdapter,
   call: UpstreamCall,
 ): Promise<Attempt> {
+  let upstreamRequest: UpstreamRequest;
+  try {
+    upstreamRequest = adapter.buildRequest(call);
+  } catch (error) {
+    // Nothing was sent: the request itself is at fault (e.g. a field nested too deep to serialise).
+    return { ok: false, error: requestBuildError(error) };
+  }
   let response: UpstreamResponse;
   try {
-    response = await deps.upstream.send(target.provider, adapter.buildRequest(call), request.signal);
+    response = await deps.upstream.send(target.provider, upstreamRequest, request.signal);
   } catch (error) {
     return { ok: false, error: toUpstreamError(error, false, request.signal?.aborted ?? false) };
   }

@@ -19,3 +19,18 @@ describe('CircuitBreaker', () => {
     expect(breaker.isOpen('a', 2_022)).toBe(false);
   });
 });
+
+describe('CircuitBreaker views', () => {
+  it('shows closed, open (with when it opened and reopens) and half-open', () => {
+    const breaker = new CircuitBreaker(2, 1_000);
+    expect(breaker.view('a', 0)).toEqual({ target: 'a', state: 'closed', failures: 0, openedAtMs: null, reopensAtMs: null });
+    breaker.failure('a', 5);
+    expect(breaker.view('a', 6)).toMatchObject({ state: 'closed', failures: 1 });
+    breaker.failure('a', 10);
+    expect(breaker.view('a', 11)).toEqual({ target: 'a', state: 'open', failures: 2, openedAtMs: 10, reopensAtMs: 1_010 });
+    expect(breaker.view('a', 1_010)).toMatchObject({ state: 'half-open' });
+    breaker.success('a');
+    expect(breaker.view('a', 1_011).state).toBe('closed');
+    expect(breaker.tracked()).toEqual([]);
+  });
+});

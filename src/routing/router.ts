@@ -9,7 +9,7 @@ import { inputTokensOf } from '../pipeline/estimate.ts';
 import type { ClientRequest, Target } from '../pipeline/types.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import { buildCatalogue, targetKey, type CatalogueEntry } from './catalogue.ts';
-import { CircuitBreaker } from './circuit-breaker.ts';
+import { CircuitBreaker, type BreakerView } from './circuit-breaker.ts';
 import { selectRoute, type RouteDecision, type RouteNeed } from './select.ts';
 import { QualityStats } from './quality-stats.ts';
 import { TargetStats } from './target-stats.ts';
@@ -106,6 +106,29 @@ export class Router {
     const pool = chain.slice(0, equivalents + 1);
     const load = (target: Target) => (this.inFlight.get(targetKey(target)) ?? 0) + Math.random() * 0.5;
     return [...pool.sort((a, b) => load(a) - load(b)), ...chain.slice(equivalents + 1)];
+  }
+
+  /** Every `model@provider` the config names (targets, fallbacks, equivalents, overflow targets): a bounded set. */
+  configuredTargets(): string[] {
+    const keys = new Set<string>();
+    for (const model of Object.values(this.config.models)) {
+      for (const target of [model.target, ...model.fallbacks, ...model.equivalents, ...(model.overflowTarget ? [model.overflowTarget] : [])]) keys.add(target);
+    }
+    return [...keys];
+  }
+
+  /** Breaker state of every configured target, then of any other target whose circuit is not closed (at most 100). */
+  breakerViews(): BreakerView[] {
+    const now = this.now();
+    const configured = this.configuredTargets();
+    const known = new Set(configured);
+    const others = this.breaker
+      .tracked()
+      .filter((key) => !known.has(key))
+      .map((key) => this.breaker.view(key, now))
+      .filter((view) => view.state !== 'closed')
+      .slice(0, 100);
+    return [...configured.map((key) => this.breaker.view(key, now)), ...others];
   }
 
   contextWindowOf(target: Target): number | undefined {

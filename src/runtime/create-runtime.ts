@@ -3,6 +3,7 @@ import { createKeyCache } from '../keys/key-cache.ts';
 import type { KeyStore } from '../keys/store.ts';
 import { createLedgerWriter } from '../ledger/writer.ts';
 import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
+import { registerBreakerGauge } from '../metrics/breaker-gauge.ts';
 import { createUpstreamClient } from '../pipeline/upstream-client.ts';
 import type { PipelineDeps } from '../pipeline/types.ts';
 import { loadBundledCatalogue } from '../pricing/bundled-catalogue.ts';
@@ -94,6 +95,8 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   await budgets.rebuild().catch((error: unknown) => log(`budget counters could not be rebuilt from the ledger: ${(error as Error).message}`));
   const keyCache = createKeyCache(storage.keys, { ttlMs: 30_000, maxEntries: 10_000 });
   const router = new Router(config, priceBook, now);
+  const configuredTargets = new Set(router.configuredTargets());
+  registerBreakerGauge(metrics.registry, () => router.breakerViews().filter((view) => configuredTargets.has(view.target)));
   const cache = await createResponseCache(config, { redisUrl: options.redisUrl, now, semanticStore: storage.semanticCache, log }).catch(async (error: unknown) => {
     await writer.close();
     await counters.close();

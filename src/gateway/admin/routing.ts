@@ -30,6 +30,9 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
     }),
   );
 
+  /** Circuit breaker per configured target (and any other that is open): closed, open or half-open. */
+  app.get('/api/routing/breakers', (c) => c.json({ data: runtime.router.breakerViews() }));
+
   app.get('/api/routing/analytics', async (c) => {
     await runtime.flushLedger();
     const rows = await runtime.ledger.list(filterFrom(c.req.query()), 100_000);
