@@ -5,6 +5,8 @@
 export const ERROR_CODES = {
   invalid_json: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
   invalid_request: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
+  /** The prompt does not fit the model's context window (OpenAI's own code for it). */
+  context_length_exceeded: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
   unauthorized: { status: 401, openaiType: 'authentication_error', anthropicType: 'authentication_error' },
   forbidden: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
   not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error' },

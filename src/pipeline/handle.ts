@@ -10,6 +10,7 @@ import { baseHeaders, costHeaders } from './response-headers.ts';
 import { replayAsStream } from '../cache/replay.ts';
 import { formatUsd } from '../domain/money.ts';
 import { resolveTargets } from './resolve-target.ts';
+import { contextLengthMessage, knownContextWindow } from '../routing/context-window.ts';
 import { relayStream } from './relay-stream.ts';
 import type { ClientRequest, PipelineDeps, PipelineResult, Target } from './types.ts';
 import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
@@ -38,6 +39,7 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
     if (cached) return cached;
     let chain = resolveChain(request, deps);
     chain = overflow(deps, request, chain);
+    chain = fitContext(deps, request, chain);
     if (deps.budgets) {
       const admission = await deps.budgets.admit(request, chain, (model) => resolveTargets(deps.config, model).chain);
       chain = admission.chain;
@@ -194,6 +196,7 @@ export function countsAgainstTarget(error: GatewayError): boolean {
 const CONTEXT_LENGTH = /context.length|context window|maximum context|too many tokens|prompt is too long|reduce the length|max_tokens.*exceed/i;
 
 export function isContextLengthError(error: GatewayError): boolean {
+  if (error.code === 'context_length_exceeded') return true;
   return (error.code === 'invalid_request' || error.code === 'payload_too_large') && CONTEXT_LENGTH.test(error.message);
 }
 
@@ -217,12 +220,47 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A prompt longer than the model's configured context window goes to its overflow target (a larger, usually cloud, model). */
+/** A prompt longer than the model's context window (configured or catalogued) goes to its overflow target (a larger, usually cloud, model). */
 function overflow(deps: PipelineDeps, request: ClientRequest, chain: Target[]): Target[] {
-  const alias = deps.config.models[request.body.model as string];
-  if (!alias?.overflowTarget || alias.contextWindow === undefined) return chain;
-  if (inputTokensOf(request) <= alias.contextWindow) return chain;
+  const requested = request.body.model as string;
+  const alias = deps.config.models[requested];
+  const first = chain[0];
+  if (!alias?.overflowTarget || !first || !checksContext(request)) return chain;
+  const window = knownContextWindow(deps.config, deps.priceBook, first, requested, deps.now());
+  if (window === undefined || inputTokensOf(request) <= window) return chain;
+  request.route = `${request.route ?? ''} overflow:${alias.overflowTarget}`.trim();
   return resolveTargets(deps.config, alias.overflowTarget).chain;
+}
+
+/** Embedding limits are per input (a batch may exceed one window in total): only prompts are checked. */
+function checksContext(request: ClientRequest): boolean {
+  return request.operation === 'chat' || request.operation === 'messages' || request.operation === 'completion';
+}
+
+/**
+ * Every call whose target's context window is known is checked before anything goes upstream: the
+ * estimated input alone must fit (output is the upstream's to cap). Targets it overflows are
+ * dropped from the chain; when none is left the caller gets OpenAI's `context_length_exceeded`
+ * (param `messages`) or Anthropic's invalid_request_error.
+ */
+function fitContext(deps: PipelineDeps, request: ClientRequest, chain: Target[]): Target[] {
+  if (!checksContext(request)) return chain;
+  const requested = request.body.model as string;
+  const inputTokens = inputTokensOf(request);
+  let largest: number | undefined;
+  const fitting = chain.filter((target) => {
+    const window = knownContextWindow(deps.config, deps.priceBook, target, requested, deps.now());
+    if (window === undefined || inputTokens <= window) return true;
+    largest = largest === undefined ? window : Math.max(largest, window);
+    return false;
+  });
+  if (fitting.length === chain.length) return chain;
+  if (fitting.length === 0) {
+    throw new GatewayError('context_length_exceeded', contextLengthMessage(largest!, inputTokens, request.wire), { param: request.operation === 'completion' ? 'prompt' : 'messages' });
+  }
+  const dropped = chain.filter((target) => !fitting.includes(target)).map((target) => `${target.upstreamModel}@${target.providerId}`);
+  request.route = `${request.route ?? ''} ${dropped.map((key) => `+skipped:${key}(context)`).join(' ')}`.trim();
+  return fitting;
 }
 
 type Attempt = { ok: true; result: PipelineResult } | { ok: false; error: GatewayError };

@@ -67,14 +67,4 @@ describe('extractFeatures', () => {
     expect(dense('Why is the sky blue', 'has_question_word')).toBeGreaterThan(0);
     expect(dense('hello there', 'has_question_word')).toBe(0);
   });
-
-  it('is fast: well under 1 ms for a long prompt', () => {
-    const long = 'Janet has 16 ducks that lay eggs every day; she sells the remainder for $2 each. '.repeat(40);
-    for (let i = 0; i < 50; i++) extractFeatures(long); // warm up
-    const t0 = performance.now();
-    const reps = 200;
-    for (let i = 0; i < reps; i++) extractFeatures(long);
-    const perCallMs = (performance.now() - t0) / reps;
-    expect(perCallMs).toBeLessThan(1);
-  });
 });
