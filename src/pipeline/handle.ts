@@ -24,7 +24,8 @@ import { validateBody } from './validate.ts';
 export async function handle(request: ClientRequest, deps: PipelineDeps): Promise<PipelineResult> {
   const shadow = experimentArm(request, deps);
   const result = await route(request, deps);
-  if (shadow) void route(shadow, deps).catch(() => undefined);
+  // Only a served request is shadowed: one refused (budget, bad input) or failed costs nothing more.
+  if (shadow && result.status < 400) void route(shadow, deps).catch(() => undefined);
   // The ledger row is journaled before the client hears back: an answered request is never lost.
   if (result.kind === 'json') await deps.ledger.whenDurable();
   return result;

@@ -73,5 +73,66 @@ describe('model experiments', () => {
     const report = (await (await h.admin('/api/experiments/claude')).json()) as { arms: Array<{ arm: string; requests: number }> };
     expect(report.arms).toEqual([expect.objectContaining({ arm: 'control', requests: 10 }), expect.objectContaining({ arm: 'shadow', requests: 10 })]);
     expect((await h.admin('/api/experiments/nope')).status).toBe(404);
+    expect((await h.admin('/api/experiments/__proto__')).status).toBe(404);
+  });
+
+  it('#11.8 GET /api/experiments lists the configured experiments with their counts per arm', async () => {
+    const list = (await (await h.admin('/api/experiments')).json()) as { data: Array<{ name: string; model: string; candidate: string; mode: string; share: number; requests: number; arms: Record<string, number> }> };
+    expect(list.data.map((e) => e.name)).toEqual(['bigger', 'claude']);
+    const bigger = list.data.find((e) => e.name === 'bigger')!;
+    expect(bigger).toMatchObject({ model: 'assistant', candidate: 'assistant-big', mode: 'ab', share: 0.5, requests: 80 });
+    expect((bigger.arms.candidate ?? 0) + (bigger.arms.control ?? 0)).toBe(80);
+    expect(list.data.find((e) => e.name === 'claude')).toMatchObject({ requests: 20, arms: { control: 10, shadow: 10 } });
+  });
+});
+
+describe('model experiments under a budget that refuses', () => {
+  let h: Harness;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    h = await startHarness({
+      config: (input) => ({
+        ...input,
+        models: {
+          ...input.models,
+          assistant: { target: 'gpt-4o-mini@mock-openai' },
+          'assistant-big': { target: 'gpt-4o@mock-openai' },
+          summariser: { target: 'gpt-4o-mini@mock-openai' },
+          'summariser-claude': { target: 'claude-3-5-haiku-latest@mock-anthropic' },
+        },
+        cache: { enabled: false },
+        // Far below one request's worst case: every request is refused before any upstream call.
+        budgets: [{ id: 'tiny', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.000001 }],
+        experiments: {
+          bigger: { model: 'assistant', candidate: 'assistant-big', share: 0.5, mode: 'ab' },
+          claude: { model: 'summariser', candidate: 'summariser-claude', share: 1, mode: 'shadow' },
+        },
+      }),
+    });
+    client = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo', maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const messages = [{ role: 'user' as const, content: 'Summarise the water cycle.' }];
+
+  it('#11.8 a budget refusal is not an arm error, and a refused request spawns no shadow call', async () => {
+    for (let i = 0; i < 6; i += 1) {
+      const refused = await client.chat.completions.create({ model: 'summariser', messages }).catch((e: unknown) => e);
+      expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(429);
+      const ab = await client.chat.completions.create({ model: 'assistant', messages }).catch((e: unknown) => e);
+      expect((ab as InstanceType<typeof OpenAI.APIError>).status).toBe(429);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const rows = await h.ledger();
+    expect(rows.filter((r) => r.route === 'experiment:claude:shadow')).toHaveLength(0);
+    expect(h.mock.requests).toHaveLength(0);
+    const shadow = (await (await h.admin('/api/experiments/claude')).json()) as { arms: Array<{ arm: string; requests: number; refused: number; errorRate: number }> };
+    expect(shadow.arms).toEqual([expect.objectContaining({ arm: 'control', requests: 6, refused: 6, errorRate: 0 })]);
+    const ab = (await (await h.admin('/api/experiments/bigger')).json()) as { arms: Array<{ arm: string; requests: number; refused: number; errorRate: number }> };
+    expect(ab.arms.reduce((sum, a) => sum + a.refused, 0)).toBe(6);
+    expect(ab.arms.every((a) => a.errorRate === 0)).toBe(true);
   });
 });

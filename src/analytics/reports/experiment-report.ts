@@ -4,6 +4,9 @@ import type { LedgerRecord } from '../../ledger/record.ts';
 export interface ArmSummary {
   arm: string;
   requests: number;
+  /** Requests a budget refused (429 budget_exceeded, 503 budget_unavailable): the arm's model never saw them. */
+  refused: number;
+  /** Failed share of the requests the arm's model was asked to serve (refusals excluded). */
   errorRate: number;
   /** Mean cost per request with a 95% confidence interval, USD. */
   costUsd: { mean: string; low: string; high: string };
@@ -39,6 +42,23 @@ const interval = (s: Stats) => {
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
 const usd = (nano: number) => formatUsd(Math.round(nano));
 
+/** A budget said no before any model was called: not the arm's error. */
+function isBudgetRefusal(row: LedgerRecord): boolean {
+  return row.errorCode === 'budget_exceeded' || row.errorCode === 'budget_unavailable';
+}
+
+/** How many ledger rows each arm of an experiment has (for the experiment list). Pure. */
+export function countExperimentArms(name: string, rows: readonly LedgerRecord[]): Record<string, number> {
+  const prefix = `experiment:${name}:`;
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    if (!row.route?.startsWith(prefix)) continue;
+    const arm = row.route.slice(prefix.length).split(/\s/)[0] ?? '';
+    counts.set(arm, (counts.get(arm) ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
+}
+
 /** Cost and quality per arm of an experiment, from ledger rows whose route is `experiment:<name>:<arm>`. Pure. */
 export function buildExperimentReport(name: string, rows: readonly LedgerRecord[]): ExperimentReport {
   const prefix = `experiment:${name}:`;
@@ -53,6 +73,8 @@ export function buildExperimentReport(name: string, rows: readonly LedgerRecord[
   const costStats = new Map<string, Stats>();
   const qualityStats = new Map<string, Stats>();
   const arms: ArmSummary[] = [...byArm.entries()].map(([arm, list]) => {
+    const refused = list.filter(isBudgetRefusal).length;
+    const attempted = list.length - refused;
     const served = list.filter((row) => row.status < 400);
     const cost = stats(served.map((row) => row.costNanoUsd));
     const scores = served.map((row) => row.quality).filter((q): q is number => q !== null);
@@ -64,7 +86,8 @@ export function buildExperimentReport(name: string, rows: readonly LedgerRecord[
     return {
       arm,
       requests: list.length,
-      errorRate: round((list.length - served.length) / list.length),
+      refused,
+      errorRate: attempted ? round((attempted - served.length) / attempted) : 0,
       costUsd: { mean: usd(c.mean), low: usd(Math.max(0, c.low)), high: usd(c.high) },
       quality: q ? { mean: round(q.mean), low: round(q.low), high: round(q.high), n: quality!.n } : null,
     };

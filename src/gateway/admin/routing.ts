@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { buildExperimentReport } from '../../analytics/reports/experiment-report.ts';
+import { buildExperimentReport, countExperimentArms } from '../../analytics/reports/experiment-report.ts';
 import { buildRoutingReport } from '../../analytics/reports/routing-report.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import { priceProviderFor } from '../../pipeline/meter.ts';
+import type { LedgerFilter } from '../../ledger/store.ts';
 import type { Runtime } from '../../runtime/types.ts';
 import type { GatewayEnv } from '../context.ts';
 import { parseAdminBody } from './parse-admin-body.ts';
+import { adminOf } from './guard.ts';
 import { filterFrom } from './reports.ts';
 
 const feedbackSchema = z
@@ -20,6 +22,14 @@ const feedbackSchema = z
     prompt: z.string().max(100_000).optional(),
   })
   .strict();
+
+/** The ledger filter of the query, confined to the caller's org when its admin key is bound to one. */
+function scopedFilter(c: Context<GatewayEnv>): LedgerFilter {
+  const filter = filterFrom(c.req.query());
+  const orgId = adminOf(c)?.orgId;
+  if (orgId !== undefined) filter.orgId = orgId;
+  return filter;
+}
 
 /** Routing catalogue and analytics, and user feedback on answers. */
 export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): void {
@@ -35,7 +45,7 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
 
   app.get('/api/routing/analytics', async (c) => {
     await runtime.flushLedger();
-    const rows = await runtime.ledger.list(filterFrom(c.req.query()), 100_000);
+    const rows = await runtime.ledger.list(scopedFilter(c), 100_000);
     const entries = runtime.router.entries();
     const strongAlias = c.req.query('strong');
     const strong = strongAlias ? entries.find((e) => e.alias === strongAlias) : [...entries].sort((a, b) => b.quality - a.quality)[0];
@@ -59,11 +69,22 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
     );
   });
 
+  /** Every configured experiment with how many requests each arm has had (in the caller's org, for an org-bound key). */
+  app.get('/api/experiments', async (c) => {
+    await runtime.flushLedger();
+    const rows = await runtime.ledger.list(scopedFilter(c), 200_000);
+    const data = Object.entries(runtime.config.experiments).map(([name, experiment]) => {
+      const arms = countExperimentArms(name, rows);
+      return { name, ...experiment, requests: Object.values(arms).reduce((sum, n) => sum + n, 0), arms };
+    });
+    return c.json({ data });
+  });
+
   app.get('/api/experiments/:name', async (c) => {
     const name = c.req.param('name');
-    if (!runtime.config.experiments[name]) throw new GatewayError('not_found', `No experiment '${name}' in the config`);
+    if (!Object.hasOwn(runtime.config.experiments, name)) throw new GatewayError('not_found', `No experiment '${name}' in the config`);
     await runtime.flushLedger();
-    return c.json(buildExperimentReport(name, await runtime.ledger.list(filterFrom(c.req.query()), 200_000)));
+    return c.json(buildExperimentReport(name, await runtime.ledger.list(scopedFilter(c), 200_000)));
   });
 
   app.post('/api/feedback', async (c) => {
