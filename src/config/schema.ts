@@ -40,11 +40,13 @@ export const modelSchema = z
     contextWindow: z.number().int().positive().optional(),
     /** Fallback targets tried in order when the first fails with a retryable error (routing issue extends this). */
     fallbacks: z.array(z.string().regex(/^[^@\s]+@[A-Za-z0-9._-]+$/)).default([]),
-    /** What the model can do; routing never sends a request to a model lacking a capability it needs. */
-    capabilities: z
-      .object({ tools: z.boolean().default(true), vision: z.boolean().default(false), json: z.boolean().default(true) })
-      .strict()
-      .default({ tools: true, vision: false, json: true }),
+    /**
+     * What the model can do, where the operator knows better than the catalogue: true/false; a
+     * capability left out is unknown, and unknown never excludes a model (a known false does).
+     */
+    capabilities: z.object({ tools: z.boolean().optional(), vision: z.boolean().optional(), json: z.boolean().optional() }).strict().default({}),
+    /** Operations the model serves; default from the price catalogue and the name (`embed` → embedding), else chat. */
+    operations: z.array(z.enum(['chat', 'completion', 'embedding', 'messages'])).min(1).optional(),
     /** Prior quality estimate in [0, 1] (measured quality signals refine it). */
     quality: z.number().min(0).max(1).optional(),
     /** Expected latency before any is measured, ms. */

@@ -3,6 +3,7 @@ import { priceProviderFor } from '../pipeline/meter.ts';
 import { resolveTargets } from '../pipeline/resolve-target.ts';
 import type { Target } from '../pipeline/types.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
+import { modelKind, type ModelCapabilities, type ModelKind, type RoutedOperation } from './model-kind.ts';
 import type { QualityStats } from './quality-stats.ts';
 import type { TargetStats } from './target-stats.ts';
 
@@ -12,7 +13,10 @@ export interface CatalogueEntry {
   target: Target;
   key: string;
   contextWindow: number | undefined;
-  capabilities: { tools: boolean; vision: boolean; json: boolean };
+  /** Operations it serves (chat also covers Anthropic messages), and where that came from. */
+  operations: RoutedOperation[];
+  operationsSource: ModelKind['operationsSource'];
+  capabilities: ModelCapabilities;
   priced: boolean;
   inputPerMTokNano: number;
   outputPerMTokNano: number;
@@ -29,7 +33,7 @@ export function targetKey(target: Target): string {
   return `${target.upstreamModel}@${target.providerId}`;
 }
 
-/** The catalogue: every configured model alias with a chat-capable first target. */
+/** The catalogue: every configured model alias, with what its first target serves and can do. */
 export function buildCatalogue(config: TollgateConfig, priceBook: PriceBook, stats: TargetStats, nowMs: number, quality?: QualityStats): CatalogueEntry[] {
   const entries: CatalogueEntry[] = [];
   for (const [alias, model] of Object.entries(config.models)) {
@@ -44,12 +48,15 @@ export function buildCatalogue(config: TollgateConfig, priceBook: PriceBook, sta
     });
     const key = targetKey(target);
     const health = stats.get(key);
+    const kind = modelKind({ upstreamModel: target.upstreamModel, operations: model.operations, capabilities: model.capabilities, listRates: target.provider.node === undefined ? rates : undefined });
     entries.push({
       alias,
       target,
       key,
       contextWindow: model.contextWindow ?? rates?.contextWindow,
-      capabilities: model.capabilities,
+      operations: kind.operations,
+      operationsSource: kind.operationsSource,
+      capabilities: kind.capabilities,
       priced: rates !== undefined,
       inputPerMTokNano: rates?.inputPerMTokNanoUsd ?? 0,
       outputPerMTokNano: rates?.outputPerMTokNanoUsd ?? 0,
@@ -62,10 +69,14 @@ export function buildCatalogue(config: TollgateConfig, priceBook: PriceBook, sta
     });
   }
   // Price prior for models without a configured quality: rank by blended price, 0.3 (cheapest) to 0.9 (dearest).
-  const unrated = entries.filter((entry) => entry.qualitySource === 'price-prior');
+  // Embedding models are ranked among themselves: their prices say nothing about chat quality.
   const blended = (entry: CatalogueEntry) => entry.inputPerMTokNano + 3 * entry.outputPerMTokNano;
-  const sorted = [...unrated].sort((a, b) => blended(a) - blended(b));
-  sorted.forEach((entry, index) => (entry.quality = sorted.length > 1 ? 0.3 + (0.6 * index) / (sorted.length - 1) : 0.6));
+  const embeddingOnly = (entry: CatalogueEntry) => entry.operations.every((operation) => operation === 'embedding');
+  for (const group of [false, true]) {
+    const unrated = entries.filter((entry) => entry.qualitySource === 'price-prior' && embeddingOnly(entry) === group);
+    const sorted = [...unrated].sort((a, b) => blended(a) - blended(b));
+    sorted.forEach((entry, index) => (entry.quality = sorted.length > 1 ? 0.3 + (0.6 * index) / (sorted.length - 1) : 0.6));
+  }
   // Measured quality (automatic signals and feedback) takes over from the prior as evidence accumulates.
   for (const entry of entries) {
     const measured = quality?.get(entry.key);

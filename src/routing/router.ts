@@ -150,6 +150,7 @@ export function needOf(request: ClientRequest): RouteNeed {
   const body = request.body;
   const format = (body.response_format as { type?: unknown } | undefined)?.type;
   return {
+    operation: request.operation === 'models' ? 'chat' : request.operation,
     inputTokens: inputTokensOf(request),
     outputTokens: outputBound(body, 1024),
     tools: (Array.isArray(body.tools) && body.tools.length > 0) || Array.isArray(body.functions),

@@ -9,7 +9,9 @@ function entry(alias: string, overrides: Partial<CatalogueEntry>): CatalogueEntr
     target: { providerId: 'p', provider: { kind: 'openai', baseUrl: 'http://x/v1', headers: {}, timeoutMs: 1, headersTimeoutMs: 1, totalTimeoutMs: 1, connections: 1 }, upstreamModel: alias },
     key: `${alias}@p`,
     contextWindow: 128_000,
-    capabilities: { tools: true, vision: false, json: true },
+    operations: ['chat', 'messages', 'completion'],
+    operationsSource: 'default',
+    capabilities: { tools: 'yes', vision: 'unknown', json: 'yes' },
     priced: true,
     inputPerMTokNano: 1e9,
     outputPerMTokNano: 2e9,
@@ -26,7 +28,7 @@ function entry(alias: string, overrides: Partial<CatalogueEntry>): CatalogueEntr
 const catalogue = [
   entry('mini', { inputPerMTokNano: 0.15e9, outputPerMTokNano: 0.6e9, quality: 0.6, latencyMs: 400, contextWindow: 8_000 }),
   entry('big', { inputPerMTokNano: 2.5e9, outputPerMTokNano: 10e9, quality: 0.9, latencyMs: 900 }),
-  entry('fast', { inputPerMTokNano: 1e9, outputPerMTokNano: 4e9, quality: 0.7, latencyMs: 150, capabilities: { tools: false, vision: false, json: true } }),
+  entry('fast', { inputPerMTokNano: 1e9, outputPerMTokNano: 4e9, quality: 0.7, latencyMs: 150, capabilities: { tools: 'no', vision: 'unknown', json: 'yes' } }),
   entry('local', { inputPerMTokNano: 0.01e9, outputPerMTokNano: 0.01e9, quality: 0.4, latencyMs: 700, local: true, contextWindow: 8_192 }),
 ];
 const need = (overrides: Partial<RouteNeed> = {}): RouteNeed => ({ inputTokens: 500, outputTokens: 200, tools: false, vision: false, json: false, ...overrides });

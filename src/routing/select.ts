@@ -1,9 +1,12 @@
 import type { RouteConfig } from '../config/schema.ts';
 import { GatewayError } from '../domain/errors.ts';
 import type { CatalogueEntry } from './catalogue.ts';
+import type { RoutedOperation } from './model-kind.ts';
 
 /** What a request needs from a model. */
 export interface RouteNeed {
+  /** What the request is (default chat): a model that does not serve it is never chosen. */
+  operation?: RoutedOperation | undefined;
   inputTokens: number;
   outputTokens: number;
   tools: boolean;
@@ -14,7 +17,7 @@ export interface RouteNeed {
 export interface Considered {
   alias: string;
   /** Why it was left out, or undefined when it stayed in. */
-  removedBy?: 'context' | 'tools' | 'vision' | 'json' | 'breaker' | 'max-cost' | 'min-quality' | 'unpriced' | 'saturated';
+  removedBy?: 'operation' | 'context' | 'tools' | 'vision' | 'json' | 'breaker' | 'max-cost' | 'min-quality' | 'unpriced' | 'saturated';
   score?: number;
   costNano?: number;
 }
@@ -55,7 +58,7 @@ export function selectRoute(name: string, route: RouteConfig, entries: readonly 
     if (!removedBy) eligible.push(entry);
   }
   // When every candidate's breaker is open, try them anyway (an error beats no attempt).
-  if (eligible.length === 0 && considered.every((c) => c.removedBy === 'breaker' || c.removedBy === undefined)) eligible = [...entries];
+  if (eligible.length === 0) eligible = entries.filter((_, index) => considered[index]?.removedBy === 'breaker');
 
   let ordered: CatalogueEntry[];
   const cost = (entry: CatalogueEntry) => expectedCostNano(entry, need);
@@ -96,6 +99,7 @@ export function selectRoute(name: string, route: RouteConfig, entries: readonly 
       break;
     }
   }
+  ordered = knownCapableFirst(ordered, need);
   if (ordered.length === 0) {
     const reasons = considered.map((c) => `${c.alias}: ${c.removedBy ?? 'ok'}`).join(', ');
     throw new GatewayError('invalid_request', `No model in route '${name}' (${route.strategy}) qualifies for this request (${reasons})`, { param: 'model' });
@@ -109,11 +113,21 @@ export function selectRoute(name: string, route: RouteConfig, entries: readonly 
   return { route: name, strategy: route.strategy, ordered, considered, summary };
 }
 
+/** Stable: among the kept entries, those known to have every needed capability come before those where it is unknown. */
+function knownCapableFirst(ordered: CatalogueEntry[], need: RouteNeed): CatalogueEntry[] {
+  const needed = (['tools', 'vision', 'json'] as const).filter((capability) => need[capability]);
+  if (needed.length === 0) return ordered;
+  const known = (entry: CatalogueEntry) => needed.every((capability) => entry.capabilities[capability] === 'yes');
+  return [...ordered.filter(known), ...ordered.filter((entry) => !known(entry))];
+}
+
 function filterReason(entry: CatalogueEntry, need: RouteNeed, route: RouteConfig, state: RouteState): Considered['removedBy'] {
+  if (!entry.operations.includes(need.operation ?? 'chat')) return 'operation';
   if (entry.contextWindow !== undefined && need.inputTokens + Math.min(need.outputTokens, entry.contextWindow / 4) > entry.contextWindow) return 'context';
-  if (need.tools && !entry.capabilities.tools) return 'tools';
-  if (need.vision && !entry.capabilities.vision) return 'vision';
-  if (need.json && !entry.capabilities.json) return 'json';
+  // Only a known "no" excludes: unknown capabilities stay in (after the known "yes" ones).
+  if (need.tools && entry.capabilities.tools === 'no') return 'tools';
+  if (need.vision && entry.capabilities.vision === 'no') return 'vision';
+  if (need.json && entry.capabilities.json === 'no') return 'json';
   if (route.strategy === 'cost-constrained') {
     if (!entry.priced) return 'unpriced';
     if (route.maxCostUsd !== undefined && expectedCostNano(entry, need) > route.maxCostUsd * 1e9) return 'max-cost';

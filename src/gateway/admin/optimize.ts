@@ -33,7 +33,8 @@ const batchSchema = z
 export function registerOptimizeRoutes(app: Hono<GatewayEnv>, runtime: Runtime): void {
   app.post('/api/optimize/batch', async (c) => {
     const input = await parseAdminBody(c.req.raw, batchSchema);
-    const all = runtime.router.entries();
+    // A batch of chat requests: only models that serve chat are candidates (never an embedding model).
+    const all = runtime.router.entries().filter((entry) => entry.operations.includes('chat'));
     const entries = input.candidates ? all.filter((entry) => input.candidates!.includes(entry.alias)) : all;
     if (entries.length === 0) throw new GatewayError('invalid_request', 'No candidate model is configured', { param: 'candidates' });
     const route = input.qualityRoute ? runtime.config.routes[input.qualityRoute] : undefined;
