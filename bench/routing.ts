@@ -63,7 +63,7 @@ const strategies = ['cheapest', 'fastest', 'balanced', 'quality-first', 'local-f
 const needs = prompts.map((content) => needOf(request(content, 'auto')));
 const select = time(50_000, (i) => {
   const strategy = strategies[i % strategies.length]!;
-  selectRoute('bench', { strategy, localContextThreshold: 4096, localMaxInFlight: 32 }, entries, needs[i % needs.length]!, { breakerOpen: () => false, inFlight: () => 0 });
+  selectRoute('bench', { strategy, localContextThreshold: 4096, localMaxInFlight: 32, fallbackRule: 'strong', fallbackLengthTokens: 500 }, entries, needs[i % needs.length]!, { breakerOpen: () => false, inFlight: () => 0 });
 });
 const decide = time(20_000, (i) => {
   router.route(request(prompts[i % prompts.length]!, strategies[i % strategies.length]!));

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type TollgateConfig } from './schema.ts';
 
@@ -72,7 +72,7 @@ function cross(config: TollgateConfig): TollgateConfig {
     for (const alias of [...(route.candidates ?? []), ...(route.strong ? [route.strong] : []), ...(route.weak ? [route.weak] : [])]) {
       if (!config.models[alias]) problems.push(`routes.${name}: ${alias} is not a model alias`);
     }
-    if (route.artefact && !existsSync(route.artefact)) problems.push(`routes.${name}.artefact: no file ${route.artefact} (train one with \`tollgate router train\`)`);
+    // A missing artefact is not fatal: the route uses its fallbackRule and the runtime warns at start.
   }
   for (const [name, experiment] of Object.entries(config.experiments)) {
     for (const alias of [experiment.model, experiment.candidate]) if (!config.models[alias]) problems.push(`experiments.${name}: ${alias} is not a model alias`);

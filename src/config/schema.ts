@@ -133,6 +133,13 @@ export const routeSchema = z
     weak: z.string().min(1).optional(),
     artefact: z.string().min(1).optional(),
     threshold: z.number().min(0).max(1).optional(),
+    /**
+     * `learned`: what the route does while its artefact is missing or unreadable (the gateway starts
+     * anyway and warns): `strong` (default: no answer gets worse), `weak`, or `length` (prompts of at
+     * least `fallbackLengthTokens` estimated input tokens go strong).
+     */
+    fallbackRule: z.enum(['strong', 'weak', 'length']).default('strong'),
+    fallbackLengthTokens: z.number().int().positive().default(500),
   })
   .strict()
   .refine((r) => r.strategy !== 'learned' || (r.strong !== undefined && r.weak !== undefined && r.artefact !== undefined), 'a learned route needs strong, weak and artefact');

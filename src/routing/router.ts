@@ -10,7 +10,7 @@ import type { ClientRequest, Target } from '../pipeline/types.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import { buildCatalogue, targetKey, type CatalogueEntry } from './catalogue.ts';
 import { CircuitBreaker, type BreakerView } from './circuit-breaker.ts';
-import { selectRoute, type RouteDecision, type RouteNeed } from './select.ts';
+import { selectRoute, type RouteDecision, type RouteNeed, type RouteState } from './select.ts';
 import { QualityStats } from './quality-stats.ts';
 import { TargetStats } from './target-stats.ts';
 
@@ -25,7 +25,7 @@ export class Router {
   readonly quality = new QualityStats();
   readonly breaker: CircuitBreaker;
   private readonly inFlight = new Map<string, number>();
-  private readonly learned = new Map<string, RouterModel>();
+  private readonly learned = new Map<string, { model: RouterModel | undefined; problem: string | undefined; checkedAtMs: number }>();
   private catalogue: { entries: CatalogueEntry[]; builtAtMs: number } | undefined;
 
   constructor(
@@ -52,7 +52,7 @@ export class Router {
     if (named) return { name, route: named };
     const strategy = name === 'auto' ? 'balanced' : name;
     if (!['cheapest', 'fastest', 'balanced', 'quality-first', 'local-first'].includes(strategy)) return undefined;
-    return { name, route: { strategy: strategy as RouteConfig['strategy'], localContextThreshold: 4096, localMaxInFlight: 32 } };
+    return { name, route: { strategy: strategy as RouteConfig['strategy'], localContextThreshold: 4096, localMaxInFlight: 32, fallbackRule: 'strong', fallbackLengthTokens: 500 } };
   }
 
   /** Routes a request whose model names a route (or that asks for a strategy in `x-tollgate-strategy`); undefined otherwise. */
@@ -64,10 +64,12 @@ export class Router {
     const all = this.entries();
     const entries = found.route.candidates ? all.filter((entry) => found.route.candidates!.includes(entry.alias)) : all;
     const now = this.now();
-    let learned: { probability: number; threshold: number } | undefined;
+    let learned: RouteState['learned'];
     if (found.route.strategy === 'learned') {
-      const model = this.learnedModel(found.name, found.route);
-      learned = { probability: predict(model, lastUserText(request.body)), threshold: found.route.threshold ?? model.threshold };
+      const { model } = this.loadLearned(found.route);
+      learned = model
+        ? { probability: predict(model, lastUserText(request.body)), threshold: found.route.threshold ?? model.threshold }
+        : fallbackRuleDecision(found.route, inputTokensOf(request));
     }
     return selectRoute(found.name, found.route, entries, needOf(request), {
       breakerOpen: (key) => this.breaker.isOpen(key, now),
@@ -76,15 +78,48 @@ export class Router {
     });
   }
 
-  /** The trained router of a `learned` route, loaded once from its artefact file. */
+  /** The trained router of a `learned` route (for batch planning); a clear 400 while its artefact is missing. */
   learnedModel(name: string, route: RouteConfig): RouterModel {
-    if (!route.artefact) throw new GatewayError('internal', `route '${name}' (learned) has no artefact; train one with \`tollgate router train\``);
-    let model = this.learned.get(route.artefact);
-    if (!model) {
-      model = deserialize(readFileSync(route.artefact, 'utf8'));
-      this.learned.set(route.artefact, model);
-    }
+    const { model, problem } = this.loadLearned(route);
+    if (!model) throw new GatewayError('invalid_request', `route '${name}' (learned) has no usable artefact: ${problem}; train one with \`tollgate router train\``);
     return model;
+  }
+
+  /**
+   * A learned route's artefact, loaded once; while it is missing or unreadable the reason, and the
+   * file is looked at again at most every 10 s (so an artefact trained after start-up is picked up).
+   */
+  loadLearned(route: RouteConfig): { model: RouterModel | undefined; problem: string | undefined } {
+    const file = route.artefact;
+    if (!file) return { model: undefined, problem: 'no artefact configured' };
+    const now = this.now();
+    const cached = this.learned.get(file);
+    if (cached && (cached.model || now - cached.checkedAtMs < 10_000)) return cached;
+    let entry: { model: RouterModel | undefined; problem: string | undefined; checkedAtMs: number };
+    try {
+      entry = { model: deserialize(readFileSync(file, 'utf8')), problem: undefined, checkedAtMs: now };
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      entry = { model: undefined, problem: code === 'ENOENT' ? `artefact ${file} does not exist` : `artefact ${file} is unreadable (${(error as Error).message.slice(0, 200)})`, checkedAtMs: now };
+    }
+    this.learned.set(file, entry);
+    return entry;
+  }
+
+  /** One line per learned route that cannot load its artefact, for the start-up log. */
+  startupWarnings(): string[] {
+    const warnings: string[] = [];
+    for (const [name, route] of Object.entries(this.config.routes)) {
+      if (route.strategy !== 'learned') continue;
+      const { problem } = this.loadLearned(route);
+      if (!problem) continue;
+      const rule = route.fallbackRule === 'length' ? `length (>= ${route.fallbackLengthTokens} input tokens go strong)` : route.fallbackRule;
+      warnings.push(
+        `warning: route '${name}' (learned): ${problem}; it routes by its fallback rule '${rule}' until one is trained ` +
+          `(tollgate router train --data labelled.jsonl --out ${route.artefact ?? 'router.json'}; see tollgate router --help)`,
+      );
+    }
+    return warnings;
   }
 
   /** Rebuilds measured health and quality from recent ledger rows (oldest first), so a restart does not forget them. */
@@ -144,6 +179,12 @@ export class Router {
     const key = targetKey(target);
     this.inFlight.set(key, Math.max(0, (this.inFlight.get(key) ?? 1) - 1));
   }
+}
+
+/** A learned route without its artefact: the named rule decides strong or weak, and says so in the route summary. */
+function fallbackRuleDecision(route: RouteConfig, inputTokens: number): NonNullable<RouteState['learned']> {
+  const strong = route.fallbackRule === 'strong' || (route.fallbackRule === 'length' && inputTokens >= route.fallbackLengthTokens);
+  return { probability: strong ? 1 : 0, threshold: 0.5, rule: `fallback-rule=${route.fallbackRule}` };
 }
 
 export function needOf(request: ClientRequest): RouteNeed {

@@ -32,7 +32,7 @@ const catalogue = [
   entry('local', { inputPerMTokNano: 0.01e9, outputPerMTokNano: 0.01e9, quality: 0.4, latencyMs: 700, local: true, contextWindow: 8_192 }),
 ];
 const need = (overrides: Partial<RouteNeed> = {}): RouteNeed => ({ inputTokens: 500, outputTokens: 200, tools: false, vision: false, json: false, ...overrides });
-const route = (strategy: RouteConfig['strategy'], extra: Partial<RouteConfig> = {}): RouteConfig => ({ strategy, localContextThreshold: 4096, localMaxInFlight: 2, ...extra });
+const route = (strategy: RouteConfig['strategy'], extra: Partial<RouteConfig> = {}): RouteConfig => ({ strategy, localContextThreshold: 4096, localMaxInFlight: 2, fallbackRule: 'strong', fallbackLengthTokens: 500, ...extra });
 const healthy = { breakerOpen: () => false, inFlight: () => 0 };
 const aliases = (decision: { ordered: CatalogueEntry[] }) => decision.ordered.map((e) => e.alias);
 

@@ -36,7 +36,7 @@ export interface RouteState {
   breakerOpen(key: string): boolean;
   inFlight(key: string): number;
   /** `learned`: the model's probability that the strong model is needed, and the threshold. */
-  learned?: { probability: number; threshold: number };
+  learned?: { probability: number; threshold: number; rule?: string | undefined };
 }
 
 /** Expected cost of the request on an entry, nano-USD (all input at the uncached price). */
@@ -108,7 +108,11 @@ export function selectRoute(name: string, route: RouteConfig, entries: readonly 
   const removed = considered.filter((c) => c.removedBy);
   const summary =
     `${route.strategy}:${chosen.alias}` +
-    (route.strategy === 'learned' && state.learned ? ` p=${state.learned.probability.toFixed(3)}/t=${state.learned.threshold.toFixed(3)}` : '') +
+    (route.strategy === 'learned' && state.learned
+      ? state.learned.rule
+        ? ` ${state.learned.rule}`
+        : ` p=${state.learned.probability.toFixed(3)}/t=${state.learned.threshold.toFixed(3)}`
+      : '') +
     ` (${considered.length} considered${removed.length ? `, removed ${removed.map((c) => `${c.alias}=${c.removedBy}`).join(' ')}` : ''})`;
   return { route: name, strategy: route.strategy, ordered, considered, summary };
 }

@@ -97,6 +97,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   const router = new Router(config, priceBook, now);
   const configuredTargets = new Set(router.configuredTargets());
   registerBreakerGauge(metrics.registry, () => router.breakerViews().filter((view) => configuredTargets.has(view.target)));
+  for (const warning of router.startupWarnings()) log(warning);
   const cache = await createResponseCache(config, { redisUrl: options.redisUrl, now, semanticStore: storage.semanticCache, log }).catch(async (error: unknown) => {
     await writer.close();
     await counters.close();
