@@ -8,6 +8,11 @@ import { z } from 'zod';
 const usdAmount = z.number().nonnegative().finite();
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (max 64)');
 
+/** Records keyed by user-chosen names are looked up with request input: no `constructor`/`__proto__` from Object.prototype. */
+function withoutPrototype<T>(record: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, record);
+}
+
 export const providerKinds = ['openai', 'anthropic', 'openrouter', 'openai-compatible'] as const;
 export type ProviderKind = (typeof providerKinds)[number];
 
@@ -225,7 +230,7 @@ export const configSchema = z
       .strict()
       .default({ port: 4000, host: '127.0.0.1', bodyLimitBytes: 16 * 1024 * 1024 }),
     providers: z.record(identifier, providerSchema).refine((p) => Object.keys(p).length > 0, 'at least one provider'),
-    models: z.record(z.string().min(1), modelSchema).default({}),
+    models: z.record(z.string().min(1), modelSchema).default({}).transform(withoutPrototype),
     /** Where a model name that is not in `models` and has no `@provider` goes; unset means 404 model_not_found. */
     defaultProvider: identifier.optional(),
     pricing: z
@@ -249,7 +254,7 @@ export const configSchema = z
       .default({ batchSize: 500, flushIntervalMs: 250, storeBodies: false, fsync: false }),
     keys: z.array(virtualKeySeedSchema).default([]),
     /** Named routes (`model: "<name>"` or `tollgate/<name>`); `tollgate/<strategy>` works without one. */
-    routes: z.record(z.string().min(1), routeSchema).default({}),
+    routes: z.record(z.string().min(1), routeSchema).default({}).transform(withoutPrototype),
     routing: z
       .object({
         /** Attempts per target on retryable errors (1 = no retry), with exponential backoff and jitter. */
@@ -297,7 +302,8 @@ export const configSchema = z
         identifier,
         z.object({ model: z.string().min(1), candidate: z.string().min(1), share: z.number().min(0).max(1), mode: z.enum(['ab', 'shadow']).default('ab') }).strict(),
       )
-      .default({}),
+      .default({})
+      .transform(withoutPrototype),
     budgets: z.array(budgetSchema).default([]),
     /** Keep at least `target` of the requests on local nodes (providers with `node`); cloud only while the share allows. */
     localShare: z

@@ -7,12 +7,12 @@ import type { ResolvedTargets, Target } from './types.ts';
  * `model@provider`, then `defaultProvider` with the name as is. Pure.
  */
 export function resolveTargets(config: TollgateConfig, requestedModel: string): ResolvedTargets {
-  const alias = config.models[requestedModel];
+  const alias = Object.hasOwn(config.models, requestedModel) ? config.models[requestedModel] : undefined;
   if (alias) return { chain: [alias.target, ...alias.equivalents, ...alias.fallbacks].map((target) => parseTarget(config, target)) };
   const at = requestedModel.lastIndexOf('@');
   if (at > 0) {
     const providerId = requestedModel.slice(at + 1);
-    if (config.providers[providerId]) return { chain: [parseTarget(config, requestedModel)] };
+    if (Object.hasOwn(config.providers, providerId)) return { chain: [parseTarget(config, requestedModel)] };
   }
   if (config.defaultProvider) {
     return { chain: [{ providerId: config.defaultProvider, provider: config.providers[config.defaultProvider]!, upstreamModel: requestedModel }] };
@@ -25,7 +25,7 @@ export function resolveTargets(config: TollgateConfig, requestedModel: string): 
 function parseTarget(config: TollgateConfig, target: string): Target {
   const at = target.lastIndexOf('@');
   const providerId = target.slice(at + 1);
-  const provider = config.providers[providerId];
+  const provider = Object.hasOwn(config.providers, providerId) ? config.providers[providerId] : undefined;
   if (!provider) throw new GatewayError('internal', `configured target ${target} names an unknown provider`);
   return { providerId, provider, upstreamModel: target.slice(0, at) };
 }

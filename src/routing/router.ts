@@ -44,11 +44,11 @@ export class Router {
 
   /** The route a model name asks for: a configured route, or `tollgate/<route or strategy>`; undefined for plain models. */
   routeFor(model: string): { name: string; route: RouteConfig } | undefined {
-    const configured = this.config.routes[model];
+    const configured = Object.hasOwn(this.config.routes, model) ? this.config.routes[model] : undefined;
     if (configured) return { name: model, route: configured };
     if (!model.startsWith(BUILT_IN_PREFIX)) return undefined;
     const name = model.slice(BUILT_IN_PREFIX.length);
-    const named = this.config.routes[name];
+    const named = Object.hasOwn(this.config.routes, name) ? this.config.routes[name] : undefined;
     if (named) return { name, route: named };
     const strategy = name === 'auto' ? 'balanced' : name;
     if (!['cheapest', 'fastest', 'balanced', 'quality-first', 'local-first'].includes(strategy)) return undefined;

@@ -77,3 +77,25 @@ describe('routing: operations and tri-state capabilities', () => {
     expect(catalogue.data.find((e) => e.alias === 'blind-local')).toMatchObject({ capabilities: { tools: 'no', vision: 'no', json: 'unknown' } });
   });
 });
+
+describe('routing: model names that are Object.prototype keys', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ config: (input) => ({ ...input, cache: { enabled: false } }) });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('are plain unknown names (default provider or 404), never a 500', async () => {
+    const post = (model: string, headers: Record<string, string> = {}) =>
+      fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) });
+    for (const model of ['constructor', '__proto__', 'toString', 'tollgate/constructor', 'tollgate/__proto__', 'gpt-4o@constructor']) {
+      const response = await post(model);
+      expect(response.status, model).toBeLessThan(500);
+      // The default provider serves unknown names as they are.
+      expect(response.headers.get('x-tollgate-provider'), model).toBe('mock-openai');
+    }
+    for (const strategy of ['constructor', '__proto__']) expect((await post('gpt-4o-mini', { 'x-tollgate-strategy': strategy })).status).toBe(200);
+  });
+});
