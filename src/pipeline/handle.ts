@@ -66,6 +66,7 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
         // A dearer fallback the budgets have no room for is skipped; the last upstream error stands.
         request.route = `${request.route ?? ''} +skipped:${key}(budget)`.trim();
         outcomes.push({ key, reason: 'budget' });
+        deps.router?.breaker.release(key);
         continue;
       }
       if (tried > 1 && request.route !== undefined) request.route += ` +fallback:${key}`;
@@ -74,6 +75,7 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
       if (!adapter.supports(request.operation)) {
         lastError = new GatewayError('invalid_request', `The model '${String(request.body.model)}' does not support ${request.operation} requests`, { param: 'model' });
         outcomes.push({ key, reason: 'unsupported' });
+        deps.router?.breaker.release(key);
         continue;
       }
       let error: GatewayError | undefined;
@@ -87,8 +89,13 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
         }
         error = result.error;
         deps.metrics.observeUpstreamError(candidate.providerId, error.code);
-        if (countsAgainstTarget(error)) deps.router?.breaker.failure(key, deps.now());
-        deps.router?.stats.observe(key, { ok: false, latencyMs: deps.now() - request.receivedAtMs, ttftMs: null });
+        if (countsAgainstTarget(error)) {
+          deps.router?.breaker.failure(key, deps.now());
+          deps.router?.stats.observe(key, { ok: false, latencyMs: deps.now() - request.receivedAtMs, ttftMs: null });
+        } else {
+          // Not the target's fault: no verdict, and a half-open trial it claimed is given back.
+          deps.router?.breaker.release(key);
+        }
         if (!error.retryable || attempt === attemptsPerTarget || request.signal?.aborted) break;
         await sleep(retryDelay(error, attempt, backoffMs));
       }

@@ -34,3 +34,17 @@ describe('CircuitBreaker views', () => {
     expect(breaker.tracked()).toEqual([]);
   });
 });
+
+describe('CircuitBreaker release', () => {
+  it('a half-open trial that ended without a verdict is given back; the circuit stays open until a success', () => {
+    const breaker = new CircuitBreaker(1, 100);
+    breaker.failure('a', 0);
+    expect(breaker.allow('a', 100)).toBe(true); // the trial
+    expect(breaker.allow('a', 101)).toBe(false);
+    breaker.release('a'); // e.g. the client's own 400
+    expect(breaker.view('a', 102).state).toBe('half-open');
+    expect(breaker.allow('a', 102)).toBe(true); // the next call is the trial
+    breaker.success('a');
+    expect(breaker.view('a', 103).state).toBe('closed');
+  });
+});

@@ -48,6 +48,15 @@ export class CircuitBreaker {
     this.states.delete(key);
   }
 
+  /**
+   * The call let through ended without a verdict on the target (a client error, a budget skip, the
+   * client went away): a claimed half-open trial is given back, so the next call can be the trial.
+   */
+  release(key: string): void {
+    const state = this.states.get(key);
+    if (state) state.trialInFlight = false;
+  }
+
   failure(key: string, nowMs: number): void {
     let state = this.states.get(key);
     if (!state) {

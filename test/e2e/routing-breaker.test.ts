@@ -63,7 +63,7 @@ describe('routing: breaker isolation, state and tried targets', () => {
     expect(response.headers.get('x-tollgate-model')).toBe('gpt-4o-mini');
   });
 
-  it('#10.9 upstream 400s (the client\'s fault) never open the breaker; 5xx do', async () => {
+  it('#10.9 upstream 400s (the client\'s fault) never open the breaker', async () => {
     primary.setDefaults({ fail: { status: 400, message: 'temperature must be between 0 and 2' } });
     for (let i = 0; i < 4; i += 1) {
       const error = await tenantA.chat.completions.create({ model: 'mini', messages }).catch((e: unknown) => e);
@@ -105,5 +105,46 @@ describe('routing: breaker isolation, state and tried targets', () => {
     expect(response.headers.get('x-tollgate-tried')).toBe('gpt-4o-mini@primary=circuit_open, gpt-4o@mock-openai=upstream_error');
     const body = (await response.json()) as { error: { message: string } };
     expect(body.error.message).toContain('tried: gpt-4o-mini@primary=circuit_open, gpt-4o@mock-openai=upstream_error');
+  });
+});
+
+describe('routing: a half-open trial that fails by the client\'s fault', () => {
+  let h: Harness;
+  let primary: MockProvider;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    primary = await startMockProvider({ port: 0 });
+    h = await startHarness({
+      config: (input) => ({
+        ...input,
+        providers: { ...input.providers, primary: { kind: 'openai-compatible', baseUrl: `${primary.url}/v1`, priceProvider: 'openai' } },
+        models: { ...input.models, mini: { target: 'gpt-4o-mini@primary', fallbacks: ['gpt-4o@mock-openai'] } },
+        cache: { enabled: false },
+        routing: { attemptsPerTarget: 1, backoffMs: 1, breakerThreshold: 1, breakerCooldownMs: 150 },
+      }),
+    });
+    client = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo', maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await h.close();
+    await primary.close();
+  });
+
+  const messages = [{ role: 'user' as const, content: 'hello there' }];
+
+  it('does not leave the circuit open for good: the next call is the trial and closes it', async () => {
+    primary.setDefaults({ fail: { status: 500 } });
+    await client.chat.completions.create({ model: 'mini', messages });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The half-open trial meets a client error (the upstream says 400): no verdict on the target.
+    primary.setDefaults({ fail: { status: 400, message: 'temperature must be between 0 and 2' } });
+    const bad = await client.chat.completions.create({ model: 'mini', messages }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
+    primary.setDefaults({});
+    const { response } = await client.chat.completions.create({ model: 'mini', messages }).withResponse();
+    expect(response.headers.get('x-tollgate-provider')).toBe('primary');
+    const breakers = (await (await h.admin('/api/routing/breakers')).json()) as { data: Array<{ target: string; state: string }> };
+    expect(breakers.data.find((b) => b.target === 'gpt-4o-mini@primary')?.state).toBe('closed');
   });
 });
