@@ -235,9 +235,33 @@ function overflow(deps: PipelineDeps, request: ClientRequest, chain: Target[]): 
   const first = chain[0];
   if (!alias?.overflowTarget || !first || !checksContext(request)) return chain;
   const window = knownContextWindow(deps.config, deps.priceBook, first, requested, deps.now());
-  if (window === undefined || inputTokensOf(request) <= window) return chain;
+  if (window === undefined || fitsSurely(request, window) || promptTokens(request) <= window) return chain;
   request.route = `${request.route ?? ''} overflow:${alias.overflowTarget}`.trim();
   return resolveTargets(deps.config, alias.overflowTarget).chain;
+}
+
+/** The request's estimated input tokens; a body nested too deeply to walk is the client's 400, not a 500. */
+function promptTokens(request: ClientRequest): number {
+  try {
+    return inputTokensOf(request);
+  } catch (error) {
+    if (error instanceof RangeError) throw new GatewayError('invalid_request', 'The request is nested too deeply to read', { param: 'messages' });
+    throw error;
+  }
+}
+
+/**
+ * True when the prompt cannot exceed `window` whatever it says, without tokenising it: an o200k
+ * token covers at least one UTF-8 byte, a UTF-16 unit is at most three bytes, and the JSON text
+ * of the body holds every counted character (plus more than the per-message overhead).
+ */
+function fitsSurely(request: ClientRequest, window: number): boolean {
+  if (request.inputTokens !== undefined) return request.inputTokens <= window;
+  try {
+    return 3 * JSON.stringify(request.body).length <= window;
+  } catch {
+    return false;
+  }
 }
 
 /** Embedding limits are per input (a batch may exceed one window in total): only prompts are checked. */
@@ -254,10 +278,13 @@ function checksContext(request: ClientRequest): boolean {
 function fitContext(deps: PipelineDeps, request: ClientRequest, chain: Target[]): Target[] {
   if (!checksContext(request)) return chain;
   const requested = request.body.model as string;
-  const inputTokens = inputTokensOf(request);
+  const windows = chain.map((target) => knownContextWindow(deps.config, deps.priceBook, target, requested, deps.now()));
+  const known = windows.filter((window): window is number => window !== undefined);
+  if (known.length === 0 || fitsSurely(request, Math.min(...known))) return chain;
+  const inputTokens = promptTokens(request);
   let largest: number | undefined;
-  const fitting = chain.filter((target) => {
-    const window = knownContextWindow(deps.config, deps.priceBook, target, requested, deps.now());
+  const fitting = chain.filter((_, index) => {
+    const window = windows[index];
     if (window === undefined || inputTokens <= window) return true;
     largest = largest === undefined ? window : Math.max(largest, window);
     return false;

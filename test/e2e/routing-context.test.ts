@@ -65,6 +65,17 @@ describe('routing: context window on every call', () => {
     expect(upstreamCalls()).toBe(before);
   });
 
+  it('a prompt nested too deeply to count is the client\'s 400, not a 500', async () => {
+    const deep = `${'['.repeat(30_000)}"x"${']'.repeat(30_000)}`;
+    const response = await fetch(`${h.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"model":"gpt-4o-mini","messages":[{"role":"user","content":${deep}}]}`,
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error');
+  });
+
   it('an alias with an overflow target hands the long prompt over; a chain drops only the targets it overflows', async () => {
     const over = await openai.chat.completions.create({ model: 'small-overflow', messages: [{ role: 'user', content: long }] }).withResponse();
     expect(over.response.headers.get('x-tollgate-model')).toBe('gpt-4o');
