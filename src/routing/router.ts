@@ -129,7 +129,9 @@ export class Router {
       // The live path keys by the configured upstream model; the ledger has the alias and what was served.
       const alias = this.config.models[row.requestedModel];
       const key = alias?.target.endsWith(`@${row.provider}`) ? alias.target : `${row.servedModel ?? row.requestedModel}@${row.provider}`;
-      this.stats.observe(key, { ok: row.status < 400, latencyMs: row.latencyMs, ttftMs: row.ttftMs });
+      // A client's own mistake (4xx other than 429) says nothing about the target, as on the live path.
+      const clientFault = row.status >= 400 && row.status < 500 && row.status !== 429;
+      if (!clientFault) this.stats.observe(key, { ok: row.status < 400, latencyMs: row.latencyMs, ttftMs: row.ttftMs });
       if (row.quality !== null) this.quality.observe(key, '*', row.quality);
     }
   }
