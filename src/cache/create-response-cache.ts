@@ -19,7 +19,16 @@ export async function createResponseCache(
   const store = options.redisUrl ? createRedisExactStore(options.redisUrl) : createMemoryExactStore(settings.maxMegabytes * 1024 * 1024, options.now);
   let semantic: SemanticCache | undefined;
   if (settings.semantic.enabled) {
-    semantic = new SemanticCache(await embedderFor(config), options.semanticStore, {
+    // Only `persist: full` writes prompts and answers to the store; otherwise what an earlier run persisted goes.
+    const persisted = settings.semantic.persist === 'full';
+    if (!persisted) {
+      const cleared = await options.semanticStore.clear().catch((error: unknown) => {
+        options.log(`semantic cache entries persisted by an earlier run could not be deleted: ${(error as Error).message}`);
+        return 0;
+      });
+      if (cleared > 0) options.log(`semantic cache: ${cleared} persisted entries deleted (cache.semantic.persist is none)`);
+    }
+    semantic = new SemanticCache(await embedderFor(config), persisted ? options.semanticStore : undefined, {
       threshold: settings.semantic.threshold,
       ttlMs,
       maxEntries: settings.semantic.maxEntries,

@@ -36,5 +36,19 @@ function describeCache(runtime: Runtime): string {
   const settings = runtime.config.cache;
   const exact = `exact (${cache.store.kind === 'redis' ? 'Redis' : `memory, ${settings.maxMegabytes} MB`}, ${settings.ttlSeconds} s)`;
   const semantic = cache.semantic ? ` + semantic (${cache.semantic.embedder.id.split(':')[0]} embedder, threshold ${settings.semantic.threshold}, ${cache.semantic.size} entries)` : '';
-  return `${exact}${semantic}; deterministic requests or x-tollgate-cache: on`;
+  return `${exact}${semantic}; deterministic requests or x-tollgate-cache: on; ${describePersistence(runtime)}`;
+}
+
+/** What of prompts and answers the cache keeps outside process memory (issue #10.13: stated, never implied). */
+function describePersistence(runtime: Runtime): string {
+  const cache = runtime.deps.cache!;
+  const parts = [cache.store.kind === 'redis' ? 'exact answers held in Redis' : 'exact answers in memory only'];
+  if (cache.semantic) {
+    parts.push(
+      runtime.config.cache.semantic.persist === 'full'
+        ? `semantic prompts, vectors and answers persisted to ${runtime.ledger.backend} (cache.semantic.persist: full)`
+        : 'semantic entries in memory only, nothing written to disk (cache.semantic.persist: none)',
+    );
+  }
+  return parts.join(', ');
 }

@@ -200,6 +200,9 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
       expect(await storage.semanticCache.purgeExpired(100)).toBe(1);
       await storage.semanticCache.delete(['s1']);
       expect((await storage.semanticCache.loadLive(0, 10)).map((e) => e.id)).toEqual(['s3']);
+      // Persistence turned off: everything goes.
+      expect(await storage.semanticCache.clear()).toBe(1);
+      expect(await storage.semanticCache.loadLive(0, 10)).toEqual([]);
     });
 
     // Last: it adds rows of its own org, outside the data set the tests above compare against.

@@ -107,6 +107,7 @@ describe('guarded semantic cache', () => {
       delete: async (ids) => ids.forEach((id) => rows.delete(id)),
       loadLive: async (now) => [...rows.values()].filter((entry) => entry.expiresAtMs > now),
       purgeExpired: async () => 0,
+      clear: async () => 0,
     };
     await cacheWith(() => 0, store).save('ns', 'How do I make pancakes?', answer('kept'));
     for (const entry of rows.values()) rows.set(entry.id, { ...entry, embedderId: 'old', vector: new Float32Array(8) });
@@ -116,7 +117,7 @@ describe('guarded semantic cache', () => {
   });
 
   it('a store that never answers does not make writes pile up: past 1,000 pending they are skipped', async () => {
-    const hanging: SemanticEntryStore = { insert: () => new Promise(() => undefined), delete: async () => undefined, loadLive: async () => [], purgeExpired: async () => 0 };
+    const hanging: SemanticEntryStore = { insert: () => new Promise(() => undefined), delete: async () => undefined, loadLive: async () => [], purgeExpired: async () => 0, clear: async () => 0 };
     const cache = new SemanticCache(embedder, hanging, { threshold: 0.7, ttlMs: 1e9, maxEntries: 10_000, now: () => 0 });
     for (let i = 0; i < 1_100; i += 1) void cache.save('ns', `How do I make recipe number ${i}?`, answer());
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,10 +1,13 @@
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { promptCacheSavingsNano } from '../../cache/prompt-cache-savings.ts';
+import type { CachePurgeFilter } from '../../cache/exact-store.ts';
+import type { ResponseCache } from '../../cache/response-cache.ts';
 import { mostRepeatedPrompts } from '../../cache/warm.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import { handle } from '../../pipeline/handle.ts';
+import { requireOrg, requireWriter } from './guard.ts';
 import { parseAdminBody } from './parse-admin-body.ts';
 import { formatUsd } from '../../domain/money.ts';
 import { priceProviderFor } from '../../pipeline/meter.ts';
@@ -104,8 +107,41 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
     return c.json({ strategy: input.strategy, warmed: results.filter((r) => r.status === 200 && r.cache !== 'hit' && r.cache !== 'semantic-hit').length, data: results });
   });
 
-  app.delete('/api/cache/semantic', async (c) => {
-    const semantic = runtime.deps.cache?.semantic;
-    return c.json({ evicted: semantic ? semantic.invalidate(c.req.query('namespace') ?? '') : 0 });
+  /**
+   * `DELETE /api/cache/exact` and `DELETE /api/cache/semantic`, each with optional `namespace` (an
+   * org id, or the configured `cache.sharedNamespace`) and `model` (the model the client asked for):
+   * purge the exact cache (memory, or Redis for every instance) or the semantic cache (every
+   * instance, and its store). Viewers cannot purge; an org admin purges only its own org.
+   */
+  app.delete('/api/cache/exact', async (c) => {
+    const cache = runtime.deps.cache;
+    if (!cache) return c.json({ purged: 0 });
+    const filter = purgeFilter(c, cache);
+    const purged = await cache.purgeExact(filter).catch((error: unknown) => {
+      throw new GatewayError('upstream_unavailable', `the exact cache store could not be purged: ${(error as Error).message}`);
+    });
+    return c.json({ purged, ...filter });
   });
+
+  app.delete('/api/cache/semantic', async (c) => {
+    const cache = runtime.deps.cache;
+    if (!cache?.semantic) return c.json({ evicted: 0 });
+    const filter = purgeFilter(c, cache);
+    return c.json({ evicted: cache.semantic.invalidate(filter), ...filter });
+  });
+}
+
+/** What a purge may touch: the named namespace (or the caller's own org for an org admin) and model. */
+function purgeFilter(c: Context<GatewayEnv>, cache: ResponseCache): CachePurgeFilter {
+  const admin = requireWriter(c);
+  const name = c.req.query('namespace') || undefined;
+  const model = c.req.query('model') || undefined;
+  let namespace = cache.resolveNamespace(name);
+  if (admin.orgId !== undefined) {
+    // Confined to its org: its own namespace only (a shared namespace holds every org's answers).
+    const own = `org:${admin.orgId}`;
+    namespace ??= own;
+    requireOrg(c, namespace === own && cache.namespaceOf(admin.orgId) === own ? admin.orgId : undefined, `Cache namespace '${name ?? own}'`);
+  }
+  return { namespace, model };
 }
