@@ -33,8 +33,16 @@ const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / wh
  */
 export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): void {
   app.get('/api/cache/stats', async (c) => {
+    const admin = c.get('admin');
+    const filter = filterFrom(c.req.query());
+    // An org admin sees its own org's figures only; the live stores hold every org's entries, so they are not shown to it.
+    if (admin.orgId !== undefined) {
+      requireOrg(c, filter.orgId ?? admin.orgId, `Org '${filter.orgId ?? ''}'`);
+      filter.orgId = admin.orgId;
+    }
+    const operator = admin.orgId === undefined;
     await runtime.flushLedger();
-    const rows = await runtime.ledger.list(filterFrom(c.req.query()), 200_000);
+    const rows = await runtime.ledger.list(filter, 200_000);
     const counts = { hit: 0, 'semantic-hit': 0, miss: 0, bypass: 0 } as Record<string, number>;
     const savedBy = { exact: 0, semantic: 0 };
     let cachedInputTokens = 0;
@@ -57,8 +65,8 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
     const misses = counts.miss ?? 0;
     return c.json({
       enabled: cache !== undefined,
-      store: cache ? { kind: cache.store.kind, ...cache.store.stats() } : null,
-      semantic: cache?.semantic ? cache.semantic.stats() : null,
+      store: cache && operator ? { kind: cache.store.kind, ...cache.store.stats() } : null,
+      semantic: cache?.semantic && operator ? cache.semantic.stats() : null,
       requests: rows.length,
       hits,
       exactHits: counts.hit ?? 0,
@@ -69,7 +77,7 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
       savedUsd: formatUsd(savedBy.exact + savedBy.semantic),
       savedUsdExact: formatUsd(savedBy.exact),
       savedUsdSemantic: formatUsd(savedBy.semantic),
-      markedWrong: cache?.evictedByFeedback ?? 0,
+      markedWrong: operator ? (cache?.evictedByFeedback ?? 0) : null,
       providerPromptCache: { cachedInputTokens, inputTokens, share: rate(cachedInputTokens, inputTokens), savedUsd: formatUsd(promptCacheSaved) },
     });
   });
@@ -80,10 +88,12 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
    * model it was asked of) so the next ask is a hit. Metered and budgeted like any call, tagged `cache-warm`; prompts already cached are hits and cost nothing.
    */
   app.post('/api/cache/warm', async (c) => {
+    const admin = requireWriter(c);
     const input = await parseAdminBody(c.req.raw, warmSchema);
     if (!runtime.deps.cache) throw new GatewayError('invalid_request', 'the response cache is disabled in the config');
     await runtime.flushLedger();
-    const rows = await runtime.ledger.list({ fromMs: runtime.deps.now() - input.days * 86_400_000 }, 200_000);
+    // An org admin warms its own org's prompts only (they are asked, and paid, in that org's name).
+    const rows = await runtime.ledger.list({ fromMs: runtime.deps.now() - input.days * 86_400_000, ...(admin.orgId !== undefined ? { orgId: admin.orgId } : {}) }, 200_000);
     const candidates = mostRepeatedPrompts(rows, { top: input.top, minCount: input.minCount });
     const results = [];
     for (const candidate of candidates) {

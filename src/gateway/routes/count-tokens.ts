@@ -20,7 +20,8 @@ export function registerCountTokensRoute(app: Hono<GatewayEnv>, deps: PipelineDe
     const body = validCountBody(await readJsonBody(c.req.raw, bodyLimitBytes));
     const target = resolveTargets(deps.config, body.model).chain[0];
     if (!target) throw new GatewayError('model_not_found', `The model '${body.model}' does not exist or is not served by this gateway`, { param: 'model' });
-    const headers = { 'x-tollgate-request-id': c.get('requestId'), 'x-tollgate-model': target.upstreamModel };
+    // (The request id is stamped by the request-id middleware.)
+    const headers = { 'x-tollgate-model': target.upstreamModel };
     if (target.provider.kind !== 'anthropic') {
       return c.json({ input_tokens: estimateInputTokens(body) }, 200, { ...headers, 'x-tollgate-usage-estimated': 'true' });
     }
