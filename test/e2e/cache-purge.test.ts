@@ -90,6 +90,15 @@ describe('cache purges and provider headers', () => {
     expect(await (await as(acmeAdmin, '/api/cache/semantic')).json()).toMatchObject({ evicted: 2, namespace: 'org:acme' });
     expect(await (await as(acmeAdmin, '/api/cache/exact?namespace=acme')).json()).toMatchObject({ purged: 2, namespace: 'org:acme' });
     expect(await statuses()).toEqual({ 'acme/gpt-4o-mini': 'miss', 'acme/gpt-4o': 'miss', 'beta/gpt-4o-mini': 'hit', 'beta/gpt-4o': 'hit' });
+
+    // Stats: an org admin sees its own org's rows, not the live stores every org shares; warming is a write.
+    const get = (admin: AdminPrincipal, path: string, init: RequestInit = {}) => app.request(path, { ...init, headers: { 'x-test-admin': JSON.stringify(admin), 'content-type': 'application/json' } });
+    const stats = (await (await get(acmeAdmin, '/api/cache/stats')).json()) as { requests: number; store: unknown; semantic: unknown; markedWrong: unknown };
+    expect(stats).toMatchObject({ store: null, semantic: null, markedWrong: null });
+    expect(stats.requests).toBe((await h.ledger()).filter((row) => row.orgId === 'acme').length);
+    expect((await get(acmeAdmin, '/api/cache/stats?org=beta')).status).toBe(404);
+    expect((await get({ role: 'viewer', orgId: undefined, name: 'v' }, '/api/cache/warm', { method: 'POST', body: '{}' })).status).toBe(403);
+    expect(await (await h.admin('/api/cache/semantic?namespace=__proto__', { method: 'DELETE' })).json()).toMatchObject({ evicted: 0 });
   });
 
   it('cache hits name the provider that answered; upstream errors name the provider and model', async () => {

@@ -137,4 +137,32 @@ describe('guarded semantic cache', () => {
     expect(semanticView('embedding', { input: 'x' })).toBeUndefined();
     expect(semanticView('completion', { model: 'm', prompt: 'Once upon' })?.text).toBe('Once upon');
   });
+
+  it('invalidate names a cache namespace exactly (org:acme is not org:acme2) and can narrow to one model', async () => {
+    const cache = cacheWith();
+    const tagged = (namespace: string, model: string): CachedAnswer => ({ ...answer(), namespace, model });
+    await cache.save('org:acme|openai|chat|d1', 'How do I make pancakes?', tagged('org:acme', 'm1'));
+    await cache.save('org:acme|openai|chat|d2', 'How do I make waffles?', tagged('org:acme', 'm2'));
+    await cache.save('org:acme2|openai|chat|d1', 'How do I make pancakes?', tagged('org:acme2', 'm1'));
+    expect(cache.invalidate({ namespace: 'org:acm' })).toBe(0);
+    expect(cache.invalidate({ namespace: 'org:acme', model: 'm2' })).toBe(1);
+    expect(cache.invalidate({ namespace: 'org:acme' })).toBe(1);
+    expect(cache.size).toBe(1);
+    expect(cache.invalidate({})).toBe(1);
+  });
+
+  it('markWrongWhere evicts every matching entry, distrusts each neighbourhood and reports each eviction', async () => {
+    const cache = cacheWith();
+    const changes: unknown[] = [];
+    cache.onChange((change) => changes.push(change));
+    await cache.save('ns', 'How do I make pancakes?', { ...answer('wrong'), key: 'k1' });
+    await cache.save('ns', 'How do you make pancakes at home?', { ...answer('wrong'), key: 'k1' });
+    await cache.save('ns', 'How do I make waffles?', { ...answer('right'), key: 'k2' });
+    changes.length = 0;
+    expect(cache.markWrongWhere((entry) => entry.answer.key === 'k1')).toBe(2);
+    expect(cache.size).toBe(1);
+    expect(changes).toHaveLength(2);
+    expect(changes.every((change) => (change as { op: string; distrust?: Float32Array }).op === 'delete' && (change as { distrust?: Float32Array }).distrust)).toBe(true);
+    expect(cache.stats().markedWrong).toBe(2);
+  });
 });
