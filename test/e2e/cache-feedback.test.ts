@@ -81,6 +81,19 @@ describe('feedback on cached answers', () => {
     expect(stored.data.find((row) => row.requestId === first.id)?.comment).toBe('wrong colour');
   });
 
+  it('a request moves the router\'s shared quality estimate once, however often its key rates it', async () => {
+    h.mock.setDefaults({ text: 'Fine.' });
+    const { response } = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Say something.' }] }).withResponse();
+    const requestId = response.headers.get('x-tollgate-request-id');
+    const row = (await h.ledger()).find((r) => r.id === requestId)!;
+    const feedbackCount = () => h.server.gateway.runtime.router.quality.get(`${row.servedModel}@${row.provider}`)?.feedback ?? 0;
+    const before = feedbackCount();
+    for (let i = 0; i < 5; i += 1) await openai.post('/feedback', { body: { requestId, score: 0 } });
+    expect(feedbackCount()).toBe(before + 1);
+    const stored = (await (await h.admin('/api/feedback')).json()) as { data: Array<{ requestId: string }> };
+    expect(stored.data.filter((row) => row.requestId === requestId)).toHaveLength(5);
+  });
+
   it("another org's or another key's request id is a 404; bad bodies are 400 in the OpenAI envelope", async () => {
     const mine = await send('What is the tallest tree?', 'A redwood.');
     const other = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: KEY_B, maxRetries: 0 });

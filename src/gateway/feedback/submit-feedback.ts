@@ -23,15 +23,17 @@ export const WRONG_BELOW = 0.5;
 
 /**
  * Records a verdict on the request `row` (already found and authorised by the caller): stores it,
- * tells the router's quality model, and, when the answer was wrong and is cached, evicts every copy
+ * tells the router's quality model (the first verdict on a request only), and, when the answer was wrong and is cached, evicts every copy
  * of it (the exact entry and each semantic entry holding it, on every instance).
  */
 export async function submitFeedback(runtime: Runtime, row: LedgerRecord, input: FeedbackInput): Promise<{ feedback: Feedback; evicted: boolean; evictedEntries: number }> {
   const target = row.provider ? `${row.servedModel ?? row.requestedModel}@${row.provider}` : null;
   const feedback: Feedback = { id: randomUUID(), requestId: row.id, timeMs: runtime.deps.now(), score: input.score, comment: input.comment ?? null, target, cacheStatus: row.cacheStatus, prompt: input.prompt ?? null };
+  // One verdict per request moves the router's quality estimate (shared by every org): rating the same answer again is kept, not counted again.
+  const first = (await runtime.feedback.countForRequest(row.id)) === 0;
   await runtime.feedback.insert(feedback);
   // Explicit feedback weighs five automatic signals.
-  if (target) runtime.router.quality.observe(target, '*', input.score, 5);
+  if (target && first) runtime.router.quality.observe(target, '*', input.score, 5);
   const cache = runtime.deps.cache;
   // The row's cache key is the exact key it was looked up (and, on a miss, stored) under, or `semantic:<id>` for a semantic hit.
   const cached = row.cacheStatus === 'hit' || row.cacheStatus === 'semantic-hit' || row.cacheStatus === 'miss';
