@@ -16,6 +16,7 @@ export function formatStartupReport(input: { url: string; plan: StartupPlan; run
     `  metrics:   ${url}/metrics`,
     `  budgets:   ${runtime.budgets.all.length ? runtime.budgets.all.map((b) => b.id).join(', ') : 'none'}`,
     `  cache:     ${describeCache(runtime)}`,
+    `  kept data: ${describePersistence(runtime)}`,
   ];
   for (const warning of runtime.budgets.fixedCostWarnings()) lines.push(`  WARNING ${warning}`);
   if (plan.demo && mockUrl) {
@@ -36,14 +37,15 @@ function describeCache(runtime: Runtime): string {
   const settings = runtime.config.cache;
   const exact = `exact (${cache.store.kind === 'redis' ? 'Redis' : `memory, ${settings.maxMegabytes} MB`}, ${settings.ttlSeconds} s)`;
   const semantic = cache.semantic ? ` + semantic (${cache.semantic.embedder.id.split(':')[0]} embedder, threshold ${settings.semantic.threshold}, ${cache.semantic.size} entries)` : '';
-  return `${exact}${semantic}; deterministic requests or x-tollgate-cache: on; ${describePersistence(runtime)}`;
+  return `${exact}${semantic}; deterministic requests or x-tollgate-cache: on`;
 }
 
-/** What of prompts and answers the cache keeps outside process memory (issue #10.13: stated, never implied). */
+/** Where prompts and answers are kept outside process memory: stated, never implied. */
 function describePersistence(runtime: Runtime): string {
-  const cache = runtime.deps.cache!;
-  const parts = [cache.store.kind === 'redis' ? 'exact answers held in Redis' : 'exact answers in memory only'];
-  if (cache.semantic) {
+  const cache = runtime.deps.cache;
+  const parts = [runtime.config.ledger.storeBodies ? `prompts and request bodies in the ledger (ledger.storeBodies: true)` : 'no prompts in the ledger (ledger.storeBodies: false)'];
+  if (cache) parts.push(cache.store.kind === 'redis' ? 'exact answers held in Redis' : 'exact answers in memory only');
+  if (cache?.semantic) {
     parts.push(
       runtime.config.cache.semantic.persist === 'full'
         ? `semantic prompts, vectors and answers persisted to ${runtime.ledger.backend} (cache.semantic.persist: full)`

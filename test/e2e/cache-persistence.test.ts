@@ -52,7 +52,8 @@ describe('semantic-cache persistence', () => {
     await h!.close();
     h = undefined;
     expect(onDisk()).toEqual([]);
-    expect(report).toContain('semantic entries in memory only, nothing written to disk (cache.semantic.persist: none)');
+    expect(report).toMatch(/kept data: no prompts in the ledger \(ledger.storeBodies: false\), exact answers in memory only, semantic entries in memory only, nothing written to disk \(cache.semantic.persist: none\)/);
+    expect(report).toContain('semantic (hashed-ngram embedder');
   });
 
   it('persist: full keeps entries (and says so); a restart restores them; switching back to none deletes them from disk', async () => {
