@@ -205,6 +205,15 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
       expect(await storage.semanticCache.loadLive(0, 10)).toEqual([]);
     });
 
+    it('feedback: verdicts are counted per request', async () => {
+      const verdict = (id: string) => ({ id, requestId: 'req-counted', timeMs: 1, score: 0, comment: null, target: null, cacheStatus: 'hit', prompt: null });
+      expect(await storage.feedback.countForRequest('req-counted')).toBe(0);
+      await storage.feedback.insert(verdict('f1'));
+      await storage.feedback.insert(verdict('f2'));
+      expect(await storage.feedback.countForRequest('req-counted')).toBe(2);
+      expect(await storage.feedback.countForRequest('req-other')).toBe(0);
+    });
+
     // Last: it adds rows of its own org, outside the data set the tests above compare against.
     it('a total past 2^53 nano-dollars is an error, never a silently rounded number', async () => {
       const whale = Array.from({ length: 3 }, (_, index) =>
