@@ -124,6 +124,7 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
    * instance, and its store). Viewers cannot purge; an org admin purges only its own org.
    */
   app.delete('/api/cache/exact', async (c) => {
+    requireWriter(c);
     const cache = runtime.deps.cache;
     if (!cache) return c.json({ purged: 0 });
     const filter = purgeFilter(c, cache);
@@ -134,6 +135,7 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
   });
 
   app.delete('/api/cache/semantic', async (c) => {
+    requireWriter(c);
     const cache = runtime.deps.cache;
     if (!cache?.semantic) return c.json({ evicted: 0 });
     const filter = purgeFilter(c, cache);
