@@ -14,12 +14,15 @@ export async function createResponseCache(
   options: { redisUrl?: string | undefined; now: () => number; semanticStore: SemanticEntryStore; log: (line: string) => void },
 ): Promise<ResponseCache | undefined> {
   const settings = config.cache;
+  // Only `persist: full` writes prompts and answers to the store; otherwise what an earlier run persisted goes.
+  const persisted = settings.enabled && settings.semantic.enabled && settings.semantic.persist === 'full';
+  if (!persisted) await forgetPersisted(options.semanticStore, options.log);
   if (!settings.enabled) return undefined;
   const ttlMs = settings.ttlSeconds * 1000;
   const store = options.redisUrl ? createRedisExactStore(options.redisUrl) : createMemoryExactStore(settings.maxMegabytes * 1024 * 1024, options.now);
   let semantic: SemanticCache | undefined;
   if (settings.semantic.enabled) {
-    semantic = new SemanticCache(await embedderFor(config), options.semanticStore, {
+    semantic = new SemanticCache(await embedderFor(config), persisted ? options.semanticStore : undefined, {
       threshold: settings.semantic.threshold,
       ttlMs,
       maxEntries: settings.semantic.maxEntries,
@@ -51,4 +54,13 @@ async function embedderFor(config: TollgateConfig): Promise<Embedder> {
   if (!provider) throw new Error(`cache.semantic.embedder.provider '${spec.provider}' is not one of the configured providers`);
   if (provider.kind === 'anthropic') throw new Error(`cache.semantic.embedder.provider '${spec.provider}' is an Anthropic provider, which has no /v1/embeddings`);
   return createUpstreamEmbedder(provider, spec.model);
+}
+
+/** Deletes semantic entries an earlier run persisted (persistence is now off, or the semantic cache is). */
+async function forgetPersisted(store: SemanticEntryStore, log: (line: string) => void): Promise<void> {
+  const cleared = await store.clear().catch((error: unknown) => {
+    log(`semantic cache entries persisted by an earlier run could not be deleted: ${(error as Error).message}`);
+    return 0;
+  });
+  if (cleared > 0) log(`semantic cache: ${cleared} persisted entries deleted (cache.semantic.persist is not full)`);
 }

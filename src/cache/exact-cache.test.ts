@@ -50,3 +50,21 @@ describe('exact cache', () => {
     expect(anthropic.map((f) => f.split('\n')[0])).toEqual(['event: message_start', 'event: content_block_start', 'event: content_block_delta', 'event: content_block_stop', 'event: message_delta', 'event: message_stop']);
   });
 });
+
+describe('exact cache purge', () => {
+  it('removes all entries, or those of one namespace and/or model; entries without metadata go only with everything', async () => {
+    const store = createMemoryExactStore(1_000_000);
+    const tagged = (namespace: string, model: string): CachedAnswer => ({ ...answer(`${namespace}/${model}`), namespace, model });
+    await store.set('a1', tagged('org:acme', 'm1'), 1_000);
+    await store.set('a2', tagged('org:acme', 'm2'), 1_000);
+    await store.set('b1', tagged('org:beta', 'm1'), 1_000);
+    await store.set('old', answer('written by an older version'), 1_000);
+    expect(await store.purge({ namespace: 'org:acme', model: 'm2' })).toBe(1);
+    expect(await store.purge({ model: 'm1' })).toBe(2);
+    expect(await store.get('a1')).toBeUndefined();
+    expect(await store.get('old')).toBeDefined();
+    expect(await store.purge({ namespace: '__proto__' })).toBe(0);
+    expect(await store.purge({})).toBe(1);
+    expect(store.stats()).toEqual({ entries: 0, bytes: 0 });
+  });
+});

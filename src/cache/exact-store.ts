@@ -9,6 +9,25 @@ export interface CachedAnswer {
   inputTokens: number;
   outputTokens: number;
   createdAtMs: number;
+  /** Where it was stored (set by the response cache; absent on entries written by older versions). */
+  key?: string | undefined;
+  /** The cache namespace it belongs to: `org:<org id>`, or `cache.sharedNamespace`. */
+  namespace?: string | undefined;
+  /** The model the client asked for. */
+  model?: string | undefined;
+}
+
+/** Which entries a purge removes: all, or those of one namespace and/or one requested model. */
+export interface CachePurgeFilter {
+  namespace?: string | undefined;
+  model?: string | undefined;
+}
+
+/** Whether an answer matches a purge filter (entries without metadata match only the empty filter). */
+export function matchesPurge(answer: CachedAnswer, filter: CachePurgeFilter): boolean {
+  if (filter.namespace !== undefined && answer.namespace !== filter.namespace) return false;
+  if (filter.model !== undefined && answer.model !== filter.model) return false;
+  return true;
 }
 
 export interface ExactCacheStore {
@@ -17,6 +36,8 @@ export interface ExactCacheStore {
   set(key: string, answer: CachedAnswer, ttlMs: number): Promise<void>;
   /** Removes an entry; true when a live (unexpired) one was there. */
   delete(key: string): Promise<boolean>;
+  /** Removes every entry matching the filter; returns how many. */
+  purge(filter: CachePurgeFilter): Promise<number>;
   stats(): { entries: number; bytes: number };
   close(): Promise<void>;
 }
@@ -59,6 +80,15 @@ export function createMemoryExactStore(maxBytes: number, now: () => number = Dat
       const live = (entries.get(key)?.expiresAtMs ?? Number.NEGATIVE_INFINITY) > now();
       drop(key);
       return live;
+    },
+    async purge(filter) {
+      let purged = 0;
+      for (const [key, entry] of [...entries]) {
+        if (!matchesPurge(entry.answer, filter)) continue;
+        drop(key);
+        if (entry.expiresAtMs > now()) purged += 1;
+      }
+      return purged;
     },
     stats: () => ({ entries: entries.size, bytes }),
     async close() {},

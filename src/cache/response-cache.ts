@@ -1,6 +1,6 @@
 import type { ClientRequest } from '../pipeline/types.ts';
 import { exactCacheKey } from './canonical-key.ts';
-import type { CachedAnswer, ExactCacheStore } from './exact-store.ts';
+import type { CachePurgeFilter, CachedAnswer, ExactCacheStore } from './exact-store.ts';
 import { cacheMode, reads, writes, type CacheMode } from './policy.ts';
 import { semanticView } from './semantic/request-view.ts';
 import type { SemanticCache } from './semantic/semantic-cache.ts';
@@ -8,6 +8,10 @@ import type { SemanticCache } from './semantic/semantic-cache.ts';
 export interface CacheTicket {
   key: string;
   mode: CacheMode;
+  /** The cache namespace: `org:<org id>`, or `cache.sharedNamespace`. */
+  namespace: string;
+  /** The model the client asked for (purges by model). */
+  model: string | undefined;
   /** Present when the semantic cache takes part: where to look and what to compare. */
   semantic?: { namespace: string; text: string; vector?: Float32Array | undefined } | undefined;
 }
@@ -42,7 +46,7 @@ export class ResponseCache {
 
   ticket(request: ClientRequest): CacheTicket | undefined {
     const mode = cacheMode(request.operation, request.body, request.headers);
-    const namespace = this.options.sharedNamespace ?? `org:${request.principal.orgId}`;
+    const namespace = this.namespaceOf(request.principal.orgId);
     const key = exactCacheKey(namespace, request.wire, request.operation, request.body);
     if (mode === 'off') {
       // Not served from the cache, but its key goes to the ledger so `cache analyze` can ask "what if".
@@ -50,7 +54,8 @@ export class ResponseCache {
       return undefined;
     }
     const view = this.semantic && request.headers['x-tollgate-semantic-cache'] !== 'off' ? semanticView(request.operation, request.body) : undefined;
-    return { key, mode, semantic: view && { namespace: `${namespace}|${request.wire}|${request.operation}|${view.contextDigest}`, text: view.text } };
+    const model = typeof request.body.model === 'string' ? request.body.model : undefined;
+    return { key, mode, namespace, model, semantic: view && { namespace: `${namespace}|${request.wire}|${request.operation}|${view.contextDigest}`, text: view.text } };
   }
 
   async lookup(ticket: CacheTicket): Promise<CacheHit | undefined> {
@@ -75,6 +80,8 @@ export class ResponseCache {
   save(ticket: CacheTicket | undefined, answer: CachedAnswer): void {
     if (!ticket || !writes(ticket.mode)) return;
     this.writes += 1;
+    // Where it lives goes with it: feedback then finds every copy, and purges find a namespace's or a model's entries.
+    answer = { ...answer, key: ticket.key, namespace: ticket.namespace, model: ticket.model };
     void this.store.set(ticket.key, answer, this.options.ttlMs).catch(() => undefined);
     const semantic = ticket.semantic;
     if (this.semantic && semantic) void this.semantic.save(semantic.namespace, semantic.text, answer, semantic.vector).catch(() => undefined);
@@ -90,12 +97,53 @@ export class ResponseCache {
     for (const closer of this.closers) await closer().catch(() => undefined);
   }
 
-  /** Feedback said the answer served under `servedKey` was wrong: evict it (and, if semantic, distrust its neighbourhood). */
-  async markWrong(servedKey: string): Promise<boolean> {
-    const evicted = servedKey.startsWith(SEMANTIC_PREFIX)
-      ? (this.semantic?.markWrong(servedKey.slice(SEMANTIC_PREFIX.length)) ?? false)
-      : await this.store.delete(servedKey).catch(() => false);
-    if (evicted) this.evictedByFeedback += 1;
+  /** The cache namespace of an org's requests: `org:<org id>`, or the operator's shared namespace. */
+  namespaceOf(orgId: string): string {
+    return this.options.sharedNamespace ?? `org:${orgId}`;
+  }
+
+  /**
+   * The namespace an admin names: an org id (`acme`, or `org:acme`), or the configured shared
+   * namespace. Undefined for undefined (every namespace).
+   */
+  resolveNamespace(name: string | undefined): string | undefined {
+    if (name === undefined) return undefined;
+    if (name === this.options.sharedNamespace || name.startsWith('org:')) return name;
+    return `org:${name}`;
+  }
+
+  /** Purges the exact cache (every instance's, with Redis) and returns how many entries went. */
+  async purgeExact(filter: CachePurgeFilter): Promise<number> {
+    return this.store.purge(filter);
+  }
+
+  /**
+   * Feedback said the answer recorded under `cacheKey` (the exact key it was stored or served under,
+   * or `semantic:<entry id>`) was wrong: evicts every copy of it, the exact entry and each semantic
+   * entry holding the same answer, and distrusts the semantic neighbourhood. `namespace` is the
+   * request's cache namespace (copies elsewhere are not touched). Returns how many entries went.
+   */
+  async markWrong(cacheKey: string, namespace: string): Promise<number> {
+    let exactKey: string | undefined;
+    let body: string | undefined;
+    let evicted = 0;
+    if (cacheKey.startsWith(SEMANTIC_PREFIX)) {
+      const entry = this.semantic?.entry(cacheKey.slice(SEMANTIC_PREFIX.length));
+      exactKey = entry?.answer.key;
+      body = entry?.answer.body;
+      if (this.semantic?.markWrong(cacheKey.slice(SEMANTIC_PREFIX.length))) evicted += 1;
+    } else {
+      exactKey = cacheKey;
+      body = (await this.store.get(cacheKey).catch(() => undefined))?.body;
+    }
+    if (exactKey && (await this.store.delete(exactKey).catch(() => false))) evicted += 1;
+    if (this.semantic && (exactKey || body)) {
+      const inNamespace = (entryNamespace: string) => entryNamespace.startsWith(`${namespace}|`);
+      evicted += this.semantic.markWrongWhere(
+        (entry) => inNamespace(entry.namespace) && ((exactKey !== undefined && entry.answer.key === exactKey) || (body !== undefined && entry.answer.body === body)),
+      );
+    }
+    if (evicted > 0) this.evictedByFeedback += 1;
     return evicted;
   }
 }

@@ -281,6 +281,13 @@ export const configSchema = z
             /** Cosine similarity a neighbour needs before the guard checks it (0.9: tuned on QQP's training part). */
             threshold: z.number().min(0.5).max(1).default(0.9),
             maxEntries: z.number().int().positive().default(50_000),
+            /**
+             * What of the semantic cache reaches disk (the ledger's database): `none` (default) keeps
+             * entries in memory only, so no prompt or answer is written and the cache starts cold;
+             * `full` persists each entry (last user turn, its vector and the full answer) so a
+             * restart keeps the cache warm. With `none`, entries an earlier run persisted are deleted at start.
+             */
+            persist: z.enum(['none', 'full']).default('none'),
             /** `hashed` (built in, offline), any OpenAI-compatible `/v1/embeddings` provider from `providers`, or a local ONNX model. */
             embedder: z
               .discriminatedUnion('kind', [
@@ -292,10 +299,10 @@ export const configSchema = z
               .default({ kind: 'hashed', dimensions: 256 }),
           })
           .strict()
-          .default({ enabled: false, threshold: 0.9, maxEntries: 50_000, embedder: { kind: 'hashed', dimensions: 256 } }),
+          .default({ enabled: false, threshold: 0.9, maxEntries: 50_000, persist: 'none', embedder: { kind: 'hashed', dimensions: 256 } }),
       })
       .strict()
-      .default({ enabled: true, ttlSeconds: 3_600, maxMegabytes: 64, semantic: { enabled: false, threshold: 0.9, maxEntries: 50_000, embedder: { kind: 'hashed', dimensions: 256 } } }),
+      .default({ enabled: true, ttlSeconds: 3_600, maxMegabytes: 64, semantic: { enabled: false, threshold: 0.9, maxEntries: 50_000, persist: 'none', embedder: { kind: 'hashed', dimensions: 256 } } }),
     /** Model experiments: send `share` of a model's traffic to a candidate (A/B), or call the candidate too without returning it (shadow). */
     experiments: z
       .record(

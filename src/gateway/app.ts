@@ -16,6 +16,8 @@ import { errorResponse } from './error-response.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { requestId } from './middleware/request-id.ts';
+import { registerVirtualKeyFeedback } from './feedback/virtual-key-feedback.ts';
+import { registerCountTokensRoute } from './routes/count-tokens.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerProxyRoutes } from './routes/proxy.ts';
@@ -50,6 +52,8 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   app.use('/v1/*', authenticate({ lookupKey: (secret) => runtime.lookupKey(secret), anonymous: config.server.anonymous }));
   registerModelRoutes(app, config, runtime.startedAtMs);
   registerProxyRoutes(app, runtime.deps, config.server.bodyLimitBytes);
+  registerCountTokensRoute(app, runtime.deps, config.server.bodyLimitBytes);
+  registerVirtualKeyFeedback(app, runtime);
 
   app.use('/api/*', adminAuth(runtime.adminKey));
   registerKeyRoutes(app, runtime);

@@ -6,7 +6,7 @@ import type { ProviderAdapter, UpstreamCall, UpstreamRequest } from '../provider
 import { requestBuildError, withTriedTargets, type TriedTarget } from './tried-targets.ts';
 import { estimateUsage, inputTokensOf } from './estimate.ts';
 import { meter } from './meter.ts';
-import { baseHeaders, costHeaders } from './response-headers.ts';
+import { baseHeaders, costHeaders, failureHeaders } from './response-headers.ts';
 import { replayAsStream } from '../cache/replay.ts';
 import { formatUsd } from '../domain/money.ts';
 import { resolveTargets } from './resolve-target.ts';
@@ -167,6 +167,8 @@ async function fromCache(request: ClientRequest, deps: PipelineDeps, stream: boo
     'x-tollgate-saved-usd': formatUsd(record.savedNanoUsd),
     ...(hit.similarity !== undefined ? { 'x-tollgate-cache-similarity': hit.similarity.toFixed(4) } : {}),
     ...(answer.servedModel ? { 'x-tollgate-model': answer.servedModel } : {}),
+    // The provider that originally answered.
+    ...(answer.provider ? { 'x-tollgate-provider': answer.provider } : {}),
   };
   if (!stream) return { kind: 'json', status: 200, headers, body: answer.body };
   const options = request.body.stream_options as { include_usage?: unknown } | undefined;
@@ -410,7 +412,7 @@ function failure(request: ClientRequest, deps: PipelineDeps, error: GatewayError
   return {
     kind: 'json',
     status: error.status,
-    headers: { 'x-tollgate-request-id': request.id, ...request.budget?.headers(0), ...error.headers },
+    headers: { 'x-tollgate-request-id': request.id, ...failureHeaders(request, target), ...request.budget?.headers(0), ...error.headers },
     body: JSON.stringify(renderErrorBody(error, request.wire)),
   };
 }

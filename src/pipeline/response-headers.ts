@@ -14,6 +14,16 @@ export function baseHeaders(request: ClientRequest, target: Target, servedModel:
   };
 }
 
+/** Headers on an error answer: the provider and model last tried when one was (none for a request refused before routing). */
+export function failureHeaders(request: ClientRequest, target: Target | undefined): Record<string, string> {
+  if (!target) return {};
+  return {
+    'x-tollgate-provider': target.providerId,
+    'x-tollgate-model': target.upstreamModel,
+    ...(request.route ? { 'x-tollgate-route': request.route } : {}),
+  };
+}
+
 /** Headers that describe what was charged (JSON responses; streams carry the cost in a closing SSE comment). */
 export function costHeaders(record: LedgerRecord): Record<string, string> {
   // An unpriced model gets no cost header at all (a reader must not take it for $0), only the flag.

@@ -15,4 +15,6 @@ export interface Feedback {
 export interface FeedbackStore {
   insert(feedback: Feedback): Promise<void>;
   list(limit: number): Promise<Feedback[]>;
+  /** How many verdicts one request has had. */
+  countForRequest(requestId: string): Promise<number>;
 }

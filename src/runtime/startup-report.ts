@@ -16,6 +16,7 @@ export function formatStartupReport(input: { url: string; plan: StartupPlan; run
     `  metrics:   ${url}/metrics`,
     `  budgets:   ${runtime.budgets.all.length ? runtime.budgets.all.map((b) => b.id).join(', ') : 'none'}`,
     `  cache:     ${describeCache(runtime)}`,
+    `  kept data: ${describePersistence(runtime)}`,
   ];
   for (const warning of runtime.budgets.fixedCostWarnings()) lines.push(`  WARNING ${warning}`);
   if (plan.demo && mockUrl) {
@@ -37,4 +38,19 @@ function describeCache(runtime: Runtime): string {
   const exact = `exact (${cache.store.kind === 'redis' ? 'Redis' : `memory, ${settings.maxMegabytes} MB`}, ${settings.ttlSeconds} s)`;
   const semantic = cache.semantic ? ` + semantic (${cache.semantic.embedder.id.split(':')[0]} embedder, threshold ${settings.semantic.threshold}, ${cache.semantic.size} entries)` : '';
   return `${exact}${semantic}; deterministic requests or x-tollgate-cache: on`;
+}
+
+/** Where prompts and answers are kept outside process memory: stated, never implied. */
+function describePersistence(runtime: Runtime): string {
+  const cache = runtime.deps.cache;
+  const parts = [runtime.config.ledger.storeBodies ? `prompts and request bodies in the ledger (ledger.storeBodies: true)` : 'no prompts in the ledger (ledger.storeBodies: false)'];
+  if (cache) parts.push(cache.store.kind === 'redis' ? 'exact answers held in Redis' : 'exact answers in memory only');
+  if (cache?.semantic) {
+    parts.push(
+      runtime.config.cache.semantic.persist === 'full'
+        ? `semantic prompts, vectors and answers persisted to ${runtime.ledger.backend} (cache.semantic.persist: full)`
+        : 'semantic entries in memory only, nothing written to disk (cache.semantic.persist: none)',
+    );
+  }
+  return parts.join(', ');
 }

@@ -200,6 +200,18 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
       expect(await storage.semanticCache.purgeExpired(100)).toBe(1);
       await storage.semanticCache.delete(['s1']);
       expect((await storage.semanticCache.loadLive(0, 10)).map((e) => e.id)).toEqual(['s3']);
+      // Persistence turned off: everything goes.
+      expect(await storage.semanticCache.clear()).toBe(1);
+      expect(await storage.semanticCache.loadLive(0, 10)).toEqual([]);
+    });
+
+    it('feedback: verdicts are counted per request', async () => {
+      const verdict = (id: string) => ({ id, requestId: 'req-counted', timeMs: 1, score: 0, comment: null, target: null, cacheStatus: 'hit', prompt: null });
+      expect(await storage.feedback.countForRequest('req-counted')).toBe(0);
+      await storage.feedback.insert(verdict('f1'));
+      await storage.feedback.insert(verdict('f2'));
+      expect(await storage.feedback.countForRequest('req-counted')).toBe(2);
+      expect(await storage.feedback.countForRequest('req-other')).toBe(0);
     });
 
     // Last: it adds rows of its own org, outside the data set the tests above compare against.

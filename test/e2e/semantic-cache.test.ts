@@ -15,7 +15,7 @@ describe('semantic response cache', () => {
   let openai: OpenAI;
 
   const start = async () => {
-    h = await startHarness({ dataDir });
+    h = await startHarness({ dataDir, config: (input) => ({ ...input, cache: { semantic: { enabled: true, persist: 'full' } } }) });
     openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'none', maxRetries: 0 });
   };
   beforeAll(start);

@@ -46,7 +46,7 @@ const DEFAULTS: Required<HashedEmbedderOptions> = {
 
 /** FNV-1a from the offset basis mixed with `seed`. */
 const hashString = (s: string, seed: number): number => fnv1a32(s, (FNV_OFFSET ^ seed) >>> 0);
-/** murmur3 finaliser: decorrelates the projection bucket/sign from the IDF-table bucket. */
+/** murmur3 finaliser: decorrelates a feature's projection bucket and sign from its raw hash. */
 const mix = fmix32;
 
 const FAMILY_WORD = 0x11;
@@ -115,8 +115,9 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
   }
 
   return {
-    // The format of the ids entries were persisted under (n0:flat: no fitted weights).
-    id: `hashed-ngram-idf:v1:d${dims}:c${o.charMin}-${o.charMax}:w${o.unigramWeight}/${o.bigramWeight}/${o.charWeight}:s${o.seed >>> 0}:n0:flat`,
+    // Names the vectors: entries persisted under another id (such as the former `hashed-ngram-idf:v1:…:n0:flat`,
+    // whose vectors were these same ones) are re-embedded from their text at load.
+    id: `hashed-ngram:v2:d${dims}:c${o.charMin}-${o.charMax}:w${o.unigramWeight}/${o.bigramWeight}/${o.charWeight}:s${o.seed >>> 0}`,
     dimensions: dims,
     embed(text: string): Float32Array {
       const f = extractFeatures(text, o);

@@ -20,6 +20,8 @@ export interface SemanticEntryStore {
   loadLive(nowMs: number, limit: number): Promise<SemanticEntry[]>;
   /** Drops expired entries; returns how many. */
   purgeExpired(nowMs: number): Promise<number>;
+  /** Drops every entry, overwriting what it can (persistence turned off); returns how many. */
+  clear(): Promise<number>;
 }
 
 /** Vector bytes for a BLOB/BYTEA column, and back. */

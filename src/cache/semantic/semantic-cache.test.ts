@@ -107,6 +107,7 @@ describe('guarded semantic cache', () => {
       delete: async (ids) => ids.forEach((id) => rows.delete(id)),
       loadLive: async (now) => [...rows.values()].filter((entry) => entry.expiresAtMs > now),
       purgeExpired: async () => 0,
+      clear: async () => 0,
     };
     await cacheWith(() => 0, store).save('ns', 'How do I make pancakes?', answer('kept'));
     for (const entry of rows.values()) rows.set(entry.id, { ...entry, embedderId: 'old', vector: new Float32Array(8) });
@@ -116,7 +117,7 @@ describe('guarded semantic cache', () => {
   });
 
   it('a store that never answers does not make writes pile up: past 1,000 pending they are skipped', async () => {
-    const hanging: SemanticEntryStore = { insert: () => new Promise(() => undefined), delete: async () => undefined, loadLive: async () => [], purgeExpired: async () => 0 };
+    const hanging: SemanticEntryStore = { insert: () => new Promise(() => undefined), delete: async () => undefined, loadLive: async () => [], purgeExpired: async () => 0, clear: async () => 0 };
     const cache = new SemanticCache(embedder, hanging, { threshold: 0.7, ttlMs: 1e9, maxEntries: 10_000, now: () => 0 });
     for (let i = 0; i < 1_100; i += 1) void cache.save('ns', `How do I make recipe number ${i}?`, answer());
     await new Promise((resolve) => setImmediate(resolve));
@@ -135,5 +136,33 @@ describe('guarded semantic cache', () => {
     expect(semanticView('chat', { ...base, messages: [{ role: 'assistant', content: 'Hello' }] })).toBeUndefined();
     expect(semanticView('embedding', { input: 'x' })).toBeUndefined();
     expect(semanticView('completion', { model: 'm', prompt: 'Once upon' })?.text).toBe('Once upon');
+  });
+
+  it('invalidate names a cache namespace exactly (org:acme is not org:acme2) and can narrow to one model', async () => {
+    const cache = cacheWith();
+    const tagged = (namespace: string, model: string): CachedAnswer => ({ ...answer(), namespace, model });
+    await cache.save('org:acme|openai|chat|d1', 'How do I make pancakes?', tagged('org:acme', 'm1'));
+    await cache.save('org:acme|openai|chat|d2', 'How do I make waffles?', tagged('org:acme', 'm2'));
+    await cache.save('org:acme2|openai|chat|d1', 'How do I make pancakes?', tagged('org:acme2', 'm1'));
+    expect(cache.invalidate({ namespace: 'org:acm' })).toBe(0);
+    expect(cache.invalidate({ namespace: 'org:acme', model: 'm2' })).toBe(1);
+    expect(cache.invalidate({ namespace: 'org:acme' })).toBe(1);
+    expect(cache.size).toBe(1);
+    expect(cache.invalidate({})).toBe(1);
+  });
+
+  it('markWrongWhere evicts every matching entry, distrusts each neighbourhood and reports each eviction', async () => {
+    const cache = cacheWith();
+    const changes: unknown[] = [];
+    cache.onChange((change) => changes.push(change));
+    await cache.save('ns', 'How do I make pancakes?', { ...answer('wrong'), key: 'k1' });
+    await cache.save('ns', 'How do you make pancakes at home?', { ...answer('wrong'), key: 'k1' });
+    await cache.save('ns', 'How do I make waffles?', { ...answer('right'), key: 'k2' });
+    changes.length = 0;
+    expect(cache.markWrongWhere((entry) => entry.answer.key === 'k1')).toBe(2);
+    expect(cache.size).toBe(1);
+    expect(changes).toHaveLength(2);
+    expect(changes.every((change) => (change as { op: string; distrust?: Float32Array }).op === 'delete' && (change as { distrust?: Float32Array }).distrust)).toBe(true);
+    expect(cache.stats().markedWrong).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CachedAnswer } from '../exact-store.ts';
+import { matchesPurge, type CachePurgeFilter, type CachedAnswer } from '../exact-store.ts';
 import { cosine, type Embedder } from './embedder.ts';
 import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
 import { guardMatch, type GuardOptions } from './guard.ts';
@@ -150,6 +150,11 @@ export class SemanticCache {
     for (const id of change.ids) this.evict(id, false);
   }
 
+  /** A live entry by id. */
+  entry(id: string): SemanticEntry | undefined {
+    return this.entries.get(id);
+  }
+
   /** An answer served from `id` was wrong: evict it and distrust its neighbourhood. */
   markWrong(id: string): boolean {
     const entry = this.entries.get(id);
@@ -199,9 +204,21 @@ export class SemanticCache {
     this.distrust.set(namespace, points);
   }
 
-  /** Drops entries whose namespace starts with `prefix` (all with ''); returns how many. */
-  invalidate(prefix: string): number {
-    const ids = [...this.entries.values()].filter((entry) => entry.namespace.startsWith(prefix)).map((entry) => entry.id);
+  /** Every entry whose answer `matches` was wrong (feedback): evicts each and distrusts its neighbourhood; returns how many. */
+  markWrongWhere(matches: (entry: SemanticEntry) => boolean): number {
+    const ids = [...this.entries.values()].filter(matches).map((entry) => entry.id);
+    let evicted = 0;
+    for (const id of ids) if (this.markWrong(id)) evicted += 1;
+    return evicted;
+  }
+
+  /**
+   * Drops the entries of one cache namespace (`org:<id>` or the shared one: the entry's own namespace
+   * is that plus `|wire|operation|context digest`) and/or of one requested model; all with `{}`.
+   */
+  invalidate(filter: CachePurgeFilter): number {
+    const inNamespace = (entry: SemanticEntry) => filter.namespace === undefined || entry.namespace === filter.namespace || entry.namespace.startsWith(`${filter.namespace}|`);
+    const ids = [...this.entries.values()].filter((entry) => inNamespace(entry) && matchesPurge(entry.answer, { model: filter.model })).map((entry) => entry.id);
     for (const id of ids) this.evict(id);
     if (ids.length > 0) this.listener?.({ op: 'delete', ids });
     return ids.length;

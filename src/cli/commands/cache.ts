@@ -8,14 +8,15 @@ import { openCliStorage, output } from '../open-state.ts';
 const USAGE = `tollgate cache stats [--from 2026-11-01] [--json]
 tollgate cache warm --strategy frequency [--top 100] [--min-count 2] [--days 7] [--json]
 tollgate cache analyze [--ttl 5m,1h,1d] [--threshold 0.85,0.9,0.95] [--from 2026-11-01] [--json]
-stats and warm talk to a running gateway: --url (or TOLLGATE_URL) with TOLLGATE_ADMIN_KEY.
+tollgate cache purge [--namespace <org id>] [--model <model>] [--only exact|semantic] [--json]
+stats, warm and purge talk to a running gateway: --url (or TOLLGATE_URL) with TOLLGATE_ADMIN_KEY.
 analyze reads the ledger directly (TOLLGATE_DATA_DIR or DATABASE_URL); its semantic rows need ledger.storeBodies.`;
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 export default defineCommand({
   name: 'cache',
-  description: 'Response cache: statistics, warm-up from the most repeated prompts, and a what-if over the ledger.',
+  description: 'Response cache: statistics, warm-up from the most repeated prompts, purges, and a what-if over the ledger.',
   usage: USAGE,
   options: {
     url: { type: 'string' },
@@ -27,6 +28,9 @@ export default defineCommand({
     days: { type: 'string' },
     ttl: { type: 'string' },
     threshold: { type: 'string' },
+    namespace: { type: 'string' },
+    model: { type: 'string' },
+    only: { type: 'string' },
   },
   async run({ values, positionals }) {
     const json = values.json === true;
@@ -42,12 +46,13 @@ export default defineCommand({
           bypass: number;
           hitRate: number;
           savedUsd: string;
-          markedWrong: number;
+          /** Null for an org admin (the count is every org's). */
+          markedWrong: number | null;
           providerPromptCache: { share: number; cachedInputTokens: number; savedUsd: string };
         };
         return output(json, stats, () =>
           [
-            `hits ${stats.hits} (exact ${stats.exactHits}, semantic ${stats.semanticHits}), misses ${stats.misses} (hit rate ${pct(stats.hitRate)}), ${stats.bypass} not cacheable; saved $${stats.savedUsd}; ${stats.markedWrong} answers marked wrong`,
+            `hits ${stats.hits} (exact ${stats.exactHits}, semantic ${stats.semanticHits}), misses ${stats.misses} (hit rate ${pct(stats.hitRate)}), ${stats.bypass} not cacheable; saved $${stats.savedUsd}${stats.markedWrong === null ? '' : `; ${stats.markedWrong} answers marked wrong`}`,
             `provider prompt cache: ${stats.providerPromptCache.cachedInputTokens} cached input tokens (${pct(stats.providerPromptCache.share)} of input), saved $${stats.providerPromptCache.savedUsd}`,
           ].join('\n'),
         );
@@ -64,6 +69,19 @@ export default defineCommand({
         return output(json, result, () =>
           [`warmed ${result.warmed} of ${result.data.length} prompts`, ...result.data.map((r) => `  ${String(r.count).padStart(5)}×  ${r.status} ${r.cache ?? ''}  ${r.prompt.slice(0, 80)}`)].join('\n'),
         );
+      }
+      case 'purge': {
+        const only = values.only;
+        if (only !== undefined && only !== 'exact' && only !== 'semantic') throw new CliError(`--only: '${String(only)}' is not exact or semantic\nusage: ${USAGE}`, 2);
+        const query = new URLSearchParams();
+        if (typeof values.namespace === 'string' && values.namespace) query.set('namespace', values.namespace);
+        if (typeof values.model === 'string' && values.model) query.set('model', values.model);
+        const suffix = query.size > 0 ? `?${query}` : '';
+        // Semantic first: a purged exact entry would otherwise still be served by its semantic copy in between.
+        const semantic = only === 'exact' ? undefined : ((await adminRequest(`/api/cache/semantic${suffix}`, { url, method: 'DELETE' })) as { evicted: number }).evicted;
+        const exact = only === 'semantic' ? undefined : ((await adminRequest(`/api/cache/exact${suffix}`, { url, method: 'DELETE' })) as { purged: number }).purged;
+        const result = { exact: exact ?? null, semantic: semantic ?? null };
+        return output(json, result, () => `purged ${[exact === undefined ? '' : `${exact} exact`, semantic === undefined ? '' : `${semantic} semantic`].filter(Boolean).join(' and ')} cache entries`);
       }
       case 'analyze': {
         const ttlsMs = list(values.ttl, '5m,1h,1d').map(parseDuration);

@@ -1,10 +1,13 @@
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { promptCacheSavingsNano } from '../../cache/prompt-cache-savings.ts';
+import type { CachePurgeFilter } from '../../cache/exact-store.ts';
+import type { ResponseCache } from '../../cache/response-cache.ts';
 import { mostRepeatedPrompts } from '../../cache/warm.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import { handle } from '../../pipeline/handle.ts';
+import { requireOrg, requireWriter } from './guard.ts';
 import { parseAdminBody } from './parse-admin-body.ts';
 import { formatUsd } from '../../domain/money.ts';
 import { priceProviderFor } from '../../pipeline/meter.ts';
@@ -30,8 +33,16 @@ const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / wh
  */
 export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): void {
   app.get('/api/cache/stats', async (c) => {
+    const admin = c.get('admin');
+    const filter = filterFrom(c.req.query());
+    // An org admin sees its own org's figures only; the live stores hold every org's entries, so they are not shown to it.
+    if (admin.orgId !== undefined) {
+      requireOrg(c, filter.orgId ?? admin.orgId, `Org '${filter.orgId ?? ''}'`);
+      filter.orgId = admin.orgId;
+    }
+    const operator = admin.orgId === undefined;
     await runtime.flushLedger();
-    const rows = await runtime.ledger.list(filterFrom(c.req.query()), 200_000);
+    const rows = await runtime.ledger.list(filter, 200_000);
     const counts = { hit: 0, 'semantic-hit': 0, miss: 0, bypass: 0 } as Record<string, number>;
     const savedBy = { exact: 0, semantic: 0 };
     let cachedInputTokens = 0;
@@ -54,8 +65,8 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
     const misses = counts.miss ?? 0;
     return c.json({
       enabled: cache !== undefined,
-      store: cache ? { kind: cache.store.kind, ...cache.store.stats() } : null,
-      semantic: cache?.semantic ? cache.semantic.stats() : null,
+      store: cache && operator ? { kind: cache.store.kind, ...cache.store.stats() } : null,
+      semantic: cache?.semantic && operator ? cache.semantic.stats() : null,
       requests: rows.length,
       hits,
       exactHits: counts.hit ?? 0,
@@ -66,7 +77,7 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
       savedUsd: formatUsd(savedBy.exact + savedBy.semantic),
       savedUsdExact: formatUsd(savedBy.exact),
       savedUsdSemantic: formatUsd(savedBy.semantic),
-      markedWrong: cache?.evictedByFeedback ?? 0,
+      markedWrong: operator ? (cache?.evictedByFeedback ?? 0) : null,
       providerPromptCache: { cachedInputTokens, inputTokens, share: rate(cachedInputTokens, inputTokens), savedUsd: formatUsd(promptCacheSaved) },
     });
   });
@@ -77,10 +88,12 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
    * model it was asked of) so the next ask is a hit. Metered and budgeted like any call, tagged `cache-warm`; prompts already cached are hits and cost nothing.
    */
   app.post('/api/cache/warm', async (c) => {
+    const admin = requireWriter(c);
     const input = await parseAdminBody(c.req.raw, warmSchema);
     if (!runtime.deps.cache) throw new GatewayError('invalid_request', 'the response cache is disabled in the config');
     await runtime.flushLedger();
-    const rows = await runtime.ledger.list({ fromMs: runtime.deps.now() - input.days * 86_400_000 }, 200_000);
+    // An org admin warms its own org's prompts only (they are asked, and paid, in that org's name).
+    const rows = await runtime.ledger.list({ fromMs: runtime.deps.now() - input.days * 86_400_000, ...(admin.orgId !== undefined ? { orgId: admin.orgId } : {}) }, 200_000);
     const candidates = mostRepeatedPrompts(rows, { top: input.top, minCount: input.minCount });
     const results = [];
     for (const candidate of candidates) {
@@ -104,8 +117,43 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
     return c.json({ strategy: input.strategy, warmed: results.filter((r) => r.status === 200 && r.cache !== 'hit' && r.cache !== 'semantic-hit').length, data: results });
   });
 
-  app.delete('/api/cache/semantic', async (c) => {
-    const semantic = runtime.deps.cache?.semantic;
-    return c.json({ evicted: semantic ? semantic.invalidate(c.req.query('namespace') ?? '') : 0 });
+  /**
+   * `DELETE /api/cache/exact` and `DELETE /api/cache/semantic`, each with optional `namespace` (an
+   * org id, or the configured `cache.sharedNamespace`) and `model` (the model the client asked for):
+   * purge the exact cache (memory, or Redis for every instance) or the semantic cache (every
+   * instance, and its store). Viewers cannot purge; an org admin purges only its own org.
+   */
+  app.delete('/api/cache/exact', async (c) => {
+    requireWriter(c);
+    const cache = runtime.deps.cache;
+    if (!cache) return c.json({ purged: 0 });
+    const filter = purgeFilter(c, cache);
+    const purged = await cache.purgeExact(filter).catch((error: unknown) => {
+      throw new GatewayError('upstream_unavailable', `the exact cache store could not be purged: ${(error as Error).message}`);
+    });
+    return c.json({ purged, ...filter });
   });
+
+  app.delete('/api/cache/semantic', async (c) => {
+    requireWriter(c);
+    const cache = runtime.deps.cache;
+    if (!cache?.semantic) return c.json({ evicted: 0 });
+    const filter = purgeFilter(c, cache);
+    return c.json({ evicted: cache.semantic.invalidate(filter), ...filter });
+  });
+}
+
+/** What a purge may touch: the named namespace (or the caller's own org for an org admin) and model. */
+function purgeFilter(c: Context<GatewayEnv>, cache: ResponseCache): CachePurgeFilter {
+  const admin = requireWriter(c);
+  const name = c.req.query('namespace') || undefined;
+  const model = c.req.query('model') || undefined;
+  let namespace = cache.resolveNamespace(name);
+  if (admin.orgId !== undefined) {
+    // Confined to its org: its own namespace only (a shared namespace holds every org's answers).
+    const own = `org:${admin.orgId}`;
+    namespace ??= own;
+    requireOrg(c, namespace === own && cache.namespaceOf(admin.orgId) === own ? admin.orgId : undefined, `Cache namespace '${name ?? own}'`);
+  }
+  return { namespace, model };
 }

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { z } from 'zod';
 import { buildExperimentReport, countExperimentArms } from '../../analytics/reports/experiment-report.ts';
 import { buildRoutingReport } from '../../analytics/reports/routing-report.ts';
 import { GatewayError } from '../../domain/errors.ts';
@@ -8,20 +6,10 @@ import { priceProviderFor } from '../../pipeline/meter.ts';
 import type { LedgerFilter } from '../../ledger/store.ts';
 import type { Runtime } from '../../runtime/types.ts';
 import type { GatewayEnv } from '../context.ts';
+import { feedbackSchema, submitFeedback } from '../feedback/submit-feedback.ts';
+import { adminOf, requireOrg, requireWriter } from './guard.ts';
 import { parseAdminBody } from './parse-admin-body.ts';
-import { adminOf } from './guard.ts';
 import { filterFrom } from './reports.ts';
-
-const feedbackSchema = z
-  .object({
-    requestId: z.string().min(1),
-    /** 0 (wrong) .. 1 (right); booleans are accepted. */
-    score: z.union([z.number().min(0).max(1), z.boolean().transform((value) => (value ? 1 : 0))]),
-    comment: z.string().max(2_000).optional(),
-    /** The prompt of the request (the ledger does not keep bodies), so the learned router can train on this verdict. */
-    prompt: z.string().max(100_000).optional(),
-  })
-  .strict();
 
 /** The ledger filter of the query, confined to the caller's org when its admin key is bound to one. */
 function scopedFilter(c: Context<GatewayEnv>): LedgerFilter {
@@ -88,19 +76,22 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
   });
 
   app.post('/api/feedback', async (c) => {
+    requireWriter(c);
     const input = await parseAdminBody(c.req.raw, feedbackSchema);
     await runtime.flushLedger();
     const [row] = await runtime.ledger.list({ id: input.requestId }, 1);
     if (!row) throw new GatewayError('not_found', `No request ${input.requestId} in the ledger`, { param: 'requestId' });
-    const target = row.provider ? `${row.servedModel ?? row.requestedModel}@${row.provider}` : null;
-    const feedback = { id: randomUUID(), requestId: row.id, timeMs: runtime.deps.now(), score: input.score, comment: input.comment ?? null, target, cacheStatus: row.cacheStatus, prompt: input.prompt ?? null };
-    await runtime.feedback.insert(feedback);
-    // Explicit feedback weighs five automatic signals.
-    if (target) runtime.router.quality.observe(target, '*', input.score, 5);
-    // A cached answer marked wrong is evicted (a semantic one also raises the bar around it).
-    const fromCache = row.cacheStatus === 'hit' || row.cacheStatus === 'semantic-hit';
-    const evicted = fromCache && input.score < 0.5 && row.cacheKey ? await (runtime.deps.cache?.markWrong(row.cacheKey) ?? false) : false;
-    return c.json({ feedback, evicted }, 201);
+    requireOrg(c, row.orgId, `Request ${input.requestId}`);
+    return c.json(await submitFeedback(runtime, row, input), 201);
   });
-  app.get('/api/feedback', async (c) => c.json({ data: await runtime.feedback.list(Math.min(Number(c.req.query('limit') ?? 100) || 100, 1_000)) }));
+  app.get('/api/feedback', async (c) => {
+    const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 1_000);
+    const orgId = c.get('admin').orgId;
+    const all = await runtime.feedback.list(limit);
+    if (orgId === undefined) return c.json({ data: all });
+    // Feedback rows carry no org: an org-confined admin sees those on its own org's requests.
+    const own = [];
+    for (const feedback of all) if ((await runtime.ledger.list({ id: feedback.requestId, orgId }, 1)).length > 0) own.push(feedback);
+    return c.json({ data: own });
+  });
 }

@@ -24,5 +24,10 @@ export function createPostgresSemanticCacheStore(pool: pg.Pool): SemanticEntrySt
       const result = await pool.query('DELETE FROM semantic_cache WHERE expires_at_ms <= $1', [nowMs]);
       return result.rowCount ?? 0;
     },
+    async clear() {
+      // Dead tuples stay on disk until VACUUM reclaims them (autovacuum, or the operator's VACUUM).
+      const result = await pool.query('DELETE FROM semantic_cache');
+      return result.rowCount ?? 0;
+    },
   };
 }

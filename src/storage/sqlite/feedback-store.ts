@@ -8,6 +8,9 @@ export function createSqliteFeedbackStore(db: SqliteDatabase): FeedbackStore {
     async insert(feedback) {
       insert.run(...feedbackValues(feedback));
     },
+    async countForRequest(requestId) {
+      return (db.prepare('SELECT count(*) AS n FROM feedback WHERE request_id = ?').get(requestId) as { n: number }).n;
+    },
     async list(limit) {
       return (db.prepare('SELECT * FROM feedback ORDER BY time_ms DESC LIMIT ?').all(limit) as Record<string, unknown>[]).map(rowToFeedback);
     },

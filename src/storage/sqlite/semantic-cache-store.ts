@@ -23,5 +23,18 @@ export function createSqliteSemanticCacheStore(db: SqliteDatabase): SemanticEntr
     async purgeExpired(nowMs) {
       return db.prepare('DELETE FROM semantic_cache WHERE expires_at_ms <= ?').run(nowMs).changes;
     },
+    async clear() {
+      const count = (db.prepare('SELECT count(*) AS n FROM semantic_cache').get() as { n: number }).n;
+      if (count === 0) return 0;
+      // Deleted rows would linger in free pages and the WAL: zero them, then checkpoint the WAL away.
+      db.pragma('secure_delete = ON');
+      try {
+        db.prepare('DELETE FROM semantic_cache').run();
+      } finally {
+        db.pragma('secure_delete = OFF');
+      }
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      return count;
+    },
   };
 }
