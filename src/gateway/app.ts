@@ -13,7 +13,9 @@ import { registerPriceRoutes } from './admin/prices.ts';
 import { registerReportRoutes } from './admin/reports.ts';
 import type { GatewayEnv } from './context.ts';
 import { errorResponse } from './error-response.ts';
-import { adminAuth } from './middleware/admin-auth.ts';
+import { registerWhoamiRoute } from './admin/whoami.ts';
+import { adminAccess } from './middleware/admin-access.ts';
+import { adminAuth, adminCredentials } from './middleware/admin-auth.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { requestId } from './middleware/request-id.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -44,14 +46,17 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const { config } = runtime;
 
+  const credentials = adminCredentials({ adminKey: runtime.adminKey, viewerKey: runtime.viewerKey, keys: config.admin.keys });
   app.use('*', requestId(runtime.deps.now));
-  registerHealthRoutes(app, runtime);
+  registerHealthRoutes(app, runtime, credentials);
 
   app.use('/v1/*', authenticate({ lookupKey: (secret) => runtime.lookupKey(secret), anonymous: config.server.anonymous }));
   registerModelRoutes(app, config, runtime.startedAtMs);
   registerProxyRoutes(app, runtime.deps, config.server.bodyLimitBytes);
 
-  app.use('/api/*', adminAuth(runtime.adminKey));
+  app.use('/api/*', adminAuth(credentials));
+  app.use('/api/*', adminAccess());
+  registerWhoamiRoute(app);
   registerKeyRoutes(app, runtime);
   registerReportRoutes(app, runtime);
   registerPriceRoutes(app, runtime);

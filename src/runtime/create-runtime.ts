@@ -28,6 +28,8 @@ export interface RuntimeOptions {
   databaseUrl?: string | undefined;
   /** Bearer token for `/api`; the admin API is closed without it. */
   adminKey?: string | undefined;
+  /** Bearer token for read-only operator access to `/api` (TOLLGATE_VIEWER_KEY). */
+  viewerKey?: string | undefined;
   /** Clock, injectable for tests and replays. */
   now?: () => number;
   /** Process metrics (event loop, memory); off in tests that build many gateways. */
@@ -138,6 +140,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     ledgerStats: () => writer.stats(),
     flushLedger: () => writer.flush(),
     adminKey: options.adminKey || undefined,
+    viewerKey: options.viewerKey || undefined,
     startedAtMs: now(),
     async close() {
       if (closed) return;

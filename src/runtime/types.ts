@@ -34,6 +34,8 @@ export interface Runtime {
   /** Commits every pending ledger record (for tests, reports and shutdown). */
   flushLedger(): Promise<void>;
   adminKey: string | undefined;
+  /** TOLLGATE_VIEWER_KEY: read-only operator access to the admin API. */
+  viewerKey: string | undefined;
   startedAtMs: number;
   close(): Promise<void>;
 }
