@@ -1,5 +1,6 @@
 import type { TollgateConfig } from '../config/schema.ts';
-import { createKeyCache } from '../keys/key-cache.ts';
+import { createKeyCache, type KeyCache } from '../keys/key-cache.ts';
+import { openRedisChannel } from '../storage/redis-channel.ts';
 import type { KeyStore } from '../keys/store.ts';
 import { createLedgerWriter } from '../ledger/writer.ts';
 import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
@@ -95,6 +96,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
       : undefined;
   await budgets.rebuild().catch((error: unknown) => log(`budget counters could not be rebuilt from the ledger: ${(error as Error).message}`));
   const keyCache = createKeyCache(storage.keys, { ttlMs: 30_000, maxEntries: 10_000 });
+  const revocations = watchRevocations(keyCache, options.redisUrl, log);
   const router = new Router(config, priceBook, now);
   const cache = await createResponseCache(config, { redisUrl: options.redisUrl, now, semanticStore: storage.semanticCache, log }).catch(async (error: unknown) => {
     await writer.close();
@@ -136,7 +138,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     feedback: storage.feedback,
     router,
     lookupKey: (secret) => keyCache.lookup(secret),
-    invalidateKeys: () => keyCache.invalidate(),
+    invalidateKeys: () => revocations.announce(),
     ledgerStats: () => writer.stats(),
     flushLedger: () => writer.flush(),
     adminKey: options.adminKey || undefined,
@@ -146,12 +148,55 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
       if (closed) return;
       closed = true;
       clearInterval(gauge);
+      revocations.close();
       await upstream.close();
       await writer.close();
       await counters.close();
       await definitionSync?.close();
       await cache?.close();
       await storage.close();
+    },
+  };
+}
+
+/** How often cached keys are re-checked against the store: a key revoked anywhere is refused everywhere within about this. */
+const KEY_REVALIDATE_MS = 250;
+
+/**
+ * Revocation reaches every instance: cached keys are re-checked against the shared store every
+ * KEY_REVALIDATE_MS (one batched query; catches the CLI's direct database writes and other
+ * instances), and with Redis a revoke through the admin API is announced at once.
+ */
+function watchRevocations(keyCache: KeyCache, redisUrl: string | undefined, log: (line: string) => void): { announce(): void; close(): void } {
+  let running = false;
+  let failing = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    keyCache
+      .revalidate()
+      .then(() => {
+        if (failing) log('key revalidation works again');
+        failing = false;
+      })
+      .catch((error: unknown) => {
+        if (!failing) log(`key revalidation failed (revoked keys may keep working until the store answers): ${(error as Error).message}`);
+        failing = true;
+      })
+      .finally(() => {
+        running = false;
+      });
+  }, KEY_REVALIDATE_MS);
+  timer.unref();
+  const channel = redisUrl ? openRedisChannel(redisUrl, 'tollgate:keys', () => keyCache.invalidate()) : undefined;
+  return {
+    announce() {
+      keyCache.invalidate();
+      channel?.publish('revoked');
+    },
+    close() {
+      clearInterval(timer);
+      channel?.close();
     },
   };
 }

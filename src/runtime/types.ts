@@ -28,7 +28,7 @@ export interface Runtime {
   router: Router;
   /** Cached key lookup for the hot path. */
   lookupKey(secret: string): Promise<VirtualKey | undefined>;
-  /** Drops cached key lookups (after a revoke). */
+  /** Drops cached key lookups after a revoke, here and (with Redis) on every other instance. */
   invalidateKeys(): void;
   ledgerStats(): LedgerWriterStats;
   /** Commits every pending ledger record (for tests, reports and shutdown). */
