@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { Hono } from 'hono';
 import { GatewayError, toGatewayError } from '../domain/errors.ts';
 import type { Principal } from '../domain/principal.ts';
@@ -68,7 +69,7 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   app.notFound((c) => errorResponse(new GatewayError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.get('wire') ?? 'openai', c.get('requestId')));
   app.onError((error, c) => {
     const gatewayError = toGatewayError(error);
-    if (gatewayError.code === 'internal') console.error(`[tollgate] ${c.get('requestId') ?? ''} internal error`, error);
+    if (gatewayError.code === 'internal') console.error(runtime.secrets.scrub(`[tollgate] ${c.get('requestId') ?? ''} internal error ${inspect(error)}`));
     const operation = PROXY_OPERATIONS[c.req.path];
     if (operation && c.get('requestId')) {
       // Rejected at the edge (bad key, bad JSON, too large): the ledger still records the attempt.

@@ -1,6 +1,10 @@
 import type { TollgateConfig } from '../config/schema.ts';
 import { createKeyCache, type KeyCache } from '../keys/key-cache.ts';
 import { openRedisChannel } from '../storage/redis-channel.ts';
+import { inspect } from 'node:util';
+import { configuredSecrets } from '../config/configured-secrets.ts';
+import { createSecretScrubber } from '../domain/secret-scrubber.ts';
+import { scrubbingUpstream } from './scrubbing-upstream.ts';
 import type { KeyStore } from '../keys/store.ts';
 import { createLedgerWriter } from '../ledger/writer.ts';
 import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
@@ -55,12 +59,17 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     await storage.close();
     throw error;
   }
+  // Every configured secret is scrubbed from what upstreams send back and from every log line.
+  const secrets = createSecretScrubber(configuredSecrets(config, { adminKey: options.adminKey, viewerKey: options.viewerKey, databaseUrl: options.databaseUrl, redisUrl: options.redisUrl }));
+  const rawLog = options.log ?? ((line: string) => console.error(`[tollgate] ${line}`));
+  const log = (line: string) => rawLog(secrets.scrub(line));
   const writer = createLedgerWriter({
     store: storage.ledger,
     directory: dataDir,
     batchSize: config.ledger.batchSize,
     flushIntervalMs: config.ledger.flushIntervalMs,
     fsync: config.ledger.fsync,
+    log: (message, error) => log(`ledger: ${message}${error === undefined ? '' : ` ${inspect(error)}`}`),
   });
   const localNodes = createLocalNodeCosts(config.pricing.localNodes);
   const providerKinds = Object.fromEntries(Object.entries(config.providers).map(([id, p]) => [id, p.kind]));
@@ -70,8 +79,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     knownProviders: Object.keys(config.providers),
     defaultMetrics: options.defaultMetrics,
   });
-  const upstream = createUpstreamClient();
-  const log = options.log ?? ((line: string) => console.error(`[tollgate] ${line}`));
+  const upstream = scrubbingUpstream(createUpstreamClient(), secrets);
   // Rows a previous run left in its journal or spill file are committed before counters are rebuilt from the ledger.
   await writer.replaySpill().catch(() => 0);
   const storedBudgets = await storage.budgets.listBudgets();
@@ -142,6 +150,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     ledgerStats: () => writer.stats(),
     flushLedger: () => writer.flush(),
     adminKey: options.adminKey || undefined,
+    secrets,
     viewerKey: options.viewerKey || undefined,
     startedAtMs: now(),
     async close() {

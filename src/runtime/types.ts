@@ -6,6 +6,7 @@ import type { TollgateConfig } from '../config/schema.ts';
 import type { KeyStore, VirtualKey } from '../keys/store.ts';
 import type { LedgerStore } from '../ledger/store.ts';
 import type { PipelineDeps } from '../pipeline/types.ts';
+import type { SecretScrubber } from '../domain/secret-scrubber.ts';
 
 export interface LedgerWriterStats {
   pending: number;
@@ -34,6 +35,8 @@ export interface Runtime {
   /** Commits every pending ledger record (for tests, reports and shutdown). */
   flushLedger(): Promise<void>;
   adminKey: string | undefined;
+  /** Removes every configured secret from text that leaves the gateway (logs, reports). */
+  secrets: SecretScrubber;
   /** TOLLGATE_VIEWER_KEY: read-only operator access to the admin API. */
   viewerKey: string | undefined;
   startedAtMs: number;
