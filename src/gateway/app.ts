@@ -22,6 +22,7 @@ import { requestId } from './middleware/request-id.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerProxyRoutes } from './routes/proxy.ts';
+import { registerSelfUsageRoute } from './routes/self-usage.ts';
 
 const PROXY_OPERATIONS: Record<string, Operation | undefined> = {
   '/v1/chat/completions': 'chat',
@@ -53,6 +54,7 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
 
   app.use('/v1/*', authenticate({ lookupKey: (secret) => runtime.lookupKey(secret), anonymous: config.server.anonymous }));
   registerModelRoutes(app, config, runtime.startedAtMs);
+  registerSelfUsageRoute(app, runtime);
   registerProxyRoutes(app, runtime.deps, config.server.bodyLimitBytes);
 
   app.use('/api/*', adminAuth(credentials));
