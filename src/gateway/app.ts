@@ -16,6 +16,7 @@ import type { GatewayEnv } from './context.ts';
 import { errorResponse } from './error-response.ts';
 import { registerWhoamiRoute } from './admin/whoami.ts';
 import { adminAccess } from './middleware/admin-access.ts';
+import { adminAudit } from './middleware/admin-audit.ts';
 import { adminAuth, adminCredentials } from './middleware/admin-auth.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { requestId } from './middleware/request-id.ts';
@@ -58,6 +59,7 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   registerProxyRoutes(app, runtime.deps, config.server.bodyLimitBytes);
 
   app.use('/api/*', adminAuth(credentials));
+  app.use('/api/*', adminAudit((line) => runtime.log(line)));
   app.use('/api/*', adminAccess());
   registerWhoamiRoute(app);
   registerKeyRoutes(app, runtime);

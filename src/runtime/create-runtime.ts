@@ -151,6 +151,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     flushLedger: () => writer.flush(),
     adminKey: options.adminKey || undefined,
     secrets,
+    log,
     viewerKey: options.viewerKey || undefined,
     startedAtMs: now(),
     async close() {

@@ -37,6 +37,8 @@ export interface Runtime {
   adminKey: string | undefined;
   /** Removes every configured secret from text that leaves the gateway (logs, reports). */
   secrets: SecretScrubber;
+  /** Operational log line (audits, trouble), secrets scrubbed. */
+  log(line: string): void;
   /** TOLLGATE_VIEWER_KEY: read-only operator access to the admin API. */
   viewerKey: string | undefined;
   startedAtMs: number;

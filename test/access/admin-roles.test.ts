@@ -9,6 +9,7 @@ const GLOBEX_KEY = 'tg-globex-virtual-key-000000000000';
 /** Viewer and org-scoped admin keys against a real gateway: what each may read and change. */
 describe('admin roles: operator, viewer, org-scoped admin', () => {
   let g: AccessGateway;
+  const logged: string[] = [];
 
   beforeAll(async () => {
     g = await startAccessGateway({
@@ -26,6 +27,7 @@ describe('admin roles: operator, viewer, org-scoped admin', () => {
           ],
         },
       }),
+      gateway: { log: (line) => logged.push(line) },
     });
     for (const key of [ACME_KEY, GLOBEX_KEY]) {
       const response = await g.call('/v1/chat/completions', key, { method: 'POST', body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `hi from ${key}` }] }) });
@@ -104,6 +106,16 @@ describe('admin roles: operator, viewer, org-scoped admin', () => {
   it('an org viewer cannot write even inside its org', async () => {
     const response = await g.call('/api/keys', ACME_VIEWER, { method: 'POST', body: JSON.stringify({ name: 'x', org: 'acme' }) });
     expect(response.status).toBe(403);
+  });
+
+  it('every attempted change is audited with who made it and how it ended; reads are not', async () => {
+    logged.length = 0;
+    await g.call('/api/report', ACME_ADMIN);
+    await g.call('/api/keys', ACME_VIEWER, { method: 'POST', body: JSON.stringify({ name: 'x', org: 'acme' }) });
+    const created = await g.call('/api/keys', ROOT_KEY, { method: 'POST', body: JSON.stringify({ name: 'audited', org: 'acme' }) });
+    expect(created.status).toBe(201);
+    expect(logged).toEqual(['admin audit: acme-viewer (viewer, org acme) POST /api/keys -> 403', 'admin audit: root (admin) POST /api/keys -> 201']);
+    expect(logged.join('\n')).not.toContain(((await created.json()) as { secret: string }).secret);
   });
 });
 
