@@ -30,11 +30,15 @@ export function createSecretScrubber(secrets: Iterable<string | undefined>): Sec
   const ordered = [...forms].sort((a, b) => b.length - a.length);
   const pattern = new RegExp(ordered.map(escapeRegExp).join('|'), 'g');
   const firstChars = new Set(ordered.map((form) => form[0]));
+  const alphabet = new Set(ordered.join(''));
   const longest = ordered[0]!.length;
   const scrub = (text: string) => (text.length === 0 ? text : text.replace(pattern, REDACTED));
   /** Length of the longest tail of `text` that is a proper prefix of some form. */
   const pendingTail = (text: string): number => {
-    for (let length = Math.min(longest - 1, text.length); length > 0; length -= 1) {
+    // Only the trailing run of characters that occur in some form can be a prefix (an SSE event's closing newlines end it at once).
+    let run = 0;
+    while (run < longest - 1 && run < text.length && alphabet.has(text[text.length - 1 - run]!)) run += 1;
+    for (let length = run; length > 0; length -= 1) {
       const start = text.length - length;
       if (!firstChars.has(text[start]!)) continue;
       const tail = text.slice(start);
