@@ -72,7 +72,7 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
 
   app.notFound((c) => errorResponse(new GatewayError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.get('wire') ?? 'openai', c.get('requestId')));
   app.onError((error, c) => {
-    const gatewayError = toGatewayError(error);
+    const gatewayError = withoutSecrets(toGatewayError(error), runtime);
     if (gatewayError.code === 'internal') console.error(runtime.secrets.scrub(`[tollgate] ${c.get('requestId') ?? ''} internal error ${inspect(error)}`));
     const operation = PROXY_OPERATIONS[c.req.path];
     if (operation && c.get('requestId')) {
@@ -86,4 +86,11 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
     return errorResponse(gatewayError, c.get('wire') ?? 'openai', c.get('requestId'));
   });
   return app;
+}
+
+/** A last line of defence: no error message leaves with a configured secret in it, whatever produced it. */
+function withoutSecrets(error: GatewayError, runtime: Runtime): GatewayError {
+  const message = runtime.secrets.scrub(error.message);
+  if (message === error.message) return error;
+  return new GatewayError(error.code, message, { status: error.status, param: error.param, retryable: error.retryable, headers: error.headers, cause: error });
 }

@@ -20,7 +20,7 @@ export function registerHealthRoutes(app: Hono<GatewayEnv>, runtime: Runtime, cr
       return c.json({ status: 'ready', store: runtime.ledger.backend, ledger });
     } catch (error) {
       // Not ready for new traffic, but nothing is lost: rows spill to disk until the store is back.
-      return c.json({ status: 'degraded', store: runtime.ledger.backend, error: (error as Error).message, ledger }, 503);
+      return c.json({ status: 'degraded', store: runtime.ledger.backend, error: runtime.secrets.scrub((error as Error).message), ledger }, 503);
     }
   });
   app.get('/metrics', async (c) => {
