@@ -149,6 +149,9 @@ describe('secret canary', () => {
     expect(await capture(create({ temperature: 0, ...echo() }))).toBe('ok'); // served from the cache
     expect(await capture(create({ temperature: 0, stream: true, ...echo() }))).toBe('ok');
     expect(await capture(create(echo({ fail: { status: 500, times: 1 }, key: 'once' })))).toBe('ok'); // retried
+    // Both attempts on the first target fail: the fallback (whose config adds an x-upstream-token header) answers.
+    expect(await capture(create(echo({ fail: { status: 500, times: 2 }, key: 'twice' })))).toBe('ok');
+    expect(await capture(create({ stream: true, ...echo({ fail: { status: 503, times: 2 }, key: 'twice-stream' }) }))).toBe('ok');
     for (const status of [400, 401, 403, 404, 413, 422, 429, 500, 503]) expect(await capture(create(echo({ fail: status })))).toBe('error');
     expect(await capture(create({ stream: true, ...echo({ errorAfterChunks: 2 }) }))).toBe('error');
     expect(await capture(create({ stream: true, ...echo({ fail: 500 }) }))).toBe('error');
@@ -181,6 +184,7 @@ describe('secret canary', () => {
     // Sanity: the echo reached the clients (scrubbed), so the test did exercise the echo.
     expect(seen.join('\n')).toContain('[redacted]');
     expect(seen.length).toBeGreaterThan(40);
+    expect(seen.join('\n')).toContain('fallback:gpt-4o-mini@backup');
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('tollgate_');
