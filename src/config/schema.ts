@@ -214,6 +214,31 @@ export const alertsSchema = z
   })
   .strict();
 
+/** A named key for the admin API: `admin` reads and changes, `viewer` only reads; with `org`, confined to that org. */
+export const adminKeySchema = z
+  .object({
+    name: identifier,
+    /** The bearer secret; usually `${ENV_VAR}`. Compared by SHA-256 digest in constant time. */
+    secret: z.string().min(16),
+    role: z.enum(['admin', 'viewer']).default('admin'),
+    /** Confine the key to one org: it sees and manages only that org's keys, budgets, usage and alerts. */
+    org: identifier.optional(),
+  })
+  .strict();
+export type AdminKeyConfig = z.infer<typeof adminKeySchema>;
+
+export const adminSchema = z
+  .object({
+    /** Admin API keys besides the operator's TOLLGATE_ADMIN_KEY (and TOLLGATE_VIEWER_KEY). */
+    keys: z.array(adminKeySchema).default([]),
+    /** Require an operator key (admin or viewer, not org-confined) on `GET /metrics`. */
+    metricsRequireKey: z.boolean().default(false),
+  })
+  .strict()
+  .refine((a) => new Set(a.keys.map((k) => k.name)).size === a.keys.length, 'admin key names must be unique')
+  .refine((a) => new Set(a.keys.map((k) => k.secret)).size === a.keys.length, 'admin key secrets must be unique');
+export type AdminConfig = z.infer<typeof adminSchema>;
+
 export const configSchema = z
   .object({
     server: z
@@ -322,6 +347,8 @@ export const configSchema = z
       .strict()
       .optional(),
     alerts: alertsSchema.default({ burnRate: true }),
+    /** Admin API roles (viewer, org-scoped admins) and /metrics protection. */
+    admin: adminSchema.default({ keys: [], metricsRequireKey: false }),
     /** Budget enforcement knobs. */
     enforcement: z
       .object({

@@ -4,6 +4,12 @@ import type { KeyStore, VirtualKey } from './store.ts';
 export interface KeyCache {
   lookup(secret: string): Promise<VirtualKey | undefined>;
   invalidate(): void;
+  /**
+   * Asks the store, in one batched query, whether any active key held here has been revoked since
+   * (by another instance, or by the CLI writing the database directly) and drops those entries.
+   * Run every few hundred ms, it bounds how long a revoked key keeps working anywhere.
+   */
+  revalidate(): Promise<number>;
 }
 
 interface Entry {
@@ -14,7 +20,8 @@ interface Entry {
 /**
  * The hot path's key lookup: hits are cached for `ttlMs`, misses for `missTtlMs` (a key created
  * a moment ago works within seconds), by SHA-256 so no secret is held; bounded LRU; concurrent
- * lookups of one secret share one store call. `invalidate()` after a revoke makes it immediate.
+ * lookups of one secret share one store call. `invalidate()` after a local revoke makes it
+ * immediate; `revalidate()`, run on a short interval, catches revokes made elsewhere.
  */
 export function createKeyCache(store: KeyStore, options: { ttlMs: number; missTtlMs?: number; maxEntries: number; now?: () => number }): KeyCache {
   const now = options.now ?? Date.now;
@@ -56,6 +63,24 @@ export function createKeyCache(store: KeyStore, options: { ttlMs: number; missTt
       generation += 1;
       entries.clear();
       loading.clear();
+    },
+    async revalidate() {
+      const ids = new Set<string>();
+      for (const entry of entries.values()) if (entry.key && entry.key.revokedAtMs === null) ids.add(entry.key.id);
+      if (ids.size === 0) return 0;
+      const revoked = new Set(await store.revokedAmong([...ids]));
+      if (revoked.size === 0) return 0;
+      // A load that began before the revoke may still land an active copy: the next pass drops it.
+      generation += 1;
+      loading.clear();
+      let dropped = 0;
+      for (const [hash, entry] of entries) {
+        if (entry.key && revoked.has(entry.key.id)) {
+          entries.delete(hash);
+          dropped += 1;
+        }
+      }
+      return dropped;
     },
   };
 }

@@ -32,4 +32,6 @@ export interface KeyStore {
   findBySecret(secret: string): Promise<VirtualKey | undefined>;
   list(): Promise<VirtualKey[]>;
   revoke(id: string, nowMs: number): Promise<boolean>;
+  /** Which of these key ids are revoked now (one batched query: the key cache re-checks what it holds). */
+  revokedAmong(ids: readonly string[]): Promise<string[]>;
 }

@@ -48,6 +48,6 @@ export function writeAnthropicStream(context: EndpointContext, answer: Answer): 
     requestId: context.requestId,
     frames,
     ...streamTiming(directive),
-    errorFrame: renderStreamError('anthropic', context.requestId),
+    errorFrame: renderStreamError('anthropic', context.requestId, directive.streamErrorMessage),
   });
 }

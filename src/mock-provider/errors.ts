@@ -97,11 +97,11 @@ export function renderMockError(wire: MockWire, error: MockError, requestId: str
 }
 
 /** The in-band error a stream carries (Anthropic `event: error`, OpenAI a `data:` line with `error`). */
-export function renderStreamError(wire: MockWire, requestId: string): string {
+export function renderStreamError(wire: MockWire, requestId: string, message?: string): string {
   if (wire === 'anthropic') {
-    return `event: error\ndata: ${JSON.stringify(renderMockError(wire, { status: 529 }, requestId))}\n\n`;
+    return `event: error\ndata: ${JSON.stringify(renderMockError(wire, { status: 529, message }, requestId))}\n\n`;
   }
-  return `data: ${JSON.stringify(renderMockError(wire, { status: 500 }, requestId))}\n\n`;
+  return `data: ${JSON.stringify(renderMockError(wire, { status: 500, message }, requestId))}\n\n`;
 }
 
 /** Sends an error with realistic headers (`retry-after` on 429/503/529, the request id header). */

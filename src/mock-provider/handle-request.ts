@@ -51,6 +51,18 @@ function checkApiKey(wire: MockWire, headers: IncomingHttpHeaders, apiKey: strin
     : { status: 401, message: `Incorrect API key provided: ${sent.slice(0, 3)}***.` };
 }
 
+/** `echoHeaders`: the request's headers, credentials included, in the answer, the error messages and a response header. */
+function echoing(directive: MockDirective, headers: IncomingHttpHeaders, response: ServerResponse): MockDirective {
+  const echo = `echo ${JSON.stringify(headers)}`;
+  response.setHeader('x-mock-echo', echo);
+  return {
+    ...directive,
+    text: echo,
+    streamErrorMessage: echo,
+    ...(directive.fail && { fail: { ...directive.fail, message: `${directive.fail.message ?? 'failed'} ${echo}` } }),
+  };
+}
+
 /** Handles one request: control endpoints, recording, routing, auth, directive, injected behaviour, then the endpoint. */
 export async function handleRequest(request: IncomingMessage, response: ServerResponse, deps: HandlerDeps): Promise<void> {
   const { state } = deps;
@@ -87,7 +99,7 @@ export async function handleRequest(request: IncomingMessage, response: ServerRe
 
   const outcome = resolveDirective(state.defaults, request.headers, body);
   if (!outcome.ok) return sendMockError(response, wire, { status: 400, message: outcome.error, type: 'invalid_request_error', code: 'invalid_mock_directive' }, requestId);
-  const { directive } = outcome;
+  const directive = outcome.directive.echoHeaders ? echoing(outcome.directive, request.headers, response) : outcome.directive;
   if (!isEmptyDirective(directive)) {
     const delay = (directive.hangMs ?? 0) + (directive.latencyMs ?? 0);
     if (delay > 0 && !(await waitWhileOpen(delay, response))) return undefined;

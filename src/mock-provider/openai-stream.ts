@@ -54,6 +54,6 @@ export function writeOpenAiChatStream(context: EndpointContext, answer: Answer):
     requestId: context.requestId,
     frames,
     ...streamTiming(directive),
-    errorFrame: renderStreamError('openai', context.requestId),
+    errorFrame: renderStreamError('openai', context.requestId, directive.streamErrorMessage),
   });
 }

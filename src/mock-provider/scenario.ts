@@ -54,6 +54,7 @@ function assignField(directive: MockDirective, field: string, raw: unknown): str
   switch (field) {
     case 'garbage':
     case 'noUsage':
+    case 'echoHeaders':
       if (typeof raw !== 'boolean') return `mock.${field} must be a boolean`;
       directive[field] = raw;
       return undefined;

@@ -74,6 +74,14 @@ export interface MockDirective {
   tool?: MockToolDirective;
   /** Groups calls for `fail.times`. */
   key?: string;
+  /**
+   * Echo the request's headers (as JSON, credentials included) back in everything the mock says:
+   * the answer text, a `fail` error message, an in-stream error event and an `x-mock-echo` response
+   * header. For tests that an upstream echoing its credential cannot leak it through the gateway.
+   */
+  echoHeaders?: boolean;
+  /** Message of the in-band error event sent by `errorAfterChunks` (set by `echoHeaders`). */
+  streamErrorMessage?: string;
 }
 
 /** Named presets for `x-mock-scenario` (comma-separated names combine) and `setScenario`. */

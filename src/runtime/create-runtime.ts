@@ -1,5 +1,10 @@
 import type { TollgateConfig } from '../config/schema.ts';
-import { createKeyCache } from '../keys/key-cache.ts';
+import { createKeyCache, type KeyCache } from '../keys/key-cache.ts';
+import { openRedisChannel } from '../storage/redis-channel.ts';
+import { inspect } from 'node:util';
+import { configuredSecrets } from '../config/configured-secrets.ts';
+import { createSecretScrubber } from '../domain/secret-scrubber.ts';
+import { scrubbingUpstream } from './scrubbing-upstream.ts';
 import type { KeyStore } from '../keys/store.ts';
 import { createLedgerWriter } from '../ledger/writer.ts';
 import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
@@ -29,6 +34,8 @@ export interface RuntimeOptions {
   databaseUrl?: string | undefined;
   /** Bearer token for `/api`; the admin API is closed without it. */
   adminKey?: string | undefined;
+  /** Bearer token for read-only operator access to `/api` (TOLLGATE_VIEWER_KEY). */
+  viewerKey?: string | undefined;
   /** Clock, injectable for tests and replays. */
   now?: () => number;
   /** Process metrics (event loop, memory); off in tests that build many gateways. */
@@ -53,12 +60,17 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     await storage.close();
     throw error;
   }
+  // Every configured secret is scrubbed from what upstreams send back and from every log line.
+  const secrets = createSecretScrubber(configuredSecrets(config, { adminKey: options.adminKey, viewerKey: options.viewerKey, databaseUrl: options.databaseUrl, redisUrl: options.redisUrl }));
+  const rawLog = options.log ?? ((line: string) => console.error(`[tollgate] ${line}`));
+  const log = (line: string) => rawLog(secrets.scrub(line));
   const writer = createLedgerWriter({
     store: storage.ledger,
     directory: dataDir,
     batchSize: config.ledger.batchSize,
     flushIntervalMs: config.ledger.flushIntervalMs,
     fsync: config.ledger.fsync,
+    log: (message, error) => log(`ledger: ${message}${error === undefined ? '' : ` ${inspect(error)}`}`),
   });
   const localNodes = createLocalNodeCosts(config.pricing.localNodes);
   const providerKinds = Object.fromEntries(Object.entries(config.providers).map(([id, p]) => [id, p.kind]));
@@ -68,8 +80,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     knownProviders: Object.keys(config.providers),
     defaultMetrics: options.defaultMetrics,
   });
-  const upstream = createUpstreamClient();
-  const log = options.log ?? ((line: string) => console.error(`[tollgate] ${line}`));
+  const upstream = scrubbingUpstream(createUpstreamClient(), secrets);
   // Rows a previous run left in its journal or spill file are committed before counters are rebuilt from the ledger.
   await writer.replaySpill().catch(() => 0);
   const storedBudgets = await storage.budgets.listBudgets();
@@ -94,6 +105,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
       : undefined;
   await budgets.rebuild().catch((error: unknown) => log(`budget counters could not be rebuilt from the ledger: ${(error as Error).message}`));
   const keyCache = createKeyCache(storage.keys, { ttlMs: 30_000, maxEntries: 10_000 });
+  const revocations = watchRevocations(keyCache, options.redisUrl, log);
   const router = new Router(config, priceBook, now);
   const configuredTargets = new Set(router.configuredTargets());
   registerBreakerGauge(metrics.registry, () => router.breakerViews().filter((view) => configuredTargets.has(view.target)));
@@ -138,21 +150,67 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     feedback: storage.feedback,
     router,
     lookupKey: (secret) => keyCache.lookup(secret),
-    invalidateKeys: () => keyCache.invalidate(),
+    invalidateKeys: () => revocations.announce(),
     ledgerStats: () => writer.stats(),
     flushLedger: () => writer.flush(),
     adminKey: options.adminKey || undefined,
+    secrets,
+    log,
+    viewerKey: options.viewerKey || undefined,
     startedAtMs: now(),
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(gauge);
+      revocations.close();
       await upstream.close();
       await writer.close();
       await counters.close();
       await definitionSync?.close();
       await cache?.close();
       await storage.close();
+    },
+  };
+}
+
+/** How often cached keys are re-checked against the store: a key revoked anywhere is refused everywhere within about this. */
+const KEY_REVALIDATE_MS = 250;
+
+/**
+ * Revocation reaches every instance: cached keys are re-checked against the shared store every
+ * KEY_REVALIDATE_MS (one batched query; catches the CLI's direct database writes and other
+ * instances), and with Redis a revoke through the admin API is announced at once.
+ */
+function watchRevocations(keyCache: KeyCache, redisUrl: string | undefined, log: (line: string) => void): { announce(): void; close(): void } {
+  let running = false;
+  let failing = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    keyCache
+      .revalidate()
+      .then(() => {
+        if (failing) log('key revalidation works again');
+        failing = false;
+      })
+      .catch((error: unknown) => {
+        if (!failing) log(`key revalidation failed (revoked keys may keep working until the store answers): ${(error as Error).message}`);
+        failing = true;
+      })
+      .finally(() => {
+        running = false;
+      });
+  }, KEY_REVALIDATE_MS);
+  timer.unref();
+  const channel = redisUrl ? openRedisChannel(redisUrl, 'tollgate:keys', () => keyCache.invalidate()) : undefined;
+  return {
+    announce() {
+      keyCache.invalidate();
+      channel?.publish('revoked');
+    },
+    close() {
+      clearInterval(timer);
+      channel?.close();
     },
   };
 }

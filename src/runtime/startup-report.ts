@@ -1,4 +1,5 @@
 import type { StartupPlan } from '../config/resolve-startup.ts';
+import { redactUrl } from '../config/configured-secrets.ts';
 import type { Runtime } from './types.ts';
 
 /** What the operator needs to see at start-up: where it listens, what it proxies, what is open or closed. */
@@ -9,11 +10,11 @@ export function formatStartupReport(input: { url: string; plan: StartupPlan; run
     `tollgate listening on ${url}`,
     `  config:    ${plan.source}`,
     `  storage:   ${runtime.ledger.backend}`,
-    `  providers: ${Object.entries(config.providers).map(([id, p]) => `${id} (${p.kind} ${p.baseUrl})`).join(', ')}`,
+    `  providers: ${Object.entries(config.providers).map(([id, p]) => `${id} (${p.kind} ${redactUrl(p.baseUrl)})`).join(', ')}`,
     `  models:    ${Object.keys(config.models).join(', ') || '(none; model@provider only)'}`,
     `  proxy auth: ${config.server.anonymous ? `anonymous allowed (attributed to ${config.server.anonymous.org}/${config.server.anonymous.project}); tg- keys still checked` : 'virtual key required'}`,
-    runtime.adminKey ? '  admin API: open at /api (Bearer TOLLGATE_ADMIN_KEY)' : '  admin API: CLOSED (set TOLLGATE_ADMIN_KEY to enable /api)',
-    `  metrics:   ${url}/metrics`,
+    describeAdmin(runtime),
+    `  metrics:   ${url}/metrics${config.admin.metricsRequireKey ? ' (operator key required)' : ''}`,
     `  budgets:   ${runtime.budgets.all.length ? runtime.budgets.all.map((b) => b.id).join(', ') : 'none'}`,
     `  cache:     ${describeCache(runtime)}`,
     `  kept data: ${describePersistence(runtime)}`,
@@ -27,7 +28,15 @@ export function formatStartupReport(input: { url: string; plan: StartupPlan; run
       `    -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}' -D - `,
     );
   }
-  return lines.join('\n');
+  // Nothing configured as a secret is ever printed, whatever a value above happens to contain.
+  return runtime.secrets.scrub(lines.join('\n'));
+}
+
+/** Which admin credentials are open: the operator key, the viewer key, named keys (by name and role only). */
+function describeAdmin(runtime: Runtime): string {
+  const named = runtime.config.admin.keys.map((key) => `${key.name} (${key.role}${key.org ? `, org ${key.org}` : ''})`);
+  const parts = [runtime.adminKey ? 'TOLLGATE_ADMIN_KEY' : undefined, runtime.viewerKey ? 'TOLLGATE_VIEWER_KEY (viewer)' : undefined, ...named].filter(Boolean);
+  return parts.length ? `  admin API: open at /api for ${parts.join(', ')}` : '  admin API: CLOSED (set TOLLGATE_ADMIN_KEY to enable /api)';
 }
 
 /** One line on the response cache: exact store and TTL, and the semantic layer when on. */

@@ -6,6 +6,7 @@ import type { TollgateConfig } from '../config/schema.ts';
 import type { KeyStore, VirtualKey } from '../keys/store.ts';
 import type { LedgerStore } from '../ledger/store.ts';
 import type { PipelineDeps } from '../pipeline/types.ts';
+import type { SecretScrubber } from '../domain/secret-scrubber.ts';
 
 export interface LedgerWriterStats {
   pending: number;
@@ -28,12 +29,18 @@ export interface Runtime {
   router: Router;
   /** Cached key lookup for the hot path. */
   lookupKey(secret: string): Promise<VirtualKey | undefined>;
-  /** Drops cached key lookups (after a revoke). */
+  /** Drops cached key lookups after a revoke, here and (with Redis) on every other instance. */
   invalidateKeys(): void;
   ledgerStats(): LedgerWriterStats;
   /** Commits every pending ledger record (for tests, reports and shutdown). */
   flushLedger(): Promise<void>;
   adminKey: string | undefined;
+  /** Removes every configured secret from text that leaves the gateway (logs, reports). */
+  secrets: SecretScrubber;
+  /** Operational log line (audits, trouble), secrets scrubbed. */
+  log(line: string): void;
+  /** TOLLGATE_VIEWER_KEY: read-only operator access to the admin API. */
+  viewerKey: string | undefined;
   startedAtMs: number;
   close(): Promise<void>;
 }

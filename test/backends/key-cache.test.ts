@@ -19,6 +19,9 @@ function countingStore(keys: Record<string, VirtualKey>) {
     async revoke() {
       return true;
     },
+    async revokedAmong(ids) {
+      return ids.filter((id) => Object.values(keys).some((k) => k.id === id && k.revokedAtMs !== null));
+    },
   };
   return { store, calls };
 }

@@ -185,6 +185,15 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
       expect((await storage.keys.findBySecret(created.secret))?.revokedAtMs).toBe(1_000);
     });
 
+    it('keys: revokedAmong names exactly the revoked keys among the ids asked about', async () => {
+      const live = await storage.keys.create({ name: 'live', orgId: 'acme', projectId: 'search', secret: 'tg-revoked-among-live-0000' });
+      const gone = await storage.keys.create({ name: 'gone', orgId: 'acme', projectId: 'search', secret: 'tg-revoked-among-gone-0000' });
+      expect(await storage.keys.revokedAmong([live.key.id, gone.key.id])).toEqual([]);
+      await storage.keys.revoke(gone.key.id, 5);
+      expect(await storage.keys.revokedAmong([live.key.id, gone.key.id, 'key_missing', "' OR 1=1 --"])).toEqual([gone.key.id]);
+      expect(await storage.keys.revokedAmong([])).toEqual([]);
+    });
+
     it('semantic cache entries round-trip (vector bytes, answer), load newest live ones, and purge the expired', async () => {
       const vector = Float32Array.from([0.5, -0.25, 0.125, 1e-7]);
       const answer = { body: '{"ok":true}', wire: 'openai' as const, servedModel: 'm', provider: 'p', costNanoUsd: 123, inputTokens: 4, outputTokens: 5, createdAtMs: 1 };

@@ -43,7 +43,7 @@ export default defineCommand({
         const id = rest[0];
         if (!id) throw new CliError(`revoke needs a key id\nusage: ${USAGE}`, 2);
         if (!(await storage.keys.revoke(id, Date.now()))) throw new CliError(`no active key with id ${id}`);
-        console.log(`revoked ${id} (a running gateway stops accepting it within its key-cache TTL, 30 s; the admin API revokes at once)`);
+        console.log(`revoked ${id} (every running gateway on this store refuses it within a second)`);
       } else {
         throw new CliError(`unknown action '${action ?? ''}'\nusage: ${USAGE}`, 2);
       }

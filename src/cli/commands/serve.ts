@@ -29,7 +29,7 @@ export default defineCommand({
       if (error instanceof ConfigError) throw new CliError(error.message);
       throw error;
     }
-    const server = await startServer(plan.config, { dataDir: env.TOLLGATE_DATA_DIR, databaseUrl: env.DATABASE_URL, adminKey: env.TOLLGATE_ADMIN_KEY, redisUrl: env.REDIS_URL || undefined });
+    const server = await startServer(plan.config, { dataDir: env.TOLLGATE_DATA_DIR, databaseUrl: env.DATABASE_URL, adminKey: env.TOLLGATE_ADMIN_KEY, viewerKey: env.TOLLGATE_VIEWER_KEY, redisUrl: env.REDIS_URL || undefined });
     console.log(formatStartupReport({ url: server.url, plan, runtime: server.gateway.runtime, mockUrl: mock?.url }));
     let stopping = false;
     const stop = async (signal: string) => {

@@ -29,5 +29,10 @@ export function createPostgresKeyStore(pool: pg.Pool, now: () => number = Date.n
       const result = await pool.query('UPDATE virtual_keys SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL', [nowMs, id]);
       return result.rowCount === 1;
     },
+    async revokedAmong(ids) {
+      if (ids.length === 0) return [];
+      const { rows } = await pool.query('SELECT id FROM virtual_keys WHERE revoked_at_ms IS NOT NULL AND id = ANY($1::text[])', [ids]);
+      return rows.map((row: { id: unknown }) => String(row.id));
+    },
   };
 }

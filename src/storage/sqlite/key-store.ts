@@ -32,6 +32,7 @@ export function createSqliteKeyStore(db: SqliteDatabase, now: () => number = Dat
   );
   const listAll = db.prepare('SELECT * FROM virtual_keys ORDER BY created_at_ms, id');
   const revokeOne = db.prepare('UPDATE virtual_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL');
+  const revokedIn = db.prepare('SELECT id FROM virtual_keys WHERE revoked_at_ms IS NOT NULL AND id IN (SELECT value FROM json_each(?))');
   return {
     async create(input) {
       const secret = input.secret ?? newSecret();
@@ -48,6 +49,10 @@ export function createSqliteKeyStore(db: SqliteDatabase, now: () => number = Dat
     },
     async revoke(id, nowMs) {
       return revokeOne.run(nowMs, id).changes === 1;
+    },
+    async revokedAmong(ids) {
+      if (ids.length === 0) return [];
+      return (revokedIn.all(JSON.stringify(ids)) as Row[]).map((row) => String(row.id));
     },
   };
 }
