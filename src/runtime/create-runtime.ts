@@ -1,5 +1,6 @@
 import type { TollgateConfig } from '../config/schema.ts';
 import { createKeyCache } from '../keys/key-cache.ts';
+import { keyLimitsFromInput } from '../keys/limits-input.ts';
 import type { KeyStore } from '../keys/store.ts';
 import { createLedgerWriter } from '../ledger/writer.ts';
 import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
@@ -164,6 +165,7 @@ async function seedKeys(keys: KeyStore, config: TollgateConfig): Promise<void> {
       userId: seed.user ?? null,
       tags: seed.tags,
       allowAttributionHeaders: seed.allowAttributionHeaders,
+      limits: keyLimitsFromInput(seed),
     });
   }
 }

@@ -2,7 +2,7 @@ import type { VirtualKey } from '../../keys/store.ts';
 import { CliError, defineCommand } from '../command.ts';
 import { openCliStorage, output } from '../open-state.ts';
 
-const USAGE = `tollgate keys create --name NAME [--org ORG] [--project PROJECT] [--user USER] [--tags a,b] [--no-attribution-headers]
+const USAGE = `tollgate keys create --name NAME [--org ORG] [--project PROJECT] [--user USER] [--tags a,b] [--attribution-headers]
        tollgate keys list [--json]
        tollgate keys revoke KEY_ID
 Keys live in the gateway's store (TOLLGATE_DATA_DIR, or DATABASE_URL when set). The secret is printed once.`;
@@ -17,6 +17,7 @@ export default defineCommand({
     project: { type: 'string' },
     user: { type: 'string' },
     tags: { type: 'string' },
+    'attribution-headers': { type: 'boolean' },
     'no-attribution-headers': { type: 'boolean' },
     json: { type: 'boolean' },
   },
@@ -33,7 +34,7 @@ export default defineCommand({
           projectId: stringOr(values.project, 'default'),
           userId: typeof values.user === 'string' ? values.user : null,
           tags: typeof values.tags === 'string' ? values.tags.split(',').map((t) => t.trim()).filter(Boolean) : [],
-          allowAttributionHeaders: values['no-attribution-headers'] !== true,
+          allowAttributionHeaders: values['attribution-headers'] === true && values['no-attribution-headers'] !== true,
         });
         output(json, created, () => `created ${describe(created.key)}\nsecret (shown once): ${created.secret}`);
       } else if (action === 'list') {

@@ -12,7 +12,7 @@ const createKeySchema = z
     project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).default('default'),
     user: z.string().max(128).optional(),
     tags: z.array(z.string().max(128)).max(32).default([]),
-    allowAttributionHeaders: z.boolean().default(true),
+    allowAttributionHeaders: z.boolean().default(false),
   })
   .strict();
 
