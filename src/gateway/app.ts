@@ -47,7 +47,7 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   app.use('*', requestId(runtime.deps.now));
   registerHealthRoutes(app, runtime);
 
-  app.use('/v1/*', authenticate({ lookupKey: (secret) => runtime.lookupKey(secret), anonymous: config.server.anonymous }));
+  app.use('/v1/*', authenticate({ lookupKey: (secret) => runtime.lookupKey(secret), anonymous: config.server.anonymous, now: runtime.deps.now }));
   registerModelRoutes(app, config, runtime.startedAtMs);
   registerProxyRoutes(app, runtime.deps, config.server.bodyLimitBytes);
 

@@ -1,6 +1,8 @@
 import type { TollgateConfig } from '../config/schema.ts';
 import { createKeyCache } from '../keys/key-cache.ts';
 import { keyLimitsFromInput } from '../keys/limits-input.ts';
+import { createMemoryRateLimiter } from '../keys/rate-limiter.ts';
+import { createRedisRateLimiter } from '../keys/redis-rate-limiter.ts';
 import type { KeyStore } from '../keys/store.ts';
 import { createLedgerWriter } from '../ledger/writer.ts';
 import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
@@ -110,7 +112,8 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     const match = targets.find(([model, provider]) => provider === row.provider && (served === model || served.startsWith(`${model}-`)));
     return match?.[0] ?? (served || undefined);
   });
-  const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, cache, now };
+  const keyLimiter = options.redisUrl ? createRedisRateLimiter(options.redisUrl, { log }) : createMemoryRateLimiter();
+  const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, cache, keyLimiter, now };
   const embedderSpec = config.cache.semantic.embedder;
   const embedder = cache?.semantic?.embedder;
   if (embedderSpec.kind === 'upstream' && embedder && 'onUsage' in embedder) {
@@ -147,6 +150,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
       await upstream.close();
       await writer.close();
       await counters.close();
+      await keyLimiter.close();
       await definitionSync?.close();
       await cache?.close();
       await storage.close();
