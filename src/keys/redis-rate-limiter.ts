@@ -24,8 +24,13 @@ return 0`;
  * not globally) and says so once in the log, rather than refusing every request.
  */
 export function createRedisRateLimiter(url: string, options: { log?: (line: string) => void } = {}): KeyRateLimiter {
-  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
   redis.on('error', () => undefined);
+  // The first requests after start-up wait (briefly) for the first connection instead of counting locally.
+  const firstConnection = new Promise<void>((resolve) => {
+    redis.once('ready', () => resolve());
+    setTimeout(resolve, 2_000).unref();
+  });
   const fallback = createMemoryRateLimiter();
   let degraded = false;
   return {
@@ -33,6 +38,7 @@ export function createRedisRateLimiter(url: string, options: { log?: (line: stri
       const startMs = windowStart(nowMs);
       const base = `tollgate:rate:{${keyId}}:${startMs}`;
       try {
+        await firstConnection;
         const result = Number(
           await redis.eval(TAKE, 2, `${base}:requests`, `${base}:tokens`, limits.requestsPerMinute ?? -1, limits.tokensPerMinute ?? -1, Math.max(0, Math.ceil(tokens)), RATE_WINDOW_MS * 2),
         );

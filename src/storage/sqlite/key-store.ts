@@ -1,7 +1,7 @@
 import { compactLimits, type KeyLimits } from '../../domain/key-limits.ts';
 import { safeParseJson } from '../../domain/safe-parse-json.ts';
 import type { KeyStore, VirtualKey } from '../../keys/store.ts';
-import { hashSecret, newKeyId, newSecret, secretPrefix } from '../../keys/secret.ts';
+import { hashSecret, newKeyId, newSecret, secretPrefix, seededKeyId } from '../../keys/secret.ts';
 import type { SqliteDatabase } from './open.ts';
 
 type Row = Record<string, unknown>;
@@ -57,7 +57,7 @@ export function createSqliteKeyStore(db: SqliteDatabase, now: () => number = Dat
       const secret = input.secret ?? newSecret();
       const hash = hashSecret(secret);
       insert.run(
-        newKeyId(),
+        input.secret !== undefined ? seededKeyId(secret) : newKeyId(),
         hash,
         secretPrefix(secret),
         input.name,
