@@ -25,8 +25,10 @@ export function applyBodyLimits(limits: KeyLimits, body: Record<string, unknown>
   if (limits.maxN !== undefined) {
     for (const field of MULTIPLIER_FIELDS) {
       const value = body[field];
-      if (typeof value === 'number' && value > limits.maxN) {
-        throw new GatewayError('invalid_request', `${field}: this API key allows at most ${limits.maxN} (got ${value})`, { param: field });
+      if (value === undefined || value === null) continue;
+      // A string or fraction could slip past the cap and be read differently upstream: only a number within it passes.
+      if (typeof value !== 'number' || !Number.isFinite(value) || value > limits.maxN) {
+        throw new GatewayError('invalid_request', `${field}: this API key allows at most ${limits.maxN} (got ${clip(JSON.stringify(value) ?? '')})`, { param: field });
       }
     }
   }
@@ -36,8 +38,8 @@ export function applyBodyLimits(limits: KeyLimits, body: Record<string, unknown>
     const value = body[field];
     if (value === undefined || value === null) continue;
     capped = true;
-    if (typeof value === 'number' && value > limits.maxTokens) {
-      throw new GatewayError('invalid_request', `${field}: this API key allows at most ${limits.maxTokens} output tokens (got ${value})`, { param: field });
+    if (typeof value !== 'number' || !Number.isFinite(value) || value > limits.maxTokens) {
+      throw new GatewayError('invalid_request', `${field}: this API key allows at most ${limits.maxTokens} output tokens (got ${clip(JSON.stringify(value) ?? '')})`, { param: field });
     }
   }
   if (capped) return body;

@@ -111,6 +111,11 @@ describe('per-key limits', () => {
     expect(response.headers.get('x-tollgate-model')).toMatch(/^gpt-4o-mini/);
     const unrestricted = await openai(SECRETS.future).chat.completions.create(ask('tollgate/quality-first')).withResponse();
     expect(unrestricted.response.headers.get('x-tollgate-model')).not.toMatch(/^gpt-4o-mini/);
+    // The model list shows only what the key may use.
+    const listed = await openai(SECRETS.mini).models.list();
+    expect(listed.data.map((model) => model.id)).toEqual(['gpt-4o-mini']);
+    await expect(openai(SECRETS.mini).models.retrieve('gpt-4o')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    expect((await openai(SECRETS.future).models.list()).data.length).toBeGreaterThan(1);
     // A named model@provider outside the list is refused too.
     const direct = await raw(SECRETS.routed, { model: 'gpt-4o@mock-openai', messages });
     expect(direct.status).toBe(403);
