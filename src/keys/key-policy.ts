@@ -1,7 +1,13 @@
 import type { KeyLimits } from '../domain/key-limits.ts';
 import { GatewayError } from '../domain/errors.ts';
 import { modelAllowed } from './model-allowlist.ts';
-import type { KeyRateLimiter } from './rate-limiter.ts';
+import { windowStart, type KeyRateLimiter } from './rate-limiter.ts';
+
+/** What a request was counted as in its key's token window, to correct with the real usage at settle. */
+export interface RateCharge {
+  windowStartMs: number;
+  tokens: number;
+}
 
 /** Fields that cap a request's output, in the order the upstream adapters read them. */
 const OUTPUT_CAP_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
@@ -62,14 +68,14 @@ export function outputMultiplier(body: Record<string, unknown>): number {
  * unlike a budget block, waiting for the next window does help, and the SDKs retry it. A single
  * request larger than the whole tokens-per-minute allowance can never pass: that is a 400.
  */
-export async function takeRate(limiter: KeyRateLimiter, keyId: string, limits: KeyLimits, tokens: () => number, nowMs: number): Promise<void> {
-  if (limits.requestsPerMinute === undefined && limits.tokensPerMinute === undefined) return;
+export async function takeRate(limiter: KeyRateLimiter, keyId: string, limits: KeyLimits, tokens: () => number, nowMs: number): Promise<RateCharge | undefined> {
+  if (limits.requestsPerMinute === undefined && limits.tokensPerMinute === undefined) return undefined;
   const count = limits.tokensPerMinute !== undefined ? Math.max(0, Math.ceil(tokens())) : 0;
   if (limits.tokensPerMinute !== undefined && count > limits.tokensPerMinute) {
     throw new GatewayError('invalid_request', `This request needs up to ${count} tokens (input plus max output); this API key allows ${limits.tokensPerMinute} per minute. Lower max_tokens or n.`, { param: 'max_tokens' });
   }
   const decision = await limiter.take(keyId, count, limits, nowMs);
-  if (decision.ok) return;
+  if (decision.ok) return { windowStartMs: windowStart(nowMs), tokens: count };
   const retryAfterMs = Math.max(1, decision.retryAfterMs);
   const what = decision.limit === 'requests' ? `${limits.requestsPerMinute} requests` : `${limits.tokensPerMinute} tokens`;
   throw new GatewayError('rate_limited', `Rate limit reached for this API key: ${what} per minute. Try again in ${Math.ceil(retryAfterMs / 1000)} s.`, {

@@ -22,6 +22,18 @@ describe('in-process key rate limiter', () => {
     expect((await limiter.take('k', 1, limits, minute + 30)).ok).toBe(false);
   });
 
+  it('settle corrects the token count of the window it was taken in, never below zero', async () => {
+    const limiter = createMemoryRateLimiter();
+    const limits = { tokensPerMinute: 300 };
+    await limiter.take('k', 280, limits, minute);
+    await limiter.adjust('k', minute, -250);
+    expect((await limiter.take('k', 250, limits, minute + 1)).ok).toBe(true);
+    await limiter.adjust('k', minute, -10_000);
+    expect((await limiter.take('k', 300, limits, minute + 2)).ok).toBe(true);
+    await limiter.adjust('k', minute - 60_000, 1_000);
+    expect((await limiter.take('k', 1, limits, minute + 3)).ok).toBe(false);
+  });
+
   it('stays bounded with many keys: windows that have passed are dropped', async () => {
     const limiter = createMemoryRateLimiter({ maxKeys: 100 });
     for (let i = 0; i < 100; i += 1) await limiter.take(`old-${i}`, 0, { requestsPerMinute: 1 }, minute);

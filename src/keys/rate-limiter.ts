@@ -11,6 +11,8 @@ export type RateDecision = { ok: true } | { ok: false; limit: 'requests' | 'toke
 export interface KeyRateLimiter {
   /** Counts one request of `tokens` against the key's current window, or refuses it (nothing is counted then). */
   take(keyId: string, tokens: number, limits: RateLimits, nowMs: number): Promise<RateDecision>;
+  /** Corrects the tokens counted in a window (the real usage, known at settle); never below 0; a past window is left alone. */
+  adjust(keyId: string, windowStartMs: number, deltaTokens: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,10 @@ export function createMemoryRateLimiter(options: { maxKeys?: number } = {}): Key
       entry.requests += 1;
       entry.tokens += tokens;
       return { ok: true };
+    },
+    async adjust(keyId, windowStartMs, deltaTokens) {
+      const entry = windows.get(keyId);
+      if (entry && entry.startMs === windowStartMs) entry.tokens = Math.max(0, entry.tokens + Math.round(deltaTokens));
     },
     async close() {
       windows.clear();

@@ -18,6 +18,15 @@ redis.call('INCRBY', KEYS[2], tokens)
 redis.call('PEXPIRE', KEYS[2], ttl)
 return 0`;
 
+/** Adds a (possibly negative) correction to a window's token count, floored at 0; a window that has gone is left alone. */
+const ADJUST = `
+local value = redis.call('GET', KEYS[1])
+if not value then return 0 end
+local corrected = tonumber(value) + tonumber(ARGV[1])
+if corrected < 0 then corrected = 0 end
+redis.call('SET', KEYS[1], string.format('%.0f', corrected), 'KEEPTTL')
+return 1`;
+
 /**
  * Per-key rate limits shared by every instance through Redis (REDIS_URL). While Redis is
  * unreachable each instance falls back to its own in-process window (limits hold per instance,
@@ -50,6 +59,10 @@ export function createRedisRateLimiter(url: string, options: { log?: (line: stri
         degraded = true;
         return fallback.take(keyId, tokens, limits, nowMs);
       }
+    },
+    async adjust(keyId, windowStartMs, deltaTokens) {
+      if (degraded) return fallback.adjust(keyId, windowStartMs, deltaTokens);
+      await redis.eval(ADJUST, 1, `tollgate:rate:{${keyId}}:${windowStartMs}:tokens`, Math.round(deltaTokens)).catch(() => undefined);
     },
     async close() {
       await fallback.close();

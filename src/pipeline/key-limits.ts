@@ -16,7 +16,19 @@ export async function enforceKeyLimits(request: ClientRequest, deps: PipelineDep
   request.body = applyBodyLimits(limits, request.body, request.operation);
   const keyId = request.principal.keyId;
   if (!keyId || !deps.keyLimiter) return;
-  await takeRate(deps.keyLimiter, keyId, limits, () => requestTokens(request, deps), deps.now());
+  const charge = await takeRate(deps.keyLimiter, keyId, limits, () => requestTokens(request, deps), deps.now());
+  if (!charge || limits.tokensPerMinute === undefined) return;
+  const limiter = deps.keyLimiter;
+  let settled = false;
+  // At settle the window holds the real tokens (input + output as metered; 0 for a failure or a cache hit), not the estimate.
+  request.keyRate = {
+    settle(usedTokens) {
+      if (settled) return;
+      settled = true;
+      const delta = Math.max(0, usedTokens) - charge.tokens;
+      if (delta !== 0) void limiter.adjust(keyId, charge.windowStartMs, delta).catch(() => undefined);
+    },
+  };
 }
 
 /** Estimated input tokens plus the most output the request may produce (its cap × n). */

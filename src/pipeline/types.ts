@@ -36,6 +36,8 @@ export interface ClientRequest {
   shadow?: boolean;
   /** Set by budget admission; the meter settles it. */
   budget?: BudgetGrant | undefined;
+  /** Set when the key's tokens-per-minute window counted this request; the meter settles it with the real tokens. */
+  keyRate?: { settle(usedTokens: number): void } | undefined;
 }
 
 export interface LedgerSink {

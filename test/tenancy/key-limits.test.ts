@@ -79,11 +79,16 @@ describe('per-key limits', () => {
     expect(rows.filter((row) => row.errorCode === 'rate_limited').length).toBeGreaterThanOrEqual(3);
   });
 
-  it('tokens per minute count input plus the output bound; one request larger than the whole allowance is a 400', async () => {
+  it('tokens per minute count input plus the output bound, then the real usage; one request larger than the whole allowance is a 400', async () => {
     const client = openai(SECRETS.tpm);
-    await client.chat.completions.create(ask('gpt-4o-mini', { max_tokens: 100 }));
-    await client.chat.completions.create(ask('gpt-4o-mini', { max_tokens: 100 }));
-    const refusal = await client.chat.completions.create(ask('gpt-4o-mini', { max_tokens: 100 })).catch((error: unknown) => error);
+    // Short answers: each request reserves ~110 tokens of the 300 but settles at the 30 it used, so five fit.
+    for (let i = 0; i < 5; i += 1) {
+      await client.chat.completions.create(withMock({ model: 'gpt-4o-mini', messages, max_tokens: 100 }, { text: 'ok', usage: { input: 10, output: 20 } }));
+    }
+    // 150 used: one more full-length answer (110) fits, the next reservation does not.
+    const full = () => client.chat.completions.create(withMock({ model: 'gpt-4o-mini', messages, max_tokens: 100 }, { text: 'ok', usage: { input: 10, output: 100 } }));
+    await full();
+    const refusal = await full().catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(OpenAI.RateLimitError);
     expect((refusal as Error).message).toMatch(/300 tokens per minute/);
     const tooBig = await raw(SECRETS.tpm, { model: 'gpt-4o-mini', messages, max_tokens: 1000 });

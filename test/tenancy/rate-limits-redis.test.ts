@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TollgateConfigInput } from '../../src/config/schema.ts';
+import { createRedisRateLimiter } from '../../src/keys/redis-rate-limiter.ts';
 import { withMock } from '../../src/mock-provider/index.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
@@ -41,6 +42,24 @@ describe.skipIf(!redisAvailable)('per-key rate limits across instances (Redis)',
     await ask(first);
     await expect(ask(second)).rejects.toBeInstanceOf(OpenAI.RateLimitError);
     await expect(ask(first)).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+  });
+
+  it('the token window is corrected with real usage, never below zero, in Redis', async () => {
+    const limiter = createRedisRateLimiter(redis.url);
+    try {
+      const limits = { tokensPerMinute: 300 };
+      expect((await limiter.take('adjust-me', 250, limits, 60_000)).ok).toBe(true);
+      expect((await limiter.take('adjust-me', 100, limits, 60_001)).ok).toBe(false);
+      await limiter.adjust('adjust-me', 60_000, -200);
+      expect((await limiter.take('adjust-me', 100, limits, 60_002)).ok).toBe(true);
+      await limiter.adjust('adjust-me', 60_000, -10_000);
+      expect((await limiter.take('adjust-me', 300, limits, 60_003)).ok).toBe(true);
+      // A window that has passed is not resurrected.
+      await limiter.adjust('adjust-me', 0, 500);
+      expect((await limiter.take('adjust-me', 1, limits, 1)).ok).toBe(true);
+    } finally {
+      await limiter.close();
+    }
   });
 
   it('while Redis is down each instance still limits the key with its own window, and never answers 500', async () => {
