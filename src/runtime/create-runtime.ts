@@ -1,4 +1,5 @@
-import type { TollgateConfig } from '../config/schema.ts';
+import { ORG_QUALIFIED_SCOPES, type TollgateConfig } from '../config/schema.ts';
+import { qualifiedScope } from '../budgets/applicable.ts';
 import { createKeyCache } from '../keys/key-cache.ts';
 import { keyLimitsFromInput } from '../keys/limits-input.ts';
 import { createMemoryRateLimiter } from '../keys/rate-limiter.ts';
@@ -75,6 +76,11 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   // Rows a previous run left in its journal or spill file are committed before counters are rebuilt from the ledger.
   await writer.replaySpill().catch(() => 0);
   const storedBudgets = await storage.budgets.listBudgets();
+  for (const budget of storedBudgets) {
+    if (ORG_QUALIFIED_SCOPES.has(budget.scope) && qualifiedScope(budget).org === undefined) {
+      log(`budget ${budget.id} (${budget.scope} ${budget.value ?? ''}) was stored before budgets named their org: it covers that ${budget.scope} in every org until it is recreated with an org`);
+    }
+  }
   // Always present (budgets can be added through the admin API); admission is a no-op without budgets.
   const counters: BudgetCounters = options.redisUrl ? createRedisCounters(options.redisUrl) : createMemoryCounters();
   const alerts = createAlertNotifier({ store: storage.budgets, webhookUrl: config.alerts.webhookUrl, log });
