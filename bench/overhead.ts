@@ -117,7 +117,7 @@ async function startTollgate(mockUrl: string, dataDir: string, options: { budget
     lines.push(
       'budgets:',
       '  - { id: global-month, scope: global, period: monthly, limitUsd: 1000000 }',
-      '  - { id: bench-day, scope: project, value: bench, period: daily, limitUsd: 100000 }',
+      '  - { id: bench-day, scope: project, org: bench, value: bench, period: daily, limitUsd: 100000 }',
     );
   }
   writeFileSync(configPath, `${lines.join('\n')}\n`);

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       'ledger: { storeBodies: true }',
       'budgets:',
       '  - { id: month, scope: global, period: monthly, limitUsd: 1000000 }',
-      '  - { id: day, scope: project, value: soak, period: daily, limitUsd: 100000 }',
+      '  - { id: day, scope: project, org: soak, value: soak, period: daily, limitUsd: 100000 }',
       '',
     ].join('\n'),
   );

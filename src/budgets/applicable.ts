@@ -10,29 +10,48 @@ export interface BudgetSubject {
   providerId: string;
 }
 
+type ScopedBudget = Pick<BudgetConfig, 'scope' | 'value' | 'org'>;
+
+/**
+ * A budget's scope with its org made explicit: `org` as written, or the `acme` of `value: acme/web`
+ * when no `org` is set (project, user and tag budgets only). `org: undefined` means every org; the
+ * schema no longer accepts that for project/user/tag, but budgets stored before it may have it.
+ */
+export function qualifiedScope(budget: ScopedBudget): { org: string | undefined; name: string | undefined } {
+  if (budget.org !== undefined || budget.value === undefined) return { org: budget.org, name: budget.value };
+  if (budget.scope === 'project' || budget.scope === 'user' || budget.scope === 'tag') {
+    const slash = budget.value.indexOf('/');
+    if (slash > 0 && slash < budget.value.length - 1) return { org: budget.value.slice(0, slash), name: budget.value.slice(slash + 1) };
+  }
+  return { org: undefined, name: budget.value };
+}
+
 /** Every budget that covers the request: all of them must have room (the hierarchy is a conjunction). Pure. */
 export function applicableBudgets(budgets: readonly BudgetConfig[], subject: BudgetSubject): BudgetConfig[] {
   return budgets.filter((budget) => covers(budget, subject));
 }
 
-export function covers(budget: Pick<BudgetConfig, 'scope' | 'value'>, subject: BudgetSubject): boolean {
+/** Whether a budget covers a request: its scope matches and, where the budget names an org, the request is that org's. */
+export function covers(budget: ScopedBudget, subject: BudgetSubject): boolean {
   const { principal } = subject;
+  const { org, name } = qualifiedScope(budget);
+  if (org !== undefined && org !== principal.orgId) return false;
   switch (budget.scope) {
     case 'global':
       return true;
     case 'org':
-      return principal.orgId === budget.value;
+      return principal.orgId === name;
     case 'project':
-      return principal.projectId === budget.value;
+      return principal.projectId === name;
     case 'user':
-      return principal.userId === budget.value;
+      return principal.userId === name;
     case 'key':
-      return principal.keyId === budget.value;
+      return principal.keyId === name;
     case 'tag':
-      return budget.value !== undefined && principal.tags.includes(budget.value);
+      return name !== undefined && principal.tags.includes(name);
     case 'model':
-      return subject.requestedModel === budget.value || subject.upstreamModel === budget.value;
+      return subject.requestedModel === name || subject.upstreamModel === name;
     case 'provider':
-      return subject.providerId === budget.value;
+      return subject.providerId === name;
   }
 }

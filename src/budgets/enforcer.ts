@@ -7,7 +7,7 @@ import type { ClientRequest, Target } from '../pipeline/types.ts';
 import { accruedNanoUsd, type CostLine } from '../pricing/fixed-costs.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import type { AlertNotifier } from './alerts.ts';
-import { applicableBudgets, type BudgetSubject } from './applicable.ts';
+import { applicableBudgets, qualifiedScope, type BudgetSubject } from './applicable.ts';
 import { burnRate } from './burn-rate.ts';
 import { RESERVATION_TTL_MS, type BudgetCounters, type ReserveCheck, type SettleSpend } from './counters/types.ts';
 import { decide, type Priority } from './decide.ts';
@@ -41,6 +41,8 @@ export interface BudgetStatus {
   id: string;
   scope: string;
   value: string | null;
+  /** The org the budget belongs to (from `org` or `value: org/name`); null when it covers every org. */
+  org: string | null;
   period: string;
   windowStart: string;
   windowEnd: string;
@@ -460,6 +462,7 @@ export class BudgetEnforcer {
         id: budget.id,
         scope: budget.scope,
         value: budget.value ?? null,
+        org: qualifiedScope(budget).org ?? (budget.scope === 'org' ? (budget.value ?? null) : null),
         period: budget.period === 'rolling' ? `rolling ${budget.rollingHours}h` : budget.period,
         windowStart: new Date(window.startMs).toISOString(),
         windowEnd: new Date(window.endMs).toISOString(),
@@ -507,24 +510,26 @@ function parsePriority(value: string | undefined): Priority {
 
 /** Bucket keys outlive their window by a day (Redis expiry). */
 
-/** The ledger rows a budget covers, for rebuilding its counters. */
-export function scopeFilter(budget: Pick<BudgetConfig, 'scope' | 'value'>): LedgerFilter {
+/** The ledger rows a budget covers, for rebuilding its counters (org-qualified like `covers`). */
+export function scopeFilter(budget: Pick<BudgetConfig, 'scope' | 'value' | 'org'>): LedgerFilter {
+  const { org, name } = qualifiedScope(budget);
+  const inOrg: LedgerFilter = org !== undefined ? { orgId: org } : {};
   switch (budget.scope) {
     case 'global':
       return {};
     case 'org':
-      return { orgId: budget.value };
+      return { orgId: name };
     case 'project':
-      return { projectId: budget.value };
+      return { ...inOrg, projectId: name };
     case 'user':
-      return { userId: budget.value };
+      return { ...inOrg, userId: name };
     case 'key':
-      return { keyId: budget.value };
+      return { ...inOrg, keyId: name };
     case 'tag':
-      return { tag: budget.value };
+      return { ...inOrg, tag: name };
     case 'model':
-      return { model: budget.value };
+      return { ...inOrg, model: name };
     case 'provider':
-      return { provider: budget.value };
+      return { ...inOrg, provider: name };
   }
 }

@@ -103,6 +103,27 @@ export const fixedCostSchema = z
   .strict();
 export type FixedCostConfig = z.infer<typeof fixedCostSchema>;
 
+/**
+ * Per-key limits as config and the admin API write them (`expiresAt` as ISO 8601; stored as
+ * `expiresAtMs`). Absent fields mean no limit of that kind.
+ */
+export const keyLimitFields = {
+  /** Requests per minute (fixed one-minute windows; shared across instances through Redis when REDIS_URL is set). */
+  requestsPerMinute: z.number().int().positive().max(1_000_000_000).optional(),
+  /** Tokens per minute: estimated input plus the output bound (max_tokens × n) of each request. */
+  tokensPerMinute: z.number().int().positive().max(1_000_000_000_000).optional(),
+  /** The key is refused (401) from this instant, e.g. `2026-12-31T00:00:00Z`. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  /** Model names or globs (`*` any run of characters) the key may ask for and be routed to. */
+  allowedModels: z.array(z.string().min(1).max(256)).min(1).max(256).optional(),
+  /** Cap on max_tokens / max_completion_tokens; requests without one are given this cap. */
+  maxTokens: z.number().int().positive().max(100_000_000).optional(),
+  /** Cap on `n` / `best_of`. */
+  maxN: z.number().int().positive().max(128).optional(),
+  /** Body limit for this key's requests (bytes). */
+  bodyLimitBytes: z.number().int().positive().max(1024 * 1024 * 1024).optional(),
+};
+
 export const virtualKeySeedSchema = z
   .object({
     name: z.string().min(1),
@@ -112,9 +133,12 @@ export const virtualKeySeedSchema = z
     project: identifier.default('default'),
     user: z.string().optional(),
     tags: z.array(z.string()).default([]),
-    allowAttributionHeaders: z.boolean().default(true),
+    /** Let x-tollgate-user/-tags and the body's user/metadata refine attribution (user where none is bound, extra tags). Off by default. */
+    allowAttributionHeaders: z.boolean().default(false),
+    ...keyLimitFields,
   })
   .strict();
+export type VirtualKeySeed = z.infer<typeof virtualKeySeedSchema>;
 
 export const routeStrategies = ['cheapest', 'fastest', 'balanced', 'quality-first', 'cost-constrained', 'local-first', 'learned'] as const;
 export type RouteStrategy = (typeof routeStrategies)[number];
@@ -152,6 +176,8 @@ export type RouteConfig = z.infer<typeof routeSchema>;
 
 export const budgetScopeKinds = ['global', 'org', 'project', 'user', 'key', 'tag', 'model', 'provider'] as const;
 export type BudgetScopeKind = (typeof budgetScopeKinds)[number];
+/** Scopes whose names are only unique inside an org: their budgets must name the org. */
+export const ORG_QUALIFIED_SCOPES: ReadonlySet<BudgetScopeKind> = new Set(['project', 'user', 'tag']);
 export const budgetActions = ['alert', 'downgrade', 'queue', 'block'] as const;
 export type BudgetAction = (typeof budgetActions)[number];
 
@@ -173,6 +199,11 @@ export const budgetSchema = z
     scope: z.enum(budgetScopeKinds),
     /** The project/org/user/key id, tag, model or provider the budget covers; omitted for `global`. */
     value: z.string().min(1).optional(),
+    /**
+     * The org whose project/user/tag (required for those scopes, or write `value: org/name`) or whose
+     * key/model/provider traffic (optional: without it, every org's) the budget covers.
+     */
+    org: identifier.optional(),
     /** Calendar periods in `timezone`, or a rolling window of `rollingHours`. */
     period: z.enum(['daily', 'weekly', 'monthly', 'rolling']),
     rollingHours: z.number().int().positive().max(24 * 366).optional(),
@@ -191,6 +222,11 @@ export const budgetSchema = z
   })
   .strict()
   .refine((b) => (b.scope === 'global') === (b.value === undefined), 'value is required for every scope but global, and not allowed for global')
+  .refine((b) => !ORG_QUALIFIED_SCOPES.has(b.scope) || b.org !== undefined || /^[^/]+\/.+$/.test(b.value ?? ''), {
+    message: 'project, user and tag budgets belong to one org: set org (org: acme) or write value as org/name (acme/web)',
+    path: ['org'],
+  })
+  .refine((b) => b.org === undefined || (b.scope !== 'global' && b.scope !== 'org'), { message: 'org is not allowed on global and org budgets (an org budget names its org in value)', path: ['org'] })
   .refine((b) => (b.period === 'rolling') === (b.rollingHours !== undefined), 'rollingHours is required with period: rolling (and only then)')
   .refine((b) => isTimeZone(b.timezone), 'unknown time zone');
 export type BudgetConfig = z.infer<typeof budgetSchema>;

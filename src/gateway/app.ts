@@ -55,7 +55,7 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   app.use('*', requestId(runtime.deps.now));
   registerHealthRoutes(app, runtime, credentials);
 
-  app.use('/v1/*', authenticate({ lookupKey: (secret) => runtime.lookupKey(secret), anonymous: config.server.anonymous }));
+  app.use('/v1/*', authenticate({ lookupKey: (secret) => runtime.lookupKey(secret), anonymous: config.server.anonymous, now: runtime.deps.now }));
   registerModelRoutes(app, config, runtime.startedAtMs);
   registerSelfUsageRoute(app, runtime);
   registerProxyRoutes(app, runtime.deps, config.server.bodyLimitBytes);

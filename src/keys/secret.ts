@@ -27,3 +27,15 @@ export function newKeyId(): string {
 export function secretPrefix(secret: string): string {
   return secret.slice(0, Math.min(10, secret.length));
 }
+
+/**
+ * The id of a key whose secret is supplied (config seeding): derived from the secret, so every
+ * instance seeding the same config names the key alike (ledger rows, per-key rate windows in
+ * Redis) even with separate stores. One-way, like the stored hash.
+ */
+export function seededKeyId(secret: string): string {
+  const digest = createHash('sha256').update(`tollgate-key-id:${secret}`).digest();
+  let out = 'key_';
+  for (let index = 0; index < 12; index += 1) out += ALPHABET[digest[index]! % ALPHABET.length];
+  return out;
+}

@@ -1,3 +1,5 @@
+import type { KeyLimits } from '../domain/key-limits.ts';
+
 /** A virtual API key: clients send the secret, the store keeps only its SHA-256. */
 export interface VirtualKey {
   id: string;
@@ -6,8 +8,13 @@ export interface VirtualKey {
   projectId: string;
   userId: string | null;
   tags: string[];
-  /** Whether x-tollgate-project/-user/-tags headers (and OpenAI `user`) may refine attribution. */
+  /**
+   * Whether x-tollgate-user/-tags headers and the body's `user`/`metadata` may refine attribution
+   * (a user where the key binds none, extra tags). Never the project. Off for new keys unless asked.
+   */
   allowAttributionHeaders: boolean;
+  /** Rate limits, expiry, allowed models and caps; `{}` when the key has none (keys created before limits existed). */
+  limits: KeyLimits;
   createdAtMs: number;
   revokedAtMs: number | null;
   /** First characters of the secret, for humans to recognise a key in lists. */
@@ -20,8 +27,14 @@ export interface CreateKeyInput {
   projectId: string;
   userId?: string | null;
   tags?: string[];
+  /** Default false: the safer choice (attribution comes from the key alone). */
   allowAttributionHeaders?: boolean;
-  /** Supply a secret (config-seeded keys); otherwise a random one is generated. */
+  limits?: KeyLimits;
+  /**
+   * Supply a secret (config-seeded keys); otherwise a random one is generated. Creating a key whose
+   * secret is already stored updates that key's attribution rights and limits (config is the source
+   * of truth for seeded keys) and returns it; its id, creation time and revocation stay.
+   */
   secret?: string;
 }
 

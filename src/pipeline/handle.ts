@@ -15,6 +15,8 @@ import { relayStream } from './relay-stream.ts';
 import type { ClientRequest, PipelineDeps, PipelineResult, Target } from './types.ts';
 import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
 import { validateBody } from './validate.ts';
+import { allowedChain, enforceKeyLimits } from './key-limits.ts';
+import { modelAllowed } from '../keys/model-allowlist.ts';
 
 /**
  * The request path as a plain function: validate, resolve the target chain, call the upstream
@@ -35,14 +37,16 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
   let target: Target | undefined;
   try {
     validateBody(request.body, request.operation, request.wire);
+    await enforceKeyLimits(request, deps);
     const stream = request.body.stream === true && request.operation !== 'embedding';
     const cached = await fromCache(request, deps, stream);
     if (cached) return cached;
     let chain = resolveChain(request, deps);
     chain = overflow(deps, request, chain);
+    chain = allowedChain(request, deps, chain);
     chain = fitContext(deps, request, chain);
     if (deps.budgets) {
-      const admission = await deps.budgets.admit(request, chain, (model) => resolveTargets(deps.config, model).chain);
+      const admission = await deps.budgets.admit(request, chain, (model) => allowedChain(request, deps, resolveTargets(deps.config, model).chain));
       chain = admission.chain;
       request.budget = admission.grant;
     }
@@ -124,6 +128,8 @@ function experimentArm(request: ClientRequest, deps: PipelineDeps): ClientReques
   const model = request.body.model;
   for (const [name, experiment] of Object.entries(deps.config.experiments)) {
     if (experiment.model !== model) continue;
+    // A key limited to some models is never put on an experiment's candidate it may not use.
+    if (!modelAllowed(request.principal.limits?.allowedModels, [experiment.candidate])) continue;
     const inSample = Math.random() < experiment.share;
     if (experiment.mode === 'ab') {
       request.route = `experiment:${name}:${inSample ? 'candidate' : 'control'}`;

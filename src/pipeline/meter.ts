@@ -103,6 +103,7 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
   };
   deps.ledger.write(record);
   request.budget?.settle(record);
+  request.keyRate?.settle(record.inputTokens + record.outputTokens);
   if (target && record.status === 200 && !record.estimated && request.operation !== 'embedding') deps.budgets?.outputBounds.observe(target.upstreamModel, record.outputTokens);
   deps.metrics.observeRequest({
     operation: request.operation,

@@ -8,6 +8,7 @@ import type { UpstreamClient } from './upstream-client.ts';
 import type { BudgetEnforcer, BudgetGrant } from '../budgets/enforcer.ts';
 import type { Router } from '../routing/router.ts';
 import type { CacheTicket, ResponseCache } from '../cache/response-cache.ts';
+import type { KeyRateLimiter } from '../keys/rate-limiter.ts';
 
 /** A client request after the HTTP edge: parsed, authenticated, attributed. No hono types. */
 export interface ClientRequest {
@@ -35,6 +36,8 @@ export interface ClientRequest {
   shadow?: boolean;
   /** Set by budget admission; the meter settles it. */
   budget?: BudgetGrant | undefined;
+  /** Set when the key's tokens-per-minute window counted this request; the meter settles it with the real tokens. */
+  keyRate?: { settle(usedTokens: number): void } | undefined;
 }
 
 export interface LedgerSink {
@@ -61,6 +64,8 @@ export interface PipelineDeps {
   router?: Router | undefined;
   /** Budget enforcement; absent when no budget is configured. */
   budgets?: BudgetEnforcer | undefined;
+  /** Per-key requests/tokens per minute (in process, or Redis when REDIS_URL is set); absent: rate limits are not enforced. */
+  keyLimiter?: KeyRateLimiter | undefined;
   now: () => number;
 }
 

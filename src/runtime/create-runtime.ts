@@ -1,5 +1,9 @@
-import type { TollgateConfig } from '../config/schema.ts';
+import { ORG_QUALIFIED_SCOPES, type TollgateConfig } from '../config/schema.ts';
+import { qualifiedScope } from '../budgets/applicable.ts';
 import { createKeyCache, type KeyCache } from '../keys/key-cache.ts';
+import { keyLimitsFromInput } from '../keys/limits-input.ts';
+import { createMemoryRateLimiter } from '../keys/rate-limiter.ts';
+import { createRedisRateLimiter } from '../keys/redis-rate-limiter.ts';
 import { openRedisChannel } from '../storage/redis-channel.ts';
 import { inspect } from 'node:util';
 import { configuredSecrets } from '../config/configured-secrets.ts';
@@ -84,6 +88,11 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   // Rows a previous run left in its journal or spill file are committed before counters are rebuilt from the ledger.
   await writer.replaySpill().catch(() => 0);
   const storedBudgets = await storage.budgets.listBudgets();
+  for (const budget of storedBudgets) {
+    if (ORG_QUALIFIED_SCOPES.has(budget.scope) && qualifiedScope(budget).org === undefined) {
+      log(`budget ${budget.id} (${budget.scope} ${budget.value ?? ''}) was stored before budgets named their org: it covers that ${budget.scope} in every org until it is recreated with an org`);
+    }
+  }
   // Always present (budgets can be added through the admin API); admission is a no-op without budgets.
   const counters: BudgetCounters = options.redisUrl ? createRedisCounters(options.redisUrl) : createMemoryCounters();
   const alerts = createAlertNotifier({ store: storage.budgets, webhookUrl: config.alerts.webhookUrl, log });
@@ -125,7 +134,8 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     const match = targets.find(([model, provider]) => provider === row.provider && (served === model || served.startsWith(`${model}-`)));
     return match?.[0] ?? (served || undefined);
   });
-  const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, cache, now };
+  const keyLimiter = options.redisUrl ? createRedisRateLimiter(options.redisUrl, { log }) : createMemoryRateLimiter();
+  const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, cache, keyLimiter, now };
   const embedderSpec = config.cache.semantic.embedder;
   const embedder = cache?.semantic?.embedder;
   if (embedderSpec.kind === 'upstream' && embedder && 'onUsage' in embedder) {
@@ -166,6 +176,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
       await upstream.close();
       await writer.close();
       await counters.close();
+      await keyLimiter.close();
       await definitionSync?.close();
       await cache?.close();
       await storage.close();
@@ -226,6 +237,7 @@ async function seedKeys(keys: KeyStore, config: TollgateConfig): Promise<void> {
       userId: seed.user ?? null,
       tags: seed.tags,
       allowAttributionHeaders: seed.allowAttributionHeaders,
+      limits: keyLimitsFromInput(seed),
     });
   }
 }

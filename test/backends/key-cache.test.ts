@@ -26,7 +26,7 @@ function countingStore(keys: Record<string, VirtualKey>) {
   return { store, calls };
 }
 
-const key = (id: string): VirtualKey => ({ id, name: id, orgId: 'o', projectId: 'p', userId: null, tags: [], allowAttributionHeaders: true, createdAtMs: 0, revokedAtMs: null, prefix: 'tg-' });
+const key = (id: string): VirtualKey => ({ id, name: id, orgId: 'o', projectId: 'p', userId: null, tags: [], allowAttributionHeaders: true, limits: {}, createdAtMs: 0, revokedAtMs: null, prefix: 'tg-' });
 
 describe('key cache', () => {
   it('caches hits and misses for their TTLs and shares concurrent lookups', async () => {

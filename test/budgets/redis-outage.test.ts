@@ -31,8 +31,8 @@ describe.skipIf(!redisAvailable)('budgets across a Redis outage', () => {
           { name: 'closed', secret: CLOSED_KEY, project: 'p-closed' },
         ],
         budgets: [
-          { id: 'open', scope: 'project', value: 'p-open', period: 'monthly', limitUsd: 10, onCounterFailure: 'fail-open' },
-          { id: 'closed', scope: 'project', value: 'p-closed', period: 'monthly', limitUsd: 10, onCounterFailure: 'fail-closed' },
+          { id: 'open', scope: 'project', org: 'default', value: 'p-open', period: 'monthly', limitUsd: 10, onCounterFailure: 'fail-open' },
+          { id: 'closed', scope: 'project', org: 'default', value: 'p-closed', period: 'monthly', limitUsd: 10, onCounterFailure: 'fail-closed' },
         ],
       }),
     });

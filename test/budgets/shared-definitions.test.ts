@@ -34,7 +34,7 @@ describe.runIf(testDatabaseUrl !== undefined && redisAvailable)('budget definiti
     await ask();
     const created = await a.admin('/api/budgets', {
       method: 'POST',
-      body: JSON.stringify({ id: 'tiny', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.000001, thresholds: [{ percent: 100, action: 'block' }] }),
+      body: JSON.stringify({ id: 'tiny', scope: 'project', org: 'demo', value: 'demo', period: 'daily', limitUsd: 0.000001, thresholds: [{ percent: 100, action: 'block' }] }),
     });
     expect(created.status).toBe(201);
     const started = Date.now();

@@ -36,7 +36,7 @@ describe('budget enforcement end to end', () => {
   it('a request without max_tokens reserves a learnt output bound, not the configured worst case, once the model has a history', async () => {
     // $1/M tokens: the 100,000-token default worst case ($0.1) does not fit a $0.01 budget; 25 learnt tokens do.
     h = await startHarness({
-      config: withBudgets([{ id: 'small', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.01, thresholds: [{ percent: 100, action: 'block' }] }], {
+      config: withBudgets([{ id: 'small', scope: 'project', org: 'demo', value: 'demo', period: 'daily', limitUsd: 0.01, thresholds: [{ percent: 100, action: 'block' }] }], {
         enforcement: { queueTimeoutMs: 5_000, defaultMaxOutputTokens: 100_000 },
       }),
     });
@@ -49,7 +49,7 @@ describe('budget enforcement end to end', () => {
   });
 
   it('block: a request that does not fit gets a 429 naming the budget, in each SDK, and the ledger records it', async () => {
-    h = await startHarness({ config: withBudgets([{ id: 'demo-daily', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.0005 }]) });
+    h = await startHarness({ config: withBudgets([{ id: 'demo-daily', scope: 'project', org: 'demo', value: 'demo', period: 'daily', limitUsd: 0.0005 }]) });
     const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo', maxRetries: 0 });
     const served: string[] = [];
     let refusal: unknown;
@@ -87,6 +87,7 @@ describe('budget enforcement end to end', () => {
         {
           id: 'gpt4o-cap',
           scope: 'project',
+          org: 'demo',
           value: 'demo',
           period: 'monthly',
           limitUsd: 0.02,
@@ -187,7 +188,7 @@ describe('budget alerts, admin API and validation', () => {
     const message = ((await bad.json()) as { error: { message: string } }).error.message;
     expect(message).toMatch(/scope/);
     expect(message).toMatch(/limitUsd/);
-    const created = await h.admin('/api/budgets', { method: 'POST', body: JSON.stringify({ id: 'api-made', scope: 'project', value: 'demo', period: 'weekly', limitUsd: 5 }) });
+    const created = await h.admin('/api/budgets', { method: 'POST', body: JSON.stringify({ id: 'api-made', scope: 'project', org: 'demo', value: 'demo', period: 'weekly', limitUsd: 5 }) });
     expect(created.status).toBe(201);
     const ids = ((await (await h.admin('/api/budgets')).json()) as { data: Array<{ id: string }> }).data.map((b) => b.id);
     expect(ids).toEqual(['alerting', 'api-made']);

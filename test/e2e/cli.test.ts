@@ -53,7 +53,7 @@ describe('tollgate CLI', () => {
   });
 
   it('budgets create, status and delete through the admin API', { timeout: 60_000 }, async () => {
-    const created = await cli(['budgets', 'create', '--id', 'cli-budget', '--scope', 'project', '--value', 'cli', '--period', 'monthly', '--limit', '12.5', '--thresholds', '50:alert,100:block']);
+    const created = await cli(['budgets', 'create', '--id', 'cli-budget', '--scope', 'project', '--org', 'demo', '--value', 'cli', '--period', 'monthly', '--limit', '12.5', '--thresholds', '50:alert,100:block']);
     expect(created.code).toBe(0);
     const status = await cli(['budgets', 'status']);
     expect(status.out).toMatch(/cli-budget\s+project cli\s+monthly\s+\$[\d.]+ of \$12\.5/);

@@ -12,7 +12,7 @@ import { startHarness, type Harness } from '../support/harness.ts';
 describe('fallbacks under budgets', () => {
   let flaky: MockProvider;
   let h: Harness;
-  const limitFor = (usd: number) => ({ id: 'tight', scope: 'project' as const, value: 'demo', period: 'daily' as const, limitUsd: usd, thresholds: [{ percent: 100, action: 'block' as const }] });
+  const limitFor = (usd: number) => ({ id: 'tight', scope: 'project' as const, org: 'demo', value: 'demo', period: 'daily' as const, limitUsd: usd, thresholds: [{ percent: 100, action: 'block' as const }] });
 
   beforeAll(async () => {
     flaky = await startMockProvider({ port: 0 });

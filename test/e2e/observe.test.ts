@@ -17,7 +17,7 @@ describe('attribution, admin API and metrics', () => {
         providers: { ...input.providers, 'local-llm': { kind: 'openai-compatible', baseUrl: `${mockUrl}/v1` } },
         models: { ...input.models, 'llama-local': { target: 'llama3.1:8b@local-llm' } },
         keys: [
-          { name: 'team-a', secret: seeded, org: 'acme', project: 'search', tags: ['prod'] },
+          { name: 'team-a', secret: seeded, org: 'acme', project: 'search', tags: ['prod'], allowAttributionHeaders: true },
           { name: 'locked', secret: 'tg-locked-secret-for-tests-00000000', org: 'acme', project: 'billing', allowAttributionHeaders: false },
         ],
       }),
@@ -32,7 +32,7 @@ describe('attribution, admin API and metrics', () => {
     await expect(anon.chat.completions.create({ model: 'gpt-4o-mini', messages })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
-  it('keys map to org/project; headers and OpenAI user refine it where the key allows', async () => {
+  it('keys map to org/project; headers and OpenAI user refine user and tags where the key allows, never the project', async () => {
     const client = new OpenAI({
       baseURL: `${h.url}/v1`,
       apiKey: seeded,
@@ -42,7 +42,7 @@ describe('attribution, admin API and metrics', () => {
     const { response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, user: 'alice' }).withResponse();
     const rows = await h.ledger();
     const row = rows.find((r) => r.id === response.headers.get('x-tollgate-request-id'));
-    expect(row).toMatchObject({ orgId: 'acme', projectId: 'search-experiments', userId: 'alice' });
+    expect(row).toMatchObject({ orgId: 'acme', projectId: 'search', userId: 'alice' });
     expect(row?.tags).toEqual(expect.arrayContaining(['prod', 'batch', 'nightly']));
     expect(row?.keyId).toBeTruthy();
 

@@ -4,7 +4,7 @@ import { CliError, defineCommand } from '../command.ts';
 import { output } from '../open-state.ts';
 
 const USAGE = `tollgate budgets status [--json]
-       tollgate budgets create --id ID --scope global|org|project|user|key|tag|model|provider [--value V]
+       tollgate budgets create --id ID --scope global|org|project|user|key|tag|model|provider [--value V] [--org ORG]
                                --period daily|weekly|monthly|rolling [--rolling-hours N] [--timezone Europe/Paris]
                                --limit USD [--include-fixed-costs] [--thresholds 50:alert,80:alert,100:block]
        tollgate budgets delete ID
@@ -20,6 +20,7 @@ export default defineCommand({
     id: { type: 'string' },
     scope: { type: 'string' },
     value: { type: 'string' },
+    org: { type: 'string' },
     period: { type: 'string' },
     'rolling-hours': { type: 'string' },
     timezone: { type: 'string' },
@@ -55,6 +56,7 @@ export default defineCommand({
         limitUsd: Number(values.limit),
         includeFixedCosts: values['include-fixed-costs'] === true,
       };
+      if (typeof values.org === 'string') body.org = values.org;
       if (typeof values['rolling-hours'] === 'string') body.rollingHours = Number(values['rolling-hours']);
       if (typeof values.timezone === 'string') body.timezone = values.timezone;
       if (typeof values.thresholds === 'string') {

@@ -1,11 +1,14 @@
 import type { MiddlewareHandler } from 'hono';
 import { GatewayError } from '../../domain/errors.ts';
 import { parseTagsHeader, refinePrincipal, type AttributionHints, type Principal } from '../../domain/principal.ts';
+import { compactLimits } from '../../domain/key-limits.ts';
 import type { VirtualKey } from '../../keys/store.ts';
 import type { GatewayEnv } from '../context.ts';
 
 export interface AuthOptions {
   lookupKey: (secret: string) => Promise<VirtualKey | undefined>;
+  /** Clock for key expiry. */
+  now?: () => number;
   /** When set, requests without a Tollgate key are accepted and attributed here. */
   anonymous: { org: string; project: string } | undefined;
 }
@@ -23,15 +26,23 @@ export function presentedKey(headers: Headers): string | undefined {
   return headers.get('x-api-key')?.trim() || undefined;
 }
 
+/**
+ * The principal a key grants. Attribution rights come only from `allowAttributionHeaders`: with
+ * it, headers and body fields may name a user (where the key binds none) and add tags; without it,
+ * nothing the client sends changes attribution. The project never changes.
+ */
 export function principalFromKey(key: VirtualKey): Principal {
   const allow = key.allowAttributionHeaders;
+  const limits = compactLimits(key.limits);
   return {
     keyId: key.id,
     orgId: key.orgId,
     projectId: key.projectId,
     userId: key.userId ?? undefined,
     tags: key.tags,
-    allow: { project: allow, user: allow || key.userId === null, tags: allow },
+    allow: { project: false, user: allow && key.userId === null, tags: allow },
+    limits,
+    ...(limits.bodyLimitBytes !== undefined ? { bodyLimitBytes: limits.bodyLimitBytes } : {}),
   };
 }
 
@@ -47,6 +58,10 @@ export const authenticate = (options: AuthOptions): MiddlewareHandler<GatewayEnv
       const key = await options.lookupKey(secret);
       if (!key) throw new GatewayError('unauthorized', 'Invalid API key provided. Use a Tollgate virtual key (tg-…).');
       if (key.revokedAtMs !== null) throw new GatewayError('unauthorized', `The API key ${key.prefix}… has been revoked`);
+      const expiresAtMs = key.limits?.expiresAtMs;
+      if (expiresAtMs !== undefined && expiresAtMs !== null && (options.now ?? Date.now)() >= expiresAtMs) {
+        throw new GatewayError('unauthorized', `The API key ${key.prefix}… expired at ${new Date(expiresAtMs).toISOString()}`);
+      }
       principal = principalFromKey(key);
     } else if (options.anonymous) {
       principal = {
@@ -55,7 +70,7 @@ export const authenticate = (options: AuthOptions): MiddlewareHandler<GatewayEnv
         projectId: options.anonymous.project,
         userId: undefined,
         tags: [],
-        allow: { project: true, user: true, tags: true },
+        allow: { project: false, user: true, tags: true },
       };
     } else {
       throw new GatewayError('unauthorized', 'Missing API key: send a Tollgate virtual key as a Bearer token or in x-api-key');
@@ -64,9 +79,9 @@ export const authenticate = (options: AuthOptions): MiddlewareHandler<GatewayEnv
     await next();
   };
 
+/** `x-tollgate-project` is not read: attribution never leaves the key's (or anonymous) project. */
 function headerHints(headers: Headers): AttributionHints {
   return {
-    project: headers.get('x-tollgate-project') ?? undefined,
     user: headers.get('x-tollgate-user') ?? undefined,
     tags: parseTagsHeader(headers.get('x-tollgate-tags')),
   };
@@ -74,7 +89,7 @@ function headerHints(headers: Headers): AttributionHints {
 
 /** Body fields that refine attribution: OpenAI `user` and `metadata`, Anthropic `metadata.user_id`. */
 export function bodyHints(body: Record<string, unknown>): AttributionHints {
-  const metadata = body.metadata && typeof body.metadata === 'object' ? (body.metadata as Record<string, unknown>) : undefined;
+  const metadata = body.metadata && typeof body.metadata === 'object' && !Array.isArray(body.metadata) ? (body.metadata as Record<string, unknown>) : undefined;
   const user = typeof body.user === 'string' ? body.user : typeof metadata?.user_id === 'string' ? metadata.user_id : undefined;
   const tags = metadata
     ? Object.entries(metadata)

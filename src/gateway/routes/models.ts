@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { TollgateConfig } from '../../config/schema.ts';
+import { modelAllowed } from '../../keys/model-allowlist.ts';
 import type { GatewayEnv } from '../context.ts';
 
 /**
@@ -25,9 +26,15 @@ export function registerModelRoutes(app: Hono<GatewayEnv>, config: TollgateConfi
     }
   }
   const body = JSON.stringify({ object: 'list', data });
-  app.get('/v1/models', (c) => c.body(body, 200, { 'content-type': 'application/json' }));
+  // A key limited to some models sees only those (the others answer as if they did not exist).
+  app.get('/v1/models', (c) => {
+    const allowed = c.get('principal')?.limits?.allowedModels;
+    if (!allowed) return c.body(body, 200, { 'content-type': 'application/json' });
+    return c.json({ object: 'list', data: data.filter((model) => modelAllowed(allowed, [model.id])) });
+  });
   app.get('/v1/models/:id{.+}', (c) => {
-    const found = data.find((model) => model.id === c.req.param('id'));
+    const allowed = c.get('principal')?.limits?.allowedModels;
+    const found = data.find((model) => model.id === c.req.param('id') && modelAllowed(allowed, [model.id]));
     if (found) return c.json(found);
     return c.json({ error: { message: `The model '${c.req.param('id')}' does not exist`, type: 'invalid_request_error', param: 'model', code: 'model_not_found' } }, 404);
   });

@@ -45,4 +45,6 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX semantic_cache_expiry ON semantic_cache (expires_at_ms);`,
   `ALTER TABLE ledger ADD COLUMN request_body TEXT`,
+  // Per-key limits (rate, expiry, models, caps) as one JSON object; NULL for keys created before (no limits).
+  `ALTER TABLE virtual_keys ADD COLUMN limits TEXT`,
 ];

@@ -1,0 +1,55 @@
+import { GatewayError } from '../domain/errors.ts';
+import { outputBound } from '../budgets/worst-case.ts';
+import { applyBodyLimits, outputMultiplier, takeRate } from '../keys/key-policy.ts';
+import { modelAllowed, targetNames } from '../keys/model-allowlist.ts';
+import { inputTokensOf } from './estimate.ts';
+import type { ClientRequest, PipelineDeps, Target } from './types.ts';
+
+/**
+ * The key's own limits, once per request before the cache and the budgets: allowed model, caps on
+ * max_tokens and n (a missing cap is filled in, so the budget worst case is bounded too), then the
+ * requests- and tokens-per-minute windows. Shadow calls of experiments are the gateway's, not the key's.
+ */
+export async function enforceKeyLimits(request: ClientRequest, deps: PipelineDeps): Promise<void> {
+  const limits = request.principal.limits;
+  if (!limits || request.shadow) return;
+  request.body = applyBodyLimits(limits, request.body, request.operation);
+  const keyId = request.principal.keyId;
+  if (!keyId || !deps.keyLimiter) return;
+  const charge = await takeRate(deps.keyLimiter, keyId, limits, () => requestTokens(request, deps), deps.now());
+  if (!charge || limits.tokensPerMinute === undefined) return;
+  const limiter = deps.keyLimiter;
+  let settled = false;
+  // At settle the window holds the real tokens (input + output as metered; 0 for a failure or a cache hit), not the estimate.
+  request.keyRate = {
+    settle(usedTokens) {
+      if (settled) return;
+      settled = true;
+      const delta = Math.max(0, usedTokens) - charge.tokens;
+      if (delta !== 0) void limiter.adjust(keyId, charge.windowStartMs, delta).catch(() => undefined);
+    },
+  };
+}
+
+/** Estimated input tokens plus the most output the request may produce (its cap × n). */
+function requestTokens(request: ClientRequest, deps: PipelineDeps): number {
+  const input = inputTokensOf(request);
+  if (request.operation === 'embedding') return input;
+  return input + outputBound(request.body, deps.config.enforcement.defaultMaxOutputTokens) * outputMultiplier(request.body);
+}
+
+/** Whether the key may be served by this target (routing picks, fallbacks, equivalents, downgrades). */
+export function targetAllowed(request: ClientRequest, deps: PipelineDeps, target: Target): boolean {
+  return modelAllowed(request.principal.limits?.allowedModels, targetNames(target, deps.config.models));
+}
+
+/** The chain without targets the key may not use; none left is a 403 naming what was asked for. */
+export function allowedChain(request: ClientRequest, deps: PipelineDeps, chain: Target[]): Target[] {
+  if (!request.principal.limits?.allowedModels) return chain;
+  const allowed = chain.filter((target) => targetAllowed(request, deps, target));
+  if (allowed.length === 0) {
+    const names = chain.map((target) => `${target.upstreamModel}@${target.providerId}`).join(', ');
+    throw new GatewayError('forbidden', `This API key may not use the model(s) '${String(request.body.model)}' resolves to (${names.slice(0, 200)})`, { param: 'model' });
+  }
+  return allowed;
+}
