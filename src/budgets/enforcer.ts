@@ -100,6 +100,17 @@ export class BudgetEnforcer {
     ];
   }
 
+  /**
+   * A served, metered answer teaches the budgets about its model: its output length (for requests
+   * without max_tokens) and, when the input was estimated here, how the upstream's input count
+   * compares with the estimate.
+   */
+  observeAnswer(model: string, estimatedInputTokens: number | undefined, record: Pick<LedgerRecord, 'status' | 'estimated' | 'inputTokens' | 'outputTokens'>): void {
+    if (record.status !== 200 || record.estimated) return;
+    this.outputBounds.observe(model, record.outputTokens);
+    if (estimatedInputTokens !== undefined) this.inputRatios.observe(model, estimatedInputTokens, record.inputTokens);
+  }
+
   get all(): readonly BudgetConfig[] {
     return this.budgets;
   }
@@ -263,7 +274,7 @@ export class BudgetEnforcer {
           await this.audit(request, override, budgets, checks, result.used, worst, windows, at);
         }
         granted = true;
-        return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local, request, estimatedInput, target, shareSlot, worstOn) };
+        return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local, request, shareSlot, worstOn) };
       } finally {
         // Refused, downgraded, queued or admitted without a grant: the cloud slot is not used by this attempt.
         if (!granted && shareSlot) this.share.release(shareSlot);
@@ -317,14 +328,11 @@ export class BudgetEnforcer {
     action: string | null,
     local: boolean,
     request: ClientRequest,
-    estimatedInput: number,
-    admitted: Target,
     shareSlot?: string,
     worstOn?: (target: Target, atMs: number) => number,
   ): BudgetGrant {
     let settled = false;
     let reserved = worst;
-    let serving = admitted;
     const extra: string[] = [];
     const budgetIds = budgets.map((b) => b.id);
     // The remaining header speaks of the caller's own budgets only (unless the operator discloses all).
@@ -338,7 +346,6 @@ export class BudgetEnforcer {
         ...(action ? { 'x-tollgate-budget-action': action } : {}),
       }),
       retarget: async (target) => {
-        serving = target;
         if (!worstOn || settled) return true;
         const at = this.options.now();
         const next = worstOn(target, at);
@@ -363,8 +370,6 @@ export class BudgetEnforcer {
         // After a fallback the served target decides whether this was a local request.
         const servedLocal = record.provider ? this.localProviders.has(record.provider) : local;
         this.share.count(record, servedLocal, shareSlot);
-        // What the upstream counted against what was estimated teaches the model's input ratio.
-        if (record.status === 200 && !record.estimated && record.provider === serving.providerId) this.inputRatios.observe(serving.upstreamModel, estimatedInput, record.inputTokens);
         for (const id of extra) void this.book(id, budgetIds, []);
         const spends = budgets.map((budget, index) => ({
           bucket: budgetWindow(budget, record.timeMs).currentBucket,

@@ -1,3 +1,5 @@
+import type { LedgerRecord } from '../ledger/record.ts';
+import { estimateInputTokens } from '../pipeline/estimate.ts';
 import type { TollgateConfig } from '../config/schema.ts';
 import { createKeyCache } from '../keys/key-cache.ts';
 import type { KeyStore } from '../keys/store.ts';
@@ -104,11 +106,14 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   router.seed(recent);
   // Ledger rows name the served model (often dated, e.g. gpt-4o-2024-08-06); bounds are keyed by the configured upstream model.
   const targets = Object.values(config.models).map((m) => m.target.split('@') as [string, string]);
-  budgets.outputBounds.seed(recent, (row) => {
+  const upstreamModelOf = (row: LedgerRecord) => {
     const served = row.servedModel ?? '';
     const match = targets.find(([model, provider]) => provider === row.provider && (served === model || served.startsWith(`${model}-`)));
     return match?.[0] ?? (served || undefined);
-  });
+  };
+  budgets.outputBounds.seed(recent, upstreamModelOf);
+  // Input ratios need the request to re-estimate: only rows that kept their body (ledger.storeBodies).
+  budgets.inputRatios.seed(recent, upstreamModelOf, estimateInputTokens);
   const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, cache, now };
   const embedderSpec = config.cache.semantic.embedder;
   const embedder = cache?.semantic?.embedder;
