@@ -7,6 +7,8 @@ import type { ClientRequest, Target } from '../pipeline/types.ts';
 import { accruedNanoUsd, type CostLine } from '../pricing/fixed-costs.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import type { AlertNotifier } from './alerts.ts';
+import type { ActiveBudget, StoredBudget } from './store.ts';
+import { resolveBudgets, sourceOf, type BudgetSource } from './definitions.ts';
 import { applicableBudgets, type BudgetSubject } from './applicable.ts';
 import { burnRate } from './burn-rate.ts';
 import { RESERVATION_TTL_MS, type BudgetCounters, type ReserveCheck, type SettleSpend } from './counters/types.ts';
@@ -57,6 +59,10 @@ export interface BudgetStatus {
   burnRatePerHourUsd: string;
   projectedUsd: string;
   exhaustionAt: string | null;
+  /** `config`, `api`, or `config-replaced` (a config budget changed at run time). */
+  source: BudgetSource;
+  /** When the period's spend was last reset at run time (null: never in this definition). */
+  resetAt: string | null;
 }
 
 
@@ -70,7 +76,8 @@ export class BudgetEnforcer {
   readonly outputBounds = new OutputBounds();
   /** Learnt ratios of reported to estimated input tokens per served model, for every reservation. */
   readonly inputRatios = new InputRatios();
-  private budgets: BudgetConfig[];
+  private budgets: ActiveBudget[];
+  private storedRows: StoredBudget[] = [];
   private readonly lines: CostLine[];
   private queued = 0;
   private readonly waiters = new Set<() => void>();
@@ -111,14 +118,19 @@ export class BudgetEnforcer {
     if (estimatedInputTokens !== undefined) this.inputRatios.observe(model, estimatedInputTokens, record.inputTokens);
   }
 
-  get all(): readonly BudgetConfig[] {
+  get all(): readonly ActiveBudget[] {
     return this.budgets;
   }
 
-  /** Replaces the API-defined budgets (config budgets stay). */
-  setStoredBudgets(stored: readonly BudgetConfig[]): void {
-    const configIds = new Set(this.options.config.budgets.map((b) => b.id));
-    this.budgets = [...this.options.config.budgets, ...stored.filter((b) => !configIds.has(b.id))];
+  /** The stored rows last applied (admin-made budgets, and run-time state over config budgets). */
+  get stored(): readonly StoredBudget[] {
+    return this.storedRows;
+  }
+
+  /** Applies the store's budget rows over the config file's budgets (see resolveBudgets). */
+  setStoredBudgets(stored: readonly StoredBudget[]): void {
+    this.storedRows = [...stored];
+    this.budgets = resolveBudgets(this.options.config.budgets, stored);
   }
 
   /** Fixed costs accrued in a budget's window up to `atMs` (0 unless the budget includes them). */
@@ -477,7 +489,7 @@ export class BudgetEnforcer {
   }
 
   /** Threshold and burn-rate alerts after a settle; at most one check per budget at a time. */
-  private async checkAlerts(budgets: BudgetConfig[]): Promise<void> {
+  private async checkAlerts(budgets: ActiveBudget[]): Promise<void> {
     const now = this.options.now();
     for (const budget of budgets) {
       if (this.alertsInFlight.has(budget.id)) continue;
@@ -504,6 +516,8 @@ export class BudgetEnforcer {
         const limit = usdToNano(budget.limitUsd);
         const spent = used ?? 0;
         const exhausted = spent >= limit;
+        // After a run-time reset the period's alerts start again (they are kept per window start).
+        const since = Math.max(window.startMs, budget.resetAtMs ?? 0);
         // One alert for a jump over several thresholds: the highest reached (lower ones are implied).
         // Exhaustion is said as such, once; it stands for every threshold up to 100%.
         const highest = highestReached(budget.thresholds, spent, limit);
@@ -511,7 +525,7 @@ export class BudgetEnforcer {
           await this.options.alerts.raise({
             timeMs: now,
             budgetId: budget.id,
-            windowStartMs: window.startMs,
+            windowStartMs: since,
             kind: 'exhausted',
             spentNano: spent,
             limitNano: limit,
@@ -521,15 +535,15 @@ export class BudgetEnforcer {
           });
         }
         if (highest && (!exhausted || highest.percent > 100)) {
-          await this.options.alerts.raise({ timeMs: now, budgetId: budget.id, windowStartMs: window.startMs, kind: `threshold:${highest.percent}`, spentNano: spent, limitNano: limit });
+          await this.options.alerts.raise({ timeMs: now, budgetId: budget.id, windowStartMs: since, kind: `threshold:${highest.percent}`, spentNano: spent, limitNano: limit });
         }
         if (this.options.config.alerts.burnRate && budget.period !== 'rolling' && !exhausted) {
-          const rate = burnRate({ startMs: window.startMs, endMs: window.endMs, nowMs: now, variableNano: spent - committed, fixedNowNano: fixed, fixedEndNano: committed, limitNano: limit });
+          const rate = burnRate({ startMs: since, endMs: window.endMs, nowMs: now, variableNano: spent - committed, fixedNowNano: fixed, fixedEndNano: committed, limitNano: limit });
           if (rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs > now && rate.exhaustionAtMs < window.endMs && now - window.startMs > (window.endMs - window.startMs) * 0.02) {
             await this.options.alerts.raise({
               timeMs: now,
               budgetId: budget.id,
-              windowStartMs: window.startMs,
+              windowStartMs: since,
               kind: 'burn-rate',
               spentNano: spent,
               limitNano: limit,
@@ -543,6 +557,16 @@ export class BudgetEnforcer {
         this.alertsInFlight.delete(budget.id);
       }
     }
+  }
+
+  /** The audit of a reset: a log line and an alert row (who, when, spent before). */
+  async recordReset(budget: ActiveBudget, by: string, spentBeforeUsd: string, atMs: number): Promise<void> {
+    const when = new Date(atMs).toISOString();
+    const message = `Budget ${budget.id}: reset by ${by} at ${when}; $${spentBeforeUsd} of $${formatUsd(usdToNano(budget.limitUsd))} had been spent in the period`;
+    this.options.log(`AUDIT ${message}`);
+    await this.options.alerts
+      .raise({ timeMs: atMs, budgetId: budget.id, windowStartMs: budgetWindow(budget, atMs).startMs, kind: `reset:${atMs}`, spentNano: usdToNano(spentBeforeUsd), limitNano: usdToNano(budget.limitUsd), message })
+      .catch(() => undefined);
   }
 
   /** Status of every budget for the admin API and CLI. */
@@ -563,7 +587,7 @@ export class BudgetEnforcer {
       const window = windows[index]!;
       const limit = usdToNano(budget.limitUsd);
       const u = used[index] ?? 0;
-      const rate = burnRate({ startMs: window.startMs, endMs: window.endMs, nowMs: now, variableNano: u - fixed[index]!, fixedNowNano: accrued[index]!, fixedEndNano: fixed[index]!, limitNano: limit });
+      const rate = burnRate({ startMs: Math.max(window.startMs, budget.resetAtMs ?? 0), endMs: window.endMs, nowMs: now, variableNano: u - fixed[index]!, fixedNowNano: accrued[index]!, fixedEndNano: fixed[index]!, limitNano: limit });
       return {
         id: budget.id,
         scope: budget.scope,
@@ -580,6 +604,8 @@ export class BudgetEnforcer {
         burnRatePerHourUsd: formatUsd(rate.perHourNano),
         projectedUsd: formatUsd(rate.projectedNano),
         exhaustionAt: rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs < window.endMs ? new Date(rate.exhaustionAtMs).toISOString() : null,
+        source: sourceOf(budget.id, this.options.config.budgets, this.storedRows),
+        resetAt: budget.resetAtMs ? new Date(budget.resetAtMs).toISOString() : null,
       };
     });
   }
