@@ -569,6 +569,22 @@ export class BudgetEnforcer {
       .catch(() => undefined);
   }
 
+  /** Spent, reserved (in flight) and limit of every budget in its current window, for the /metrics gauges. */
+  async gauges(): Promise<Array<{ budget: string; spentNano: number; reservedNano: number; limitNano: number }>> {
+    const now = this.options.now();
+    const budgets = this.budgets;
+    const full = budgets.map((budget) => {
+      const window = budgetWindow(budget, now);
+      return { budgetId: budget.id, buckets: window.buckets, fixedNano: this.fixedNano(budget, window, window.endMs) };
+    });
+    // Reservations alone: the same budgets without buckets or fixed costs.
+    const values = await this.options.counters.peek([...full, ...full.map((check) => ({ budgetId: check.budgetId, buckets: [], fixedNano: 0 }))], now);
+    return budgets.map((budget, index) => {
+      const reserved = values[budgets.length + index] ?? 0;
+      return { budget: budget.id, spentNano: (values[index] ?? 0) - reserved, reservedNano: reserved, limitNano: usdToNano(budget.limitUsd) };
+    });
+  }
+
   /** Status of every budget for the admin API and CLI. */
   async status(): Promise<BudgetStatus[]> {
     const now = this.options.now();

@@ -114,6 +114,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   budgets.outputBounds.seed(recent, upstreamModelOf);
   // Input ratios need the request to re-estimate: only rows that kept their body (ledger.storeBodies).
   budgets.inputRatios.seed(recent, upstreamModelOf, estimateInputTokens);
+  metrics.setBudgetSource(() => budgets.gauges());
   const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, cache, now };
   const embedderSpec = config.cache.semantic.embedder;
   const embedder = cache?.semantic?.embedder;

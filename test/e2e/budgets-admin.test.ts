@@ -134,4 +134,20 @@ describe('budget management through the admin API', () => {
     expect(await alerts('?budget=other')).toEqual([]);
     expect((await alerts('?budget=jumpy')).length).toBe(all.length);
   });
+
+  it('#11.9 /metrics has spent, reserved and limit gauges per budget', async () => {
+    h = await startHarness({ config: withBudgets([{ id: 'metered', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.01 }]) });
+    const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo', maxRetries: 0 });
+    await openai.chat.completions.create(withMock({ model: 'gpt-4o-mini', messages, max_tokens: 500 }, { usage: { input: 0, output: 300 } }));
+    // One request in flight holds its worst case (about $0.001).
+    const slow = openai.chat.completions.create(withMock({ model: 'gpt-4o-mini', messages, max_tokens: 1_000 }, { usage: { input: 0, output: 10 }, latencyMs: 1_500 }));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const text = await (await fetch(`${h.url}/metrics`)).text();
+    await slow;
+    const value = (name: string) => Number(new RegExp(`^${name}\\{budget="metered"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(value('tollgate_budget_spent_usd')).toBeCloseTo(0.0003, 9);
+    expect(value('tollgate_budget_limit_usd')).toBe(0.01);
+    expect(value('tollgate_budget_reserved_usd')).toBeGreaterThan(0.001);
+    expect(value('tollgate_budget_reserved_usd')).toBeLessThan(0.0011);
+  });
 });
