@@ -218,6 +218,7 @@ export class BudgetEnforcer {
     let downgraded = false;
     const deadline = now + this.options.config.enforcement.queueTimeoutMs;
     let queuedSince: number | undefined;
+    let refusedLogged = false;
 
     for (;;) {
       const target = targets[0]!;
@@ -226,7 +227,10 @@ export class BudgetEnforcer {
       const local = this.localProviders.has(target.providerId);
       const budgets = applicableBudgets(this.budgets, subject);
       const override = matchOverride(presentedOverride, this.overrideTokens(), budgets, request.principal);
-      if (presentedOverride && !override) this.options.log(`AUDIT budget override refused (no matching token) for ${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'} request=${request.id}`);
+      if (presentedOverride && !override && !refusedLogged) {
+        refusedLogged = true;
+        this.options.log(`AUDIT budget override refused (no matching token) for ${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'} request=${request.id}`);
+      }
       // Only the operator's global token also lifts the local-share rule.
       const shareSlot = !local && override?.authority !== 'global' ? await this.share.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
       if (budgets.length === 0) return { chain: targets, grant: this.share.grant(local, shareSlot) };

@@ -132,4 +132,30 @@ describe('budget refusals', () => {
     expect(low).toBeInstanceOf(OpenAI.RateLimitError);
     expect((low as Error).message).toMatch(/held this low-priority request for the queue timeout/);
   });
+
+  it("#10.12 a budget's own override token lifts that budget only, and every lift is audited (ledger, alert row)", async () => {
+    h = await startHarness({
+      config: withBudgets([
+        { id: 'lifted', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.0001, overrideToken: 'lifted-budget-token-0001' },
+        { id: 'kept', scope: 'tag', value: 'batch', period: 'daily', limitUsd: 0.0001 },
+      ]),
+    });
+    const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo', maxRetries: 0 });
+    const ask = (headers: Record<string, string>) => openai.chat.completions.create(withMock({ model: 'gpt-4o-mini', messages, max_tokens: 500 }, { usage: { input: 10, output: 500 } }), { headers }).withResponse();
+    await expect(ask({})).rejects.toMatchObject({ status: 429 });
+    await expect(ask({ 'x-tollgate-budget-override': 'not-the-token-000000000' })).rejects.toMatchObject({ status: 429 });
+    const lifted = await ask({ 'x-tollgate-budget-override': 'lifted-budget-token-0001' });
+    expect(lifted.response.headers.get('x-tollgate-budget-action')).toBe('override');
+    // The same token does not lift another budget (the tagged request meets 'kept' too).
+    const blocked = await ask({ 'x-tollgate-budget-override': 'lifted-budget-token-0001', 'x-tollgate-tags': 'batch' }).catch((e: unknown) => e);
+    expect((blocked as Error).message).toMatch(/Budget 'kept'/);
+    expect((await h.ledger()).find((row) => row.id === lifted.response.headers.get('x-tollgate-request-id'))?.budgetAction).toBe('override');
+    let audit: Array<{ kind: string; message: string }> = [];
+    for (let i = 0; i < 50 && audit.length === 0; i += 1) {
+      audit = ((await (await h.admin('/api/alerts')).json()) as { data: Array<{ kind: string; message: string }> }).data.filter((a) => a.kind.startsWith('override:'));
+      if (audit.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.message).toMatch(/^Budget lifted: override \(budget\) by demo\/demo key=- let request .* through/);
+  });
 });
