@@ -112,10 +112,21 @@ export class BudgetEnforcer {
    * without max_tokens) and, when the input was estimated here, how the upstream's input count
    * compares with the estimate.
    */
-  observeAnswer(model: string, estimatedInputTokens: number | undefined, record: Pick<LedgerRecord, 'status' | 'estimated' | 'inputTokens' | 'outputTokens'>): void {
+  observeAnswer(
+    model: string,
+    request: Pick<ClientRequest, 'body' | 'operation' | 'inputTokens'>,
+    record: Pick<LedgerRecord, 'status' | 'estimated' | 'inputTokens' | 'outputTokens'>,
+  ): void {
     if (record.status !== 200 || record.estimated) return;
-    this.outputBounds.observe(model, record.outputTokens);
-    if (estimatedInputTokens !== undefined) this.inputRatios.observe(model, estimatedInputTokens, record.inputTokens);
+    // The bound is per completion: an answer with `n` choices reports all of them.
+    let choices = 1;
+    try {
+      choices = choicesOf(request.body, request.operation);
+    } catch {
+      // Not admitted here (no budget applied): the upstream accepted it, count it as one.
+    }
+    this.outputBounds.observe(model, Math.ceil(record.outputTokens / choices));
+    if (request.inputTokens !== undefined) this.inputRatios.observe(model, request.inputTokens, record.inputTokens);
   }
 
   get all(): readonly ActiveBudget[] {

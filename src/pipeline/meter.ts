@@ -103,7 +103,7 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
   };
   deps.ledger.write(record);
   request.budget?.settle(record);
-  if (target && request.operation !== 'embedding') deps.budgets?.observeAnswer(target.upstreamModel, request.inputTokens, record);
+  if (target && request.operation !== 'embedding') deps.budgets?.observeAnswer(target.upstreamModel, request, record);
   deps.metrics.observeRequest({
     operation: request.operation,
     provider: record.provider,
