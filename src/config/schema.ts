@@ -166,7 +166,7 @@ export const budgetSchema = z
     limitUsd: z.number().positive().finite(),
     /** Fixed monthly costs and local node hours accrue into this budget (global and org budgets). */
     includeFixedCosts: z.boolean().default(false),
-    thresholds: z.array(budgetThresholdSchema).default([
+    thresholds: z.array(budgetThresholdSchema).max(32).default([
       { percent: 50, action: 'alert' },
       { percent: 80, action: 'alert' },
       { percent: 95, action: 'alert' },

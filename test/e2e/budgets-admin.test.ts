@@ -54,6 +54,8 @@ describe('budget management through the admin API', () => {
     const badPatch = await h.admin('/api/budgets/paris', { method: 'PATCH', body: JSON.stringify({ thresholds: [{ percent: 50, action: 'downgrade' }] }) });
     expect(badPatch.status).toBe(400);
     expect(await badPatch.json()).toMatchObject({ error: { param: 'thresholds.0', message: expect.stringMatching(/thresholds\.0: a downgrade threshold needs downgradeTo/) } });
+    const many = await h.admin('/api/budgets/paris', { method: 'PATCH', body: JSON.stringify({ thresholds: Array.from({ length: 33 }, (_, i) => ({ percent: i + 1, action: 'alert' })) }) });
+    expect(await many.json()).toMatchObject({ error: { param: 'thresholds' } });
     const proto = await h.admin('/api/budgets/paris', { method: 'PATCH', body: '{"__proto__": {"limitUsd": 1}, "constructor": 1}' });
     expect(proto.status).toBe(400);
     expect((await h.admin('/api/budgets/paris', { method: 'PATCH', body: JSON.stringify({ id: 'renamed' }) })).status).toBe(400);

@@ -10,6 +10,9 @@ import { readJsonBody } from '../read-json-body.ts';
 import { adminOf, requireWriter } from './guard.ts';
 
 const ADMIN_BODY_LIMIT_BYTES = 1024 * 1024;
+/** Budgets in force at most (config and API), and made by one org's admins. */
+const MAX_BUDGETS = 1_000;
+const MAX_BUDGETS_PER_ORG = 100;
 
 /**
  * Budgets: status, create (409 on an existing id), replace (PUT), merge (PATCH), delete, reset,
@@ -54,6 +57,12 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
     if (existing) {
       // Someone else's org's budget answers the same: the id is taken.
       throw new GatewayError('invalid_request', `Budget '${budget.id}' already exists; change it with PUT or PATCH /api/budgets/${budget.id}`, { status: 409, param: 'id' });
+    }
+    // Every request checks every budget: an org cannot slow the others down by making thousands.
+    const admin = adminOf(c);
+    if (enforcer().all.length >= MAX_BUDGETS) throw new GatewayError('invalid_request', `At most ${MAX_BUDGETS} budgets can be in force`, { param: 'id' });
+    if (admin.orgId !== undefined && enforcer().all.filter((b) => budgetOrg(b) === admin.orgId).length >= MAX_BUDGETS_PER_ORG) {
+      throw new GatewayError('invalid_request', `An org can have at most ${MAX_BUDGETS_PER_ORG} budgets`, { param: 'id' });
     }
     await save(c, budget, undefined);
     return c.json({ budget: redacted(budget) }, 201);
