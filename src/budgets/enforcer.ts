@@ -114,7 +114,7 @@ export class BudgetEnforcer {
    */
   observeAnswer(
     model: string,
-    request: Pick<ClientRequest, 'body' | 'operation' | 'inputTokens'>,
+    request: Pick<ClientRequest, 'body' | 'operation' | 'inputTokens' | 'principal'>,
     record: Pick<LedgerRecord, 'status' | 'estimated' | 'inputTokens' | 'outputTokens'>,
   ): void {
     if (record.status !== 200 || record.estimated) return;
@@ -126,7 +126,7 @@ export class BudgetEnforcer {
       // Not admitted here (no budget applied): the upstream accepted it, count it as one.
     }
     this.outputBounds.observe(model, Math.ceil(record.outputTokens / choices));
-    if (request.inputTokens !== undefined) this.inputRatios.observe(model, request.inputTokens, record.inputTokens);
+    if (request.inputTokens !== undefined) this.inputRatios.observe(model, request.inputTokens, record.inputTokens, request.principal.orgId);
   }
 
   get all(): readonly ActiveBudget[] {
@@ -219,7 +219,7 @@ export class BudgetEnforcer {
       worstCaseNano(
         this.options.priceBook,
         next,
-        this.inputRatios.reserve(next.upstreamModel, estimatedInput),
+        this.inputRatios.reserve(next.upstreamModel, estimatedInput, request.principal.orgId),
         outputBound(request.body, this.outputBounds.bound(next.upstreamModel) ?? this.options.config.enforcement.defaultMaxOutputTokens),
         atMs,
         choices,

@@ -38,4 +38,13 @@ describe('learnt input ratios', () => {
     ratios.seed(rows, (row) => row.servedModel ?? undefined, () => 100);
     expect(ratios.factor('m')).toBe(2);
   });
+  it("an org with its own history reserves with its own ratio: another org's inflated prompts do not reach it", () => {
+    const ratios = new InputRatios();
+    for (let i = 0; i < 30; i += 1) ratios.observe('m', 100, 110, 'steady');
+    for (let i = 0; i < 200; i += 1) ratios.observe('m', 100, 5_000, 'images');
+    expect(ratios.factor('m', 'steady')).toBeCloseTo(1.1, 9);
+    expect(ratios.factor('m', 'images')).toBe(8);
+    // An org new to the model has only the model's ratio over everyone.
+    expect(ratios.factor('m', 'new-org')).toBe(8);
+  });
 });
