@@ -1,5 +1,5 @@
 import { openRedisChannel } from '../storage/redis-channel.ts';
-import type { BudgetConfig } from '../config/schema.ts';
+import type { StoredBudget } from './store.ts';
 
 const CHANNEL = 'tg:budget-definitions';
 
@@ -16,14 +16,14 @@ export interface DefinitionSync {
  * was down. `apply` receives the stored definitions whenever they differ from the last seen.
  */
 export function startDefinitionSync(options: {
-  list: () => Promise<readonly BudgetConfig[]>;
-  apply: (stored: readonly BudgetConfig[]) => Promise<void>;
+  list: () => Promise<readonly StoredBudget[]>;
+  apply: (stored: readonly StoredBudget[]) => Promise<void>;
   intervalMs: number;
   redisUrl?: string | undefined;
   log: (line: string) => void;
 }): DefinitionSync {
   /** Definitions in a comparable form (order-independent). */
-  const fingerprint = (stored: readonly BudgetConfig[]) => JSON.stringify([...stored].sort((a, b) => a.id.localeCompare(b.id)));
+  const fingerprint = (stored: readonly StoredBudget[]) => JSON.stringify([...stored].sort((a, b) => a.id.localeCompare(b.id)));
   let last: string | undefined;
   let running: Promise<void> | undefined;
   const reload = (): Promise<void> =>

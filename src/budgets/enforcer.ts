@@ -7,15 +7,20 @@ import type { ClientRequest, Target } from '../pipeline/types.ts';
 import { accruedNanoUsd, type CostLine } from '../pricing/fixed-costs.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import type { AlertNotifier } from './alerts.ts';
+import type { ActiveBudget, StoredBudget } from './store.ts';
+import { resolveBudgets, sourceOf, type BudgetSource } from './definitions.ts';
 import { applicableBudgets, qualifiedScope, type BudgetSubject } from './applicable.ts';
 import { burnRate } from './burn-rate.ts';
 import { RESERVATION_TTL_MS, type BudgetCounters, type ReserveCheck, type SettleSpend } from './counters/types.ts';
-import { decide, type Priority } from './decide.ts';
+import { decide, highestReached, type Priority } from './decide.ts';
 import { budgetWindow, bucketRange, ttlSeconds, type BudgetWindow } from './windows.ts';
 import type { BudgetGrant } from './grant.ts';
 import { inputTokensOf } from '../pipeline/estimate.ts';
-import { outputBound, worstCaseNano } from './worst-case.ts';
+import { choicesOf, outputBound, worstCaseNano } from './worst-case.ts';
 import { OutputBounds } from './output-bounds.ts';
+import { InputRatios } from './input-ratios.ts';
+import { matchOverride, type OverrideGrant, type OverrideTokens } from './override.ts';
+import { isOwnBudget } from './disclosure.ts';
 import { LocalShareGuard } from './local-share.ts';
 
 export interface BudgetEnforcerOptions {
@@ -56,6 +61,10 @@ export interface BudgetStatus {
   burnRatePerHourUsd: string;
   projectedUsd: string;
   exhaustionAt: string | null;
+  /** `config`, `api`, or `config-replaced` (a config budget changed at run time). */
+  source: BudgetSource;
+  /** When the period's spend was last reset at run time (null: never in this definition). */
+  resetAt: string | null;
 }
 
 
@@ -67,7 +76,10 @@ export interface BudgetStatus {
 export class BudgetEnforcer {
   /** Learnt output bounds per served model, for requests without max_tokens. */
   readonly outputBounds = new OutputBounds();
-  private budgets: BudgetConfig[];
+  /** Learnt ratios of reported to estimated input tokens per served model, for every reservation. */
+  readonly inputRatios = new InputRatios();
+  private budgets: ActiveBudget[];
+  private storedRows: StoredBudget[] = [];
   private readonly lines: CostLine[];
   private queued = 0;
   private readonly waiters = new Set<() => void>();
@@ -97,14 +109,41 @@ export class BudgetEnforcer {
     ];
   }
 
-  get all(): readonly BudgetConfig[] {
+  /**
+   * A served, metered answer teaches the budgets about its model: its output length (for requests
+   * without max_tokens) and, when the input was estimated here, how the upstream's input count
+   * compares with the estimate.
+   */
+  observeAnswer(
+    model: string,
+    request: Pick<ClientRequest, 'body' | 'operation' | 'inputTokens' | 'principal'>,
+    record: Pick<LedgerRecord, 'status' | 'estimated' | 'inputTokens' | 'outputTokens'>,
+  ): void {
+    if (record.status !== 200 || record.estimated) return;
+    // The bound is per completion: an answer with `n` choices reports all of them.
+    let choices = 1;
+    try {
+      choices = choicesOf(request.body, request.operation);
+    } catch {
+      // Not admitted here (no budget applied): the upstream accepted it, count it as one.
+    }
+    this.outputBounds.observe(model, Math.ceil(record.outputTokens / choices));
+    if (request.inputTokens !== undefined) this.inputRatios.observe(model, request.inputTokens, record.inputTokens, request.principal.orgId);
+  }
+
+  get all(): readonly ActiveBudget[] {
     return this.budgets;
   }
 
-  /** Replaces the API-defined budgets (config budgets stay). */
-  setStoredBudgets(stored: readonly BudgetConfig[]): void {
-    const configIds = new Set(this.options.config.budgets.map((b) => b.id));
-    this.budgets = [...this.options.config.budgets, ...stored.filter((b) => !configIds.has(b.id))];
+  /** The stored rows last applied (admin-made budgets, and run-time state over config budgets). */
+  get stored(): readonly StoredBudget[] {
+    return this.storedRows;
+  }
+
+  /** Applies the store's budget rows over the config file's budgets (see resolveBudgets). */
+  setStoredBudgets(stored: readonly StoredBudget[]): void {
+    this.storedRows = [...stored];
+    this.budgets = resolveBudgets(this.options.config.budgets, stored);
   }
 
   /** Fixed costs accrued in a budget's window up to `atMs` (0 unless the budget includes them). */
@@ -171,26 +210,44 @@ export class BudgetEnforcer {
     if (!first || (this.budgets.length === 0 && !this.options.config.localShare)) return { chain, grant: undefined };
     const now = this.options.now();
     const priority = parsePriority(request.headers['x-tollgate-priority']);
-    const override = this.isOverride(request.headers['x-tollgate-budget-override']);
-    const inputTokens = inputTokensOf(request);
+    const presentedOverride = request.headers['x-tollgate-budget-override'];
+    const estimatedInput = inputTokensOf(request);
+    // Every completion the upstream generates is billed: `n` and `best_of` multiply the output (400 when absurd).
+    const choices = choicesOf(request.body, request.operation);
     const requestedModel = typeof request.body.model === 'string' ? request.body.model : '';
-    // Output bounded by max_tokens, else by the target model's learnt bound, else the configured default.
+    // Input: the estimate times the model's learnt reported/estimated ratio. Output: max_tokens, else the
+    // target model's learnt bound, else the configured default; times the completions generated.
     const worstOn = (next: Target, atMs: number) =>
-      worstCaseNano(this.options.priceBook, next, inputTokens, outputBound(request.body, this.outputBounds.bound(next.upstreamModel) ?? this.options.config.enforcement.defaultMaxOutputTokens), atMs);
+      worstCaseNano(
+        this.options.priceBook,
+        next,
+        this.inputRatios.reserve(next.upstreamModel, estimatedInput, request.principal.orgId),
+        outputBound(request.body, this.outputBounds.bound(next.upstreamModel) ?? this.options.config.enforcement.defaultMaxOutputTokens),
+        atMs,
+        choices,
+      );
     let targets = chain;
-    let action: string | null = override ? 'override' : null;
+    let action: string | null = null;
     let downgraded = false;
     const deadline = now + this.options.config.enforcement.queueTimeoutMs;
     let queuedSince: number | undefined;
+    let refusedLogged = false;
 
     for (;;) {
       const target = targets[0]!;
       const subject: BudgetSubject = { principal: request.principal, requestedModel, upstreamModel: target.upstreamModel, providerId: target.providerId };
       const at = this.options.now();
       const local = this.localProviders.has(target.providerId);
-      const shareSlot = !local && !override ? await this.share.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
       const budgets = applicableBudgets(this.budgets, subject);
+      const override = matchOverride(presentedOverride, this.overrideTokens(), budgets, request.principal);
+      if (presentedOverride && !override && !refusedLogged) {
+        refusedLogged = true;
+        this.options.log(`AUDIT budget override refused (no matching token) for ${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'} request=${request.id}`);
+      }
+      // Only the operator's global token also lifts the local-share rule.
+      const shareSlot = !local && override?.authority !== 'global' ? await this.share.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
       if (budgets.length === 0) return { chain: targets, grant: this.share.grant(local, shareSlot) };
+      const forced = override?.budgetIds ?? new Set<string>();
       let granted = false;
       try {
         const worst = worstOn(target, at);
@@ -202,21 +259,24 @@ export class BudgetEnforcer {
           // Fixed costs are commitments: the whole period's share counts from day one, so "$30/month" is a total.
           fixedNano: this.fixedNano(budget, windows[index]!, windows[index]!.endMs),
           amountNano: this.counts(budget, local) ? worst : 0,
-          force: override,
+          force: forced.has(budget.id),
         }));
         const reservationId = `${request.id}:${this.counter++}`;
         let result;
         try {
           result = await this.options.counters.tryReserve(reservationId, checks, RESERVATION_TTL_MS, at);
         } catch (error) {
-          return this.counterFailure(budgets, targets, error);
+          return this.counterFailure(budgets, targets, error, request);
         }
-        // Thresholds below 100% (downgrade early, hold low-priority work) apply even when it fits.
-        const decisions = budgets.map((budget, index) => decide(budget.thresholds, result.used[index]!, worst, checks[index]!.limitNano, priority));
+        // Thresholds below 100% (downgrade early, hold low-priority work, block) apply even when it fits;
+        // an overridden budget says nothing.
+        const decisions = budgets.map((budget, index) =>
+          forced.has(budget.id) ? { action: 'allow' as const, threshold: undefined } : decide(budget.thresholds, result.used[index]!, worst, checks[index]!.limitNano, priority),
+        );
         const failed = result.ok ? -1 : result.failedIndex;
-        const deciding = failed >= 0 ? { budget: budgets[failed]!, decision: decisions[failed]! } : pickEarly(budgets, decisions);
-        if (!override && deciding) {
-          const { budget, decision } = deciding;
+        const deciding = failed >= 0 ? { budget: budgets[failed]!, decision: decisions[failed]!, index: failed } : pickEarly(budgets, decisions);
+        if (deciding) {
+          const { budget, decision, index } = deciding;
           if (decision.action === 'downgrade' && !downgraded && decision.threshold?.downgradeTo) {
             if (result.ok) await this.release(reservationId, budgets);
             targets = resolve(decision.threshold.downgradeTo);
@@ -227,21 +287,58 @@ export class BudgetEnforcer {
           if (decision.action === 'queue' && priority === 'low') {
             if (result.ok) await this.release(reservationId, budgets);
             queuedSince ??= at;
-            await this.waitInQueue(budget, deadline);
+            await this.waitInQueue(budget, deadline, request);
             action = `queued:${budget.id}`;
             continue;
           }
-          if (failed >= 0) throw this.blocked(budget, windows[failed]!, checks[failed]!, result.used[failed]!, worst);
+          if (failed >= 0 || decision.action === 'block') {
+            if (result.ok) await this.release(reservationId, budgets);
+            throw this.blocked(budget, windows[index]!, checks[index]!, result.used[index]!, worst, request);
+          }
         }
-        if (!result.ok) throw this.blocked(budgets[failed]!, windows[failed]!, checks[failed]!, result.used[failed]!, worst);
+        if (!result.ok) throw this.blocked(budgets[failed]!, windows[failed]!, checks[failed]!, result.used[failed]!, worst, request);
         if (queuedSince !== undefined) action = `${action}:${at - queuedSince}ms`;
-        if (override) this.options.log(`AUDIT budget override by ${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'} request=${request.id}`);
+        if (override) {
+          action = action ? `override:${action}` : 'override';
+          await this.audit(request, override, budgets, checks, result.used, worst, windows, at);
+        }
         granted = true;
-        return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local, shareSlot, worstOn) };
+        return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local, request, shareSlot, worstOn) };
       } finally {
         // Refused, downgraded, queued or admitted without a grant: the cloud slot is not used by this attempt.
         if (!granted && shareSlot) this.share.release(shareSlot);
       }
+    }
+  }
+
+  private overrideTokens(): OverrideTokens {
+    const { overrideToken, orgOverrideTokens } = this.options.config.enforcement;
+    return { global: overrideToken, byOrg: orgOverrideTokens ?? {} };
+  }
+
+  /**
+   * Every override use is audited: an AUDIT log line, the ledger's budget action, and an alert row
+   * per budget it actually lifted (the request would not have fitted), which also goes to the webhook.
+   */
+  private async audit(request: ClientRequest, override: OverrideGrant, budgets: BudgetConfig[], checks: ReserveCheck[], used: number[], worst: number, windows: BudgetWindow[], at: number): Promise<void> {
+    const who = `${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'}`;
+    const lifted = budgets.filter((budget, index) => override.budgetIds.has(budget.id) && used[index]! + checks[index]!.amountNano > checks[index]!.limitNano);
+    this.options.log(
+      `AUDIT budget override (${override.authority}) by ${who} request=${request.id} budgets=${[...override.budgetIds].join(',')} lifted=${lifted.map((b) => b.id).join(',') || '-'} worst=$${formatUsd(worst)}`,
+    );
+    for (const budget of lifted) {
+      const index = budgets.indexOf(budget);
+      await this.options.alerts
+        .raise({
+          timeMs: at,
+          budgetId: budget.id,
+          windowStartMs: windows[index]!.startMs,
+          kind: `override:${request.id}`,
+          spentNano: used[index]!,
+          limitNano: checks[index]!.limitNano,
+          message: `Budget ${budget.id}: override (${override.authority}) by ${who} let request ${request.id} through at $${formatUsd(used[index]!)} of $${formatUsd(checks[index]!.limitNano)} (it may cost up to $${formatUsd(worst)})`,
+        })
+        .catch(() => undefined);
     }
   }
 
@@ -259,6 +356,7 @@ export class BudgetEnforcer {
     worst: number,
     action: string | null,
     local: boolean,
+    request: ClientRequest,
     shareSlot?: string,
     worstOn?: (target: Target, atMs: number) => number,
   ): BudgetGrant {
@@ -266,10 +364,16 @@ export class BudgetEnforcer {
     let reserved = worst;
     const extra: string[] = [];
     const budgetIds = budgets.map((b) => b.id);
-    const remaining = (cost: number) => Math.min(...checks.map((check, index) => check.limitNano - used[index]! - cost));
+    // The remaining header speaks of the caller's own budgets only (unless the operator discloses all).
+    const disclosure = this.options.config.enforcement.discloseBudgets;
+    const told = checks.filter((_, index) => isOwnBudget(budgets[index]!, request.principal, disclosure));
+    const remaining = (cost: number) => Math.min(...told.map((check) => check.limitNano - used[checks.indexOf(check)]! - cost));
     return {
       action,
-      headers: (costNano) => ({ 'x-tollgate-budget-remaining-usd': formatUsd(Math.max(0, remaining(costNano ?? reserved))), ...(action ? { 'x-tollgate-budget-action': action } : {}) }),
+      headers: (costNano) => ({
+        ...(told.length ? { 'x-tollgate-budget-remaining-usd': formatUsd(Math.max(0, remaining(costNano ?? reserved))) } : {}),
+        ...(action ? { 'x-tollgate-budget-action': action } : {}),
+      }),
       retarget: async (target) => {
         if (!worstOn || settled) return true;
         const at = this.options.now();
@@ -314,13 +418,14 @@ export class BudgetEnforcer {
     await this.options.counters.settle(reservationId, budgets.map((b) => b.id), []).catch(() => undefined);
   }
 
-  private counterFailure(budgets: BudgetConfig[], targets: Target[], error: unknown): Admission {
+  private counterFailure(budgets: BudgetConfig[], targets: Target[], error: unknown, request: ClientRequest): Admission {
     const closed = budgets.find((budget) => budget.onCounterFailure === 'fail-closed');
     this.options.log(`budget counters unavailable: ${(error as Error).message}`);
     if (closed) {
-      throw new GatewayError('budget_unavailable', `Budget '${closed.id}' cannot be checked right now (its counters are unreachable) and is configured fail-closed; retry shortly`, {
+      // Transient: the SDKs may retry (after a second), unlike a budget refusal.
+      throw new GatewayError('budget_unavailable', `${this.describe(closed, request, 'Budget')} cannot be checked right now (its counters are unreachable) and is configured fail-closed; retry shortly`, {
         retryable: true,
-        headers: { 'retry-after': '1' },
+        headers: { 'retry-after': '1', 'x-should-retry': 'true' },
       });
     }
     return {
@@ -340,29 +445,43 @@ export class BudgetEnforcer {
     };
   }
 
-  private blocked(budget: BudgetConfig, window: BudgetWindow, check: ReserveCheck, used: number, worst: number): GatewayError {
-    const reset = budget.period === 'rolling' ? 'as its rolling window moves' : `at ${new Date(window.endMs).toISOString()}`;
-    return new GatewayError(
-      'budget_exceeded',
-      `Budget '${budget.id}' (${budget.scope}${budget.value ? ` ${budget.value}` : ''}, ${budget.period}) has $${formatUsd(Math.max(0, check.limitNano - used))} of $${formatUsd(check.limitNano)} left; this request may cost up to $${formatUsd(worst)}. It resets ${reset}.`,
-      { headers: { 'x-tollgate-budget': budget.id, ...(budget.period !== 'rolling' ? { 'retry-after': String(Math.max(1, Math.ceil((window.endMs - this.options.now()) / 1000))) } : {}) } },
-    );
+  /** `Budget 'id' (project demo, daily)` for the caller's own budget; `An operator budget (daily)` for one it may not see. */
+  private describe(budget: BudgetConfig, request: ClientRequest, noun: string): string {
+    const period = budget.period === 'rolling' ? `rolling ${budget.rollingHours}h` : budget.period;
+    if (!isOwnBudget(budget, request.principal, this.options.config.enforcement.discloseBudgets)) return `An operator budget (${period})`;
+    return `${noun} '${budget.id}' (${budget.scope}${budget.value ? ` ${budget.value}` : ''}, ${period})`;
   }
 
-  private isOverride(value: string | undefined): boolean {
-    const token = this.options.config.enforcement.overrideToken;
-    return token !== undefined && value === token;
+  /**
+   * A budget refusal. Retrying cannot help before the budget resets, so both official SDKs are told
+   * not to (`x-should-retry: false`, which they honour before `retry-after`); the reset time is in
+   * `x-tollgate-budget-reset` (ISO 8601) and in the message. A rolling window frees spend hour by
+   * hour: its "reset" is the next hour, the earliest time headroom can return. Only the caller's own
+   * budget is named, with its limit; another scope's refusal is described generically.
+   */
+  private blocked(budget: BudgetConfig, window: BudgetWindow, check: ReserveCheck, used: number, worst: number, request: ClientRequest): GatewayError {
+    const resetAt = new Date(window.endMs).toISOString();
+    const inSeconds = Math.max(1, Math.ceil((window.endMs - this.options.now()) / 1000));
+    const when = budget.period === 'rolling' ? `Its rolling window frees spend from ${resetAt} (in ${inSeconds} s) on` : `It resets at ${resetAt} (in ${inSeconds} s)`;
+    const own = isOwnBudget(budget, request.principal, this.options.config.enforcement.discloseBudgets);
+    const state = own ? `has $${formatUsd(Math.max(0, check.limitNano - used))} of $${formatUsd(check.limitNano)} left` : 'has no room for this request';
+    return new GatewayError('budget_exceeded', `${this.describe(budget, request, 'Budget')} ${state}; this request may cost up to $${formatUsd(worst)}. ${when}; retrying sooner will not help.`, {
+      headers: { 'x-should-retry': 'false', 'x-tollgate-budget-reset': resetAt, ...(own ? { 'x-tollgate-budget': budget.id } : {}) },
+    });
   }
 
   /** Holds a low-priority request until headroom returns (a settle here, or a poll for other instances) or its deadline. */
-  private async waitInQueue(budget: BudgetConfig, deadline: number): Promise<void> {
+  private async waitInQueue(budget: BudgetConfig, deadline: number, request: ClientRequest): Promise<void> {
+    const own = isOwnBudget(budget, request.principal, this.options.config.enforcement.discloseBudgets);
+    // Refusals from the queue are final for this call: an SDK retry would only queue (and wait) again.
+    const headers = { 'x-should-retry': 'false', ...(own ? { 'x-tollgate-budget': budget.id } : {}) };
     if (this.queued >= this.options.config.enforcement.queueLimit) {
-      throw new GatewayError('budget_exceeded', `Budget '${budget.id}' is holding low-priority work and its queue is full; retry later`, { headers: { 'x-tollgate-budget': budget.id } });
+      throw new GatewayError('budget_exceeded', `${this.describe(budget, request, 'Budget')} is holding low-priority work and its queue is full; retry later`, { headers });
     }
     const left = deadline - this.options.now();
     if (left <= 0) {
-      throw new GatewayError('budget_exceeded', `Budget '${budget.id}' held this low-priority request for the queue timeout without headroom returning; retry later or raise its priority`, {
-        headers: { 'x-tollgate-budget': budget.id },
+      throw new GatewayError('budget_exceeded', `${this.describe(budget, request, 'Budget')} held this low-priority request for the queue timeout without headroom returning; retry later or raise its priority`, {
+        headers,
       });
     }
     this.queued += 1;
@@ -387,7 +506,7 @@ export class BudgetEnforcer {
   }
 
   /** Threshold and burn-rate alerts after a settle; at most one check per budget at a time. */
-  private async checkAlerts(budgets: BudgetConfig[]): Promise<void> {
+  private async checkAlerts(budgets: ActiveBudget[]): Promise<void> {
     const now = this.options.now();
     for (const budget of budgets) {
       if (this.alertsInFlight.has(budget.id)) continue;
@@ -412,20 +531,38 @@ export class BudgetEnforcer {
         const committed = this.fixedNano(budget, window, window.endMs);
         const [used] = await this.options.counters.peek([{ budgetId: budget.id, buckets: window.buckets, fixedNano: committed }], now);
         const limit = usdToNano(budget.limitUsd);
-        for (const threshold of budget.thresholds) {
-          if (((used ?? 0) / limit) * 100 >= threshold.percent) {
-            await this.options.alerts.raise({ timeMs: now, budgetId: budget.id, windowStartMs: window.startMs, kind: `threshold:${threshold.percent}`, spentNano: used ?? 0, limitNano: limit });
-          }
+        const spent = used ?? 0;
+        const exhausted = spent >= limit;
+        // After a run-time reset the period's alerts start again (they are kept per window start).
+        const since = Math.max(window.startMs, budget.resetAtMs ?? 0);
+        // One alert for a jump over several thresholds: the highest reached (lower ones are implied).
+        // Exhaustion is said as such, once; it stands for every threshold up to 100%.
+        const highest = highestReached(budget.thresholds, spent, limit);
+        if (exhausted) {
+          await this.options.alerts.raise({
+            timeMs: now,
+            budgetId: budget.id,
+            windowStartMs: since,
+            kind: 'exhausted',
+            spentNano: spent,
+            limitNano: limit,
+            message:
+              `Budget ${budget.id}: exhausted at ${new Date(now).toISOString()} — $${formatUsd(spent)} of $${formatUsd(limit)} (${((spent / limit) * 100).toFixed(1)}%)` +
+              (budget.period === 'rolling' ? '' : `, before its period ends (${new Date(window.endMs).toISOString()})`),
+          });
         }
-        if (this.options.config.alerts.burnRate && budget.period !== 'rolling') {
-          const rate = burnRate({ startMs: window.startMs, endMs: window.endMs, nowMs: now, variableNano: (used ?? 0) - committed, fixedNowNano: fixed, fixedEndNano: committed, limitNano: limit });
-          if (rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs < window.endMs && now - window.startMs > (window.endMs - window.startMs) * 0.02) {
+        if (highest && (!exhausted || highest.percent > 100)) {
+          await this.options.alerts.raise({ timeMs: now, budgetId: budget.id, windowStartMs: since, kind: `threshold:${highest.percent}`, spentNano: spent, limitNano: limit });
+        }
+        if (this.options.config.alerts.burnRate && budget.period !== 'rolling' && !exhausted) {
+          const rate = burnRate({ startMs: since, endMs: window.endMs, nowMs: now, variableNano: spent - committed, fixedNowNano: fixed, fixedEndNano: committed, limitNano: limit });
+          if (rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs > now && rate.exhaustionAtMs < window.endMs && now - window.startMs > (window.endMs - window.startMs) * 0.02) {
             await this.options.alerts.raise({
               timeMs: now,
               budgetId: budget.id,
-              windowStartMs: window.startMs,
+              windowStartMs: since,
               kind: 'burn-rate',
-              spentNano: used ?? 0,
+              spentNano: spent,
               limitNano: limit,
               message: `Budget ${budget.id}: at $${formatUsd(rate.perHourNano)}/hour it runs out at ${new Date(rate.exhaustionAtMs).toISOString()}, before its period ends (${new Date(window.endMs).toISOString()})`,
             });
@@ -437,6 +574,32 @@ export class BudgetEnforcer {
         this.alertsInFlight.delete(budget.id);
       }
     }
+  }
+
+  /** The audit of a reset: a log line and an alert row (who, when, spent before). */
+  async recordReset(budget: ActiveBudget, by: string, spentBeforeUsd: string, atMs: number): Promise<void> {
+    const when = new Date(atMs).toISOString();
+    const message = `Budget ${budget.id}: reset by ${by} at ${when}; $${spentBeforeUsd} of $${formatUsd(usdToNano(budget.limitUsd))} had been spent in the period`;
+    this.options.log(`AUDIT ${message}`);
+    await this.options.alerts
+      .raise({ timeMs: atMs, budgetId: budget.id, windowStartMs: budgetWindow(budget, atMs).startMs, kind: `reset:${atMs}`, spentNano: usdToNano(spentBeforeUsd), limitNano: usdToNano(budget.limitUsd), message })
+      .catch(() => undefined);
+  }
+
+  /** Spent, reserved (in flight) and limit of every budget in its current window, for the /metrics gauges. */
+  async gauges(): Promise<Array<{ budget: string; spentNano: number; reservedNano: number; limitNano: number }>> {
+    const now = this.options.now();
+    const budgets = this.budgets;
+    const full = budgets.map((budget) => {
+      const window = budgetWindow(budget, now);
+      return { budgetId: budget.id, buckets: window.buckets, fixedNano: this.fixedNano(budget, window, window.endMs) };
+    });
+    // Reservations alone: the same budgets without buckets or fixed costs.
+    const values = await this.options.counters.peek([...full, ...full.map((check) => ({ budgetId: check.budgetId, buckets: [], fixedNano: 0 }))], now);
+    return budgets.map((budget, index) => {
+      const reserved = values[budgets.length + index] ?? 0;
+      return { budget: budget.id, spentNano: (values[index] ?? 0) - reserved, reservedNano: reserved, limitNano: usdToNano(budget.limitUsd) };
+    });
   }
 
   /** Status of every budget for the admin API and CLI. */
@@ -457,7 +620,7 @@ export class BudgetEnforcer {
       const window = windows[index]!;
       const limit = usdToNano(budget.limitUsd);
       const u = used[index] ?? 0;
-      const rate = burnRate({ startMs: window.startMs, endMs: window.endMs, nowMs: now, variableNano: u - fixed[index]!, fixedNowNano: accrued[index]!, fixedEndNano: fixed[index]!, limitNano: limit });
+      const rate = burnRate({ startMs: Math.max(window.startMs, budget.resetAtMs ?? 0), endMs: window.endMs, nowMs: now, variableNano: u - fixed[index]!, fixedNowNano: accrued[index]!, fixedEndNano: fixed[index]!, limitNano: limit });
       return {
         id: budget.id,
         scope: budget.scope,
@@ -475,6 +638,8 @@ export class BudgetEnforcer {
         burnRatePerHourUsd: formatUsd(rate.perHourNano),
         projectedUsd: formatUsd(rate.projectedNano),
         exhaustionAt: rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs < window.endMs ? new Date(rate.exhaustionAtMs).toISOString() : null,
+        source: sourceOf(budget.id, this.options.config.budgets, this.storedRows),
+        resetAt: budget.resetAtMs ? new Date(budget.resetAtMs).toISOString() : null,
       };
     });
   }
@@ -496,10 +661,11 @@ export class BudgetEnforcer {
   }
 }
 
-function pickEarly(budgets: BudgetConfig[], decisions: ReturnType<typeof decide>[]): { budget: BudgetConfig; decision: ReturnType<typeof decide> } | undefined {
-  for (const action of ['downgrade', 'queue'] as const) {
-    const index = decisions.findIndex((d) => d.action === action);
-    if (index >= 0) return { budget: budgets[index]!, decision: decisions[index]! };
+/** The decision that applies although the request fits: a downgrade first, then a queue, then a block threshold below 100%. */
+function pickEarly(budgets: BudgetConfig[], decisions: ReturnType<typeof decide>[]): { budget: BudgetConfig; decision: ReturnType<typeof decide>; index: number } | undefined {
+  for (const action of ['downgrade', 'queue', 'block'] as const) {
+    const index = decisions.findIndex((d) => d.action === action && (action !== 'block' || (d.threshold !== undefined && d.threshold.percent < 100)));
+    if (index >= 0) return { budget: budgets[index]!, decision: decisions[index]!, index };
   }
   return undefined;
 }

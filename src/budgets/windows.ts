@@ -17,10 +17,10 @@ export interface BudgetWindow {
  * the 1st), DST included; rolling windows are the last `rollingHours` whole hours plus the
  * current one. Pure: time is a parameter.
  */
-export function budgetWindow(budget: Pick<BudgetConfig, 'id' | 'period' | 'rollingHours' | 'timezone'>, nowMs: number): BudgetWindow {
+export function budgetWindow(budget: WindowedBudget, nowMs: number): BudgetWindow {
   // Memoised while `nowMs` stays in the same window (rolling: the same hour): the time-zone
   // arithmetic costs far more than the rest of a budget check.
-  const key = `${budget.id}|${budget.period}|${budget.rollingHours ?? ''}|${budget.timezone}`;
+  const key = `${counterKey(budget)}|${budget.period}|${budget.rollingHours ?? ''}|${budget.timezone}`;
   const cached = memo.get(key);
   if (cached && nowMs >= cached.validFromMs && nowMs < cached.validToMs) return cached.window;
   const window = computeWindow(budget, nowMs);
@@ -32,13 +32,26 @@ export function budgetWindow(budget: Pick<BudgetConfig, 'id' | 'period' | 'rolli
 
 const memo = new Map<string, { window: BudgetWindow; validFromMs: number; validToMs: number }>();
 
-function computeWindow(budget: Pick<BudgetConfig, 'id' | 'period' | 'rollingHours' | 'timezone'>, nowMs: number): BudgetWindow {
+/** What a window needs of a budget; `resetAtMs` is set when its spend was reset at run time. */
+export type WindowedBudget = Pick<BudgetConfig, 'id' | 'period' | 'rollingHours' | 'timezone'> & { resetAtMs?: number | undefined };
+
+/**
+ * The prefix of a budget's counter buckets. A reset starts new buckets (`<id>~r<resetAtMs>`), so
+ * every instance and every counter store (memory, Redis) starts the period again from zero, and a
+ * rebuild counts only the ledger rows after the reset.
+ */
+export function counterKey(budget: WindowedBudget): string {
+  return budget.resetAtMs ? `${budget.id}~r${budget.resetAtMs}` : budget.id;
+}
+
+function computeWindow(budget: WindowedBudget, nowMs: number): BudgetWindow {
+  const prefix = counterKey(budget);
   if (budget.period === 'rolling') {
     const hours = budget.rollingHours ?? 24;
     const currentHour = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
     const startMs = currentHour - (hours - 1) * HOUR_MS;
     const buckets: string[] = [];
-    for (let hour = startMs; hour <= currentHour; hour += HOUR_MS) buckets.push(`${budget.id}:h${hour}`);
+    for (let hour = startMs; hour <= currentHour; hour += HOUR_MS) buckets.push(`${prefix}:h${hour}`);
     return { startMs, endMs: currentHour + HOUR_MS, buckets, currentBucket: buckets.at(-1)! };
   }
   const local = localParts(nowMs, budget.timezone);
@@ -57,21 +70,21 @@ function computeWindow(budget: Pick<BudgetConfig, 'id' | 'period' | 'rollingHour
   }
   const startMs = localMidnightToUtc(startLocal, budget.timezone);
   const endMs = localMidnightToUtc(endLocal, budget.timezone);
-  const bucket = `${budget.id}:p${startMs}`;
+  const bucket = `${prefix}:p${startMs}`;
   return { startMs, endMs, buckets: [bucket], currentBucket: bucket };
 }
 
 /** The bucket a spend at `timeMs` belongs to (for settling and rebuilding). */
-export function bucketAt(budget: Pick<BudgetConfig, 'id' | 'period' | 'rollingHours' | 'timezone'>, timeMs: number): string {
+export function bucketAt(budget: WindowedBudget, timeMs: number): string {
   return budgetWindow(budget, timeMs).currentBucket;
 }
 
-/** [startMs, endMs) of a bucket, for rebuilding it from the ledger. */
-export function bucketRange(bucket: string, budget: Pick<BudgetConfig, 'id' | 'period' | 'rollingHours' | 'timezone'>): { startMs: number; endMs: number } {
-  const suffix = bucket.slice(budget.id.length + 1);
+/** [startMs, endMs) of a bucket, for rebuilding it from the ledger (from the reset on, after one). */
+export function bucketRange(bucket: string, budget: WindowedBudget): { startMs: number; endMs: number } {
+  const suffix = bucket.slice(counterKey(budget).length + 1);
   const start = Number(suffix.slice(1));
-  if (suffix.startsWith('h')) return { startMs: start, endMs: start + HOUR_MS };
-  return { startMs: start, endMs: budgetWindow(budget, start).endMs };
+  const range = suffix.startsWith('h') ? { startMs: start, endMs: start + HOUR_MS } : { startMs: start, endMs: budgetWindow(budget, start).endMs };
+  return { startMs: Math.max(range.startMs, budget.resetAtMs ?? 0), endMs: Math.max(range.endMs, budget.resetAtMs ?? 0) };
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

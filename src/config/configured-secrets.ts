@@ -26,6 +26,8 @@ export function configuredSecrets(config: TollgateConfig, process: ProcessSecret
   for (const key of config.keys) secrets.push(key.secret);
   for (const key of config.admin.keys) secrets.push(key.secret);
   if (config.enforcement.overrideToken) secrets.push(config.enforcement.overrideToken);
+  for (const token of Object.values(config.enforcement.orgOverrideTokens ?? {})) secrets.push(token);
+  for (const budget of config.budgets) if (budget.overrideToken) secrets.push(budget.overrideToken);
   if (config.alerts.webhookUrl) {
     secrets.push(config.alerts.webhookUrl, ...urlSecrets(config.alerts.webhookUrl));
     const path = safeUrl(config.alerts.webhookUrl)?.pathname;

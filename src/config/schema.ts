@@ -211,7 +211,7 @@ export const budgetSchema = z
     limitUsd: z.number().positive().finite(),
     /** Fixed monthly costs and local node hours accrue into this budget (global and org budgets). */
     includeFixedCosts: z.boolean().default(false),
-    thresholds: z.array(budgetThresholdSchema).default([
+    thresholds: z.array(budgetThresholdSchema).max(32).default([
       { percent: 50, action: 'alert' },
       { percent: 80, action: 'alert' },
       { percent: 95, action: 'alert' },
@@ -219,6 +219,8 @@ export const budgetSchema = z
     ]),
     /** When the shared counter store (Redis) is unreachable: refuse (fail-closed) or allow and reconcile later (fail-open). */
     onCounterFailure: z.enum(['fail-open', 'fail-closed']).default('fail-open'),
+    /** `x-tollgate-budget-override` value that lets a request through this budget only (compared in constant time, audited). */
+    overrideToken: z.string().min(16).max(512).optional(),
   })
   .strict()
   .refine((b) => (b.scope === 'global') === (b.value === undefined), 'value is required for every scope but global, and not allowed for global')
@@ -393,11 +395,15 @@ export const configSchema = z
         /** Queue: how many low-priority requests may wait, and for how long. */
         queueLimit: z.number().int().nonnegative().default(1000),
         queueTimeoutMs: z.number().int().positive().default(30_000),
-        /** Header value that lets a request through a blocking budget (audited in the ledger); unset disables overrides. */
-        overrideToken: z.string().min(16).optional(),
+        /** Header value that lets a request through every blocking budget (audited in the ledger); unset disables the global override. */
+        overrideToken: z.string().min(16).max(512).optional(),
+        /** Per org: a header value that lets the org's requests through the org's own budgets (never an operator budget). */
+        orgOverrideTokens: z.record(identifier, z.string().min(16).max(512)).default({}),
+        /** What refusals and `x-tollgate-budget-remaining-usd` tell a caller: its own budgets only (`own`), or every budget (`all`, single tenant). */
+        discloseBudgets: z.enum(['own', 'all']).default('own'),
       })
       .strict()
-      .default({ defaultMaxOutputTokens: 4096, queueLimit: 1000, queueTimeoutMs: 30_000 }),
+      .default({ defaultMaxOutputTokens: 4096, queueLimit: 1000, queueTimeoutMs: 30_000, orgOverrideTokens: {}, discloseBudgets: 'own' }),
   })
   .strict();
 

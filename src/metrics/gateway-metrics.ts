@@ -21,6 +21,17 @@ export interface RequestObservation {
   errorCode: string | null;
 }
 
+/** One budget's state for the budget gauges (nano-USD; converted at scrape). */
+export interface BudgetGaugeRow {
+  budget: string;
+  spentNano: number;
+  reservedNano: number;
+  limitNano: number;
+}
+
+/** Budgets that get their own series; more would make /metrics unbounded (the rest are summed under `(other)`). */
+const MAX_BUDGET_SERIES = 200;
+
 export interface GatewayMetrics {
   readonly registry: Registry;
   observeRequest(observation: RequestObservation): void;
@@ -28,6 +39,8 @@ export interface GatewayMetrics {
   setLedgerState(state: { pending: number; spilled: number }): void;
   /** Cache gauges: semantic entries held, lookups the guard refused, answers marked wrong by feedback. */
   setCacheState(state: { semanticEntries: number; guardRejections: number; markedWrong: number }): void;
+  /** Where the budget gauges read from at each scrape (the budget enforcer's counters). */
+  setBudgetSource(source: () => Promise<readonly BudgetGaugeRow[]>): void;
   render(): Promise<string>;
 }
 
@@ -127,8 +140,42 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
   });
   const markedWrong = new Gauge({ name: 'tollgate_cache_marked_wrong', help: 'Cached answers marked wrong by feedback and evicted (since start).', registers: [registry] });
 
+  // Budget gauges, read once per scrape (one counter read for the three of them).
+  let budgetSource: (() => Promise<readonly BudgetGaugeRow[]>) | undefined;
+  let budgetRead: { atMs: number; rows: Promise<readonly BudgetGaugeRow[]> } | undefined;
+  const budgetRows = (): Promise<readonly BudgetGaugeRow[]> => {
+    if (!budgetSource) return Promise.resolve([]);
+    const now = Date.now();
+    if (!budgetRead || now - budgetRead.atMs > 500) budgetRead = { atMs: now, rows: budgetSource().catch(() => []) };
+    return budgetRead.rows;
+  };
+  const budgetGauge = (name: string, help: string, pick: (row: BudgetGaugeRow) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['budget'] as const,
+      registers: [registry],
+      async collect() {
+        const rows = await budgetRows();
+        this.reset();
+        const values = new Map<string, number>();
+        rows.forEach((row, index) => {
+          const label = index < MAX_BUDGET_SERIES ? row.budget : '(other)';
+          values.set(label, (values.get(label) ?? 0) + pick(row));
+        });
+        for (const [budget, nano] of values) this.set({ budget }, nano / NANO_PER_USD);
+      },
+    });
+  budgetGauge('tollgate_budget_spent_usd', 'Spend in the current period of each budget, in USD (fixed costs included for budgets that include them).', (row) => row.spentNano);
+  budgetGauge('tollgate_budget_reserved_usd', 'Worst-case cost reserved by requests in flight, per budget, in USD.', (row) => row.reservedNano);
+  budgetGauge('tollgate_budget_limit_usd', 'Limit of each budget per period, in USD.', (row) => row.limitNano);
+
   return {
     registry,
+    setBudgetSource(source) {
+      budgetSource = source;
+      budgetRead = undefined;
+    },
     observeRequest(o) {
       const provider = boundProvider(o.provider);
       const model = boundModel(o.model);

@@ -104,7 +104,7 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
   deps.ledger.write(record);
   request.budget?.settle(record);
   request.keyRate?.settle(record.inputTokens + record.outputTokens);
-  if (target && record.status === 200 && !record.estimated && request.operation !== 'embedding') deps.budgets?.outputBounds.observe(target.upstreamModel, record.outputTokens);
+  if (target && request.operation !== 'embedding') deps.budgets?.observeAnswer(target.upstreamModel, request, record);
   deps.metrics.observeRequest({
     operation: request.operation,
     provider: record.provider,

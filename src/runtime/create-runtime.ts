@@ -1,5 +1,8 @@
+import type { LedgerRecord } from '../ledger/record.ts';
+import { estimateInputTokens } from '../pipeline/estimate.ts';
 import { ORG_QUALIFIED_SCOPES, type TollgateConfig } from '../config/schema.ts';
 import { qualifiedScope } from '../budgets/applicable.ts';
+import { isOverlay } from '../budgets/store.ts';
 import { createKeyCache, type KeyCache } from '../keys/key-cache.ts';
 import { keyLimitsFromInput } from '../keys/limits-input.ts';
 import { createMemoryRateLimiter } from '../keys/rate-limiter.ts';
@@ -89,6 +92,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   await writer.replaySpill().catch(() => 0);
   const storedBudgets = await storage.budgets.listBudgets();
   for (const budget of storedBudgets) {
+    if (isOverlay(budget)) continue;
     if (ORG_QUALIFIED_SCOPES.has(budget.scope) && qualifiedScope(budget).org === undefined) {
       log(`budget ${budget.id} (${budget.scope} ${budget.value ?? ''}) was stored before budgets named their org: it covers that ${budget.scope} in every org until it is recreated with an org`);
     }
@@ -129,11 +133,15 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   router.seed(recent);
   // Ledger rows name the served model (often dated, e.g. gpt-4o-2024-08-06); bounds are keyed by the configured upstream model.
   const targets = Object.values(config.models).map((m) => m.target.split('@') as [string, string]);
-  budgets.outputBounds.seed(recent, (row) => {
+  const upstreamModelOf = (row: LedgerRecord) => {
     const served = row.servedModel ?? '';
     const match = targets.find(([model, provider]) => provider === row.provider && (served === model || served.startsWith(`${model}-`)));
     return match?.[0] ?? (served || undefined);
-  });
+  };
+  budgets.outputBounds.seed(recent, upstreamModelOf);
+  // Input ratios need the request to re-estimate: only rows that kept their body (ledger.storeBodies).
+  budgets.inputRatios.seed(recent, upstreamModelOf, estimateInputTokens);
+  metrics.setBudgetSource(() => budgets.gauges());
   const keyLimiter = options.redisUrl ? createRedisRateLimiter(options.redisUrl, { log }) : createMemoryRateLimiter();
   const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, cache, keyLimiter, now };
   const embedderSpec = config.cache.semantic.embedder;

@@ -55,7 +55,8 @@ describe('fallbacks under budgets', () => {
   });
 
   it('room for it: the fallback serves, and every reservation is released (used = what was spent)', async () => {
-    expect((await h.admin('/api/budgets', { method: 'POST', body: JSON.stringify(limitFor(1)) })).status).toBe(201);
+    // Raise the budget made by the test before (POST on an existing id is a 409: PUT replaces).
+    expect((await h.admin('/api/budgets/tight', { method: 'PUT', body: JSON.stringify(limitFor(1)) })).status).toBe(200);
     const { response } = await ask(client());
     expect(response.headers.get('x-tollgate-provider')).toBe('mock-openai');
     const rows = await h.ledger();

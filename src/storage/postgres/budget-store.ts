@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import type { BudgetStore } from '../../budgets/store.ts';
-import type { BudgetConfig } from '../../config/schema.ts';
+import type { BudgetStore, StoredBudget } from '../../budgets/store.ts';
 import { rowToAlert } from '../sqlite/budget-store.ts';
 
 export function createPostgresBudgetStore(pool: pg.Pool): BudgetStore {
@@ -13,13 +12,16 @@ export function createPostgresBudgetStore(pool: pg.Pool): BudgetStore {
       );
       return result.rowCount === 1;
     },
-    async listAlerts(limit) {
-      const { rows } = await pool.query('SELECT * FROM budget_alerts ORDER BY time_ms DESC, id LIMIT $1', [limit]);
+    async listAlerts(limit, budgetIds) {
+      if (budgetIds && budgetIds.length === 0) return [];
+      const { rows } = budgetIds
+        ? await pool.query('SELECT * FROM budget_alerts WHERE budget_id = ANY($2) ORDER BY time_ms DESC, id LIMIT $1', [limit, budgetIds])
+        : await pool.query('SELECT * FROM budget_alerts ORDER BY time_ms DESC, id LIMIT $1', [limit]);
       return rows.map(rowToAlert);
     },
     async listBudgets() {
       const { rows } = await pool.query('SELECT definition FROM budgets ORDER BY id');
-      return rows.map((row) => row.definition as BudgetConfig);
+      return rows.map((row) => row.definition as StoredBudget);
     },
     async saveBudget(budget) {
       await pool.query(

@@ -1,5 +1,4 @@
-import type { BudgetAlert, BudgetStore } from '../../budgets/store.ts';
-import type { BudgetConfig } from '../../config/schema.ts';
+import type { BudgetAlert, BudgetStore, StoredBudget } from '../../budgets/store.ts';
 import type { SqliteDatabase } from './open.ts';
 
 type Row = Record<string, unknown>;
@@ -26,11 +25,13 @@ export function createSqliteBudgetStore(db: SqliteDatabase): BudgetStore {
     async insertAlert(a) {
       return insert.run(a.id, a.timeMs, a.budgetId, a.windowStartMs, a.kind, a.spentNano, a.limitNano, a.message).changes === 1;
     },
-    async listAlerts(limit) {
-      return (db.prepare('SELECT * FROM budget_alerts ORDER BY time_ms DESC, id LIMIT ?').all(limit) as Row[]).map(rowToAlert);
+    async listAlerts(limit, budgetIds) {
+      if (budgetIds && budgetIds.length === 0) return [];
+      const where = budgetIds ? `WHERE budget_id IN (${budgetIds.map(() => '?').join(', ')})` : '';
+      return (db.prepare(`SELECT * FROM budget_alerts ${where} ORDER BY time_ms DESC, id LIMIT ?`).all(...(budgetIds ?? []), limit) as Row[]).map(rowToAlert);
     },
     async listBudgets() {
-      return (db.prepare('SELECT definition FROM budgets ORDER BY id').all() as Row[]).map((row) => JSON.parse(String(row.definition)) as BudgetConfig);
+      return (db.prepare('SELECT definition FROM budgets ORDER BY id').all() as Row[]).map((row) => JSON.parse(String(row.definition)) as StoredBudget);
     },
     async saveBudget(budget) {
       db.prepare('INSERT INTO budgets (id, definition, updated_at_ms) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, updated_at_ms = excluded.updated_at_ms').run(
