@@ -4,6 +4,9 @@ import { formatStartupReport } from '../../runtime/startup-report.ts';
 import { startServer } from '../../server.ts';
 import { CliError, defineCommand } from '../command.ts';
 
+/** A repeat of the signal within this window is the same request to stop, not a second one. */
+const DUPLICATE_SIGNAL_MS = 1_000;
+
 export default defineCommand({
   name: 'serve',
   description: 'Start the gateway (the built-in demo config with a mock upstream unless --config/TOLLGATE_CONFIG is given).',
@@ -31,16 +34,30 @@ export default defineCommand({
     }
     const server = await startServer(plan.config, { dataDir: env.TOLLGATE_DATA_DIR, databaseUrl: env.DATABASE_URL, adminKey: env.TOLLGATE_ADMIN_KEY, redisUrl: env.REDIS_URL || undefined });
     console.log(formatStartupReport({ url: server.url, plan, runtime: server.gateway.runtime, mockUrl: mock?.url }));
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      console.log(`tollgate: ${signal} received, draining and flushing the ledger…`);
-      await server.close();
-      await mock?.close();
-      process.exit(0);
+    let stoppingSinceMs: number | undefined;
+    const stop = async (signal: NodeJS.Signals) => {
+      if (stoppingSinceMs !== undefined) {
+        // Ctrl-C under `npm start` delivers SIGINT twice (the terminal's, and npm forwarding it):
+        // only a signal well after the first means "stop now".
+        if (Date.now() - stoppingSinceMs < DUPLICATE_SIGNAL_MS) return;
+        // A second signal: the operator wants out now. Answered rows are already in the journal.
+        console.error(`tollgate: second ${signal}, exiting without waiting`);
+        process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+      }
+      stoppingSinceMs = Date.now();
+      const drainMs = plan.config.server.shutdownTimeoutMs ?? 10_000;
+      console.log(`tollgate: ${signal} received, no longer accepting; finishing requests in flight (up to ${drainMs} ms), then flushing the ledger`);
+      try {
+        const { cut, elapsedMs } = await server.close({ drainMs });
+        await mock?.close();
+        console.log(`tollgate: stopped in ${elapsedMs} ms${cut ? ` (${cut} connection${cut === 1 ? '' : 's'} cut at the deadline)` : ''}; ledger flushed`);
+        process.exit(0);
+      } catch (error) {
+        console.error('tollgate: shutdown failed', error);
+        process.exit(1);
+      }
     };
-    process.on('SIGINT', () => void stop('SIGINT'));
-    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', (signal) => void stop(signal));
+    process.on('SIGTERM', (signal) => void stop(signal));
   },
 });
