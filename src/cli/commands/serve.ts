@@ -3,6 +3,7 @@ import { ConfigError } from '../../config/load.ts';
 import { formatStartupReport } from '../../runtime/startup-report.ts';
 import { startServer } from '../../server.ts';
 import { CliError, defineCommand } from '../command.ts';
+import { startedByNpm, watchParent } from '../watch-parent.ts';
 
 /** A repeat of the signal within this window is the same request to stop, not a second one. */
 const DUPLICATE_SIGNAL_MS = 1_000;
@@ -35,7 +36,7 @@ export default defineCommand({
     const server = await startServer(plan.config, { dataDir: env.TOLLGATE_DATA_DIR, databaseUrl: env.DATABASE_URL, adminKey: env.TOLLGATE_ADMIN_KEY, redisUrl: env.REDIS_URL || undefined });
     console.log(formatStartupReport({ url: server.url, plan, runtime: server.gateway.runtime, mockUrl: mock?.url }));
     let stoppingSinceMs: number | undefined;
-    const stop = async (signal: NodeJS.Signals) => {
+    const stop = async (signal: NodeJS.Signals, cause = `${signal} received`) => {
       if (stoppingSinceMs !== undefined) {
         // Ctrl-C under `npm start` delivers SIGINT twice (the terminal's, and npm forwarding it):
         // only a signal well after the first means "stop now".
@@ -46,7 +47,7 @@ export default defineCommand({
       }
       stoppingSinceMs = Date.now();
       const drainMs = plan.config.server.shutdownTimeoutMs ?? 10_000;
-      console.log(`tollgate: ${signal} received, no longer accepting; finishing requests in flight (up to ${drainMs} ms), then flushing the ledger`);
+      console.log(`tollgate: ${cause}, no longer accepting; finishing requests in flight (up to ${drainMs} ms), then flushing the ledger`);
       try {
         const { cut, elapsedMs } = await server.close({ drainMs });
         await mock?.close();
@@ -59,5 +60,7 @@ export default defineCommand({
     };
     process.on('SIGINT', (signal) => void stop(signal));
     process.on('SIGTERM', (signal) => void stop(signal));
+    // Under npx the signal reaches only the wrapper shell: its exit is our signal.
+    if (startedByNpm(process.env)) watchParent(() => void stop('SIGTERM', 'the npm/npx process that started us is gone'));
   },
 });
