@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,6 +93,8 @@ describe('graceful shutdown of `npm start`', () => {
     const { dataDir, port, url, spawned } = await startNpm();
     const npmPid = spawned.child.pid!;
     const serverPids = descendantPids(npmPid);
+    const describePids = (pids: number[]) => (pids.length ? execFileSync('ps', ['-o', 'pid,ppid,stat,cmd', '-p', pids.join(',')], { encoding: 'utf8' }) : '');
+    const startedAs = describePids(serverPids);
     expect(serverPids.length).toBeGreaterThan(0);
 
     let signalled = false;
@@ -116,13 +119,16 @@ describe('graceful shutdown of `npm start`', () => {
     spawned.child.kill('SIGTERM');
     const exit = await Promise.race([spawned.exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 30_000))]);
     stopLoad = true;
+    // A process reaped a moment after npm's own exit is not left behind; one still there after 5 s is.
+    for (const deadline = Date.now() + 5_000; serverPids.some(isAlive) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
     const leftBehind = serverPids.filter(isAlive);
+    const leftAs = describePids(leftBehind);
     for (const pid of [npmPid, ...serverPids]) if (isAlive(pid)) process.kill(pid, 'SIGKILL'); // never leak one from a failing run
     await load;
 
     expect(exit, spawned.output()).toEqual({ code: 0, signal: null });
     expect(spawned.output()).toContain('SIGTERM received');
-    expect(leftBehind, 'server processes that outlived npm').toEqual([]);
+    expect(leftBehind, `processes that outlived npm:\n${leftAs}\nstarted as:\n${startedAs}`).toEqual([]);
     expect(await portIsFree(port)).toBe(true);
 
     const answered = outcomes.filter((o) => o.status === 200 && o.complete && o.id);
