@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +71,8 @@ describe('the npm package, installed from its tarball in an empty folder', () =>
     const help = execFileSync('npx', ['--no-install', 'tollgate', '--help'], { cwd: app, encoding: 'utf8', env: cleanEnv() });
     expect(help).toContain('usage: tollgate <command>');
     expect(help).toMatch(/serve\s+Start the gateway/);
+    const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(execFileSync('npx', ['--no-install', 'tollgate', '--version'], { cwd: app, encoding: 'utf8', env: cleanEnv() }).trim()).toBe(version);
 
     // 4. npx tollgate serve: the demo (built-in mock upstream), answering the official client.
     const port = await freePort();

@@ -7,6 +7,8 @@ import { startedByNpm, watchParent } from '../watch-parent.ts';
 
 /** A repeat of the signal within this window is the same request to stop, not a second one. */
 const DUPLICATE_SIGNAL_MS = 1_000;
+/** After the drain deadline, how long flushing the ledger and closing storage may take. */
+const FLUSH_GRACE_MS = 30_000;
 
 export default defineCommand({
   name: 'serve',
@@ -48,6 +50,11 @@ export default defineCommand({
       stoppingSinceMs = Date.now();
       const drainMs = plan.config.server.shutdownTimeoutMs ?? 10_000;
       console.log(`tollgate: ${cause}, no longer accepting; finishing requests in flight (up to ${drainMs} ms), then flushing the ledger`);
+      // Flushing is bounded (a stalled store spills to disk), but never hang the operator's shell on it.
+      setTimeout(() => {
+        console.error(`tollgate: still not stopped ${drainMs + FLUSH_GRACE_MS} ms after ${signal}; exiting (answered requests are in the ledger's journal)`);
+        process.exit(1);
+      }, drainMs + FLUSH_GRACE_MS).unref();
       try {
         const { cut, elapsedMs } = await server.close({ drainMs });
         await mock?.close();
