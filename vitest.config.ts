@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: ['default'],
+    // A throwaway PostgreSQL cluster for the suites that need one (when the binaries exist), stopped after the run.
+    globalSetup: ['test/support/global-setup.ts'],
+    // `default`, then the list of every suite skipped for a missing service or data set, and why.
+    reporters: ['default', './test/support/skip-report.ts'],
   },
 });

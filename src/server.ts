@@ -1,14 +1,22 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { TollgateConfig } from './config/schema.ts';
+import type { Server } from 'node:http';
+import { drainHttpServer, type DrainResult } from './drain-http-server.ts';
 import { createGateway, type Gateway, type GatewayOptions } from './index.ts';
 
 export interface RunningServer {
   gateway: Gateway;
   url: string;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Graceful stop: stop accepting, let requests in flight finish for up to `drainMs` (default
+   * `server.shutdownTimeoutMs`, 10 s), cut what is left, then flush the ledger and close storage.
+   */
+  close(options?: { drainMs?: number }): Promise<DrainResult>;
 }
+
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** Binds a gateway to a Node HTTP server. `port: 0` picks a free port (tests). */
 export async function startServer(config: TollgateConfig, options: GatewayOptions = {}): Promise<RunningServer> {
@@ -29,12 +37,11 @@ export async function startServer(config: TollgateConfig, options: GatewayOption
       gateway,
       port,
       url: `http://${host}:${port}`,
-      async close() {
-        await new Promise<void>((resolve) => {
-          server?.close(() => resolve());
-          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-        });
+      async close(options = {}) {
+        const drainMs = options.drainMs ?? config.server.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+        const result = await drainHttpServer(server as Server, drainMs);
         await gateway.close();
+        return result;
       },
     };
   } catch (error) {

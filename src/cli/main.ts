@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { CliError, parseCommandArgs, type AnyCommand } from './command.ts';
 
 /** Commands load lazily so `tollgate keys list` does not pay for the server's imports. */
@@ -21,7 +22,8 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 1;
   }
   if (name === '--version') {
-    console.log('0.1.0');
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    console.log(version);
     return 0;
   }
   const load = COMMANDS[name];

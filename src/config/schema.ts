@@ -284,6 +284,8 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(4000),
         host: z.string().default('127.0.0.1'),
         bodyLimitBytes: z.number().int().positive().default(16 * 1024 * 1024),
+        /** On SIGTERM/SIGINT, how long requests in flight may finish before they are cut (default 10,000). */
+        shutdownTimeoutMs: z.number().int().min(0).max(600_000).optional(),
         /** Accept proxy requests without a virtual key, attributed to this org/project. Off unless set. */
         anonymous: z
           .object({ org: identifier.default('default'), project: identifier.default('anonymous') })

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { openStorage } from '../../src/storage/open-storage.ts';
-import { freshDatabase, testDatabaseUrl } from '../support/fresh-database.ts';
+import { freshDatabase, NO_TEST_DATABASE, testDatabaseUrl } from '../support/fresh-database.ts';
 import { runStorageContract } from './storage-contract.ts';
 
 runStorageContract(
@@ -30,4 +30,5 @@ runStorageContract(
     };
   },
   testDatabaseUrl !== undefined,
+  NO_TEST_DATABASE,
 );

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LedgerDimension, LedgerRecord } from '../../src/ledger/record.ts';
 import type { Storage } from '../../src/storage/open-storage.ts';
 import { ledgerRecord, seededRandom } from '../support/ledger-records.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const HOUR = 3_600_000;
 const BASE = Date.parse('2026-11-01T00:00:00Z');
@@ -29,8 +30,8 @@ function bruteForce(records: LedgerRecord[], dimensions: LedgerDimension[], filt
 }
 
 /** One contract, run against every backend. */
-export function runStorageContract(name: string, open: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>, enabled = true): void {
-  describe.skipIf(!enabled)(`${name} storage contract`, () => {
+export function runStorageContract(name: string, open: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>, enabled = true, skipReason = ''): void {
+  skipUnless(enabled, skipReason)(`${name} storage contract`, () => {
     let storage: Storage;
     let cleanup: () => Promise<void>;
     const random = seededRandom(42);

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRedisCounters } from '../../src/budgets/counters/redis.ts';
 import type { BudgetCounters } from '../../src/budgets/counters/types.ts';
-import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { NO_REDIS, redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A request queued on one instance wakes when another instance releases budget, not at its next poll. */
-describe.runIf(redisAvailable)('budget queue wake-ups across instances (Redis pub/sub)', () => {
+skipUnless(redisAvailable, NO_REDIS)('budget queue wake-ups across instances (Redis pub/sub)', () => {
   let redis: RedisServer;
   let a: BudgetCounters;
   let b: BudgetCounters;

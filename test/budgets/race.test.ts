@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TollgateConfigInput } from '../../src/config/schema.ts';
 import { estimateInputTokens } from '../../src/pipeline/estimate.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { seededRandom } from '../support/ledger-records.ts';
-import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
-import { hasSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { NO_REDIS, redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { hasSharedData, missingSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const TRACE = 'azure-llm-inference-2023/AzureLLMInferenceTrace_conv.csv';
 const REQUESTS = 500;
@@ -65,7 +66,7 @@ function check(label: string, limitNano: number, spentNano: number, result: Awai
   expect(result.admitted.length).toBeLessThan(200);
 }
 
-describe.skipIf(!hasSharedData(TRACE))('budget race: 500 concurrent requests against a budget for about 100', () => {
+skipUnless(hasSharedData(TRACE), missingSharedData(TRACE))('budget race: 500 concurrent requests against a budget for about 100', () => {
   let all: Shot[];
   let limitUsd: number;
   beforeAll(() => {
@@ -85,7 +86,7 @@ describe.skipIf(!hasSharedData(TRACE))('budget race: 500 concurrent requests aga
     }
   });
 
-  describe.skipIf(!redisAvailable)('three instances sharing Redis', () => {
+  skipUnless(redisAvailable, NO_REDIS)('three instances sharing Redis', () => {
     let redis: RedisServer;
     let instances: Harness[];
     beforeAll(async () => {

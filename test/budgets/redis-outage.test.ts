@@ -1,8 +1,9 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withMock } from '../../src/mock-provider/index.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
-import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { NO_REDIS, redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const OPEN_KEY = 'tg-open-project-key-000000000000';
 const CLOSED_KEY = 'tg-closed-project-key-00000000000';
@@ -13,7 +14,7 @@ const CLOSED_KEY = 'tg-closed-project-key-00000000000';
  * a restart) the counters are rebuilt from the ledger and equal it exactly: nothing lost, nothing
  * counted twice.
  */
-describe.skipIf(!redisAvailable)('budgets across a Redis outage', () => {
+skipUnless(redisAvailable, NO_REDIS)('budgets across a Redis outage', () => {
   let redis: RedisServer;
   let h: Harness;
   let port: number;

@@ -1,11 +1,12 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, testDatabaseUrl } from '../support/fresh-database.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freshDatabase, NO_TEST_DATABASE, testDatabaseUrl } from '../support/fresh-database.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
-import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { NO_REDIS, redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { firstUnmet, skipUnless } from '../support/skip-unless.ts';
 
 /** A budget created or deleted through one instance's admin API holds on every instance sharing the store. */
-describe.runIf(testDatabaseUrl !== undefined && redisAvailable)('budget definitions across instances (PostgreSQL + Redis)', () => {
+skipUnless(...firstUnmet([testDatabaseUrl !== undefined, NO_TEST_DATABASE], [redisAvailable, NO_REDIS]))('budget definitions across instances (PostgreSQL + Redis)', () => {
   let redis: RedisServer;
   let database: { url: string; drop(): Promise<void> };
   let a: Harness;

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TollgateConfigInput } from '../../src/config/schema.ts';
 import { formatUsd, usdToNano } from '../../src/domain/money.ts';
 import { accruedNanoUsd } from '../../src/pricing/fixed-costs.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { seededRandom } from '../support/ledger-records.ts';
-import { hasSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { hasSharedData, missingSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const TRACE = 'azure-llm-inference-2023/AzureLLMInferenceTrace_conv.csv';
 const REQUESTS = 2_000;
@@ -18,7 +19,7 @@ const MONTH_END = Date.parse('2026-12-01T00:00:00Z');
  * model, cloud (gpt-4o at list price) only for prompts over 4,096 tokens. 2,000 requests sampled
  * from the Azure conversation trace are replayed across November on a synthetic clock.
  */
-describe.skipIf(!hasSharedData(TRACE))('the $30/month scenario', () => {
+skipUnless(hasSharedData(TRACE), missingSharedData(TRACE))('the $30/month scenario', () => {
   let h: Harness;
   let clock = MONTH_START;
   const config = (input: TollgateConfigInput, mockUrl: string): TollgateConfigInput => ({

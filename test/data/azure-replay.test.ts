@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatUsd } from '../../src/domain/money.ts';
 import { withMock } from '../../src/mock-provider/index.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { LIST_PRICES, expectedNanoUsd } from '../support/prices.ts';
-import { hasSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { hasSharedData, missingSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const TRACE = 'azure-llm-inference-2023/AzureLLMInferenceTrace_conv.csv';
 
@@ -27,7 +28,7 @@ function readTrace(): TraceRow[] {
  * reports the trace's token counts; a quarter of the requests stream) and requires the ledger's
  * total to equal the trace's exact total at gpt-4o-mini's list prices, computed here in BigInt.
  */
-describe.skipIf(!hasSharedData(TRACE))('Azure conversation trace replay', () => {
+skipUnless(hasSharedData(TRACE), missingSharedData(TRACE))('Azure conversation trace replay', () => {
   let h: Harness;
   let rows: TraceRow[];
 

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { WhatIfReport } from '../../src/cache/what-if.ts';
 import { fmix32, fnv1a32 } from '../../src/domain/hash32.ts';
 import { ADMIN_KEY, startHarness, type Harness } from '../support/harness.ts';
-import { hasSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { hasSharedData, missingSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,7 +27,7 @@ const REWRITES: Array<(p: string) => string> = [
  * `tollgate cache analyze` on a ledger built by replaying Arena-Hard prompts through the gateway with
  * the cache off: a Zipf-like share of prompts is asked again, mostly as light paraphrases.
  */
-describe.runIf(hasSharedData('arena-hard/arena-hard-v0.1-question.jsonl'))('cache what-if on an Arena-Hard replay', () => {
+skipUnless(hasSharedData('arena-hard/arena-hard-v0.1-question.jsonl'), missingSharedData('arena-hard/arena-hard-v0.1-question.jsonl'))('cache what-if on an Arena-Hard replay', () => {
   let h: Harness;
   // A synthetic clock: the replay spans ~40 hours (3 minutes between requests), so TTLs matter.
   let clock = Date.UTC(2026, 10, 2);

@@ -1,8 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { skipUnless } from '../support/skip-unless.ts';
 import { loadCatalogueFile } from '../../src/pricing/catalogue.ts';
 import { createPriceBook } from '../../src/pricing/genai-price-book.ts';
 import type { PriceBook } from '../../src/pricing/price-book.ts';
-import { convertBody, dataPath, expectedNano, loadVectors, shapeFor, usageDifferences, vectorsPresent, type VectorEntry } from './genai-vectors.ts';
+import { convertBody, dataPath, expectedNano, loadVectors, shapeFor, usageDifferences, vectorsDir, vectorsPresent, type VectorEntry } from './genai-vectors.ts';
 
 /**
  * Cost accuracy against genai-prices' own test vectors: 1,577 real provider response bodies, each
@@ -127,7 +128,7 @@ function countBy<T>(items: readonly T[], keyOf: (item: T) => string): Record<str
   return counts;
 }
 
-describe.skipIf(!vectorsPresent)('cost accuracy against genai-prices test vectors', () => {
+skipUnless(vectorsPresent, `${vectorsDir} is missing (genai-prices' test vectors, from ../shared/data)`)('cost accuracy against genai-prices test vectors', () => {
   let summary: Summary;
 
   beforeAll(() => {

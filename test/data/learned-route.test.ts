@@ -5,10 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadRouteLlmSplits } from '../../src/routing/learned/datasets.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
-import { hasSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { hasSharedData, missingSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,7 +18,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
  * `tollgate router train` writes an artefact; a `learned` route loads it and sends held-out prompts
  * to the strong or the weak model at about the calibrated share, explaining each decision.
  */
-describe.skipIf(!hasSharedData('routellm-evals/mmlu'))('learned route through the gateway', () => {
+skipUnless(hasSharedData('routellm-evals/mmlu'), missingSharedData('routellm-evals/mmlu'))('learned route through the gateway', () => {
   let dir: string;
   let h: Harness;
   let artefact: string;

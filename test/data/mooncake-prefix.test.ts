@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { promptCacheSavingsNano } from '../../src/cache/prompt-cache-savings.ts';
 import { ANTHROPIC_PROMPT_CACHE, OPENAI_PROMPT_CACHE, simulatePrefixCache, type PrefixCachePolicy, type PrefixRequest } from '../../src/cache/prefix-reuse.ts';
 import { createUsage } from '../../src/domain/usage.ts';
 import { formatUsd } from '../../src/domain/money.ts';
 import { loadBundledCatalogue } from '../../src/pricing/bundled-catalogue.ts';
 import { createPriceBook } from '../../src/pricing/genai-price-book.ts';
-import { hasSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { hasSharedData, missingSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const priceBook = createPriceBook({ catalogue: loadBundledCatalogue(), localNodes: undefined, providerKinds: { openai: 'openai', anthropic: 'anthropic' } });
 const TIME = Date.UTC(2026, 10, 1);
@@ -16,7 +17,7 @@ const TIME = Date.UTC(2026, 10, 1);
  * OpenAI's automatic cache (≥1,024 tokens, 128-token steps, no write premium) and Anthropic's
  * cache_control cache (reads at 0.1×, writes at 1.25×) would serve, priced by the price book.
  */
-describe.runIf(hasSharedData('mooncake-traces/conversation_trace.jsonl'))('Mooncake prefix reuse → provider prompt-cache savings', () => {
+skipUnless(hasSharedData('mooncake-traces/conversation_trace.jsonl'), missingSharedData('mooncake-traces/conversation_trace.jsonl'))('Mooncake prefix reuse → provider prompt-cache savings', () => {
   it.each(['conversation_trace.jsonl', 'synthetic_trace.jsonl'])('%s', (file) => {
     const lines = readFileSync(sharedDataPath(`mooncake-traces/${file}`), 'utf8').trim().split('\n');
     const trace = lines.map((line) => JSON.parse(line) as { timestamp: number; input_length: number; output_length: number; hash_ids: number[] });

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { skipUnless } from '../support/skip-unless.ts';
 import { loadAlpacaRouting, loadRouteLlmSplits, type AlpacaRoutingPrompt, type RouteLlmSplits } from '../../src/routing/learned/datasets.ts';
 import { compareRouters, toOutcomes, type RouterComparison, type RouterEvaluation } from '../../src/routing/learned/evaluate.ts';
 import { DEFAULT_TRAIN_OPTIONS, deserialize, predict, thresholdForShare, trainRouter, type RouterModel } from '../../src/routing/learned/model.ts';
@@ -35,7 +36,7 @@ function row(name: string, e: RouterEvaluation) {
   };
 }
 
-describe.skipIf(!existsSync(routellmDir))('learned router on RouteLLM MMLU + GSM8K', () => {
+skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, from ../shared/data)`)('learned router on RouteLLM MMLU + GSM8K', () => {
   let splits: RouteLlmSplits;
   let model: RouterModel;
   let all: RouterComparison;
@@ -113,7 +114,7 @@ describe.skipIf(!existsSync(routellmDir))('learned router on RouteLLM MMLU + GSM
     }
   });
 
-  describe.skipIf(!existsSync(alpacaDir))('AlpacaEval routing frontier (CC BY-NC, tests only)', () => {
+  skipUnless(existsSync(alpacaDir), `${alpacaDir} is missing (AlpacaEval routing, from ../shared/data)`)('AlpacaEval routing frontier (CC BY-NC, tests only)', () => {
     // $ per token: strong gpt-4-1106-preview $10/M in, $30/M out; cheap gpt-3.5-turbo-1106 $1/M in, $2/M out.
     const STRONG = { input: 10e-6, output: 30e-6 };
     const CHEAP = { input: 1e-6, output: 2e-6 };

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createHashedEmbedder } from '../../src/cache/semantic/embedder.ts';
 import { exactForm, loadQqp, runPairs, score, type Scores } from '../support/qqp-eval.ts';
-import { hasSharedData } from '../support/shared-data.ts';
+import { hasSharedData, missingSharedData } from '../support/shared-data.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const DEFAULT_THRESHOLD = 0.9;
 const fmt = (s: Scores) => `precision ${s.precision.toFixed(3)}  recall ${s.recall.toFixed(4)}  false-hit rate ${s.falseHitRate.toFixed(4)}  hits ${s.hits}`;
@@ -11,7 +12,7 @@ const fmt = (s: Scores) => `precision ${s.precision.toFixed(3)}  recall ${s.reca
  * this reports on the other 20,854. Each pair goes through the real SemanticCache (text_b cached,
  * text_a looked up), against a plain cosine threshold with the same embedder and against exact match.
  */
-describe.runIf(hasSharedData('gptcache-qqp/similiar_qqp_full.json'))('semantic cache on QQP (held-out pairs)', () => {
+skipUnless(hasSharedData('gptcache-qqp/similiar_qqp_full.json'), missingSharedData('gptcache-qqp/similiar_qqp_full.json'))('semantic cache on QQP (held-out pairs)', () => {
   it('guarded cache: precision at least that of exact match, recall many times exact match', async () => {
     const { train, test } = loadQqp();
     const embedder = createHashedEmbedder();

@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.ts';
-import { postgresAvailable, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { NO_POSTGRES_BINARIES, postgresAvailable, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 /**
  * Stops PostgreSQL (immediate shutdown: connections cut) in the middle of a load, keeps serving,
  * starts it again, and requires every request the clients got an answer for to be in the ledger
  * exactly once: rows spill to disk during the outage and are replayed when the store is back.
  */
-describe.skipIf(!postgresAvailable)('no loss across a PostgreSQL outage', () => {
+skipUnless(postgresAvailable, NO_POSTGRES_BINARIES)('no loss across a PostgreSQL outage', () => {
   let cluster: PostgresCluster;
   let h: Harness;
 

@@ -5,7 +5,8 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withMock } from '../../src/mock-provider/index.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
-import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { NO_REDIS, redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 import { writeTinyEmbeddingModel } from '../support/tiny-onnx.ts';
 
 /** The guarded semantic cache end to end: the official SDK, a real gateway, the mock provider, SQLite persistence. */
@@ -136,7 +137,7 @@ describe('semantic cache with an OpenAI-compatible embeddings upstream', () => {
   });
 });
 
-describe.runIf(redisAvailable)('semantic cache across instances (Redis pub/sub)', () => {
+skipUnless(redisAvailable, NO_REDIS)('semantic cache across instances (Redis pub/sub)', () => {
   let redis: RedisServer;
   let a: Harness;
   let b: Harness;

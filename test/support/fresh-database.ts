@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { sharedTestDatabaseUrl } from './test-database.ts';
 
-/** The PostgreSQL suites run when CI (or a developer) provides a server: `.ci/run` starts one. */
-export const testDatabaseUrl = process.env.TOLLGATE_TEST_DATABASE_URL;
+export { NO_TEST_DATABASE } from './test-database.ts';
+
+/**
+ * The PostgreSQL server the PostgreSQL suites use: `TOLLGATE_TEST_DATABASE_URL`, or a throwaway
+ * cluster `npm test` starts when PostgreSQL's binaries are installed; undefined otherwise.
+ */
+export const testDatabaseUrl = await sharedTestDatabaseUrl();
 
 /** Creates an empty database on the test server for one suite; `drop()` removes it. */
 export async function freshDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {

@@ -16,6 +16,8 @@ function binDir(): string | undefined {
 /** PostgreSQL server binaries are on this machine (CI installs them): tests may run their own cluster. */
 export const postgresAvailable = binDir() !== undefined;
 
+export const NO_POSTGRES_BINARIES = 'no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)';
+
 /** A private PostgreSQL cluster a test can stop and start, to show what an outage does. */
 export interface PostgresCluster {
   url: string;

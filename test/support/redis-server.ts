@@ -8,6 +8,8 @@ const BINARY = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((pa
 /** Debian's redis-server is on this machine (`.ci/run` installs it): the Redis suites run. */
 export const redisAvailable = BINARY !== undefined;
 
+export const NO_REDIS = 'no redis-server binary in /usr/bin or /usr/local/bin (apt-get install redis-server)';
+
 export interface RedisServer {
   url: string;
   stop(): Promise<void>;

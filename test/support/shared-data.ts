@@ -9,6 +9,11 @@ export function sharedDataPath(relative: string): string {
   return path.join(sharedDataDir, relative);
 }
 
+/** Why a data suite did not run: its file or folder under ../shared/data is missing. */
+export function missingSharedData(relative: string): string {
+  return `${path.join(sharedDataDir, relative)} is missing (the public data sets beside the clone; see ../shared/data/README.md)`;
+}
+
 /** Suites that read the data run whenever it is present (always in CI). */
 export function hasSharedData(relative: string): boolean {
   return existsSync(sharedDataPath(relative));
