@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { GatewayError, toGatewayError } from '../domain/errors.ts';
-import type { Principal } from '../domain/principal.ts';
 import type { Operation } from '../ledger/record.ts';
 import { recordRejection } from '../pipeline/handle.ts';
 import type { Runtime } from '../runtime/types.ts';
@@ -12,44 +11,48 @@ import { registerRoutingRoutes } from './admin/routing.ts';
 import { registerPriceRoutes } from './admin/prices.ts';
 import { registerReportRoutes } from './admin/reports.ts';
 import type { GatewayEnv } from './context.ts';
+import { clientAddress } from './client-address.ts';
 import { errorResponse } from './error-response.ts';
+import { RejectionLimiter } from './rejection-limiter.ts';
+import { RejectionLog } from './rejection-log.ts';
 import { adminAuth } from './middleware/admin-auth.ts';
 import { authenticate } from './middleware/authenticate.ts';
+import { rejectionGate } from './middleware/rejection-gate.ts';
 import { requestId } from './middleware/request-id.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerProxyRoutes } from './routes/proxy.ts';
 
-const PROXY_OPERATIONS: Record<string, Operation | undefined> = {
-  '/v1/chat/completions': 'chat',
-  '/v1/completions': 'completion',
-  '/v1/embeddings': 'embedding',
-  '/v1/messages': 'messages',
-};
+const PROXY_OPERATIONS = new Map<string, Operation>([
+  ['/v1/chat/completions', 'chat'],
+  ['/v1/completions', 'completion'],
+  ['/v1/embeddings', 'embedding'],
+  ['/v1/messages', 'messages'],
+]);
 
-const UNAUTHENTICATED: Principal = {
-  keyId: undefined,
-  orgId: 'unauthenticated',
-  projectId: 'unauthenticated',
-  userId: undefined,
-  tags: [],
-  allow: { project: false, user: false, tags: false },
-};
+/** Refusals that cost the client address one token of its rejection allowance. */
+const CHARGED = new Set(['unauthorized', 'forbidden', 'invalid_json', 'payload_too_large']);
 
 /**
- * The HTTP edge, in order: request id → (proxy) auth → route → pipeline; (admin) admin key → route.
+ * The HTTP edge, in order: request id → refusal allowance per address → (proxy) auth → route → pipeline;
+ * (admin) admin key → route.
  * Every error, thrown anywhere, leaves through `onError` in the caller's own envelope.
  */
 export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const { config } = runtime;
 
+  const limiter = new RejectionLimiter(config.server.rejectionRateLimit, runtime.deps.now);
+  const rejections = new RejectionLog((line) => console.warn(`[tollgate] ${line}`), runtime.deps.now);
+
   app.use('*', requestId(runtime.deps.now));
   registerHealthRoutes(app, runtime);
 
+  app.use('/v1/*', rejectionGate(limiter));
+  app.use('/api/*', rejectionGate(limiter));
   app.use('/v1/*', authenticate({ lookupKey: (secret) => runtime.lookupKey(secret), anonymous: config.server.anonymous }));
   registerModelRoutes(app, config, runtime.startedAtMs);
-  registerProxyRoutes(app, runtime.deps, config.server.bodyLimitBytes);
+  registerProxyRoutes(app, runtime.deps, { bytes: config.server.bodyLimitBytes, depth: config.server.maxJsonDepth });
 
   app.use('/api/*', adminAuth(runtime.adminKey));
   registerKeyRoutes(app, runtime);
@@ -63,17 +66,21 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   app.notFound((c) => errorResponse(new GatewayError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.get('wire') ?? 'openai', c.get('requestId')));
   app.onError((error, c) => {
     const gatewayError = toGatewayError(error);
-    if (gatewayError.code === 'internal') console.error(`[tollgate] ${c.get('requestId') ?? ''} internal error`, error);
-    const operation = PROXY_OPERATIONS[c.req.path];
-    if (operation && c.get('requestId')) {
-      // Rejected at the edge (bad key, bad JSON, too large): the ledger still records the attempt.
-      recordRejection(
-        { id: c.get('requestId'), receivedAtMs: c.get('receivedAtMs'), wire: c.get('wire'), operation, principal: c.get('principal') ?? UNAUTHENTICATED },
-        gatewayError,
-        runtime.deps,
-      );
+    const id = c.get('requestId');
+    if (gatewayError.code === 'internal') console.error(`[tollgate] ${id ?? ''} internal error`, error);
+    const operation = PROXY_OPERATIONS.get(c.req.path);
+    const principal = c.get('principal');
+    if (gatewayError.code === 'client_closed' && operation && principal && id) {
+      // A known client that left mid-upload: one 499 row, no stack trace.
+      recordRejection({ id, receivedAtMs: c.get('receivedAtMs'), wire: c.get('wire'), operation, principal }, gatewayError, runtime.deps);
+    } else if (gatewayError.code !== 'internal') {
+      // Refused at the edge (no or bad key, bad JSON, too large, rate-limited): counted and sampled, never a ledger row.
+      const address = clientAddress(c);
+      runtime.deps.metrics.observeEdgeRejection(gatewayError.code);
+      rejections.note(gatewayError.code, address);
+      if (CHARGED.has(gatewayError.code)) limiter.charge(address);
     }
-    return errorResponse(gatewayError, c.get('wire') ?? 'openai', c.get('requestId'));
+    return errorResponse(gatewayError, c.get('wire') ?? 'openai', id);
   });
   return app;
 }

@@ -25,6 +25,8 @@ export interface GatewayMetrics {
   readonly registry: Registry;
   observeRequest(observation: RequestObservation): void;
   observeUpstreamError(provider: string, code: string): void;
+  /** A request or connection refused at the HTTP edge (never reaches the ledger): `reason` is an error code or `connection_limit`. */
+  observeEdgeRejection(reason: string): void;
   setLedgerState(state: { pending: number; spilled: number }): void;
   /** Cache gauges: semantic entries held, lookups the guard refused, answers marked wrong by feedback. */
   setCacheState(state: { semanticEntries: number; guardRejections: number; markedWrong: number }): void;
@@ -104,6 +106,12 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
     labelNames: ['provider', 'code'] as const,
     registers: [registry],
   });
+  const edgeRejections = new Counter({
+    name: 'tollgate_edge_rejections_total',
+    help: 'Requests and connections refused at the HTTP edge before the pipeline (no ledger row), by reason.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   const unpriced = new Counter({
     name: 'tollgate_unpriced_requests_total',
     help: 'Requests whose model has no known price (their cost is recorded as 0 and flagged).',
@@ -160,6 +168,9 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
     },
     observeUpstreamError(provider, code) {
       upstreamErrors.inc({ provider: boundProvider(provider), code });
+    },
+    observeEdgeRejection(reason) {
+      edgeRejections.inc({ reason });
     },
     setLedgerState(state) {
       ledgerPending.set(state.pending);

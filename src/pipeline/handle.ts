@@ -12,7 +12,8 @@ import { resolveTargets } from './resolve-target.ts';
 import { relayStream } from './relay-stream.ts';
 import type { ClientRequest, PipelineDeps, PipelineResult, Target } from './types.ts';
 import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
-import { validateBody } from './validate.ts';
+import { isValidModelName, validateBody } from './validate.ts';
+import { ownEntry } from '../domain/own-entry.ts';
 
 /**
  * The request path as a plain function: validate, resolve the target chain, call the upstream
@@ -20,6 +21,17 @@ import { validateBody } from './validate.ts';
  * Every outcome, success or failure, leaves exactly one ledger row.
  */
 export async function handle(request: ClientRequest, deps: PipelineDeps): Promise<PipelineResult> {
+  try {
+    // First, before any stage (experiments, cache keys, routing) reads the body.
+    request.body = validateBody(request.body, request.operation, request.wire);
+  } catch (error) {
+    // The ledger keeps only a model name that passed its checks: never the hostile body itself.
+    const model = (request.body as { model?: unknown } | null)?.model;
+    request.body = { model: typeof model === 'string' && isValidModelName(model) ? model : '' };
+    const result = failure(request, deps, toGatewayError(error), undefined);
+    await deps.ledger.whenDurable();
+    return result;
+  }
   const shadow = experimentArm(request, deps);
   const result = await route(request, deps);
   if (shadow) void route(shadow, deps).catch(() => undefined);
@@ -31,7 +43,6 @@ export async function handle(request: ClientRequest, deps: PipelineDeps): Promis
 async function route(request: ClientRequest, deps: PipelineDeps): Promise<PipelineResult> {
   let target: Target | undefined;
   try {
-    validateBody(request.body, request.operation, request.wire);
     const stream = request.body.stream === true && request.operation !== 'embedding';
     const cached = await fromCache(request, deps, stream);
     if (cached) return cached;
@@ -188,9 +199,9 @@ export function isContextLengthError(error: GatewayError): boolean {
 }
 
 function largerContext(deps: PipelineDeps, request: ClientRequest, current: Target, remaining: Target[]): Target[] {
-  const windowOf = (target: Target) => deps.router?.contextWindowOf(target) ?? deps.config.models[target.upstreamModel]?.contextWindow;
+  const windowOf = (target: Target) => deps.router?.contextWindowOf(target) ?? ownEntry(deps.config.models, target.upstreamModel)?.contextWindow;
   // The alias the client asked for knows its first target's window best.
-  const alias = deps.config.models[request.body.model as string];
+  const alias = ownEntry(deps.config.models, request.body.model as string);
   const own = alias && alias.target === `${current.upstreamModel}@${current.providerId}` ? alias.contextWindow : undefined;
   const limit = own ?? windowOf(current) ?? 0;
   return remaining.filter((target) => (windowOf(target) ?? Number.POSITIVE_INFINITY) > limit).sort((a, b) => (windowOf(b) ?? Number.POSITIVE_INFINITY) - (windowOf(a) ?? Number.POSITIVE_INFINITY));
@@ -209,7 +220,7 @@ function sleep(ms: number): Promise<void> {
 
 /** A prompt longer than the model's configured context window goes to its overflow target (a larger, usually cloud, model). */
 function overflow(deps: PipelineDeps, request: ClientRequest, chain: Target[]): Target[] {
-  const alias = deps.config.models[request.body.model as string];
+  const alias = ownEntry(deps.config.models, request.body.model as string);
   if (!alias?.overflowTarget || alias.contextWindow === undefined) return chain;
   if (inputTokensOf(request) <= alias.contextWindow) return chain;
   return resolveTargets(deps.config, alias.overflowTarget).chain;
@@ -316,6 +327,8 @@ function isEventStream(response: UpstreamResponse): boolean {
 
 /** Renders an error in the caller's envelope and still writes the ledger row for it. */
 function failure(request: ClientRequest, deps: PipelineDeps, error: GatewayError, target: Target | undefined): PipelineResult {
+  // Every 500 that remains is a bug: logged with its request id (the client sees only the id).
+  if (error.code === 'internal') console.error(`[tollgate] ${request.id} internal error`, error.cause ?? error);
   meter(request, { target, servedModel: undefined, usage: undefined, estimated: false, status: error.status, errorCode: error.code, ttftMs: null, stream: false }, deps);
   return {
     kind: 'json',

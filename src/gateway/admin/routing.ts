@@ -9,6 +9,7 @@ import type { Runtime } from '../../runtime/types.ts';
 import type { GatewayEnv } from '../context.ts';
 import { parseAdminBody } from './parse-admin-body.ts';
 import { filterFrom } from './reports.ts';
+import { ownEntry } from '../../domain/own-entry.ts';
 
 const feedbackSchema = z
   .object({
@@ -58,7 +59,7 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
 
   app.get('/api/experiments/:name', async (c) => {
     const name = c.req.param('name');
-    if (!runtime.config.experiments[name]) throw new GatewayError('not_found', `No experiment '${name}' in the config`);
+    if (!ownEntry(runtime.config.experiments, name)) throw new GatewayError('not_found', `No experiment '${name}' in the config`);
     await runtime.flushLedger();
     return c.json(buildExperimentReport(name, await runtime.ledger.list(filterFrom(c.req.query()), 200_000)));
   });
