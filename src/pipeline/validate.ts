@@ -62,6 +62,10 @@ export function validateBody(body: unknown, operation: Operation, wire: WireForm
     }
   }
   if (operation === 'messages') checkParts(record.system, 'system');
+  if (record.tools !== undefined && record.tools !== null) {
+    if (!Array.isArray(record.tools)) throw new GatewayError('invalid_request', "'tools' must be an array", { param: 'tools' });
+    checkParts(record.tools, 'tools');
+  }
   if (operation === 'messages' && wire === 'anthropic') {
     if (typeof record.max_tokens !== 'number' || !Number.isInteger(record.max_tokens) || record.max_tokens < 1 || record.max_tokens > MAX_OUTPUT_TOKENS) {
       throw new GatewayError('invalid_request', 'max_tokens: Field required (a positive integer)', { param: 'max_tokens' });

@@ -18,11 +18,14 @@ export interface ResponseView {
 const REFUSAL = /^\s*(?:I'm sorry|I am sorry|I apologi[sz]e|Sorry, (?:but )?I|I can(?:'|no)t (?:help|assist|comply|provide)|I won't|As an AI)/i;
 
 export function qualitySignals(request: Record<string, unknown>, response: ResponseView): QualitySignals {
-  const wantsJson = ['json_object', 'json_schema'].includes(String((request.response_format as { type?: unknown } | undefined)?.type));
+  // Client input: read only strings (a `null` tool or an object with its own `toString` must not throw).
+  const format = request.response_format as { type?: unknown } | null | undefined;
+  const wantsJson = typeof format?.type === 'string' && ['json_object', 'json_schema'].includes(format.type);
   const declared = new Set(
     (Array.isArray(request.tools) ? request.tools : []).map((tool) => {
-      const record = tool as { function?: { name?: unknown }; name?: unknown };
-      return String(record.function?.name ?? record.name ?? '');
+      const record = (tool ?? {}) as { function?: { name?: unknown } | null; name?: unknown };
+      const name = record.function?.name ?? record.name;
+      return typeof name === 'string' ? name : '';
     }),
   );
   const empty = response.text.trim() === '' && response.toolCalls.length === 0;
