@@ -19,3 +19,11 @@ describe('safeParseJson', () => {
     expect(safeParseJson('{"a":', { maxDepth: 64 }).ok).toBe(false);
   });
 });
+
+describe('nestingDepthExceeds over long strings', () => {
+  it('skips escaped quotes and backslash runs correctly', () => {
+    expect(nestingDepthExceeds(JSON.stringify({ a: 'x\\\\', b: [[1]] }), 2)).toBe(true);
+    expect(nestingDepthExceeds(JSON.stringify({ a: 'x\\\\"[[[[', b: 1 }), 2)).toBe(false);
+    expect(nestingDepthExceeds(JSON.stringify({ a: 'x'.repeat(1_000_000) + '"[[[[[' }), 2)).toBe(false);
+  });
+});

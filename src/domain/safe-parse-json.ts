@@ -30,14 +30,15 @@ const CLOSE_BRACE = 0x7d;
  */
 export function nestingDepthExceeds(text: string, maxDepth: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === BACKSLASH) index += 1;
-      else if (code === QUOTE) inString = false;
-    } else if (code === QUOTE) {
-      inString = true;
+    if (code === QUOTE) {
+      // Jump to the closing quote with the native search (prompts are long strings): a quote preceded
+      // by an odd number of backslashes is escaped and does not close the string.
+      let end = text.indexOf('"', index + 1);
+      while (end !== -1 && isEscaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end === -1) return false;
+      index = end;
     } else if (code === OPEN_BRACKET || code === OPEN_BRACE) {
       depth += 1;
       if (depth > maxDepth) return true;
@@ -46,4 +47,10 @@ export function nestingDepthExceeds(text: string, maxDepth: number): boolean {
     }
   }
   return false;
+}
+
+function isEscaped(text: string, quoteIndex: number): boolean {
+  let backslashes = 0;
+  for (let index = quoteIndex - 1; index >= 0 && text.charCodeAt(index) === BACKSLASH; index -= 1) backslashes += 1;
+  return backslashes % 2 === 1;
 }

@@ -81,6 +81,8 @@ export function responseView(body: unknown, finishReason: string | undefined): R
 /** A coarse task class for per-class quality: code, math, extraction (JSON/tools) or chat. */
 export function taskClass(request: Record<string, unknown>, prompt: string): 'code' | 'math' | 'structured' | 'chat' {
   if (Array.isArray(request.tools) || request.response_format) return 'structured';
+  // The opening of the prompt decides; regexes over a multi-megabyte prompt would stall the event loop.
+  prompt = prompt.slice(0, 65_536);
   if (/```|\bdef |\bfunction\b|\bclass \w|#include|\bSELECT\b.*\bFROM\b/.test(prompt)) return 'code';
   if (/\d\s*[-+*/^=]\s*\d|\b(?:solve|equation|integral|derivative|calculate|how many)\b/i.test(prompt)) return 'math';
   return 'chat';
