@@ -1,7 +1,7 @@
 /**
  * A worker of `bench:abuse`: holds up to COUNT sockets to the gateway from the given loopback
  * addresses, each sending partial request headers one line at a time and never finishing; a socket
- * the server closes is reopened. Prints one JSON line of counters every second on stdout.
+ * the server closes is reopened 5-10 s later. Prints one JSON line of counters every second on stdout.
  * Usage: tsx bench/lib/dribbler.ts <port> <count> <address,address,...>
  */
 import { connect, type Socket } from 'node:net';
@@ -33,8 +33,9 @@ function start(index: number): void {
     if (socket.readyState !== 'opening') open = Math.max(0, open - 1);
     if (!hadError) closedByServer += 1;
     sockets.delete(socket);
-    // Reconnect, gently: the point is to hold sockets, not to flood SYNs.
-    setTimeout(() => start(index), 250 + Math.random() * 500).unref();
+    // Reopen on the next cycle, as slowloris-style tools do (slowloris.py: every 15 s): the point is
+    // to hold sockets, not to flood connection attempts (a different attack, met by the kernel/firewall).
+    setTimeout(() => start(index), 5_000 + Math.random() * 5_000).unref();
   });
 }
 
