@@ -30,6 +30,9 @@ const PROXY_OPERATIONS = new Map<string, Operation>([
   ['/v1/messages', 'messages'],
 ]);
 
+/** Refusals after which the connection is closed rather than kept alive: Node would otherwise read and discard the rest of an unread (say 10 MB) upload. */
+const CLOSE_AFTER = new Set(['unauthorized', 'payload_too_large', 'rate_limited']);
+
 /** Refusals that cost the client address one token of its rejection allowance. */
 const CHARGED = new Set(['unauthorized', 'forbidden', 'invalid_json', 'payload_too_large']);
 
@@ -80,7 +83,9 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
       rejections.note(gatewayError.code, address);
       if (CHARGED.has(gatewayError.code)) limiter.charge(address);
     }
-    return errorResponse(gatewayError, c.get('wire') ?? 'openai', id);
+    const response = errorResponse(gatewayError, c.get('wire') ?? 'openai', id);
+    if (CLOSE_AFTER.has(gatewayError.code)) response.headers.set('connection', 'close');
+    return response;
   });
   return app;
 }

@@ -88,3 +88,27 @@ describe('edge refusals with keys required', () => {
     errors.mockRestore();
   });
 });
+
+describe('an oversized upload refused by its declared length', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ config: (input) => ({ ...input, server: { ...input.server, bodyLimitBytes: 1024 * 1024 } }) });
+  });
+  afterAll(() => h.close());
+
+  it('gets its 413 and the connection is closed instead of the gateway reading the rest', async () => {
+    const socket = connect({ port: Number(new URL(h.url).port), host: '127.0.0.1' });
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10485760\r\n\r\n{"model":"gpt-4o-mini","x":"');
+    // Keep uploading (slowly): only the gateway closing the connection ends this.
+    const timer = setInterval(() => socket.writable && socket.write('x'.repeat(16_384)), 20);
+    await closed;
+    clearInterval(timer);
+    expect(received).toMatch(/^HTTP\/1\.1 413/);
+    expect(received.toLowerCase()).toContain('connection: close');
+  }, 20_000);
+});
