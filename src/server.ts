@@ -1,8 +1,9 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { TollgateConfig } from './config/schema.ts';
-import type { Server } from 'node:http';
 import { drainHttpServer, type DrainResult } from './drain-http-server.ts';
+import { limitConnections } from './connection-limits.ts';
 import { createGateway, type Gateway, type GatewayOptions } from './index.ts';
 
 export interface RunningServer {
@@ -24,14 +25,28 @@ export async function startServer(config: TollgateConfig, options: GatewayOption
   let server: ServerType | undefined;
   try {
     const port = await new Promise<number>((resolve, reject) => {
-      server = serve({ fetch: gateway.fetch, port: config.server.port, hostname: config.server.host }, (info: AddressInfo) => resolve(info.port));
+      const limits = config.server;
+      server = serve(
+        {
+          fetch: gateway.fetch,
+          port: config.server.port,
+          hostname: config.server.host,
+          // Deadlines for what the client sends: its headers, then its whole upload. Node checks them every
+          // second; a streamed response (minutes long) is not bounded by them, since the request is complete.
+          serverOptions: {
+            headersTimeout: limits.headersTimeoutMs,
+            requestTimeout: limits.bodyTimeoutMs,
+            connectionsCheckingInterval: 1_000,
+          },
+        },
+        (info: AddressInfo) => resolve(info.port),
+      );
       server.once('error', reject);
+      const http = server as Server;
+      http.keepAliveTimeout = limits.keepAliveTimeoutMs;
+      http.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+      limitConnections(http, limits, () => gateway.runtime.deps.metrics.observeEdgeRejection('connection_limit'));
     });
-    // Long generations stream for minutes: no server-side request timeout; keep-alive for SDK connection reuse.
-    const http = server as unknown as { requestTimeout: number; keepAliveTimeout: number; headersTimeout: number };
-    http.requestTimeout = 0;
-    http.keepAliveTimeout = 65_000;
-    http.headersTimeout = 66_000;
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
     return {
       gateway,

@@ -14,9 +14,19 @@ export function exactCacheKey(namespace: string, wire: string, operation: string
   return createHash('sha256').update(`${namespace}\u0000${wire}\u0000${operation}\u0000`).update(canonicalJson(relevant)).digest('hex');
 }
 
+/**
+ * Strings longer than this are keyed by a digest of their exact text instead of collapsing their
+ * whitespace: a regex pass over a multi-megabyte prompt with many runs blocks the event loop for
+ * seconds, a SHA-256 over it takes milliseconds. Shorter strings (nearly every prompt) keep the
+ * whitespace-insensitive form, so their keys are unchanged.
+ */
+export const LONG_STRING_CHARS = 64 * 1024;
+
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
-    return typeof value === 'string' ? JSON.stringify(value.replace(/\s+/g, ' ').trim()) : JSON.stringify(value) ?? 'null';
+    if (typeof value !== 'string') return JSON.stringify(value) ?? 'null';
+    if (value.length > LONG_STRING_CHARS) return `"#sha256:${createHash('sha256').update(value).digest('hex')}"`;
+    return JSON.stringify(value.replace(/\s+/g, ' ').trim());
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type TollgateConfig } from './schema.ts';
+import { ownEntry } from '../domain/own-entry.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -58,10 +59,10 @@ function cross(config: TollgateConfig): TollgateConfig {
   const providerOf = (target: string) => target.slice(target.lastIndexOf('@') + 1);
   for (const [name, model] of Object.entries(config.models)) {
     for (const target of [model.target, ...model.equivalents, ...model.fallbacks, ...(model.overflowTarget ? [model.overflowTarget] : [])]) {
-      if (!config.providers[providerOf(target)]) problems.push(`models.${name}: unknown provider in ${target}`);
+      if (!ownEntry(config.providers, providerOf(target))) problems.push(`models.${name}: unknown provider in ${target}`);
     }
   }
-  if (config.defaultProvider && !config.providers[config.defaultProvider]) {
+  if (config.defaultProvider && !ownEntry(config.providers, config.defaultProvider)) {
     problems.push(`defaultProvider: unknown provider ${config.defaultProvider}`);
   }
   const nodes = new Set(config.pricing.localNodes.map((node) => node.id));
@@ -70,19 +71,19 @@ function cross(config: TollgateConfig): TollgateConfig {
   }
   for (const [name, route] of Object.entries(config.routes)) {
     for (const alias of [...(route.candidates ?? []), ...(route.strong ? [route.strong] : []), ...(route.weak ? [route.weak] : [])]) {
-      if (!config.models[alias]) problems.push(`routes.${name}: ${alias} is not a model alias`);
+      if (!ownEntry(config.models, alias)) problems.push(`routes.${name}: ${alias} is not a model alias`);
     }
     // A missing artefact is not fatal: the route uses its fallbackRule and the runtime warns at start.
   }
   for (const [name, experiment] of Object.entries(config.experiments)) {
-    for (const alias of [experiment.model, experiment.candidate]) if (!config.models[alias]) problems.push(`experiments.${name}: ${alias} is not a model alias`);
+    for (const alias of [experiment.model, experiment.candidate]) if (!ownEntry(config.models, alias)) problems.push(`experiments.${name}: ${alias} is not a model alias`);
   }
   const budgetIds = new Set<string>();
   for (const budget of config.budgets) {
     if (budgetIds.has(budget.id)) problems.push(`budgets: duplicate id ${budget.id}`);
     budgetIds.add(budget.id);
     for (const threshold of budget.thresholds) {
-      if (threshold.downgradeTo && !config.models[threshold.downgradeTo] && !config.providers[providerOf(threshold.downgradeTo)] && !config.defaultProvider) {
+      if (threshold.downgradeTo && !ownEntry(config.models, threshold.downgradeTo) && !ownEntry(config.providers, providerOf(threshold.downgradeTo)) && !config.defaultProvider) {
         problems.push(`budgets.${budget.id}: downgradeTo ${threshold.downgradeTo} is neither a model alias nor model@provider`);
       }
     }

@@ -283,7 +283,30 @@ export const configSchema = z
       .object({
         port: z.number().int().min(0).max(65535).default(4000),
         host: z.string().default('127.0.0.1'),
-        bodyLimitBytes: z.number().int().positive().default(16 * 1024 * 1024),
+        /** Largest accepted request body (a virtual key may set its own). 4 MiB holds any text prompt; images belong in URLs. */
+        bodyLimitBytes: z.number().int().positive().default(4 * 1024 * 1024),
+        /** JSON request bodies nesting arrays/objects deeper than this are refused with a 400. */
+        maxJsonDepth: z.number().int().min(8).max(1_000).default(64),
+        /** A client must finish sending its request headers within this. */
+        headersTimeoutMs: z.number().int().positive().default(10_000),
+        /** A client must finish uploading its whole request (headers and body) within this; streamed responses are not bounded by it. */
+        bodyTimeoutMs: z.number().int().positive().default(20_000),
+        /** Idle keep-alive connections are closed after this. */
+        keepAliveTimeoutMs: z.number().int().positive().default(65_000),
+        /** Requests served on one keep-alive connection before it is closed (0 = no limit). */
+        maxRequestsPerSocket: z.number().int().min(0).default(1_000),
+        /** Open connections overall; further ones are dropped (0 = no limit). */
+        maxConnections: z.number().int().min(0).default(10_000),
+        /** Open connections from one client address; further ones are dropped (0 = no limit). Raise it behind a reverse proxy. */
+        maxConnectionsPerAddress: z.number().int().min(0).default(256),
+        /**
+         * Requests refused at the edge (no or bad key, bad JSON, too large) per client address: a token
+         * bucket of `burst` refilled at `perSecond`; once empty that address gets 429 until it refills.
+         */
+        rejectionRateLimit: z
+          .object({ perSecond: z.number().positive().default(20), burst: z.number().int().positive().default(100) })
+          .strict()
+          .prefault({}),
         /** On SIGTERM/SIGINT, how long requests in flight may finish before they are cut (default 10,000). */
         shutdownTimeoutMs: z.number().int().min(0).max(600_000).optional(),
         /** Accept proxy requests without a virtual key, attributed to this org/project. Off unless set. */
@@ -293,7 +316,8 @@ export const configSchema = z
           .optional(),
       })
       .strict()
-      .default({ port: 4000, host: '127.0.0.1', bodyLimitBytes: 16 * 1024 * 1024 }),
+      .refine((server) => server.headersTimeoutMs <= server.bodyTimeoutMs, 'headersTimeoutMs must not exceed bodyTimeoutMs')
+      .prefault({}),
     providers: z.record(identifier, providerSchema).refine((p) => Object.keys(p).length > 0, 'at least one provider'),
     models: z.record(z.string().min(1), modelSchema).default({}).transform(withoutPrototype),
     /** Where a model name that is not in `models` and has no `@provider` goes; unset means 404 model_not_found. */

@@ -1,7 +1,6 @@
 import { inspect } from 'node:util';
 import { Hono } from 'hono';
 import { GatewayError, toGatewayError } from '../domain/errors.ts';
-import type { Principal } from '../domain/principal.ts';
 import type { Operation } from '../ledger/record.ts';
 import { recordRejection } from '../pipeline/handle.ts';
 import type { Runtime } from '../runtime/types.ts';
@@ -13,12 +12,16 @@ import { registerRoutingRoutes } from './admin/routing.ts';
 import { registerPriceRoutes } from './admin/prices.ts';
 import { registerReportRoutes } from './admin/reports.ts';
 import type { GatewayEnv } from './context.ts';
+import { clientAddress } from './client-address.ts';
 import { errorResponse } from './error-response.ts';
 import { registerWhoamiRoute } from './admin/whoami.ts';
 import { adminAccess } from './middleware/admin-access.ts';
 import { adminAudit } from './middleware/admin-audit.ts';
 import { adminAuth, adminCredentials } from './middleware/admin-auth.ts';
+import { RejectionLimiter } from './rejection-limiter.ts';
+import { RejectionLog } from './rejection-log.ts';
 import { authenticate } from './middleware/authenticate.ts';
+import { rejectionGate } from './middleware/rejection-gate.ts';
 import { requestId } from './middleware/request-id.ts';
 import { registerVirtualKeyFeedback } from './feedback/virtual-key-feedback.ts';
 import { registerCountTokensRoute } from './routes/count-tokens.ts';
@@ -27,24 +30,22 @@ import { registerModelRoutes } from './routes/models.ts';
 import { registerProxyRoutes } from './routes/proxy.ts';
 import { registerSelfUsageRoute } from './routes/self-usage.ts';
 
-const PROXY_OPERATIONS: Record<string, Operation | undefined> = {
-  '/v1/chat/completions': 'chat',
-  '/v1/completions': 'completion',
-  '/v1/embeddings': 'embedding',
-  '/v1/messages': 'messages',
-};
+const PROXY_OPERATIONS = new Map<string, Operation>([
+  ['/v1/chat/completions', 'chat'],
+  ['/v1/completions', 'completion'],
+  ['/v1/embeddings', 'embedding'],
+  ['/v1/messages', 'messages'],
+]);
 
-const UNAUTHENTICATED: Principal = {
-  keyId: undefined,
-  orgId: 'unauthenticated',
-  projectId: 'unauthenticated',
-  userId: undefined,
-  tags: [],
-  allow: { project: false, user: false, tags: false },
-};
+/** Refusals after which the connection is closed rather than kept alive: Node would otherwise read and discard the rest of an unread (say 10 MB) upload. */
+const CLOSE_AFTER = new Set(['unauthorized', 'payload_too_large', 'rate_limited']);
+
+/** Refusals that cost the client address one token of its rejection allowance. */
+const CHARGED = new Set(['unauthorized', 'forbidden', 'invalid_json', 'payload_too_large']);
 
 /**
- * The HTTP edge, in order: request id → (proxy) auth → route → pipeline; (admin) admin key → route.
+ * The HTTP edge, in order: request id → refusal allowance per address → (proxy) auth → route → pipeline;
+ * (admin) admin key → route.
  * Every error, thrown anywhere, leaves through `onError` in the caller's own envelope.
  */
 export function createApp(runtime: Runtime): Hono<GatewayEnv> {
@@ -52,14 +53,20 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   const { config } = runtime;
 
   const credentials = adminCredentials({ adminKey: runtime.adminKey, viewerKey: runtime.viewerKey, keys: config.admin.keys });
+  const limiter = new RejectionLimiter(config.server.rejectionRateLimit, runtime.deps.now);
+  const rejections = new RejectionLog((line) => console.warn(`[tollgate] ${line}`), runtime.deps.now);
+
   app.use('*', requestId(runtime.deps.now));
   registerHealthRoutes(app, runtime, credentials);
 
+  app.use('/v1/*', rejectionGate(limiter));
+  app.use('/api/*', rejectionGate(limiter));
   app.use('/v1/*', authenticate({ lookupKey: (secret) => runtime.lookupKey(secret), anonymous: config.server.anonymous, now: runtime.deps.now }));
   registerModelRoutes(app, config, runtime.startedAtMs);
   registerSelfUsageRoute(app, runtime);
-  registerProxyRoutes(app, runtime.deps, config.server.bodyLimitBytes);
-  registerCountTokensRoute(app, runtime.deps, config.server.bodyLimitBytes);
+  const bodyLimits = { bytes: config.server.bodyLimitBytes, depth: config.server.maxJsonDepth };
+  registerProxyRoutes(app, runtime.deps, bodyLimits);
+  registerCountTokensRoute(app, runtime.deps, bodyLimits);
   registerVirtualKeyFeedback(app, runtime);
 
   app.use('/api/*', adminAuth(credentials));
@@ -77,17 +84,23 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   app.notFound((c) => errorResponse(new GatewayError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.get('wire') ?? 'openai', c.get('requestId')));
   app.onError((error, c) => {
     const gatewayError = withoutSecrets(toGatewayError(error), runtime);
-    if (gatewayError.code === 'internal') console.error(runtime.secrets.scrub(`[tollgate] ${c.get('requestId') ?? ''} internal error ${inspect(error)}`));
-    const operation = PROXY_OPERATIONS[c.req.path];
-    if (operation && c.get('requestId')) {
-      // Rejected at the edge (bad key, bad JSON, too large): the ledger still records the attempt.
-      recordRejection(
-        { id: c.get('requestId'), receivedAtMs: c.get('receivedAtMs'), wire: c.get('wire'), operation, principal: c.get('principal') ?? UNAUTHENTICATED },
-        gatewayError,
-        runtime.deps,
-      );
+    const id = c.get('requestId');
+    if (gatewayError.code === 'internal') console.error(runtime.secrets.scrub(`[tollgate] ${id ?? ''} internal error ${inspect(error)}`));
+    const operation = PROXY_OPERATIONS.get(c.req.path);
+    const principal = c.get('principal');
+    if (gatewayError.code === 'client_closed' && operation && principal && id) {
+      // A known client that left mid-upload: one 499 row, no stack trace.
+      recordRejection({ id, receivedAtMs: c.get('receivedAtMs'), wire: c.get('wire'), operation, principal }, gatewayError, runtime.deps);
+    } else if (gatewayError.code !== 'internal') {
+      // Refused at the edge (no or bad key, bad JSON, too large, rate-limited): counted and sampled, never a ledger row.
+      const address = clientAddress(c);
+      runtime.deps.metrics.observeEdgeRejection(gatewayError.code);
+      rejections.note(gatewayError.code, address);
+      if (CHARGED.has(gatewayError.code)) limiter.charge(address);
     }
-    return errorResponse(gatewayError, c.get('wire') ?? 'openai', c.get('requestId'));
+    const response = errorResponse(gatewayError, c.get('wire') ?? 'openai', id);
+    if (CLOSE_AFTER.has(gatewayError.code)) response.headers.set('connection', 'close');
+    return response;
   });
   return app;
 }

@@ -12,9 +12,11 @@ const ALREADY_SENT = 'x-hono-already-sent';
  * ReadableStream: the same bytes at less than half the CPU per chunk.
  */
 export function toResponse(result: PipelineResult, outgoing?: ServerResponse): Response {
+  const headers = safeHeaders(result.headers);
   if (result.kind === 'json') {
-    return new Response(result.body, { status: result.status, headers: { 'content-type': 'application/json', ...result.headers } });
+    return new Response(result.body, { status: result.status, headers: { 'content-type': 'application/json', ...headers } });
   }
+  result = { ...result, headers };
   if (outgoing) {
     void writeStream(result, outgoing);
     const marker = new Response(null, { headers: { [ALREADY_SENT]: 'true' } });
@@ -39,6 +41,25 @@ export function toResponse(result: PipelineResult, outgoing?: ServerResponse): R
     },
   });
   return new Response(body, { status: result.status, headers: result.headers });
+}
+
+/** Longest header value echoed to a client (model names from an upstream, routes): Node clients refuse huge headers. */
+const MAX_HEADER_VALUE = 1_024;
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+
+/**
+ * Response headers can echo upstream-controlled text (the served model): a value with CR/LF, NUL
+ * or non-ASCII would make the response itself throw, so it is dropped; a long one is cut.
+ */
+export function safeHeaders(headers: Record<string, string>): Record<string, string> {
+  let safe: Record<string, string> | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (HEADER_VALUE.test(value) && value.length <= MAX_HEADER_VALUE) continue;
+    safe ??= { ...headers };
+    if (HEADER_VALUE.test(value)) safe[name] = value.slice(0, MAX_HEADER_VALUE);
+    else delete safe[name];
+  }
+  return safe ?? headers;
 }
 
 async function writeStream(result: Extract<PipelineResult, { kind: 'stream' }>, outgoing: ServerResponse): Promise<void> {

@@ -36,6 +36,8 @@ export interface GatewayMetrics {
   readonly registry: Registry;
   observeRequest(observation: RequestObservation): void;
   observeUpstreamError(provider: string, code: string): void;
+  /** A request or connection refused at the HTTP edge (never reaches the ledger): `reason` is an error code or `connection_limit`. */
+  observeEdgeRejection(reason: string): void;
   setLedgerState(state: { pending: number; spilled: number }): void;
   /** Cache gauges: semantic entries held, lookups the guard refused, answers marked wrong by feedback. */
   setCacheState(state: { semanticEntries: number; guardRejections: number; markedWrong: number }): void;
@@ -115,6 +117,12 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
     name: 'tollgate_upstream_errors_total',
     help: 'Upstream failures by provider and error code.',
     labelNames: ['provider', 'code'] as const,
+    registers: [registry],
+  });
+  const edgeRejections = new Counter({
+    name: 'tollgate_edge_rejections_total',
+    help: 'Requests and connections refused at the HTTP edge before the pipeline (no ledger row), by reason.',
+    labelNames: ['reason'] as const,
     registers: [registry],
   });
   const unpriced = new Counter({
@@ -207,6 +215,9 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
     },
     observeUpstreamError(provider, code) {
       upstreamErrors.inc({ provider: boundProvider(provider), code });
+    },
+    observeEdgeRejection(reason) {
+      edgeRejections.inc({ reason });
     },
     setLedgerState(state) {
       ledgerPending.set(state.pending);

@@ -6,7 +6,7 @@ import { createUsage, type Usage } from '../domain/usage.ts';
  * (a stream cut off, a server that never sends usage). Rows priced from these are marked estimated.
  */
 export function estimateUsage(body: Record<string, unknown>, outputText: string): Usage {
-  return createUsage({ inputTotal: estimateInputTokens(body), outputTotal: outputText ? countTokens(outputText) : 0 });
+  return createUsage({ inputTotal: estimateInputTokens(body), outputTotal: outputText ? countTokensBounded(outputText) : 0 });
 }
 
 /** Counts the text of messages/system/prompt/input plus a small per-message overhead, as OpenAI's chat format does. */
@@ -24,7 +24,26 @@ export function estimateInputTokens(body: Record<string, unknown>): number {
     overhead += 3;
   }
   if (body.tools !== undefined) parts.push(JSON.stringify(body.tools));
-  return overhead + (parts.length ? countTokens(parts.join('\n')) : 0);
+  return overhead + (parts.length ? countTokensBounded(parts.join('\n')) : 0);
+}
+
+/** Texts up to this many characters are counted exactly; longer ones are sampled. */
+export const EXACT_COUNT_CHARS = 65_536;
+const SAMPLES = 8;
+
+/**
+ * Token count with bounded work: exact up to EXACT_COUNT_CHARS, beyond that the count of eight
+ * evenly spaced windows scaled to the whole length. A 4 MB prompt costs the event loop a few
+ * milliseconds instead of most of a second; the estimate only sizes a reservation, which the
+ * upstream's reported usage settles.
+ */
+export function countTokensBounded(text: string): number {
+  if (text.length <= EXACT_COUNT_CHARS) return countTokens(text);
+  const window = Math.floor(EXACT_COUNT_CHARS / SAMPLES);
+  const stride = Math.floor((text.length - window) / (SAMPLES - 1));
+  let sampled = 0;
+  for (let index = 0; index < SAMPLES; index += 1) sampled += countTokens(text.slice(index * stride, index * stride + window));
+  return Math.ceil((sampled * text.length) / (window * SAMPLES));
 }
 
 function collectText(value: unknown, out: string[]): void {

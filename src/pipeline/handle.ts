@@ -14,7 +14,8 @@ import { contextLengthMessage, knownContextWindow } from '../routing/context-win
 import { relayStream } from './relay-stream.ts';
 import type { ClientRequest, PipelineDeps, PipelineResult, Target } from './types.ts';
 import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
-import { validateBody } from './validate.ts';
+import { isValidModelName, validateBody } from './validate.ts';
+import { ownEntry } from '../domain/own-entry.ts';
 import { allowedChain, enforceKeyLimits } from './key-limits.ts';
 import { modelAllowed } from '../keys/model-allowlist.ts';
 
@@ -24,6 +25,17 @@ import { modelAllowed } from '../keys/model-allowlist.ts';
  * Every outcome, success or failure, leaves exactly one ledger row.
  */
 export async function handle(request: ClientRequest, deps: PipelineDeps): Promise<PipelineResult> {
+  try {
+    // First, before any stage (experiments, cache keys, routing) reads the body.
+    request.body = validateBody(request.body, request.operation, request.wire);
+  } catch (error) {
+    // The ledger keeps only a model name that passed its checks: never the hostile body itself.
+    const model = (request.body as { model?: unknown } | null)?.model;
+    request.body = { model: typeof model === 'string' && isValidModelName(model) ? model : '' };
+    const result = failure(request, deps, toGatewayError(error), undefined);
+    await deps.ledger.whenDurable();
+    return result;
+  }
   const shadow = experimentArm(request, deps);
   const result = await route(request, deps);
   // Only a served request is shadowed: one refused (budget, bad input) or failed costs nothing more.
@@ -36,7 +48,6 @@ export async function handle(request: ClientRequest, deps: PipelineDeps): Promis
 async function route(request: ClientRequest, deps: PipelineDeps): Promise<PipelineResult> {
   let target: Target | undefined;
   try {
-    validateBody(request.body, request.operation, request.wire);
     await enforceKeyLimits(request, deps);
     const stream = request.body.stream === true && request.operation !== 'embedding';
     const cached = await fromCache(request, deps, stream);
@@ -217,9 +228,9 @@ export function isContextLengthError(error: GatewayError): boolean {
 }
 
 function largerContext(deps: PipelineDeps, request: ClientRequest, current: Target, remaining: Target[]): Target[] {
-  const windowOf = (target: Target) => deps.router?.contextWindowOf(target) ?? deps.config.models[target.upstreamModel]?.contextWindow;
+  const windowOf = (target: Target) => deps.router?.contextWindowOf(target) ?? ownEntry(deps.config.models, target.upstreamModel)?.contextWindow;
   // The alias the client asked for knows its first target's window best.
-  const alias = deps.config.models[request.body.model as string];
+  const alias = ownEntry(deps.config.models, request.body.model as string);
   const own = alias && alias.target === `${current.upstreamModel}@${current.providerId}` ? alias.contextWindow : undefined;
   const limit = own ?? windowOf(current) ?? 0;
   return remaining.filter((target) => (windowOf(target) ?? Number.POSITIVE_INFINITY) > limit).sort((a, b) => (windowOf(b) ?? Number.POSITIVE_INFINITY) - (windowOf(a) ?? Number.POSITIVE_INFINITY));
@@ -239,7 +250,7 @@ function sleep(ms: number): Promise<void> {
 /** A prompt longer than the model's context window (configured or catalogued) goes to its overflow target (a larger, usually cloud, model). */
 function overflow(deps: PipelineDeps, request: ClientRequest, chain: Target[]): Target[] {
   const requested = request.body.model as string;
-  const alias = deps.config.models[requested];
+  const alias = ownEntry(deps.config.models, requested);
   const first = chain[0];
   if (!alias?.overflowTarget || !first || !checksContext(request)) return chain;
   const window = knownContextWindow(deps.config, deps.priceBook, first, requested, deps.now());
@@ -414,6 +425,8 @@ function isEventStream(response: UpstreamResponse): boolean {
 
 /** Renders an error in the caller's envelope and still writes the ledger row for it. */
 function failure(request: ClientRequest, deps: PipelineDeps, error: GatewayError, target: Target | undefined): PipelineResult {
+  // Every 500 that remains is a bug: logged with its request id (the client sees only the id).
+  if (error.code === 'internal') console.error(`[tollgate] ${request.id} internal error`, error.cause ?? error);
   meter(request, { target, servedModel: undefined, usage: undefined, estimated: false, status: error.status, errorCode: error.code, ttftMs: null, stream: false }, deps);
   return {
     kind: 'json',

@@ -6,7 +6,8 @@ export function lastUserText(body: Record<string, unknown>): string {
     const message = messages[index] as { role?: unknown; content?: unknown };
     if (message?.role !== 'user') continue;
     if (typeof message.content === 'string') return message.content;
-    if (Array.isArray(message.content)) return message.content.map((part) => String((part as { text?: unknown }).text ?? '')).join(' ');
+    // Client input: only string parts count (a part whose own `toString` is not a function must not throw).
+    if (Array.isArray(message.content)) return message.content.map((part) => ((part as { text?: unknown } | null)?.text ?? '')).map((text) => (typeof text === 'string' ? text : '')).join(' ');
   }
   return '';
 }

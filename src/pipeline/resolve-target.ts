@@ -1,18 +1,19 @@
 import type { TollgateConfig } from '../config/schema.ts';
 import { GatewayError } from '../domain/errors.ts';
 import type { ResolvedTargets, Target } from './types.ts';
+import { ownEntry } from '../domain/own-entry.ts';
 
 /**
  * Maps a requested model name to its target chain. Order: an alias in `models`, then an explicit
  * `model@provider`, then `defaultProvider` with the name as is. Pure.
  */
 export function resolveTargets(config: TollgateConfig, requestedModel: string): ResolvedTargets {
-  const alias = Object.hasOwn(config.models, requestedModel) ? config.models[requestedModel] : undefined;
+  const alias = ownEntry(config.models, requestedModel);
   if (alias) return { chain: [alias.target, ...alias.equivalents, ...alias.fallbacks].map((target) => parseTarget(config, target)) };
   const at = requestedModel.lastIndexOf('@');
   if (at > 0) {
     const providerId = requestedModel.slice(at + 1);
-    if (Object.hasOwn(config.providers, providerId)) return { chain: [parseTarget(config, requestedModel)] };
+    if (ownEntry(config.providers, providerId)) return { chain: [parseTarget(config, requestedModel)] };
   }
   if (config.defaultProvider) {
     return { chain: [{ providerId: config.defaultProvider, provider: config.providers[config.defaultProvider]!, upstreamModel: requestedModel }] };
@@ -25,7 +26,7 @@ export function resolveTargets(config: TollgateConfig, requestedModel: string): 
 function parseTarget(config: TollgateConfig, target: string): Target {
   const at = target.lastIndexOf('@');
   const providerId = target.slice(at + 1);
-  const provider = Object.hasOwn(config.providers, providerId) ? config.providers[providerId] : undefined;
+  const provider = ownEntry(config.providers, providerId);
   if (!provider) throw new GatewayError('internal', `configured target ${target} names an unknown provider`);
   return { providerId, provider, upstreamModel: target.slice(0, at) };
 }

@@ -20,6 +20,13 @@ describe('validateBody', () => {
     ['empty messages', { model: 'm', messages: [] }, 'messages'],
     ['message without role', { model: 'm', messages: [{ content: 'x' }] }, 'messages[0].role'],
     ['negative max_tokens', { model: 'm', max_tokens: -1, messages: [{ role: 'user', content: 'x' }] }, 'max_tokens'],
+    ['max_tokens of 1e308', { model: 'm', max_tokens: 1e308, messages: [{ role: 'user', content: 'x' }] }, 'max_tokens'],
+    ['a 257-character model', { model: 'm'.repeat(257), messages: [{ role: 'user', content: 'x' }] }, 'model'],
+    ['a model with CR/LF', { model: 'gpt\r\nx: y', messages: [{ role: 'user', content: 'x' }] }, 'model'],
+    ['a model with a NUL', { model: 'gpt\u0000', messages: [{ role: 'user', content: 'x' }] }, 'model'],
+    ['a model with a lone surrogate', { model: 'gpt\ud800', messages: [{ role: 'user', content: 'x' }] }, 'model'],
+    ['content [null]', { model: 'm', messages: [{ role: 'user', content: [null] }] }, 'messages[0].content[0]'],
+    ['content a number', { model: 'm', messages: [{ role: 'user', content: 5 }] }, 'messages[0].content'],
   ])('rejects %s with a 400 naming the field', (_name, body, param) => {
     const error = problem(body);
     expect(error?.status).toBe(400);
@@ -28,6 +35,12 @@ describe('validateBody', () => {
 
   it('requires max_tokens on Anthropic messages, as Anthropic does', () => {
     expect(problem({ model: 'claude', messages: [{ role: 'user', content: 'x' }] }, 'messages', 'anthropic')?.param).toBe('max_tokens');
+  });
+
+  it('accepts real model names: aliases, model@provider, routes, org/model:tag', () => {
+    for (const model of ['gpt-4o-mini', 'gpt-4o-mini@mock-openai', 'tollgate/cheapest', 'meta-llama/Llama-3.1-8B-Instruct:free', 'us.anthropic.claude-3-5-sonnet-20241022-v2:0', '@cf/meta/llama-3-8b', 'm'.repeat(256)]) {
+      expect(problem({ model, messages: [{ role: 'user', content: 'x' }] }), model).toBeUndefined();
+    }
   });
 
   it('passes unknown fields through untouched', () => {

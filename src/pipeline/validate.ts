@@ -2,6 +2,38 @@ import { GatewayError } from '../domain/errors.ts';
 import type { WireFormat } from '../domain/error-envelope.ts';
 import type { Operation } from '../ledger/record.ts';
 
+/** Longest accepted model name (the ledger, metrics and the echoed `x-tollgate-model` header carry it). */
+export const MAX_MODEL_NAME_LENGTH = 256;
+/** Printable ASCII without spaces, quotes or backslashes: every real model, alias, `model@provider` and `tollgate/<route>` fits. */
+const MODEL_NAME = /^[A-Za-z0-9._:/@+=~,!#$%&*?^|-]+$/;
+/** No model generates more; larger values (1e308) would only overflow worst-case cost arithmetic. */
+export const MAX_OUTPUT_TOKENS = 100_000_000;
+
+/** A model name is checked before anything else uses it: bounded length and a strict character set. */
+export function checkModelName(model: string): void {
+  if (model.length > MAX_MODEL_NAME_LENGTH) {
+    throw new GatewayError('invalid_request', `'model' must be at most ${MAX_MODEL_NAME_LENGTH} characters (got ${model.length})`, { param: 'model' });
+  }
+  if (!MODEL_NAME.test(model)) {
+    throw new GatewayError('invalid_request', "'model' may contain only letters, digits and . _ : / @ + = ~ , ! # $ % & * ? ^ | -", { param: 'model' });
+  }
+}
+
+export function isValidModelName(model: string): boolean {
+  return model.length <= MAX_MODEL_NAME_LENGTH && MODEL_NAME.test(model);
+}
+
+/** Message content (and Anthropic `system`) is a string, null, or an array of objects. */
+function checkParts(content: unknown, param: string): void {
+  if (content === undefined || content === null || typeof content === 'string') return;
+  if (!Array.isArray(content)) throw new GatewayError('invalid_request', `'${param}' must be a string or an array of content parts`, { param });
+  for (const [index, part] of content.entries()) {
+    if (typeof part !== 'object' || part === null || Array.isArray(part)) {
+      throw new GatewayError('invalid_request', `'${param}[${index}]' must be an object`, { param: `${param}[${index}]` });
+    }
+  }
+}
+
 /**
  * Checks only the fields the gateway itself relies on; everything else passes through to the
  * upstream untouched, so a new OpenAI parameter never breaks a client.
@@ -14,6 +46,7 @@ export function validateBody(body: unknown, operation: Operation, wire: WireForm
   if (typeof record.model !== 'string' || record.model.trim() === '') {
     throw new GatewayError('invalid_request', "'model' is required and must be a non-empty string", { param: 'model' });
   }
+  checkModelName(record.model);
   if (record.stream !== undefined && typeof record.stream !== 'boolean') {
     throw new GatewayError('invalid_request', "'stream' must be a boolean", { param: 'stream' });
   }
@@ -25,10 +58,16 @@ export function validateBody(body: unknown, operation: Operation, wire: WireForm
       if (typeof message !== 'object' || message === null || typeof (message as { role?: unknown }).role !== 'string') {
         throw new GatewayError('invalid_request', `'messages[${index}].role' must be a string`, { param: `messages[${index}].role` });
       }
+      checkParts((message as { content?: unknown }).content, `messages[${index}].content`);
     }
   }
+  if (operation === 'messages') checkParts(record.system, 'system');
+  if (record.tools !== undefined && record.tools !== null) {
+    if (!Array.isArray(record.tools)) throw new GatewayError('invalid_request', "'tools' must be an array", { param: 'tools' });
+    checkParts(record.tools, 'tools');
+  }
   if (operation === 'messages' && wire === 'anthropic') {
-    if (typeof record.max_tokens !== 'number' || !Number.isInteger(record.max_tokens) || record.max_tokens < 1) {
+    if (typeof record.max_tokens !== 'number' || !Number.isInteger(record.max_tokens) || record.max_tokens < 1 || record.max_tokens > MAX_OUTPUT_TOKENS) {
       throw new GatewayError('invalid_request', 'max_tokens: Field required (a positive integer)', { param: 'max_tokens' });
     }
   }
@@ -40,8 +79,8 @@ export function validateBody(body: unknown, operation: Operation, wire: WireForm
   }
   for (const field of ['max_tokens', 'max_completion_tokens'] as const) {
     const value = record[field];
-    if (value !== undefined && value !== null && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
-      throw new GatewayError('invalid_request', `'${field}' must be a positive integer`, { param: field });
+    if (value !== undefined && value !== null && (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_OUTPUT_TOKENS)) {
+      throw new GatewayError('invalid_request', `'${field}' must be a positive integer of at most ${MAX_OUTPUT_TOKENS}`, { param: field });
     }
   }
   return record;

@@ -18,11 +18,14 @@ export interface ResponseView {
 const REFUSAL = /^\s*(?:I'm sorry|I am sorry|I apologi[sz]e|Sorry, (?:but )?I|I can(?:'|no)t (?:help|assist|comply|provide)|I won't|As an AI)/i;
 
 export function qualitySignals(request: Record<string, unknown>, response: ResponseView): QualitySignals {
-  const wantsJson = ['json_object', 'json_schema'].includes(String((request.response_format as { type?: unknown } | undefined)?.type));
+  // Client input: read only strings (a `null` tool or an object with its own `toString` must not throw).
+  const format = request.response_format as { type?: unknown } | null | undefined;
+  const wantsJson = typeof format?.type === 'string' && ['json_object', 'json_schema'].includes(format.type);
   const declared = new Set(
     (Array.isArray(request.tools) ? request.tools : []).map((tool) => {
-      const record = tool as { function?: { name?: unknown }; name?: unknown };
-      return String(record.function?.name ?? record.name ?? '');
+      const record = (tool ?? {}) as { function?: { name?: unknown } | null; name?: unknown };
+      const name = record.function?.name ?? record.name;
+      return typeof name === 'string' ? name : '';
     }),
   );
   const empty = response.text.trim() === '' && response.toolCalls.length === 0;
@@ -78,6 +81,8 @@ export function responseView(body: unknown, finishReason: string | undefined): R
 /** A coarse task class for per-class quality: code, math, extraction (JSON/tools) or chat. */
 export function taskClass(request: Record<string, unknown>, prompt: string): 'code' | 'math' | 'structured' | 'chat' {
   if (Array.isArray(request.tools) || request.response_format) return 'structured';
+  // The opening of the prompt decides; regexes over a multi-megabyte prompt would stall the event loop.
+  prompt = prompt.slice(0, 65_536);
   if (/```|\bdef |\bfunction\b|\bclass \w|#include|\bSELECT\b.*\bFROM\b/.test(prompt)) return 'code';
   if (/\d\s*[-+*/^=]\s*\d|\b(?:solve|equation|integral|derivative|calculate|how many)\b/i.test(prompt)) return 'math';
   return 'chat';

@@ -13,6 +13,7 @@ import { CircuitBreaker, type BreakerView } from './circuit-breaker.ts';
 import { selectRoute, type RouteDecision, type RouteNeed, type RouteState } from './select.ts';
 import { QualityStats } from './quality-stats.ts';
 import { TargetStats } from './target-stats.ts';
+import { ownEntry } from '../domain/own-entry.ts';
 
 const BUILT_IN_PREFIX = 'tollgate/';
 
@@ -44,11 +45,11 @@ export class Router {
 
   /** The route a model name asks for: a configured route, or `tollgate/<route or strategy>`; undefined for plain models. */
   routeFor(model: string): { name: string; route: RouteConfig } | undefined {
-    const configured = Object.hasOwn(this.config.routes, model) ? this.config.routes[model] : undefined;
+    const configured = ownEntry(this.config.routes, model);
     if (configured) return { name: model, route: configured };
     if (!model.startsWith(BUILT_IN_PREFIX)) return undefined;
     const name = model.slice(BUILT_IN_PREFIX.length);
-    const named = Object.hasOwn(this.config.routes, name) ? this.config.routes[name] : undefined;
+    const named = ownEntry(this.config.routes, name);
     if (named) return { name, route: named };
     const strategy = name === 'auto' ? 'balanced' : name;
     if (!['cheapest', 'fastest', 'balanced', 'quality-first', 'local-first'].includes(strategy)) return undefined;
@@ -127,7 +128,7 @@ export class Router {
     for (const row of rows) {
       if (!row.provider || row.operation === 'embedding') continue;
       // The live path keys by the configured upstream model; the ledger has the alias and what was served.
-      const alias = this.config.models[row.requestedModel];
+      const alias = ownEntry(this.config.models, row.requestedModel);
       const key = alias?.target.endsWith(`@${row.provider}`) ? alias.target : `${row.servedModel ?? row.requestedModel}@${row.provider}`;
       // A client's own mistake (4xx other than 429) says nothing about the target, as on the live path.
       const clientFault = row.status >= 400 && row.status < 500 && row.status !== 429;
@@ -138,7 +139,7 @@ export class Router {
 
   /** A plain alias's chain with its equivalent targets ordered least busy first (load balancing), fallbacks after. */
   balance(alias: string, chain: Target[]): Target[] {
-    const equivalents = this.config.models[alias]?.equivalents.length ?? 0;
+    const equivalents = ownEntry(this.config.models, alias)?.equivalents.length ?? 0;
     if (equivalents === 0) return chain;
     const pool = chain.slice(0, equivalents + 1);
     const load = (target: Target) => (this.inFlight.get(targetKey(target)) ?? 0) + Math.random() * 0.5;

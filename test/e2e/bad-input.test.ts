@@ -49,12 +49,14 @@ describe('bad input and upstream failures', () => {
     expect(oa.status).toBe(400);
     expect(oa.body.error).toMatchObject({ type: 'invalid_request_error' });
     expect(oa.body.error.message).toMatch(/json/i);
-    expect(await rowFor(oa.id)).toMatchObject({ status: 400, errorCode: 'invalid_json', operation: 'chat' });
+    // Refused at the edge (issue #10 item 5): counted in metrics, never a ledger row.
+    expect(await rowFor(oa.id)).toBeUndefined();
 
     const an = await post('/v1/messages', 'not json at all');
     expect(an.status).toBe(400);
     expect(an.body).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
-    expect(await rowFor(an.id)).toMatchObject({ status: 400, wire: 'anthropic' });
+    expect(await rowFor(an.id)).toBeUndefined();
+    expect(await h.server.gateway.runtime.deps.metrics.render()).toMatch(/tollgate_edge_rejections_total\{reason="invalid_json"\} [2-9]/);
   });
 
   it('wrong types and a missing model: 400 naming the field', async () => {
@@ -79,7 +81,8 @@ describe('bad input and upstream failures', () => {
     const big = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(100_000) }] }));
     expect(big.status).toBe(413);
     expect(big.body.error.type).toBe('invalid_request_error');
-    expect(await rowFor(big.id)).toMatchObject({ status: 413, errorCode: 'payload_too_large' });
+    expect(await rowFor(big.id)).toBeUndefined();
+    expect(await h.server.gateway.runtime.deps.metrics.render()).toMatch(/tollgate_edge_rejections_total\{reason="payload_too_large"\} 1/);
   });
 
   it('a bad key and a revoked key: 401, and the revoked one says so', async () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { CliError, defineCommand } from '../command.ts';
 import { output } from '../open-state.ts';
 import { JSONL_FORMAT } from '../../routing/learned/jsonl-dataset.ts';
+import { ownEntry } from '../../domain/own-entry.ts';
 
 const USAGE = `tollgate router train --data FILE.jsonl|ROUTELLM_DIR [--out router.json] [--strong-share 0.3]
                       [--feedback-route NAME [--config tollgate.yaml]] [--json]
@@ -67,7 +68,7 @@ async function feedbackExamples(routeName: string, configPath: unknown): Promise
   const { loadCliConfig, openCliStorage } = await import('../open-state.ts');
   const { resolveTargets } = await import('../../pipeline/resolve-target.ts');
   const config = loadCliConfig(typeof configPath === 'string' ? configPath : undefined);
-  const route = config.routes[routeName];
+  const route = ownEntry(config.routes, routeName);
   if (!route || route.strategy !== 'learned' || !route.weak) throw new CliError(`'${routeName}' is not a learned route in the config`);
   const weak = resolveTargets(config, route.weak).chain[0]!;
   const storage = await openCliStorage();

@@ -7,9 +7,9 @@ import { GatewayError } from '../../domain/errors.ts';
 import type { Runtime } from '../../runtime/types.ts';
 import type { GatewayEnv } from '../context.ts';
 import { readJsonBody } from '../read-json-body.ts';
+import { ADMIN_BODY_LIMITS } from './parse-admin-body.ts';
 import { adminOf, requireWriter } from './guard.ts';
 
-const ADMIN_BODY_LIMIT_BYTES = 1024 * 1024;
 /** Budgets in force at most (config and API), and made by one org's admins. */
 const MAX_BUDGETS = 1_000;
 const MAX_BUDGETS_PER_ORG = 100;
@@ -52,7 +52,7 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
   });
   app.post('/api/budgets', async (c) => {
     requireWriter(c);
-    const budget = validate(await readJsonBody(c.req.raw, ADMIN_BODY_LIMIT_BYTES));
+    const budget = validate(await readJsonBody(c.req.raw, ADMIN_BODY_LIMITS));
     const existing = enforcer().all.find((b) => b.id === budget.id);
     if (existing) {
       // Someone else's org's budget answers the same: the id is taken.
@@ -71,7 +71,7 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
     requireWriter(c);
     const current = find(c, c.req.param('id'));
     mayManage(adminOf(c), current);
-    const body = await readJsonBody(c.req.raw, ADMIN_BODY_LIMIT_BYTES);
+    const body = await readJsonBody(c.req.raw, ADMIN_BODY_LIMITS);
     const budget = validate(isObject(body) ? { id: current.id, ...body } : body);
     if (budget.id !== current.id) throw new GatewayError('invalid_request', `id: does not match the path ('${current.id}'); a budget cannot be renamed`, { param: 'id' });
     await save(c, budget, current);
@@ -81,7 +81,7 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
     requireWriter(c);
     const current = find(c, c.req.param('id'));
     mayManage(adminOf(c), current);
-    const body = await readJsonBody(c.req.raw, ADMIN_BODY_LIMIT_BYTES);
+    const body = await readJsonBody(c.req.raw, ADMIN_BODY_LIMITS);
     if (!isObject(body)) throw new GatewayError('invalid_request', 'Invalid request: (body): a JSON object of the fields to change is required');
     if ('id' in body && body.id !== current.id) throw new GatewayError('invalid_request', `id: does not match the path ('${current.id}'); a budget cannot be renamed`, { param: 'id' });
     // Kept: every field not given. `null` removes an optional field (value, rollingHours, overrideToken).

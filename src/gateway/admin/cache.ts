@@ -14,6 +14,7 @@ import { priceProviderFor } from '../../pipeline/meter.ts';
 import type { Runtime } from '../../runtime/types.ts';
 import type { GatewayEnv } from '../context.ts';
 import { filterFrom } from './reports.ts';
+import { ownEntry } from '../../domain/own-entry.ts';
 
 const warmSchema = z
   .object({
@@ -54,7 +55,7 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
       if (row.cacheStatus === 'semantic-hit') savedBy.semantic += row.savedNanoUsd;
       cachedInputTokens += row.cacheReadTokens;
       inputTokens += row.inputTokens;
-      const provider = row.provider ? runtime.config.providers[row.provider] : undefined;
+      const provider = row.provider ? ownEntry(runtime.config.providers, row.provider) : undefined;
       if (provider && (row.cacheReadTokens > 0 || row.cacheWriteTokens > 0)) {
         const query = { model: row.servedModel ?? row.requestedModel, providerId: row.provider as string, priceProviderId: priceProviderFor(provider.kind, provider.priceProvider), nodeId: provider.node, timeMs: row.timeMs };
         promptCacheSaved += promptCacheSavingsNano(row, (usage) => runtime.deps.priceBook.cost(usage, query).totalNanoUsd);

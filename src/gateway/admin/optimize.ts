@@ -11,6 +11,7 @@ import { expectedCostNano } from '../../routing/select.ts';
 import type { Runtime } from '../../runtime/types.ts';
 import type { GatewayEnv } from '../context.ts';
 import { parseAdminBody } from './parse-admin-body.ts';
+import { ownEntry } from '../../domain/own-entry.ts';
 
 const batchSchema = z
   .object({
@@ -37,7 +38,7 @@ export function registerOptimizeRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
     const all = runtime.router.entries().filter((entry) => entry.operations.includes('chat'));
     const entries = input.candidates ? all.filter((entry) => input.candidates!.includes(entry.alias)) : all;
     if (entries.length === 0) throw new GatewayError('invalid_request', 'No candidate model is configured', { param: 'candidates' });
-    const route = input.qualityRoute ? runtime.config.routes[input.qualityRoute] : undefined;
+    const route = input.qualityRoute ? ownEntry(runtime.config.routes, input.qualityRoute) : undefined;
     if (input.qualityRoute && (!route || route.strategy !== 'learned')) throw new GatewayError('invalid_request', `'${input.qualityRoute}' is not a learned route`, { param: 'qualityRoute' });
     const learned = route ? runtime.router.learnedModel(input.qualityRoute!, route) : undefined;
     const items: BatchItem[] = input.requests.map((body) => {

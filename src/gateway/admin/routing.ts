@@ -10,6 +10,7 @@ import { feedbackSchema, submitFeedback } from '../feedback/submit-feedback.ts';
 import { adminOf, requireOrg, requireWriter } from './guard.ts';
 import { parseAdminBody } from './parse-admin-body.ts';
 import { filterFrom } from './reports.ts';
+import { ownEntry } from '../../domain/own-entry.ts';
 
 /** The ledger filter of the query, confined to the caller's org when its admin key is bound to one. */
 function scopedFilter(c: Context<GatewayEnv>): LedgerFilter {
@@ -70,7 +71,7 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
 
   app.get('/api/experiments/:name', async (c) => {
     const name = c.req.param('name');
-    if (!Object.hasOwn(runtime.config.experiments, name)) throw new GatewayError('not_found', `No experiment '${name}' in the config`);
+    if (!ownEntry(runtime.config.experiments, name)) throw new GatewayError('not_found', `No experiment '${name}' in the config`);
     await runtime.flushLedger();
     return c.json(buildExperimentReport(name, await runtime.ledger.list(scopedFilter(c), 200_000)));
   });

@@ -7,7 +7,7 @@ import { toUpstreamError } from '../../pipeline/upstream-client.ts';
 import { anthropicHeaders } from '../../providers/anthropic/headers.ts';
 import { getAdapter } from '../../providers/registry.ts';
 import type { GatewayEnv } from '../context.ts';
-import { readJsonBody } from '../read-json-body.ts';
+import { readJsonBody, type BodyLimits } from '../read-json-body.ts';
 
 /**
  * `POST /v1/messages/count_tokens` (Anthropic wire, virtual-key auth), what the SDK's
@@ -15,9 +15,9 @@ import { readJsonBody } from '../read-json-body.ts';
  * counted locally with the gateway's tokenizer (o200k, an estimate: marked so in a header). Counting
  * is free, so it writes no ledger row and reserves no budget.
  */
-export function registerCountTokensRoute(app: Hono<GatewayEnv>, deps: PipelineDeps, bodyLimitBytes: number): void {
+export function registerCountTokensRoute(app: Hono<GatewayEnv>, deps: PipelineDeps, bodyLimits: BodyLimits): void {
   app.post('/v1/messages/count_tokens', async (c) => {
-    const body = validCountBody(await readJsonBody(c.req.raw, bodyLimitBytes));
+    const body = validCountBody(await readJsonBody(c.req.raw, bodyLimits));
     const target = resolveTargets(deps.config, body.model).chain[0];
     if (!target) throw new GatewayError('model_not_found', `The model '${body.model}' does not exist or is not served by this gateway`, { param: 'model' });
     // (The request id is stamped by the request-id middleware.)

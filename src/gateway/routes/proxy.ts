@@ -6,18 +6,20 @@ import { handle } from '../../pipeline/handle.ts';
 import type { PipelineDeps } from '../../pipeline/types.ts';
 import type { GatewayEnv } from '../context.ts';
 import { bodyHints } from '../middleware/authenticate.ts';
-import { readJsonBody } from '../read-json-body.ts';
+import { readJsonBody, type BodyLimits } from '../read-json-body.ts';
 import { toResponse } from '../to-response.ts';
 
 const FORWARDED_HEADERS = ['anthropic-version', 'anthropic-beta', 'x-tollgate-priority', 'x-tollgate-budget-override', 'x-tollgate-strategy', 'x-tollgate-cache', 'x-tollgate-semantic-cache', 'cache-control'] as const;
 
 /** The OpenAI- and Anthropic-compatible endpoints: each is a thin adapter from hono to `pipeline.handle`. */
-export function registerProxyRoutes(app: Hono<GatewayEnv>, deps: PipelineDeps, bodyLimitBytes: number): void {
+export function registerProxyRoutes(app: Hono<GatewayEnv>, deps: PipelineDeps, limits: BodyLimits): void {
   const route = (operation: Operation) => async (c: Context<GatewayEnv>) => {
-    const body = (await readJsonBody(c.req.raw, bodyLimitBytes)) as Record<string, unknown>;
+    // A virtual key may carry its own body limit (set by the keys admin API); the server's applies otherwise.
+    const perKey = (c.get('principal') as { bodyLimitBytes?: number | null | undefined }).bodyLimitBytes;
+    const body = (await readJsonBody(c.req.raw, typeof perKey === 'number' && perKey > 0 ? { ...limits, bytes: perKey } : limits)) as Record<string, unknown>;
     const headers: Record<string, string | undefined> = {};
     for (const name of FORWARDED_HEADERS) headers[name] = c.req.header(name);
-    const principal = body && typeof body === 'object' ? refinePrincipal(c.get('principal'), bodyHints(body)) : c.get('principal');
+    const principal = body && typeof body === 'object' && !Array.isArray(body) ? refinePrincipal(c.get('principal'), bodyHints(body)) : c.get('principal');
     const result = await handle(
       {
         id: c.get('requestId'),
