@@ -175,7 +175,7 @@ export class HostileGenerator {
     if (roll === 0) return this.pick(['null', '[]', '42', '', '{', '{"__proto__":{"admin":true}}', `${'['.repeat(100)}${']'.repeat(100)}`]);
     const base: Record<string, unknown> =
       path === '/api/keys' ? { name: 'fuzz', project: 'p', org: 'o', tags: ['t'] }
-      : path === '/api/budgets' ? { id: 'fuzz', scope: 'project', value: 'fuzz-p', period: 'daily', limitUsd: 1000 }
+      : path === '/api/budgets' ? { id: 'fuzz', scope: 'project', org: 'demo', value: 'fuzz-p', period: 'daily', limitUsd: 1000 }
       : path === '/api/feedback' ? { requestId: 'req_x', score: 1 }
       : path === '/api/cache/warm' ? { top: 2, days: 1 }
       : { requests: [{ id: 'a', model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }] };

@@ -31,10 +31,10 @@ describe('self-service usage for virtual keys', () => {
         budgets: [
           { id: 'everyone', scope: 'global', period: 'monthly', limitUsd: 1000 },
           { id: 'acme-monthly', scope: 'org', value: 'acme', period: 'monthly', limitUsd: 50 },
-          { id: 'search-daily', scope: 'project', value: 'search', period: 'daily', limitUsd: 5 },
-          { id: 'red-team', scope: 'tag', value: 'team-red', period: 'daily', limitUsd: 2 },
+          { id: 'search-daily', scope: 'project', org: 'acme', value: 'search', period: 'daily', limitUsd: 5 },
+          { id: 'red-team', scope: 'tag', org: 'acme', value: 'team-red', period: 'daily', limitUsd: 2 },
           { id: 'globex-monthly', scope: 'org', value: 'globex', period: 'monthly', limitUsd: 70 },
-          { id: 'ads-daily', scope: 'project', value: 'ads', period: 'daily', limitUsd: 7 },
+          { id: 'ads-daily', scope: 'project', org: 'globex', value: 'ads', period: 'daily', limitUsd: 7 },
           { id: 'mini-model', scope: 'model', value: 'gpt-4o-mini', period: 'daily', limitUsd: 9 },
         ],
       }),

@@ -26,7 +26,7 @@ function contract(name: string, open: () => Promise<{ storage: Storage; cleanup(
     it('keeps definitions (with a reset time) and overlays, which resolve over the config budgets', async () => {
       const fromFile = budgetSchema.parse({ id: 'file', scope: 'global', period: 'daily', limitUsd: 1 });
       const other = budgetSchema.parse({ id: 'file-2', scope: 'global', period: 'daily', limitUsd: 1 });
-      const made = { ...budgetSchema.parse({ id: 'made', scope: 'project', value: 'p', period: 'monthly', limitUsd: 2, timezone: 'Europe/Paris' }), resetAtMs: 1_700_000_000_000 };
+      const made = { ...budgetSchema.parse({ id: 'made', scope: 'project', org: 'acme', value: 'p', period: 'monthly', limitUsd: 2, timezone: 'Europe/Paris' }), resetAtMs: 1_700_000_000_000 };
       const rows: StoredBudget[] = [made, { id: 'file', overlay: true, resetAtMs: 1_700_000_000_001 }, { id: 'file-2', overlay: true, deleted: true }];
       for (const row of rows) await storage.budgets.saveBudget(row);
       const listed = await storage.budgets.listBudgets();

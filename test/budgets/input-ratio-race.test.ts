@@ -37,12 +37,13 @@ function shot(random: () => number, label: string, latencyMs = 5): Shot {
 const config = (input: TollgateConfigInput): TollgateConfigInput => ({
   ...input,
   pricing: { overrides: [{ model: 'gpt-4o-mini', inputPerMTokUsd: 1, outputPerMTokUsd: 1 }] },
-  budgets: [{ id: 'race', scope: 'project' as const, value: 'race', period: 'daily' as const, limitUsd: LIMIT_USD, thresholds: [{ percent: 100, action: 'block' as const }] }],
+  budgets: [{ id: 'race', scope: 'tag' as const, org: 'demo', value: 'race', period: 'daily' as const, limitUsd: LIMIT_USD, thresholds: [{ percent: 100, action: 'block' as const }] }],
   cache: { enabled: false },
 });
 
-async function post(url: string, shot: Shot, project: string): Promise<number> {
-  const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tollgate-project': project }, body: JSON.stringify(shot.body) });
+async function post(url: string, shot: Shot, tag: string): Promise<number> {
+  // Projects cannot be chosen by a header (tenancy); the demo's anonymous callers may add tags, and the budget covers one.
+  const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tollgate-tags': tag }, body: JSON.stringify(shot.body) });
   await response.arrayBuffer();
   return response.status;
 }
@@ -61,7 +62,7 @@ describe.skipIf(!redisAvailable)('budget race with an upstream that counts 1.5x 
 
   it('overspends by at most one reservation once the instances have learnt the ratio', { timeout: 120_000 }, async () => {
     const random = seededRandom(11);
-    // Ordinary traffic of another project first: every instance learns the model's ratio from what the upstream reports.
+    // Ordinary traffic under another tag first: every instance learns the model's ratio from what the upstream reports.
     for (const h of instances) for (let i = 0; i < WARMUP_PER_INSTANCE; i += 1) expect(await post(h.url, shot(random, `warm-up ${i}`), 'warmup')).toBe(200);
     for (const h of instances) expect(h.server.gateway.runtime.budgets.inputRatios.factor('gpt-4o-mini')).toBeGreaterThanOrEqual(UPSTREAM_FACTOR);
 
@@ -70,7 +71,7 @@ describe.skipIf(!redisAvailable)('budget race with an upstream that counts 1.5x 
     const statuses = await Promise.all(shots.map((s, index) => post(instances[index % instances.length]!.url, s, 'race')));
     expect(statuses.filter((status) => status !== 200 && status !== 429)).toEqual([]);
     let spent = 0;
-    for (const h of instances) spent += (await h.ledger()).filter((r) => r.status === 200 && r.projectId === 'race').reduce((sum, r) => sum + r.costNanoUsd, 0);
+    for (const h of instances) spent += (await h.ledger()).filter((r) => r.status === 200 && r.tags.includes('race')).reduce((sum, r) => sum + r.costNanoUsd, 0);
     const limitNano = LIMIT_USD * 1e9;
     const factor = instances[0]!.server.gateway.runtime.budgets.inputRatios.factor('gpt-4o-mini');
     const largestReservation = Math.max(...shots.map((s) => (Math.ceil(s.estimatedInput * factor) + s.maxTokens) * 1_000));

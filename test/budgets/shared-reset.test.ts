@@ -16,7 +16,7 @@ describe.runIf(postgresAvailable && redisAvailable)('budget reset and deletion a
     ...input,
     pricing: { overrides: [{ model: 'gpt-4o-mini', inputPerMTokUsd: 1, outputPerMTokUsd: 1 }] },
     budgets: [
-      { id: 'shared-cap', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.001 },
+      { id: 'shared-cap', scope: 'project', org: 'demo', value: 'demo', period: 'daily', limitUsd: 0.001 },
       { id: 'shared-off', scope: 'global', period: 'daily', limitUsd: 0.0000001 },
     ],
     cache: { enabled: false },

@@ -36,8 +36,8 @@ describe('budget management through the admin API', () => {
   const status = async (id: string) => (await json<{ data: Status[] }>(h!.admin('/api/budgets'))).data.find((s) => s.id === id);
 
   it('#11.6 create answers 409 on an existing id; PUT replaces, PATCH keeps what it is not given; errors name the field', async () => {
-    h = await startHarness({ config: withBudgets([{ id: 'from-file', scope: 'project', value: 'demo', period: 'daily', limitUsd: 5 }]) });
-    const made = { id: 'paris', scope: 'project', value: 'demo', period: 'monthly', limitUsd: 5, timezone: 'Europe/Paris' };
+    h = await startHarness({ config: withBudgets([{ id: 'from-file', scope: 'project', org: 'demo', value: 'demo', period: 'daily', limitUsd: 5 }]) });
+    const made = { id: 'paris', scope: 'project', org: 'demo', value: 'demo', period: 'monthly', limitUsd: 5, timezone: 'Europe/Paris' };
     expect((await h.admin('/api/budgets', { method: 'POST', body: JSON.stringify(made) })).status).toBe(201);
     for (const id of ['paris', 'from-file']) {
       const again = await h.admin('/api/budgets', { method: 'POST', body: JSON.stringify({ ...made, id, timezone: 'UTC' }) });
@@ -74,7 +74,7 @@ describe('budget management through the admin API', () => {
   it('#11.6 a config-file budget can be deleted and reset at run time, audited, and both survive a restart', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tollgate-budgets-admin-'));
     const config = withBudgets([
-      { id: 'daily-cap', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.001 },
+      { id: 'daily-cap', scope: 'project', org: 'demo', value: 'demo', period: 'daily', limitUsd: 0.001 },
       { id: 'to-delete', scope: 'global', period: 'daily', limitUsd: 0.0000001 },
     ]);
     h = await startHarness({ config, dataDir });
@@ -110,7 +110,7 @@ describe('budget management through the admin API', () => {
   it('#11.7 a jump over several thresholds fires one alert (the highest); exhaustion is worded as exhaustion; alerts are newest first and filter by budget', async () => {
     h = await startHarness({
       config: withBudgets([
-        { id: 'jumpy', scope: 'project', value: 'demo', period: 'monthly', limitUsd: 0.001, thresholds: [{ percent: 50, action: 'alert' }, { percent: 80, action: 'alert' }, { percent: 95, action: 'alert' }, { percent: 100, action: 'block' }] },
+        { id: 'jumpy', scope: 'project', org: 'demo', value: 'demo', period: 'monthly', limitUsd: 0.001, thresholds: [{ percent: 50, action: 'alert' }, { percent: 80, action: 'alert' }, { percent: 95, action: 'alert' }, { percent: 100, action: 'block' }] },
         { id: 'other', scope: 'global', period: 'monthly', limitUsd: 100 },
       ]),
     });
@@ -138,7 +138,7 @@ describe('budget management through the admin API', () => {
   });
 
   it('#11.9 /metrics has spent, reserved and limit gauges per budget', async () => {
-    h = await startHarness({ config: withBudgets([{ id: 'metered', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.01 }]) });
+    h = await startHarness({ config: withBudgets([{ id: 'metered', scope: 'project', org: 'demo', value: 'demo', period: 'daily', limitUsd: 0.01 }]) });
     const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo', maxRetries: 0 });
     await openai.chat.completions.create(withMock({ model: 'gpt-4o-mini', messages, max_tokens: 500 }, { usage: { input: 0, output: 300 } }));
     // One request in flight holds its worst case (about $0.001).

@@ -24,7 +24,7 @@ describe('tollgate budgets CLI', () => {
   };
   beforeAll(async () => {
     h = await startHarness({
-      config: (input: TollgateConfigInput) => ({ ...input, budgets: [{ id: 'file-cap', scope: 'project', value: 'demo', period: 'monthly', limitUsd: 10, timezone: 'Asia/Tokyo' }] }),
+      config: (input: TollgateConfigInput) => ({ ...input, budgets: [{ id: 'file-cap', scope: 'project', org: 'demo', value: 'demo', period: 'monthly', limitUsd: 10, timezone: 'Asia/Tokyo' }] }),
     });
   });
   afterAll(() => h.close());

@@ -32,7 +32,7 @@ describe('budget refusals', () => {
   });
 
   it('#11.1 a budget refusal fails fast in both official SDKs with their default retries, with the reset time in a header and the message', async () => {
-    h = await startHarness({ config: withBudgets([{ id: 'tiny', scope: 'project', value: 'demo', period: 'monthly', limitUsd: 0.0001 }]) });
+    h = await startHarness({ config: withBudgets([{ id: 'tiny', scope: 'project', org: 'demo', value: 'demo', period: 'monthly', limitUsd: 0.0001 }]) });
     const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo' });
     expect(openai.maxRetries).toBe(2);
     const openaiError = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, max_tokens: 1_000 }).catch((e: unknown) => e);
@@ -59,7 +59,7 @@ describe('budget refusals', () => {
     h = await startHarness({
       config: withBudgets([
         { id: 'secret-global-cap', scope: 'global', period: 'daily', limitUsd: 0.000777 },
-        { id: 'demo-own', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.0005 },
+        { id: 'demo-own', scope: 'project', org: 'demo', value: 'demo', period: 'daily', limitUsd: 0.0005 },
       ]),
     });
     const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo', maxRetries: 0 });
@@ -79,7 +79,7 @@ describe('budget refusals', () => {
   });
 
   it('#10.3 n and best_of multiply the worst case; absurd values are a 400; max_tokens 1e308 is refused, not a 500', async () => {
-    h = await startHarness({ config: withBudgets([{ id: 'cent', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.01 }]) });
+    h = await startHarness({ config: withBudgets([{ id: 'cent', scope: 'project', org: 'demo', value: 'demo', period: 'daily', limitUsd: 0.01 }]) });
     const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo', maxRetries: 0 });
     // One choice of 1,000 tokens fits $0.01 ($0.001); 128 of them ($0.128) do not.
     await expect(openai.chat.completions.create(withMock({ model: 'gpt-4o-mini', messages, max_tokens: 1_000 }, { usage: { input: 10, output: 1_000 } }))).resolves.toBeDefined();
@@ -94,7 +94,8 @@ describe('budget refusals', () => {
     expect((bestOf as Error).message).toMatch(/may cost up to \$0\.02/);
     for (const body of [{ max_tokens: 1e308 }, { max_tokens: 1e308, n: 128 }, { max_completion_tokens: Number.MAX_SAFE_INTEGER }]) {
       const huge = await openai.chat.completions.create({ model: 'gpt-4o', messages, ...body } as never).catch((e: unknown) => e);
-      expect(huge).toBeInstanceOf(OpenAI.RateLimitError);
+      // Refused at validation (max_tokens beyond 100,000,000) before the budget arithmetic sees it.
+      expect(huge).toBeInstanceOf(OpenAI.BadRequestError);
       expect((huge as Error).message).not.toMatch(/NaN|Infinity/);
     }
     const rows = await h.ledger();
@@ -109,6 +110,7 @@ describe('budget refusals', () => {
         {
           id: 'stacked',
           scope: 'project',
+          org: 'demo',
           value: 'demo',
           period: 'daily',
           limitUsd: 0.01,
@@ -136,8 +138,8 @@ describe('budget refusals', () => {
   it("#10.12 a budget's own override token lifts that budget only, and every lift is audited (ledger, alert row)", async () => {
     h = await startHarness({
       config: withBudgets([
-        { id: 'lifted', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.0001, overrideToken: 'lifted-budget-token-0001' },
-        { id: 'kept', scope: 'tag', value: 'batch', period: 'daily', limitUsd: 0.0001 },
+        { id: 'lifted', scope: 'project', org: 'demo', value: 'demo', period: 'daily', limitUsd: 0.0001, overrideToken: 'lifted-budget-token-0001' },
+        { id: 'kept', scope: 'tag', org: 'demo', value: 'batch', period: 'daily', limitUsd: 0.0001 },
       ]),
     });
     const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'demo', maxRetries: 0 });

@@ -103,7 +103,7 @@ describe('model experiments under a budget that refuses', () => {
         },
         cache: { enabled: false },
         // Far below one request's worst case: every request is refused before any upstream call.
-        budgets: [{ id: 'tiny', scope: 'project', value: 'demo', period: 'daily', limitUsd: 0.000001 }],
+        budgets: [{ id: 'tiny', scope: 'project', org: 'demo', value: 'demo', period: 'daily', limitUsd: 0.000001 }],
         experiments: {
           bigger: { model: 'assistant', candidate: 'assistant-big', share: 0.5, mode: 'ab' },
           claude: { model: 'summariser', candidate: 'summariser-claude', share: 1, mode: 'shadow' },
