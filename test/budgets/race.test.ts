@@ -34,6 +34,8 @@ function shots(): Shot[] {
 
 const config = (limitUsd: number) => (input: TollgateConfigInput): TollgateConfigInput => ({
   ...input,
+  // 500 connections from one address (this test) are past the default per-address cap of 256.
+  server: { ...input.server, maxConnectionsPerAddress: 0 },
   pricing: { overrides: [{ model: 'gpt-4o-mini', inputPerMTokUsd: 1, outputPerMTokUsd: 1 }] },
   budgets: [{ id: 'race', scope: 'global' as const, period: 'daily' as const, limitUsd, thresholds: [{ percent: 100, action: 'block' as const }] }],
 });
