@@ -602,6 +602,16 @@ export class BudgetEnforcer {
     });
   }
 
+  /**
+   * What the counters hold (spent and reserved) under a definition's id in its current window,
+   * whether or not it is in force: a deleted budget leaves its spend under its id until the window ends.
+   */
+  async countedUnder(budget: BudgetConfig): Promise<number> {
+    const now = this.options.now();
+    const [used] = await this.options.counters.peek([{ budgetId: budget.id, buckets: budgetWindow(budget, now).buckets, fixedNano: 0 }], now);
+    return used ?? 0;
+  }
+
   /** Status of every budget for the admin API and CLI. */
   async status(): Promise<BudgetStatus[]> {
     const now = this.options.now();

@@ -39,6 +39,12 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
     await apply();
   };
 
+  /** Whether an id not in force still has history: a stored row (a deleted config budget), alerts, or spend in its window. */
+  const usedBefore = async (budget: BudgetConfig): Promise<boolean> =>
+    enforcer().stored.some((row) => row.id === budget.id) ||
+    (await runtime.budgetStore.listAlerts(1, [budget.id])).length > 0 ||
+    (await enforcer().countedUnder(budget)) > 0;
+
   app.get('/api/budgets', async (c) => {
     const admin = adminOf(c);
     const visible = new Set(enforcer().all.filter((b) => seesOrg(admin, budgetOrg(b))).map((b) => b.id));
@@ -60,6 +66,10 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
     }
     // Every request checks every budget: an org cannot slow the others down by making thousands.
     const admin = adminOf(c);
+    if (admin.orgId !== undefined && (await usedBefore(budget))) {
+      // Alerts and spend counters are kept by budget id: a deleted budget's (maybe another org's) would become this one's.
+      throw new GatewayError('invalid_request', `Budget id '${budget.id}' was used by a deleted budget (its alerts and spend stay with that id); choose another id`, { status: 409, param: 'id' });
+    }
     if (enforcer().all.length >= MAX_BUDGETS) throw new GatewayError('invalid_request', `At most ${MAX_BUDGETS} budgets can be in force`, { param: 'id' });
     if (admin.orgId !== undefined && enforcer().all.filter((b) => budgetOrg(b) === admin.orgId).length >= MAX_BUDGETS_PER_ORG) {
       throw new GatewayError('invalid_request', `An org can have at most ${MAX_BUDGETS_PER_ORG} budgets`, { param: 'id' });
