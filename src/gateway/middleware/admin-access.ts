@@ -23,6 +23,7 @@ const ORG_ROUTES: readonly RegExp[] = [
   /^\/api\/routing\/catalogue$/,
   /^\/api\/keys(\/[^/]+)?$/,
   /^\/api\/budgets(\/[^/]+)?$/,
+  /^\/api\/budgets\/[^/]+\/reset$/,
   /^\/api\/alerts$/,
 ];
 

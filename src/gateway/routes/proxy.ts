@@ -15,8 +15,9 @@ const FORWARDED_HEADERS = ['anthropic-version', 'anthropic-beta', 'x-tollgate-pr
 export function registerProxyRoutes(app: Hono<GatewayEnv>, deps: PipelineDeps, limits: BodyLimits): void {
   const route = (operation: Operation) => async (c: Context<GatewayEnv>) => {
     // A virtual key may carry its own body limit (set by the keys admin API); the server's applies otherwise.
-    const perKey = (c.get('principal') as { bodyLimitBytes?: number | null | undefined }).bodyLimitBytes;
-    const body = (await readJsonBody(c.req.raw, typeof perKey === 'number' && perKey > 0 ? { ...limits, bytes: perKey } : limits)) as Record<string, unknown>;
+    // A key may lower the server's limit, never raise it: an org admin's key cannot buy itself a bigger stall.
+    const perKey = c.get('principal').bodyLimitBytes;
+    const body = (await readJsonBody(c.req.raw, typeof perKey === 'number' && perKey > 0 ? { ...limits, bytes: Math.min(perKey, limits.bytes) } : limits)) as Record<string, unknown>;
     const headers: Record<string, string | undefined> = {};
     for (const name of FORWARDED_HEADERS) headers[name] = c.req.header(name);
     const principal = body && typeof body === 'object' && !Array.isArray(body) ? refinePrincipal(c.get('principal'), bodyHints(body)) : c.get('principal');
