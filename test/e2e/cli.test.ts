@@ -1,27 +1,12 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, startHarness, type Harness } from '../support/harness.ts';
-
-const run = promisify(execFile);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { runCli } from '../support/cli.ts';
+import { startHarness, type Harness } from '../support/harness.ts';
 
 /** The real `tollgate` CLI, as a separate process, against a running gateway and its store. */
 describe('tollgate CLI', () => {
   let h: Harness;
-  const cli = async (args: string[]) => {
-    const env = { ...process.env, TOLLGATE_DATA_DIR: h.dataDir, TOLLGATE_URL: h.url, TOLLGATE_ADMIN_KEY: ADMIN_KEY, DATABASE_URL: '' };
-    try {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env });
-      return { code: 0, out: stdout };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, out: `${e.stdout}${e.stderr}` };
-    }
-  };
+  const cli = (args: string[]) => runCli(h, args);
 
   beforeAll(async () => {
     h = await startHarness();
