@@ -4,6 +4,8 @@
  * parameters, headers) with values a careless client or an attacker would send.
  */
 
+import { seededRandom } from '../support/ledger-records.ts';
+
 export interface HostileRequest {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
@@ -13,18 +15,6 @@ export interface HostileRequest {
   wire: 'openai' | 'anthropic';
   /** A short description for failure reports. */
   what: string;
-}
-
-/** mulberry32: small, fast, good enough for test data. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Percent-encodes a URL part; a lone surrogate becomes the invalid UTF-8 bytes it would be (%ED%A0%80). */
@@ -43,7 +33,7 @@ export class HostileGenerator {
   private readonly random: () => number;
 
   constructor(seed: number) {
-    this.random = createRandom(seed);
+    this.random = seededRandom(seed);
   }
 
   private int(max: number): number {
