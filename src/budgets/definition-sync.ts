@@ -1,4 +1,4 @@
-import { openRedisChannel } from '../storage/redis-channel.ts';
+import { openRedisChannel } from '../redis/channel.ts';
 import type { StoredBudget } from './store.ts';
 
 const CHANNEL = 'tg:budget-definitions';

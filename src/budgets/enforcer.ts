@@ -15,7 +15,7 @@ import { RESERVATION_TTL_MS, type BudgetCounters, type ReserveCheck, type Settle
 import { decide, highestReached, type Priority } from './decide.ts';
 import { budgetWindow, bucketRange, ttlSeconds, type BudgetWindow } from './windows.ts';
 import type { BudgetGrant } from './grant.ts';
-import { inputTokensOf } from '../pipeline/estimate.ts';
+import { inputTokensOf } from '../domain/estimate.ts';
 import { choicesOf, outputBound, worstCaseNano } from './worst-case.ts';
 import { OutputBounds } from './output-bounds.ts';
 import { InputRatios } from './input-ratios.ts';

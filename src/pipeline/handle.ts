@@ -4,7 +4,7 @@ import { safeParseJson } from '../domain/safe-parse-json.ts';
 import { getAdapter } from '../providers/registry.ts';
 import type { ProviderAdapter, UpstreamCall, UpstreamRequest } from '../providers/types.ts';
 import { requestBuildError, withTriedTargets, type TriedTarget } from './tried-targets.ts';
-import { estimateUsage, inputTokensOf } from './estimate.ts';
+import { estimateUsage, inputTokensOf } from '../domain/estimate.ts';
 import { meter } from './meter.ts';
 import { baseHeaders, costHeaders, failureHeaders } from './response-headers.ts';
 import { replayAsStream } from '../cache/replay.ts';

@@ -2,7 +2,7 @@ import { GatewayError } from '../domain/errors.ts';
 import { outputBound } from '../budgets/worst-case.ts';
 import { applyBodyLimits, outputMultiplier, takeRate } from '../keys/key-policy.ts';
 import { modelAllowed, targetNames } from '../keys/model-allowlist.ts';
-import { inputTokensOf } from './estimate.ts';
+import { inputTokensOf } from '../domain/estimate.ts';
 import type { ClientRequest, PipelineDeps, Target } from './types.ts';
 
 /**

@@ -3,7 +3,7 @@ import type { Usage } from '../domain/usage.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
 import type { Cost } from '../pricing/price-book.ts';
 import { qualitySignals, responseView, taskClass } from '../routing/quality-signals.ts';
-import { lastUserText } from './prompt-text.ts';
+import { lastUserText } from '../domain/prompt-text.ts';
 import type { ClientRequest, PipelineDeps, Target } from './types.ts';
 
 export interface Outcome {

@@ -4,7 +4,7 @@ import { formatUsd } from '../domain/money.ts';
 import { createUsage, type Usage } from '../domain/usage.ts';
 import { createSseParser } from '../providers/sse-parser.ts';
 import type { ProviderAdapter, SseEvent, UpstreamCall } from '../providers/types.ts';
-import { estimateUsage } from './estimate.ts';
+import { estimateUsage } from '../domain/estimate.ts';
 import { bodyFromStream } from '../cache/replay.ts';
 import { baseHeaders } from './response-headers.ts';
 import { meter } from './meter.ts';

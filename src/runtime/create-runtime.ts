@@ -1,5 +1,5 @@
 import type { LedgerRecord } from '../ledger/record.ts';
-import { estimateInputTokens } from '../pipeline/estimate.ts';
+import { estimateInputTokens } from '../domain/estimate.ts';
 import { ORG_QUALIFIED_SCOPES, type TollgateConfig } from '../config/schema.ts';
 import { qualifiedScope } from '../budgets/applicable.ts';
 import { isOverlay } from '../budgets/store.ts';
@@ -7,7 +7,7 @@ import { createKeyCache, type KeyCache } from '../keys/key-cache.ts';
 import { keyLimitsFromInput } from '../keys/limits-input.ts';
 import { createMemoryRateLimiter } from '../keys/rate-limiter.ts';
 import { createRedisRateLimiter } from '../keys/redis-rate-limiter.ts';
-import { openRedisChannel } from '../storage/redis-channel.ts';
+import { openRedisChannel } from '../redis/channel.ts';
 import { inspect } from 'node:util';
 import { configuredSecrets } from '../config/configured-secrets.ts';
 import { createSecretScrubber } from '../domain/secret-scrubber.ts';

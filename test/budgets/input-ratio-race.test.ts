@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TollgateConfigInput } from '../../src/config/schema.ts';
-import { estimateInputTokens } from '../../src/pipeline/estimate.ts';
+import { estimateInputTokens } from '../../src/domain/estimate.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { seededRandom } from '../support/ledger-records.ts';
 import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TollgateConfigInput } from '../../src/config/schema.ts';
-import { estimateInputTokens } from '../../src/pipeline/estimate.ts';
+import { estimateInputTokens } from '../../src/domain/estimate.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { seededRandom } from '../support/ledger-records.ts';
 import { NO_REDIS, redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';

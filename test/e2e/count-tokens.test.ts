@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withMock } from '../../src/mock-provider/index.ts';
-import { estimateInputTokens } from '../../src/pipeline/estimate.ts';
+import { estimateInputTokens } from '../../src/domain/estimate.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 
 const KEY = 'tg-count-tokens-key-000000000000';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { openRedisChannel } from '../../storage/redis-channel.ts';
+import { openRedisChannel } from '../../redis/channel.ts';
 import type { BudgetCounters, ReserveCheck } from './types.ts';
 
 /**

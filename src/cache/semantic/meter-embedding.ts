@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createUsage } from '../../domain/usage.ts';
 import { meter } from '../../pipeline/meter.ts';
-import { estimateInputTokens } from '../../pipeline/estimate.ts';
+import { estimateInputTokens } from '../../domain/estimate.ts';
 import type { PipelineDeps, Target } from '../../pipeline/types.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openRedisChannel } from '../../storage/redis-channel.ts';
+import { openRedisChannel } from '../../redis/channel.ts';
 import type { CachedAnswer } from '../exact-store.ts';
 import { bufferToVector, vectorToBuffer } from './entry-store.ts';
 import type { SemanticCache, SemanticChange } from './semantic-cache.ts';

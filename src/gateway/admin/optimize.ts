@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { GatewayError } from '../../domain/errors.ts';
 import { formatUsd, usdToNano } from '../../domain/money.ts';
-import { lastUserText } from '../../pipeline/prompt-text.ts';
+import { lastUserText } from '../../domain/prompt-text.ts';
 import type { ClientRequest } from '../../pipeline/types.ts';
 import { optimizeBatch, type BatchItem } from '../../routing/batch-optimize.ts';
 import { predict } from '../../routing/learned/model.ts';

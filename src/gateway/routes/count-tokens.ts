@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { GatewayError } from '../../domain/errors.ts';
-import { estimateInputTokens } from '../../pipeline/estimate.ts';
+import { estimateInputTokens } from '../../domain/estimate.ts';
 import { resolveTargets } from '../../pipeline/resolve-target.ts';
 import type { PipelineDeps } from '../../pipeline/types.ts';
 import { toUpstreamError } from '../../pipeline/upstream-client.ts';

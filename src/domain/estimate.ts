@@ -1,5 +1,5 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { createUsage, type Usage } from '../domain/usage.ts';
+import { createUsage, type Usage } from './usage.ts';
 
 /**
  * Local token estimates with o200k (gpt-4o's encoding), used only when the upstream reports no usage
