@@ -1,6 +1,6 @@
 import { createUsage } from '../domain/usage.ts';
 import { GatewayError } from '../domain/errors.ts';
-import { priceProviderFor } from '../pipeline/meter.ts';
+import { priceProviderFor } from '../pricing/price-provider.ts';
 import type { Target } from '../pipeline/types.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 

@@ -1,7 +1,7 @@
-import type { ProviderKind } from '../config/schema.ts';
 import type { Usage } from '../domain/usage.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
 import type { Cost } from '../pricing/price-book.ts';
+import { priceProviderFor } from '../pricing/price-provider.ts';
 import { qualitySignals, responseView, taskClass } from '../routing/quality-signals.ts';
 import { lastUserText } from '../domain/prompt-text.ts';
 import type { ClientRequest, PipelineDeps, Target } from './types.ts';
@@ -30,12 +30,6 @@ export interface Outcome {
 
 const UNPRICED: Cost = { inputNanoUsd: 0, outputNanoUsd: 0, totalNanoUsd: 0, priced: false, source: 'unpriced' };
 const FREE: Cost = { inputNanoUsd: 0, outputNanoUsd: 0, totalNanoUsd: 0, priced: true, source: 'no-usage' };
-
-/** The genai-prices provider whose list prices apply to a provider kind (OpenAI-compatible servers have none). */
-export function priceProviderFor(kind: ProviderKind, override: string | undefined): string | undefined {
-  if (override) return override;
-  return kind === 'openai-compatible' ? undefined : kind;
-}
 
 /**
  * Prices an outcome, writes its ledger row and observes its metrics. Runs after the response is

@@ -1,5 +1,5 @@
 import type { TollgateConfig } from '../config/schema.ts';
-import { priceProviderFor } from '../pipeline/meter.ts';
+import { priceProviderFor } from '../pricing/price-provider.ts';
 import { resolveTargets } from '../pipeline/resolve-target.ts';
 import type { Target } from '../pipeline/types.ts';
 import type { PriceBook } from '../pricing/price-book.ts';

@@ -1,6 +1,6 @@
 import type { TollgateConfig } from '../../config/schema.ts';
 import { formatUsd } from '../../domain/money.ts';
-import { priceProviderFor } from '../../pipeline/meter.ts';
+import { priceProviderFor } from '../../pricing/price-provider.ts';
 import { resolveTargets } from '../../pipeline/resolve-target.ts';
 import type { PriceBook } from '../../pricing/price-book.ts';
 

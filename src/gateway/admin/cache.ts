@@ -10,7 +10,7 @@ import { handle } from '../../pipeline/handle.ts';
 import { requireOrg, requireWriter } from './guard.ts';
 import { parseAdminBody } from './parse-admin-body.ts';
 import { formatUsd } from '../../domain/money.ts';
-import { priceProviderFor } from '../../pipeline/meter.ts';
+import { priceProviderFor } from '../../pricing/price-provider.ts';
 import type { Runtime } from '../../runtime/types.ts';
 import type { GatewayEnv } from '../context.ts';
 import { filterFrom } from './reports.ts';

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { buildExperimentReport, countExperimentArms } from '../../analytics/reports/experiment-report.ts';
 import { buildRoutingReport } from '../../analytics/reports/routing-report.ts';
 import { GatewayError } from '../../domain/errors.ts';
-import { priceProviderFor } from '../../pipeline/meter.ts';
+import { priceProviderFor } from '../../pricing/price-provider.ts';
 import type { LedgerFilter } from '../../ledger/store.ts';
 import type { Runtime } from '../../runtime/types.ts';
 import type { GatewayEnv } from '../context.ts';
