@@ -1,10 +1,21 @@
 import path from 'node:path';
-import type { LedgerSink } from '../pipeline/types.ts';
-import type { LedgerWriterStats } from '../runtime/types.ts';
 import { openLedgerJournal, type JournalSegment, type LedgerJournal } from './journal.ts';
 import type { LedgerRecord } from './record.ts';
 import { SpillFile } from './spill-file.ts';
 import type { LedgerStore } from './store.ts';
+
+export interface LedgerSink {
+  write(record: LedgerRecord): void;
+  /** Resolves once every record written so far is journaled (survives a crash); await before answering the client. */
+  whenDurable(): Promise<void>;
+}
+
+export interface LedgerWriterStats {
+  pending: number;
+  spilled: number;
+  written: number;
+  failedBatches: number;
+}
 
 export interface LedgerWriterOptions {
   store: LedgerStore;

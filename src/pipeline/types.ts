@@ -9,6 +9,7 @@ import type { BudgetEnforcer, BudgetGrant } from '../budgets/enforcer.ts';
 import type { Router } from '../routing/router.ts';
 import type { CacheTicket, ResponseCache } from '../cache/response-cache.ts';
 import type { KeyRateLimiter } from '../keys/rate-limiter.ts';
+import type { LedgerSink } from '../ledger/writer.ts';
 
 /** A client request after the HTTP edge: parsed, authenticated, attributed. No hono types. */
 export interface ClientRequest {
@@ -38,12 +39,6 @@ export interface ClientRequest {
   budget?: BudgetGrant | undefined;
   /** Set when the key's tokens-per-minute window counted this request; the meter settles it with the real tokens. */
   keyRate?: { settle(usedTokens: number): void } | undefined;
-}
-
-export interface LedgerSink {
-  write(record: LedgerRecord): void;
-  /** Resolves once every record written so far is journaled (survives a crash); await before answering the client. */
-  whenDurable(): Promise<void>;
 }
 
 /** Records tokens served by local nodes so their $/hour is amortised over measured throughput. */

@@ -5,15 +5,9 @@ import type { Router } from '../routing/router.ts';
 import type { TollgateConfig } from '../config/schema.ts';
 import type { KeyStore, VirtualKey } from '../keys/store.ts';
 import type { LedgerStore } from '../ledger/store.ts';
+import type { LedgerWriterStats } from '../ledger/writer.ts';
 import type { PipelineDeps } from '../pipeline/types.ts';
 import type { SecretScrubber } from '../domain/secret-scrubber.ts';
-
-export interface LedgerWriterStats {
-  pending: number;
-  spilled: number;
-  written: number;
-  failedBatches: number;
-}
 
 /** Everything a running gateway holds: the composition root's product. */
 export interface Runtime {
