@@ -11,7 +11,7 @@ import { replayAsStream } from '../src/cache/replay.ts';
 import { ResponseCache } from '../src/cache/response-cache.ts';
 import { createHashedEmbedder } from '../src/cache/semantic/embedder.ts';
 import { SemanticCache } from '../src/cache/semantic/semantic-cache.ts';
-import type { ClientRequest } from '../src/pipeline/types.ts';
+import type { ClientRequest } from '../src/domain/request.ts';
 import { percentile } from './lib/sequential-latency.ts';
 
 const micros = (samples: number[]) => ({ p50Us: Math.round(percentile(samples, 0.5) * 10) / 10, p99Us: Math.round(percentile(samples, 0.99) * 10) / 10 });

@@ -8,7 +8,7 @@ import { parseConfig } from '../src/config/load.ts';
 import type { TollgateConfigInput } from '../src/config/schema.ts';
 import { loadBundledCatalogue } from '../src/pricing/bundled-catalogue.ts';
 import { createPriceBook } from '../src/pricing/genai-price-book.ts';
-import type { ClientRequest } from '../src/pipeline/types.ts';
+import type { ClientRequest } from '../src/domain/request.ts';
 import { Router, needOf } from '../src/routing/router.ts';
 import { selectRoute } from '../src/routing/select.ts';
 import { percentile } from './lib/sequential-latency.ts';

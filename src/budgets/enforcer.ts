@@ -3,7 +3,7 @@ import { GatewayError } from '../domain/errors.ts';
 import { formatUsd, usdToNano } from '../domain/money.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
 import type { LedgerFilter, LedgerStore } from '../ledger/store.ts';
-import type { ClientRequest, Target } from '../pipeline/types.ts';
+import type { ClientRequest, Target } from '../domain/request.ts';
 import { accruedNanoUsd, type CostLine } from '../pricing/fixed-costs.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import type { AlertNotifier } from './alerts.ts';

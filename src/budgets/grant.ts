@@ -1,5 +1,5 @@
 import type { LedgerRecord } from '../ledger/record.ts';
-import type { Target } from '../pipeline/types.ts';
+import type { Target } from '../domain/request.ts';
 
 /** What admission grants a request: the targets to use and how to settle afterwards. */
 export interface BudgetGrant {

@@ -1,4 +1,4 @@
-import type { ClientRequest } from '../pipeline/types.ts';
+import type { ClientRequest } from '../domain/request.ts';
 import { exactCacheKey } from './canonical-key.ts';
 import type { CachePurgeFilter, CachedAnswer, ExactCacheStore } from './exact-store.ts';
 import { cacheMode, reads, writes, type CacheMode } from './policy.ts';

@@ -12,7 +12,8 @@ import { formatUsd } from '../domain/money.ts';
 import { resolveTargets } from './resolve-target.ts';
 import { contextLengthMessage, knownContextWindow } from '../routing/context-window.ts';
 import { relayStream } from './relay-stream.ts';
-import type { ClientRequest, PipelineDeps, PipelineResult, Target } from './types.ts';
+import type { Target } from '../domain/request.ts';
+import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
 import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
 import { isValidModelName, validateBody } from './validate.ts';
 import { ownEntry } from '../domain/own-entry.ts';
@@ -24,7 +25,7 @@ import { modelAllowed } from '../keys/model-allowlist.ts';
  * (falling back on retryable failures before anything was sent to the client), relay, meter.
  * Every outcome, success or failure, leaves exactly one ledger row.
  */
-export async function handle(request: ClientRequest, deps: PipelineDeps): Promise<PipelineResult> {
+export async function handle(request: PipelineRequest, deps: PipelineDeps): Promise<PipelineResult> {
   try {
     // First, before any stage (experiments, cache keys, routing) reads the body.
     request.body = validateBody(request.body, request.operation, request.wire);
@@ -45,7 +46,7 @@ export async function handle(request: ClientRequest, deps: PipelineDeps): Promis
   return result;
 }
 
-async function route(request: ClientRequest, deps: PipelineDeps): Promise<PipelineResult> {
+async function route(request: PipelineRequest, deps: PipelineDeps): Promise<PipelineResult> {
   let target: Target | undefined;
   try {
     await enforceKeyLimits(request, deps);
@@ -134,7 +135,7 @@ async function route(request: ClientRequest, deps: PipelineDeps): Promise<Pipeli
  * the candidate as well (metered as its own ledger row, never returned). The arm is recorded in
  * the route field, which the experiment report groups by. Returns the shadow request to run.
  */
-function experimentArm(request: ClientRequest, deps: PipelineDeps): ClientRequest | undefined {
+function experimentArm(request: PipelineRequest, deps: PipelineDeps): PipelineRequest | undefined {
   if (request.shadow) return undefined;
   const model = request.body.model;
   for (const [name, experiment] of Object.entries(deps.config.experiments)) {
@@ -156,7 +157,7 @@ function experimentArm(request: ClientRequest, deps: PipelineDeps): ClientReques
 }
 
 /** A cache hit (exact, or guarded semantic): the stored answer (as JSON, or replayed as a stream), metered at $0 with what it saved. */
-async function fromCache(request: ClientRequest, deps: PipelineDeps, stream: boolean): Promise<PipelineResult | undefined> {
+async function fromCache(request: PipelineRequest, deps: PipelineDeps, stream: boolean): Promise<PipelineResult | undefined> {
   if (!deps.cache || request.shadow) return undefined;
   request.cache = deps.cache.ticket(request);
   if (!request.cache) {
@@ -201,7 +202,7 @@ async function fromCache(request: ClientRequest, deps: PipelineDeps, stream: boo
 }
 
 /** A routed model name (a route or `tollgate/<strategy>`) picks its chain by strategy; other names resolve as configured. */
-function resolveChain(request: ClientRequest, deps: PipelineDeps): Target[] {
+function resolveChain(request: PipelineRequest, deps: PipelineDeps): Target[] {
   const decision = deps.router?.route(request);
   if (!decision) {
     const chain = resolveTargets(deps.config, request.body.model as string).chain;
@@ -227,7 +228,7 @@ export function isContextLengthError(error: GatewayError): boolean {
   return (error.code === 'invalid_request' || error.code === 'payload_too_large') && CONTEXT_LENGTH.test(error.message);
 }
 
-function largerContext(deps: PipelineDeps, request: ClientRequest, current: Target, remaining: Target[]): Target[] {
+function largerContext(deps: PipelineDeps, request: PipelineRequest, current: Target, remaining: Target[]): Target[] {
   const windowOf = (target: Target) => deps.router?.contextWindowOf(target) ?? ownEntry(deps.config.models, target.upstreamModel)?.contextWindow;
   // The alias the client asked for knows its first target's window best.
   const alias = ownEntry(deps.config.models, request.body.model as string);
@@ -248,7 +249,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** A prompt longer than the model's context window (configured or catalogued) goes to its overflow target (a larger, usually cloud, model). */
-function overflow(deps: PipelineDeps, request: ClientRequest, chain: Target[]): Target[] {
+function overflow(deps: PipelineDeps, request: PipelineRequest, chain: Target[]): Target[] {
   const requested = request.body.model as string;
   const alias = ownEntry(deps.config.models, requested);
   const first = chain[0];
@@ -260,7 +261,7 @@ function overflow(deps: PipelineDeps, request: ClientRequest, chain: Target[]): 
 }
 
 /** The request's estimated input tokens; a body nested too deeply to walk is the client's 400, not a 500. */
-function promptTokens(request: ClientRequest): number {
+function promptTokens(request: PipelineRequest): number {
   try {
     return inputTokensOf(request);
   } catch (error) {
@@ -274,7 +275,7 @@ function promptTokens(request: ClientRequest): number {
  * token covers at least one UTF-8 byte, a UTF-16 unit is at most three bytes, and the JSON text
  * of the body holds every counted character (plus more than the per-message overhead).
  */
-function fitsSurely(request: ClientRequest, window: number): boolean {
+function fitsSurely(request: PipelineRequest, window: number): boolean {
   if (request.inputTokens !== undefined) return request.inputTokens <= window;
   try {
     return 3 * JSON.stringify(request.body).length <= window;
@@ -284,7 +285,7 @@ function fitsSurely(request: ClientRequest, window: number): boolean {
 }
 
 /** Embedding limits are per input (a batch may exceed one window in total): only prompts are checked. */
-function checksContext(request: ClientRequest): boolean {
+function checksContext(request: PipelineRequest): boolean {
   return request.operation === 'chat' || request.operation === 'messages' || request.operation === 'completion';
 }
 
@@ -294,7 +295,7 @@ function checksContext(request: ClientRequest): boolean {
  * dropped from the chain; when none is left the caller gets OpenAI's `context_length_exceeded`
  * (param `messages`) or Anthropic's invalid_request_error.
  */
-function fitContext(deps: PipelineDeps, request: ClientRequest, chain: Target[]): Target[] {
+function fitContext(deps: PipelineDeps, request: PipelineRequest, chain: Target[]): Target[] {
   if (!checksContext(request)) return chain;
   const requested = request.body.model as string;
   const windows = chain.map((target) => knownContextWindow(deps.config, deps.priceBook, target, requested, deps.now()));
@@ -320,7 +321,7 @@ function fitContext(deps: PipelineDeps, request: ClientRequest, chain: Target[])
 type Attempt = { ok: true; result: PipelineResult } | { ok: false; error: GatewayError };
 
 async function tryTarget(
-  request: ClientRequest,
+  request: PipelineRequest,
   deps: PipelineDeps,
   target: Target,
   adapter: ProviderAdapter,
@@ -385,7 +386,7 @@ async function tryTarget(
   };
 }
 
-function createCall(request: ClientRequest, target: Target, adapter: ProviderAdapter, stream: boolean): UpstreamCall {
+function createCall(request: PipelineRequest, target: Target, adapter: ProviderAdapter, stream: boolean): UpstreamCall {
   const options = request.body.stream_options as { include_usage?: unknown } | undefined;
   return {
     operation: request.operation,
@@ -400,7 +401,7 @@ function createCall(request: ClientRequest, target: Target, adapter: ProviderAda
 }
 
 /** Anthropic clients choose their API version and betas; those headers travel to Anthropic upstreams. */
-function pickClientHeaders(request: ClientRequest, adapter: ProviderAdapter): Record<string, string> {
+function pickClientHeaders(request: PipelineRequest, adapter: ProviderAdapter): Record<string, string> {
   const headers: Record<string, string> = {};
   if (adapter.wire !== 'anthropic') return headers;
   for (const name of ['anthropic-version', 'anthropic-beta']) {
@@ -410,7 +411,7 @@ function pickClientHeaders(request: ClientRequest, adapter: ProviderAdapter): Re
   return headers;
 }
 
-async function readText(response: UpstreamResponse, request: ClientRequest): Promise<string | GatewayError> {
+async function readText(response: UpstreamResponse, request: PipelineRequest): Promise<string | GatewayError> {
   try {
     return await response.text();
   } catch (error) {
@@ -424,7 +425,7 @@ function isEventStream(response: UpstreamResponse): boolean {
 }
 
 /** Renders an error in the caller's envelope and still writes the ledger row for it. */
-function failure(request: ClientRequest, deps: PipelineDeps, error: GatewayError, target: Target | undefined): PipelineResult {
+function failure(request: PipelineRequest, deps: PipelineDeps, error: GatewayError, target: Target | undefined): PipelineResult {
   // Every 500 that remains is a bug: logged with its request id (the client sees only the id).
   if (error.code === 'internal') console.error(`[tollgate] ${request.id} internal error`, error.cause ?? error);
   meter(request, { target, servedModel: undefined, usage: undefined, estimated: false, status: error.status, errorCode: error.code, ttftMs: null, stream: false }, deps);
@@ -438,7 +439,7 @@ function failure(request: ClientRequest, deps: PipelineDeps, error: GatewayError
 
 /** Records a request rejected before it reached the pipeline (auth, body parsing). */
 export function recordRejection(
-  request: Pick<ClientRequest, 'id' | 'receivedAtMs' | 'wire' | 'operation' | 'principal'>,
+  request: Pick<PipelineRequest, 'id' | 'receivedAtMs' | 'wire' | 'operation' | 'principal'>,
   error: GatewayError,
   deps: PipelineDeps,
 ): void {

@@ -3,14 +3,15 @@ import { outputBound } from '../budgets/worst-case.ts';
 import { applyBodyLimits, outputMultiplier, takeRate } from '../keys/key-policy.ts';
 import { modelAllowed, targetNames } from '../keys/model-allowlist.ts';
 import { inputTokensOf } from '../domain/estimate.ts';
-import type { ClientRequest, PipelineDeps, Target } from './types.ts';
+import type { Target } from '../domain/request.ts';
+import type { PipelineRequest, PipelineDeps } from './types.ts';
 
 /**
  * The key's own limits, once per request before the cache and the budgets: allowed model, caps on
  * max_tokens and n (a missing cap is filled in, so the budget worst case is bounded too), then the
  * requests- and tokens-per-minute windows. Shadow calls of experiments are the gateway's, not the key's.
  */
-export async function enforceKeyLimits(request: ClientRequest, deps: PipelineDeps): Promise<void> {
+export async function enforceKeyLimits(request: PipelineRequest, deps: PipelineDeps): Promise<void> {
   const limits = request.principal.limits;
   if (!limits || request.shadow) return;
   request.body = applyBodyLimits(limits, request.body, request.operation);
@@ -32,19 +33,19 @@ export async function enforceKeyLimits(request: ClientRequest, deps: PipelineDep
 }
 
 /** Estimated input tokens plus the most output the request may produce (its cap × n). */
-function requestTokens(request: ClientRequest, deps: PipelineDeps): number {
+function requestTokens(request: PipelineRequest, deps: PipelineDeps): number {
   const input = inputTokensOf(request);
   if (request.operation === 'embedding') return input;
   return input + outputBound(request.body, deps.config.enforcement.defaultMaxOutputTokens) * outputMultiplier(request.body);
 }
 
 /** Whether the key may be served by this target (routing picks, fallbacks, equivalents, downgrades). */
-export function targetAllowed(request: ClientRequest, deps: PipelineDeps, target: Target): boolean {
+export function targetAllowed(request: PipelineRequest, deps: PipelineDeps, target: Target): boolean {
   return modelAllowed(request.principal.limits?.allowedModels, targetNames(target, deps.config.models));
 }
 
 /** The chain without targets the key may not use; none left is a 403 naming what was asked for. */
-export function allowedChain(request: ClientRequest, deps: PipelineDeps, chain: Target[]): Target[] {
+export function allowedChain(request: PipelineRequest, deps: PipelineDeps, chain: Target[]): Target[] {
   if (!request.principal.limits?.allowedModels) return chain;
   const allowed = chain.filter((target) => targetAllowed(request, deps, target));
   if (allowed.length === 0) {

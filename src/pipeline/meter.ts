@@ -4,7 +4,8 @@ import type { Cost } from '../pricing/price-book.ts';
 import { priceProviderFor } from '../pricing/price-provider.ts';
 import { qualitySignals, responseView, taskClass } from '../routing/quality-signals.ts';
 import { lastUserText } from '../domain/prompt-text.ts';
-import type { ClientRequest, PipelineDeps, Target } from './types.ts';
+import type { Target } from '../domain/request.ts';
+import type { PipelineRequest, PipelineDeps } from './types.ts';
 
 export interface Outcome {
   target: Target | undefined;
@@ -35,7 +36,7 @@ const FREE: Cost = { inputNanoUsd: 0, outputNanoUsd: 0, totalNanoUsd: 0, priced:
  * Prices an outcome, writes its ledger row and observes its metrics. Runs after the response is
  * decided; the ledger write itself is batched off the hot path.
  */
-export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDeps): { record: LedgerRecord; cost: Cost } {
+export function meter(request: PipelineRequest, outcome: Outcome, deps: PipelineDeps): { record: LedgerRecord; cost: Cost } {
   const now = deps.now();
   const { target, usage } = outcome;
   const model = outcome.servedModel ?? target?.upstreamModel ?? null;
@@ -122,7 +123,7 @@ export function meter(request: ClientRequest, outcome: Outcome, deps: PipelineDe
 }
 
 /** The automatic quality score of a served answer (not for errors or embeddings). */
-function scoreOf(request: ClientRequest, outcome: Outcome): number | null {
+function scoreOf(request: PipelineRequest, outcome: Outcome): number | null {
   if (outcome.status >= 400 || request.operation === 'embedding' || !outcome.target) return null;
   const view = outcome.responseBody !== undefined ? responseView(outcome.responseBody, outcome.finishReason) : { text: outcome.outputText ?? '', toolCalls: [], finishReason: outcome.finishReason };
   return qualitySignals(request.body, view).score;

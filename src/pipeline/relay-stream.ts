@@ -8,11 +8,12 @@ import { estimateUsage } from '../domain/estimate.ts';
 import { bodyFromStream } from '../cache/replay.ts';
 import { baseHeaders } from './response-headers.ts';
 import { meter } from './meter.ts';
-import type { ClientRequest, PipelineDeps, PipelineResult, Target } from './types.ts';
+import type { Target } from '../domain/request.ts';
+import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
 import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
 
 interface RelayInput {
-  request: ClientRequest;
+  request: PipelineRequest;
   deps: PipelineDeps;
   target: Target;
   adapter: ProviderAdapter;

@@ -1,6 +1,6 @@
 import type { TollgateConfig } from '../config/schema.ts';
 import { GatewayError } from '../domain/errors.ts';
-import type { ResolvedTargets, Target } from './types.ts';
+import type { ResolvedTargets, Target } from '../domain/request.ts';
 import { ownEntry } from '../domain/own-entry.ts';
 
 /**

@@ -1,9 +1,10 @@
 import { formatUsd } from '../domain/money.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
-import type { ClientRequest, Target } from './types.ts';
+import type { Target } from '../domain/request.ts';
+import type { PipelineRequest } from './types.ts';
 
 /** Headers on every proxied response: which request, model and provider served it. */
-export function baseHeaders(request: ClientRequest, target: Target, servedModel: string | undefined): Record<string, string> {
+export function baseHeaders(request: PipelineRequest, target: Target, servedModel: string | undefined): Record<string, string> {
   return {
     'x-tollgate-request-id': request.id,
     'x-tollgate-model': servedModel ?? target.upstreamModel,
@@ -15,7 +16,7 @@ export function baseHeaders(request: ClientRequest, target: Target, servedModel:
 }
 
 /** Headers on an error answer: the provider and model last tried when one was (none for a request refused before routing). */
-export function failureHeaders(request: ClientRequest, target: Target | undefined): Record<string, string> {
+export function failureHeaders(request: PipelineRequest, target: Target | undefined): Record<string, string> {
   if (!target) return {};
   return {
     'x-tollgate-provider': target.providerId,

@@ -1,7 +1,5 @@
-import type { ProviderConfig, TollgateConfig } from '../config/schema.ts';
-import type { WireFormat } from '../domain/error-envelope.ts';
-import type { Principal } from '../domain/principal.ts';
-import type { Operation, LedgerRecord } from '../ledger/record.ts';
+import type { TollgateConfig } from '../config/schema.ts';
+import type { ClientRequest } from '../domain/request.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { UpstreamClient } from './upstream-client.ts';
@@ -11,30 +9,10 @@ import type { CacheTicket, ResponseCache } from '../cache/response-cache.ts';
 import type { KeyRateLimiter } from '../keys/rate-limiter.ts';
 import type { LedgerSink } from '../ledger/writer.ts';
 
-/** A client request after the HTTP edge: parsed, authenticated, attributed. No hono types. */
-export interface ClientRequest {
-  id: string;
-  receivedAtMs: number;
-  wire: WireFormat;
-  operation: Operation;
-  body: Record<string, unknown>;
-  /** Lower-cased headers the pipeline may forward (anthropic-version, anthropic-beta) or read. */
-  headers: Record<string, string | undefined>;
-  principal: Principal;
-  /** Aborted when the client goes away. */
-  signal: AbortSignal | undefined;
-  /** Estimated input tokens, computed once when a stage needs it (overflow, budgets). */
-  inputTokens?: number | undefined;
-  /** Routing decision (short form), for `x-tollgate-route` and the ledger. */
-  route?: string | undefined;
+/** The pipeline's per-request state: the domain request plus what its stages decided (grant, cache ticket, key-rate ticket). */
+export interface PipelineRequest extends ClientRequest {
   /** The exact cache's decision for this request (key and mode), when it takes part. */
   cache?: CacheTicket | undefined;
-  /** Exact-cache key computed for what-if analysis when the request does not use the cache. */
-  analysisKey?: string | undefined;
-  /** Ledger `cacheStatus`: hit, miss or bypass. */
-  cacheStatus?: string | undefined;
-  /** A shadow call of an experiment: metered, never returned, never shadowed again. */
-  shadow?: boolean;
   /** Set by budget admission; the meter settles it. */
   budget?: BudgetGrant | undefined;
   /** Set when the key's tokens-per-minute window counted this request; the meter settles it with the real tokens. */
@@ -62,18 +40,6 @@ export interface PipelineDeps {
   /** Per-key requests/tokens per minute (in process, or Redis when REDIS_URL is set); absent: rate limits are not enforced. */
   keyLimiter?: KeyRateLimiter | undefined;
   now: () => number;
-}
-
-/** One upstream the request can be sent to. */
-export interface Target {
-  providerId: string;
-  provider: ProviderConfig;
-  upstreamModel: string;
-}
-
-export interface ResolvedTargets {
-  /** The first is tried first; the rest are fallbacks for retryable failures. */
-  chain: Target[];
 }
 
 export type PipelineResult =

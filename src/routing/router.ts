@@ -6,7 +6,7 @@ import { lastUserText } from '../domain/prompt-text.ts';
 import { deserialize, predict, type RouterModel } from './learned/model.ts';
 import { outputBound } from '../budgets/worst-case.ts';
 import { inputTokensOf } from '../domain/estimate.ts';
-import type { ClientRequest, Target } from '../pipeline/types.ts';
+import type { ClientRequest, Target } from '../domain/request.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import { buildCatalogue, targetKey, type CatalogueEntry } from './catalogue.ts';
 import { CircuitBreaker, type BreakerView } from './circuit-breaker.ts';

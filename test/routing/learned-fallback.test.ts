@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
-import type { ClientRequest } from '../../src/pipeline/types.ts';
+import type { ClientRequest } from '../../src/domain/request.ts';
 import { loadBundledCatalogue } from '../../src/pricing/bundled-catalogue.ts';
 import { createPriceBook } from '../../src/pricing/genai-price-book.ts';
 import { serialize, trainRouter } from '../../src/routing/learned/model.ts';

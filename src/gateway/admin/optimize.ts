@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../domain/errors.ts';
 import { formatUsd, usdToNano } from '../../domain/money.ts';
 import { lastUserText } from '../../domain/prompt-text.ts';
-import type { ClientRequest } from '../../pipeline/types.ts';
+import type { ClientRequest } from '../../domain/request.ts';
 import { optimizeBatch, type BatchItem } from '../../routing/batch-optimize.ts';
 import { predict } from '../../routing/learned/model.ts';
 import { needOf } from '../../routing/router.ts';
