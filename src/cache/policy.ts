@@ -1,4 +1,4 @@
-import type { Operation } from '../ledger/record.ts';
+import type { Operation } from '../domain/request.ts';
 
 export type CacheMode = 'off' | 'read' | 'write' | 'refresh' | 'readwrite';
 

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { Hono } from 'hono';
 import { GatewayError, toGatewayError } from '../domain/errors.ts';
-import type { Operation } from '../ledger/record.ts';
+import type { Operation } from '../domain/request.ts';
 import { recordRejection } from '../pipeline/handle.ts';
 import type { Runtime } from '../runtime/types.ts';
 import { registerBudgetRoutes } from './admin/budgets.ts';

@@ -1,6 +1,5 @@
+import type { Operation } from '../domain/request.ts';
 import type { NanoUsd } from '../domain/money.ts';
-
-export type Operation = 'chat' | 'completion' | 'embedding' | 'messages' | 'models';
 
 /**
  * One row per request. Flat so it maps 1:1 to SQL columns. Tokens are the normalised `Usage`

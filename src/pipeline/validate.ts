@@ -1,6 +1,6 @@
 import { GatewayError } from '../domain/errors.ts';
 import type { WireFormat } from '../domain/error-envelope.ts';
-import type { Operation } from '../ledger/record.ts';
+import type { Operation } from '../domain/request.ts';
 
 /** Longest accepted model name (the ledger, metrics and the echoed `x-tollgate-model` header carry it). */
 export const MAX_MODEL_NAME_LENGTH = 256;

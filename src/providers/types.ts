@@ -2,7 +2,7 @@ import type { ProviderConfig, ProviderKind } from '../config/schema.ts';
 import type { WireFormat } from '../domain/error-envelope.ts';
 import type { GatewayError } from '../domain/errors.ts';
 import type { Usage } from '../domain/usage.ts';
-import type { Operation } from '../ledger/record.ts';
+import type { Operation } from '../domain/request.ts';
 
 /**
  * The provider adapter specification. An adapter holds only transforms (pure functions):

@@ -1,4 +1,4 @@
-import type { Operation } from '../ledger/record.ts';
+import type { Operation } from '../domain/request.ts';
 
 /** What is known about a capability: `unknown` never excludes a model (only a known `no` does). */
 export type Capability = 'yes' | 'no' | 'unknown';

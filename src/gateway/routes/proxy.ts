@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { refinePrincipal } from '../../domain/principal.ts';
-import type { Operation } from '../../ledger/record.ts';
+import type { Operation } from '../../domain/request.ts';
 import { handle } from '../../pipeline/handle.ts';
 import type { PipelineDeps } from '../../pipeline/types.ts';
 import type { GatewayEnv } from '../context.ts';
