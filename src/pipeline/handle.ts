@@ -9,7 +9,7 @@ import { meter } from './meter.ts';
 import { baseHeaders, costHeaders, failureHeaders } from './response-headers.ts';
 import { replayAsStream } from '../cache/replay.ts';
 import { formatUsd } from '../domain/money.ts';
-import { resolveTargets } from './resolve-target.ts';
+import { resolveTargets } from '../routing/resolve-target.ts';
 import { contextLengthMessage, knownContextWindow } from '../routing/context-window.ts';
 import { relayStream } from './relay-stream.ts';
 import type { Target } from '../domain/request.ts';

@@ -1,6 +1,6 @@
 import type { TollgateConfig } from '../config/schema.ts';
 import { priceProviderFor } from '../pricing/price-provider.ts';
-import { resolveTargets } from '../pipeline/resolve-target.ts';
+import { resolveTargets } from './resolve-target.ts';
 import type { Target } from '../domain/request.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import { modelKind, type ModelCapabilities, type ModelKind, type RoutedOperation } from './model-kind.ts';

@@ -1,7 +1,7 @@
 import type { TollgateConfig } from '../../config/schema.ts';
 import { formatUsd } from '../../domain/money.ts';
 import { priceProviderFor } from '../../pricing/price-provider.ts';
-import { resolveTargets } from '../../pipeline/resolve-target.ts';
+import { resolveTargets } from '../../routing/resolve-target.ts';
 import type { PriceBook } from '../../pricing/price-book.ts';
 
 export interface PriceSheetRow {

@@ -66,7 +66,7 @@ export default defineCommand({
 /** Feedback with prompts on a learned route's weak model, as labelled examples (weight 3: a real verdict on real traffic). */
 async function feedbackExamples(routeName: string, configPath: unknown): Promise<Array<{ prompt: string; label: 0 | 1; weight: number }>> {
   const { loadCliConfig, openCliStorage } = await import('../open-state.ts');
-  const { resolveTargets } = await import('../../pipeline/resolve-target.ts');
+  const { resolveTargets } = await import('../../routing/resolve-target.ts');
   const config = loadCliConfig(typeof configPath === 'string' ? configPath : undefined);
   const route = ownEntry(config.routes, routeName);
   if (!route || route.strategy !== 'learned' || !route.weak) throw new CliError(`'${routeName}' is not a learned route in the config`);

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { GatewayError } from '../../domain/errors.ts';
 import { estimateInputTokens } from '../../domain/estimate.ts';
-import { resolveTargets } from '../../pipeline/resolve-target.ts';
+import { resolveTargets } from '../../routing/resolve-target.ts';
 import type { PipelineDeps } from '../../pipeline/types.ts';
 import { toUpstreamError } from '../../pipeline/upstream-client.ts';
 import { anthropicHeaders } from '../../providers/anthropic/headers.ts';
