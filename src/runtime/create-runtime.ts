@@ -29,7 +29,7 @@ import type { BudgetCounters } from '../budgets/counters/types.ts';
 import { BudgetEnforcer } from '../budgets/enforcer.ts';
 import { Router } from '../routing/router.ts';
 import { createResponseCache } from '../cache/create-response-cache.ts';
-import { meterCacheEmbedding } from '../cache/semantic/meter-embedding.ts';
+import { meterCacheEmbedding } from '../pipeline/meter-embedding.ts';
 import type { UpstreamEmbedder } from '../cache/semantic/upstream-embedder.ts';
 import type { Runtime } from './types.ts';
 import { startDefinitionSync } from '../budgets/definition-sync.ts';

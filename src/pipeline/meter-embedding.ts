@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createUsage } from '../../domain/usage.ts';
-import { meter } from '../../pipeline/meter.ts';
-import { estimateInputTokens } from '../../domain/estimate.ts';
-import type { Target } from '../../domain/request.ts';
-import type { PipelineDeps } from '../../pipeline/types.ts';
+import { createUsage } from '../domain/usage.ts';
+import { meter } from './meter.ts';
+import { estimateInputTokens } from '../domain/estimate.ts';
+import type { Target } from '../domain/request.ts';
+import type { PipelineDeps } from './types.ts';
 
 /**
  * Ledger row for the gateway's own embeddings call (the semantic cache asking an upstream to embed
