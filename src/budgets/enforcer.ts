@@ -16,7 +16,7 @@ import { decide, highestReached, type Priority } from './decide.ts';
 import { budgetWindow, bucketRange, ttlSeconds, type BudgetWindow } from './windows.ts';
 import type { BudgetGrant } from './grant.ts';
 import { inputTokensOf } from '../domain/estimate.ts';
-import { choicesOf, outputBound, worstCaseNano } from './worst-case.ts';
+import { choicesOf, outputBound, worstCaseNano } from '../pricing/worst-case.ts';
 import { OutputBounds } from './output-bounds.ts';
 import { InputRatios } from './input-ratios.ts';
 import { matchOverride, type OverrideGrant, type OverrideTokens } from './override.ts';

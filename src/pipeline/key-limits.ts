@@ -1,5 +1,5 @@
 import { GatewayError } from '../domain/errors.ts';
-import { outputBound } from '../budgets/worst-case.ts';
+import { outputBound } from '../pricing/worst-case.ts';
 import { applyBodyLimits, outputMultiplier, takeRate } from '../keys/key-policy.ts';
 import { modelAllowed, targetNames } from '../keys/model-allowlist.ts';
 import { inputTokensOf } from '../domain/estimate.ts';

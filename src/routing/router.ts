@@ -4,7 +4,7 @@ import { GatewayError } from '../domain/errors.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
 import { lastUserText } from '../domain/prompt-text.ts';
 import { deserialize, predict, type RouterModel } from './learned/model.ts';
-import { outputBound } from '../budgets/worst-case.ts';
+import { outputBound } from '../pricing/worst-case.ts';
 import { inputTokensOf } from '../domain/estimate.ts';
 import type { ClientRequest, Target } from '../domain/request.ts';
 import type { PriceBook } from '../pricing/price-book.ts';

@@ -1,8 +1,8 @@
 import { createUsage } from '../domain/usage.ts';
 import { GatewayError } from '../domain/errors.ts';
-import { priceProviderFor } from '../pricing/price-provider.ts';
+import { priceProviderFor } from './price-provider.ts';
 import type { Target } from '../domain/request.ts';
-import type { PriceBook } from '../pricing/price-book.ts';
+import type { PriceBook } from './price-book.ts';
 
 /** The most completions one request may ask for (`n`, `best_of`), as OpenAI's own limit. */
 export const MAX_CHOICES = 128;
