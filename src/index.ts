@@ -3,7 +3,7 @@ import type { TollgateConfig } from './config/schema.ts';
 import { createApp } from './gateway/app.ts';
 import type { GatewayEnv } from './gateway/context.ts';
 import { createRuntime, type RuntimeOptions } from './runtime/create-runtime.ts';
-import type { Runtime } from './runtime/types.ts';
+import type { Runtime } from './gateway/runtime.ts';
 
 export type GatewayOptions = RuntimeOptions;
 

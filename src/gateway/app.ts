@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { GatewayError, toGatewayError } from '../domain/errors.ts';
 import type { Operation } from '../domain/request.ts';
 import { recordRejection } from '../pipeline/handle.ts';
-import type { Runtime } from '../runtime/types.ts';
+import type { Runtime } from './runtime.ts';
 import { registerBudgetRoutes } from './admin/budgets.ts';
 import { registerCacheRoutes } from './admin/cache.ts';
 import { registerKeyRoutes } from './admin/keys.ts';

@@ -31,7 +31,7 @@ import { Router } from '../routing/router.ts';
 import { createResponseCache } from '../cache/create-response-cache.ts';
 import { meterCacheEmbedding } from '../pipeline/meter-embedding.ts';
 import type { UpstreamEmbedder } from '../cache/semantic/upstream-embedder.ts';
-import type { Runtime } from './types.ts';
+import type { Runtime } from '../gateway/runtime.ts';
 import { startDefinitionSync } from '../budgets/definition-sync.ts';
 
 export interface RuntimeOptions {

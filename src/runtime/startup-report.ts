@@ -1,6 +1,6 @@
 import type { StartupPlan } from '../config/resolve-startup.ts';
 import { redactUrl } from '../config/configured-secrets.ts';
-import type { Runtime } from './types.ts';
+import type { Runtime } from '../gateway/runtime.ts';
 
 /** What the operator needs to see at start-up: where it listens, what it proxies, what is open or closed. */
 export function formatStartupReport(input: { url: string; plan: StartupPlan; runtime: Runtime; mockUrl: string | undefined }): string {

@@ -4,7 +4,7 @@ import type { ActiveBudget } from '../../budgets/store.ts';
 import { budgetSchema, type BudgetConfig } from '../../config/schema.ts';
 import { seesOrg, type AdminPrincipal } from '../../domain/admin-principal.ts';
 import { GatewayError } from '../../domain/errors.ts';
-import type { Runtime } from '../../runtime/types.ts';
+import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { readJsonBody } from '../read-json-body.ts';
 import { ADMIN_BODY_LIMITS } from './parse-admin-body.ts';

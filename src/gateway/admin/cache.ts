@@ -11,7 +11,7 @@ import { requireOrg, requireWriter } from './guard.ts';
 import { parseAdminBody } from './parse-admin-body.ts';
 import { formatUsd } from '../../domain/money.ts';
 import { priceProviderFor } from '../../pricing/price-provider.ts';
-import type { Runtime } from '../../runtime/types.ts';
+import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { filterFrom } from './reports.ts';
 import { ownEntry } from '../../domain/own-entry.ts';

@@ -5,7 +5,7 @@ import { seesOrg } from '../../domain/admin-principal.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import { keyLimitsFromInput } from '../../keys/limits-input.ts';
 import type { VirtualKey } from '../../keys/store.ts';
-import type { Runtime } from '../../runtime/types.ts';
+import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { adminOf, requireOrg, requireWriter } from './guard.ts';
 import { parseAdminBody } from './parse-admin-body.ts';

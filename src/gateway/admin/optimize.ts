@@ -8,7 +8,7 @@ import { optimizeBatch, type BatchItem } from '../../routing/batch-optimize.ts';
 import { predict } from '../../routing/learned/model.ts';
 import { needOf } from '../../routing/router.ts';
 import { expectedCostNano } from '../../routing/select.ts';
-import type { Runtime } from '../../runtime/types.ts';
+import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { parseAdminBody } from './parse-admin-body.ts';
 import { ownEntry } from '../../domain/own-entry.ts';

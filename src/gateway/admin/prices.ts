@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { buildPriceSheet } from '../../analytics/reports/price-sheet.ts';
 import { GatewayError } from '../../domain/errors.ts';
-import type { Runtime } from '../../runtime/types.ts';
+import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 
 /** `GET /api/prices/:model`: the per-million-token rates the gateway would charge for a model (alias, model@provider or raw name). */

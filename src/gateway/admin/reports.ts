@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { buildSpendReport, parseDimensions } from '../../analytics/reports/spend-report.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import type { LedgerFilter } from '../../ledger/store.ts';
-import type { Runtime } from '../../runtime/types.ts';
+import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { adminOf, requireOrg } from './guard.ts';
 

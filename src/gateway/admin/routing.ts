@@ -4,7 +4,7 @@ import { buildRoutingReport } from '../../analytics/reports/routing-report.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import { priceProviderFor } from '../../pricing/price-provider.ts';
 import type { LedgerFilter } from '../../ledger/store.ts';
-import type { Runtime } from '../../runtime/types.ts';
+import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { feedbackSchema, submitFeedback } from '../feedback/submit-feedback.ts';
 import { adminOf, requireOrg, requireWriter } from './guard.ts';

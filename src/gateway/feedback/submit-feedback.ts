@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { LedgerRecord } from '../../ledger/record.ts';
 import type { Feedback } from '../../routing/feedback.ts';
-import type { Runtime } from '../../runtime/types.ts';
+import type { Runtime } from '../runtime.ts';
 
 /** The body of `POST /api/feedback` (admin) and `POST /v1/feedback` (virtual key). */
 export const feedbackSchema = z

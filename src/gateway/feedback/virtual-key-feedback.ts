@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { GatewayError } from '../../domain/errors.ts';
-import type { Runtime } from '../../runtime/types.ts';
+import type { Runtime } from '../runtime.ts';
 import { parseAdminBody } from '../admin/parse-admin-body.ts';
 import type { GatewayEnv } from '../context.ts';
 import { feedbackSchema, submitFeedback } from './submit-feedback.ts';

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { isOperator } from '../../domain/admin-principal.ts';
 import { GatewayError } from '../../domain/errors.ts';
-import type { Runtime } from '../../runtime/types.ts';
+import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { resolveAdmin, type AdminCredential } from '../middleware/admin-auth.ts';
 import { presentedKey } from '../middleware/authenticate.ts';

@@ -6,7 +6,7 @@ import { formatUsd } from '../../domain/money.ts';
 import type { Principal } from '../../domain/principal.ts';
 import type { VirtualKey } from '../../keys/store.ts';
 import type { SpendRow } from '../../ledger/store.ts';
-import type { Runtime } from '../../runtime/types.ts';
+import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { presentedKey, principalFromKey } from '../middleware/authenticate.ts';
 
