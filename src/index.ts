@@ -25,4 +25,3 @@ export async function createGateway(config: TollgateConfig, options: GatewayOpti
 
 export type { TollgateConfig, TollgateConfigInput } from './config/schema.ts';
 export { parseConfig, loadConfigFile } from './config/load.ts';
-export { startServer } from './server.ts';
