@@ -60,6 +60,9 @@ export interface BudgetStatus {
   percent: number;
   burnRatePerHourUsd: string;
   projectedUsd: string;
+  /** Spend (with reservations and accrued fixed costs) has reached the limit. */
+  exhausted: boolean;
+  /** When the limit will be reached at the current burn rate, before the period ends; null when it will not or already was (`exhausted`). */
   exhaustionAt: string | null;
   /** `config`, `api`, or `config-replaced` (a config budget changed at run time). */
   source: BudgetSource;
@@ -647,7 +650,8 @@ export class BudgetEnforcer {
         percent: Math.round((u / limit) * 10_000) / 100,
         burnRatePerHourUsd: formatUsd(rate.perHourNano),
         projectedUsd: formatUsd(rate.projectedNano),
-        exhaustionAt: rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs < window.endMs ? new Date(rate.exhaustionAtMs).toISOString() : null,
+        exhausted: u >= limit,
+        exhaustionAt: u < limit && rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs < window.endMs ? new Date(rate.exhaustionAtMs).toISOString() : null,
         source: sourceOf(budget.id, this.options.config.budgets, this.storedRows),
         resetAt: budget.resetAtMs ? new Date(budget.resetAtMs).toISOString() : null,
       };

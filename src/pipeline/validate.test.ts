@@ -27,10 +27,17 @@ describe('validateBody', () => {
     ['a model with a lone surrogate', { model: 'gpt\ud800', messages: [{ role: 'user', content: 'x' }] }, 'model'],
     ['content [null]', { model: 'm', messages: [{ role: 'user', content: [null] }] }, 'messages[0].content[0]'],
     ['content a number', { model: 'm', messages: [{ role: 'user', content: 5 }] }, 'messages[0].content'],
+    ['n of 129 (no budget needed)', { model: 'm', n: 129, messages: [{ role: 'user', content: 'x' }] }, 'n'],
+    ['n of 1.5', { model: 'm', n: 1.5, messages: [{ role: 'user', content: 'x' }] }, 'n'],
   ])('rejects %s with a 400 naming the field', (_name, body, param) => {
     const error = problem(body);
     expect(error?.status).toBe(400);
     expect(error?.param).toBe(param);
+  });
+
+  it('bounds best_of on completions, with or without budgets', () => {
+    expect(problem({ model: 'm', prompt: 'x', best_of: 500 }, 'completion')?.param).toBe('best_of');
+    expect(problem({ model: 'm', prompt: 'x', best_of: 4, n: 2 }, 'completion')).toBeUndefined();
   });
 
   it('requires max_tokens on Anthropic messages, as Anthropic does', () => {

@@ -1,6 +1,7 @@
 import { GatewayError } from '../domain/errors.ts';
 import type { WireFormat } from '../domain/error-envelope.ts';
 import type { Operation } from '../domain/request.ts';
+import { choicesOf } from '../pricing/worst-case.ts';
 
 /** Longest accepted model name (the ledger, metrics and the echoed `x-tollgate-model` header carry it). */
 export const MAX_MODEL_NAME_LENGTH = 256;
@@ -47,6 +48,8 @@ export function validateBody(body: unknown, operation: Operation, wire: WireForm
     throw new GatewayError('invalid_request', "'model' is required and must be a non-empty string", { param: 'model' });
   }
   checkModelName(record.model);
+  // `n` and `best_of` multiply what the upstream generates and bills: bounded on every request, budgets or not.
+  choicesOf(record, operation);
   if (record.stream !== undefined && typeof record.stream !== 'boolean') {
     throw new GatewayError('invalid_request', "'stream' must be a boolean", { param: 'stream' });
   }
