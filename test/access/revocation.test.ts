@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/fresh-database.ts';
-import { postgresAvailable, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { NO_POSTGRES_BINARIES, postgresAvailable, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
 import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
 import { ROOT_KEY, startAccessGateway, type AccessGateway } from './gateway.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -81,7 +82,7 @@ describe('revocation with the embedded store', () => {
   });
 });
 
-describe.skipIf(!postgresAvailable)('revocation across instances sharing PostgreSQL', () => {
+skipUnless(postgresAvailable, NO_POSTGRES_BINARIES)('revocation across instances sharing PostgreSQL', () => {
   let cluster: PostgresCluster;
   let database: { url: string; drop(): Promise<void> };
   let redis: RedisServer | undefined;

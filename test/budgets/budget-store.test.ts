@@ -6,13 +6,14 @@ import { resolveBudgets } from '../../src/budgets/definitions.ts';
 import type { BudgetAlert, StoredBudget } from '../../src/budgets/store.ts';
 import { budgetSchema } from '../../src/config/schema.ts';
 import { openStorage, type Storage } from '../../src/storage/open-storage.ts';
-import { postgresAvailable, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { NO_POSTGRES_BINARIES, postgresAvailable, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const alert = (id: string, budgetId: string, timeMs: number, kind = `threshold:${id}`): BudgetAlert => ({ id, timeMs, budgetId, windowStartMs: 0, kind, spentNano: 1, limitNano: 2, message: id });
 
 /** Budget rows (definitions and overlays) and alerts behave the same in SQLite and PostgreSQL. */
 function contract(name: string, open: () => Promise<{ storage: Storage; cleanup(): Promise<void> }>, enabled = true) {
-  describe.skipIf(!enabled)(`${name} budget store`, () => {
+  skipUnless(enabled, NO_POSTGRES_BINARIES)(`${name} budget store`, () => {
     let storage: Storage;
     let cleanup: () => Promise<void>;
     beforeAll(async () => {

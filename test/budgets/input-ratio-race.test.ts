@@ -3,7 +3,8 @@ import type { TollgateConfigInput } from '../../src/config/schema.ts';
 import { estimateInputTokens } from '../../src/domain/estimate.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { seededRandom } from '../support/ledger-records.ts';
-import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { NO_REDIS, redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 /**
  * #11.12: the upstream counts 1.5x the gateway's input estimate (another tokenizer, a chat
@@ -48,7 +49,7 @@ async function post(url: string, shot: Shot, tag: string): Promise<number> {
   return response.status;
 }
 
-describe.skipIf(!redisAvailable)('budget race with an upstream that counts 1.5x the estimated input (3 instances, Redis)', () => {
+skipUnless(redisAvailable, NO_REDIS)('budget race with an upstream that counts 1.5x the estimated input (3 instances, Redis)', () => {
   let redis: RedisServer;
   let instances: Harness[];
   beforeAll(async () => {

@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TollgateConfigInput } from '../../src/config/schema.ts';
 import { withMock } from '../../src/mock-provider/index.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
-import { postgresAvailable, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
-import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { NO_POSTGRES_BINARIES, postgresAvailable, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { NO_REDIS, redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { firstUnmet, skipUnless } from '../support/skip-unless.ts';
 
 /** A reset or deletion made through instance A holds on instance B (shared PostgreSQL store, shared Redis counters). */
-describe.runIf(postgresAvailable && redisAvailable)('budget reset and deletion across instances (PostgreSQL + Redis)', () => {
+skipUnless(...firstUnmet([postgresAvailable, NO_POSTGRES_BINARIES], [redisAvailable, NO_REDIS]))('budget reset and deletion across instances (PostgreSQL + Redis)', () => {
   let redis: RedisServer;
   let cluster: PostgresCluster;
   let a: Harness;

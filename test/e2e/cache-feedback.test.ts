@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.ts';
-import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { NO_REDIS, redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const KEY_A = 'tg-feedback-org-a-key-0000000000';
 const KEY_A2 = 'tg-feedback-org-a-key2-000000000';
@@ -114,7 +115,7 @@ describe('feedback on cached answers', () => {
   });
 });
 
-describe.runIf(redisAvailable)('feedback eviction across instances (Redis)', () => {
+skipUnless(redisAvailable, NO_REDIS)('feedback eviction across instances (Redis)', () => {
   let redis: RedisServer;
   let a: Harness;
   let b: Harness;

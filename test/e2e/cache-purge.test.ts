@@ -9,7 +9,8 @@ import type { GatewayEnv } from '../../src/gateway/context.ts';
 import { errorResponse } from '../../src/gateway/error-response.ts';
 import { withMock } from '../../src/mock-provider/index.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
-import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { NO_REDIS, redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const ACME = 'tg-purge-acme-key-00000000000000';
 const BETA = 'tg-purge-beta-key-00000000000000';
@@ -134,7 +135,7 @@ describe('cache purges and provider headers', () => {
   });
 });
 
-describe.runIf(redisAvailable)('exact-cache purge with Redis', () => {
+skipUnless(redisAvailable, NO_REDIS)('exact-cache purge with Redis', () => {
   let redis: RedisServer;
   let a: Harness;
   let b: Harness;

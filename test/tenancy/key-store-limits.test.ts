@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../../src/storage/open-storage.ts';
-import { postgresAvailable, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { NO_POSTGRES_BINARIES, postgresAvailable, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 type Storage = Awaited<ReturnType<typeof openStorage>>;
 
@@ -70,7 +71,7 @@ keyStoreLimits('SQLite', async () => {
   };
 });
 
-describe.skipIf(!postgresAvailable)('PostgreSQL', () => {
+skipUnless(postgresAvailable, NO_POSTGRES_BINARIES)('PostgreSQL', () => {
   let cluster: PostgresCluster;
   beforeAll(() => {
     cluster = startPostgresCluster();

@@ -4,13 +4,14 @@ import type { TollgateConfigInput } from '../../src/config/schema.ts';
 import { createRedisRateLimiter } from '../../src/keys/redis-rate-limiter.ts';
 import { withMock } from '../../src/mock-provider/index.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
-import { redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { NO_REDIS, redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const SECRET = 'tg-shared-rpm-three-per-minute-000';
 const START_MS = Math.floor(Date.now() / 60_000) * 60_000 + 120_000;
 
 /** Two gateway instances with one Redis: a key's requests per minute are counted once, across both. */
-describe.skipIf(!redisAvailable)('per-key rate limits across instances (Redis)', () => {
+skipUnless(redisAvailable, NO_REDIS)('per-key rate limits across instances (Redis)', () => {
   let redis: RedisServer;
   let first: Harness;
   let second: Harness;
