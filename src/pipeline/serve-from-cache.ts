@@ -1,0 +1,49 @@
+import { formatUsd } from '../domain/money.ts';
+import { replayAsStream } from '../cache/replay.ts';
+import { meter } from './meter.ts';
+import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
+
+/** A cache hit (exact, or guarded semantic): the stored answer (as JSON, or replayed as a stream), metered at $0 with what it saved. */
+export async function serveFromCache(request: PipelineRequest, deps: PipelineDeps, stream: boolean): Promise<PipelineResult | undefined> {
+  if (!deps.cache || request.shadow) return undefined;
+  request.cache = deps.cache.ticket(request);
+  if (!request.cache) {
+    request.cacheStatus = 'bypass';
+    return undefined;
+  }
+  const hit = await deps.cache.lookup(request.cache);
+  if (!hit || hit.answer.wire !== request.wire) {
+    request.cacheStatus = 'miss';
+    return undefined;
+  }
+  const answer = hit.answer;
+  request.cacheStatus = hit.kind === 'exact' ? 'hit' : 'semantic-hit';
+  request.cache = { ...request.cache, key: hit.servedKey };
+  const { record } = meter(
+    request,
+    { target: undefined, servedModel: answer.servedModel ?? undefined, usage: undefined, estimated: false, status: 200, errorCode: null, ttftMs: 0, stream, savedNanoUsd: answer.costNanoUsd, provider: answer.provider },
+    deps,
+  );
+  await deps.ledger.whenDurable();
+  const headers: Record<string, string> = {
+    'x-tollgate-request-id': request.id,
+    'x-tollgate-cache': request.cacheStatus,
+    'x-tollgate-cost-usd': '0',
+    'x-tollgate-saved-usd': formatUsd(record.savedNanoUsd),
+    ...(hit.similarity !== undefined ? { 'x-tollgate-cache-similarity': hit.similarity.toFixed(4) } : {}),
+    ...(answer.servedModel ? { 'x-tollgate-model': answer.servedModel } : {}),
+    // The provider that originally answered.
+    ...(answer.provider ? { 'x-tollgate-provider': answer.provider } : {}),
+  };
+  if (!stream) return { kind: 'json', status: 200, headers, body: answer.body };
+  const options = request.body.stream_options as { include_usage?: unknown } | undefined;
+  const frames = replayAsStream(answer.body, request.wire, options?.include_usage === true);
+  return {
+    kind: 'stream',
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
+    stream: (async function* () {
+      yield `${frames.join('')}: x-tollgate-cost-usd 0\n\n`;
+    })(),
+  };
+}
