@@ -4,7 +4,10 @@ import { formatUsd, usdToNano } from '../domain/money.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
 import type { LedgerFilter, LedgerStore } from '../ledger/store.ts';
 import type { ClientRequest, Target } from '../domain/request.ts';
-import { accruedNanoUsd, type CostLine } from '../pricing/fixed-costs.ts';
+import type { CostLine } from '../pricing/fixed-costs.ts';
+import { countsToward, fixedCostLines, fixedCostWarnings, fixedNanoOf, localProviderIds } from './fixed-accrual.ts';
+import { budgetGauges, budgetStatus, periodLabel, type BudgetStatus } from './status.ts';
+import { scopeFilter } from './scope-filter.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import type { AlertNotifier } from './alerts.ts';
 import type { ActiveBudget, StoredBudget } from './store.ts';
@@ -42,33 +45,8 @@ export interface Admission {
   grant: BudgetGrant | undefined;
 }
 
-export interface BudgetStatus {
-  id: string;
-  scope: string;
-  value: string | null;
-  /** The org the budget belongs to (from `org` or `value: org/name`); null when it covers every org. */
-  org: string | null;
-  period: string;
-  windowStart: string;
-  windowEnd: string;
-  limitUsd: string;
-  usedUsd: string;
-  /** Fixed costs of the whole period (committed, counted in `usedUsd`) and accrued so far. */
-  fixedUsd: string;
-  fixedAccruedUsd: string;
-  remainingUsd: string;
-  percent: number;
-  burnRatePerHourUsd: string;
-  projectedUsd: string;
-  /** Spend (with reservations and accrued fixed costs) has reached the limit. */
-  exhausted: boolean;
-  /** When the limit will be reached at the current burn rate, before the period ends; null when it will not or already was (`exhausted`). */
-  exhaustionAt: string | null;
-  /** `config`, `api`, or `config-replaced` (a config budget changed at run time). */
-  source: BudgetSource;
-  /** When the period's spend was last reset at run time (null: never in this definition). */
-  resetAt: string | null;
-}
+export type { BudgetStatus } from './status.ts';
+export { scopeFilter } from './scope-filter.ts';
 
 
 /**
@@ -103,13 +81,10 @@ export class BudgetEnforcer {
   constructor(private readonly options: BudgetEnforcerOptions) {
     options.counters.onRecovered(() => void this.recover());
     options.counters.onReleased?.(() => this.wake());
-    this.localProviders = new Set(Object.entries(options.config.providers).filter(([, p]) => p.node).map(([id]) => id));
+    this.localProviders = localProviderIds(options.config);
     this.share = new LocalShareGuard(options.config.localShare, options.counters, (id, budgetIds, spends) => this.book(id, budgetIds, spends));
     this.budgets = [...options.config.budgets];
-    this.lines = [
-      ...options.config.pricing.fixedCosts.map((line) => ({ name: line.name, project: line.project, monthlyUsd: line.monthlyUsd })),
-      ...options.config.pricing.localNodes.map((node) => ({ name: `node ${node.id}`, hourlyUsd: node.hourlyUsd })),
-    ];
+    this.lines = fixedCostLines(options.config);
   }
 
   /**
@@ -151,9 +126,7 @@ export class BudgetEnforcer {
 
   /** Fixed costs accrued in a budget's window up to `atMs` (0 unless the budget includes them). */
   fixedNano(budget: BudgetConfig, window: BudgetWindow, atMs: number): number {
-    if (!budget.includeFixedCosts) return 0;
-    const lines = budget.scope === 'project' ? this.lines.filter((line) => !line.project || line.project === budget.value) : this.lines;
-    return accruedNanoUsd(lines, window.startMs, atMs);
+    return fixedNanoOf(this.lines, budget, window, atMs);
   }
 
   /**
@@ -261,7 +234,7 @@ export class BudgetEnforcer {
           limitNano: usdToNano(budget.limitUsd),
           // Fixed costs are commitments: the whole period's share counts from day one, so "$30/month" is a total.
           fixedNano: this.fixedNano(budget, windows[index]!, windows[index]!.endMs),
-          amountNano: this.counts(budget, local) ? worst : 0,
+          amountNano: countsToward(budget, local) ? worst : 0,
           force: forced.has(budget.id),
         }));
         const reservationId = `${request.id}:${this.counter++}`;
@@ -345,11 +318,6 @@ export class BudgetEnforcer {
     }
   }
 
-  /** A budget that includes fixed costs has the local nodes' hours already: their requests add nothing to it. */
-  private counts(budget: BudgetConfig, local: boolean): boolean {
-    return !(budget.includeFixedCosts && local);
-  }
-
   private grant(
     reservationId: string,
     budgets: BudgetConfig[],
@@ -385,7 +353,7 @@ export class BudgetEnforcer {
         if (delta <= 0) return true;
         const nextLocal = this.localProviders.has(target.providerId);
         const id = `${reservationId}:fallback${extra.length + 1}`;
-        const more = checks.map((check, index) => ({ ...check, amountNano: this.counts(budgets[index]!, nextLocal) ? delta : 0 }));
+        const more = checks.map((check, index) => ({ ...check, amountNano: countsToward(budgets[index]!, nextLocal) ? delta : 0 }));
         try {
           const result = await this.options.counters.tryReserve(id, more, RESERVATION_TTL_MS, at);
           if (!result.ok) return false;
@@ -405,7 +373,7 @@ export class BudgetEnforcer {
         for (const id of extra) void this.book(id, budgetIds, []);
         const spends = budgets.map((budget, index) => ({
           bucket: budgetWindow(budget, record.timeMs).currentBucket,
-          amountNano: this.counts(budget, servedLocal) ? record.costNanoUsd : 0,
+          amountNano: countsToward(budget, servedLocal) ? record.costNanoUsd : 0,
           ttlSeconds: ttlSeconds(windows[index]!, record.timeMs),
         }));
         void this.book(reservationId, budgetIds, spends.filter((spend) => spend.amountNano > 0))
@@ -450,7 +418,7 @@ export class BudgetEnforcer {
 
   /** `Budget 'id' (project demo, daily)` for the caller's own budget; `An operator budget (daily)` for one it may not see. */
   private describe(budget: BudgetConfig, request: ClientRequest, noun: string): string {
-    const period = budget.period === 'rolling' ? `rolling ${budget.rollingHours}h` : budget.period;
+    const period = periodLabel(budget);
     if (!isOwnBudget(budget, request.principal, this.options.config.enforcement.discloseBudgets)) return `An operator budget (${period})`;
     return `${noun} '${budget.id}' (${budget.scope}${budget.value ? ` ${budget.value}` : ''}, ${period})`;
   }
@@ -599,10 +567,7 @@ export class BudgetEnforcer {
     });
     // Reservations alone: the same budgets without buckets or fixed costs.
     const values = await this.options.counters.peek([...full, ...full.map((check) => ({ budgetId: check.budgetId, buckets: [], fixedNano: 0 }))], now);
-    return budgets.map((budget, index) => {
-      const reserved = values[budgets.length + index] ?? 0;
-      return { budget: budget.id, spentNano: (values[index] ?? 0) - reserved, reservedNano: reserved, limitNano: usdToNano(budget.limitUsd) };
-    });
+    return budgetGauges(budgets, values.slice(0, budgets.length), values.slice(budgets.length));
   }
 
   /**
@@ -629,50 +594,16 @@ export class BudgetEnforcer {
     } catch (error) {
       throw new GatewayError('budget_unavailable', `Budget counters are unreachable: ${(error as Error).message}`, { retryable: true });
     }
-    return budgets.map((budget, index) => {
-      const window = windows[index]!;
-      const limit = usdToNano(budget.limitUsd);
-      const u = used[index] ?? 0;
-      const rate = burnRate({ startMs: Math.max(window.startMs, budget.resetAtMs ?? 0), endMs: window.endMs, nowMs: now, variableNano: u - fixed[index]!, fixedNowNano: accrued[index]!, fixedEndNano: fixed[index]!, limitNano: limit });
-      return {
-        id: budget.id,
-        scope: budget.scope,
-        value: budget.value ?? null,
-        org: qualifiedScope(budget).org ?? (budget.scope === 'org' ? (budget.value ?? null) : null),
-        period: budget.period === 'rolling' ? `rolling ${budget.rollingHours}h` : budget.period,
-        windowStart: new Date(window.startMs).toISOString(),
-        windowEnd: new Date(window.endMs).toISOString(),
-        limitUsd: formatUsd(limit),
-        usedUsd: formatUsd(u),
-        fixedUsd: formatUsd(fixed[index]!),
-        fixedAccruedUsd: formatUsd(accrued[index]!),
-        remainingUsd: formatUsd(Math.max(0, limit - u)),
-        percent: Math.round((u / limit) * 10_000) / 100,
-        burnRatePerHourUsd: formatUsd(rate.perHourNano),
-        projectedUsd: formatUsd(rate.projectedNano),
-        exhausted: u >= limit,
-        exhaustionAt: u < limit && rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs < window.endMs ? new Date(rate.exhaustionAtMs).toISOString() : null,
-        source: sourceOf(budget.id, this.options.config.budgets, this.storedRows),
-        resetAt: budget.resetAtMs ? new Date(budget.resetAtMs).toISOString() : null,
-      };
-    });
+    return budgets.map((budget, index) =>
+      budgetStatus(budget, { window: windows[index]!, usedNano: used[index] ?? 0, fixedNano: fixed[index]!, accruedNano: accrued[index]! }, now, sourceOf(budget.id, this.options.config.budgets, this.storedRows)),
+    );
   }
 
   /** Budgets whose fixed costs alone take most or all of their limit over a full period (reported at start-up). */
   fixedCostWarnings(): string[] {
-    const now = this.options.now();
-    const warnings: string[] = [];
-    for (const budget of this.budgets) {
-      if (!budget.includeFixedCosts) continue;
-      const window = budgetWindow(budget, now);
-      const fixed = this.fixedNano(budget, window, window.endMs);
-      const limit = usdToNano(budget.limitUsd);
-      const share = fixed / limit;
-      if (share >= 1) warnings.push(`budget ${budget.id}: fixed costs alone ($${formatUsd(fixed)}) consume its $${formatUsd(limit)} limit: every metered request will be refused`);
-      else if (share >= 0.8) warnings.push(`budget ${budget.id}: fixed costs take ${(share * 100).toFixed(1)}% ($${formatUsd(fixed)} of $${formatUsd(limit)}), leaving $${formatUsd(limit - fixed)} for requests`);
-    }
-    return warnings;
+    return fixedCostWarnings(this.lines, this.budgets, this.options.now());
   }
+
 }
 
 /** The decision that applies although the request fits: a downgrade first, then a queue, then a block threshold below 100%. */
@@ -686,30 +617,4 @@ function pickEarly(budgets: BudgetConfig[], decisions: ReturnType<typeof decide>
 
 function parsePriority(value: string | undefined): Priority {
   return value === 'low' || value === 'high' ? value : 'normal';
-}
-
-/** Bucket keys outlive their window by a day (Redis expiry). */
-
-/** The ledger rows a budget covers, for rebuilding its counters (org-qualified like `covers`). */
-export function scopeFilter(budget: Pick<BudgetConfig, 'scope' | 'value' | 'org'>): LedgerFilter {
-  const { org, name } = qualifiedScope(budget);
-  const inOrg: LedgerFilter = org !== undefined ? { orgId: org } : {};
-  switch (budget.scope) {
-    case 'global':
-      return {};
-    case 'org':
-      return { orgId: name };
-    case 'project':
-      return { ...inOrg, projectId: name };
-    case 'user':
-      return { ...inOrg, userId: name };
-    case 'key':
-      return { ...inOrg, keyId: name };
-    case 'tag':
-      return { ...inOrg, tag: name };
-    case 'model':
-      return { ...inOrg, model: name };
-    case 'provider':
-      return { ...inOrg, provider: name };
-  }
 }
