@@ -25,6 +25,11 @@ import { InputRatios } from './input-ratios.ts';
 import { matchOverride, type OverrideGrant, type OverrideTokens } from './override.ts';
 import { isOwnBudget } from './disclosure.ts';
 import { LocalShareGuard } from './local-share.ts';
+import { AdmissionQueue } from './queue.ts';
+import { AlertChecks } from './alert-checks.ts';
+import { resetMessage } from './alert-evaluation.ts';
+import { CounterRecovery } from './counter-recovery.ts';
+import { budgetBlocked, countersUnreachable, queueFull, queueTimedOut, type RefusalContext } from './refusals.ts';
 
 export interface BudgetEnforcerOptions {
   config: TollgateConfig;
@@ -62,23 +67,19 @@ export class BudgetEnforcer {
   private budgets: ActiveBudget[];
   private storedRows: StoredBudget[] = [];
   private readonly lines: CostLine[];
-  private queued = 0;
-  private readonly waiters = new Set<() => void>();
   private counter = 0;
-  private readonly alertsInFlight = new Set<string>();
-  /** Alert checks run at most once a second per budget (each costs a counter read). */
-  private readonly lastAlertCheck = new Map<string, number>();
-  private readonly trailingChecks = new Map<string, NodeJS.Timeout>();
-  /** Spends whose settle failed (counters unreachable), by bucket, applied or dropped on recovery. */
-  private readonly unsettled = new Map<string, SettleSpend[]>();
-  /** Reservations whose release failed, released on recovery (else they expire on their own). */
-  private readonly unreleased: Array<{ reservationId: string; budgetIds: string[] }> = [];
+  private readonly queue: AdmissionQueue;
+  private readonly alertChecks: AlertChecks;
+  private readonly recovery: CounterRecovery;
 
   /** Providers that run on local nodes: their hours are fixed costs, their requests the "local share". */
   private readonly localProviders: Set<string>;
   private readonly share: LocalShareGuard;
 
   constructor(private readonly options: BudgetEnforcerOptions) {
+    this.queue = new AdmissionQueue(() => options.counters.announceQueued?.());
+    this.recovery = new CounterRecovery({ counters: options.counters, log: options.log, flushLedger: options.flushLedger, rebuild: () => this.rebuild() });
+    this.alertChecks = new AlertChecks({ config: options.config, counters: options.counters, alerts: options.alerts, now: options.now, log: options.log, fixedNano: (budget, window, atMs) => this.fixedNano(budget, window, atMs) });
     options.counters.onRecovered(() => void this.recover());
     options.counters.onReleased?.(() => this.wake());
     this.localProviders = localProviderIds(options.config);
@@ -154,31 +155,12 @@ export class BudgetEnforcer {
    * ledger, which already holds the spends made meanwhile (so those are dropped, not counted
    * twice); buckets it kept get the spends whose settle failed.
    */
-  async recover(): Promise<void> {
-    try {
-      await this.options.flushLedger?.();
-      const seeded = await this.rebuild();
-      const replay: SettleSpend[] = [];
-      for (const [bucket, spends] of this.unsettled) if (!seeded.has(bucket)) replay.push(...spends);
-      this.unsettled.clear();
-      if (replay.length) await this.options.counters.settle('', [], replay);
-      for (const { reservationId, budgetIds } of this.unreleased.splice(0)) await this.options.counters.settle(reservationId, budgetIds, []);
-      this.options.log(`budget counters recovered: ${seeded.size} bucket(s) rebuilt from the ledger, ${replay.length} delayed spend(s) applied`);
-    } catch (error) {
-      this.options.log(`budget counter recovery failed: ${(error as Error).message}`);
-    }
+  recover(): Promise<void> {
+    return this.recovery.recover();
   }
 
   private book(reservationId: string, budgetIds: string[], spends: SettleSpend[]): Promise<void> {
-    return this.options.counters.settle(reservationId, budgetIds, spends).catch((error: unknown) => {
-      if (reservationId && this.unreleased.length < 100_000) this.unreleased.push({ reservationId, budgetIds });
-      for (const spend of spends) {
-        const list = this.unsettled.get(spend.bucket) ?? [];
-        list.push(spend);
-        this.unsettled.set(spend.bucket, list);
-      }
-      this.options.log(`budget settle failed, kept for recovery: ${(error as Error).message}`);
-    });
+    return this.recovery.book(reservationId, budgetIds, spends);
   }
 
   async admit(request: ClientRequest, chain: Target[], resolve: (model: string) => Target[]): Promise<Admission> {
@@ -269,10 +251,10 @@ export class BudgetEnforcer {
           }
           if (failed >= 0 || decision.action === 'block') {
             if (result.ok) await this.release(reservationId, budgets);
-            throw this.blocked(budget, windows[index]!, checks[index]!, result.used[index]!, worst, request);
+            throw budgetBlocked(budget, windows[index]!, checks[index]!, result.used[index]!, worst, this.refusalContext(request), this.options.now());
           }
         }
-        if (!result.ok) throw this.blocked(budgets[failed]!, windows[failed]!, checks[failed]!, result.used[failed]!, worst, request);
+        if (!result.ok) throw budgetBlocked(budgets[failed]!, windows[failed]!, checks[failed]!, result.used[failed]!, worst, this.refusalContext(request), this.options.now());
         if (queuedSince !== undefined) action = `${action}:${at - queuedSince}ms`;
         if (override) {
           action = action ? `override:${action}` : 'override';
@@ -394,10 +376,7 @@ export class BudgetEnforcer {
     this.options.log(`budget counters unavailable: ${(error as Error).message}`);
     if (closed) {
       // Transient: the SDKs may retry (after a second), unlike a budget refusal.
-      throw new GatewayError('budget_unavailable', `${this.describe(closed, request, 'Budget')} cannot be checked right now (its counters are unreachable) and is configured fail-closed; retry shortly`, {
-        retryable: true,
-        headers: { 'retry-after': '1', 'x-should-retry': 'true' },
-      });
+      throw countersUnreachable(closed, this.refusalContext(request));
     }
     return {
       chain: targets,
@@ -416,141 +395,30 @@ export class BudgetEnforcer {
     };
   }
 
-  /** `Budget 'id' (project demo, daily)` for the caller's own budget; `An operator budget (daily)` for one it may not see. */
-  private describe(budget: BudgetConfig, request: ClientRequest, noun: string): string {
-    const period = periodLabel(budget);
-    if (!isOwnBudget(budget, request.principal, this.options.config.enforcement.discloseBudgets)) return `An operator budget (${period})`;
-    return `${noun} '${budget.id}' (${budget.scope}${budget.value ? ` ${budget.value}` : ''}, ${period})`;
-  }
-
-  /**
-   * A budget refusal. Retrying cannot help before the budget resets, so both official SDKs are told
-   * not to (`x-should-retry: false`, which they honour before `retry-after`); the reset time is in
-   * `x-tollgate-budget-reset` (ISO 8601) and in the message. A rolling window frees spend hour by
-   * hour: its "reset" is the next hour, the earliest time headroom can return. Only the caller's own
-   * budget is named, with its limit; another scope's refusal is described generically.
-   */
-  private blocked(budget: BudgetConfig, window: BudgetWindow, check: ReserveCheck, used: number, worst: number, request: ClientRequest): GatewayError {
-    const resetAt = new Date(window.endMs).toISOString();
-    const inSeconds = Math.max(1, Math.ceil((window.endMs - this.options.now()) / 1000));
-    const when = budget.period === 'rolling' ? `Its rolling window frees spend from ${resetAt} (in ${inSeconds} s) on` : `It resets at ${resetAt} (in ${inSeconds} s)`;
-    const own = isOwnBudget(budget, request.principal, this.options.config.enforcement.discloseBudgets);
-    const state = own ? `has $${formatUsd(Math.max(0, check.limitNano - used))} of $${formatUsd(check.limitNano)} left` : 'has no room for this request';
-    return new GatewayError('budget_exceeded', `${this.describe(budget, request, 'Budget')} ${state}; this request may cost up to $${formatUsd(worst)}. ${when}; retrying sooner will not help.`, {
-      headers: { 'x-should-retry': 'false', 'x-tollgate-budget-reset': resetAt, ...(own ? { 'x-tollgate-budget': budget.id } : {}) },
-    });
+  private refusalContext(request: ClientRequest): RefusalContext {
+    return { request, disclosure: this.options.config.enforcement.discloseBudgets };
   }
 
   /** Holds a low-priority request until headroom returns (a settle here, or a poll for other instances) or its deadline. */
   private async waitInQueue(budget: BudgetConfig, deadline: number, request: ClientRequest): Promise<void> {
-    const own = isOwnBudget(budget, request.principal, this.options.config.enforcement.discloseBudgets);
-    // Refusals from the queue are final for this call: an SDK retry would only queue (and wait) again.
-    const headers = { 'x-should-retry': 'false', ...(own ? { 'x-tollgate-budget': budget.id } : {}) };
-    if (this.queued >= this.options.config.enforcement.queueLimit) {
-      throw new GatewayError('budget_exceeded', `${this.describe(budget, request, 'Budget')} is holding low-priority work and its queue is full; retry later`, { headers });
-    }
+    if (this.queue.size >= this.options.config.enforcement.queueLimit) throw queueFull(budget, this.refusalContext(request));
     const left = deadline - this.options.now();
-    if (left <= 0) {
-      throw new GatewayError('budget_exceeded', `${this.describe(budget, request, 'Budget')} held this low-priority request for the queue timeout without headroom returning; retry later or raise its priority`, {
-        headers,
-      });
-    }
-    this.queued += 1;
-    this.options.counters.announceQueued?.();
-    try {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, Math.min(left, 250));
-        this.waiters.add(done);
-      });
-    } finally {
-      this.queued -= 1;
-    }
+    if (left <= 0) throw queueTimedOut(budget, this.refusalContext(request));
+    await this.queue.hold(left);
   }
 
   private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.queue.wake();
   }
 
   /** Threshold and burn-rate alerts after a settle; at most one check per budget at a time. */
-  private async checkAlerts(budgets: ActiveBudget[]): Promise<void> {
-    const now = this.options.now();
-    for (const budget of budgets) {
-      if (this.alertsInFlight.has(budget.id)) continue;
-      const wait = 1_000 - (Date.now() - (this.lastAlertCheck.get(budget.id) ?? -Infinity));
-      if (wait > 0) {
-        // A trailing check, so the last spend before a quiet spell still raises its alert.
-        if (!this.trailingChecks.has(budget.id)) {
-          const timer = setTimeout(() => {
-            this.trailingChecks.delete(budget.id);
-            void this.checkAlerts([budget]);
-          }, wait);
-          timer.unref();
-          this.trailingChecks.set(budget.id, timer);
-        }
-        continue;
-      }
-      this.lastAlertCheck.set(budget.id, Date.now());
-      this.alertsInFlight.add(budget.id);
-      try {
-        const window = budgetWindow(budget, now);
-        const fixed = this.fixedNano(budget, window, now);
-        const committed = this.fixedNano(budget, window, window.endMs);
-        const [used] = await this.options.counters.peek([{ budgetId: budget.id, buckets: window.buckets, fixedNano: committed }], now);
-        const limit = usdToNano(budget.limitUsd);
-        const spent = used ?? 0;
-        const exhausted = spent >= limit;
-        // After a run-time reset the period's alerts start again (they are kept per window start).
-        const since = Math.max(window.startMs, budget.resetAtMs ?? 0);
-        // One alert for a jump over several thresholds: the highest reached (lower ones are implied).
-        // Exhaustion is said as such, once; it stands for every threshold up to 100%.
-        const highest = highestReached(budget.thresholds, spent, limit);
-        if (exhausted) {
-          await this.options.alerts.raise({
-            timeMs: now,
-            budgetId: budget.id,
-            windowStartMs: since,
-            kind: 'exhausted',
-            spentNano: spent,
-            limitNano: limit,
-            message:
-              `Budget ${budget.id}: exhausted at ${new Date(now).toISOString()} — $${formatUsd(spent)} of $${formatUsd(limit)} (${((spent / limit) * 100).toFixed(1)}%)` +
-              (budget.period === 'rolling' ? '' : `, before its period ends (${new Date(window.endMs).toISOString()})`),
-          });
-        }
-        if (highest && (!exhausted || highest.percent > 100)) {
-          await this.options.alerts.raise({ timeMs: now, budgetId: budget.id, windowStartMs: since, kind: `threshold:${highest.percent}`, spentNano: spent, limitNano: limit });
-        }
-        if (this.options.config.alerts.burnRate && budget.period !== 'rolling' && !exhausted) {
-          const rate = burnRate({ startMs: since, endMs: window.endMs, nowMs: now, variableNano: spent - committed, fixedNowNano: fixed, fixedEndNano: committed, limitNano: limit });
-          if (rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs > now && rate.exhaustionAtMs < window.endMs && now - window.startMs > (window.endMs - window.startMs) * 0.02) {
-            await this.options.alerts.raise({
-              timeMs: now,
-              budgetId: budget.id,
-              windowStartMs: since,
-              kind: 'burn-rate',
-              spentNano: spent,
-              limitNano: limit,
-              message: `Budget ${budget.id}: at $${formatUsd(rate.perHourNano)}/hour it runs out at ${new Date(rate.exhaustionAtMs).toISOString()}, before its period ends (${new Date(window.endMs).toISOString()})`,
-            });
-          }
-        }
-      } catch (error) {
-        this.options.log(`budget alert check failed: ${(error as Error).message}`);
-      } finally {
-        this.alertsInFlight.delete(budget.id);
-      }
-    }
+  private checkAlerts(budgets: ActiveBudget[]): Promise<void> {
+    return this.alertChecks.check(budgets);
   }
 
   /** The audit of a reset: a log line and an alert row (who, when, spent before). */
   async recordReset(budget: ActiveBudget, by: string, spentBeforeUsd: string, atMs: number): Promise<void> {
-    const when = new Date(atMs).toISOString();
-    const message = `Budget ${budget.id}: reset by ${by} at ${when}; $${spentBeforeUsd} of $${formatUsd(usdToNano(budget.limitUsd))} had been spent in the period`;
+    const message = resetMessage(budget, by, spentBeforeUsd, atMs);
     this.options.log(`AUDIT ${message}`);
     await this.options.alerts
       .raise({ timeMs: atMs, budgetId: budget.id, windowStartMs: budgetWindow(budget, atMs).startMs, kind: `reset:${atMs}`, spentNano: usdToNano(spentBeforeUsd), limitNano: usdToNano(budget.limitUsd), message })
