@@ -1,4 +1,9 @@
+import type { BudgetConfig } from '../config/schema.ts';
+import type { LedgerStore } from '../ledger/store.ts';
 import type { BudgetCounters, SettleSpend } from './counters/types.ts';
+import type { LocalShareGuard } from './local-share.ts';
+import { scopeFilter } from './scope-filter.ts';
+import { budgetWindow, bucketRange, ttlSeconds } from './windows.ts';
 
 export interface CounterRecoveryOptions {
   counters: BudgetCounters;
@@ -53,4 +58,33 @@ export class CounterRecovery {
       this.options.log(`budget counter recovery failed: ${(error as Error).message}`);
     }
   }
+}
+
+export interface RebuildSources {
+  budgets: readonly BudgetConfig[];
+  ledger: LedgerStore;
+  counters: BudgetCounters;
+  /** Providers on local nodes: their spend is in the fixed costs of budgets that include them. */
+  localProviders: ReadonlySet<string>;
+  share: Pick<LocalShareGuard, 'rebuild'>;
+}
+
+/**
+ * Seeds the counters of every budget's current window from the ledger (counters never drift from
+ * it); returns the buckets that were missing and got seeded.
+ */
+export async function rebuildCounters(sources: RebuildSources, now: number): Promise<Set<string>> {
+  const { budgets, ledger, counters, localProviders, share } = sources;
+  const seeded = new Set<string>();
+  for (const budget of budgets) {
+    const window = budgetWindow(budget, now);
+    for (const bucket of window.buckets) {
+      const range = bucketRange(bucket, budget);
+      const exclude = budget.includeFixedCosts ? [...localProviders] : [];
+      const [row] = await ledger.summarize([], { ...scopeFilter(budget), fromMs: range.startMs, toMs: range.endMs, excludeProviders: exclude });
+      if (await counters.seed(bucket, row?.costNanoUsd ?? 0, ttlSeconds(window, now))) seeded.add(bucket);
+    }
+  }
+  for (const bucket of await share.rebuild(ledger, [...localProviders], now)) seeded.add(bucket);
+  return seeded;
 }

@@ -1,34 +1,32 @@
 import type { BudgetConfig, TollgateConfig } from '../config/schema.ts';
 import { GatewayError } from '../domain/errors.ts';
-import { formatUsd, usdToNano } from '../domain/money.ts';
+import { usdToNano } from '../domain/money.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
-import type { LedgerFilter, LedgerStore } from '../ledger/store.ts';
+import type { LedgerStore } from '../ledger/store.ts';
 import type { ClientRequest, Target } from '../domain/request.ts';
 import type { CostLine } from '../pricing/fixed-costs.ts';
-import { countsToward, fixedCostLines, fixedCostWarnings, fixedNanoOf, localProviderIds } from './fixed-accrual.ts';
-import { budgetGauges, budgetStatus, periodLabel, type BudgetStatus } from './status.ts';
-import { scopeFilter } from './scope-filter.ts';
+import { fixedCostLines, fixedCostWarnings, fixedNanoOf, localProviderIds } from './fixed-accrual.ts';
+import { budgetGauges, budgetStatus, type BudgetStatus } from './status.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import type { AlertNotifier } from './alerts.ts';
 import type { ActiveBudget, StoredBudget } from './store.ts';
-import { resolveBudgets, sourceOf, type BudgetSource } from './definitions.ts';
-import { applicableBudgets, qualifiedScope, type BudgetSubject } from './applicable.ts';
-import { burnRate } from './burn-rate.ts';
+import { resolveBudgets, sourceOf } from './definitions.ts';
+import { applicableBudgets, type BudgetSubject } from './applicable.ts';
 import { RESERVATION_TTL_MS, type BudgetCounters, type ReserveCheck, type SettleSpend } from './counters/types.ts';
-import { decide, highestReached, type Priority } from './decide.ts';
-import { budgetWindow, bucketRange, ttlSeconds, type BudgetWindow } from './windows.ts';
-import type { BudgetGrant } from './grant.ts';
+import { budgetWindow, type BudgetWindow } from './windows.ts';
 import { inputTokensOf } from '../domain/estimate.ts';
 import { choicesOf, outputBound, worstCaseNano } from '../pricing/worst-case.ts';
 import { OutputBounds } from './output-bounds.ts';
 import { InputRatios } from './input-ratios.ts';
 import { matchOverride, type OverrideGrant, type OverrideTokens } from './override.ts';
-import { isOwnBudget } from './disclosure.ts';
 import { LocalShareGuard } from './local-share.ts';
+import { overrideTokensOf, parsePriority, pickEarly, reserveChecks, thresholdDecisions, type Admission } from './admission.ts';
+import { overrideAudit, overrideRefusedLine } from './override-audit.ts';
+import { failOpenGrant, reservationGrant, type GrantDeps } from './reservation-grant.ts';
 import { AdmissionQueue } from './queue.ts';
 import { AlertChecks } from './alert-checks.ts';
 import { resetMessage } from './alert-evaluation.ts';
-import { CounterRecovery } from './counter-recovery.ts';
+import { CounterRecovery, rebuildCounters } from './counter-recovery.ts';
 import { budgetBlocked, countersUnreachable, queueFull, queueTimedOut, type RefusalContext } from './refusals.ts';
 
 export interface BudgetEnforcerOptions {
@@ -44,15 +42,9 @@ export interface BudgetEnforcerOptions {
 }
 
 export type { BudgetGrant } from './grant.ts';
-
-export interface Admission {
-  chain: Target[];
-  grant: BudgetGrant | undefined;
-}
-
+export type { Admission } from './admission.ts';
 export type { BudgetStatus } from './status.ts';
 export { scopeFilter } from './scope-filter.ts';
-
 
 /**
  * Budget enforcement before forwarding: every applicable budget must have room for the request's
@@ -134,20 +126,9 @@ export class BudgetEnforcer {
    * Seeds the counters of every budget's current window from the ledger (counters never drift from
    * it); returns the buckets that were missing and got seeded.
    */
-  async rebuild(): Promise<Set<string>> {
-    const now = this.options.now();
-    const seeded = new Set<string>();
-    for (const budget of this.budgets) {
-      const window = budgetWindow(budget, now);
-      for (const bucket of window.buckets) {
-        const range = bucketRange(bucket, budget);
-        const exclude = budget.includeFixedCosts ? [...this.localProviders] : [];
-        const [row] = await this.options.ledger.summarize([], { ...scopeFilter(budget), fromMs: range.startMs, toMs: range.endMs, excludeProviders: exclude });
-        if (await this.options.counters.seed(bucket, row?.costNanoUsd ?? 0, ttlSeconds(window, now))) seeded.add(bucket);
-      }
-    }
-    for (const bucket of await this.share.rebuild(this.options.ledger, [...this.localProviders], now)) seeded.add(bucket);
-    return seeded;
+  rebuild(): Promise<Set<string>> {
+    const { ledger, counters } = this.options;
+    return rebuildCounters({ budgets: this.budgets, ledger, counters, localProviders: this.localProviders, share: this.share }, this.options.now());
   }
 
   /**
@@ -200,7 +181,7 @@ export class BudgetEnforcer {
       const override = matchOverride(presentedOverride, this.overrideTokens(), budgets, request.principal);
       if (presentedOverride && !override && !refusedLogged) {
         refusedLogged = true;
-        this.options.log(`AUDIT budget override refused (no matching token) for ${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'} request=${request.id}`);
+        this.options.log(overrideRefusedLine(request));
       }
       // Only the operator's global token also lifts the local-share rule.
       const shareSlot = !local && override?.authority !== 'global' ? await this.share.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
@@ -210,15 +191,7 @@ export class BudgetEnforcer {
       try {
         const worst = worstOn(target, at);
         const windows = budgets.map((budget) => budgetWindow(budget, at));
-        const checks: ReserveCheck[] = budgets.map((budget, index) => ({
-          budgetId: budget.id,
-          buckets: windows[index]!.buckets,
-          limitNano: usdToNano(budget.limitUsd),
-          // Fixed costs are commitments: the whole period's share counts from day one, so "$30/month" is a total.
-          fixedNano: this.fixedNano(budget, windows[index]!, windows[index]!.endMs),
-          amountNano: countsToward(budget, local) ? worst : 0,
-          force: forced.has(budget.id),
-        }));
+        const checks = reserveChecks(budgets, windows, (budget, window, atMs) => this.fixedNano(budget, window, atMs), worst, local, forced);
         const reservationId = `${request.id}:${this.counter++}`;
         let result;
         try {
@@ -228,9 +201,7 @@ export class BudgetEnforcer {
         }
         // Thresholds below 100% (downgrade early, hold low-priority work, block) apply even when it fits;
         // an overridden budget says nothing.
-        const decisions = budgets.map((budget, index) =>
-          forced.has(budget.id) ? { action: 'allow' as const, threshold: undefined } : decide(budget.thresholds, result.used[index]!, worst, checks[index]!.limitNano, priority),
-        );
+        const decisions = thresholdDecisions(budgets, checks, result.used, worst, priority, forced);
         const failed = result.ok ? -1 : result.failedIndex;
         const deciding = failed >= 0 ? { budget: budgets[failed]!, decision: decisions[failed]!, index: failed } : pickEarly(budgets, decisions);
         if (deciding) {
@@ -261,7 +232,7 @@ export class BudgetEnforcer {
           await this.audit(request, override, budgets, checks, result.used, worst, windows, at);
         }
         granted = true;
-        return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local, request, shareSlot, worstOn) };
+        return { chain: targets, grant: reservationGrant(this.grantDeps(), { reservationId, budgets, windows, checks, used: result.used, worst, action, local, request, shareSlot, worstOn }) };
       } finally {
         // Refused, downgraded, queued or admitted without a grant: the cloud slot is not used by this attempt.
         if (!granted && shareSlot) this.share.release(shareSlot);
@@ -270,8 +241,7 @@ export class BudgetEnforcer {
   }
 
   private overrideTokens(): OverrideTokens {
-    const { overrideToken, orgOverrideTokens } = this.options.config.enforcement;
-    return { global: overrideToken, byOrg: orgOverrideTokens ?? {} };
+    return overrideTokensOf(this.options.config.enforcement);
   }
 
   /**
@@ -279,91 +249,23 @@ export class BudgetEnforcer {
    * per budget it actually lifted (the request would not have fitted), which also goes to the webhook.
    */
   private async audit(request: ClientRequest, override: OverrideGrant, budgets: BudgetConfig[], checks: ReserveCheck[], used: number[], worst: number, windows: BudgetWindow[], at: number): Promise<void> {
-    const who = `${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'}`;
-    const lifted = budgets.filter((budget, index) => override.budgetIds.has(budget.id) && used[index]! + checks[index]!.amountNano > checks[index]!.limitNano);
-    this.options.log(
-      `AUDIT budget override (${override.authority}) by ${who} request=${request.id} budgets=${[...override.budgetIds].join(',')} lifted=${lifted.map((b) => b.id).join(',') || '-'} worst=$${formatUsd(worst)}`,
-    );
-    for (const budget of lifted) {
-      const index = budgets.indexOf(budget);
-      await this.options.alerts
-        .raise({
-          timeMs: at,
-          budgetId: budget.id,
-          windowStartMs: windows[index]!.startMs,
-          kind: `override:${request.id}`,
-          spentNano: used[index]!,
-          limitNano: checks[index]!.limitNano,
-          message: `Budget ${budget.id}: override (${override.authority}) by ${who} let request ${request.id} through at $${formatUsd(used[index]!)} of $${formatUsd(checks[index]!.limitNano)} (it may cost up to $${formatUsd(worst)})`,
-        })
-        .catch(() => undefined);
-    }
+    const { line, alerts } = overrideAudit(request, override, budgets, checks, used, worst, windows, at);
+    this.options.log(line);
+    for (const alert of alerts) await this.options.alerts.raise(alert).catch(() => undefined);
   }
 
-  private grant(
-    reservationId: string,
-    budgets: BudgetConfig[],
-    windows: BudgetWindow[],
-    checks: ReserveCheck[],
-    used: number[],
-    worst: number,
-    action: string | null,
-    local: boolean,
-    request: ClientRequest,
-    shareSlot?: string,
-    worstOn?: (target: Target, atMs: number) => number,
-  ): BudgetGrant {
-    let settled = false;
-    let reserved = worst;
-    const extra: string[] = [];
-    const budgetIds = budgets.map((b) => b.id);
-    // The remaining header speaks of the caller's own budgets only (unless the operator discloses all).
-    const disclosure = this.options.config.enforcement.discloseBudgets;
-    const told = checks.filter((_, index) => isOwnBudget(budgets[index]!, request.principal, disclosure));
-    const remaining = (cost: number) => Math.min(...told.map((check) => check.limitNano - used[checks.indexOf(check)]! - cost));
+  private grantDeps(): GrantDeps {
     return {
-      action,
-      headers: (costNano) => ({
-        ...(told.length ? { 'x-tollgate-budget-remaining-usd': formatUsd(Math.max(0, remaining(costNano ?? reserved))) } : {}),
-        ...(action ? { 'x-tollgate-budget-action': action } : {}),
-      }),
-      retarget: async (target) => {
-        if (!worstOn || settled) return true;
-        const at = this.options.now();
-        const next = worstOn(target, at);
-        const delta = next - reserved;
-        if (delta <= 0) return true;
-        const nextLocal = this.localProviders.has(target.providerId);
-        const id = `${reservationId}:fallback${extra.length + 1}`;
-        const more = checks.map((check, index) => ({ ...check, amountNano: countsToward(budgets[index]!, nextLocal) ? delta : 0 }));
-        try {
-          const result = await this.options.counters.tryReserve(id, more, RESERVATION_TTL_MS, at);
-          if (!result.ok) return false;
-        } catch {
-          return true; // counters unreachable: the budgets' fail-open/closed policy already applied at admission
-        }
-        extra.push(id);
-        reserved = next;
-        return true;
+      counters: this.options.counters,
+      now: this.options.now,
+      isLocal: (providerId) => this.localProviders.has(providerId),
+      share: this.share,
+      book: (id, budgetIds, spends) => this.book(id, budgetIds, spends),
+      afterSettle: (budgets) => {
+        this.wake();
+        void this.checkAlerts(budgets);
       },
-      settle: (record) => {
-        if (settled) return;
-        settled = true;
-        // After a fallback the served target decides whether this was a local request.
-        const servedLocal = record.provider ? this.localProviders.has(record.provider) : local;
-        this.share.count(record, servedLocal, shareSlot);
-        for (const id of extra) void this.book(id, budgetIds, []);
-        const spends = budgets.map((budget, index) => ({
-          bucket: budgetWindow(budget, record.timeMs).currentBucket,
-          amountNano: countsToward(budget, servedLocal) ? record.costNanoUsd : 0,
-          ttlSeconds: ttlSeconds(windows[index]!, record.timeMs),
-        }));
-        void this.book(reservationId, budgetIds, spends.filter((spend) => spend.amountNano > 0))
-          .then(() => {
-            this.wake();
-            void this.checkAlerts(budgets);
-          });
-      },
+      disclosure: this.options.config.enforcement.discloseBudgets,
     };
   }
 
@@ -378,21 +280,7 @@ export class BudgetEnforcer {
       // Transient: the SDKs may retry (after a second), unlike a budget refusal.
       throw countersUnreachable(closed, this.refusalContext(request));
     }
-    return {
-      chain: targets,
-      grant: {
-        action: 'fail-open',
-        headers: () => ({ 'x-tollgate-budget-action': 'fail-open' }),
-        // Books the spend once the counters answer again; the ledger has it regardless.
-        settle: (record) => {
-          const spends = budgets.map((budget) => {
-            const window = budgetWindow(budget, record.timeMs);
-            return { bucket: window.currentBucket, amountNano: record.costNanoUsd, ttlSeconds: ttlSeconds(window, record.timeMs) };
-          });
-          void this.book('', budgets.map((b) => b.id), spends.filter((s) => s.amountNano > 0));
-        },
-      },
-    };
+    return { chain: targets, grant: failOpenGrant(budgets, (id, budgetIds, spends) => this.book(id, budgetIds, spends)) };
   }
 
   private refusalContext(request: ClientRequest): RefusalContext {
@@ -472,17 +360,4 @@ export class BudgetEnforcer {
     return fixedCostWarnings(this.lines, this.budgets, this.options.now());
   }
 
-}
-
-/** The decision that applies although the request fits: a downgrade first, then a queue, then a block threshold below 100%. */
-function pickEarly(budgets: BudgetConfig[], decisions: ReturnType<typeof decide>[]): { budget: BudgetConfig; decision: ReturnType<typeof decide>; index: number } | undefined {
-  for (const action of ['downgrade', 'queue', 'block'] as const) {
-    const index = decisions.findIndex((d) => d.action === action && (action !== 'block' || (d.threshold !== undefined && d.threshold.percent < 100)));
-    if (index >= 0) return { budget: budgets[index]!, decision: decisions[index]!, index };
-  }
-  return undefined;
-}
-
-function parsePriority(value: string | undefined): Priority {
-  return value === 'low' || value === 'high' ? value : 'normal';
 }
