@@ -359,5 +359,4 @@ export class BudgetEnforcer {
   fixedCostWarnings(): string[] {
     return fixedCostWarnings(this.lines, this.budgets, this.options.now());
   }
-
 }
