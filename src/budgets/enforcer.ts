@@ -1,27 +1,33 @@
 import type { BudgetConfig, TollgateConfig } from '../config/schema.ts';
 import { GatewayError } from '../domain/errors.ts';
-import { formatUsd, usdToNano } from '../domain/money.ts';
+import { usdToNano } from '../domain/money.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
-import type { LedgerFilter, LedgerStore } from '../ledger/store.ts';
+import type { LedgerStore } from '../ledger/store.ts';
 import type { ClientRequest, Target } from '../domain/request.ts';
-import { accruedNanoUsd, type CostLine } from '../pricing/fixed-costs.ts';
+import type { CostLine } from '../pricing/fixed-costs.ts';
+import { fixedCostLines, fixedCostWarnings, fixedNanoOf, localProviderIds } from './fixed-accrual.ts';
+import { budgetGauges, budgetStatus, type BudgetStatus } from './status.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import type { AlertNotifier } from './alerts.ts';
 import type { ActiveBudget, StoredBudget } from './store.ts';
-import { resolveBudgets, sourceOf, type BudgetSource } from './definitions.ts';
-import { applicableBudgets, qualifiedScope, type BudgetSubject } from './applicable.ts';
-import { burnRate } from './burn-rate.ts';
+import { resolveBudgets, sourceOf } from './definitions.ts';
+import { applicableBudgets, type BudgetSubject } from './applicable.ts';
 import { RESERVATION_TTL_MS, type BudgetCounters, type ReserveCheck, type SettleSpend } from './counters/types.ts';
-import { decide, highestReached, type Priority } from './decide.ts';
-import { budgetWindow, bucketRange, ttlSeconds, type BudgetWindow } from './windows.ts';
-import type { BudgetGrant } from './grant.ts';
+import { budgetWindow, type BudgetWindow } from './windows.ts';
 import { inputTokensOf } from '../domain/estimate.ts';
 import { choicesOf, outputBound, worstCaseNano } from '../pricing/worst-case.ts';
 import { OutputBounds } from './output-bounds.ts';
 import { InputRatios } from './input-ratios.ts';
 import { matchOverride, type OverrideGrant, type OverrideTokens } from './override.ts';
-import { isOwnBudget } from './disclosure.ts';
 import { LocalShareGuard } from './local-share.ts';
+import { overrideTokensOf, parsePriority, pickEarly, reserveChecks, thresholdDecisions, type Admission } from './admission.ts';
+import { overrideAudit, overrideRefusedLine } from './override-audit.ts';
+import { failOpenGrant, reservationGrant, type GrantDeps } from './reservation-grant.ts';
+import { AdmissionQueue } from './queue.ts';
+import { AlertChecks } from './alert-checks.ts';
+import { resetMessage } from './alert-evaluation.ts';
+import { CounterRecovery, rebuildCounters } from './counter-recovery.ts';
+import { budgetBlocked, countersUnreachable, queueFull, queueTimedOut, type RefusalContext } from './refusals.ts';
 
 export interface BudgetEnforcerOptions {
   config: TollgateConfig;
@@ -36,40 +42,9 @@ export interface BudgetEnforcerOptions {
 }
 
 export type { BudgetGrant } from './grant.ts';
-
-export interface Admission {
-  chain: Target[];
-  grant: BudgetGrant | undefined;
-}
-
-export interface BudgetStatus {
-  id: string;
-  scope: string;
-  value: string | null;
-  /** The org the budget belongs to (from `org` or `value: org/name`); null when it covers every org. */
-  org: string | null;
-  period: string;
-  windowStart: string;
-  windowEnd: string;
-  limitUsd: string;
-  usedUsd: string;
-  /** Fixed costs of the whole period (committed, counted in `usedUsd`) and accrued so far. */
-  fixedUsd: string;
-  fixedAccruedUsd: string;
-  remainingUsd: string;
-  percent: number;
-  burnRatePerHourUsd: string;
-  projectedUsd: string;
-  /** Spend (with reservations and accrued fixed costs) has reached the limit. */
-  exhausted: boolean;
-  /** When the limit will be reached at the current burn rate, before the period ends; null when it will not or already was (`exhausted`). */
-  exhaustionAt: string | null;
-  /** `config`, `api`, or `config-replaced` (a config budget changed at run time). */
-  source: BudgetSource;
-  /** When the period's spend was last reset at run time (null: never in this definition). */
-  resetAt: string | null;
-}
-
+export type { Admission } from './admission.ts';
+export type { BudgetStatus } from './status.ts';
+export { scopeFilter } from './scope-filter.ts';
 
 /**
  * Budget enforcement before forwarding: every applicable budget must have room for the request's
@@ -84,32 +59,25 @@ export class BudgetEnforcer {
   private budgets: ActiveBudget[];
   private storedRows: StoredBudget[] = [];
   private readonly lines: CostLine[];
-  private queued = 0;
-  private readonly waiters = new Set<() => void>();
   private counter = 0;
-  private readonly alertsInFlight = new Set<string>();
-  /** Alert checks run at most once a second per budget (each costs a counter read). */
-  private readonly lastAlertCheck = new Map<string, number>();
-  private readonly trailingChecks = new Map<string, NodeJS.Timeout>();
-  /** Spends whose settle failed (counters unreachable), by bucket, applied or dropped on recovery. */
-  private readonly unsettled = new Map<string, SettleSpend[]>();
-  /** Reservations whose release failed, released on recovery (else they expire on their own). */
-  private readonly unreleased: Array<{ reservationId: string; budgetIds: string[] }> = [];
+  private readonly queue: AdmissionQueue;
+  private readonly alertChecks: AlertChecks;
+  private readonly recovery: CounterRecovery;
 
   /** Providers that run on local nodes: their hours are fixed costs, their requests the "local share". */
   private readonly localProviders: Set<string>;
   private readonly share: LocalShareGuard;
 
   constructor(private readonly options: BudgetEnforcerOptions) {
+    this.queue = new AdmissionQueue(() => options.counters.announceQueued?.());
+    this.recovery = new CounterRecovery({ counters: options.counters, log: options.log, flushLedger: options.flushLedger, rebuild: () => this.rebuild() });
+    this.alertChecks = new AlertChecks({ config: options.config, counters: options.counters, alerts: options.alerts, now: options.now, log: options.log, fixedNano: (budget, window, atMs) => this.fixedNano(budget, window, atMs) });
     options.counters.onRecovered(() => void this.recover());
     options.counters.onReleased?.(() => this.wake());
-    this.localProviders = new Set(Object.entries(options.config.providers).filter(([, p]) => p.node).map(([id]) => id));
+    this.localProviders = localProviderIds(options.config);
     this.share = new LocalShareGuard(options.config.localShare, options.counters, (id, budgetIds, spends) => this.book(id, budgetIds, spends));
     this.budgets = [...options.config.budgets];
-    this.lines = [
-      ...options.config.pricing.fixedCosts.map((line) => ({ name: line.name, project: line.project, monthlyUsd: line.monthlyUsd })),
-      ...options.config.pricing.localNodes.map((node) => ({ name: `node ${node.id}`, hourlyUsd: node.hourlyUsd })),
-    ];
+    this.lines = fixedCostLines(options.config);
   }
 
   /**
@@ -151,29 +119,16 @@ export class BudgetEnforcer {
 
   /** Fixed costs accrued in a budget's window up to `atMs` (0 unless the budget includes them). */
   fixedNano(budget: BudgetConfig, window: BudgetWindow, atMs: number): number {
-    if (!budget.includeFixedCosts) return 0;
-    const lines = budget.scope === 'project' ? this.lines.filter((line) => !line.project || line.project === budget.value) : this.lines;
-    return accruedNanoUsd(lines, window.startMs, atMs);
+    return fixedNanoOf(this.lines, budget, window, atMs);
   }
 
   /**
    * Seeds the counters of every budget's current window from the ledger (counters never drift from
    * it); returns the buckets that were missing and got seeded.
    */
-  async rebuild(): Promise<Set<string>> {
-    const now = this.options.now();
-    const seeded = new Set<string>();
-    for (const budget of this.budgets) {
-      const window = budgetWindow(budget, now);
-      for (const bucket of window.buckets) {
-        const range = bucketRange(bucket, budget);
-        const exclude = budget.includeFixedCosts ? [...this.localProviders] : [];
-        const [row] = await this.options.ledger.summarize([], { ...scopeFilter(budget), fromMs: range.startMs, toMs: range.endMs, excludeProviders: exclude });
-        if (await this.options.counters.seed(bucket, row?.costNanoUsd ?? 0, ttlSeconds(window, now))) seeded.add(bucket);
-      }
-    }
-    for (const bucket of await this.share.rebuild(this.options.ledger, [...this.localProviders], now)) seeded.add(bucket);
-    return seeded;
+  rebuild(): Promise<Set<string>> {
+    const { ledger, counters } = this.options;
+    return rebuildCounters({ budgets: this.budgets, ledger, counters, localProviders: this.localProviders, share: this.share }, this.options.now());
   }
 
   /**
@@ -181,31 +136,12 @@ export class BudgetEnforcer {
    * ledger, which already holds the spends made meanwhile (so those are dropped, not counted
    * twice); buckets it kept get the spends whose settle failed.
    */
-  async recover(): Promise<void> {
-    try {
-      await this.options.flushLedger?.();
-      const seeded = await this.rebuild();
-      const replay: SettleSpend[] = [];
-      for (const [bucket, spends] of this.unsettled) if (!seeded.has(bucket)) replay.push(...spends);
-      this.unsettled.clear();
-      if (replay.length) await this.options.counters.settle('', [], replay);
-      for (const { reservationId, budgetIds } of this.unreleased.splice(0)) await this.options.counters.settle(reservationId, budgetIds, []);
-      this.options.log(`budget counters recovered: ${seeded.size} bucket(s) rebuilt from the ledger, ${replay.length} delayed spend(s) applied`);
-    } catch (error) {
-      this.options.log(`budget counter recovery failed: ${(error as Error).message}`);
-    }
+  recover(): Promise<void> {
+    return this.recovery.recover();
   }
 
   private book(reservationId: string, budgetIds: string[], spends: SettleSpend[]): Promise<void> {
-    return this.options.counters.settle(reservationId, budgetIds, spends).catch((error: unknown) => {
-      if (reservationId && this.unreleased.length < 100_000) this.unreleased.push({ reservationId, budgetIds });
-      for (const spend of spends) {
-        const list = this.unsettled.get(spend.bucket) ?? [];
-        list.push(spend);
-        this.unsettled.set(spend.bucket, list);
-      }
-      this.options.log(`budget settle failed, kept for recovery: ${(error as Error).message}`);
-    });
+    return this.recovery.book(reservationId, budgetIds, spends);
   }
 
   async admit(request: ClientRequest, chain: Target[], resolve: (model: string) => Target[]): Promise<Admission> {
@@ -245,7 +181,7 @@ export class BudgetEnforcer {
       const override = matchOverride(presentedOverride, this.overrideTokens(), budgets, request.principal);
       if (presentedOverride && !override && !refusedLogged) {
         refusedLogged = true;
-        this.options.log(`AUDIT budget override refused (no matching token) for ${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'} request=${request.id}`);
+        this.options.log(overrideRefusedLine(request));
       }
       // Only the operator's global token also lifts the local-share rule.
       const shareSlot = !local && override?.authority !== 'global' ? await this.share.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
@@ -255,15 +191,7 @@ export class BudgetEnforcer {
       try {
         const worst = worstOn(target, at);
         const windows = budgets.map((budget) => budgetWindow(budget, at));
-        const checks: ReserveCheck[] = budgets.map((budget, index) => ({
-          budgetId: budget.id,
-          buckets: windows[index]!.buckets,
-          limitNano: usdToNano(budget.limitUsd),
-          // Fixed costs are commitments: the whole period's share counts from day one, so "$30/month" is a total.
-          fixedNano: this.fixedNano(budget, windows[index]!, windows[index]!.endMs),
-          amountNano: this.counts(budget, local) ? worst : 0,
-          force: forced.has(budget.id),
-        }));
+        const checks = reserveChecks(budgets, windows, (budget, window, atMs) => this.fixedNano(budget, window, atMs), worst, local, forced);
         const reservationId = `${request.id}:${this.counter++}`;
         let result;
         try {
@@ -273,9 +201,7 @@ export class BudgetEnforcer {
         }
         // Thresholds below 100% (downgrade early, hold low-priority work, block) apply even when it fits;
         // an overridden budget says nothing.
-        const decisions = budgets.map((budget, index) =>
-          forced.has(budget.id) ? { action: 'allow' as const, threshold: undefined } : decide(budget.thresholds, result.used[index]!, worst, checks[index]!.limitNano, priority),
-        );
+        const decisions = thresholdDecisions(budgets, checks, result.used, worst, priority, forced);
         const failed = result.ok ? -1 : result.failedIndex;
         const deciding = failed >= 0 ? { budget: budgets[failed]!, decision: decisions[failed]!, index: failed } : pickEarly(budgets, decisions);
         if (deciding) {
@@ -296,17 +222,17 @@ export class BudgetEnforcer {
           }
           if (failed >= 0 || decision.action === 'block') {
             if (result.ok) await this.release(reservationId, budgets);
-            throw this.blocked(budget, windows[index]!, checks[index]!, result.used[index]!, worst, request);
+            throw budgetBlocked(budget, windows[index]!, checks[index]!, result.used[index]!, worst, this.refusalContext(request), this.options.now());
           }
         }
-        if (!result.ok) throw this.blocked(budgets[failed]!, windows[failed]!, checks[failed]!, result.used[failed]!, worst, request);
+        if (!result.ok) throw budgetBlocked(budgets[failed]!, windows[failed]!, checks[failed]!, result.used[failed]!, worst, this.refusalContext(request), this.options.now());
         if (queuedSince !== undefined) action = `${action}:${at - queuedSince}ms`;
         if (override) {
           action = action ? `override:${action}` : 'override';
           await this.audit(request, override, budgets, checks, result.used, worst, windows, at);
         }
         granted = true;
-        return { chain: targets, grant: this.grant(reservationId, budgets, windows, checks, result.used, worst, action, local, request, shareSlot, worstOn) };
+        return { chain: targets, grant: reservationGrant(this.grantDeps(), { reservationId, budgets, windows, checks, used: result.used, worst, action, local, request, shareSlot, worstOn }) };
       } finally {
         // Refused, downgraded, queued or admitted without a grant: the cloud slot is not used by this attempt.
         if (!granted && shareSlot) this.share.release(shareSlot);
@@ -315,8 +241,7 @@ export class BudgetEnforcer {
   }
 
   private overrideTokens(): OverrideTokens {
-    const { overrideToken, orgOverrideTokens } = this.options.config.enforcement;
-    return { global: overrideToken, byOrg: orgOverrideTokens ?? {} };
+    return overrideTokensOf(this.options.config.enforcement);
   }
 
   /**
@@ -324,96 +249,23 @@ export class BudgetEnforcer {
    * per budget it actually lifted (the request would not have fitted), which also goes to the webhook.
    */
   private async audit(request: ClientRequest, override: OverrideGrant, budgets: BudgetConfig[], checks: ReserveCheck[], used: number[], worst: number, windows: BudgetWindow[], at: number): Promise<void> {
-    const who = `${request.principal.orgId}/${request.principal.projectId} key=${request.principal.keyId ?? '-'}`;
-    const lifted = budgets.filter((budget, index) => override.budgetIds.has(budget.id) && used[index]! + checks[index]!.amountNano > checks[index]!.limitNano);
-    this.options.log(
-      `AUDIT budget override (${override.authority}) by ${who} request=${request.id} budgets=${[...override.budgetIds].join(',')} lifted=${lifted.map((b) => b.id).join(',') || '-'} worst=$${formatUsd(worst)}`,
-    );
-    for (const budget of lifted) {
-      const index = budgets.indexOf(budget);
-      await this.options.alerts
-        .raise({
-          timeMs: at,
-          budgetId: budget.id,
-          windowStartMs: windows[index]!.startMs,
-          kind: `override:${request.id}`,
-          spentNano: used[index]!,
-          limitNano: checks[index]!.limitNano,
-          message: `Budget ${budget.id}: override (${override.authority}) by ${who} let request ${request.id} through at $${formatUsd(used[index]!)} of $${formatUsd(checks[index]!.limitNano)} (it may cost up to $${formatUsd(worst)})`,
-        })
-        .catch(() => undefined);
-    }
+    const { line, alerts } = overrideAudit(request, override, budgets, checks, used, worst, windows, at);
+    this.options.log(line);
+    for (const alert of alerts) await this.options.alerts.raise(alert).catch(() => undefined);
   }
 
-  /** A budget that includes fixed costs has the local nodes' hours already: their requests add nothing to it. */
-  private counts(budget: BudgetConfig, local: boolean): boolean {
-    return !(budget.includeFixedCosts && local);
-  }
-
-  private grant(
-    reservationId: string,
-    budgets: BudgetConfig[],
-    windows: BudgetWindow[],
-    checks: ReserveCheck[],
-    used: number[],
-    worst: number,
-    action: string | null,
-    local: boolean,
-    request: ClientRequest,
-    shareSlot?: string,
-    worstOn?: (target: Target, atMs: number) => number,
-  ): BudgetGrant {
-    let settled = false;
-    let reserved = worst;
-    const extra: string[] = [];
-    const budgetIds = budgets.map((b) => b.id);
-    // The remaining header speaks of the caller's own budgets only (unless the operator discloses all).
-    const disclosure = this.options.config.enforcement.discloseBudgets;
-    const told = checks.filter((_, index) => isOwnBudget(budgets[index]!, request.principal, disclosure));
-    const remaining = (cost: number) => Math.min(...told.map((check) => check.limitNano - used[checks.indexOf(check)]! - cost));
+  private grantDeps(): GrantDeps {
     return {
-      action,
-      headers: (costNano) => ({
-        ...(told.length ? { 'x-tollgate-budget-remaining-usd': formatUsd(Math.max(0, remaining(costNano ?? reserved))) } : {}),
-        ...(action ? { 'x-tollgate-budget-action': action } : {}),
-      }),
-      retarget: async (target) => {
-        if (!worstOn || settled) return true;
-        const at = this.options.now();
-        const next = worstOn(target, at);
-        const delta = next - reserved;
-        if (delta <= 0) return true;
-        const nextLocal = this.localProviders.has(target.providerId);
-        const id = `${reservationId}:fallback${extra.length + 1}`;
-        const more = checks.map((check, index) => ({ ...check, amountNano: this.counts(budgets[index]!, nextLocal) ? delta : 0 }));
-        try {
-          const result = await this.options.counters.tryReserve(id, more, RESERVATION_TTL_MS, at);
-          if (!result.ok) return false;
-        } catch {
-          return true; // counters unreachable: the budgets' fail-open/closed policy already applied at admission
-        }
-        extra.push(id);
-        reserved = next;
-        return true;
+      counters: this.options.counters,
+      now: this.options.now,
+      isLocal: (providerId) => this.localProviders.has(providerId),
+      share: this.share,
+      book: (id, budgetIds, spends) => this.book(id, budgetIds, spends),
+      afterSettle: (budgets) => {
+        this.wake();
+        void this.checkAlerts(budgets);
       },
-      settle: (record) => {
-        if (settled) return;
-        settled = true;
-        // After a fallback the served target decides whether this was a local request.
-        const servedLocal = record.provider ? this.localProviders.has(record.provider) : local;
-        this.share.count(record, servedLocal, shareSlot);
-        for (const id of extra) void this.book(id, budgetIds, []);
-        const spends = budgets.map((budget, index) => ({
-          bucket: budgetWindow(budget, record.timeMs).currentBucket,
-          amountNano: this.counts(budget, servedLocal) ? record.costNanoUsd : 0,
-          ttlSeconds: ttlSeconds(windows[index]!, record.timeMs),
-        }));
-        void this.book(reservationId, budgetIds, spends.filter((spend) => spend.amountNano > 0))
-          .then(() => {
-            this.wake();
-            void this.checkAlerts(budgets);
-          });
-      },
+      disclosure: this.options.config.enforcement.discloseBudgets,
     };
   }
 
@@ -426,163 +278,35 @@ export class BudgetEnforcer {
     this.options.log(`budget counters unavailable: ${(error as Error).message}`);
     if (closed) {
       // Transient: the SDKs may retry (after a second), unlike a budget refusal.
-      throw new GatewayError('budget_unavailable', `${this.describe(closed, request, 'Budget')} cannot be checked right now (its counters are unreachable) and is configured fail-closed; retry shortly`, {
-        retryable: true,
-        headers: { 'retry-after': '1', 'x-should-retry': 'true' },
-      });
+      throw countersUnreachable(closed, this.refusalContext(request));
     }
-    return {
-      chain: targets,
-      grant: {
-        action: 'fail-open',
-        headers: () => ({ 'x-tollgate-budget-action': 'fail-open' }),
-        // Books the spend once the counters answer again; the ledger has it regardless.
-        settle: (record) => {
-          const spends = budgets.map((budget) => {
-            const window = budgetWindow(budget, record.timeMs);
-            return { bucket: window.currentBucket, amountNano: record.costNanoUsd, ttlSeconds: ttlSeconds(window, record.timeMs) };
-          });
-          void this.book('', budgets.map((b) => b.id), spends.filter((s) => s.amountNano > 0));
-        },
-      },
-    };
+    return { chain: targets, grant: failOpenGrant(budgets, (id, budgetIds, spends) => this.book(id, budgetIds, spends)) };
   }
 
-  /** `Budget 'id' (project demo, daily)` for the caller's own budget; `An operator budget (daily)` for one it may not see. */
-  private describe(budget: BudgetConfig, request: ClientRequest, noun: string): string {
-    const period = budget.period === 'rolling' ? `rolling ${budget.rollingHours}h` : budget.period;
-    if (!isOwnBudget(budget, request.principal, this.options.config.enforcement.discloseBudgets)) return `An operator budget (${period})`;
-    return `${noun} '${budget.id}' (${budget.scope}${budget.value ? ` ${budget.value}` : ''}, ${period})`;
-  }
-
-  /**
-   * A budget refusal. Retrying cannot help before the budget resets, so both official SDKs are told
-   * not to (`x-should-retry: false`, which they honour before `retry-after`); the reset time is in
-   * `x-tollgate-budget-reset` (ISO 8601) and in the message. A rolling window frees spend hour by
-   * hour: its "reset" is the next hour, the earliest time headroom can return. Only the caller's own
-   * budget is named, with its limit; another scope's refusal is described generically.
-   */
-  private blocked(budget: BudgetConfig, window: BudgetWindow, check: ReserveCheck, used: number, worst: number, request: ClientRequest): GatewayError {
-    const resetAt = new Date(window.endMs).toISOString();
-    const inSeconds = Math.max(1, Math.ceil((window.endMs - this.options.now()) / 1000));
-    const when = budget.period === 'rolling' ? `Its rolling window frees spend from ${resetAt} (in ${inSeconds} s) on` : `It resets at ${resetAt} (in ${inSeconds} s)`;
-    const own = isOwnBudget(budget, request.principal, this.options.config.enforcement.discloseBudgets);
-    const state = own ? `has $${formatUsd(Math.max(0, check.limitNano - used))} of $${formatUsd(check.limitNano)} left` : 'has no room for this request';
-    return new GatewayError('budget_exceeded', `${this.describe(budget, request, 'Budget')} ${state}; this request may cost up to $${formatUsd(worst)}. ${when}; retrying sooner will not help.`, {
-      headers: { 'x-should-retry': 'false', 'x-tollgate-budget-reset': resetAt, ...(own ? { 'x-tollgate-budget': budget.id } : {}) },
-    });
+  private refusalContext(request: ClientRequest): RefusalContext {
+    return { request, disclosure: this.options.config.enforcement.discloseBudgets };
   }
 
   /** Holds a low-priority request until headroom returns (a settle here, or a poll for other instances) or its deadline. */
   private async waitInQueue(budget: BudgetConfig, deadline: number, request: ClientRequest): Promise<void> {
-    const own = isOwnBudget(budget, request.principal, this.options.config.enforcement.discloseBudgets);
-    // Refusals from the queue are final for this call: an SDK retry would only queue (and wait) again.
-    const headers = { 'x-should-retry': 'false', ...(own ? { 'x-tollgate-budget': budget.id } : {}) };
-    if (this.queued >= this.options.config.enforcement.queueLimit) {
-      throw new GatewayError('budget_exceeded', `${this.describe(budget, request, 'Budget')} is holding low-priority work and its queue is full; retry later`, { headers });
-    }
+    if (this.queue.size >= this.options.config.enforcement.queueLimit) throw queueFull(budget, this.refusalContext(request));
     const left = deadline - this.options.now();
-    if (left <= 0) {
-      throw new GatewayError('budget_exceeded', `${this.describe(budget, request, 'Budget')} held this low-priority request for the queue timeout without headroom returning; retry later or raise its priority`, {
-        headers,
-      });
-    }
-    this.queued += 1;
-    this.options.counters.announceQueued?.();
-    try {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, Math.min(left, 250));
-        this.waiters.add(done);
-      });
-    } finally {
-      this.queued -= 1;
-    }
+    if (left <= 0) throw queueTimedOut(budget, this.refusalContext(request));
+    await this.queue.hold(left);
   }
 
   private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.queue.wake();
   }
 
   /** Threshold and burn-rate alerts after a settle; at most one check per budget at a time. */
-  private async checkAlerts(budgets: ActiveBudget[]): Promise<void> {
-    const now = this.options.now();
-    for (const budget of budgets) {
-      if (this.alertsInFlight.has(budget.id)) continue;
-      const wait = 1_000 - (Date.now() - (this.lastAlertCheck.get(budget.id) ?? -Infinity));
-      if (wait > 0) {
-        // A trailing check, so the last spend before a quiet spell still raises its alert.
-        if (!this.trailingChecks.has(budget.id)) {
-          const timer = setTimeout(() => {
-            this.trailingChecks.delete(budget.id);
-            void this.checkAlerts([budget]);
-          }, wait);
-          timer.unref();
-          this.trailingChecks.set(budget.id, timer);
-        }
-        continue;
-      }
-      this.lastAlertCheck.set(budget.id, Date.now());
-      this.alertsInFlight.add(budget.id);
-      try {
-        const window = budgetWindow(budget, now);
-        const fixed = this.fixedNano(budget, window, now);
-        const committed = this.fixedNano(budget, window, window.endMs);
-        const [used] = await this.options.counters.peek([{ budgetId: budget.id, buckets: window.buckets, fixedNano: committed }], now);
-        const limit = usdToNano(budget.limitUsd);
-        const spent = used ?? 0;
-        const exhausted = spent >= limit;
-        // After a run-time reset the period's alerts start again (they are kept per window start).
-        const since = Math.max(window.startMs, budget.resetAtMs ?? 0);
-        // One alert for a jump over several thresholds: the highest reached (lower ones are implied).
-        // Exhaustion is said as such, once; it stands for every threshold up to 100%.
-        const highest = highestReached(budget.thresholds, spent, limit);
-        if (exhausted) {
-          await this.options.alerts.raise({
-            timeMs: now,
-            budgetId: budget.id,
-            windowStartMs: since,
-            kind: 'exhausted',
-            spentNano: spent,
-            limitNano: limit,
-            message:
-              `Budget ${budget.id}: exhausted at ${new Date(now).toISOString()} — $${formatUsd(spent)} of $${formatUsd(limit)} (${((spent / limit) * 100).toFixed(1)}%)` +
-              (budget.period === 'rolling' ? '' : `, before its period ends (${new Date(window.endMs).toISOString()})`),
-          });
-        }
-        if (highest && (!exhausted || highest.percent > 100)) {
-          await this.options.alerts.raise({ timeMs: now, budgetId: budget.id, windowStartMs: since, kind: `threshold:${highest.percent}`, spentNano: spent, limitNano: limit });
-        }
-        if (this.options.config.alerts.burnRate && budget.period !== 'rolling' && !exhausted) {
-          const rate = burnRate({ startMs: since, endMs: window.endMs, nowMs: now, variableNano: spent - committed, fixedNowNano: fixed, fixedEndNano: committed, limitNano: limit });
-          if (rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs > now && rate.exhaustionAtMs < window.endMs && now - window.startMs > (window.endMs - window.startMs) * 0.02) {
-            await this.options.alerts.raise({
-              timeMs: now,
-              budgetId: budget.id,
-              windowStartMs: since,
-              kind: 'burn-rate',
-              spentNano: spent,
-              limitNano: limit,
-              message: `Budget ${budget.id}: at $${formatUsd(rate.perHourNano)}/hour it runs out at ${new Date(rate.exhaustionAtMs).toISOString()}, before its period ends (${new Date(window.endMs).toISOString()})`,
-            });
-          }
-        }
-      } catch (error) {
-        this.options.log(`budget alert check failed: ${(error as Error).message}`);
-      } finally {
-        this.alertsInFlight.delete(budget.id);
-      }
-    }
+  private checkAlerts(budgets: ActiveBudget[]): Promise<void> {
+    return this.alertChecks.check(budgets);
   }
 
   /** The audit of a reset: a log line and an alert row (who, when, spent before). */
   async recordReset(budget: ActiveBudget, by: string, spentBeforeUsd: string, atMs: number): Promise<void> {
-    const when = new Date(atMs).toISOString();
-    const message = `Budget ${budget.id}: reset by ${by} at ${when}; $${spentBeforeUsd} of $${formatUsd(usdToNano(budget.limitUsd))} had been spent in the period`;
+    const message = resetMessage(budget, by, spentBeforeUsd, atMs);
     this.options.log(`AUDIT ${message}`);
     await this.options.alerts
       .raise({ timeMs: atMs, budgetId: budget.id, windowStartMs: budgetWindow(budget, atMs).startMs, kind: `reset:${atMs}`, spentNano: usdToNano(spentBeforeUsd), limitNano: usdToNano(budget.limitUsd), message })
@@ -599,10 +323,7 @@ export class BudgetEnforcer {
     });
     // Reservations alone: the same budgets without buckets or fixed costs.
     const values = await this.options.counters.peek([...full, ...full.map((check) => ({ budgetId: check.budgetId, buckets: [], fixedNano: 0 }))], now);
-    return budgets.map((budget, index) => {
-      const reserved = values[budgets.length + index] ?? 0;
-      return { budget: budget.id, spentNano: (values[index] ?? 0) - reserved, reservedNano: reserved, limitNano: usdToNano(budget.limitUsd) };
-    });
+    return budgetGauges(budgets, values.slice(0, budgets.length), values.slice(budgets.length));
   }
 
   /**
@@ -629,87 +350,13 @@ export class BudgetEnforcer {
     } catch (error) {
       throw new GatewayError('budget_unavailable', `Budget counters are unreachable: ${(error as Error).message}`, { retryable: true });
     }
-    return budgets.map((budget, index) => {
-      const window = windows[index]!;
-      const limit = usdToNano(budget.limitUsd);
-      const u = used[index] ?? 0;
-      const rate = burnRate({ startMs: Math.max(window.startMs, budget.resetAtMs ?? 0), endMs: window.endMs, nowMs: now, variableNano: u - fixed[index]!, fixedNowNano: accrued[index]!, fixedEndNano: fixed[index]!, limitNano: limit });
-      return {
-        id: budget.id,
-        scope: budget.scope,
-        value: budget.value ?? null,
-        org: qualifiedScope(budget).org ?? (budget.scope === 'org' ? (budget.value ?? null) : null),
-        period: budget.period === 'rolling' ? `rolling ${budget.rollingHours}h` : budget.period,
-        windowStart: new Date(window.startMs).toISOString(),
-        windowEnd: new Date(window.endMs).toISOString(),
-        limitUsd: formatUsd(limit),
-        usedUsd: formatUsd(u),
-        fixedUsd: formatUsd(fixed[index]!),
-        fixedAccruedUsd: formatUsd(accrued[index]!),
-        remainingUsd: formatUsd(Math.max(0, limit - u)),
-        percent: Math.round((u / limit) * 10_000) / 100,
-        burnRatePerHourUsd: formatUsd(rate.perHourNano),
-        projectedUsd: formatUsd(rate.projectedNano),
-        exhausted: u >= limit,
-        exhaustionAt: u < limit && rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs < window.endMs ? new Date(rate.exhaustionAtMs).toISOString() : null,
-        source: sourceOf(budget.id, this.options.config.budgets, this.storedRows),
-        resetAt: budget.resetAtMs ? new Date(budget.resetAtMs).toISOString() : null,
-      };
-    });
+    return budgets.map((budget, index) =>
+      budgetStatus(budget, { window: windows[index]!, usedNano: used[index] ?? 0, fixedNano: fixed[index]!, accruedNano: accrued[index]! }, now, sourceOf(budget.id, this.options.config.budgets, this.storedRows)),
+    );
   }
 
   /** Budgets whose fixed costs alone take most or all of their limit over a full period (reported at start-up). */
   fixedCostWarnings(): string[] {
-    const now = this.options.now();
-    const warnings: string[] = [];
-    for (const budget of this.budgets) {
-      if (!budget.includeFixedCosts) continue;
-      const window = budgetWindow(budget, now);
-      const fixed = this.fixedNano(budget, window, window.endMs);
-      const limit = usdToNano(budget.limitUsd);
-      const share = fixed / limit;
-      if (share >= 1) warnings.push(`budget ${budget.id}: fixed costs alone ($${formatUsd(fixed)}) consume its $${formatUsd(limit)} limit: every metered request will be refused`);
-      else if (share >= 0.8) warnings.push(`budget ${budget.id}: fixed costs take ${(share * 100).toFixed(1)}% ($${formatUsd(fixed)} of $${formatUsd(limit)}), leaving $${formatUsd(limit - fixed)} for requests`);
-    }
-    return warnings;
-  }
-}
-
-/** The decision that applies although the request fits: a downgrade first, then a queue, then a block threshold below 100%. */
-function pickEarly(budgets: BudgetConfig[], decisions: ReturnType<typeof decide>[]): { budget: BudgetConfig; decision: ReturnType<typeof decide>; index: number } | undefined {
-  for (const action of ['downgrade', 'queue', 'block'] as const) {
-    const index = decisions.findIndex((d) => d.action === action && (action !== 'block' || (d.threshold !== undefined && d.threshold.percent < 100)));
-    if (index >= 0) return { budget: budgets[index]!, decision: decisions[index]!, index };
-  }
-  return undefined;
-}
-
-function parsePriority(value: string | undefined): Priority {
-  return value === 'low' || value === 'high' ? value : 'normal';
-}
-
-/** Bucket keys outlive their window by a day (Redis expiry). */
-
-/** The ledger rows a budget covers, for rebuilding its counters (org-qualified like `covers`). */
-export function scopeFilter(budget: Pick<BudgetConfig, 'scope' | 'value' | 'org'>): LedgerFilter {
-  const { org, name } = qualifiedScope(budget);
-  const inOrg: LedgerFilter = org !== undefined ? { orgId: org } : {};
-  switch (budget.scope) {
-    case 'global':
-      return {};
-    case 'org':
-      return { orgId: name };
-    case 'project':
-      return { ...inOrg, projectId: name };
-    case 'user':
-      return { ...inOrg, userId: name };
-    case 'key':
-      return { ...inOrg, keyId: name };
-    case 'tag':
-      return { ...inOrg, tag: name };
-    case 'model':
-      return { ...inOrg, model: name };
-    case 'provider':
-      return { ...inOrg, provider: name };
+    return fixedCostWarnings(this.lines, this.budgets, this.options.now());
   }
 }

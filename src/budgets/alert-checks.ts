@@ -1,0 +1,62 @@
+import type { BudgetConfig, TollgateConfig } from '../config/schema.ts';
+import type { AlertNotifier } from './alerts.ts';
+import { alertsDue } from './alert-evaluation.ts';
+import type { BudgetCounters } from './counters/types.ts';
+import type { ActiveBudget } from './store.ts';
+import { budgetWindow, type BudgetWindow } from './windows.ts';
+
+export interface AlertChecksOptions {
+  config: Pick<TollgateConfig, 'alerts'>;
+  counters: BudgetCounters;
+  alerts: AlertNotifier;
+  now: () => number;
+  log: (line: string) => void;
+  fixedNano: (budget: BudgetConfig, window: BudgetWindow, atMs: number) => number;
+}
+
+/**
+ * Threshold and burn-rate alerts after a settle, throttled: at most one check per budget at a time,
+ * at most one a second (each costs a counter read), with a trailing check so the last spend before
+ * a quiet spell still raises its alert.
+ */
+export class AlertChecks {
+  private readonly inFlight = new Set<string>();
+  private readonly lastCheck = new Map<string, number>();
+  private readonly trailing = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly options: AlertChecksOptions) {}
+
+  async check(budgets: ActiveBudget[]): Promise<void> {
+    const now = this.options.now();
+    for (const budget of budgets) {
+      if (this.inFlight.has(budget.id)) continue;
+      const wait = 1_000 - (Date.now() - (this.lastCheck.get(budget.id) ?? -Infinity));
+      if (wait > 0) {
+        // A trailing check, so the last spend before a quiet spell still raises its alert.
+        if (!this.trailing.has(budget.id)) {
+          const timer = setTimeout(() => {
+            this.trailing.delete(budget.id);
+            void this.check([budget]);
+          }, wait);
+          timer.unref();
+          this.trailing.set(budget.id, timer);
+        }
+        continue;
+      }
+      this.lastCheck.set(budget.id, Date.now());
+      this.inFlight.add(budget.id);
+      try {
+        const window = budgetWindow(budget, now);
+        const fixed = this.options.fixedNano(budget, window, now);
+        const committed = this.options.fixedNano(budget, window, window.endMs);
+        const [used] = await this.options.counters.peek([{ budgetId: budget.id, buckets: window.buckets, fixedNano: committed }], now);
+        const due = alertsDue(budget, { window, nowMs: now, spentNano: used ?? 0, fixedNowNano: fixed, committedNano: committed, burnRate: Boolean(this.options.config.alerts.burnRate) });
+        for (const alert of due) await this.options.alerts.raise(alert);
+      } catch (error) {
+        this.options.log(`budget alert check failed: ${(error as Error).message}`);
+      } finally {
+        this.inFlight.delete(budget.id);
+      }
+    }
+  }
+}
