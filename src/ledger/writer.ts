@@ -76,7 +76,7 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
   const counters = createLedgerWriterCounters();
   const groupCommit = createJournalGroupCommit(journal, log);
   const batches = createBatchQueue({ batchSize, flushIntervalMs: settings.flushIntervalMs, onDue: () => void enqueueFlush() });
-  const retry = createStoreRetry({ minMs: settings.retryMinMs, maxMs: settings.retryMaxMs, onRetry: () => (chain = chain.then(replayOnce)) });
+  const retry = createStoreRetry({ minMs: settings.retryMinMs, maxMs: settings.retryMaxMs, onRetry: () => void enqueueReplay() });
   const flow = createStoreFlow(store);
   let storeDown = false;
   let backlogged = false;
@@ -150,6 +150,12 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
     }
   }
 
+  /** Replays run on `chain` too, after the batches handed to the store before them. */
+  function enqueueReplay(): Promise<void> {
+    chain = chain.then(replayOnce);
+    return chain;
+  }
+
   async function replayOnce(): Promise<void> {
     try {
       const replayed = await replaySpillFile(spill, (records) => appendInBatches(records, batchSize, flow.append));
@@ -180,12 +186,11 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
       await enqueueFlush();
       // Batches spilled only because the store was behind (not down) go in now, so after a flush a
       // healthy store holds everything written before it.
-      if (backlogged && !storeDown && spill.size > 0) await (chain = chain.then(replayOnce));
+      if (backlogged && !storeDown && spill.size > 0) await enqueueReplay();
     },
     async replaySpill() {
       const before = counters.written;
-      chain = chain.then(replayOnce);
-      await chain;
+      await enqueueReplay();
       return counters.written - before;
     },
     async close() {
@@ -195,7 +200,7 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
       closed = true;
       await enqueueFlush();
       groupCommit.writeNow();
-      if (spill.size) await (chain = chain.then(replayOnce));
+      if (spill.size) await enqueueReplay();
       groupCommit.close();
       journal.close();
     },
