@@ -1,50 +1,22 @@
 import path from 'node:path';
-import { openLedgerJournal, type JournalSegment, type LedgerJournal } from './journal.ts';
+import { createBatchQueue } from './batch-queue.ts';
+import { openLedgerJournal, type JournalSegment } from './journal.ts';
+import { createJournalGroupCommit } from './journal-group-commit.ts';
 import type { LedgerRecord } from './record.ts';
 import { SpillFile } from './spill-file.ts';
-import type { LedgerStore } from './store.ts';
+import { recoverJournalLeftovers, replaySpillFile } from './spill-replay.ts';
+import { appendInBatches, createStoreFlow, isStoreBehind } from './store-flow.ts';
+import { createStoreRetry } from './store-retry.ts';
+import { ledgerWriterSettings, type LedgerWriterOptions } from './writer-options.ts';
+import { createLedgerWriterCounters, ledgerWriterStats, type LedgerWriterStats } from './writer-stats.ts';
+
+export type { LedgerWriterOptions } from './writer-options.ts';
+export type { LedgerWriterStats } from './writer-stats.ts';
 
 export interface LedgerSink {
   write(record: LedgerRecord): void;
   /** Resolves once every record written so far is journaled (survives a crash); await before answering the client. */
   whenDurable(): Promise<void>;
-}
-
-export interface LedgerWriterStats {
-  pending: number;
-  spilled: number;
-  written: number;
-  failedBatches: number;
-}
-
-export interface LedgerWriterOptions {
-  store: LedgerStore;
-  /** Directory for the write-ahead journal and the spill file (the gateway's data dir). */
-  directory: string;
-  /** Records per store append (config `ledger.batchSize`, default 500). */
-  batchSize: number;
-  /** Longest a record waits in memory before its batch is taken (config `ledger.flushIntervalMs`, default 250). */
-  flushIntervalMs: number;
-  /**
-   * A store append unanswered for this long counts as a stalled store (default 2,000 ms): new
-   * batches go straight to the spill file instead of waiting in memory behind it.
-   */
-  stallMs?: number;
-  /**
-   * Hard cap on records handed to the store and not yet acknowledged (default 100 batches); past
-   * it, new batches spill too. With `stallMs`, a store that hangs instead of failing cannot make
-   * records pile up in memory, while a burst the store is merely working through stays in memory.
-   */
-  maxInFlight?: number;
-  /** Replay back-off bounds while the store is down. */
-  retryMinMs?: number;
-  retryMaxMs?: number;
-  log?: (message: string, error?: unknown) => void;
-  /**
-   * fdatasync the journal after each group commit (config `ledger.fsync`): an acknowledged request
-   * then survives a power loss too, at the price of one disk flush per event-loop turn with writes.
-   */
-  fsync?: boolean;
 }
 
 export interface LedgerWriter extends LedgerSink {
@@ -96,77 +68,32 @@ export interface LedgerWriter extends LedgerSink {
  *   `maxInFlight`), whatever the store does.
  */
 export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
-  const { store, batchSize } = options;
-  const log = options.log ?? ((message: string, error?: unknown) => console.error(`[tollgate] ledger: ${message}`, error ?? ''));
-  const retryMin = options.retryMinMs ?? 500;
-  const retryMax = options.retryMaxMs ?? 30_000;
-  const stallMs = options.stallMs ?? 2_000;
-  const maxInFlight = options.maxInFlight ?? batchSize * 100;
-  const journal: LedgerJournal = openLedgerJournal(options.directory, { fsync: options.fsync === true });
+  const { store } = options;
+  const settings = ledgerWriterSettings(options);
+  const { batchSize, log, stallMs, maxInFlight } = settings;
+  const journal = openLedgerJournal(options.directory, { fsync: settings.fsync });
   const spill = new SpillFile(path.join(options.directory, 'ledger-spill.jsonl'));
-  let queue: LedgerRecord[] = [];
-  let inFlight = 0;
-  /** When the store append now awaited began (undefined while none is). */
-  let appendStartedMs: number | undefined;
-  let written = 0;
-  let failedBatches = 0;
+  const counters = createLedgerWriterCounters();
+  const groupCommit = createJournalGroupCommit(journal, log);
+  const batches = createBatchQueue({ batchSize, flushIntervalMs: settings.flushIntervalMs, onDue: () => void enqueueFlush() });
+  const retry = createStoreRetry({ minMs: settings.retryMinMs, maxMs: settings.retryMaxMs, onRetry: () => void enqueueReplay() });
+  const flow = createStoreFlow(store);
   let storeDown = false;
   let backlogged = false;
-  let retryDelay = retryMin;
-  let timer: NodeJS.Timeout | undefined;
-  let retryTimer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
   let closed = false;
-  // Group commit of the journal: the records of one event-loop turn share one write(2).
-  let journalLines = '';
-  let journalWaiters: Promise<void> | undefined;
-  let releaseWaiters: (() => void) | undefined;
-  let journalScheduled = false;
-  let journalClosed = false;
-
-  function writeJournal(): void {
-    journalScheduled = false;
-    if (journalClosed) return;
-    const lines = journalLines;
-    journalLines = '';
-    const release = releaseWaiters;
-    journalWaiters = undefined;
-    releaseWaiters = undefined;
-    try {
-      journal.appendText(lines);
-    } catch (error) {
-      log('could not write the ledger journal; records still go to the store', error);
-    }
-    release?.();
-  }
 
   // What a previous process left: journal segments become spill, then everything is replayed.
-  const leftovers = journal.leftovers();
-  if (leftovers.records.length) {
-    spill.append(leftovers.records);
-    log(`recovered ${leftovers.records.length} journaled records from a previous run`);
-  }
-  for (const segment of leftovers.segments) segment.remove();
-  if (spill.size) scheduleReplay(0);
-
-  function schedule(delay: number): void {
-    if (timer || closed) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      void enqueueFlush();
-    }, delay);
-    timer.unref();
-  }
+  recoverJournalLeftovers(journal, spill, log);
+  if (spill.size) retry.schedule(0);
 
   function enqueueFlush(): Promise<void> {
-    if (queue.length === 0) return chain;
-    const records = queue;
-    queue = [];
-    writeJournal();
+    if (batches.length === 0) return chain;
+    const records = batches.take();
+    groupCommit.writeNow();
     const segment = rotateJournal();
-    const stalled = appendStartedMs !== undefined && Date.now() - appendStartedMs >= stallMs;
-    if (inFlight > 0 && (stalled || inFlight + records.length > maxInFlight) && spillBehindSlowStore(records, segment)) return chain;
-    inFlight += records.length;
+    if (isStoreBehind(flow.load, records.length, Date.now(), { stallMs, maxInFlight }) && spillBehindSlowStore(records, segment)) return chain;
+    flow.handedOver(records.length);
     chain = chain.then(() => commit(records, segment));
     return chain;
   }
@@ -191,9 +118,9 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
       return false;
     }
     segment.remove();
-    if (!backlogged) log(`store has not acknowledged ${inFlight} records; spilling new batches until it answers`);
+    if (!backlogged) log(`store has not acknowledged ${flow.load.inFlight} records; spilling new batches until it answers`);
     backlogged = true;
-    scheduleReplay(retryDelay);
+    retry.schedule();
     return true;
   }
 
@@ -201,17 +128,16 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
     let done = 0;
     try {
       if (!storeDown) {
-        for (; done < records.length; done += batchSize) {
-          const batch = records.slice(done, done + batchSize);
-          await timedAppend(batch);
-          written += batch.length;
-        }
+        await appendInBatches(records, batchSize, flow.append, (count) => {
+          done += count;
+          counters.written += count;
+        });
       }
     } catch (error) {
-      failedBatches += 1;
+      counters.failedBatches += 1;
       if (!storeDown) log(`store append failed; spilling to disk and retrying`, error);
       storeDown = true;
-      scheduleReplay(retryDelay);
+      retry.schedule();
     }
     try {
       if (done < records.length) spill.append(records.slice(done));
@@ -220,102 +146,62 @@ export function createLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
       // The journal segment stays: the records are replayed at the next start.
       log('could not write the spill file; records stay in the journal', error);
     } finally {
-      inFlight -= records.length;
+      flow.settled(records.length);
     }
   }
 
-  /** Store appends run one at a time (on `chain`); the start of the current one tells a stall apart. */
-  async function timedAppend(records: LedgerRecord[]): Promise<void> {
-    appendStartedMs = Date.now();
-    try {
-      await store.append(records);
-    } finally {
-      appendStartedMs = undefined;
-    }
-  }
-
-  function scheduleReplay(delay: number): void {
-    if (retryTimer || closed) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      chain = chain.then(replayOnce);
-    }, delay);
-    retryTimer.unref();
+  /** Replays run on `chain` too, after the batches handed to the store before them. */
+  function enqueueReplay(): Promise<void> {
+    chain = chain.then(replayOnce);
+    return chain;
   }
 
   async function replayOnce(): Promise<void> {
     try {
-      // A snapshot left by a failed attempt is replayed first; rows spilled meanwhile follow.
-      let replayed = 0;
-      while (spill.size > 0) {
-        const count = await spill.replay(async (records) => {
-          for (let index = 0; index < records.length; index += batchSize) await timedAppend(records.slice(index, index + batchSize));
-        });
-        if (count === 0) break;
-        replayed += count;
-      }
-      written += replayed;
+      const replayed = await replaySpillFile(spill, (records) => appendInBatches(records, batchSize, flow.append));
+      counters.written += replayed;
       if (storeDown || replayed) log(`store is back; replayed ${replayed} spilled records`);
       storeDown = false;
       backlogged = false;
-      retryDelay = retryMin;
+      retry.succeeded();
     } catch {
       storeDown = true;
-      retryDelay = Math.min(retryDelay * 2, retryMax);
-      scheduleReplay(retryDelay);
+      retry.failed();
     }
   }
 
   return {
     write(record) {
-      if (journalClosed) {
+      if (groupCommit.closed) {
         // A request that finished after shutdown began (a stream the server stopped waiting for): straight to the spill file.
         spill.append([record]);
         return;
       }
-      journalLines += `${JSON.stringify(record)}\n`;
-      if (!journalScheduled) {
-        journalScheduled = true;
-        setImmediate(writeJournal);
-      }
-      queue.push(record);
-      if (queue.length >= batchSize) {
-        if (timer) clearTimeout(timer);
-        timer = undefined;
-        void enqueueFlush();
-      } else {
-        schedule(options.flushIntervalMs);
-      }
+      groupCommit.add(record);
+      batches.push(record);
     },
-    whenDurable() {
-      if (!journalScheduled) return Promise.resolve();
-      journalWaiters ??= new Promise<void>((resolve) => (releaseWaiters = resolve));
-      return journalWaiters;
-    },
-    stats: () => ({ pending: queue.length + inFlight, spilled: spill.size, written, failedBatches }),
+    whenDurable: () => groupCommit.whenDurable(),
+    stats: () => ledgerWriterStats(counters, batches.length + flow.load.inFlight, spill.size),
     async flush() {
       await enqueueFlush();
       // Batches spilled only because the store was behind (not down) go in now, so after a flush a
       // healthy store holds everything written before it.
-      if (backlogged && !storeDown && spill.size > 0) await (chain = chain.then(replayOnce));
+      if (backlogged && !storeDown && spill.size > 0) await enqueueReplay();
     },
     async replaySpill() {
-      const before = written;
-      chain = chain.then(replayOnce);
-      await chain;
-      return written - before;
+      const before = counters.written;
+      await enqueueReplay();
+      return counters.written - before;
     },
     async close() {
       if (closed) return;
-      if (timer) clearTimeout(timer);
-      if (retryTimer) clearTimeout(retryTimer);
-      timer = undefined;
-      retryTimer = undefined;
+      batches.stop();
+      retry.stop();
       closed = true;
       await enqueueFlush();
-      writeJournal();
-      if (spill.size) await (chain = chain.then(replayOnce));
-      journalClosed = true;
+      groupCommit.writeNow();
+      if (spill.size) await enqueueReplay();
+      groupCommit.close();
       journal.close();
     },
   };
