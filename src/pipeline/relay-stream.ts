@@ -11,6 +11,7 @@ import { meter } from './meter.ts';
 import type { Target } from '../domain/request.ts';
 import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
 import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
+import { saveAnswer } from './save-answer.ts';
 
 interface RelayInput {
   request: PipelineRequest;
@@ -65,16 +66,8 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
     await deps.ledger.whenDurable();
     const finish = transformer.finishReason();
     if (!record.estimated && transformer.outputText() && finish !== 'tool_calls' && finish !== 'tool_use') {
-      deps.cache?.save(request.cache, {
-        body: bodyFromStream({ wire: request.wire, id: request.id, model: record.servedModel ?? target.upstreamModel, text: transformer.outputText(), finishReason: finish, usage: transformer.usage()!, nowMs: deps.now() }),
-        wire: request.wire,
-        servedModel: record.servedModel,
-        provider: record.provider,
-        costNanoUsd: record.costNanoUsd,
-        inputTokens: record.inputTokens,
-        outputTokens: record.outputTokens,
-        createdAtMs: deps.now(),
-      });
+      const body = bodyFromStream({ wire: request.wire, id: request.id, model: record.servedModel ?? target.upstreamModel, text: transformer.outputText(), finishReason: finish, usage: transformer.usage()!, nowMs: deps.now() });
+      saveAnswer(deps, request, record, body);
     }
     // SSE comment: ignored by SDKs, but gives streaming callers the cost that headers cannot carry.
     yield `${tail}: x-tollgate-cost-usd ${record.priced ? formatUsd(record.costNanoUsd) : 'unpriced'}\n\n`;

@@ -10,6 +10,7 @@ import { baseHeaders, costHeaders } from './response-headers.ts';
 import { relayStream } from './relay-stream.ts';
 import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
 import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
+import { saveAnswer } from './save-answer.ts';
 
 /** One upstream attempt: build the request, send it, relay a stream or parse and meter the answer, save it to the cache. */
 export async function tryTarget(
@@ -56,16 +57,7 @@ export async function tryTarget(
   );
   const clientBody = result.passthrough ? text : JSON.stringify(result.body);
   if (!estimated) {
-    deps.cache?.save(request.cache, {
-      body: clientBody,
-      wire: request.wire,
-      servedModel: record.servedModel,
-      provider: record.provider,
-      costNanoUsd: record.costNanoUsd,
-      inputTokens: record.inputTokens,
-      outputTokens: record.outputTokens,
-      createdAtMs: deps.now(),
-    });
+    saveAnswer(deps, request, record, clientBody);
   }
   return {
     ok: true,
