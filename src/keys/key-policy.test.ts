@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../domain/errors.ts';
-import { applyBodyLimits, outputMultiplier, takeRate } from './key-policy.ts';
+import { applyBodyLimits, takeRate } from './key-policy.ts';
 import { createMemoryRateLimiter } from './rate-limiter.ts';
 
 const refusal = (fn: () => unknown) => {
@@ -39,11 +39,6 @@ describe('applyBodyLimits', () => {
     expect(refusal(() => applyBodyLimits({ allowedModels: ['gpt-4o-mini'] }, { model: 42 }, 'chat'))).toMatchObject({ status: 403 });
   });
 
-  it('counts the answers a request asks for', () => {
-    expect(outputMultiplier({})).toBe(1);
-    expect(outputMultiplier({ n: 3, best_of: 5 })).toBe(5);
-    expect(outputMultiplier({ n: '9' })).toBe(1);
-  });
 });
 
 describe('takeRate', () => {

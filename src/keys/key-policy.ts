@@ -52,16 +52,6 @@ export function applyBodyLimits(limits: KeyLimits, body: Record<string, unknown>
   return { ...body, [operation === 'chat' ? 'max_completion_tokens' : 'max_tokens']: limits.maxTokens };
 }
 
-/** How many answers a request asks for (`n`, `best_of`), at least 1. */
-export function outputMultiplier(body: Record<string, unknown>): number {
-  let most = 1;
-  for (const field of MULTIPLIER_FIELDS) {
-    const value = body[field];
-    if (typeof value === 'number' && Number.isFinite(value) && value > most) most = Math.floor(value);
-  }
-  return most;
-}
-
 /**
  * Counts the request against the key's requests- and tokens-per-minute windows. A refusal is a
  * 429 `rate_limited` with `retry-after` (seconds), `retry-after-ms` and `x-should-retry: true`:

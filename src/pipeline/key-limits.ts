@@ -1,6 +1,6 @@
 import { GatewayError } from '../domain/errors.ts';
-import { outputBound } from '../pricing/worst-case.ts';
-import { applyBodyLimits, outputMultiplier, takeRate } from '../keys/key-policy.ts';
+import { choicesOf, outputBound } from '../pricing/worst-case.ts';
+import { applyBodyLimits, takeRate } from '../keys/key-policy.ts';
 import { modelAllowed, targetNames } from '../keys/model-allowlist.ts';
 import { inputTokensOf } from '../domain/estimate.ts';
 import type { Target } from '../domain/request.ts';
@@ -36,7 +36,7 @@ export async function enforceKeyLimits(request: PipelineRequest, deps: PipelineD
 function requestTokens(request: PipelineRequest, deps: PipelineDeps): number {
   const input = inputTokensOf(request);
   if (request.operation === 'embedding') return input;
-  return input + outputBound(request.body, deps.config.enforcement.defaultMaxOutputTokens) * outputMultiplier(request.body);
+  return input + outputBound(request.body, deps.config.enforcement.defaultMaxOutputTokens) * choicesOf(request.body, request.operation);
 }
 
 /** Whether the key may be served by this target (routing picks, fallbacks, equivalents, downgrades). */
