@@ -30,6 +30,18 @@ export interface GuardOptions {
   strict?: boolean;
   /** Compare grammatical person (my/your/our/his …); default true. */
   person?: boolean;
+  /**
+   * Word meaning: a content word found on one side only is forgiven when the other side has an
+   * unmatched word this close in meaning ("author" / "wrote"), unless the two are known opposites.
+   */
+  synonyms?: SynonymJudge;
+}
+
+export interface SynonymJudge {
+  /** Cosine of two words' meanings, or undefined when either is unknown. */
+  similarity(a: string, b: string): number | undefined;
+  /** Smallest similarity that counts as the same meaning. */
+  threshold: number;
 }
 
 const NUMBER_WORDS: Record<string, number> = {
@@ -265,10 +277,39 @@ export function guardMatch(query: string, candidate: string, options: GuardOptio
   const isRare = (w: string): boolean => {
     if (NEGATIONS.has(w) || w.length < 2 || FUNCTION_WORDS.has(w)) return false;
     if (COMMON_WORDS.has(w)) return options.strict === true;
-    return w.length >= fallbackLen;
+    return w.length >= fallbackLen || (options.strict === true && !SHORT_FILLERS.has(w));
   };
-  for (const w of setA) if (isRare(w) && !hasVariant(w, qb, setB)) return { ok: false, reason: `rare word only in query: ${w}` };
-  for (const w of setB) if (isRare(w) && !hasVariant(w, qa, setA)) return { ok: false, reason: `rare word only in candidate: ${w}` };
+  const onlyA = [...setA].filter((w) => isRare(w) && !hasVariant(w, qb, setB));
+  const onlyB = [...setB].filter((w) => isRare(w) && !hasVariant(w, qa, setA));
+  const unmatched = options.synonyms ? pairSynonyms(onlyA, onlyB, qa, qb, options.synonyms) : { a: onlyA, b: onlyB };
+  if (unmatched.a.length > 0) return { ok: false, reason: `rare word only in query: ${unmatched.a[0]}` };
+  if (unmatched.b.length > 0) return { ok: false, reason: `rare word only in candidate: ${unmatched.b[0]}` };
 
   return { ok: true };
+}
+
+/** Short words that carry no subject of their own (the rest of the short words do: "men", "tax", "c"). */
+const SHORT_FILLERS: ReadonlySet<string> = new Set(
+  `i a an as at by do go if in is it me my no of on or so to up us we he be am are can did does has had her him his its may not nor
+  off one our out own she the too two was who why how yes you all any but few for get got let lot new now old put say see set try use
+  way etc ie eg vs im ive id ok u ur r pls plz non pre`.split(/\s+/).filter(Boolean),
+);
+
+/** Pairs of words close in meaning that still change the answer. */
+const OPPOSITES: ReadonlyArray<readonly [string, string]> = [];
+
+/**
+ * Forgives one-side-only words that have a counterpart of close meaning among the other side's
+ * words that are not shared ("author" ~ "wrote"); known opposites never pair. Returns what is left.
+ */
+function pairSynonyms(onlyA: string[], onlyB: string[], qa: readonly string[], qb: readonly string[], judge: SynonymJudge): { a: string[]; b: string[] } {
+  const freeA = qa.filter((w) => !FUNCTION_WORDS.has(w) && !qb.includes(w));
+  const freeB = qb.filter((w) => !FUNCTION_WORDS.has(w) && !qa.includes(w));
+  const counterpart = (word: string, others: readonly string[]): boolean =>
+    others.some((other) => !isOpposite(word, other) && (judge.similarity(word, other) ?? 0) >= judge.threshold);
+  return { a: onlyA.filter((w) => !counterpart(w, freeB)), b: onlyB.filter((w) => !counterpart(w, freeA)) };
+}
+
+function isOpposite(a: string, b: string): boolean {
+  return OPPOSITES.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
 }
