@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createMemoryExactStore } from '../src/cache/exact-store.ts';
 import { replayAsStream } from '../src/cache/replay.ts';
 import { ResponseCache } from '../src/cache/response-cache.ts';
-import { createHashedEmbedder } from '../src/cache/semantic/embedder.ts';
+import { createHashedEmbedder } from '../src/language/embedder.ts';
 import { SemanticCache } from '../src/cache/semantic/semantic-cache.ts';
 import type { ClientRequest } from '../src/domain/request.ts';
 import { percentile } from './lib/sequential-latency.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OPENAI_PROMPT_CACHE, ANTHROPIC_PROMPT_CACHE, simulatePrefixCache } from './prefix-reuse.ts';
-import { createHashedEmbedder } from './semantic/embedder.ts';
+import { createHashedEmbedder } from '../language/embedder.ts';
 import { mostRepeatedPrompts } from './warm.ts';
 import { analyseCacheHistory } from './what-if.ts';
 

@@ -2,7 +2,7 @@ import type { TollgateConfig } from '../config/schema.ts';
 import { createMemoryExactStore } from './exact-store.ts';
 import { createRedisExactStore } from './redis-store.ts';
 import { ResponseCache } from './response-cache.ts';
-import { createHashedEmbedder, type Embedder } from './semantic/embedder.ts';
+import { createHashedEmbedder, type Embedder } from '../language/embedder.ts';
 import type { SemanticEntryStore } from './semantic/entry-store.ts';
 import { SemanticCache } from './semantic/semantic-cache.ts';
 import { syncSemanticCacheOverRedis } from './semantic/redis-sync.ts';

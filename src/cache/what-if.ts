@@ -1,6 +1,6 @@
 import type { LedgerRecord } from '../ledger/record.ts';
 import type { CachedAnswer } from './exact-store.ts';
-import type { Embedder } from './semantic/embedder.ts';
+import type { Embedder } from '../language/embedder.ts';
 import { semanticView } from './semantic/request-view.ts';
 import { SemanticCache } from './semantic/semantic-cache.ts';
 

@@ -24,6 +24,7 @@ const LAYERS: Record<string, number> = {
   // Low infrastructure over the foundation.
   metrics: 1, // prometheus counters and bounded labels
   redis: 1, // the Redis pub/sub channel shared by budgets and cache
+  language: 1, // prompt understanding: tokens, word meaning, embedders, task classes (cache, routing, analytics)
   // Lower concerns.
   pricing: 2,
   providers: 2,

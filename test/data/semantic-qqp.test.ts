@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { createHashedEmbedder } from '../../src/cache/semantic/embedder.ts';
+import { createHashedEmbedder } from '../../src/language/embedder.ts';
 import { exactForm, loadQqp, runPairs, score, type Scores } from '../support/qqp-eval.ts';
 import { hasSharedData, missingSharedData } from '../support/shared-data.ts';
 import { skipUnless } from '../support/skip-unless.ts';

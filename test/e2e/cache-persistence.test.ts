@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createHashedEmbedder } from '../../src/cache/semantic/embedder.ts';
+import { createHashedEmbedder } from '../../src/language/embedder.ts';
 import { formatStartupReport } from '../../src/runtime/startup-report.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 

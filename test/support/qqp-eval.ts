@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CachedAnswer } from '../../src/cache/exact-store.ts';
-import { cosine, type HashedEmbedder } from '../../src/cache/semantic/embedder.ts';
+import { cosine, type HashedEmbedder } from '../../src/language/embedder.ts';
 import { SemanticCache } from '../../src/cache/semantic/semantic-cache.ts';
 import { sharedDataPath } from './shared-data.ts';
 

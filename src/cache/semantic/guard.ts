@@ -11,7 +11,7 @@
  *  - content words (of 4+ letters; in strict mode any but function words) present in one prompt
  *    only, unless a spelling variant, plural or stem of a word in the other.
  */
-import { COMMON_WORDS, NEGATIONS, editDistance, normaliseText, stem, tokenize, tokenizeRaw } from './text.ts';
+import { COMMON_WORDS, NEGATIONS, editDistance, normaliseText, stem, tokenize, tokenizeRaw } from '../../language/text.ts';
 
 export interface GuardResult {
   ok: boolean;

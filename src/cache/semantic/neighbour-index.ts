@@ -1,6 +1,6 @@
-import { cosine } from './embedder.ts';
+import { cosine } from '../../language/embedder.ts';
 import { FUNCTION_WORDS } from './guard.ts';
-import { NEGATIONS, stem, tokenize } from './text.ts';
+import { NEGATIONS, stem, tokenize } from '../../language/text.ts';
 
 export interface Neighbour {
   id: string;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { normalise, type Embedder } from './embedder.ts';
+import { normalise, type Embedder } from '../../language/embedder.ts';
 import { encodeWordPiece, vocabFromText, vocabFromTokenizerJson, type WordPieceVocab } from './wordpiece.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CachedAnswer } from '../exact-store.ts';
-import { cosine, createHashedEmbedder } from './embedder.ts';
+import { cosine, createHashedEmbedder } from '../../language/embedder.ts';
 import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
 import { guardMatch } from './guard.ts';
 import { semanticView } from './request-view.ts';

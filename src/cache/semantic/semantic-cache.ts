@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { matchesPurge, type CachePurgeFilter, type CachedAnswer } from '../exact-store.ts';
-import { cosine, type Embedder } from './embedder.ts';
+import { cosine, type Embedder } from '../../language/embedder.ts';
 import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
 import { guardMatch, type GuardOptions } from './guard.ts';
 import { NeighbourIndex } from './neighbour-index.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ProviderConfig } from '../../config/schema.ts';
-import { normalise, type Embedder } from './embedder.ts';
+import { normalise, type Embedder } from '../../language/embedder.ts';
 
 /**
  * Embeddings from any OpenAI-compatible `/v1/embeddings` server (OpenAI, vLLM, Ollama, llama.cpp,

@@ -1,4 +1,4 @@
-import { createHashedEmbedder } from '../../cache/semantic/embedder.ts';
+import { createHashedEmbedder } from '../../language/embedder.ts';
 import { analyseCacheHistory, type WhatIfReport } from '../../cache/what-if.ts';
 import { formatUsd } from '../../domain/money.ts';
 import { adminRequest } from '../admin-client.ts';

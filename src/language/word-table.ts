@@ -17,7 +17,7 @@ export interface WordTable {
   similarity(a: number, b: number): number;
 }
 
-const DEFAULT_PATH = new URL('../../../assets/word-vectors.bin', import.meta.url);
+const DEFAULT_PATH = new URL('../../assets/word-vectors.bin', import.meta.url);
 
 let shared: WordTable | undefined;
 

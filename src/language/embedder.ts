@@ -3,7 +3,7 @@
  * unigrams, word bigrams and character 3–5-grams (sublinear tf; function words down-weighted) into
  * a small dense vector by signed feature hashing, then L2-normalises it.
  */
-import { FNV_OFFSET, FNV_PRIME, fmix32, fnv1a32 } from '../../domain/hash32.ts';
+import { FNV_OFFSET, FNV_PRIME, fmix32, fnv1a32 } from '../domain/hash32.ts';
 import { COMMON_WORDS, tokenize } from './text.ts';
 
 export interface Embedder {

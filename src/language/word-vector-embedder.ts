@@ -78,7 +78,7 @@ function commonDirection(table: WordTable, weights: Float32Array): Float32Array 
     table.addTo(v, r, (weights[r] as number) * Math.sqrt(frequencyOf(r)));
     vectors.push(v);
   }
-  let u = new Float32Array(dims).fill(1 / Math.sqrt(dims));
+  let u: Float32Array = new Float32Array(dims).fill(1 / Math.sqrt(dims));
   for (let iteration = 0; iteration < 12; iteration += 1) {
     const next = new Float32Array(dims);
     for (const v of vectors) {
