@@ -7,6 +7,7 @@ import { experimentArm } from './experiment-arm.ts';
 import { failure } from './failure.ts';
 import { allowedChain, enforceKeyLimits } from './key-limits.ts';
 import { chainFor, largerContext } from './resolve-chain.ts';
+import { noteCalling, noteFallback, noteSkipped, noteTried } from './route-notes.ts';
 import { serveFromCache } from './serve-from-cache.ts';
 import { withTriedTargets } from './tried-targets.ts';
 import { createCall, tryTarget } from './try-target.ts';
@@ -68,9 +69,13 @@ async function route(request: PipelineRequest, deps: PipelineDeps): Promise<Pipe
           ? undefined
           : new GatewayError('invalid_request', `The model '${String(request.body.model)}' does not support ${request.operation} requests`, { param: 'model' }),
       retarget: request.budget?.retarget ? (candidate) => request.budget!.retarget!(candidate) : undefined,
-      onTarget: (candidate) => (target = candidate),
-      onSkippedForBudget: (key) => (request.route = `${request.route ?? ''} +skipped:${key}(budget)`.trim()),
-      onFallback: (key) => (request.route = request.route !== undefined ? `${request.route} +fallback:${key}` : `fallback:${key}`),
+      onTarget: (candidate) => {
+        target = candidate;
+        noteCalling(request, `${candidate.upstreamModel}@${candidate.providerId}`);
+      },
+      // Budget skips are named in the summary (the client may wonder why a fallback was not taken); the rest only in the ledger.
+      onPassedOver: (outcome) => (outcome.reason === 'budget' ? noteSkipped(request, [outcome.key], 'budget') : outcome.reason === 'circuit_open' || outcome.reason === 'unsupported' ? noteSkipped(request, [outcome.key], outcome.reason, false) : noteTried(request, outcome.key, outcome.reason)),
+      onFallback: (key) => noteFallback(request, key),
       onUpstreamError: (candidate, error) => deps.metrics.observeUpstreamError(candidate.providerId, error.code),
       largerContext: (current, remaining) => largerContext(deps, request, current, remaining),
       attempt: (candidate) => {

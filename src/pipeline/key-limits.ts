@@ -44,13 +44,14 @@ export function targetAllowed(request: PipelineRequest, deps: PipelineDeps, targ
   return modelAllowed(request.principal.limits?.allowedModels, targetNames(target, deps.config.models));
 }
 
-/** The chain without targets the key may not use; none left is a 403 naming what was asked for. */
-export function allowedChain(request: PipelineRequest, deps: PipelineDeps, chain: Target[]): Target[] {
+/** The chain without targets the key may not use (handed to `onDropped`); none left is a 403 naming what was asked for. */
+export function allowedChain(request: PipelineRequest, deps: PipelineDeps, chain: Target[], onDropped?: (keys: string[]) => void): Target[] {
   if (!request.principal.limits?.allowedModels) return chain;
   const allowed = chain.filter((target) => targetAllowed(request, deps, target));
   if (allowed.length === 0) {
     const names = chain.map((target) => `${target.upstreamModel}@${target.providerId}`).join(', ');
     throw new GatewayError('forbidden', `This API key may not use the model(s) '${String(request.body.model)}' resolves to (${names.slice(0, 200)})`, { param: 'model' });
   }
+  if (onDropped && allowed.length < chain.length) onDropped(chain.filter((target) => !allowed.includes(target)).map((target) => `${target.upstreamModel}@${target.providerId}`));
   return allowed;
 }

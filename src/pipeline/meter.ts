@@ -5,6 +5,7 @@ import { priceProviderFor } from '../pricing/price-provider.ts';
 import { qualitySignals, responseView, taskClass } from '../routing/quality-signals.ts';
 import { lastUserText } from '../domain/prompt-text.ts';
 import type { Target } from '../domain/request.ts';
+import { recordedRoute } from './route-notes.ts';
 import type { PipelineRequest, PipelineDeps } from './types.ts';
 
 export interface Outcome {
@@ -18,7 +19,6 @@ export interface Outcome {
   stream: boolean;
   /** Extra ledger fields set by later stages (cache, route, budget). */
   cacheStatus?: string | null;
-  route?: string | null;
   budgetAction?: string | null;
   /** A cache hit: what the original call cost (saved now), and who served it then. */
   savedNanoUsd?: number;
@@ -89,7 +89,7 @@ export function meter(request: PipelineRequest, outcome: Outcome, deps: Pipeline
     errorCode: outcome.errorCode,
     cacheStatus: outcome.cacheStatus ?? request.cacheStatus ?? null,
     savedNanoUsd: outcome.savedNanoUsd ?? 0,
-    route: outcome.route ?? request.route ?? null,
+    route: recordedRoute(request),
     budgetAction: outcome.budgetAction ?? request.budget?.action ?? null,
     quality: scoreOf(request, outcome),
     cacheKey: request.cache?.key ?? request.analysisKey ?? null,

@@ -5,6 +5,7 @@ import type { Target } from '../domain/request.ts';
 import { resolveTargets } from '../routing/resolve-target.ts';
 import { contextLengthMessage, knownContextWindow } from '../routing/context-window.ts';
 import { allowedChain } from './key-limits.ts';
+import { noteOverflow, noteSelection, noteSkipped } from './route-notes.ts';
 import type { PipelineRequest, PipelineDeps } from './types.ts';
 
 /**
@@ -15,7 +16,7 @@ import type { PipelineRequest, PipelineDeps } from './types.ts';
 export function chainFor(request: PipelineRequest, deps: PipelineDeps): Target[] {
   let chain = resolveChain(request, deps);
   chain = overflow(deps, request, chain);
-  chain = allowedChain(request, deps, chain);
+  chain = allowedChain(request, deps, chain, (dropped) => noteSkipped(request, dropped, 'allowlist', false));
   return fitContext(deps, request, chain);
 }
 
@@ -26,7 +27,7 @@ function resolveChain(request: PipelineRequest, deps: PipelineDeps): Target[] {
     const chain = resolveTargets(deps.config, request.body.model as string).chain;
     return deps.router ? deps.router.balance(request.body.model as string, chain) : chain;
   }
-  request.route = decision.summary;
+  noteSelection(request, decision.decision);
   return decision.ordered.map((entry) => entry.target);
 }
 
@@ -48,7 +49,7 @@ function overflow(deps: PipelineDeps, request: PipelineRequest, chain: Target[])
   if (!alias?.overflowTarget || !first || !checksContext(request)) return chain;
   const window = knownContextWindow(deps.config, deps.priceBook, first, requested, deps.now());
   if (window === undefined || fitsSurely(request, window) || promptTokens(request) <= window) return chain;
-  request.route = `${request.route ?? ''} overflow:${alias.overflowTarget}`.trim();
+  noteOverflow(request, alias.overflowTarget);
   return resolveTargets(deps.config, alias.overflowTarget).chain;
 }
 
@@ -106,6 +107,6 @@ function fitContext(deps: PipelineDeps, request: PipelineRequest, chain: Target[
     throw new GatewayError('context_length_exceeded', contextLengthMessage(largest!, inputTokens, request.wire), { param: request.operation === 'completion' ? 'prompt' : 'messages' });
   }
   const dropped = chain.filter((target) => !fitting.includes(target)).map((target) => `${target.upstreamModel}@${target.providerId}`);
-  request.route = `${request.route ?? ''} ${dropped.map((key) => `+skipped:${key}(context)`).join(' ')}`.trim();
+  noteSkipped(request, dropped, 'context');
   return fitting;
 }

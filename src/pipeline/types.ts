@@ -1,5 +1,6 @@
 import type { TollgateConfig } from '../config/schema.ts';
 import type { ClientRequest } from '../domain/request.ts';
+import type { RouteDecision } from '../domain/route-decision.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { UpstreamClient } from './upstream-client.ts';
@@ -9,8 +10,10 @@ import type { CacheTicket, ResponseCache } from '../cache/response-cache.ts';
 import type { KeyRateLimiter } from '../keys/rate-limiter.ts';
 import type { LedgerSink } from '../ledger/writer.ts';
 
-/** The pipeline's per-request state: the domain request plus what its stages decided (grant, cache ticket, key-rate ticket). */
+/** The pipeline's per-request state: the domain request plus what its stages decided (route, grant, cache ticket, key-rate ticket). */
 export interface PipelineRequest extends ClientRequest {
+  /** How the request is being routed (see `route-notes.ts`): `x-tollgate-route` and the ledger's `route`. */
+  route?: RouteDecision | undefined;
   /** The exact cache's decision for this request (key and mode), when it takes part. */
   cache?: CacheTicket | undefined;
   /** Set by budget admission; the meter settles it. */

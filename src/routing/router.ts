@@ -10,7 +10,7 @@ import type { ClientRequest, Target } from '../domain/request.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import { buildCatalogue, targetKey, type CatalogueEntry } from './catalogue.ts';
 import { CircuitBreaker, type BreakerView } from './circuit-breaker.ts';
-import { selectRoute, type RouteDecision, type RouteNeed, type RouteState } from './select.ts';
+import { selectRoute, type RouteSelection, type RouteNeed, type RouteState } from './select.ts';
 import { QualityStats } from './quality-stats.ts';
 import { TargetStats } from './target-stats.ts';
 import { ownEntry } from '../domain/own-entry.ts';
@@ -57,7 +57,7 @@ export class Router {
   }
 
   /** Routes a request whose model names a route (or that asks for a strategy in `x-tollgate-strategy`); undefined otherwise. */
-  route(request: ClientRequest): RouteDecision | undefined {
+  route(request: ClientRequest): RouteSelection | undefined {
     const model = typeof request.body.model === 'string' ? request.body.model : '';
     const header = request.headers['x-tollgate-strategy'];
     const found = this.routeFor(model) ?? (header ? this.routeFor(`${BUILT_IN_PREFIX}${header}`) : undefined);
