@@ -1,3 +1,4 @@
+import { inboundOf } from '../domain/inbound.ts';
 import { modelAllowed } from '../keys/model-allowlist.ts';
 import { noteExperiment } from './route-notes.ts';
 import type { PipelineRequest, PipelineDeps } from './types.ts';
@@ -9,7 +10,7 @@ import type { PipelineRequest, PipelineDeps } from './types.ts';
  */
 export function experimentArm(request: PipelineRequest, deps: PipelineDeps): PipelineRequest | undefined {
   if (request.shadow) return undefined;
-  const model = request.body.model;
+  const model = inboundOf(request).model;
   for (const [name, experiment] of Object.entries(deps.config.experiments)) {
     if (experiment.model !== model) continue;
     // A key limited to some models is never put on an experiment's candidate it may not use.

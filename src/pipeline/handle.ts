@@ -1,4 +1,5 @@
 import { GatewayError, toGatewayError } from '../domain/errors.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import type { Target } from '../domain/request.ts';
 import { getAdapter } from '../providers/registry.ts';
 import { resolveTargets } from '../routing/resolve-target.ts';
@@ -48,7 +49,7 @@ async function route(request: PipelineRequest, deps: PipelineDeps): Promise<Pipe
   let target: Target | undefined;
   try {
     await enforceKeyLimits(request, deps);
-    const stream = request.body.stream === true && request.operation !== 'embedding';
+    const stream = inboundOf(request).stream;
     const cached = await serveFromCache(request, deps, stream);
     if (cached) return cached;
     let chain = chainFor(request, deps);
@@ -67,7 +68,7 @@ async function route(request: PipelineRequest, deps: PipelineDeps): Promise<Pipe
       unsupported: (candidate) =>
         getAdapter(candidate.provider.kind).supports(request.operation)
           ? undefined
-          : new GatewayError('invalid_request', `The model '${String(request.body.model)}' does not support ${request.operation} requests`, { param: 'model' }),
+          : new GatewayError('invalid_request', `The model '${inboundOf(request).model}' does not support ${request.operation} requests`, { param: 'model' }),
       retarget: request.budget?.retarget ? (candidate) => request.budget!.retarget!(candidate) : undefined,
       onTarget: (candidate) => {
         target = candidate;

@@ -3,6 +3,7 @@ import { choicesOf, outputBound } from '../pricing/worst-case.ts';
 import { applyBodyLimits, takeRate } from '../keys/key-policy.ts';
 import { modelAllowed, targetNames } from '../keys/model-allowlist.ts';
 import { inputTokensOf } from '../domain/estimate.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import type { Target } from '../domain/request.ts';
 import type { PipelineRequest, PipelineDeps } from './types.ts';
 
@@ -50,7 +51,7 @@ export function allowedChain(request: PipelineRequest, deps: PipelineDeps, chain
   const allowed = chain.filter((target) => targetAllowed(request, deps, target));
   if (allowed.length === 0) {
     const names = chain.map((target) => `${target.upstreamModel}@${target.providerId}`).join(', ');
-    throw new GatewayError('forbidden', `This API key may not use the model(s) '${String(request.body.model)}' resolves to (${names.slice(0, 200)})`, { param: 'model' });
+    throw new GatewayError('forbidden', `This API key may not use the model(s) '${inboundOf(request).model}' resolves to (${names.slice(0, 200)})`, { param: 'model' });
   }
   if (onDropped && allowed.length < chain.length) onDropped(chain.filter((target) => !allowed.includes(target)).map((target) => `${target.upstreamModel}@${target.providerId}`));
   return allowed;

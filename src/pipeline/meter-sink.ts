@@ -1,5 +1,5 @@
 import type { ClientRequest, Target } from '../domain/request.ts';
-import { lastUserText } from '../domain/prompt-text.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import type { Usage } from '../domain/usage.ts';
 import type { BudgetEnforcer } from '../budgets/enforcer.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
@@ -88,7 +88,7 @@ export function routerSink(router: Router | undefined): MeterSink | undefined {
       if (!target) return;
       const key = `${target.upstreamModel}@${target.providerId}`;
       if (record.status < 400) router.stats.observe(key, { ok: true, latencyMs: record.latencyMs, ttftMs: record.ttftMs });
-      if (record.quality !== null) router.quality.observe(key, taskClass(request.body, lastUserText(request.body)), record.quality);
+      if (record.quality !== null) router.quality.observe(key, taskClass(request.body, inboundOf(request).lastUserText), record.quality);
     },
   };
 }

@@ -3,7 +3,7 @@ import type { LedgerRecord } from '../ledger/record.ts';
 import type { Cost, PriceBook } from '../pricing/price-book.ts';
 import { priceProviderFor } from '../pricing/price-provider.ts';
 import { qualitySignals, responseView } from '../routing/quality-signals.ts';
-import { lastUserText } from '../domain/prompt-text.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import type { Target } from '../domain/request.ts';
 import { recordedRoute } from './route-notes.ts';
 import type { MeterSink } from './meter-sink.ts';
@@ -76,7 +76,7 @@ export function meter(request: PipelineRequest, outcome: Outcome, deps: MeterDep
     operation: request.operation,
     wire: request.wire,
     stream: outcome.stream,
-    requestedModel: typeof request.body.model === 'string' ? request.body.model : '',
+    requestedModel: inboundOf(request).model,
     servedModel: model,
     provider: target?.providerId ?? outcome.provider ?? null,
     inputTokens: usage?.input.total ?? 0,
@@ -100,7 +100,7 @@ export function meter(request: PipelineRequest, outcome: Outcome, deps: MeterDep
     budgetAction: outcome.budgetAction ?? request.budget?.action ?? null,
     quality: scoreOf(request, outcome),
     cacheKey: request.cache?.key ?? request.analysisKey ?? null,
-    prompt: keepBody ? lastUserText(request.body).slice(0, 8_000) || null : null,
+    prompt: keepBody ? inboundOf(request).lastUserText.slice(0, 8_000) || null : null,
     requestBody: keepBody ? storedBody(request.body) : null,
   };
   deps.meterSink.settled({ request, record, usage, target, atMs: now });

@@ -1,5 +1,6 @@
 import { GatewayError } from '../domain/errors.ts';
 import { inputTokensOf } from '../domain/estimate.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import { ownEntry } from '../domain/own-entry.ts';
 import type { Target } from '../domain/request.ts';
 import { resolveTargets } from '../routing/resolve-target.ts';
@@ -24,8 +25,8 @@ export function chainFor(request: PipelineRequest, deps: PipelineDeps): Target[]
 function resolveChain(request: PipelineRequest, deps: PipelineDeps): Target[] {
   const decision = deps.router?.route(request);
   if (!decision) {
-    const chain = resolveTargets(deps.config, request.body.model as string).chain;
-    return deps.router ? deps.router.balance(request.body.model as string, chain) : chain;
+    const chain = resolveTargets(deps.config, inboundOf(request).model).chain;
+    return deps.router ? deps.router.balance(inboundOf(request).model, chain) : chain;
   }
   noteSelection(request, decision.decision);
   return decision.ordered.map((entry) => entry.target);
@@ -35,7 +36,7 @@ function resolveChain(request: PipelineRequest, deps: PipelineDeps): Target[] {
 export function largerContext(deps: PipelineDeps, request: PipelineRequest, current: Target, remaining: Target[]): Target[] {
   const windowOf = (target: Target) => deps.router?.contextWindowOf(target) ?? ownEntry(deps.config.models, target.upstreamModel)?.contextWindow;
   // The alias the client asked for knows its first target's window best.
-  const alias = ownEntry(deps.config.models, request.body.model as string);
+  const alias = ownEntry(deps.config.models, inboundOf(request).model);
   const own = alias && alias.target === `${current.upstreamModel}@${current.providerId}` ? alias.contextWindow : undefined;
   const limit = own ?? windowOf(current) ?? 0;
   return remaining.filter((target) => (windowOf(target) ?? Number.POSITIVE_INFINITY) > limit).sort((a, b) => (windowOf(b) ?? Number.POSITIVE_INFINITY) - (windowOf(a) ?? Number.POSITIVE_INFINITY));
@@ -43,7 +44,7 @@ export function largerContext(deps: PipelineDeps, request: PipelineRequest, curr
 
 /** A prompt longer than the model's context window (configured or catalogued) goes to its overflow target (a larger, usually cloud, model). */
 function overflow(deps: PipelineDeps, request: PipelineRequest, chain: Target[]): Target[] {
-  const requested = request.body.model as string;
+  const requested = inboundOf(request).model;
   const alias = ownEntry(deps.config.models, requested);
   const first = chain[0];
   if (!alias?.overflowTarget || !first || !checksContext(request)) return chain;
@@ -90,7 +91,7 @@ function checksContext(request: PipelineRequest): boolean {
  */
 function fitContext(deps: PipelineDeps, request: PipelineRequest, chain: Target[]): Target[] {
   if (!checksContext(request)) return chain;
-  const requested = request.body.model as string;
+  const requested = inboundOf(request).model;
   const windows = chain.map((target) => knownContextWindow(deps.config, deps.priceBook, target, requested, deps.now()));
   const known = windows.filter((window): window is number => window !== undefined);
   if (known.length === 0 || fitsSurely(request, Math.min(...known))) return chain;
