@@ -1,5 +1,6 @@
 import type { BudgetConfig, TollgateConfig } from '../config/schema.ts';
 import { GatewayError } from '../domain/errors.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import { usdToNano } from '../domain/money.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
 import type { LedgerStore } from '../ledger/store.ts';
@@ -153,7 +154,7 @@ export class BudgetEnforcer {
     const estimatedInput = inputTokensOf(request);
     // Every completion the upstream generates is billed: `n` and `best_of` multiply the output (400 when absurd).
     const choices = choicesOf(request.body, request.operation);
-    const requestedModel = typeof request.body.model === 'string' ? request.body.model : '';
+    const requestedModel = inboundOf(request).model;
     // Input: the estimate times the model's learnt reported/estimated ratio. Output: max_tokens, else the
     // target model's learnt bound, else the configured default; times the completions generated.
     const worstOn = (next: Target, atMs: number) =>

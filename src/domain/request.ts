@@ -23,8 +23,6 @@ export interface ClientRequest {
   signal: AbortSignal | undefined;
   /** Estimated input tokens, computed once when a stage needs it (overflow, budgets). */
   inputTokens?: number | undefined;
-  /** Routing decision (short form), for `x-tollgate-route` and the ledger. */
-  route?: string | undefined;
   /** Exact-cache key computed for what-if analysis when the request does not use the cache. */
   analysisKey?: string | undefined;
   /** Ledger `cacheStatus`: hit, miss or bypass. */

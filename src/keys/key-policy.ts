@@ -1,5 +1,6 @@
 import type { KeyLimits } from '../domain/key-limits.ts';
 import { GatewayError } from '../domain/errors.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import { modelAllowed } from './model-allowlist.ts';
 import { windowStart, type KeyRateLimiter } from './rate-limiter.ts';
 
@@ -24,7 +25,7 @@ type Operation = string;
  * its budget worst case. Returns the body to send on (the same object when nothing changed).
  */
 export function applyBodyLimits(limits: KeyLimits, body: Record<string, unknown>, operation: Operation): Record<string, unknown> {
-  const model = typeof body.model === 'string' ? body.model : '';
+  const model = inboundOf({ body, operation }).model;
   if (!modelAllowed(limits.allowedModels, [model])) {
     throw new GatewayError('forbidden', `This API key may not use the model '${clip(model)}'`, { param: 'model' });
   }

@@ -1,5 +1,6 @@
 import type { Operation } from '../domain/request.ts';
 import type { NanoUsd } from '../domain/money.ts';
+import type { RouteDecision } from '../domain/route-decision.ts';
 
 /**
  * One row per request. Flat so it maps 1:1 to SQL columns. Tokens are the normalised `Usage`
@@ -47,8 +48,8 @@ export interface LedgerRecord {
   cacheStatus: string | null;
   /** What a cache hit saved (the cost the call would have had). */
   savedNanoUsd: NanoUsd;
-  /** Reserved for routing: short route decision. */
-  route: string | null;
+  /** How the request was routed (strategy, chosen target, fallbacks, skipped targets and why); null when nothing routed it. */
+  route: RouteDecision | null;
   /** Reserved for budgets: the action taken (downgrade, queue, override). */
   budgetAction: string | null;
   /** Automatic quality score of the answer (0..1: empty, truncated, refused, invalid JSON or tool calls lower it); null when not scored. */

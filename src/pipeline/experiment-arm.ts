@@ -1,28 +1,32 @@
+import { inboundOf } from '../domain/inbound.ts';
 import { modelAllowed } from '../keys/model-allowlist.ts';
+import { noteExperiment } from './route-notes.ts';
 import type { PipelineRequest, PipelineDeps } from './types.ts';
 
 /**
  * Experiments on a model alias: A/B sends `share` of its requests to the candidate; shadow calls
  * the candidate as well (metered as its own ledger row, never returned). The arm is recorded in
- * the route field, which the experiment report groups by. Returns the shadow request to run.
+ * route decision (`experiment: {name, arm}`), which the experiment report groups by. Returns the shadow request to run.
  */
 export function experimentArm(request: PipelineRequest, deps: PipelineDeps): PipelineRequest | undefined {
   if (request.shadow) return undefined;
-  const model = request.body.model;
+  const model = inboundOf(request).model;
   for (const [name, experiment] of Object.entries(deps.config.experiments)) {
     if (experiment.model !== model) continue;
     // A key limited to some models is never put on an experiment's candidate it may not use.
     if (!modelAllowed(request.principal.limits?.allowedModels, [experiment.candidate])) continue;
     const inSample = Math.random() < experiment.share;
     if (experiment.mode === 'ab') {
-      request.route = `experiment:${name}:${inSample ? 'candidate' : 'control'}`;
+      noteExperiment(request, name, inSample ? 'candidate' : 'control');
       if (inSample) request.body = { ...request.body, model: experiment.candidate };
       return undefined;
     }
     if (!inSample) return undefined;
-    request.route = `experiment:${name}:control`;
+    noteExperiment(request, name, 'control');
     const { budget: _budget, ...rest } = request;
-    return { ...rest, id: `${request.id}-shadow`, body: { ...request.body, model: experiment.candidate, stream: false }, route: `experiment:${name}:shadow`, shadow: true, signal: undefined, inputTokens: undefined };
+    const shadow: PipelineRequest = { ...rest, id: `${request.id}-shadow`, body: { ...request.body, model: experiment.candidate, stream: false }, shadow: true, signal: undefined, inputTokens: undefined };
+    noteExperiment(shadow, name, 'shadow');
+    return shadow;
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { GatewayError, toGatewayError } from '../domain/errors.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import type { Target } from '../domain/request.ts';
 import { getAdapter } from '../providers/registry.ts';
 import { resolveTargets } from '../routing/resolve-target.ts';
@@ -7,6 +8,7 @@ import { experimentArm } from './experiment-arm.ts';
 import { failure } from './failure.ts';
 import { allowedChain, enforceKeyLimits } from './key-limits.ts';
 import { chainFor, largerContext } from './resolve-chain.ts';
+import { noteCalling, noteFallback, noteSkipped, noteTried } from './route-notes.ts';
 import { serveFromCache } from './serve-from-cache.ts';
 import { withTriedTargets } from './tried-targets.ts';
 import { createCall, tryTarget } from './try-target.ts';
@@ -47,7 +49,7 @@ async function route(request: PipelineRequest, deps: PipelineDeps): Promise<Pipe
   let target: Target | undefined;
   try {
     await enforceKeyLimits(request, deps);
-    const stream = request.body.stream === true && request.operation !== 'embedding';
+    const stream = inboundOf(request).stream;
     const cached = await serveFromCache(request, deps, stream);
     if (cached) return cached;
     let chain = chainFor(request, deps);
@@ -66,11 +68,15 @@ async function route(request: PipelineRequest, deps: PipelineDeps): Promise<Pipe
       unsupported: (candidate) =>
         getAdapter(candidate.provider.kind).supports(request.operation)
           ? undefined
-          : new GatewayError('invalid_request', `The model '${String(request.body.model)}' does not support ${request.operation} requests`, { param: 'model' }),
+          : new GatewayError('invalid_request', `The model '${inboundOf(request).model}' does not support ${request.operation} requests`, { param: 'model' }),
       retarget: request.budget?.retarget ? (candidate) => request.budget!.retarget!(candidate) : undefined,
-      onTarget: (candidate) => (target = candidate),
-      onSkippedForBudget: (key) => (request.route = `${request.route ?? ''} +skipped:${key}(budget)`.trim()),
-      onFallback: (key) => (request.route = request.route !== undefined ? `${request.route} +fallback:${key}` : `fallback:${key}`),
+      onTarget: (candidate) => {
+        target = candidate;
+        noteCalling(request, `${candidate.upstreamModel}@${candidate.providerId}`);
+      },
+      // Budget skips are named in the summary (the client may wonder why a fallback was not taken); the rest only in the ledger.
+      onPassedOver: (outcome) => (outcome.reason === 'budget' ? noteSkipped(request, [outcome.key], 'budget') : outcome.reason === 'circuit_open' || outcome.reason === 'unsupported' ? noteSkipped(request, [outcome.key], outcome.reason, false) : noteTried(request, outcome.key, outcome.reason)),
+      onFallback: (key) => noteFallback(request, key),
       onUpstreamError: (candidate, error) => deps.metrics.observeUpstreamError(candidate.providerId, error.code),
       largerContext: (current, remaining) => largerContext(deps, request, current, remaining),
       attempt: (candidate) => {

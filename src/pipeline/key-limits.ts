@@ -3,6 +3,7 @@ import { choicesOf, outputBound } from '../pricing/worst-case.ts';
 import { applyBodyLimits, takeRate } from '../keys/key-policy.ts';
 import { modelAllowed, targetNames } from '../keys/model-allowlist.ts';
 import { inputTokensOf } from '../domain/estimate.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import type { Target } from '../domain/request.ts';
 import type { PipelineRequest, PipelineDeps } from './types.ts';
 
@@ -44,13 +45,14 @@ export function targetAllowed(request: PipelineRequest, deps: PipelineDeps, targ
   return modelAllowed(request.principal.limits?.allowedModels, targetNames(target, deps.config.models));
 }
 
-/** The chain without targets the key may not use; none left is a 403 naming what was asked for. */
-export function allowedChain(request: PipelineRequest, deps: PipelineDeps, chain: Target[]): Target[] {
+/** The chain without targets the key may not use (handed to `onDropped`); none left is a 403 naming what was asked for. */
+export function allowedChain(request: PipelineRequest, deps: PipelineDeps, chain: Target[], onDropped?: (keys: string[]) => void): Target[] {
   if (!request.principal.limits?.allowedModels) return chain;
   const allowed = chain.filter((target) => targetAllowed(request, deps, target));
   if (allowed.length === 0) {
     const names = chain.map((target) => `${target.upstreamModel}@${target.providerId}`).join(', ');
-    throw new GatewayError('forbidden', `This API key may not use the model(s) '${String(request.body.model)}' resolves to (${names.slice(0, 200)})`, { param: 'model' });
+    throw new GatewayError('forbidden', `This API key may not use the model(s) '${inboundOf(request).model}' resolves to (${names.slice(0, 200)})`, { param: 'model' });
   }
+  if (onDropped && allowed.length < chain.length) onDropped(chain.filter((target) => !allowed.includes(target)).map((target) => `${target.upstreamModel}@${target.providerId}`));
   return allowed;
 }

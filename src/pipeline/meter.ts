@@ -1,11 +1,21 @@
 import type { Usage } from '../domain/usage.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
-import type { Cost } from '../pricing/price-book.ts';
+import type { Cost, PriceBook } from '../pricing/price-book.ts';
 import { priceProviderFor } from '../pricing/price-provider.ts';
-import { qualitySignals, responseView, taskClass } from '../routing/quality-signals.ts';
-import { lastUserText } from '../domain/prompt-text.ts';
+import { qualitySignals, responseView } from '../routing/quality-signals.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import type { Target } from '../domain/request.ts';
-import type { PipelineRequest, PipelineDeps } from './types.ts';
+import { recordedRoute } from './route-notes.ts';
+import type { MeterSink } from './meter-sink.ts';
+import type { PipelineRequest } from './types.ts';
+
+/** What metering needs: prices, the clock, whether bodies are kept, and the one sink the row goes to. */
+export interface MeterDeps {
+  config: { ledger: { storeBodies: boolean } };
+  priceBook: { cost: PriceBook['cost'] };
+  now: () => number;
+  meterSink: MeterSink;
+}
 
 export interface Outcome {
   target: Target | undefined;
@@ -18,7 +28,6 @@ export interface Outcome {
   stream: boolean;
   /** Extra ledger fields set by later stages (cache, route, budget). */
   cacheStatus?: string | null;
-  route?: string | null;
   budgetAction?: string | null;
   /** A cache hit: what the original call cost (saved now), and who served it then. */
   savedNanoUsd?: number;
@@ -33,10 +42,11 @@ const UNPRICED: Cost = { inputNanoUsd: 0, outputNanoUsd: 0, totalNanoUsd: 0, pri
 const FREE: Cost = { inputNanoUsd: 0, outputNanoUsd: 0, totalNanoUsd: 0, priced: true, source: 'no-usage' };
 
 /**
- * Prices an outcome, writes its ledger row and observes its metrics. Runs after the response is
- * decided; the ledger write itself is batched off the hot path.
+ * Prices an outcome into its ledger row and hands it to the meter sink (ledger, budgets, metrics,
+ * routing, local nodes); then settles the request's own tickets (budget grant, key token window).
+ * Runs after the response is decided; the ledger write itself is batched off the hot path.
  */
-export function meter(request: PipelineRequest, outcome: Outcome, deps: PipelineDeps): { record: LedgerRecord; cost: Cost } {
+export function meter(request: PipelineRequest, outcome: Outcome, deps: MeterDeps): { record: LedgerRecord; cost: Cost } {
   const now = deps.now();
   const { target, usage } = outcome;
   const model = outcome.servedModel ?? target?.upstreamModel ?? null;
@@ -49,9 +59,6 @@ export function meter(request: PipelineRequest, outcome: Outcome, deps: Pipeline
       nodeId: target.provider.node,
       timeMs: request.receivedAtMs,
     });
-    if (target.provider.node && deps.localNodes) {
-      deps.localNodes.recordTokens(target.provider.node, usage.input.total + usage.output.total, now);
-    }
   } else if (usage && !target) {
     cost = UNPRICED;
   }
@@ -69,7 +76,7 @@ export function meter(request: PipelineRequest, outcome: Outcome, deps: Pipeline
     operation: request.operation,
     wire: request.wire,
     stream: outcome.stream,
-    requestedModel: typeof request.body.model === 'string' ? request.body.model : '',
+    requestedModel: inboundOf(request).model,
     servedModel: model,
     provider: target?.providerId ?? outcome.provider ?? null,
     inputTokens: usage?.input.total ?? 0,
@@ -89,36 +96,16 @@ export function meter(request: PipelineRequest, outcome: Outcome, deps: Pipeline
     errorCode: outcome.errorCode,
     cacheStatus: outcome.cacheStatus ?? request.cacheStatus ?? null,
     savedNanoUsd: outcome.savedNanoUsd ?? 0,
-    route: outcome.route ?? request.route ?? null,
+    route: recordedRoute(request),
     budgetAction: outcome.budgetAction ?? request.budget?.action ?? null,
     quality: scoreOf(request, outcome),
     cacheKey: request.cache?.key ?? request.analysisKey ?? null,
-    prompt: keepBody ? lastUserText(request.body).slice(0, 8_000) || null : null,
+    prompt: keepBody ? inboundOf(request).lastUserText.slice(0, 8_000) || null : null,
     requestBody: keepBody ? storedBody(request.body) : null,
   };
-  deps.ledger.write(record);
+  deps.meterSink.settled({ request, record, usage, target, atMs: now });
   request.budget?.settle(record);
   request.keyRate?.settle(record.inputTokens + record.outputTokens);
-  if (target && request.operation !== 'embedding') deps.budgets?.observeAnswer(target.upstreamModel, request, record);
-  deps.metrics.observeRequest({
-    operation: request.operation,
-    provider: record.provider,
-    model: record.servedModel,
-    project: record.projectId,
-    status: record.status,
-    stream: record.stream,
-    cache: record.cacheStatus,
-    durationMs: record.latencyMs,
-    ttftMs: record.ttftMs,
-    usage,
-    costNanoUsd: record.costNanoUsd,
-    savedNanoUsd: record.savedNanoUsd,
-    priced: record.priced,
-    estimated: record.estimated,
-    errorCode: record.errorCode,
-  });
-  if (target && record.status < 400) deps.router?.stats.observe(`${target.upstreamModel}@${target.providerId}`, { ok: true, latencyMs: record.latencyMs, ttftMs: record.ttftMs });
-  if (target && record.quality !== null) deps.router?.quality.observe(`${target.upstreamModel}@${target.providerId}`, taskClass(request.body, lastUserText(request.body)), record.quality);
   return { record, cost };
 }
 

@@ -1,10 +1,12 @@
 import { GatewayError } from '../domain/errors.ts';
 import { inputTokensOf } from '../domain/estimate.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import { ownEntry } from '../domain/own-entry.ts';
 import type { Target } from '../domain/request.ts';
 import { resolveTargets } from '../routing/resolve-target.ts';
 import { contextLengthMessage, knownContextWindow } from '../routing/context-window.ts';
 import { allowedChain } from './key-limits.ts';
+import { noteOverflow, noteSelection, noteSkipped } from './route-notes.ts';
 import type { PipelineRequest, PipelineDeps } from './types.ts';
 
 /**
@@ -15,7 +17,7 @@ import type { PipelineRequest, PipelineDeps } from './types.ts';
 export function chainFor(request: PipelineRequest, deps: PipelineDeps): Target[] {
   let chain = resolveChain(request, deps);
   chain = overflow(deps, request, chain);
-  chain = allowedChain(request, deps, chain);
+  chain = allowedChain(request, deps, chain, (dropped) => noteSkipped(request, dropped, 'allowlist', false));
   return fitContext(deps, request, chain);
 }
 
@@ -23,10 +25,10 @@ export function chainFor(request: PipelineRequest, deps: PipelineDeps): Target[]
 function resolveChain(request: PipelineRequest, deps: PipelineDeps): Target[] {
   const decision = deps.router?.route(request);
   if (!decision) {
-    const chain = resolveTargets(deps.config, request.body.model as string).chain;
-    return deps.router ? deps.router.balance(request.body.model as string, chain) : chain;
+    const chain = resolveTargets(deps.config, inboundOf(request).model).chain;
+    return deps.router ? deps.router.balance(inboundOf(request).model, chain) : chain;
   }
-  request.route = decision.summary;
+  noteSelection(request, decision.decision);
   return decision.ordered.map((entry) => entry.target);
 }
 
@@ -34,7 +36,7 @@ function resolveChain(request: PipelineRequest, deps: PipelineDeps): Target[] {
 export function largerContext(deps: PipelineDeps, request: PipelineRequest, current: Target, remaining: Target[]): Target[] {
   const windowOf = (target: Target) => deps.router?.contextWindowOf(target) ?? ownEntry(deps.config.models, target.upstreamModel)?.contextWindow;
   // The alias the client asked for knows its first target's window best.
-  const alias = ownEntry(deps.config.models, request.body.model as string);
+  const alias = ownEntry(deps.config.models, inboundOf(request).model);
   const own = alias && alias.target === `${current.upstreamModel}@${current.providerId}` ? alias.contextWindow : undefined;
   const limit = own ?? windowOf(current) ?? 0;
   return remaining.filter((target) => (windowOf(target) ?? Number.POSITIVE_INFINITY) > limit).sort((a, b) => (windowOf(b) ?? Number.POSITIVE_INFINITY) - (windowOf(a) ?? Number.POSITIVE_INFINITY));
@@ -42,13 +44,13 @@ export function largerContext(deps: PipelineDeps, request: PipelineRequest, curr
 
 /** A prompt longer than the model's context window (configured or catalogued) goes to its overflow target (a larger, usually cloud, model). */
 function overflow(deps: PipelineDeps, request: PipelineRequest, chain: Target[]): Target[] {
-  const requested = request.body.model as string;
+  const requested = inboundOf(request).model;
   const alias = ownEntry(deps.config.models, requested);
   const first = chain[0];
   if (!alias?.overflowTarget || !first || !checksContext(request)) return chain;
   const window = knownContextWindow(deps.config, deps.priceBook, first, requested, deps.now());
   if (window === undefined || fitsSurely(request, window) || promptTokens(request) <= window) return chain;
-  request.route = `${request.route ?? ''} overflow:${alias.overflowTarget}`.trim();
+  noteOverflow(request, alias.overflowTarget);
   return resolveTargets(deps.config, alias.overflowTarget).chain;
 }
 
@@ -89,7 +91,7 @@ function checksContext(request: PipelineRequest): boolean {
  */
 function fitContext(deps: PipelineDeps, request: PipelineRequest, chain: Target[]): Target[] {
   if (!checksContext(request)) return chain;
-  const requested = request.body.model as string;
+  const requested = inboundOf(request).model;
   const windows = chain.map((target) => knownContextWindow(deps.config, deps.priceBook, target, requested, deps.now()));
   const known = windows.filter((window): window is number => window !== undefined);
   if (known.length === 0 || fitsSurely(request, Math.min(...known))) return chain;
@@ -106,6 +108,6 @@ function fitContext(deps: PipelineDeps, request: PipelineRequest, chain: Target[
     throw new GatewayError('context_length_exceeded', contextLengthMessage(largest!, inputTokens, request.wire), { param: request.operation === 'completion' ? 'prompt' : 'messages' });
   }
   const dropped = chain.filter((target) => !fitting.includes(target)).map((target) => `${target.upstreamModel}@${target.providerId}`);
-  request.route = `${request.route ?? ''} ${dropped.map((key) => `+skipped:${key}(context)`).join(' ')}`.trim();
+  noteSkipped(request, dropped, 'context');
   return fitting;
 }

@@ -10,7 +10,7 @@ export function baseHeaders(request: PipelineRequest, target: Target, servedMode
     'x-tollgate-model': servedModel ?? target.upstreamModel,
     'x-tollgate-provider': target.providerId,
     ...request.budget?.headers(),
-    ...(request.route ? { 'x-tollgate-route': request.route } : {}),
+    ...(request.route?.summary ? { 'x-tollgate-route': request.route.summary } : {}),
     ...(request.cacheStatus ? { 'x-tollgate-cache': request.cacheStatus } : {}),
   };
 }
@@ -21,7 +21,7 @@ export function failureHeaders(request: PipelineRequest, target: Target | undefi
   return {
     'x-tollgate-provider': target.providerId,
     'x-tollgate-model': target.upstreamModel,
-    ...(request.route ? { 'x-tollgate-route': request.route } : {}),
+    ...(request.route?.summary ? { 'x-tollgate-route': request.route.summary } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import { GatewayError } from '../domain/errors.ts';
 import { safeParseJson } from '../domain/safe-parse-json.ts';
 import { estimateUsage } from '../domain/estimate.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import type { Target } from '../domain/request.ts';
 import type { ProviderAdapter, UpstreamCall, UpstreamRequest } from '../providers/types.ts';
 import type { Attempt } from '../routing/call-with-fallbacks.ts';
@@ -71,14 +72,13 @@ export async function tryTarget(
 }
 
 export function createCall(request: PipelineRequest, target: Target, adapter: ProviderAdapter, stream: boolean): UpstreamCall {
-  const options = request.body.stream_options as { include_usage?: unknown } | undefined;
   return {
     operation: request.operation,
     clientWire: request.wire,
     body: request.body,
     upstreamModel: target.upstreamModel,
     stream,
-    clientWantsStreamUsage: options?.include_usage === true,
+    clientWantsStreamUsage: inboundOf(request).streamUsage,
     provider: target.provider,
     clientHeaders: pickClientHeaders(request, adapter),
   };

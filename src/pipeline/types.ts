@@ -1,5 +1,6 @@
 import type { TollgateConfig } from '../config/schema.ts';
 import type { ClientRequest } from '../domain/request.ts';
+import type { RouteDecision } from '../domain/route-decision.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import type { UpstreamClient } from './upstream-client.ts';
@@ -8,20 +9,18 @@ import type { Router } from '../routing/router.ts';
 import type { CacheTicket, ResponseCache } from '../cache/response-cache.ts';
 import type { KeyRateLimiter } from '../keys/rate-limiter.ts';
 import type { LedgerSink } from '../ledger/writer.ts';
+import type { LocalNodeMeter, MeterSink } from './meter-sink.ts';
 
-/** The pipeline's per-request state: the domain request plus what its stages decided (grant, cache ticket, key-rate ticket). */
+/** The pipeline's per-request state: the domain request plus what its stages decided (route, grant, cache ticket, key-rate ticket). */
 export interface PipelineRequest extends ClientRequest {
+  /** How the request is being routed (see `route-notes.ts`): `x-tollgate-route` and the ledger's `route`. */
+  route?: RouteDecision | undefined;
   /** The exact cache's decision for this request (key and mode), when it takes part. */
   cache?: CacheTicket | undefined;
   /** Set by budget admission; the meter settles it. */
   budget?: BudgetGrant | undefined;
   /** Set when the key's tokens-per-minute window counted this request; the meter settles it with the real tokens. */
   keyRate?: { settle(usedTokens: number): void } | undefined;
-}
-
-/** Records tokens served by local nodes so their $/hour is amortised over measured throughput. */
-export interface LocalNodeMeter {
-  recordTokens(nodeId: string, tokens: number, timeMs: number): void;
 }
 
 export interface PipelineDeps {
@@ -39,6 +38,8 @@ export interface PipelineDeps {
   budgets?: BudgetEnforcer | undefined;
   /** Per-key requests/tokens per minute (in process, or Redis when REDIS_URL is set); absent: rate limits are not enforced. */
   keyLimiter?: KeyRateLimiter | undefined;
+  /** Where metered requests go (ledger, budgets, metrics, routing, local nodes), composed by the runtime. */
+  meterSink: MeterSink;
   now: () => number;
 }
 

@@ -18,7 +18,7 @@ function options(attempt: (target: Target) => Promise<Attempt<string>>, override
     unsupported: () => undefined,
     retarget: undefined,
     onTarget: (t) => notes.push(`target:${t.upstreamModel}`),
-    onSkippedForBudget: (key) => notes.push(`skipped:${key}`),
+    onPassedOver: (outcome) => notes.push(`passed:${outcome.key}=${outcome.reason}`),
     onFallback: (key) => notes.push(`fallback:${key}`),
     onUpstreamError: (_t, error) => notes.push(`error:${error.code}`),
     largerContext: (_current, remaining) => remaining,
@@ -37,7 +37,7 @@ describe('callWithFallbacks', () => {
     const result = await callWithFallbacks([target('a'), target('b')], hooks);
     expect(result).toEqual({ ok: true, result: 'served by b' });
     expect(calls).toEqual(['a', 'a', 'b']);
-    expect(hooks.notes).toEqual(['target:a', 'error:upstream_unavailable', 'error:upstream_unavailable', 'target:b', 'fallback:b@p']);
+    expect(hooks.notes).toEqual(['target:a', 'error:upstream_unavailable', 'error:upstream_unavailable', 'passed:a@p=upstream_unavailable', 'target:b', 'fallback:b@p']);
   });
 
   it('stops at a non-retryable error and reports every target tried', async () => {
@@ -58,6 +58,8 @@ describe('callWithFallbacks', () => {
     const result = await callWithFallbacks([target('a'), target('b'), target('c')], hooks);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.outcomes).toEqual([{ key: 'a@p', reason: 'upstream_unavailable' }, { key: 'b@p', reason: 'budget' }, { key: 'c@p', reason: 'unsupported' }]);
+    // The caller hears of each as it happens (for the route decision), in the same order.
+    expect(hooks.notes.filter((note) => note.startsWith('passed:'))).toEqual(['passed:a@p=upstream_unavailable', 'passed:b@p=budget', 'passed:c@p=unsupported']);
   });
 
   it('hands a context-length error over to the larger-context targets', async () => {

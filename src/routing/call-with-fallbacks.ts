@@ -29,8 +29,11 @@ export interface FallbackOptions<R> {
   retarget: ((target: Target) => Promise<boolean>) | undefined;
   /** Called for each target that passes the breaker (the one a failure is blamed on). */
   onTarget: (target: Target) => void;
-  /** A fallback skipped for its budget, and a fallback taken: the caller notes them in the route. */
-  onSkippedForBudget: (key: string) => void;
+  /**
+   * A target passed over (circuit open, no budget room, unsupported) or called and failed (its error
+   * code), and a fallback taken: the caller notes them in the route decision.
+   */
+  onPassedOver: (outcome: TargetOutcome) => void;
   onFallback: (key: string) => void;
   onUpstreamError: (target: Target, error: GatewayError) => void;
   /** After a context-length error: the remaining targets worth trying (larger contexts, largest first). */
@@ -50,21 +53,25 @@ export async function callWithFallbacks<R>(chain: readonly Target[], options: Fa
   let remaining = [...chain];
   let tried = 0;
   const outcomes: TargetOutcome[] = [];
+  const passOver = (key: string, reason: string) => {
+    const outcome = { key, reason };
+    outcomes.push(outcome);
+    options.onPassedOver(outcome);
+  };
   while (remaining.length > 0) {
     const candidate = remaining.shift()!;
     const key = `${candidate.upstreamModel}@${candidate.providerId}`;
     // An open circuit is skipped while another target remains (or one was tried already).
     if (router && !router.breaker.allow(key, options.now()) && (remaining.length > 0 || tried > 0)) {
       lastError ??= new GatewayError('upstream_unavailable', `${key} is failing (circuit open)`, { retryable: true });
-      outcomes.push({ key, reason: 'circuit_open' });
+      passOver(key, 'circuit_open');
       continue;
     }
     options.onTarget(candidate);
     tried += 1;
     if (tried > 1 && options.retarget && !(await options.retarget(candidate))) {
       // A dearer fallback the budgets have no room for is skipped; the last upstream error stands.
-      options.onSkippedForBudget(key);
-      outcomes.push({ key, reason: 'budget' });
+      passOver(key, 'budget');
       router?.breaker.release(key);
       continue;
     }
@@ -72,7 +79,7 @@ export async function callWithFallbacks<R>(chain: readonly Target[], options: Fa
     const unsupported = options.unsupported(candidate);
     if (unsupported) {
       lastError = unsupported;
-      outcomes.push({ key, reason: 'unsupported' });
+      passOver(key, 'unsupported');
       router?.breaker.release(key);
       continue;
     }
@@ -97,7 +104,7 @@ export async function callWithFallbacks<R>(chain: readonly Target[], options: Fa
       await sleep(retryDelay(error, attempt, backoffMs));
     }
     lastError = error;
-    if (error) outcomes.push({ key, reason: error.code });
+    if (error) passOver(key, error.code);
     if (error && isContextLengthError(error)) {
       // Too long for this model: only larger-context targets are worth trying, largest first.
       remaining = options.largerContext(candidate, remaining);

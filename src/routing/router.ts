@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { RouteConfig, TollgateConfig } from '../config/schema.ts';
 import { GatewayError } from '../domain/errors.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
-import { lastUserText } from '../domain/prompt-text.ts';
 import { deserialize, predict, type RouterModel } from './learned/model.ts';
 import { outputBound } from '../pricing/worst-case.ts';
 import { inputTokensOf } from '../domain/estimate.ts';
@@ -10,7 +10,7 @@ import type { ClientRequest, Target } from '../domain/request.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import { buildCatalogue, targetKey, type CatalogueEntry } from './catalogue.ts';
 import { CircuitBreaker, type BreakerView } from './circuit-breaker.ts';
-import { selectRoute, type RouteDecision, type RouteNeed, type RouteState } from './select.ts';
+import { selectRoute, type RouteSelection, type RouteNeed, type RouteState } from './select.ts';
 import { QualityStats } from './quality-stats.ts';
 import { TargetStats } from './target-stats.ts';
 import { ownEntry } from '../domain/own-entry.ts';
@@ -57,8 +57,8 @@ export class Router {
   }
 
   /** Routes a request whose model names a route (or that asks for a strategy in `x-tollgate-strategy`); undefined otherwise. */
-  route(request: ClientRequest): RouteDecision | undefined {
-    const model = typeof request.body.model === 'string' ? request.body.model : '';
+  route(request: ClientRequest): RouteSelection | undefined {
+    const model = inboundOf(request).model;
     const header = request.headers['x-tollgate-strategy'];
     const found = this.routeFor(model) ?? (header ? this.routeFor(`${BUILT_IN_PREFIX}${header}`) : undefined);
     if (!found) return undefined;
@@ -69,7 +69,7 @@ export class Router {
     if (found.route.strategy === 'learned') {
       const { model } = this.loadLearned(found.route);
       learned = model
-        ? { probability: predict(model, lastUserText(request.body)), threshold: found.route.threshold ?? model.threshold }
+        ? { probability: predict(model, inboundOf(request).lastUserText), threshold: found.route.threshold ?? model.threshold }
         : fallbackRuleDecision(found.route, inputTokensOf(request));
     }
     return selectRoute(found.name, found.route, entries, needOf(request), {

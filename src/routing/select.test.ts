@@ -52,6 +52,24 @@ describe('selectRoute', () => {
     expect(tools.summary).toMatch(/fast=tools/);
   });
 
+  it('explains itself as a structured decision: chosen target, reason, what was removed and why', () => {
+    const long = selectRoute('r', route('cheapest'), catalogue, need({ inputTokens: 30_000 }), healthy);
+    expect(long.decision).toEqual({
+      summary: long.summary,
+      chosen: 'fast@p',
+      route: 'r',
+      strategy: 'cheapest',
+      reason: 'fast is the cheapest for this request (2 eligible of 4)',
+      skipped: [
+        { target: 'mini@p', why: 'context' },
+        { target: 'local@p', why: 'context' },
+      ],
+    });
+    const learned = selectRoute('r', route('learned', { strong: 'big', weak: 'mini' }), catalogue, need(), { ...healthy, learned: { probability: 0.71234, threshold: 0.5 } });
+    expect(learned.decision).toMatchObject({ chosen: 'big@p', learned: { score: 0.712, threshold: 0.5 }, reason: expect.stringMatching(/probability 0\.712 >= threshold 0\.500/) });
+    expect(learned.decision.skipped).toBeUndefined();
+  });
+
   it('balanced trades cost, quality and latency by weight', () => {
     const costHeavy = selectRoute('r', route('balanced', { weights: { cost: 5, quality: 1, latency: 0 } }), catalogue, need(), healthy);
     const qualityHeavy = selectRoute('r', route('balanced', { weights: { cost: 0.1, quality: 5, latency: 0 } }), catalogue, need(), healthy);

@@ -1,5 +1,6 @@
 import type { RouteConfig } from '../config/schema.ts';
 import { GatewayError } from '../domain/errors.ts';
+import { MAX_ROUTE_ENTRIES, type RouteDecision } from '../domain/route-decision.ts';
 import type { CatalogueEntry } from './catalogue.ts';
 import type { RoutedOperation } from './model-kind.ts';
 
@@ -16,20 +17,25 @@ export interface RouteNeed {
 
 export interface Considered {
   alias: string;
+  /** `model@provider` of the alias's first target. */
+  key: string;
   /** Why it was left out, or undefined when it stayed in. */
   removedBy?: 'operation' | 'context' | 'tools' | 'vision' | 'json' | 'breaker' | 'max-cost' | 'min-quality' | 'unpriced' | 'saturated';
   score?: number;
   costNano?: number;
 }
 
-export interface RouteDecision {
+/** What `selectRoute` picked and why. */
+export interface RouteSelection {
   route: string;
   strategy: RouteConfig['strategy'];
   /** Chosen first, then the fallbacks in order. */
   ordered: CatalogueEntry[];
   considered: Considered[];
-  /** Short form for `x-tollgate-route` and the ledger. */
+  /** Short form for `x-tollgate-route`. */
   summary: string;
+  /** The same, structured for the ledger: route, strategy, reason, what the filters removed, the learned score. */
+  decision: RouteDecision;
 }
 
 export interface RouteState {
@@ -49,12 +55,12 @@ export function expectedCostNano(entry: CatalogueEntry, need: RouteNeed): number
  * in, an ordered list and its explanation out. Capability filters always apply: a prompt never
  * goes to a model whose context it overflows, a tools request never to a model without tools.
  */
-export function selectRoute(name: string, route: RouteConfig, entries: readonly CatalogueEntry[], need: RouteNeed, state: RouteState): RouteDecision {
+export function selectRoute(name: string, route: RouteConfig, entries: readonly CatalogueEntry[], need: RouteNeed, state: RouteState): RouteSelection {
   const considered: Considered[] = [];
   let eligible: CatalogueEntry[] = [];
   for (const entry of entries) {
     const removedBy = filterReason(entry, need, route, state);
-    considered.push({ alias: entry.alias, removedBy, costNano: expectedCostNano(entry, need) });
+    considered.push({ alias: entry.alias, key: entry.key, removedBy, costNano: expectedCostNano(entry, need) });
     if (!removedBy) eligible.push(entry);
   }
   // When every candidate's breaker is open, try them anyway (an error beats no attempt).
@@ -114,7 +120,43 @@ export function selectRoute(name: string, route: RouteConfig, entries: readonly 
         : ` p=${state.learned.probability.toFixed(3)}/t=${state.learned.threshold.toFixed(3)}`
       : '') +
     ` (${considered.length} considered${removed.length ? `, removed ${removed.map((c) => `${c.alias}=${c.removedBy}`).join(' ')}` : ''})`;
-  return { route: name, strategy: route.strategy, ordered, considered, summary };
+  const decision: RouteDecision = {
+    summary,
+    chosen: chosen.key,
+    route: name,
+    strategy: route.strategy,
+    reason: reasonFor(route.strategy, chosen, ordered.length, considered.length, state.learned),
+  };
+  if (removed.length) decision.skipped = removed.slice(0, MAX_ROUTE_ENTRIES).map((c) => ({ target: c.key, why: c.removedBy! }));
+  if (removed.length > MAX_ROUTE_ENTRIES) decision.skippedMore = removed.length - MAX_ROUTE_ENTRIES;
+  if (route.strategy === 'learned' && state.learned) {
+    const { probability, threshold, rule } = state.learned;
+    decision.learned = rule ? { score: probability, threshold, rule } : { score: Math.round(probability * 1000) / 1000, threshold: Math.round(threshold * 1000) / 1000 };
+  }
+  return { route: name, strategy: route.strategy, ordered, considered, summary, decision };
+}
+
+/** Why the first entry came first, in a few words (the ledger's `reason`). */
+function reasonFor(strategy: RouteConfig['strategy'], chosen: CatalogueEntry, eligible: number, considered: number, learned: RouteState['learned']): string {
+  const of = `${eligible} eligible of ${considered}`;
+  switch (strategy) {
+    case 'cheapest':
+      return `${chosen.alias} is the cheapest for this request (${of})`;
+    case 'cost-constrained':
+      return `${chosen.alias} is the cheapest within the cost and quality limits (${of})`;
+    case 'fastest':
+      return `${chosen.alias} has the lowest latency (${of})`;
+    case 'quality-first':
+      return `${chosen.alias} has the highest quality (${of})`;
+    case 'balanced':
+      return `${chosen.alias} has the best cost/quality/latency score (${of})`;
+    case 'learned':
+      if (!learned) return `${chosen.alias} (${of})`;
+      if (learned.rule) return `${chosen.alias} by ${learned.rule} while the router artefact is missing (${of})`;
+      return `${chosen.alias}: strong-model probability ${learned.probability.toFixed(3)} ${learned.probability >= learned.threshold ? '>=' : '<'} threshold ${learned.threshold.toFixed(3)} (${of})`;
+    case 'local-first':
+      return `${chosen.alias} is ${chosen.local ? 'the cheapest local model with room' : 'the cheapest cloud model (no local model fits or has room)'} (${of})`;
+  }
 }
 
 /** Stable: among the kept entries, those known to have every needed capability come before those where it is unknown. */

@@ -30,6 +30,7 @@ import { BudgetEnforcer } from '../budgets/enforcer.ts';
 import { Router } from '../routing/router.ts';
 import { createResponseCache } from '../cache/create-response-cache.ts';
 import { meterCacheEmbedding } from '../pipeline/meter-embedding.ts';
+import { budgetSink, fanOut, ledgerSink, localNodeSink, metricsSink, routerSink } from '../pipeline/meter-sink.ts';
 import type { UpstreamEmbedder } from '../cache/semantic/upstream-embedder.ts';
 import type { Runtime } from '../gateway/runtime.ts';
 import { startDefinitionSync } from '../budgets/definition-sync.ts';
@@ -143,7 +144,8 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   budgets.inputRatios.seed(recent, upstreamModelOf, estimateInputTokens);
   metrics.setBudgetSource(() => budgets.gauges());
   const keyLimiter = options.redisUrl ? createRedisRateLimiter(options.redisUrl, { log }) : createMemoryRateLimiter();
-  const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, cache, keyLimiter, now };
+  const meterSink = fanOut([ledgerSink(writer), budgetSink(budgets), metricsSink(metrics), routerSink(router), localNodeSink(localNodes)]);
+  const deps: PipelineDeps = { config, priceBook, ledger: writer, metrics, upstream, localNodes, budgets, router, cache, keyLimiter, meterSink, now };
   const embedderSpec = config.cache.semantic.embedder;
   const embedder = cache?.semantic?.embedder;
   if (embedderSpec.kind === 'upstream' && embedder && 'onUsage' in embedder) {

@@ -196,11 +196,19 @@ function scan() {
     return component.join(' -> ');
   });
 
-  return { files, violations, cycles };
+  return { files, graph, violations, cycles };
+}
+
+/** Every file `entry` reaches through imports (itself included). */
+function reachable(graph: Map<string, string[]>, entry: string): Set<string> {
+  const seen = new Set<string>([entry]);
+  const queue = [entry];
+  while (queue.length > 0) for (const next of graph.get(queue.shift()!) ?? []) if (!seen.has(next)) (seen.add(next), queue.push(next));
+  return seen;
 }
 
 describe('architecture: one-way layers', () => {
-  const { files, violations, cycles } = scan();
+  const { files, graph, violations, cycles } = scan();
 
   it('finds the sources', () => {
     expect(files.length).toBeGreaterThan(100);
@@ -216,6 +224,16 @@ describe('architecture: one-way layers', () => {
     const current = new Set(violations.map((v) => v.slice(0, v.indexOf(' ('))));
     const stale = Object.keys(KNOWN_VIOLATIONS).filter((k) => !current.has(k));
     expect(stale, `remove these fixed entries from KNOWN_VIOLATIONS:\n  ${stale.join('\n  ')}`).toEqual([]);
+  });
+
+  it('the request path never reaches test-only code; the library entry does not re-export the Node binding', () => {
+    // src/mock-provider ships on purpose (`tollgate mock`, the demo), but only the CLI loads it, lazily.
+    for (const entry of ['index.ts', 'server.ts']) {
+      const reached = [...reachable(graph, entry)];
+      expect(reached.length).toBeGreaterThan(50);
+      expect(reached.filter(isTestOnly), `${entry} reaches test-only code`).toEqual([]);
+    }
+    expect(graph.get('index.ts')).not.toContain('server.ts');
   });
 
   it('has no import cycle between files', () => {

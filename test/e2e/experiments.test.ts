@@ -67,9 +67,10 @@ describe('model experiments', () => {
       expect(response.headers.get('x-tollgate-provider')).toBe('mock-openai');
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const rows = (await h.ledger()).filter((r) => r.route?.startsWith('experiment:claude:'));
-    expect(rows.filter((r) => r.route === 'experiment:claude:shadow')).toHaveLength(10);
-    expect(rows.filter((r) => r.route === 'experiment:claude:shadow').every((r) => r.provider === 'mock-anthropic' && r.id.endsWith('-shadow') && r.costNanoUsd > 0)).toBe(true);
+    const rows = (await h.ledger()).filter((r) => r.route?.experiment?.name === 'claude');
+    expect(rows.filter((r) => r.route?.experiment?.arm === 'shadow')).toHaveLength(10);
+    expect(rows.filter((r) => r.route?.experiment?.arm === 'control')).toHaveLength(10);
+    expect(rows.filter((r) => r.route?.experiment?.arm === 'shadow').every((r) => r.provider === 'mock-anthropic' && r.id.endsWith('-shadow') && r.costNanoUsd > 0)).toBe(true);
     const report = (await (await h.admin('/api/experiments/claude')).json()) as { arms: Array<{ arm: string; requests: number }> };
     expect(report.arms).toEqual([expect.objectContaining({ arm: 'control', requests: 10 }), expect.objectContaining({ arm: 'shadow', requests: 10 })]);
     expect((await h.admin('/api/experiments/nope')).status).toBe(404);
@@ -127,7 +128,7 @@ describe('model experiments under a budget that refuses', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
     const rows = await h.ledger();
-    expect(rows.filter((r) => r.route === 'experiment:claude:shadow')).toHaveLength(0);
+    expect(rows.filter((r) => r.route?.experiment?.arm === 'shadow')).toHaveLength(0);
     expect(h.mock.requests).toHaveLength(0);
     const shadow = (await (await h.admin('/api/experiments/claude')).json()) as { arms: Array<{ arm: string; requests: number; refused: number; errorRate: number }> };
     expect(shadow.arms).toEqual([expect.objectContaining({ arm: 'control', requests: 6, refused: 6, errorRate: 0 })]);

@@ -49,7 +49,8 @@ describe('fallbacks under budgets', () => {
     );
     expect(failed?.status).toBeGreaterThanOrEqual(500);
     const row = (await h.ledger()).at(-1)!;
-    expect(row.route).toMatch(/skipped:dear-model@mock-openai\(budget\)/);
+    expect(row.route?.summary).toMatch(/skipped:dear-model@mock-openai\(budget\)/);
+    expect(row.route?.skipped).toEqual([{ target: 'dear-model@mock-openai', why: 'budget' }]);
     expect(row.costNanoUsd).toBe(0);
     expect(h.mock.requests).toHaveLength(0);
   });

@@ -53,13 +53,14 @@ describe('routing end to end', () => {
     const { response } = await client.chat.completions.create({ model: 'cheap', messages }).withResponse();
     expect(response.headers.get('x-tollgate-model')).toBe('gpt-4o-mini');
     expect(response.headers.get('x-tollgate-route')).toMatch(/^cheapest:gpt-4o-mini \(3 considered/);
-    expect((await lastRow()).route).toMatch(/^cheapest:gpt-4o-mini/);
+    expect((await lastRow()).route).toMatchObject({ route: 'cheap', strategy: 'cheapest', chosen: 'gpt-4o-mini@mock-openai', summary: expect.stringMatching(/^cheapest:gpt-4o-mini/) });
   });
 
   it('a 30k-token prompt skips the 8k model; a tools request skips models without tools', async () => {
     const long = await client.chat.completions.create({ model: 'cheap', messages: [{ role: 'user', content: 'token '.repeat(30_000) }] }).withResponse();
     expect(long.response.headers.get('x-tollgate-route')).toMatch(/gpt-4o-mini=context/);
     expect(long.response.headers.get('x-tollgate-model')).not.toBe('gpt-4o-mini');
+    expect((await lastRow()).route?.skipped).toContainEqual({ target: 'gpt-4o-mini@mock-openai', why: 'context' });
     const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }];
     const withTools = await client.chat.completions.create({ model: 'tollgate/cheapest', messages, tools }).withResponse();
     expect(withTools.response.headers.get('x-tollgate-route')).toMatch(/llama=tools/);
@@ -85,7 +86,9 @@ describe('routing end to end', () => {
     const { response } = await client.chat.completions.create({ model: 'resilient', messages }).withResponse();
     expect(response.headers.get('x-tollgate-provider')).toBe('mock-openai');
     expect(flaky.requests).toHaveLength(2);
-    expect((await lastRow()).route).toMatch(/fallback:gpt-4o-mini@mock-openai/);
+    // A plain alias with fallbacks: no strategy, but the ledger names the fallback and why the first target failed.
+    expect((await lastRow()).route).toMatchObject({ chosen: 'gpt-4o-mini@mock-openai', fallbacks: 1, tried: [{ target: 'gpt-4o-mini@flaky', outcome: 'upstream_error' }] });
+    expect((await lastRow()).route?.summary).toMatch(/fallback:gpt-4o-mini@mock-openai/);
   });
 
   it('circuit breaker: after repeated failures the target is skipped, then tried again after the cooldown', async () => {

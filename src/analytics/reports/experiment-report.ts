@@ -49,23 +49,27 @@ function isBudgetRefusal(row: LedgerRecord): boolean {
 
 /** How many ledger rows each arm of an experiment has (for the experiment list). Pure. */
 export function countExperimentArms(name: string, rows: readonly LedgerRecord[]): Record<string, number> {
-  const prefix = `experiment:${name}:`;
   const counts = new Map<string, number>();
   for (const row of rows) {
-    if (!row.route?.startsWith(prefix)) continue;
-    const arm = row.route.slice(prefix.length).split(/\s/)[0] ?? '';
+    const arm = armOf(name, row);
+    if (arm === undefined) continue;
     counts.set(arm, (counts.get(arm) ?? 0) + 1);
   }
   return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** Cost and quality per arm of an experiment, from ledger rows whose route is `experiment:<name>:<arm>`. Pure. */
+/** The arm of experiment `name` a row was on (its route decision's `experiment`), if any. */
+function armOf(name: string, row: LedgerRecord): string | undefined {
+  const experiment = row.route?.experiment;
+  return experiment?.name === name ? experiment.arm : undefined;
+}
+
+/** Cost and quality per arm of an experiment, from ledger rows whose route decision names it. Pure. */
 export function buildExperimentReport(name: string, rows: readonly LedgerRecord[]): ExperimentReport {
-  const prefix = `experiment:${name}:`;
   const byArm = new Map<string, LedgerRecord[]>();
   for (const row of rows) {
-    if (!row.route?.startsWith(prefix)) continue;
-    const arm = row.route.slice(prefix.length).split(/\s/)[0] ?? '';
+    const arm = armOf(name, row);
+    if (arm === undefined) continue;
     const list = byArm.get(arm) ?? [];
     list.push(row);
     byArm.set(arm, list);

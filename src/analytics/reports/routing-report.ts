@@ -1,4 +1,5 @@
 import { formatUsd } from '../../domain/money.ts';
+import { fellBack } from '../../domain/route-decision.ts';
 import { createUsage, type Usage } from '../../domain/usage.ts';
 import type { LedgerRecord } from '../../ledger/record.ts';
 
@@ -41,7 +42,7 @@ export function buildRoutingReport(rows: readonly LedgerRecord[], strong: { targ
     entry.cost += row.costNanoUsd;
     byTarget.set(target, entry);
     cost += row.costNanoUsd;
-    if (row.route?.includes('fallback:')) fallbacks += 1;
+    if (fellBack(row.route)) fallbacks += 1;
     if (strong) strongCost += strong.price(usageOf(row), row.timeMs);
   }
   return {

@@ -16,7 +16,7 @@ const TYPES: Record<(typeof LEDGER_COLUMNS)[number], string> = {
   cache_read_tokens: 'bigint', cache_write_tokens: 'bigint', output_tokens: 'bigint', reasoning_tokens: 'bigint', units: 'jsonb',
   input_cost_nano: 'bigint', output_cost_nano: 'bigint', cost_nano: 'bigint', priced: 'boolean', estimated: 'boolean', latency_ms: 'bigint',
   ttft_ms: 'bigint', status: 'integer', error_code: 'text', cache_status: 'text', saved_nano: 'bigint', route: 'text', budget_action: 'text',
-  quality: 'double precision', cache_key: 'text', prompt: 'text', request_body: 'text',
+  quality: 'double precision', cache_key: 'text', prompt: 'text', request_body: 'text', route_decision: 'jsonb',
 };
 
 const ROLLUP_SELECT = [
@@ -54,7 +54,7 @@ export function createPostgresLedgerStore(pool: pg.Pool): LedgerStore {
         const row: Record<string, unknown> = {};
         LEDGER_COLUMNS.forEach((column, index) => {
           const value = values[index];
-          row[column] = column === 'tags' || column === 'units' ? JSON.parse(value as string) : value;
+          row[column] = (column === 'tags' || column === 'units' || column === 'route_decision') && value !== null ? JSON.parse(value as string) : value;
         });
         return row;
       });

@@ -47,4 +47,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `ALTER TABLE ledger ADD COLUMN request_body TEXT`,
   // Per-key limits (rate, expiry, models, caps) as one JSON object; NULL for keys created before (no limits).
   `ALTER TABLE virtual_keys ADD COLUMN limits JSONB`,
+  // The structured route decision. `route` keeps its short summary. Rows from before become a decision
+  // with that summary, and, read once here so no report parses text again, the fallbacks and the
+  // experiment arm the old string named.
+  `ALTER TABLE ledger ADD COLUMN route_decision JSONB;
+   UPDATE ledger SET route_decision = jsonb_build_object('summary', route) WHERE route IS NOT NULL;
+   UPDATE ledger SET route_decision = route_decision || jsonb_build_object('fallbacks', (length(route) - length(replace(route, 'fallback:', ''))) / 9)
+     WHERE route LIKE '%fallback:%';
+   UPDATE ledger SET route_decision = ledger.route_decision || jsonb_build_object('experiment', jsonb_build_object('name', x.m[1], 'arm', x.m[2]))
+     FROM (SELECT id, regexp_match(route, '^experiment:(.*):(control|candidate|shadow)( |$)') AS m FROM ledger WHERE route LIKE 'experiment:%') x
+     WHERE ledger.id = x.id AND x.m IS NOT NULL;`,
 ];

@@ -1,3 +1,4 @@
+import { toRouteDecision } from '../../domain/route-decision.ts';
 import type { LedgerDimension, LedgerRecord } from '../../ledger/record.ts';
 import type { LedgerFilter, SpendRow } from '../../ledger/store.ts';
 
@@ -6,7 +7,7 @@ export const LEDGER_COLUMNS = [
   'id', 'time_ms', 'org_id', 'project_id', 'user_id', 'key_id', 'tags', 'operation', 'wire', 'stream', 'requested_model', 'served_model',
   'provider', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'units', 'input_cost_nano',
   'output_cost_nano', 'cost_nano', 'priced', 'estimated', 'latency_ms', 'ttft_ms', 'status', 'error_code', 'cache_status', 'saved_nano',
-  'route', 'budget_action', 'quality', 'cache_key', 'prompt', 'request_body',
+  'route', 'budget_action', 'quality', 'cache_key', 'prompt', 'request_body', 'route_decision',
 ] as const;
 
 /** Rollup key columns; '' stands for null so the key can be a primary key. */
@@ -23,13 +24,20 @@ export function reportedModel(record: LedgerRecord): string {
   return record.servedModel ?? record.requestedModel;
 }
 
+/**
+ * Column values of a row. The route decision is stored bounded, as JSON in `route_decision`, with its
+ * summary in `route` (for ad-hoc SQL). A record replayed from a spill file an older version wrote
+ * may still carry the old route string: it becomes a decision with that summary.
+ */
 export function recordValues(record: LedgerRecord, booleans: (value: boolean) => number | boolean): unknown[] {
+  const route = toRouteDecision(record.route);
   return [
     record.id, record.timeMs, record.orgId, record.projectId, record.userId, record.keyId, JSON.stringify(record.tags), record.operation,
     record.wire, booleans(record.stream), record.requestedModel, record.servedModel, record.provider, record.inputTokens,
     record.cacheReadTokens, record.cacheWriteTokens, record.outputTokens, record.reasoningTokens, JSON.stringify(record.units),
     record.inputCostNanoUsd, record.outputCostNanoUsd, record.costNanoUsd, booleans(record.priced), booleans(record.estimated),
-    record.latencyMs, record.ttftMs, record.status, record.errorCode, record.cacheStatus, record.savedNanoUsd, record.route, record.budgetAction, record.quality, record.cacheKey, record.prompt, record.requestBody,
+    record.latencyMs, record.ttftMs, record.status, record.errorCode, record.cacheStatus, record.savedNanoUsd, route?.summary ?? null, record.budgetAction, record.quality, record.cacheKey, record.prompt, record.requestBody,
+    route ? JSON.stringify(route) : null,
   ];
 }
 
@@ -90,7 +98,8 @@ export function rowToRecord(row: Row): LedgerRecord {
     errorCode: strOrNull(row.error_code),
     cacheStatus: strOrNull(row.cache_status),
     savedNanoUsd: num(row.saved_nano),
-    route: strOrNull(row.route),
+    // A row written before the structured decision and not migrated (none should be) still reads as its summary.
+    route: toRouteDecision(row.route_decision ?? row.route),
     budgetAction: strOrNull(row.budget_action),
     quality: numOrNull(row.quality),
     cacheKey: strOrNull(row.cache_key),

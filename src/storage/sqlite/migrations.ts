@@ -47,4 +47,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `ALTER TABLE ledger ADD COLUMN request_body TEXT`,
   // Per-key limits (rate, expiry, models, caps) as one JSON object; NULL for keys created before (no limits).
   `ALTER TABLE virtual_keys ADD COLUMN limits TEXT`,
+  // The structured route decision (JSON). `route` keeps its short summary. Rows from before become a
+  // decision with that summary, and, read once here so no report parses text again, the fallbacks
+  // and the experiment arm the old string named.
+  `ALTER TABLE ledger ADD COLUMN route_decision TEXT;
+   UPDATE ledger SET route_decision = json_object('summary', route) WHERE route IS NOT NULL;
+   UPDATE ledger SET route_decision = json_set(route_decision, '$.fallbacks', (length(route) - length(replace(route, 'fallback:', ''))) / 9)
+     WHERE route LIKE '%fallback:%';
+   ${(['control', 'candidate', 'shadow'] as const)
+     .map(
+       (arm) => `UPDATE ledger SET route_decision = json_set(route_decision, '$.experiment',
+         json_object('name', substr(route, 12, instr(route, ':${arm}') - 12), 'arm', '${arm}'))
+         WHERE route LIKE 'experiment:%:${arm}' OR route LIKE 'experiment:%:${arm} %';`,
+     )
+     .join('\n   ')}`,
 ];
