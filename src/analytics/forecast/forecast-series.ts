@@ -2,6 +2,7 @@ import { etsForecast, mstlForecast } from './augurs.ts';
 import { chooseModel, type ForecastModel, type ModelChoice } from './choose-model.ts';
 import { cleanHistory } from './clean-history.ts';
 import { conformalFactor, zOf } from './intervals.ts';
+import { anchorLevel } from './level-anchor.ts';
 
 /** One forecast hour: the mean and the 80% and 95% prediction intervals (never below zero). */
 export interface ForecastPoint {
@@ -83,10 +84,13 @@ function trimLeadingZeros(history: ArrayLike<number>): number[] {
 function fitRaw(choice: ModelChoice, y: Float64Array, horizon: number): RawPoints {
   const ratio = zOf(0.8) / zOf(0.95);
   if (choice.model === 'mstl' || choice.model === 'ets') {
-    const forecast = choice.model === 'mstl' ? mstlForecast(y, choice.periods, horizon, 0.95) : etsForecast(y, choice.periods[0] ?? 24, horizon, 0.95);
+    // Whole seasons, at least two, so the re-levelling sees the shape's true mean; cut afterwards.
+    const season = Math.max(...choice.periods, 24);
+    const steps = Math.max(2 * season, Math.ceil(horizon / season) * season);
+    const forecast = choice.model === 'mstl' ? mstlForecast(y, choice.periods, steps, 0.95) : etsForecast(y, choice.periods[0] ?? 24, steps, 0.95);
     if (forecast.point.some((value) => !Number.isFinite(value))) throw new Error('the model produced non-finite values');
-    const half95 = forecast.point.map((point, i) => Math.max(0, (forecast.upper[i]! - forecast.lower[i]!) / 2) || Math.abs(point) * 0.1);
-    return { mean: forecast.point, half95, half80: half95.map((h) => h * ratio) };
+    const half95 = forecast.point.slice(0, horizon).map((point, i) => Math.max(0, (forecast.upper[i]! - forecast.lower[i]!) / 2) || Math.abs(point) * 0.1);
+    return { mean: anchorLevel(forecast.point, y).slice(0, horizon), half95, half80: half95.map((h) => h * ratio) };
   }
   if (choice.model === 'seasonal-naive') {
     const period = choice.periods[0] ?? 24;
