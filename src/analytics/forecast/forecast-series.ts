@@ -90,7 +90,7 @@ function fitRaw(choice: ModelChoice, y: Float64Array, horizon: number): RawPoint
     const forecast = choice.model === 'mstl' ? mstlForecast(y, choice.periods, steps, 0.95) : etsForecast(y, choice.periods[0] ?? 24, steps, 0.95);
     if (forecast.point.some((value) => !Number.isFinite(value))) throw new Error('the model produced non-finite values');
     const half95 = forecast.point.slice(0, horizon).map((point, i) => Math.max(0, (forecast.upper[i]! - forecast.lower[i]!) / 2) || Math.abs(point) * 0.1);
-    return { mean: anchorLevel(forecast.point, y).slice(0, horizon), half95, half80: half95.map((h) => h * ratio) };
+    return { mean: anchorLevel(forecast.point, y, 48, season).slice(0, horizon), half95, half80: half95.map((h) => h * ratio) };
   }
   if (choice.model === 'seasonal-naive') {
     const period = choice.periods[0] ?? 24;
