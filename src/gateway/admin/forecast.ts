@@ -1,14 +1,13 @@
 import type { Hono } from 'hono';
 import { budgetOrg } from '../../budgets/definitions.ts';
 import { scopeFilter } from '../../budgets/scope-filter.ts';
-import { backtest } from '../../analytics/forecast/backtest.ts';
-import { buildForecast, type BudgetForecast, type ForecastDimension } from '../../analytics/forecast/forecast-report.ts';
-import { FORECAST_METRICS, HOUR_MS, hourlySeries, type ForecastMetric } from '../../analytics/forecast/hourly-series.ts';
+import type { BudgetForecast, ForecastDimension } from '../../analytics/forecast/forecast-report.ts';
+import { forecastLedger } from '../../analytics/forecast/ledger-forecast.ts';
+import { FORECAST_METRICS, type ForecastMetric } from '../../analytics/forecast/hourly-series.ts';
 import { createForecastProjector } from '../../analytics/forecast/spend-projector.ts';
 import { seesOrg } from '../../domain/admin-principal.ts';
 import { GatewayError } from '../../domain/errors.ts';
-import { formatUsd, usdToNano } from '../../domain/money.ts';
-import type { LedgerDimension } from '../../ledger/record.ts';
+import { usdToNano } from '../../domain/money.ts';
 import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { adminOf } from './guard.ts';
@@ -38,18 +37,10 @@ export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
     const { fromMs: _from, toMs: _to, ...filter } = confinedFilter(c);
     if (query.tag) filter.tag = query.tag;
     const nowMs = Date.now();
-    const firstHourMs = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
-    const historyFromMs = firstHourMs - historyHours * HOUR_MS;
     await runtime.flushLedger();
-    const dimensions: LedgerDimension[] = by ? ['hour', by] : ['hour'];
-    const rows = await runtime.ledger.summarize(dimensions, { ...filter, fromMs: historyFromMs, toMs: firstHourMs });
-    const report = buildForecast({ rows, metric, by, historyFromMs, firstHourMs, horizonHours });
+    const report = await forecastLedger(runtime.ledger, { metric, by, filter, horizonHours, historyHours, nowMs, backtest: query.backtest === 'true' || query.backtest === '1' });
     const budgets = metric === 'cost' && report.model !== 'none' ? await budgetForecasts(runtime, projector(), adminOf(c), nowMs) : [];
-    const body: Record<string, unknown> = { ...report, horizonHours, budgets, totalUsd: report.metric === 'cost' ? formatUsd(Math.round(report.total.mean)) : undefined };
-    if (query.backtest === 'true' || query.backtest === '1') {
-      const series = hourlySeries(rows, metric, historyFromMs, firstHourMs).get('') ?? new Float64Array(0);
-      body.backtest = backtest(series, { horizonHours: Math.min(horizonHours, 24), origins: 7 }) ?? { reason: 'too little history for one backtest origin (needs 3 days)' };
-    }
+    const body = { ...report, budgets };
     return c.json(body);
   });
 }
