@@ -30,6 +30,8 @@ export interface SeriesForecastOptions {
   model?: ModelChoice;
   /** Learn interval scaling on a held-out stretch (default true; costs a second fit). */
   calibrate?: boolean;
+  /** Use these factors instead of learning them (parts of a total share the total's: one fit each). */
+  calibration?: SeriesForecast['calibration'];
 }
 
 /** A model's raw forecast: means and half-widths at 80% and 95%. */
@@ -63,7 +65,7 @@ export function forecastSeries(history: ArrayLike<number>, horizon: number, opti
     choice = { model: fallback, periods: fallback === 'mean' ? [] : [24], reason: `${choice.model} could not fit this history (${(error as Error).message}); ${fallback} instead` };
     raw = fitRaw(choice, cleaned.values, horizon);
   }
-  const calibration = options.calibrate === false ? { factor80: 1, factor95: 1, holdoutHours: 0 } : calibrate(choice, cleaned.values, values, horizon);
+  const calibration = options.calibration ?? (options.calibrate === false ? { factor80: 1, factor95: 1, holdoutHours: 0 } : calibrate(choice, cleaned.values, values, horizon));
   const points = raw.mean.map((mean, i): ForecastPoint => {
     const m = Math.max(0, mean);
     const h80 = raw.half80[i]! * calibration.factor80;
