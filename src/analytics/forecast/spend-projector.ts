@@ -16,11 +16,16 @@ export type SpendProjection = PeriodProjection & { model: string };
 
 /** Four weeks of hourly history: enough for MSTL's weekly season, cheap to summarize from rollups. */
 const HISTORY_HOURS = 28 * 24;
+/**
+ * A budget's forecast is refitted every six hours: the fit runs on the event loop (tens to a few
+ * hundred milliseconds), and projecting a kept forecast from a later `now` is exact arithmetic.
+ */
+const REFIT_HOURS = 6;
 
 /**
  * End-of-period spend projections from the forecast, for budget burn-rate alerts (budgets defines
  * the `SpendProjector` shape this satisfies; the runtime wires it in). Forecasts are kept per
- * filter and hour (a budget is checked up to once a second; the fit costs tens of milliseconds),
+ * filter for REFIT_HOURS (a budget is checked up to once a second),
  * and undefined is returned when the history is too short for a seasonal model, so the caller
  * keeps its straight line.
  */
@@ -48,7 +53,7 @@ export function createForecastProjector(ledger: Pick<LedgerStore, 'summarize'>, 
   };
   return {
     async project(request: ProjectionRequest): Promise<SpendProjection | undefined> {
-      const firstHourMs = Math.floor(request.nowMs / HOUR_MS) * HOUR_MS;
+      const firstHourMs = Math.floor(request.nowMs / (REFIT_HOURS * HOUR_MS)) * REFIT_HOURS * HOUR_MS;
       const forecast = await forecastFor(request.filter, firstHourMs, request.periodEndMs);
       if (!forecast) return undefined;
       return { ...projectToPeriodEnd({ points: forecast.points, firstHourMs, nowMs: request.nowMs, periodEndMs: request.periodEndMs, spentNano: request.spentNano, limitNano: request.limitNano }), model: forecast.model };
