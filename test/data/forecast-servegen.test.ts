@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { backtest } from '../../src/analytics/forecast/backtest.ts';
 import { forecastSeries } from '../../src/analytics/forecast/forecast-series.ts';
 import { loadBundledCatalogue } from '../../src/pricing/bundled-catalogue.ts';
 import { createPriceBook } from '../../src/pricing/genai-price-book.ts';
@@ -104,10 +105,17 @@ function evaluate(name: string, values: Float64Array): Row {
 
 skipUnless(hasSharedData('servegen'), missingSharedData('servegen'))('forecast accuracy on ServeGen (train days 0-10, forecast days 11-13)', () => {
   const rows: Row[] = [];
+  const backtests: string[] = [];
   for (const model of Object.keys(STAND_INS) as (keyof typeof STAND_INS)[]) {
     const series = load(model);
     rows.push(evaluate(`${model} spend (${STAND_INS[model]})`, series.spend));
     rows.push(evaluate(`${model} requests`, series.requests));
+    // What `tollgate forecast --backtest` would show on this ledger: 7 daily origins, 24 hours ahead.
+    const result = backtest(series.spend, { horizonHours: 24, origins: 7 })!;
+    backtests.push(
+      `${model} spend: ${result.origins} origins, WAPE ${result.forecast.wapePercent.toFixed(1)}% vs yesterday ${result.yesterday.wapePercent.toFixed(1)}% / last week ${result.lastWeek?.wapePercent.toFixed(1)}%, ` +
+        `coverage 80% ${result.forecast.coverage80Percent?.toFixed(1)}%, 95% ${result.forecast.coverage95Percent?.toFixed(1)}%; daily WAPE ${result.daily?.forecastWapePercent.toFixed(1)}% vs ${result.daily?.yesterdayWapePercent.toFixed(1)}% / ${result.daily?.lastWeekWapePercent?.toFixed(1)}% / ${result.daily?.mean7WapePercent?.toFixed(1)}%`,
+    );
   }
   const f = (n: number) => n.toFixed(1);
   console.log(
@@ -117,6 +125,9 @@ skipUnless(hasSharedData('servegen'), missingSharedData('servegen'))('forecast a
         (r) =>
           `${r.series.padEnd(33)} ${r.model.padEnd(5)} ${f(r.wape).padStart(5)}  ${f(r.cov80).padStart(5)}  ${f(r.cov95).padStart(5)} |       ${f(r.naiveYesterday).padStart(5)}  ${f(r.naiveLastWeek).padStart(6)}  ${f(r.rollingYesterday).padStart(12)} |              ${f(r.dailyWape).padStart(5)} ${f(r.dailyYesterday).padStart(5)}  ${f(r.dailyLastWeek).padStart(6)}  ${f(r.dailyMean7).padStart(5)}`,
       ),
+      '',
+      'rolling-origin backtest (days 7-13, as `tollgate forecast --backtest` runs it):',
+      ...backtests,
     ].join('\n'),
   );
 
