@@ -1,7 +1,10 @@
 import type { BudgetConfig, TollgateConfig } from '../config/schema.ts';
+import { usdToNano } from '../domain/money.ts';
 import type { AlertNotifier } from './alerts.ts';
 import { alertsDue } from './alert-evaluation.ts';
 import type { BudgetCounters } from './counters/types.ts';
+import { scopeFilter } from './scope-filter.ts';
+import type { SpendProjector } from './spend-projector.ts';
 import type { ActiveBudget } from './store.ts';
 import { budgetWindow, type BudgetWindow } from './windows.ts';
 
@@ -12,6 +15,10 @@ export interface AlertChecksOptions {
   now: () => number;
   log: (line: string) => void;
   fixedNano: (budget: BudgetConfig, window: BudgetWindow, atMs: number) => number;
+  /** The forecast's end-of-period projection for burn-rate alerts (wired by the runtime); without one, a straight line. */
+  projector?: SpendProjector | undefined;
+  /** Providers whose hours are fixed costs (left out of a budget's history when it counts fixed costs). */
+  localProviders?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -50,13 +57,29 @@ export class AlertChecks {
         const fixed = this.options.fixedNano(budget, window, now);
         const committed = this.options.fixedNano(budget, window, window.endMs);
         const [used] = await this.options.counters.peek([{ budgetId: budget.id, buckets: window.buckets, fixedNano: committed }], now);
-        const due = alertsDue(budget, { window, nowMs: now, spentNano: used ?? 0, fixedNowNano: fixed, committedNano: committed, burnRate: Boolean(this.options.config.alerts.burnRate) });
+        const burnRate = Boolean(this.options.config.alerts.burnRate);
+        const projection = burnRate && budget.period !== 'rolling' ? await this.project(budget, window, now, used ?? 0) : undefined;
+        const due = alertsDue(budget, { window, nowMs: now, spentNano: used ?? 0, fixedNowNano: fixed, committedNano: committed, burnRate, projection });
         for (const alert of due) await this.options.alerts.raise(alert);
       } catch (error) {
         this.options.log(`budget alert check failed: ${(error as Error).message}`);
       } finally {
         this.inFlight.delete(budget.id);
       }
+    }
+  }
+
+  /** The forecast's projection, or undefined (no projector, too little history, or it failed: the straight line then). */
+  private async project(budget: ActiveBudget, window: BudgetWindow, nowMs: number, spentNano: number) {
+    const projector = this.options.projector;
+    if (!projector) return undefined;
+    try {
+      const exclude = budget.includeFixedCosts ? [...(this.options.localProviders ?? [])] : [];
+      const filter = { ...scopeFilter(budget), ...(exclude.length > 0 ? { excludeProviders: exclude } : {}) };
+      return await projector.project({ filter, nowMs, periodEndMs: window.endMs, spentNano, limitNano: usdToNano(budget.limitUsd) });
+    } catch (error) {
+      this.options.log(`budget ${budget.id}: forecast projection failed, using the straight line: ${(error as Error).message}`);
+      return undefined;
     }
   }
 }

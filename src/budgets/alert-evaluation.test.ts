@@ -48,4 +48,21 @@ describe('resetMessage', () => {
   it('names who reset the budget and what had been spent', () => {
     expect(resetMessage(budget, 'alice', '12.50', now)).toBe('Budget b: reset by alice at 2026-11-16T00:00:00.000Z; $12.50 of $100 had been spent in the period');
   });
+  it('with a forecast projection, warns when its mean path runs out before the period ends, and says the interval', () => {
+    const projection = { projectedNano: 140 * NANO, lo80Nano: 120 * NANO, hi80Nano: 160 * NANO, lo95Nano: 110 * NANO, hi95Nano: 170 * NANO, exhaustionAtMs: now + 5 * 86_400_000, model: 'mstl' };
+    const due = alertsDue(budget, { ...reading(40, true), projection });
+    expect(due.map((alert) => alert.kind)).toEqual(['burn-rate']);
+    expect(due[0]!.message).toContain('forecast (mstl)');
+    expect(due[0]!.message).toContain('80%: $120–$160');
+    expect(due[0]!.message).toContain(new Date(now + 5 * 86_400_000).toISOString());
+  });
+  it('with a forecast projection that holds, stays quiet where the straight line would warn', () => {
+    // $70 in the first half of the month: the straight line says $140 and warns; the forecast
+    // (spend concentrated in a launch week that is over) says $90.
+    const holds = { projectedNano: 90 * NANO, lo80Nano: 80 * NANO, hi80Nano: 99 * NANO, lo95Nano: 75 * NANO, hi95Nano: 105 * NANO, exhaustionAtMs: null, model: 'mstl' };
+    expect(alertsDue(budget, reading(70, true)).map((alert) => alert.kind)).toContain('burn-rate');
+    expect(alertsDue(budget, { ...reading(70, true), projection: holds }).map((alert) => alert.kind)).toEqual(['threshold:50']);
+    // Off, it is off whatever the forecast says.
+    expect(alertsDue(budget, { ...reading(40, false), projection: { ...holds, exhaustionAtMs: now + 86_400_000 } })).toEqual([]);
+  });
 });

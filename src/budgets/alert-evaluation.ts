@@ -3,6 +3,7 @@ import type { AlertNotifier } from './alerts.ts';
 import type { ActiveBudget } from './store.ts';
 import { burnRate } from './burn-rate.ts';
 import { highestReached } from './decide.ts';
+import type { SpendProjection } from './spend-projector.ts';
 import type { BudgetWindow } from './windows.ts';
 
 export type AlertToRaise = Parameters<AlertNotifier['raise']>[0];
@@ -18,6 +19,8 @@ export interface AlertReading {
   committedNano: number;
   /** Whether burn-rate alerts are on (`alerts.burnRate`). */
   burnRate: boolean;
+  /** The forecast's end-of-period projection, when the history allows one; else the straight line is used. */
+  projection?: SpendProjection | undefined;
 }
 
 /**
@@ -50,18 +53,37 @@ export function alertsDue(budget: ActiveBudget, reading: AlertReading): AlertToR
   if (highest && (!exhausted || highest.percent > 100)) {
     due.push({ timeMs: now, budgetId: budget.id, windowStartMs: since, kind: `threshold:${highest.percent}`, spentNano: spent, limitNano: limit });
   }
-  if (reading.burnRate && budget.period !== 'rolling' && !exhausted) {
-    const rate = burnRate({ startMs: since, endMs: window.endMs, nowMs: now, variableNano: spent - committed, fixedNowNano: fixed, fixedEndNano: committed, limitNano: limit });
-    if (rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs > now && rate.exhaustionAtMs < window.endMs && now - window.startMs > (window.endMs - window.startMs) * 0.02) {
-      due.push({
-        timeMs: now,
-        budgetId: budget.id,
-        windowStartMs: since,
-        kind: 'burn-rate',
-        spentNano: spent,
-        limitNano: limit,
-        message: `Budget ${budget.id}: at $${formatUsd(rate.perHourNano)}/hour it runs out at ${new Date(rate.exhaustionAtMs).toISOString()}, before its period ends (${new Date(window.endMs).toISOString()})`,
-      });
+  if (reading.burnRate && budget.period !== 'rolling' && !exhausted && now - window.startMs > (window.endMs - window.startMs) * 0.02) {
+    const projection = reading.projection;
+    if (projection) {
+      // The forecast's mean path crosses the limit before the period ends: its seasonality and
+      // trend, not the average so far, say when; the interval says how sure that is.
+      if (projection.exhaustionAtMs !== null && projection.exhaustionAtMs > now && projection.exhaustionAtMs < window.endMs) {
+        due.push({
+          timeMs: now,
+          budgetId: budget.id,
+          windowStartMs: since,
+          kind: 'burn-rate',
+          spentNano: spent,
+          limitNano: limit,
+          message:
+            `Budget ${budget.id}: the forecast (${projection.model}) projects $${formatUsd(projection.projectedNano)} by the period's end (80%: $${formatUsd(projection.lo80Nano)}–$${formatUsd(projection.hi80Nano)}) ` +
+            `against $${formatUsd(limit)}; it runs out at ${new Date(projection.exhaustionAtMs).toISOString()}, before its period ends (${new Date(window.endMs).toISOString()})`,
+        });
+      }
+    } else {
+      const rate = burnRate({ startMs: since, endMs: window.endMs, nowMs: now, variableNano: spent - committed, fixedNowNano: fixed, fixedEndNano: committed, limitNano: limit });
+      if (rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs > now && rate.exhaustionAtMs < window.endMs) {
+        due.push({
+          timeMs: now,
+          budgetId: budget.id,
+          windowStartMs: since,
+          kind: 'burn-rate',
+          spentNano: spent,
+          limitNano: limit,
+          message: `Budget ${budget.id}: at $${formatUsd(rate.perHourNano)}/hour it runs out at ${new Date(rate.exhaustionAtMs).toISOString()}, before its period ends (${new Date(window.endMs).toISOString()})`,
+        });
+      }
     }
   }
   return due;

@@ -26,6 +26,7 @@ import { overrideAudit, overrideRefusedLine } from './override-audit.ts';
 import { failOpenGrant, reservationGrant, type GrantDeps } from './reservation-grant.ts';
 import { AdmissionQueue } from './queue.ts';
 import { AlertChecks } from './alert-checks.ts';
+import type { SpendProjector } from './spend-projector.ts';
 import { resetMessage } from './alert-evaluation.ts';
 import { CounterRecovery, rebuildCounters } from './counter-recovery.ts';
 import { budgetBlocked, countersUnreachable, queueFull, queueTimedOut, type RefusalContext } from './refusals.ts';
@@ -40,6 +41,8 @@ export interface BudgetEnforcerOptions {
   log: (line: string) => void;
   /** Commits pending ledger rows (before counters are rebuilt from the ledger). */
   flushLedger?: () => Promise<void>;
+  /** End-of-period spend forecasts for burn-rate alerts (see spend-projector.ts); a straight line without. */
+  projector?: SpendProjector | undefined;
 }
 
 export type { BudgetGrant } from './grant.ts';
@@ -72,10 +75,19 @@ export class BudgetEnforcer {
   constructor(private readonly options: BudgetEnforcerOptions) {
     this.queue = new AdmissionQueue(() => options.counters.announceQueued?.());
     this.recovery = new CounterRecovery({ counters: options.counters, log: options.log, flushLedger: options.flushLedger, rebuild: () => this.rebuild() });
-    this.alertChecks = new AlertChecks({ config: options.config, counters: options.counters, alerts: options.alerts, now: options.now, log: options.log, fixedNano: (budget, window, atMs) => this.fixedNano(budget, window, atMs) });
+    this.localProviders = localProviderIds(options.config);
+    this.alertChecks = new AlertChecks({
+      config: options.config,
+      counters: options.counters,
+      alerts: options.alerts,
+      now: options.now,
+      log: options.log,
+      fixedNano: (budget, window, atMs) => this.fixedNano(budget, window, atMs),
+      projector: options.projector,
+      localProviders: this.localProviders,
+    });
     options.counters.onRecovered(() => void this.recover());
     options.counters.onReleased?.(() => this.wake());
-    this.localProviders = localProviderIds(options.config);
     this.share = new LocalShareGuard(options.config.localShare, options.counters, (id, budgetIds, spends) => this.book(id, budgetIds, spends));
     this.budgets = [...options.config.budgets];
     this.lines = fixedCostLines(options.config);

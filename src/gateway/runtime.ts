@@ -1,5 +1,6 @@
 import type { BudgetEnforcer } from '../budgets/enforcer.ts';
 import type { BudgetStore } from '../budgets/store.ts';
+import type { SpendProjector } from '../budgets/spend-projector.ts';
 import type { FeedbackStore } from '../routing/feedback.ts';
 import type { Router } from '../routing/router.ts';
 import type { TollgateConfig } from '../config/schema.ts';
@@ -17,6 +18,8 @@ export interface Runtime {
   keys: KeyStore;
   budgetStore: BudgetStore;
   budgets: BudgetEnforcer;
+  /** End-of-period spend projections from the forecast (burn-rate alerts and /api/cost/forecast share its cache). */
+  spendProjector?: SpendProjector;
   /** Tells other instances sharing the store that admin-defined budgets changed. */
   announceBudgets(): void;
   feedback: FeedbackStore;

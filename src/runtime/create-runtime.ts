@@ -27,6 +27,7 @@ import { createMemoryCounters } from '../budgets/counters/memory.ts';
 import { createRedisCounters } from '../budgets/counters/redis.ts';
 import type { BudgetCounters } from '../budgets/counters/types.ts';
 import { BudgetEnforcer } from '../budgets/enforcer.ts';
+import { createForecastProjector } from '../analytics/forecast/spend-projector.ts';
 import { Router } from '../routing/router.ts';
 import { createResponseCache } from '../cache/create-response-cache.ts';
 import { meterCacheEmbedding } from '../pipeline/meter-embedding.ts';
@@ -101,7 +102,9 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   // Always present (budgets can be added through the admin API); admission is a no-op without budgets.
   const counters: BudgetCounters = options.redisUrl ? createRedisCounters(options.redisUrl) : createMemoryCounters();
   const alerts = createAlertNotifier({ store: storage.budgets, webhookUrl: config.alerts.webhookUrl, log });
-  const budgets = new BudgetEnforcer({ config, priceBook, counters, ledger: storage.ledger, alerts, now, log, flushLedger: () => writer.flush() });
+  // Burn-rate alerts project each budget's period from the forecast (a straight line on short history).
+  const spendProjector = createForecastProjector(storage.ledger);
+  const budgets = new BudgetEnforcer({ config, priceBook, counters, ledger: storage.ledger, alerts, now, log, flushLedger: () => writer.flush(), projector: spendProjector });
   budgets.setStoredBudgets(storedBudgets);
   // Budgets defined through another instance's admin API (a shared PostgreSQL store) arrive here too.
   const definitionSync =
@@ -166,6 +169,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     keys: storage.keys,
     budgetStore: storage.budgets,
     budgets,
+    spendProjector,
     announceBudgets: () => definitionSync?.announce(),
     feedback: storage.feedback,
     router,

@@ -95,6 +95,7 @@ const ROUTES: Record<string, Probe> = {
   'DELETE /api/keys/:id': { method: 'DELETE', path: (ids) => `/api/keys/${ids.keys.globexWeb}`, write: true, org: true },
   'GET /api/report': { method: 'GET', path: () => '/api/report?by=org,project,key&org=globex', write: false, org: true },
   'GET /api/ledger': { method: 'GET', path: () => '/api/ledger?org=globex', write: false, org: true },
+  'GET /api/cost/forecast': { method: 'GET', path: () => '/api/cost/forecast?org=globex&horizon=2d', write: false, org: true },
   'GET /api/prices/:model{.+}': { method: 'GET', path: () => '/api/prices/gpt-4o-mini', write: false, org: true },
   'GET /api/budgets': { method: 'GET', path: () => '/api/budgets', write: false, org: true },
   'GET /api/budgets/:id': { method: 'GET', path: () => '/api/budgets/globex-org', write: false, org: true },

@@ -1,0 +1,87 @@
+/**
+ * Forecast benchmark: `npm run bench:forecast`. A 90-day hourly forecast (2,160 points, 80% and
+ * 95% intervals) from 8 weeks of hourly history, timed end to end (cleaning, MSTL with daily and
+ * weekly seasons, the calibration fit on a held-out week, re-levelling). The history is ServeGen's
+ * real 14-day m-small request series stitched four times (../shared/data), or a synthetic series
+ * with the same shape when the data is absent. Prints one JSON line:
+ * - totalMs: median of `runs` forecasts of the total series (target: under 1 s);
+ * - uncalibratedMs: the same without the calibration fit (what one fit costs);
+ * - perDimensionMs: `buildForecast` by project with 10 parts (11 series fitted and reconciled);
+ * - perPartMs: perDimensionMs / 11; seasonalNaiveMs: the baseline, for a ratio in the same run.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { buildForecast } from '../src/analytics/forecast/forecast-report.ts';
+import { forecastSeries } from '../src/analytics/forecast/forecast-series.ts';
+import { HOUR_MS } from '../src/analytics/forecast/hourly-series.ts';
+import type { SpendRow } from '../src/ledger/store.ts';
+
+const HISTORY = 8 * 7 * 24;
+const HORIZON = 90 * 24;
+const runs = Number(process.env.RUNS ?? 5);
+const dataFile = new URL('../../shared/data/servegen/language-m-small-aggregate.csv', import.meta.url);
+
+function history(): { values: number[]; source: string } {
+  if (existsSync(dataFile)) {
+    const hours = new Array<number>(336).fill(0);
+    for (const line of readFileSync(dataFile, 'utf8').trim().split('\n').slice(1)) {
+      const [start, rate] = line.split(',').map(Number);
+      hours[Math.floor(start! / 3600)]! += rate! * 600;
+    }
+    return { values: Array.from({ length: HISTORY }, (_, t) => hours[t % 336]!), source: 'servegen m-small requests, 14 days stitched x4' };
+  }
+  return { values: Array.from({ length: HISTORY }, (_, t) => 1e6 * (1.2 + Math.sin(((t % 24) / 24) * 2 * Math.PI)) * (1 + 0.2 * Math.sin(t * 12.9898))), source: 'synthetic' };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+function time(fn: () => unknown): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+const { values, source } = history();
+// Warm-up: the WASM modules compile on first use.
+const first = forecastSeries(values, HORIZON);
+const totalMs = time(() => forecastSeries(values, HORIZON));
+const uncalibratedMs = time(() => forecastSeries(values, HORIZON, { calibrate: false }));
+const seasonalNaiveMs = time(() => forecastSeries(values, HORIZON, { model: { model: 'seasonal-naive', periods: [24], reason: 'bench' } }));
+
+// Ten projects sharing the traffic in fixed, unequal shares (with a little independent wobble).
+const start = Date.parse('2026-09-01T00:00:00Z');
+const rows: SpendRow[] = [];
+values.forEach((value, t) => {
+  for (let p = 0; p < 10; p++) {
+    const cost = Math.round(value * (p + 1) * (1 + 0.1 * Math.sin(t * (p + 3))) * 10);
+    rows.push({ keys: { hour: new Date(start + t * HOUR_MS).toISOString().slice(0, 13) + ':00Z', project: `p${p}` }, requests: 1, inputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0, costNanoUsd: cost, savedNanoUsd: 0, errors: 0, unpriced: 0, estimated: 0 });
+  }
+});
+const firstHourMs = start + HISTORY * HOUR_MS;
+let parts = 0;
+const perDimensionMs = time(() => {
+  parts = buildForecast({ rows, metric: 'cost', by: 'project', historyFromMs: start, firstHourMs, horizonHours: HORIZON }).parts?.length ?? 0;
+});
+
+const round = (value: number) => Math.round(value * 10) / 10;
+console.log(
+  JSON.stringify({
+    bench: 'forecast',
+    source,
+    historyHours: HISTORY,
+    horizonHours: HORIZON,
+    model: first.model,
+    runs,
+    totalMs: round(totalMs),
+    underOneSecond: totalMs < 1000,
+    uncalibratedMs: round(uncalibratedMs),
+    seasonalNaiveMs: round(seasonalNaiveMs),
+    mstlVsSeasonalNaive: round(totalMs / Math.max(seasonalNaiveMs, 0.01)),
+    perDimensionMs: round(perDimensionMs),
+    parts,
+    perPartMs: round(perDimensionMs / (parts + 1)),
+    node: process.version,
+  }),
+);

@@ -1,0 +1,139 @@
+import { etsForecast, mstlForecast } from './augurs.ts';
+import { chooseModel, type ForecastModel, type ModelChoice } from './choose-model.ts';
+import { cleanHistory } from './clean-history.ts';
+import { conformalFactor, zOf } from './intervals.ts';
+import { anchorLevel } from './level-anchor.ts';
+
+/** One forecast hour: the mean and the 80% and 95% prediction intervals (never below zero). */
+export interface ForecastPoint {
+  mean: number;
+  lo80: number;
+  hi80: number;
+  lo95: number;
+  hi95: number;
+}
+
+export interface SeriesForecast {
+  model: ForecastModel;
+  reason: string;
+  /** Hours of history used (leading hours before the first activity are not history). */
+  historyHours: number;
+  /** Indexes (in the trimmed history) of hours replaced before fitting: outages and bursts. */
+  cleanedHours: number[];
+  points: ForecastPoint[];
+  /** Factors applied to the model's own interval half-widths (conformal, from a held-out stretch); 1 when not calibrated. */
+  calibration: { factor80: number; factor95: number; holdoutHours: number };
+}
+
+export interface SeriesForecastOptions {
+  /** Use this model instead of the one the history length calls for (backtests, tests). */
+  model?: ModelChoice;
+  /** Learn interval scaling on a held-out stretch (default true; costs a second fit). */
+  calibrate?: boolean;
+  /** Use these factors instead of learning them (parts of a total share the total's: one fit each). */
+  calibration?: SeriesForecast['calibration'];
+}
+
+/** A model's raw forecast: means and half-widths at 80% and 95%. */
+interface RawPoints {
+  mean: number[];
+  half80: number[];
+  half95: number[];
+}
+
+/**
+ * Forecasts `horizon` hours after an hourly history (oldest first, the last complete hour last).
+ * The model follows the history's length (see chooseModel); the history is cleaned of outages and
+ * bursts first (see cleanHistory); intervals are the model's, rescaled so they cover their level
+ * on the last stretch of history the model was not fitted on (conformal scaling). Pure apart
+ * from the WASM models it calls.
+ */
+export function forecastSeries(history: ArrayLike<number>, horizon: number, options: SeriesForecastOptions = {}): SeriesForecast {
+  const values = trimLeadingZeros(history);
+  const active = values.reduce((count, value) => count + (value > 0 ? 1 : 0), 0);
+  let choice = options.model ?? chooseModel(values.length, active);
+  if (choice.model === 'none' || horizon <= 0) {
+    return { model: 'none', reason: choice.reason, historyHours: values.length, cleanedHours: [], points: [], calibration: { factor80: 1, factor95: 1, holdoutHours: 0 } };
+  }
+  const cleaned = choice.model === 'mean' ? { values: Float64Array.from(values), replaced: [] } : cleanHistory(values);
+  let raw: RawPoints;
+  try {
+    raw = fitRaw(choice, cleaned.values, horizon);
+  } catch (error) {
+    // A model that cannot fit this history (flat, degenerate) falls back to a plainer one, said so.
+    const fallback = values.length >= 48 ? 'seasonal-naive' : 'mean';
+    choice = { model: fallback, periods: fallback === 'mean' ? [] : [24], reason: `${choice.model} could not fit this history (${(error as Error).message}); ${fallback} instead` };
+    raw = fitRaw(choice, cleaned.values, horizon);
+  }
+  const calibration = options.calibration ?? (options.calibrate === false ? { factor80: 1, factor95: 1, holdoutHours: 0 } : calibrate(choice, cleaned.values, values, horizon));
+  const points = raw.mean.map((mean, i): ForecastPoint => {
+    const m = Math.max(0, mean);
+    const h80 = raw.half80[i]! * calibration.factor80;
+    const h95 = Math.max(raw.half95[i]! * calibration.factor95, h80);
+    return { mean: m, lo80: Math.max(0, m - h80), hi80: m + h80, lo95: Math.max(0, m - h95), hi95: m + h95 };
+  });
+  const cleanedNote = cleaned.replaced.length > 0 ? `; ${cleaned.replaced.length} outage or burst hour(s) replaced by their seasonal expectation before fitting` : '';
+  return { model: choice.model, reason: choice.reason + cleanedNote, historyHours: values.length, cleanedHours: cleaned.replaced, points, calibration };
+}
+
+function trimLeadingZeros(history: ArrayLike<number>): number[] {
+  const all = Array.from(history, (value) => (Number.isFinite(value) && value > 0 ? value : 0));
+  const first = all.findIndex((value) => value > 0);
+  return first < 0 ? [] : all.slice(first);
+}
+
+/** The model's means and Gaussian half-widths; augurs gives the 95% band, the 80% one is scaled by z. */
+function fitRaw(choice: ModelChoice, y: Float64Array, horizon: number): RawPoints {
+  const ratio = zOf(0.8) / zOf(0.95);
+  if (choice.model === 'mstl' || choice.model === 'ets') {
+    // Whole seasons, at least two, so the re-levelling sees the shape's true mean; cut afterwards.
+    const season = Math.max(...choice.periods, 24);
+    const steps = Math.max(2 * season, Math.ceil(horizon / season) * season);
+    const forecast = choice.model === 'mstl' ? mstlForecast(y, choice.periods, steps, 0.95) : etsForecast(y, choice.periods[0] ?? 24, steps, 0.95);
+    if (forecast.point.some((value) => !Number.isFinite(value))) throw new Error('the model produced non-finite values');
+    const half95 = forecast.point.slice(0, horizon).map((point, i) => Math.max(0, (forecast.upper[i]! - forecast.lower[i]!) / 2) || Math.abs(point) * 0.1);
+    return { mean: anchorLevel(forecast.point, y, 48, season).slice(0, horizon), half95, half80: half95.map((h) => h * ratio) };
+  }
+  if (choice.model === 'seasonal-naive') {
+    const period = choice.periods[0] ?? 24;
+    const residuals: number[] = [];
+    for (let t = period; t < y.length; t++) residuals.push(y[t]! - y[t - period]!);
+    const sd = standardDeviation(residuals);
+    const mean = Array.from({ length: horizon }, (_, i) => y[y.length - period + (i % period)]!);
+    // Each further season ahead adds one season's error: the spread grows with its square root.
+    const half95 = mean.map((_, i) => zOf(0.95) * sd * Math.sqrt(Math.floor(i / period) + 1));
+    return { mean, half95, half80: half95.map((h) => h * ratio) };
+  }
+  const average = y.reduce((sum, value) => sum + value, 0) / Math.max(1, y.length);
+  const sd = standardDeviation(Array.from(y));
+  return { mean: new Array<number>(horizon).fill(average), half95: new Array<number>(horizon).fill(zOf(0.95) * sd), half80: new Array<number>(horizon).fill(zOf(0.8) * sd) };
+}
+
+/**
+ * Conformal scaling on a held-out stretch: the same model fitted without the last `holdout`
+ * hours, its errors on them (against the raw hours: outages in the future are real), and the
+ * factors that make 80% and 95% of them fall inside. No calibration when the history cannot spare
+ * the stretch.
+ */
+function calibrate(choice: ModelChoice, cleaned: Float64Array, raw: readonly number[], horizon: number): SeriesForecast['calibration'] {
+  const holdout = Math.min(Math.max(24, Math.min(horizon, 168)), Math.floor(cleaned.length / 4));
+  const trainLength = cleaned.length - holdout;
+  if (holdout < 24 || trainLength < 48) return { factor80: 1, factor95: 1, holdoutHours: 0 };
+  // Seasons the shorter history cannot carry are dropped for the calibration fit.
+  const periods = choice.periods.filter((period) => trainLength >= 2 * period);
+  const model: ModelChoice = choice.model === 'mstl' && periods.length === 0 ? { ...choice, model: 'ets', periods: [24] } : { ...choice, periods: periods.length > 0 ? periods : choice.periods };
+  let fitted: RawPoints;
+  try {
+    fitted = fitRaw(model, cleaned.subarray(0, trainLength), holdout);
+  } catch {
+    return { factor80: 1, factor95: 1, holdoutHours: 0 };
+  }
+  const errors = fitted.mean.map((mean, i) => raw[trainLength + i]! - Math.max(0, mean));
+  return { factor80: conformalFactor(errors, fitted.half80, 0.8), factor95: conformalFactor(errors, fitted.half95, 0.95), holdoutHours: holdout };
+}
+
+function standardDeviation(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  return Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1));
+}

@@ -1,0 +1,104 @@
+import type { Hono } from 'hono';
+import { budgetOrg } from '../../budgets/definitions.ts';
+import { scopeFilter } from '../../budgets/scope-filter.ts';
+import type { BudgetForecast, ForecastDimension } from '../../analytics/forecast/forecast-report.ts';
+import { forecastLedger } from '../../analytics/forecast/ledger-forecast.ts';
+import { FORECAST_METRICS, type ForecastMetric } from '../../analytics/forecast/hourly-series.ts';
+import { createForecastProjector } from '../../analytics/forecast/spend-projector.ts';
+import { seesOrg } from '../../domain/admin-principal.ts';
+import { GatewayError } from '../../domain/errors.ts';
+import { usdToNano } from '../../domain/money.ts';
+import type { Runtime } from '../runtime.ts';
+import type { GatewayEnv } from '../context.ts';
+import { adminOf } from './guard.ts';
+import { confinedFilter } from './reports.ts';
+
+const MAX_HORIZON_HOURS = 90 * 24;
+const MAX_HISTORY_HOURS = 365 * 24;
+const MAX_BUDGETS = 50;
+
+/**
+ * GET /api/cost/forecast: spend, requests or tokens for the next hours or days, with 80% and 95%
+ * intervals, per project or model when asked (parts reconciled to the total), and each visible
+ * budget's projection to its period's end. An empty or tiny ledger answers 200 with model 'none'
+ * and the reason. `backtest=true` adds a rolling-origin backtest against seasonal-naive.
+ */
+export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime): void {
+  const projector = () => runtime.spendProjector ?? (fallbackProjector ??= createForecastProjector(runtime.ledger));
+  let fallbackProjector: ReturnType<typeof createForecastProjector> | undefined;
+  app.get('/api/cost/forecast', async (c) => {
+    const query = c.req.query();
+    const horizonHours = parseHours(query.horizon ?? '30d', 'horizon', MAX_HORIZON_HOURS);
+    const historyHours = parseHours(query.history ?? '56d', 'history', MAX_HISTORY_HOURS);
+    const metric = (query.metric ?? 'cost') as ForecastMetric;
+    if (!FORECAST_METRICS.includes(metric)) throw new GatewayError('invalid_request', `'metric' must be one of ${FORECAST_METRICS.join(', ')}`, { param: 'metric' });
+    const by = query.by as ForecastDimension | undefined;
+    if (by !== undefined && by !== 'project' && by !== 'model') throw new GatewayError('invalid_request', "'by' must be 'project' or 'model'", { param: 'by' });
+    const { fromMs: _from, toMs: _to, ...filter } = confinedFilter(c);
+    if (query.tag) filter.tag = query.tag;
+    const nowMs = Date.now();
+    await runtime.flushLedger();
+    const report = await forecastLedger(runtime.ledger, { metric, by, filter, horizonHours, historyHours, nowMs, backtest: query.backtest === 'true' || query.backtest === '1' });
+    const budgets = metric === 'cost' && report.model !== 'none' ? await budgetForecasts(runtime, projector(), adminOf(c), nowMs) : [];
+    const body = { ...report, budgets };
+    return c.json(body);
+  });
+}
+
+/** Each budget the caller may see (calendar periods only), projected to its period's end. */
+async function budgetForecasts(runtime: Runtime, projector: NonNullable<Runtime['spendProjector']>, admin: ReturnType<typeof adminOf>, nowMs: number): Promise<BudgetForecast[]> {
+  const budgets = runtime.budgets.all.filter((budget) => budget.period !== 'rolling' && seesOrg(admin, budgetOrg(budget))).slice(0, MAX_BUDGETS);
+  if (budgets.length === 0) return [];
+  const statuses = new Map((await runtime.budgets.status()).map((status) => [status.id, status]));
+  const out: BudgetForecast[] = [];
+  for (const budget of budgets) {
+    const status = statuses.get(budget.id);
+    if (!status) continue;
+    const spentNano = usdToNano(status.usedUsd);
+    const limitNano = usdToNano(status.limitUsd);
+    const periodEndMs = Date.parse(status.windowEnd);
+    const projection = await projector.project({ filter: scopeFilter(budget), nowMs, periodEndMs, spentNano, limitNano }).catch(() => undefined);
+    if (projection) {
+      out.push({
+        budgetId: budget.id,
+        periodEndMs,
+        spentNanoUsd: spentNano,
+        projectedNanoUsd: projection.projectedNano,
+        lo80NanoUsd: projection.lo80Nano,
+        hi80NanoUsd: projection.hi80Nano,
+        lo95NanoUsd: projection.lo95Nano,
+        hi95NanoUsd: projection.hi95Nano,
+        limitNanoUsd: limitNano,
+        exhaustionAtMs: projection.exhaustionAtMs,
+        method: `forecast (${projection.model})`,
+      });
+    } else {
+      // Too little history for a seasonal model: the straight line the budget status shows, no interval.
+      const projected = usdToNano(status.projectedUsd);
+      out.push({
+        budgetId: budget.id,
+        periodEndMs,
+        spentNanoUsd: spentNano,
+        projectedNanoUsd: projected,
+        lo80NanoUsd: projected,
+        hi80NanoUsd: projected,
+        lo95NanoUsd: projected,
+        hi95NanoUsd: projected,
+        limitNanoUsd: limitNano,
+        exhaustionAtMs: status.exhausted ? nowMs : status.exhaustionAt ? Date.parse(status.exhaustionAt) : null,
+        method: 'straight-line',
+      });
+    }
+  }
+  return out;
+}
+
+/** `30d`, `72h` or a bare number of days, within 1 hour and `max` hours. */
+export function parseHours(value: string, name: string, max: number): number {
+  const match = /^(\d{1,5})([dh]?)$/.exec(value.trim());
+  const hours = match ? Number(match[1]) * (match[2] === 'h' ? 1 : 24) : Number.NaN;
+  if (!Number.isFinite(hours) || hours < 1 || hours > max) {
+    throw new GatewayError('invalid_request', `'${name}' must be a number of days or hours like 30d or 72h, at most ${max / 24} days`, { param: name });
+  }
+  return hours;
+}
