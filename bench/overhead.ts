@@ -15,7 +15,8 @@
  * cache on and missing, the model an alias with a fallback, ledger and metrics on.
  *
  * `npm run bench:overhead` (BENCH_SECONDS=10 BENCH_SEQUENTIAL=2000 to change the run length;
- * BENCH_ONLY=tollgate,tollgate+all to run some subjects only: mock-direct and the floors always run).
+ * BENCH_ONLY=tollgate,tollgate+all to run some subjects only: mock-direct and the floors always run;
+ * BENCH_BASELINE=<checkout> adds that checkout's Tollgate with every feature on, for a before/after in one run).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -35,6 +36,8 @@ const portkeyEntry = path.join(root, 'bench/peers/node_modules/@portkey-ai/gatew
 const tsxArgs = ['--import', 'tsx'];
 
 const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+/** A checkout of an earlier Tollgate (with node_modules) to measure side by side as `tollgate+all@baseline`. */
+const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : undefined;
 
 /** A different question each call (so the exact and semantic caches miss every time), the same sequence for every subject. */
 const TOPICS = ['Hamlet', 'Macbeth', 'Othello', 'King Lear', 'The Tempest', 'Twelfth Night', 'Richard III', 'Coriolanus', 'Antony and Cleopatra', 'Much Ado About Nothing', 'Measure for Measure', 'Cymbeline', 'Pericles', 'Titus Andronicus', 'Julius Caesar', 'As You Like It'];
@@ -67,7 +70,8 @@ interface Row {
   streamCpuUs: number | null;
 }
 
-type TollgateOptions = { budgets?: boolean; redis?: boolean; all?: boolean };
+/** `cwd`: run the Tollgate checked out there instead (BENCH_BASELINE: an older version side by side in the same run). */
+type TollgateOptions = { budgets?: boolean; redis?: boolean; all?: boolean; cwd?: string };
 
 async function main(): Promise<void> {
   ensurePeers();
@@ -100,6 +104,7 @@ async function main(): Promise<void> {
     },
     { name: 'tollgate', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'plain')), headers: () => ({}) },
     { name: 'tollgate+all', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'all'), { all: true }), headers: () => ({}) },
+    ...(BASELINE ? [{ name: 'tollgate+all@baseline', start: (mockUrl: string) => startTollgate(mockUrl, path.join(dataDir, 'all-baseline'), { all: true, cwd: BASELINE }), headers: () => ({}) }] : []),
     { name: 'tollgate+budgets', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'budgets'), { budgets: true }), headers: () => ({}) },
     ...(existsSync('/usr/bin/redis-server')
       ? [{ name: 'tollgate+budgets+redis', start: (mockUrl: string) => startTollgate(mockUrl, path.join(dataDir, 'redis'), { budgets: true, redis: true }), headers: () => ({}) }]
@@ -166,6 +171,7 @@ async function startTollgate(mockUrl: string, dataDir: string, options: Tollgate
     name: 'tollgate',
     command: process.execPath,
     args: [...tsxArgs, 'src/cli/main.ts', 'serve', '--config', configPath],
+    cwd: options.cwd,
     env: { TOLLGATE_DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'production', REDIS_URL: redis ? redis.url.replace('http:', 'redis:') : '' },
     port,
     readyPath: '/healthz',
@@ -317,6 +323,14 @@ function report(rows: Row[]): void {
             redisJsonRps: by['tollgate+budgets+redis'] ? Math.round(by['tollgate+budgets+redis']!.jsonRps) : null,
           }
         : null,
+    vsBaseline: by['tollgate+all@baseline'] && by['tollgate+all']
+      ? (() => {
+          const now = by['tollgate+all']!;
+          const before = by['tollgate+all@baseline']!;
+          const cpu = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? round(a / b) : null);
+          return { jsonRps: ratio(now.jsonRps, before.jsonRps), streamRps: ratio(now.streamRps, before.streamRps), jsonCpu: cpu(now.jsonCpuUs, before.jsonCpuUs), streamCpu: cpu(now.streamCpuUs, before.streamCpuUs) };
+        })()
+      : null,
     targets,
     errors: Object.fromEntries(rows.map((row) => [row.name, row.errors])),
   };
