@@ -13,7 +13,7 @@ export interface LatencyResult {
  * One connection, one request at a time, timed with hrtime to the microsecond (autocannon's
  * millisecond histogram is too coarse to see a 0.2 ms overhead).
  */
-export async function measureSequential(url: string, options: { path: string; body: string; headers: Record<string, string>; requests: number; warmup: number }): Promise<LatencyResult> {
+export async function measureSequential(url: string, options: { path: string; body: string | (() => string); headers: Record<string, string>; requests: number; warmup: number }): Promise<LatencyResult> {
   const target = new URL(url);
   const client = new Client(target.origin, { pipelining: 1 });
   const samples: number[] = [];
@@ -21,7 +21,7 @@ export async function measureSequential(url: string, options: { path: string; bo
   try {
     for (let index = 0; index < options.warmup + options.requests; index += 1) {
       const start = process.hrtime.bigint();
-      const response = await client.request({ method: 'POST', path: options.path, headers: { 'content-type': 'application/json', ...options.headers }, body: options.body });
+      const response = await client.request({ method: 'POST', path: options.path, headers: { 'content-type': 'application/json', ...options.headers }, body: typeof options.body === 'string' ? options.body : options.body() });
       let first: bigint | undefined;
       for await (const _chunk of response.body) first ??= process.hrtime.bigint();
       const end = process.hrtime.bigint();

@@ -30,7 +30,7 @@ export function toResponse(result: PipelineResult, outgoing?: ServerResponse): R
       try {
         const { done, value } = await iterator.next();
         if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
+        else controller.enqueue(typeof value === 'string' ? encoder.encode(value) : value);
       } catch (error) {
         controller.error(error);
       }

@@ -3,7 +3,9 @@ import type { GatewayError } from '../domain/errors.ts';
 import { formatUsd } from '../domain/money.ts';
 import { createUsage, type Usage } from '../domain/usage.ts';
 import { createSseParser } from '../providers/sse-parser.ts';
-import type { ProviderAdapter, SseEvent, UpstreamCall } from '../providers/types.ts';
+import { endsAtEventBoundary } from '../providers/sse-bytes.ts';
+import type { ProviderAdapter, SseEvent, StreamTransformer, UpstreamCall } from '../providers/types.ts';
+import type { LedgerRecord } from '../ledger/record.ts';
 import { estimateUsage } from '../domain/estimate.ts';
 import { bodyFromStream } from '../cache/replay.ts';
 import { baseHeaders } from './response-headers.ts';
@@ -23,10 +25,13 @@ interface RelayInput {
 }
 
 /**
- * Relays an upstream SSE stream to the client chunk by chunk as it arrives: each upstream read is
- * parsed into events, transformed (usage stripped or translated) and written at once, with no
- * buffering beyond an incomplete event. Metering happens when the stream ends, fails, or the client
- * goes away (the generator's `finally`), so a cut stream is still metered (estimated if needed).
+ * Relays an upstream SSE stream to the client chunk by chunk as it arrives. A pass-through read
+ * the transformer can forward (whole events, no in-band error, at most a usage chunk to cut out:
+ * byte searches) goes out as the very bytes undici handed over, with no decode or re-encode; its
+ * events are read into the transformer's state later, all at once (`catchUp`). Any other read is
+ * parsed into events, transformed (usage stripped or translated) and written at once. Metering
+ * happens when the stream ends, fails, or the client goes away (the generator's `finally`), so a
+ * cut stream is still metered (estimated if needed).
  */
 export function relayStream(input: RelayInput): PipelineResult {
   const { request, target } = input;
@@ -42,46 +47,84 @@ export function relayStream(input: RelayInput): PipelineResult {
   };
 }
 
-async function* relay({ request, deps, target, adapter, call, response }: RelayInput): AsyncGenerator<string> {
+async function* relay({ request, deps, target, adapter, call, response }: RelayInput): AsyncGenerator<string | Uint8Array> {
   const parser = createSseParser();
   const transformer = adapter.createStreamTransformer(call);
   const decoder = new TextDecoder();
   let ttftMs: number | null = null;
   let failed: GatewayError | undefined;
   let finished = false;
-  const transform = (events: SseEvent[]): string => {
+  /** Reads already forwarded as they came and not yet pushed through the transformer, with when each arrived (for TTFT). */
+  const unread: Buffer[] = [];
+  const unreadAtMs: number[] = [];
+  /** True while the parser holds no partial event: only then can a read be forwarded whole. */
+  let aligned = true;
+  const transform = (events: SseEvent[], atMs: number): string => {
     let out = '';
     for (const event of events) for (const frame of transformer.push(event)) out += frame;
-    if (ttftMs === null && transformer.hasFirstToken()) ttftMs = deps.now() - request.receivedAtMs;
+    if (ttftMs === null && transformer.hasFirstToken()) ttftMs = atMs - request.receivedAtMs;
     return out;
+  };
+  /** Reads the forwarded reads into the transformer's state; what it would write for them went out already. */
+  const catchUp = (): void => {
+    if (unread.length === 0) return;
+    // Taken first: a bad event among them throws, and must not be read twice by the failure path.
+    const reads = unread.splice(0);
+    const times = unreadAtMs.splice(0);
+    for (let index = 0; index < reads.length; index += 1) {
+      if (ttftMs !== null) {
+        // TTFT is known: the rest is read in one piece.
+        transform(parser.push(decoder.decode(index === reads.length - 1 ? reads[index]! : Buffer.concat(reads.slice(index)), { stream: true })), 0);
+        return;
+      }
+      transform(parser.push(decoder.decode(reads[index]!, { stream: true })), times[index]!);
+    }
   };
   try {
     for await (const chunk of response.body) {
-      const out = transform(parser.push(decoder.decode(chunk, { stream: true })));
+      const forwarded = aligned && endsAtEventBoundary(chunk) ? transformer.forward?.(chunk) : undefined;
+      if (forwarded) {
+        unread.push(chunk);
+        unreadAtMs.push(deps.now());
+        if (forwarded.length > 0) yield forwarded;
+        continue;
+      }
+      catchUp();
+      const out = transform(parser.push(decoder.decode(chunk, { stream: true })), deps.now());
+      aligned = endsAtEventBoundary(chunk);
       if (out) yield out;
     }
-    const tail = transform(parser.push(decoder.decode())) + transform(parser.flush()) + transformer.end().join('');
+    catchUp();
+    const now = deps.now();
+    const tail = transform(parser.push(decoder.decode()), now) + transform(parser.flush(), now) + transformer.end().join('');
     finished = true;
     const { record } = meter(request, outcome(), deps);
     await deps.ledger.whenDurable();
-    const finish = transformer.finishReason();
-    if (!record.estimated && transformer.outputText() && finish !== 'tool_calls' && finish !== 'tool_use') {
-      const body = bodyFromStream({ wire: request.wire, id: request.id, model: record.servedModel ?? target.upstreamModel, text: transformer.outputText(), finishReason: finish, usage: transformer.usage()!, nowMs: deps.now() });
-      saveAnswer(deps, request, record, body);
-    }
+    captureAnswer(deps, request, target, transformer, record);
     // SSE comment: ignored by SDKs, but gives streaming callers the cost that headers cannot carry.
     yield `${tail}: x-tollgate-cost-usd ${record.priced ? formatUsd(record.costNanoUsd) : 'unpriced'}\n\n`;
   } catch (error) {
     failed = toUpstreamError(error, false, request.signal?.aborted ?? false);
     finished = true;
+    readWhatArrived();
     meter(request, outcome(), deps);
     if (failed.code !== 'client_closed') yield errorFrame(failed, request.wire);
   } finally {
     // Reached without `finished` when the client disconnected and the consumer stopped iterating.
     if (!finished) {
       failed = toUpstreamError(new Error('client closed'), false, true);
+      readWhatArrived();
       meter(request, outcome(), deps);
       void response.dump().catch(() => undefined);
+    }
+  }
+
+  /** After a failure: what the client already received still counts (text for the estimate, usage seen). */
+  function readWhatArrived(): void {
+    try {
+      catchUp();
+    } catch {
+      // An in-band error or a bad event among them: the failure already recorded stands.
     }
   }
 
@@ -104,6 +147,14 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
       finishReason: transformer.finishReason(),
     };
   }
+}
+
+/** The response cache's capture point for a streamed answer: one call once the stream ended cleanly and was metered. */
+function captureAnswer(deps: PipelineDeps, request: PipelineRequest, target: Target, transformer: StreamTransformer, record: LedgerRecord): void {
+  const finish = transformer.finishReason();
+  if (record.estimated || !transformer.outputText() || finish === 'tool_calls' || finish === 'tool_use') return;
+  const body = bodyFromStream({ wire: request.wire, id: request.id, model: record.servedModel ?? target.upstreamModel, text: transformer.outputText(), finishReason: finish, usage: transformer.usage()!, nowMs: deps.now() });
+  saveAnswer(deps, request, record, body);
 }
 
 function completeCutUsage(reported: Usage | undefined, estimate: Usage): Usage {

@@ -45,4 +45,4 @@ export interface PipelineDeps {
 
 export type PipelineResult =
   | { kind: 'json'; status: number; headers: Record<string, string>; body: string }
-  | { kind: 'stream'; status: number; headers: Record<string, string>; stream: AsyncIterable<string> };
+  | { kind: 'stream'; status: number; headers: Record<string, string>; stream: AsyncIterable<string | Uint8Array> };

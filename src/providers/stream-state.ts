@@ -26,11 +26,13 @@ export function streamTransformer(
   push: (event: SseEvent) => string[],
   end: () => string[] = () => [],
   usage: () => Usage | undefined = () => state.usage,
+  forward?: (chunk: Buffer) => Uint8Array | undefined,
 ): StreamTransformer {
   return {
     push,
     end,
     usage,
+    ...(forward ? { forward } : {}),
     servedModel: () => state.servedModel,
     finishReason: () => state.finishReason,
     outputText: () => state.text,

@@ -3,6 +3,7 @@ import { anthropicHeaders } from './headers.ts';
 import { AnthropicStreamReader } from './stream.ts';
 import { asRecord } from '../read-fields.ts';
 import { streamTransformer } from '../stream-state.ts';
+import { mayCarryError } from '../sse-bytes.ts';
 import { anthropicStreamToOpenAi } from '../translate/anthropic-stream-to-openai.ts';
 import { anthropicToOpenAiResponse } from '../translate/anthropic-to-openai-response.ts';
 import { openAiToAnthropicRequest } from '../translate/openai-to-anthropic-request.ts';
@@ -41,11 +42,17 @@ export function createAnthropicAdapter(): ProviderAdapter {
   };
 }
 
-/** Relays Anthropic events byte for byte while reading usage (latest value of each field). */
+/** Relays Anthropic events byte for byte while reading usage (latest value of each field); a read without an in-band error goes out as it came and is read afterwards. */
 function passthroughStream(): StreamTransformer {
   const reader = new AnthropicStreamReader();
-  return streamTransformer(reader.state, (event) => {
-    reader.read(event);
-    return [event.raw];
-  });
+  return streamTransformer(
+    reader.state,
+    (event) => {
+      reader.read(event);
+      return [event.raw];
+    },
+    undefined,
+    undefined,
+    (bytes) => (mayCarryError(bytes) ? undefined : bytes),
+  );
 }

@@ -4,6 +4,9 @@ import { openAiHeaders } from './headers.ts';
 import { isUsageOnlyChunk, readOpenAiChunk } from './stream.ts';
 import { asRecord } from '../read-fields.ts';
 import { StreamState, streamTransformer } from '../stream-state.ts';
+import { eventAround, mayCarryError, nonNullKeyAt } from '../sse-bytes.ts';
+import { createSseParser } from '../sse-parser.ts';
+import { safeParseJson } from '../../domain/safe-parse-json.ts';
 import { anthropicToOpenAiRequest } from '../translate/anthropic-to-openai-request.ts';
 import { openAiStreamToAnthropic } from '../translate/openai-stream-to-anthropic.ts';
 import { openAiToAnthropicResponse } from '../translate/openai-to-anthropic-response.ts';
@@ -55,12 +58,47 @@ export function createOpenAiAdapter(kind: ProviderKind): ProviderAdapter {
   };
 }
 
-/** Relays OpenAI chunks byte for byte, reading usage; drops the usage-only chunk the client did not ask for. */
+const USAGE_KEY = Buffer.from('"usage"');
+
+/**
+ * Relays OpenAI chunks byte for byte, reading usage; drops the usage-only chunk the client did not
+ * ask for. A read without an in-band error goes out as it came (less that one chunk, cut out by
+ * byte range) and is read afterwards.
+ */
 function passthroughStream(call: UpstreamCall): StreamTransformer {
   const state = new StreamState();
-  return streamTransformer(state, (event) => {
-    const chunk = readOpenAiChunk(event, state);
-    if (chunk && !call.clientWantsStreamUsage && isUsageOnlyChunk(chunk)) return [];
-    return [event.raw];
-  });
+  return streamTransformer(
+    state,
+    (event) => {
+      const chunk = readOpenAiChunk(event, state);
+      if (chunk && !call.clientWantsStreamUsage && isUsageOnlyChunk(chunk)) return [];
+      return [event.raw];
+    },
+    undefined,
+    undefined,
+    (bytes) => {
+      if (mayCarryError(bytes)) return undefined;
+      if (call.clientWantsStreamUsage) return bytes;
+      const at = nonNullKeyAt(bytes, USAGE_KEY);
+      return at === -1 ? bytes : withoutUsageOnlyChunk(bytes, at);
+    },
+  );
+}
+
+/**
+ * The read less its usage-only chunk (the one event carrying usage, at `at`), or the read itself
+ * when that event also carries choices; undefined when it cannot tell (the read is then parsed).
+ */
+function withoutUsageOnlyChunk(bytes: Buffer, at: number): Uint8Array | undefined {
+  const range = eventAround(bytes, at);
+  if (!range || nonNullKeyAt(bytes, USAGE_KEY, range[1]) !== -1) return undefined;
+  const parser = createSseParser();
+  const events = [...parser.push(bytes.toString('utf8', range[0], range[1])), ...parser.flush()];
+  if (events.length !== 1 || events[0]!.data === '[DONE]') return undefined;
+  const parsed = safeParseJson(events[0]!.data);
+  const chunk = parsed.ok ? asRecord(parsed.value) : undefined;
+  if (!chunk) return undefined;
+  if (!isUsageOnlyChunk(chunk)) return bytes;
+  if (range[1] === bytes.length) return bytes.subarray(0, range[0]);
+  return Buffer.concat([bytes.subarray(0, range[0]), bytes.subarray(range[1])]);
 }
