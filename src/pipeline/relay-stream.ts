@@ -5,7 +5,7 @@ import { createUsage, type Usage } from '../domain/usage.ts';
 import { createSseParser } from '../providers/sse-parser.ts';
 import type { ProviderAdapter, SseEvent, UpstreamCall } from '../providers/types.ts';
 import { estimateUsage } from '../domain/estimate.ts';
-import { bodyFromStream } from '../cache/replay.ts';
+import { captureAnswer } from '../cache/answer-capture.ts';
 import { baseHeaders } from './response-headers.ts';
 import { meter } from './meter.ts';
 import type { Target } from '../domain/request.ts';
@@ -49,6 +49,8 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
   let ttftMs: number | null = null;
   let failed: GatewayError | undefined;
   let finished = false;
+  // The response cache's copy: upstream chunks kept as they pass, read once into the neutral form at the end.
+  const capture = deps.cache?.willSave(request.cache) ? captureAnswer(adapter.wire) : undefined;
   const transform = (events: SseEvent[]): string => {
     let out = '';
     for (const event of events) for (const frame of transformer.push(event)) out += frame;
@@ -57,6 +59,7 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
   };
   try {
     for await (const chunk of response.body) {
+      capture?.push(chunk);
       const out = transform(parser.push(decoder.decode(chunk, { stream: true })));
       if (out) yield out;
     }
@@ -64,11 +67,9 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
     finished = true;
     const { record } = meter(request, outcome(), deps);
     await deps.ledger.whenDurable();
-    const finish = transformer.finishReason();
-    if (!record.estimated && transformer.outputText() && finish !== 'tool_calls' && finish !== 'tool_use') {
-      const body = bodyFromStream({ wire: request.wire, id: request.id, model: record.servedModel ?? target.upstreamModel, text: transformer.outputText(), finishReason: finish, usage: transformer.usage()!, nowMs: deps.now() });
-      saveAnswer(deps, request, record, body);
-    }
+    const usage = transformer.usage();
+    // Read after the last bytes are on their way: the client's stream never waits on the cache's copy.
+    if (capture && !record.estimated && usage) setImmediate(() => saveAnswer(deps, request, record, { neutral: capture.finish(usage) }));
     // SSE comment: ignored by SDKs, but gives streaming callers the cost that headers cannot carry.
     yield `${tail}: x-tollgate-cost-usd ${record.priced ? formatUsd(record.costNanoUsd) : 'unpriced'}\n\n`;
   } catch (error) {
