@@ -1,0 +1,154 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withMock } from '../../src/mock-provider/index.ts';
+import { startHarness, type Harness } from '../support/harness.ts';
+
+/**
+ * Issue #12.4: answers are cached in one neutral form. An OpenAI client and an Anthropic client
+ * asking the same deterministic question of the same model share an entry: the second is a hit, in
+ * its own wire format, as JSON and streamed, whichever asked first.
+ */
+describe('one cache for both wire formats', () => {
+  let h: Harness;
+  let openai: OpenAI;
+  let anthropic: Anthropic;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'none', maxRetries: 0 });
+    anthropic = new Anthropic({ baseURL: h.url, apiKey: 'none', maxRetries: 0 });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.mock.reset());
+
+  const SYSTEM = 'You answer in one short sentence.';
+  const usage = { input: 1500, output: 120 };
+  /** The same question on each wire: system prompt, one user turn, temperature 0, the same output cap. */
+  const chat = (question: string, model = 'gpt-4o-mini', system = SYSTEM) =>
+    withMock({ model, temperature: 0, max_tokens: 64, messages: [{ role: 'system' as const, content: system }, { role: 'user' as const, content: question }] }, { usage });
+  const messages = (question: string, model = 'gpt-4o-mini', system = SYSTEM) =>
+    withMock({ model, temperature: 0, max_tokens: 64, system, messages: [{ role: 'user' as const, content: question }] }, { usage });
+
+  const anthropicText = (message: Anthropic.Message) => message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+
+  async function openAiStream(params: ReturnType<typeof chat>, includeUsage: boolean) {
+    const { data, response } = await openai.chat.completions.create({ ...params, stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) }).withResponse();
+    let text = '';
+    let finish: string | null | undefined;
+    let streamUsage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of data) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      finish = chunk.choices[0]?.finish_reason ?? finish;
+      if (chunk.usage) streamUsage = chunk.usage;
+    }
+    return { text, finish, usage: streamUsage, cache: response.headers.get('x-tollgate-cache') };
+  }
+
+  async function anthropicStream(params: ReturnType<typeof messages>) {
+    const stream = anthropic.messages.stream(params);
+    const message = await stream.finalMessage();
+    const { response } = await stream.withResponse();
+    return { message, text: anthropicText(message), cache: response.headers.get('x-tollgate-cache') };
+  }
+
+  it('JSON: an OpenAI client pays, an Anthropic client asking the same gets the answer from the cache as a Messages response', async () => {
+    const first = await openai.chat.completions.create(chat('What is the tallest mountain on Earth?')).withResponse();
+    expect(first.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const text = first.data.choices[0]?.message.content;
+    expect(text).toBeTruthy();
+
+    const second = await anthropic.messages.create(messages('What is the tallest mountain on Earth?')).withResponse();
+    expect(second.response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect(second.response.headers.get('x-tollgate-cost-usd')).toBe('0');
+    expect(second.response.headers.get('x-tollgate-saved-usd')).toBe(first.response.headers.get('x-tollgate-cost-usd'));
+    expect(second.data).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'end_turn', model: first.data.model });
+    expect(second.data.id).toMatch(/^msg_/);
+    expect(anthropicText(second.data)).toBe(text);
+    // Anthropic's input_tokens leave cache reads out; the counts are the original call's.
+    expect(second.data.usage).toMatchObject({ input_tokens: usage.input, output_tokens: usage.output });
+    expect(h.mock.requests).toHaveLength(1);
+
+    const rows = await h.ledger();
+    expect(rows.at(-1)).toMatchObject({ wire: 'anthropic', cacheStatus: 'hit', costNanoUsd: 0, savedNanoUsd: rows.at(-2)!.costNanoUsd });
+    expect(rows.at(-1)!.cacheKey).toBe(rows.at(-2)!.cacheKey);
+  });
+
+  it('JSON, the other way round: an Anthropic client pays, an OpenAI client gets a chat completion from the cache', async () => {
+    const first = await anthropic.messages.create(messages('Which planet has the most moons?')).withResponse();
+    expect(first.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const second = await openai.chat.completions.create(chat('Which planet has the most moons?')).withResponse();
+    expect(second.response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect(second.data.object).toBe('chat.completion');
+    expect(second.data.id).toMatch(/^chatcmpl-/);
+    expect(second.data.choices[0]).toMatchObject({ finish_reason: 'stop', message: { role: 'assistant', content: anthropicText(first.data) } });
+    expect(second.data.usage).toMatchObject({ prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output });
+    expect(h.mock.requests).toHaveLength(1);
+  });
+
+  it('streams: an OpenAI stream is kept once; an Anthropic stream and an Anthropic JSON request are served from it', async () => {
+    const first = await openAiStream(chat('Name the longest river in Africa.'), false);
+    expect(first.cache).toBe('miss');
+    expect(first.text).toBeTruthy();
+
+    const streamed = await anthropicStream(messages('Name the longest river in Africa.'));
+    expect(streamed.cache).toBe('hit');
+    expect(streamed.text).toBe(first.text);
+    expect(streamed.message.stop_reason).toBe('end_turn');
+    expect(streamed.message.usage).toMatchObject({ input_tokens: usage.input, output_tokens: usage.output });
+
+    const json = await anthropic.messages.create(messages('Name the longest river in Africa.')).withResponse();
+    expect(json.response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect(anthropicText(json.data)).toBe(first.text);
+    expect(h.mock.requests).toHaveLength(1);
+  });
+
+  it('streams, the other way round: an Anthropic stream serves an OpenAI stream, with the usage chunk only when asked for', async () => {
+    const first = await anthropicStream(messages('What is the boiling point of water at sea level?'));
+    expect(first.cache).toBe('miss');
+    const withUsage = await openAiStream(chat('What is the boiling point of water at sea level?'), true);
+    expect(withUsage).toMatchObject({ cache: 'hit', text: first.text, finish: 'stop' });
+    expect(withUsage.usage).toMatchObject({ prompt_tokens: usage.input, completion_tokens: usage.output });
+    const without = await openAiStream(chat('What is the boiling point of water at sea level?'), false);
+    expect(without).toMatchObject({ cache: 'hit', text: first.text, usage: undefined });
+    expect(h.mock.requests).toHaveLength(1);
+  });
+
+  it('an Anthropic upstream answer serves both wires too (the key is the question and the model asked for, not the upstream)', async () => {
+    const first = await openai.chat.completions.create(chat('Who wrote Hamlet?', 'claude-3-5-haiku-latest')).withResponse();
+    expect(first.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const streamed = await anthropicStream(messages('Who wrote Hamlet?', 'claude-3-5-haiku-latest'));
+    expect(streamed).toMatchObject({ cache: 'hit', text: first.data.choices[0]?.message.content });
+    expect(h.mock.requests).toHaveLength(1);
+  });
+
+  it('a tool call is served across wires as the other wire\'s tool call', async () => {
+    const tool = { name: 'get_weather', description: 'Weather for a city', schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+    const directive = { tool: { name: 'get_weather', arguments: { city: 'Oslo' } } };
+    const first = await openai.chat.completions
+      .create(withMock({ ...chat('Weather in Oslo?'), tools: [{ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.schema } }] }, directive))
+      .withResponse();
+    expect(first.data.choices[0]?.finish_reason).toBe('tool_calls');
+    const second = await anthropic.messages
+      .create(withMock({ ...messages('Weather in Oslo?'), tools: [{ name: tool.name, description: tool.description, input_schema: tool.schema as Anthropic.Tool.InputSchema }] }, directive))
+      .withResponse();
+    expect(second.response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect(second.data.stop_reason).toBe('tool_use');
+    expect(second.data.content).toEqual([{ type: 'tool_use', id: first.data.choices[0]?.message.tool_calls?.[0]?.id, name: 'get_weather', input: { city: 'Oslo' } }]);
+    expect(h.mock.requests).toHaveLength(1);
+  });
+
+  it('what changes the answer still separates: another system prompt, model, output cap or an Anthropic-only sampling field is a miss', async () => {
+    const question = 'What is the speed of light?';
+    await openai.chat.completions.create(chat(question));
+    const cacheOf = async (params: ReturnType<typeof messages>) => (await anthropic.messages.create(params).withResponse()).response.headers.get('x-tollgate-cache');
+    expect(await cacheOf(messages(question, 'gpt-4o-mini', 'You answer in French.'))).toBe('miss');
+    expect(await cacheOf(messages(question, 'gpt-4o'))).toBe('miss');
+    expect(await cacheOf({ ...messages(question), max_tokens: 65 })).toBe('miss');
+    expect(await cacheOf({ ...messages(question), top_k: 5 })).toBe('miss');
+    // Without a system prompt at all, and with the question as a text block: the cap and temperature as before.
+    expect(await cacheOf({ ...messages(question), system: undefined as unknown as string })).toBe('miss');
+    expect(await cacheOf({ ...messages(question), messages: [{ role: 'user', content: [{ type: 'text', text: question }] }] })).toBe('hit');
+    expect(h.mock.requests).toHaveLength(6);
+  });
+});
