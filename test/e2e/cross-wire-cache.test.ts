@@ -1,8 +1,15 @@
 import Anthropic from '@anthropic-ai/sdk';
+import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withMock } from '../../src/mock-provider/index.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
+import { NO_REDIS, redisAvailable, startRedisServer, type RedisServer } from '../support/redis-server.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 /**
  * Issue #12.4: answers are cached in one neutral form. An OpenAI client and an Anthropic client
@@ -145,10 +152,90 @@ describe('one cache for both wire formats', () => {
     expect(await cacheOf(messages(question, 'gpt-4o-mini', 'You answer in French.'))).toBe('miss');
     expect(await cacheOf(messages(question, 'gpt-4o'))).toBe('miss');
     expect(await cacheOf({ ...messages(question), max_tokens: 65 })).toBe('miss');
-    expect(await cacheOf({ ...messages(question), top_k: 5 })).toBe('miss');
+    expect(await cacheOf({ ...messages(question), ...{ top_k: 5 } })).toBe('miss');
     // Without a system prompt at all, and with the question as a text block: the cap and temperature as before.
     expect(await cacheOf({ ...messages(question), system: undefined as unknown as string })).toBe('miss');
-    expect(await cacheOf({ ...messages(question), messages: [{ role: 'user', content: [{ type: 'text', text: question }] }] })).toBe('hit');
+    const asBlock = { ...messages(question), messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: question }] }] };
+    expect(await cacheOf(asBlock as unknown as ReturnType<typeof messages>)).toBe('hit');
     expect(h.mock.requests).toHaveLength(6);
+  });
+});
+
+/** What an older release stored: the client-wire JSON body, no format version. */
+const olderEntry = (text: string) =>
+  JSON.stringify({
+    body: JSON.stringify({ id: 'chatcmpl-old', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] }),
+    wire: 'openai',
+    servedModel: 'gpt-4o-mini',
+    provider: 'mock-openai',
+    costNanoUsd: 1,
+    inputTokens: 1,
+    outputTokens: 1,
+    createdAtMs: Date.now(),
+  });
+
+describe('entries an older release persisted', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-cross-wire-'));
+  let h: Harness | undefined;
+  afterAll(async () => {
+    await h?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('semantic entries in the former format (SQLite) are dropped at start: the question goes upstream, nothing crashes', async () => {
+    const start = async () => {
+      await h?.close();
+      h = await startHarness({ dataDir, config: (input) => ({ ...input, cache: { semantic: { enabled: true, persist: 'full' } } }) });
+      return new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'none', maxRetries: 0 });
+    };
+    const ask = (content: string) => ({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user' as const, content }] });
+    let openai = await start();
+    expect((await openai.chat.completions.create(ask('What colour is a ripe banana?')).withResponse()).response.headers.get('x-tollgate-cache')).toBe('miss');
+    await h!.close();
+    h = undefined;
+    const db = new Database(join(dataDir, 'tollgate.db'));
+    expect(db.prepare('UPDATE semantic_cache SET answer = ?').run(olderEntry('Stale answer.')).changes).toBeGreaterThan(0);
+    db.close();
+
+    openai = await start();
+    const paraphrase = await openai.chat.completions.create(ask('what colour is a ripe banana')).withResponse();
+    expect(paraphrase.response.headers.get('x-tollgate-cache')).toBe('miss');
+    expect(paraphrase.data.choices[0]?.message.content).not.toBe('Stale answer.');
+    expect(h!.mock.requests).toHaveLength(1);
+    expect(h!.server.gateway.runtime.deps.cache!.semantic!.size).toBe(1);
+  });
+});
+
+skipUnless(redisAvailable, NO_REDIS)('exact entries an older release left in Redis', () => {
+  let redis: RedisServer;
+  let h: Harness;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    h = await startHarness({ redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await h.close();
+    await redis.stop();
+  });
+
+  it('are a miss (not served, no crash), and the fresh answer replaces them for both wires', async () => {
+    const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'none', maxRetries: 0 });
+    const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'none', maxRetries: 0 });
+    const question = 'How many legs does a spider have?';
+    const params = { model: 'gpt-4o-mini', temperature: 0, max_tokens: 50, messages: [{ role: 'user' as const, content: question }] };
+    const first = await openai.chat.completions.create(params).withResponse();
+    expect(first.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const key = (await h.ledger()).at(-1)!.cacheKey!;
+    const client = new Redis(redis.url);
+    await client.set(`tg:cache:${key}`, olderEntry('Stale answer.'), 'PX', 60_000);
+    const stale = await anthropic.messages.create(params).withResponse();
+    expect(stale.response.headers.get('x-tollgate-cache')).toBe('miss');
+    expect(stale.data.content[0]).toMatchObject({ type: 'text', text: first.data.choices[0]?.message.content });
+    // The fresh answer overwrote the old entry: both wires hit it now.
+    expect(JSON.parse((await client.get(`tg:cache:${key}`))!)).toMatchObject({ v: 2, wire: 'neutral' });
+    client.disconnect();
+    expect((await openai.chat.completions.create(params).withResponse()).response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect((await anthropic.messages.create(params).withResponse()).response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect(h.mock.requests).toHaveLength(2);
   });
 });

@@ -212,6 +212,13 @@ export class SemanticCache {
     return evicted;
   }
 
+  /** Drops every entry `matches` (no distrust: nothing was wrong, e.g. entries in an older stored format); returns how many. */
+  dropWhere(matches: (entry: SemanticEntry) => boolean): number {
+    const ids = [...this.entries.values()].filter(matches).map((entry) => entry.id);
+    for (const id of ids) this.evict(id);
+    return ids.length;
+  }
+
   /**
    * Drops the entries of one cache namespace (`org:<id>` or the shared one: the entry's own namespace
    * is that plus `|wire|operation|context digest`) and/or of one requested model; all with `{}`.
