@@ -2,7 +2,7 @@ import type { ClientRequest } from '../domain/request.ts';
 import { requestCacheKey } from './canonical-key.ts';
 import { CACHED_ANSWER_VERSION, isCurrentAnswer, type CachePurgeFilter, type CachedAnswer, type ExactCacheStore } from './exact-store.ts';
 import { cacheMode, reads, writes, type CacheMode } from './policy.ts';
-import { semanticView } from './semantic/request-view.ts';
+import { clientSemanticView } from './semantic/request-view.ts';
 import type { SemanticCache } from './semantic/semantic-cache.ts';
 
 export interface CacheTicket {
@@ -53,9 +53,9 @@ export class ResponseCache {
       request.analysisKey = key;
       return undefined;
     }
-    const view = this.semantic && request.headers['x-tollgate-semantic-cache'] !== 'off' ? semanticView(request.operation, request.body) : undefined;
+    const view = this.semantic && request.headers['x-tollgate-semantic-cache'] !== 'off' ? clientSemanticView(request.wire, request.operation, request.body) : undefined;
     const model = typeof request.body.model === 'string' ? request.body.model : undefined;
-    return { key, mode, namespace, model, semantic: view && { namespace: `${namespace}|${request.wire}|${request.operation}|${view.contextDigest}`, text: view.text } };
+    return { key, mode, namespace, model, semantic: view && { namespace: `${namespace}|${view.contextDigest}`, text: view.text } };
   }
 
   async lookup(ticket: CacheTicket): Promise<CacheHit | undefined> {

@@ -145,6 +145,15 @@ describe('one cache for both wire formats', () => {
     expect(h.mock.requests).toHaveLength(1);
   });
 
+  it('the semantic cache is shared too: a paraphrase on the Anthropic wire is served what an OpenAI client was answered', async () => {
+    const first = await openai.chat.completions.create(chat('What is the capital city of Spain?')).withResponse();
+    expect(first.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const paraphrase = await anthropic.messages.create(messages('what is the capital city of spain')).withResponse();
+    expect(paraphrase.response.headers.get('x-tollgate-cache')).toBe('semantic-hit');
+    expect(anthropicText(paraphrase.data)).toBe(first.data.choices[0]?.message.content);
+    expect(h.mock.requests).toHaveLength(1);
+  });
+
   it('what changes the answer still separates: another system prompt, model, output cap or an Anthropic-only sampling field is a miss', async () => {
     const question = 'What is the speed of light?';
     await openai.chat.completions.create(chat(question));
@@ -211,7 +220,8 @@ skipUnless(redisAvailable, NO_REDIS)('exact entries an older release left in Red
   let h: Harness;
   beforeAll(async () => {
     redis = await startRedisServer();
-    h = await startHarness({ redisUrl: redis.url });
+    // Exact cache only: the semantic layer would (rightly) answer the repeated question itself.
+    h = await startHarness({ redisUrl: redis.url, config: (input) => ({ ...input, cache: { semantic: { enabled: false } } }) });
   });
   afterAll(async () => {
     await h.close();
