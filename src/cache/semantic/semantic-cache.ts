@@ -221,7 +221,7 @@ export class SemanticCache {
 
   /**
    * Drops the entries of one cache namespace (`org:<id>` or the shared one: the entry's own namespace
-   * is that plus `|wire|operation|context digest`) and/or of one requested model; all with `{}`.
+   * is that plus `|<context digest>`) and/or of one requested model; all with `{}`.
    */
   invalidate(filter: CachePurgeFilter): number {
     const inNamespace = (entry: SemanticEntry) => filter.namespace === undefined || entry.namespace === filter.namespace || entry.namespace.startsWith(`${filter.namespace}|`);
