@@ -1,6 +1,7 @@
 /**
  * The neutral answer cache's own costs, side by side in one run: `npx tsx bench/neutral-cache.ts`
  * (or `npm run bench:neutral-cache`). Prints p50/p99 in µs for
+ * - the cache key of a typical chat request: the former per-wire key next to the neutral key;
  * - serving a hit as JSON and as SSE: a wire-only entry (the client-wire body as stored, the former
  *   format) next to a neutral entry rendered for the same wire and for the other wire;
  * - keeping a streamed miss: the capture (a reference per upstream chunk, one read at the end)
@@ -10,6 +11,7 @@
 import { answerForWire } from '../src/cache/answer-for-wire.ts';
 import { captureAnswer } from '../src/cache/answer-capture.ts';
 import { neutralFromJson } from '../src/cache/answer-from-json.ts';
+import { exactCacheKey, requestCacheKey } from '../src/cache/canonical-key.ts';
 import type { CachedAnswer } from '../src/cache/exact-store.ts';
 import { createUsage } from '../src/domain/usage.ts';
 import { percentile } from './lib/sequential-latency.ts';
@@ -64,9 +66,13 @@ const pushOnly = (chunks: Buffer[]) => () => {
   for (const chunk of chunks) capture.push(chunk);
 };
 
+const chatBody = { model: 'gpt-4o-mini', temperature: 0, max_tokens: 200, messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: 'What is the capital of France? Please answer briefly.' }] };
+
 const result = {
   bench: 'neutral-cache',
   rounds: ROUNDS,
+  keyWire: measure(() => exactCacheKey('org:a', 'openai', 'chat', chatBody)),
+  keyNeutral: measure(() => requestCacheKey('org:a', 'openai', 'chat', chatBody)),
   hitJsonWireOnly: measure(serve(wireOnly, 'openai', false)),
   hitJsonNeutralSameWire: measure(serve(neutral, 'openai', false)),
   hitJsonNeutralOtherWire: measure(serve(neutral, 'anthropic', false)),
