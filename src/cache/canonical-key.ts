@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Operation, WireFormat } from '../domain/request.ts';
+import { neutralRequestView } from './neutral-request.ts';
 
 /** Fields that never change the answer: left out of the key. */
 const IGNORED = new Set(['stream', 'stream_options', 'user', 'metadata', 'store', 'service_tier', 'prompt_cache_key', 'safety_identifier']);
@@ -12,6 +14,17 @@ export function exactCacheKey(namespace: string, wire: string, operation: string
   const relevant: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) if (!IGNORED.has(key) && value !== undefined) relevant[key] = value;
   return createHash('sha256').update(`${namespace}\u0000${wire}\u0000${operation}\u0000`).update(canonicalJson(relevant)).digest('hex');
+}
+
+/**
+ * The cache key of a client request: over its neutral view when it has one (a chat request on
+ * either wire: an OpenAI client and an Anthropic client asking the same of the same model share
+ * it), else the wire's own key (legacy completions, embeddings). Pure.
+ */
+export function requestCacheKey(namespace: string, wire: WireFormat, operation: Operation, body: Record<string, unknown>): string {
+  const view = neutralRequestView(wire, operation, body);
+  if (!view) return exactCacheKey(namespace, wire, operation, body);
+  return createHash('sha256').update(`${namespace}\u0000neutral\u0000chat\u0000`).update(canonicalJson(view)).digest('hex');
 }
 
 /**

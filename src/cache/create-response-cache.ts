@@ -1,5 +1,5 @@
 import type { TollgateConfig } from '../config/schema.ts';
-import { createMemoryExactStore } from './exact-store.ts';
+import { createMemoryExactStore, isCurrentAnswer } from './exact-store.ts';
 import { createRedisExactStore } from './redis-store.ts';
 import { ResponseCache } from './response-cache.ts';
 import { createHashedEmbedder, type Embedder } from '../language/embedder.ts';
@@ -32,7 +32,10 @@ export async function createResponseCache(
       options.log(`semantic cache entries could not be restored: ${(error as Error).message}`);
       return 0;
     });
-    if (restored > 0) options.log(`semantic cache: ${restored} entries restored`);
+    // Entries an older release persisted (answers in a former format) are dropped, not served.
+    const outdated = semantic.dropWhere((entry) => !isCurrentAnswer(entry.answer));
+    if (outdated > 0) options.log(`semantic cache: ${outdated} entries in an older format dropped`);
+    if (restored - outdated > 0) options.log(`semantic cache: ${restored - outdated} entries restored`);
   }
   const cache = new ResponseCache(store, { ttlMs, sharedNamespace: settings.sharedNamespace }, semantic);
   if (semantic && options.redisUrl) {

@@ -1,7 +1,18 @@
-/** A cached answer: the client-wire JSON body and what the original call cost. */
+/**
+ * The stored format's version. Entries written by an older release (no `v`: a client-wire JSON
+ * body, keyed per wire) may still sit in Redis or the semantic store: a lookup treats them as a miss.
+ */
+export const CACHED_ANSWER_VERSION = 2;
+
+/**
+ * A cached answer and what the original call cost. `wire: 'neutral'`: `body` is a `NeutralAnswer`
+ * (JSON), rendered to whichever wire asks; otherwise `body` is that wire's JSON answer, served to
+ * that wire only (embeddings, legacy completions, answers holding what the neutral form cannot).
+ */
 export interface CachedAnswer {
+  v?: number | undefined;
   body: string;
-  wire: 'openai' | 'anthropic';
+  wire: 'neutral' | 'openai' | 'anthropic';
   servedModel: string | null;
   provider: string | null;
   /** What the call cost when it was made (a hit saves this). */
@@ -15,6 +26,11 @@ export interface CachedAnswer {
   namespace?: string | undefined;
   /** The model the client asked for. */
   model?: string | undefined;
+}
+
+/** Whether an entry is in this release's format (older ones are misses, never parsed as current). */
+export function isCurrentAnswer(answer: CachedAnswer | undefined): answer is CachedAnswer {
+  return answer !== undefined && answer !== null && typeof answer === 'object' && answer.v === CACHED_ANSWER_VERSION && typeof answer.body === 'string';
 }
 
 /** Which entries a purge removes: all, or those of one namespace and/or one requested model. */

@@ -1,6 +1,4 @@
-import type { Usage } from '../domain/usage.ts';
 import { sseFrame } from '../providers/stream-state.ts';
-import { anthropicUsageOf, openAiUsageOf } from '../providers/translate/usage-shapes.ts';
 
 type Json = Record<string, any>;
 
@@ -50,28 +48,4 @@ function anthropicFrames(body: Json): string[] {
   frames.push(event('message_delta', { delta: { stop_reason: body.stop_reason ?? 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output_tokens ?? 0 } }));
   frames.push(event('message_stop', {}));
   return frames;
-}
-
-/** The JSON answer a finished stream amounts to (text answers only), in the client's format, for caching. */
-export function bodyFromStream(input: { wire: 'openai' | 'anthropic'; id: string; model: string; text: string; finishReason: string | undefined; usage: Usage; nowMs: number }): string {
-  if (input.wire === 'anthropic') {
-    return JSON.stringify({
-      id: `msg_${input.id}`,
-      type: 'message',
-      role: 'assistant',
-      model: input.model,
-      content: [{ type: 'text', text: input.text }],
-      stop_reason: input.finishReason ?? 'end_turn',
-      stop_sequence: null,
-      usage: anthropicUsageOf(input.usage),
-    });
-  }
-  return JSON.stringify({
-    id: `chatcmpl-${input.id}`,
-    object: 'chat.completion',
-    created: Math.floor(input.nowMs / 1000),
-    model: input.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: input.text, refusal: null }, logprobs: null, finish_reason: input.finishReason ?? 'stop' }],
-    usage: openAiUsageOf(input.usage),
-  });
 }

@@ -1,8 +1,8 @@
 import type { ClientRequest } from '../domain/request.ts';
-import { exactCacheKey } from './canonical-key.ts';
-import type { CachePurgeFilter, CachedAnswer, ExactCacheStore } from './exact-store.ts';
+import { requestCacheKey } from './canonical-key.ts';
+import { CACHED_ANSWER_VERSION, isCurrentAnswer, type CachePurgeFilter, type CachedAnswer, type ExactCacheStore } from './exact-store.ts';
 import { cacheMode, reads, writes, type CacheMode } from './policy.ts';
-import { semanticView } from './semantic/request-view.ts';
+import { clientSemanticView } from './semantic/request-view.ts';
 import type { SemanticCache } from './semantic/semantic-cache.ts';
 
 export interface CacheTicket {
@@ -47,28 +47,29 @@ export class ResponseCache {
   ticket(request: ClientRequest): CacheTicket | undefined {
     const mode = cacheMode(request.operation, request.body, request.headers);
     const namespace = this.namespaceOf(request.principal.orgId);
-    const key = exactCacheKey(namespace, request.wire, request.operation, request.body);
+    const key = requestCacheKey(namespace, request.wire, request.operation, request.body);
     if (mode === 'off') {
       // Not served from the cache, but its key goes to the ledger so `cache analyze` can ask "what if".
       request.analysisKey = key;
       return undefined;
     }
-    const view = this.semantic && request.headers['x-tollgate-semantic-cache'] !== 'off' ? semanticView(request.operation, request.body) : undefined;
+    const view = this.semantic && request.headers['x-tollgate-semantic-cache'] !== 'off' ? clientSemanticView(request.wire, request.operation, request.body) : undefined;
     const model = typeof request.body.model === 'string' ? request.body.model : undefined;
-    return { key, mode, namespace, model, semantic: view && { namespace: `${namespace}|${request.wire}|${request.operation}|${view.contextDigest}`, text: view.text } };
+    return { key, mode, namespace, model, semantic: view && { namespace: `${namespace}|${view.contextDigest}`, text: view.text } };
   }
 
   async lookup(ticket: CacheTicket): Promise<CacheHit | undefined> {
     if (!reads(ticket.mode)) return undefined;
     const answer = await this.store.get(ticket.key).catch(() => undefined);
-    if (answer) {
+    // An older release's entry under this key is a miss (the fresh answer overwrites it).
+    if (isCurrentAnswer(answer)) {
       this.hits += 1;
       return { answer, kind: 'exact', servedKey: ticket.key };
     }
     if (this.semantic && ticket.semantic) {
       const found = await this.semantic.lookup(ticket.semantic.namespace, ticket.semantic.text).catch(() => undefined);
       ticket.semantic.vector = found?.vector;
-      if (found?.hit) {
+      if (found?.hit && isCurrentAnswer(found.hit.entry.answer)) {
         this.hits += 1;
         return { answer: found.hit.entry.answer, kind: 'semantic', servedKey: `${SEMANTIC_PREFIX}${found.hit.entry.id}`, similarity: found.hit.similarity };
       }
@@ -77,11 +78,16 @@ export class ResponseCache {
     return undefined;
   }
 
+  /** Whether an answer to this request would be kept (a stream is captured only then). */
+  willSave(ticket: CacheTicket | undefined): boolean {
+    return ticket !== undefined && writes(ticket.mode);
+  }
+
   save(ticket: CacheTicket | undefined, answer: CachedAnswer): void {
     if (!ticket || !writes(ticket.mode)) return;
     this.writes += 1;
     // Where it lives goes with it: feedback then finds every copy, and purges find a namespace's or a model's entries.
-    answer = { ...answer, key: ticket.key, namespace: ticket.namespace, model: ticket.model };
+    answer = { ...answer, v: CACHED_ANSWER_VERSION, key: ticket.key, namespace: ticket.namespace, model: ticket.model };
     void this.store.set(ticket.key, answer, this.options.ttlMs).catch(() => undefined);
     const semantic = ticket.semantic;
     if (this.semantic && semantic) void this.semantic.save(semantic.namespace, semantic.text, answer, semantic.vector).catch(() => undefined);

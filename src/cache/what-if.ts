@@ -1,7 +1,7 @@
 import type { LedgerRecord } from '../ledger/record.ts';
 import type { CachedAnswer } from './exact-store.ts';
 import type { Embedder } from '../language/embedder.ts';
-import { semanticView } from './semantic/request-view.ts';
+import { clientSemanticView } from './semantic/request-view.ts';
 import { SemanticCache } from './semantic/semantic-cache.ts';
 
 export interface WhatIfScenario {
@@ -85,12 +85,12 @@ export async function analyseCacheHistory(rows: readonly Row[], options: { ttlsM
   return { requests: rows.length, analysed: replay.length, withPrompt: replay.filter((row) => row.prompt).length, spendNanoUsd: spend, scenarios };
 }
 
-/** As the live cache scopes it (org, wire, operation, context digest) when the body was stored; else org and requested model. */
+/** As the live cache scopes it (org and the neutral context digest, or wire and operation too for legacy completions) when the body was stored; else org and requested model. */
 function namespaceOf(row: Row): string {
   if (row.requestBody) {
     try {
-      const view = semanticView(row.operation, JSON.parse(row.requestBody) as Record<string, unknown>);
-      if (view) return `${row.orgId}|${row.wire ?? 'openai'}|${row.operation}|${view.contextDigest}`;
+      const view = clientSemanticView(row.wire ?? 'openai', row.operation, JSON.parse(row.requestBody) as Record<string, unknown>);
+      if (view) return `${row.orgId}|${view.contextDigest}`;
     } catch {
       // an unreadable stored body: fall back to org and model
     }

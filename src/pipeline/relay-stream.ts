@@ -4,10 +4,9 @@ import { formatUsd } from '../domain/money.ts';
 import { createUsage, type Usage } from '../domain/usage.ts';
 import { createSseParser } from '../providers/sse-parser.ts';
 import { endsAtEventBoundary } from '../providers/sse-bytes.ts';
-import type { ProviderAdapter, SseEvent, StreamTransformer, UpstreamCall } from '../providers/types.ts';
-import type { LedgerRecord } from '../ledger/record.ts';
+import type { ProviderAdapter, SseEvent, UpstreamCall } from '../providers/types.ts';
 import { estimateUsage } from '../domain/estimate.ts';
-import { bodyFromStream } from '../cache/replay.ts';
+import { captureAnswer } from '../cache/answer-capture.ts';
 import { baseHeaders } from './response-headers.ts';
 import { meter } from './meter.ts';
 import type { Target } from '../domain/request.ts';
@@ -59,6 +58,8 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
   const unreadAtMs: number[] = [];
   /** True while the parser holds no partial event: only then can a read be forwarded whole. */
   let aligned = true;
+  // The response cache's copy: upstream chunks kept as they pass, read once into the neutral form at the end.
+  const capture = deps.cache?.willSave(request.cache) ? captureAnswer(adapter.wire) : undefined;
   const transform = (events: SseEvent[], atMs: number): string => {
     let out = '';
     for (const event of events) for (const frame of transformer.push(event)) out += frame;
@@ -82,6 +83,7 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
   };
   try {
     for await (const chunk of response.body) {
+      capture?.push(chunk);
       const forwarded = aligned && endsAtEventBoundary(chunk) ? transformer.forward?.(chunk) : undefined;
       if (forwarded) {
         unread.push(chunk);
@@ -100,7 +102,9 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
     finished = true;
     const { record } = meter(request, outcome(), deps);
     await deps.ledger.whenDurable();
-    captureAnswer(deps, request, target, transformer, record);
+    const usage = transformer.usage();
+    // Read after the last bytes are on their way: the client's stream never waits on the cache's copy.
+    if (capture && !record.estimated && usage) setImmediate(() => saveAnswer(deps, request, record, { neutral: capture.finish(usage) }));
     // SSE comment: ignored by SDKs, but gives streaming callers the cost that headers cannot carry.
     yield `${tail}: x-tollgate-cost-usd ${record.priced ? formatUsd(record.costNanoUsd) : 'unpriced'}\n\n`;
   } catch (error) {
@@ -147,14 +151,6 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
       finishReason: transformer.finishReason(),
     };
   }
-}
-
-/** The response cache's capture point for a streamed answer: one call once the stream ended cleanly and was metered. */
-function captureAnswer(deps: PipelineDeps, request: PipelineRequest, target: Target, transformer: StreamTransformer, record: LedgerRecord): void {
-  const finish = transformer.finishReason();
-  if (record.estimated || !transformer.outputText() || finish === 'tool_calls' || finish === 'tool_use') return;
-  const body = bodyFromStream({ wire: request.wire, id: request.id, model: record.servedModel ?? target.upstreamModel, text: transformer.outputText(), finishReason: finish, usage: transformer.usage()!, nowMs: deps.now() });
-  saveAnswer(deps, request, record, body);
 }
 
 function completeCutUsage(reported: Usage | undefined, estimate: Usage): Usage {

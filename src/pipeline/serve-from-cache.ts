@@ -1,9 +1,9 @@
 import { formatUsd } from '../domain/money.ts';
-import { replayAsStream } from '../cache/replay.ts';
+import { answerForWire } from '../cache/answer-for-wire.ts';
 import { meter } from './meter.ts';
 import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
 
-/** A cache hit (exact, or guarded semantic): the stored answer (as JSON, or replayed as a stream), metered at $0 with what it saved. */
+/** A cache hit (exact, or guarded semantic): the stored answer in the client's wire (as JSON, or replayed as a stream), metered at $0 with what it saved. */
 export async function serveFromCache(request: PipelineRequest, deps: PipelineDeps, stream: boolean): Promise<PipelineResult | undefined> {
   if (!deps.cache || request.shadow) return undefined;
   request.cache = deps.cache.ticket(request);
@@ -12,7 +12,9 @@ export async function serveFromCache(request: PipelineRequest, deps: PipelineDep
     return undefined;
   }
   const hit = await deps.cache.lookup(request.cache);
-  if (!hit || hit.answer.wire !== request.wire) {
+  // A neutral answer serves either wire; a wire-only one (an embedding, say) only its own.
+  const servable = hit && answerForWire(hit.answer, request.wire);
+  if (!hit || !servable) {
     request.cacheStatus = 'miss';
     return undefined;
   }
@@ -35,9 +37,9 @@ export async function serveFromCache(request: PipelineRequest, deps: PipelineDep
     // The provider that originally answered.
     ...(answer.provider ? { 'x-tollgate-provider': answer.provider } : {}),
   };
-  if (!stream) return { kind: 'json', status: 200, headers, body: answer.body };
+  if (!stream) return { kind: 'json', status: 200, headers, body: servable.json() };
   const options = request.body.stream_options as { include_usage?: unknown } | undefined;
-  const frames = replayAsStream(answer.body, request.wire, options?.include_usage === true);
+  const frames = servable.frames(options?.include_usage === true);
   return {
     kind: 'stream',
     status: 200,

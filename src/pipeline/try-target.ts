@@ -12,6 +12,7 @@ import { relayStream } from './relay-stream.ts';
 import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
 import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
 import { saveAnswer } from './save-answer.ts';
+import { neutralFromJson } from '../cache/answer-from-json.ts';
 
 /** One upstream attempt: build the request, send it, relay a stream or parse and meter the answer, save it to the cache. */
 export async function tryTarget(
@@ -57,8 +58,10 @@ export async function tryTarget(
     deps,
   );
   const clientBody = result.passthrough ? text : JSON.stringify(result.body);
-  if (!estimated) {
-    saveAnswer(deps, request, record, clientBody);
+  if (!estimated && deps.cache?.willSave(request.cache)) {
+    // The neutral form is read from the upstream's own answer (nothing a translation dropped is lost).
+    const neutral = request.operation === 'chat' || request.operation === 'messages' ? neutralFromJson(adapter.wire, parsed.value, usage) : undefined;
+    saveAnswer(deps, request, record, { neutral, clientBody });
   }
   return {
     ok: true,

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { Operation, WireFormat } from '../../domain/request.ts';
 import { canonicalJson } from '../canonical-key.ts';
+import { neutralRequestView } from '../neutral-request.ts';
 
 /** What the semantic cache compares: the last user turn, and a digest of everything else that shapes the answer. */
 export interface SemanticView {
@@ -50,4 +52,29 @@ function plainText(content: unknown): string | undefined {
     parts.push(part.text);
   }
   return parts.join('\n');
+}
+
+/**
+ * The semantic view of a client request, from its neutral view when it has one (so a paraphrase
+ * asked on either wire finds an answer cached from the other; the digest marks it as neutral), else
+ * from the wire's body (legacy completions). Pure.
+ */
+export function clientSemanticView(wire: WireFormat, operation: Operation, body: Record<string, unknown>): SemanticView | undefined {
+  const view = neutralRequestView(wire, operation, body);
+  if (!view) {
+    const own = semanticView(operation, body);
+    return own && { text: own.text, contextDigest: `${wire}|${operation}|${own.contextDigest}` };
+  }
+  const turns = view.turns as Array<{ role: string; content: Array<{ type: string; text?: unknown }>; rest?: unknown }>;
+  const last = turns.at(-1);
+  if (!last || last.role !== 'user' || last.rest !== undefined || last.content.length === 0) return undefined;
+  const texts: string[] = [];
+  for (const block of last.content) {
+    if (block.type !== 'text' || typeof block.text !== 'string') return undefined;
+    texts.push(block.text);
+  }
+  const text = texts.join('\n').trim();
+  if (text.length === 0 || text.length > MAX_SEMANTIC_CHARS) return undefined;
+  const contextDigest = createHash('sha256').update('neutral\u0000').update(canonicalJson({ ...view, turns: turns.slice(0, -1) })).digest('hex');
+  return { text, contextDigest };
 }

@@ -212,9 +212,16 @@ export class SemanticCache {
     return evicted;
   }
 
+  /** Drops every entry `matches` (no distrust: nothing was wrong, e.g. entries in an older stored format); returns how many. */
+  dropWhere(matches: (entry: SemanticEntry) => boolean): number {
+    const ids = [...this.entries.values()].filter(matches).map((entry) => entry.id);
+    for (const id of ids) this.evict(id);
+    return ids.length;
+  }
+
   /**
    * Drops the entries of one cache namespace (`org:<id>` or the shared one: the entry's own namespace
-   * is that plus `|wire|operation|context digest`) and/or of one requested model; all with `{}`.
+   * is that plus `|<context digest>`) and/or of one requested model; all with `{}`.
    */
   invalidate(filter: CachePurgeFilter): number {
     const inNamespace = (entry: SemanticEntry) => filter.namespace === undefined || entry.namespace === filter.namespace || entry.namespace.startsWith(`${filter.namespace}|`);
