@@ -56,24 +56,41 @@ async function route(request: PipelineRequest, deps: PipelineDeps): Promise<Pipe
       chain = admission.chain;
       request.budget = admission.grant;
     }
+    // Methods, not arrow properties: under tsx (esbuild keepNames) every named closure costs an
+    // Object.defineProperty each time it is created, here on every request.
     const outcome = await callWithFallbacks(chain, {
       router: deps.router,
-      now: () => deps.now(),
+      now() {
+        return deps.now();
+      },
       attemptsPerTarget: deps.config.routing.attemptsPerTarget,
       backoffMs: deps.config.routing.backoffMs,
       receivedAtMs: request.receivedAtMs,
-      aborted: () => request.signal?.aborted ?? false,
-      unsupported: (candidate) =>
-        getAdapter(candidate.provider.kind).supports(request.operation)
+      aborted() {
+        return request.signal?.aborted ?? false;
+      },
+      unsupported(candidate) {
+        return getAdapter(candidate.provider.kind).supports(request.operation)
           ? undefined
-          : new GatewayError('invalid_request', `The model '${String(request.body.model)}' does not support ${request.operation} requests`, { param: 'model' }),
+          : new GatewayError('invalid_request', `The model '${String(request.body.model)}' does not support ${request.operation} requests`, { param: 'model' });
+      },
       retarget: request.budget?.retarget ? (candidate) => request.budget!.retarget!(candidate) : undefined,
-      onTarget: (candidate) => (target = candidate),
-      onSkippedForBudget: (key) => (request.route = `${request.route ?? ''} +skipped:${key}(budget)`.trim()),
-      onFallback: (key) => (request.route = request.route !== undefined ? `${request.route} +fallback:${key}` : `fallback:${key}`),
-      onUpstreamError: (candidate, error) => deps.metrics.observeUpstreamError(candidate.providerId, error.code),
-      largerContext: (current, remaining) => largerContext(deps, request, current, remaining),
-      attempt: (candidate) => {
+      onTarget(candidate) {
+        target = candidate;
+      },
+      onSkippedForBudget(key) {
+        request.route = `${request.route ?? ''} +skipped:${key}(budget)`.trim();
+      },
+      onFallback(key) {
+        request.route = request.route !== undefined ? `${request.route} +fallback:${key}` : `fallback:${key}`;
+      },
+      onUpstreamError(candidate, error) {
+        deps.metrics.observeUpstreamError(candidate.providerId, error.code);
+      },
+      largerContext(current, remaining) {
+        return largerContext(deps, request, current, remaining);
+      },
+      attempt(candidate) {
         const adapter = getAdapter(candidate.provider.kind);
         return tryTarget(request, deps, candidate, adapter, createCall(request, candidate, adapter, stream));
       },
