@@ -175,6 +175,8 @@ async function startTollgate(mockUrl: string, dataDir: string, options: Tollgate
     env: { TOLLGATE_DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'production', REDIS_URL: redis ? redis.url.replace('http:', 'redis:') : '' },
     port,
     readyPath: '/healthz',
+    // Compiling the sources through tsx takes long on a loaded machine.
+    timeoutMs: 180_000,
   });
   return { ...child, stop: async () => { await child.stop(); await redis?.stop(); } };
 }

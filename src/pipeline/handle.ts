@@ -58,17 +58,24 @@ async function route(request: PipelineRequest, deps: PipelineDeps): Promise<Pipe
       chain = admission.chain;
       request.budget = admission.grant;
     }
+    // Methods, not arrow properties: under tsx (esbuild keepNames) every named closure costs an
+    // Object.defineProperty each time it is created, here on every request.
     const outcome = await callWithFallbacks(chain, {
       router: deps.router,
-      now: () => deps.now(),
+      now() {
+        return deps.now();
+      },
       attemptsPerTarget: deps.config.routing.attemptsPerTarget,
       backoffMs: deps.config.routing.backoffMs,
       receivedAtMs: request.receivedAtMs,
-      aborted: () => request.signal?.aborted ?? false,
-      unsupported: (candidate) =>
-        getAdapter(candidate.provider.kind).supports(request.operation)
+      aborted() {
+        return request.signal?.aborted ?? false;
+      },
+      unsupported(candidate) {
+        return getAdapter(candidate.provider.kind).supports(request.operation)
           ? undefined
-          : new GatewayError('invalid_request', `The model '${inboundOf(request).model}' does not support ${request.operation} requests`, { param: 'model' }),
+          : new GatewayError('invalid_request', `The model '${inboundOf(request).model}' does not support ${request.operation} requests`, { param: 'model' });
+      },
       retarget: request.budget?.retarget ? (candidate) => request.budget!.retarget!(candidate) : undefined,
       onTarget: (candidate) => {
         target = candidate;

@@ -4,11 +4,11 @@ import { formatUsd } from '../domain/money.ts';
 import { createUsage, type Usage } from '../domain/usage.ts';
 import { createSseParser } from '../providers/sse-parser.ts';
 import { endsAtEventBoundary } from '../providers/sse-bytes.ts';
-import type { ProviderAdapter, SseEvent, UpstreamCall } from '../providers/types.ts';
+import type { ProviderAdapter, SseEvent, StreamTransformer, UpstreamCall } from '../providers/types.ts';
 import { estimateUsage } from '../domain/estimate.ts';
 import { captureAnswer } from '../cache/answer-capture.ts';
 import { baseHeaders } from './response-headers.ts';
-import { meter } from './meter.ts';
+import { meter, type Outcome } from './meter.ts';
 import type { Target } from '../domain/request.ts';
 import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
 import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
@@ -46,61 +46,33 @@ export function relayStream(input: RelayInput): PipelineResult {
   };
 }
 
-async function* relay({ request, deps, target, adapter, call, response }: RelayInput): AsyncGenerator<string | Uint8Array> {
-  const parser = createSseParser();
-  const transformer = adapter.createStreamTransformer(call);
-  const decoder = new TextDecoder();
-  let ttftMs: number | null = null;
-  let failed: GatewayError | undefined;
+async function* relay(input: RelayInput): AsyncGenerator<string | Uint8Array> {
+  const { request, deps, response } = input;
+  const transformer = input.adapter.createStreamTransformer(input.call);
+  const state = new RelayState(input, transformer);
   let finished = false;
-  /** Reads already forwarded as they came and not yet pushed through the transformer, with when each arrived (for TTFT). */
-  const unread: Buffer[] = [];
-  const unreadAtMs: number[] = [];
   /** True while the parser holds no partial event: only then can a read be forwarded whole. */
   let aligned = true;
   // The response cache's copy: upstream chunks kept as they pass, read once into the neutral form at the end.
-  const capture = deps.cache?.willSave(request.cache) ? captureAnswer(adapter.wire) : undefined;
-  const transform = (events: SseEvent[], atMs: number): string => {
-    let out = '';
-    for (const event of events) for (const frame of transformer.push(event)) out += frame;
-    if (ttftMs === null && transformer.hasFirstToken()) ttftMs = atMs - request.receivedAtMs;
-    return out;
-  };
-  /** Reads the forwarded reads into the transformer's state; what it would write for them went out already. */
-  const catchUp = (): void => {
-    if (unread.length === 0) return;
-    // Taken first: a bad event among them throws, and must not be read twice by the failure path.
-    const reads = unread.splice(0);
-    const times = unreadAtMs.splice(0);
-    for (let index = 0; index < reads.length; index += 1) {
-      if (ttftMs !== null) {
-        // TTFT is known: the rest is read in one piece.
-        transform(parser.push(decoder.decode(index === reads.length - 1 ? reads[index]! : Buffer.concat(reads.slice(index)), { stream: true })), 0);
-        return;
-      }
-      transform(parser.push(decoder.decode(reads[index]!, { stream: true })), times[index]!);
-    }
-  };
+  const capture = deps.cache?.willSave(request.cache) ? captureAnswer(input.adapter.wire) : undefined;
   try {
     for await (const chunk of response.body) {
       capture?.push(chunk);
       const forwarded = aligned && endsAtEventBoundary(chunk) ? transformer.forward?.(chunk) : undefined;
       if (forwarded) {
-        unread.push(chunk);
-        unreadAtMs.push(deps.now());
+        state.defer(chunk, deps.now());
         if (forwarded.length > 0) yield forwarded;
         continue;
       }
-      catchUp();
-      const out = transform(parser.push(decoder.decode(chunk, { stream: true })), deps.now());
+      state.catchUp();
+      const out = state.read(chunk, deps.now());
       aligned = endsAtEventBoundary(chunk);
       if (out) yield out;
     }
-    catchUp();
-    const now = deps.now();
-    const tail = transform(parser.push(decoder.decode()), now) + transform(parser.flush(), now) + transformer.end().join('');
+    state.catchUp();
+    const tail = state.end(deps.now());
     finished = true;
-    const { record } = meter(request, outcome(), deps);
+    const { record } = meter(request, state.outcome(), deps);
     await deps.ledger.whenDurable();
     const usage = transformer.usage();
     // Read after the last bytes are on their way: the client's stream never waits on the cache's copy.
@@ -108,31 +80,93 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
     // SSE comment: ignored by SDKs, but gives streaming callers the cost that headers cannot carry.
     yield `${tail}: x-tollgate-cost-usd ${record.priced ? formatUsd(record.costNanoUsd) : 'unpriced'}\n\n`;
   } catch (error) {
-    failed = toUpstreamError(error, false, request.signal?.aborted ?? false);
+    state.failed = toUpstreamError(error, false, request.signal?.aborted ?? false);
     finished = true;
-    readWhatArrived();
-    meter(request, outcome(), deps);
-    if (failed.code !== 'client_closed') yield errorFrame(failed, request.wire);
+    state.readWhatArrived();
+    meter(request, state.outcome(), deps);
+    if (state.failed.code !== 'client_closed') yield errorFrame(state.failed, request.wire);
   } finally {
     // Reached without `finished` when the client disconnected and the consumer stopped iterating.
     if (!finished) {
-      failed = toUpstreamError(new Error('client closed'), false, true);
-      readWhatArrived();
-      meter(request, outcome(), deps);
+      state.failed = toUpstreamError(new Error('client closed'), false, true);
+      state.readWhatArrived();
+      meter(request, state.outcome(), deps);
       void response.dump().catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * What a relay knows of its stream: the parser, the transformer's reading of the events, TTFT and
+ * the reads forwarded but not read yet. A class rather than closures in the generator: under tsx
+ * (esbuild keepNames) every named closure costs an Object.defineProperty per stream.
+ */
+class RelayState {
+  readonly parser = createSseParser();
+  readonly decoder = new TextDecoder();
+  ttftMs: number | null = null;
+  failed: GatewayError | undefined;
+  /** Reads already forwarded as they came and not yet pushed through the transformer, with when each arrived (for TTFT). */
+  unread: Buffer[] = [];
+  unreadAtMs: number[] = [];
+
+  constructor(
+    readonly input: RelayInput,
+    readonly transformer: StreamTransformer,
+  ) {}
+
+  /** Feeds one read (or the decoder's tail); returns the frames to write for it. */
+  read(chunk: Uint8Array | undefined, atMs: number): string {
+    return this.transform(this.parser.push(chunk === undefined ? this.decoder.decode() : this.decoder.decode(chunk, { stream: true })), atMs);
+  }
+
+  defer(chunk: Buffer, atMs: number): void {
+    this.unread.push(chunk);
+    this.unreadAtMs.push(atMs);
+  }
+
+  /** Reads the forwarded reads into the transformer's state; what it would write for them went out already. */
+  catchUp(): void {
+    if (this.unread.length === 0) return;
+    // Taken first: a bad event among them throws, and must not be read twice by the failure path.
+    const reads = this.unread;
+    const times = this.unreadAtMs;
+    this.unread = [];
+    this.unreadAtMs = [];
+    for (let index = 0; index < reads.length; index += 1) {
+      if (this.ttftMs !== null) {
+        // TTFT is known: the rest is read in one piece.
+        this.read(index === reads.length - 1 ? reads[index]! : Buffer.concat(reads.slice(index)), 0);
+        return;
+      }
+      this.read(reads[index]!, times[index]!);
     }
   }
 
   /** After a failure: what the client already received still counts (text for the estimate, usage seen). */
-  function readWhatArrived(): void {
+  readWhatArrived(): void {
     try {
-      catchUp();
+      this.catchUp();
     } catch {
       // An in-band error or a bad event among them: the failure already recorded stands.
     }
   }
 
-  function outcome() {
+  /** The upstream finished cleanly: the last frames (a final event without its blank line, closing frames). */
+  end(atMs: number): string {
+    return this.read(undefined, atMs) + this.transform(this.parser.flush(), atMs) + this.transformer.end().join('');
+  }
+
+  private transform(events: SseEvent[], atMs: number): string {
+    let out = '';
+    for (const event of events) for (const frame of this.transformer.push(event)) out += frame;
+    if (this.ttftMs === null && this.transformer.hasFirstToken()) this.ttftMs = atMs - this.input.request.receivedAtMs;
+    return out;
+  }
+
+  outcome(): Outcome {
+    const { request, deps, target } = this.input;
+    const { transformer, failed } = this;
     const reported = transformer.usage();
     if (failed) deps.metrics.observeUpstreamError(target.providerId, failed.code);
     // A stream cut short may carry early usage (Anthropic's message_start) without the final
@@ -145,7 +179,7 @@ async function* relay({ request, deps, target, adapter, call, response }: RelayI
       estimated: reported === undefined || failed !== undefined,
       status: failed ? failed.status : 200,
       errorCode: failed ? failed.code : null,
-      ttftMs,
+      ttftMs: this.ttftMs,
       stream: true,
       outputText: transformer.outputText(),
       finishReason: transformer.finishReason(),

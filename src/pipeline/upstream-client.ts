@@ -44,8 +44,8 @@ export function createUpstreamClient(): UpstreamClient {
 
   return {
     async send(provider, request, signal) {
-      const base = new URL(provider.baseUrl);
-      const path = `${base.pathname.replace(/\/+$/, '')}${request.path}${base.search}`;
+      const base = baseOf(provider);
+      const path = `${base.prefix}${request.path}${base.search}`;
       const pool = poolFor(provider, base.origin);
       const started = Date.now();
       // undici's own timers (first byte within headersTimeoutMs, then no gap over timeoutMs between
@@ -66,7 +66,7 @@ export function createUpstreamClient(): UpstreamClient {
           body: response.body,
           // A whole (non-streamed) answer must arrive within totalTimeoutMs of the request, however
           // steadily it trickles (timeoutMs only bounds the gap between chunks).
-          text: async () => {
+          async text() {
             const done = deadlines.watch(started + provider.totalTimeoutMs, () => response.body.destroy(new DeadlineExceeded()));
             try {
               return await response.body.text();
@@ -74,7 +74,9 @@ export function createUpstreamClient(): UpstreamClient {
               done();
             }
           },
-          dump: () => response.body.dump(),
+          dump() {
+            return response.body.dump();
+          },
         };
       } catch (error) {
         throw toUpstreamError(error, false, signal?.aborted ?? false);
@@ -86,6 +88,18 @@ export function createUpstreamClient(): UpstreamClient {
       pools.clear();
     },
   };
+}
+
+/** A provider's base URL, parsed once per provider config (not per request). */
+const bases = new WeakMap<ProviderConfig, { origin: string; prefix: string; search: string }>();
+function baseOf(provider: ProviderConfig): { origin: string; prefix: string; search: string } {
+  let base = bases.get(provider);
+  if (!base) {
+    const url = new URL(provider.baseUrl);
+    base = { origin: url.origin, prefix: url.pathname.replace(/\/+$/, ''), search: url.search };
+    bases.set(provider, base);
+  }
+  return base;
 }
 
 /** Classifies a transport failure (also used for errors while reading a body). */

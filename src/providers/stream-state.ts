@@ -20,24 +20,40 @@ export class StreamState {
   }
 }
 
-/** Builds a StreamTransformer from a state and the two functions that differ per wire pair. */
+/** Builds a StreamTransformer from a state and the functions that differ per wire pair. */
 export function streamTransformer(
   state: StreamState,
   push: (event: SseEvent) => string[],
-  end: () => string[] = () => [],
-  usage: () => Usage | undefined = () => state.usage,
+  end?: () => string[],
+  usage?: () => Usage | undefined,
   forward?: (chunk: Buffer) => Uint8Array | undefined,
 ): StreamTransformer {
+  // Methods, not arrow properties: under tsx (esbuild keepNames) every named closure costs an
+  // Object.defineProperty each time it is created, here on every stream.
   return {
     push,
-    end,
-    usage,
+    end: end ?? noFrames,
     ...(forward ? { forward } : {}),
-    servedModel: () => state.servedModel,
-    finishReason: () => state.finishReason,
-    outputText: () => state.text,
-    hasFirstToken: () => state.firstToken,
+    usage() {
+      return usage ? usage() : state.usage;
+    },
+    servedModel() {
+      return state.servedModel;
+    },
+    finishReason() {
+      return state.finishReason;
+    },
+    outputText() {
+      return state.text;
+    },
+    hasFirstToken() {
+      return state.firstToken;
+    },
   };
+}
+
+function noFrames(): string[] {
+  return [];
 }
 
 /** Parses one event's JSON data; a stream that is not JSON is a bad upstream, not a crash. */
