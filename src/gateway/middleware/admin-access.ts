@@ -18,6 +18,7 @@ const ORG_ROUTES: readonly RegExp[] = [
   /^\/api\/whoami$/,
   /^\/api\/report$/,
   /^\/api\/ledger$/,
+  /^\/api\/cost\/report$/,
   /^\/api\/prices\/.+$/,
   /^\/api\/optimize\/batch$/,
   /^\/api\/routing\/catalogue$/,
