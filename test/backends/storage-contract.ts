@@ -107,13 +107,16 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
       ['route', 'cache'], ['origin', 'project'], ['tag'], ['tag', 'project', 'day'], ['tag', 'user'],
     ];
     for (const dimensions of groupings) {
-      it(`summarize by [${dimensions.join(',')}] equals a brute-force sum and a raw GROUP BY to the nano-dollar`, async () => {
+      it(`summarize by [${dimensions.join(',')}]: daily, hourly and tag rollups equal a raw GROUP BY and a brute-force sum to the nano-dollar`, async () => {
         const expected = bruteForce(records, dimensions, () => true);
         const rows = await storage.ledger.summarize(dimensions);
         // fromMs: 1 is not hour-aligned, so this is the same GROUP BY over the raw rows.
         const raw = await storage.ledger.summarize(dimensions, { fromMs: 1 });
+        // BASE - 1 hour is hour- but not day-aligned: the hourly rollup (no bound at all reads the daily one, or the tag rollup).
+        const hourly = await storage.ledger.summarize(dimensions, { fromMs: BASE - HOUR });
         const byKey = (list: typeof rows) => new Map(list.map((row) => [JSON.stringify(row.keys), row]));
         expect(byKey(raw)).toEqual(byKey(rows));
+        expect(byKey(hourly)).toEqual(byKey(rows));
         expect(rows).toHaveLength(expected.size);
         for (const row of rows) {
           const group = expected.get(dimensions.map((d) => row.keys[d]).join('|'));

@@ -18,8 +18,8 @@ export interface CostReportRequest {
   filter: LedgerFilter;
   top: number | null;
   format: ReportFormat;
-  /** Local hours [start, end) on Monday to Friday that count as peak. */
-  peakHours: [number, number];
+  /** Local hours [start, end) on Monday to Friday that count as peak; null: no peak split (it reads hourly sums). */
+  peakHours: [number, number] | null;
 }
 
 const MAX_VALUE = 256;
@@ -70,7 +70,7 @@ export function parseCostReportQuery(query: Record<string, string | undefined>, 
   }
   const format = (query.format ?? defaults.format ?? 'json') as ReportFormat;
   if (!['json', 'csv', 'table'].includes(format)) throw new RangeError("'format' must be json, csv or table");
-  let peakHours: [number, number] = [9, 18];
+  let peakHours: [number, number] | null = null;
   if (query.peak !== undefined) {
     const match = /^(\d{1,2})-(\d{1,2})$/.exec(query.peak);
     if (!match || Number(match[1]) >= Number(match[2]) || Number(match[2]) > 24) throw new RangeError("'peak' must be local hours like 9-18");

@@ -87,8 +87,9 @@ describe('cost report builder', () => {
       row({ hour: '2026-11-15T10:00Z' }, 40), // Sunday: off-peak
     ];
     const report = buildCostReport(request, { rows: [], timeDimension: null, hourly, previous: [] });
-    expect(report.peak.peak.costNanoUsd).toBe(10);
-    expect(report.peak.offPeak.costNanoUsd).toBe(60);
+    expect(report.peak?.peak.costNanoUsd).toBe(10);
+    expect(report.peak?.offPeak.costNanoUsd).toBe(60);
+    expect(buildCostReport(parseCostReportQuery({ by: "project" }, now), { rows: [], timeDimension: null, hourly, previous: [] }).peak).toBeNull();
   });
 
   it('writes CSV with formula-looking names defused and a table with the totals', () => {

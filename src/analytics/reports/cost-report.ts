@@ -57,7 +57,8 @@ export interface CostReport {
   /** With `top`: what the groups left out add up to. */
   others: (CostFigures & { groups: number }) | null;
   previous: { fromMs: number; toMs: number; costNanoUsd: NanoUsd; costUsd: string; requests: number; changePercent: number | null };
-  peak: { definition: string; peak: CostFigures; offPeak: CostFigures };
+  /** With `peak=9-18`: spend in those local weekday hours against the rest. */
+  peak: { definition: string; peak: CostFigures; offPeak: CostFigures } | null;
   /** Requests with no price (cost counted as 0): never silently $0. */
   unpriced: { requests: number; message: string | null };
   savings: { cacheNanoUsd: NanoUsd; cacheUsd: string };
@@ -181,8 +182,8 @@ export function buildCostReport(request: CostReportRequest, input: CostReportInp
 
   const peak = empty();
   const offPeak = empty();
-  const [peakStart, peakEnd] = request.peakHours;
-  for (const row of input.hourly) {
+  const [peakStart, peakEnd] = request.peakHours ?? [0, 0];
+  for (const row of request.peakHours ? input.hourly : []) {
     const at = timeOf(row.keys.hour);
     if (!Number.isFinite(at)) continue;
     const local = localParts(at, tz);
@@ -201,7 +202,7 @@ export function buildCostReport(request: CostReportRequest, input: CostReportInp
       fromMs: request.range.fromMs - span, toMs: request.range.fromMs, costNanoUsd: toSafeNumber(previousTotal.cost), costUsd: formatUsd(toSafeNumber(previousTotal.cost)),
       requests: previousTotal.requests, changePercent: change(totals.cost, previousTotal.cost),
     },
-    peak: { definition: `Monday to Friday ${peakStart}:00-${peakEnd}:00 ${tz}`, peak: figures(peak), offPeak: figures(offPeak) },
+    peak: request.peakHours ? { definition: `Monday to Friday ${peakStart}:00-${peakEnd}:00 ${tz}`, peak: figures(peak), offPeak: figures(offPeak) } : null,
     unpriced: {
       requests: totals.unpriced,
       message: totals.unpriced ? `${totals.unpriced} requests had no price: their cost is unknown and counted as 0` : null,
@@ -247,7 +248,7 @@ export function costReportTable(report: CostReport): string {
     '',
     `total: ${t.requests} requests, ${t.inputTokens} input and ${t.outputTokens} output tokens, $${t.costUsd} ($${t.costPerRequestUsd}/request, $${t.costPer1kTokensUsd}/1k tokens)`,
     `previous period: $${p.costUsd}${p.changePercent === null ? '' : ` (${p.changePercent >= 0 ? '+' : ''}${p.changePercent.toFixed(1)}%)`}`,
-    `peak (${report.peak.definition}): $${report.peak.peak.costUsd}; off-peak: $${report.peak.offPeak.costUsd}`,
+    ...(report.peak ? [`peak (${report.peak.definition}): $${report.peak.peak.costUsd}; off-peak: $${report.peak.offPeak.costUsd}`] : []),
     `cache saved: $${report.savings.cacheUsd}`,
     ...(report.unpriced.message ? [`UNPRICED: ${report.unpriced.message}`] : []),
   ].join('\n');

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { LedgerStore } from '../../ledger/store.ts';
-import { LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, originOf, recordValues, rowToRecord, rawWhere, summarizeQuery, toSpendRow, type Dialect } from '../sql/ledger-columns.ts';
+import { DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, originOf, recordValues, rowToRecord, rawWhere, summarizeQuery, toSpendRow, type Dialect } from '../sql/ledger-columns.ts';
 
 const dialect: Dialect = {
   placeholder: (index) => `$${index}`,
@@ -39,7 +39,7 @@ const positions = (count: number) => Array.from({ length: count }, (_, index) =>
 /**
  * One statement per batch (so one implicit transaction): the rows arrive as one JSON array, are
  * inserted with ON CONFLICT DO NOTHING (idempotent replays), and only the rows actually inserted
- * (the CTE's RETURNING) are added to the hourly and tag rollups. Rollup rows are upserted in key order,
+ * (the CTE's RETURNING) are added to the hourly, daily and tag rollups. Rollup rows are upserted in key order,
  * so instances appending at once lock them in the same order and cannot deadlock each other.
  * The rollup's `model` is the served model, else the requested one (as in SQLite); `origin` travels
  * beside the row (the ledger table has no column for it).
@@ -57,6 +57,10 @@ WITH input AS (
   INSERT INTO ledger_hourly (${[...ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
   SELECT ${ROLLUP_SELECT.join(', ')} FROM fresh GROUP BY ${positions(ROLLUP_KEYS.length)} ORDER BY ${positions(ROLLUP_KEYS.length)}
   ON CONFLICT (${ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${upsertSet('ledger_hourly')}
+), daily AS (
+  INSERT INTO ledger_daily (${[...DAILY_ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
+  SELECT ${['(time_ms / 86400000) * 86400000', ...ROLLUP_SELECT.slice(1)].join(', ')} FROM fresh GROUP BY ${positions(ROLLUP_KEYS.length)} ORDER BY ${positions(ROLLUP_KEYS.length)}
+  ON CONFLICT (${DAILY_ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${upsertSet('ledger_daily')}
 )
 INSERT INTO ledger_hourly_tags (${[...TAG_ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
 SELECT ${TAG_ROLLUP_SELECT.join(', ')}

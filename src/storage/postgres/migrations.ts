@@ -48,7 +48,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // Per-key limits (rate, expiry, models, caps) as one JSON object; NULL for keys created before (no limits).
   `ALTER TABLE virtual_keys ADD COLUMN limits JSONB`,
   // Reports (#13): the hourly rollup gains cache status, route target, origin (gateway/import) and a latency
-  // sum, and a tag rollup is added; both are rebuilt from the raw rows so they stay exact.
+  // sum, and a daily rollup (same keys) and a tag rollup are added; both are rebuilt from the raw rows so they stay exact.
   `CREATE TABLE ledger_hourly_next (
      hour_ms BIGINT NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, user_id TEXT NOT NULL, key_id TEXT NOT NULL,
      model TEXT NOT NULL, provider TEXT NOT NULL, cache_status TEXT NOT NULL, route TEXT NOT NULL, origin TEXT NOT NULL,
@@ -67,6 +67,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    FROM ledger GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
    DROP TABLE ledger_hourly;
    ALTER TABLE ledger_hourly_next RENAME TO ledger_hourly;
+   CREATE TABLE ledger_daily (
+     day_ms BIGINT NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, user_id TEXT NOT NULL, key_id TEXT NOT NULL,
+     model TEXT NOT NULL, provider TEXT NOT NULL, cache_status TEXT NOT NULL, route TEXT NOT NULL, origin TEXT NOT NULL,
+     requests BIGINT NOT NULL, input_tokens BIGINT NOT NULL, cache_read_tokens BIGINT NOT NULL, cache_write_tokens BIGINT NOT NULL,
+     output_tokens BIGINT NOT NULL, reasoning_tokens BIGINT NOT NULL, cost_nano BIGINT NOT NULL, saved_nano BIGINT NOT NULL, errors BIGINT NOT NULL,
+     unpriced BIGINT NOT NULL, estimated BIGINT NOT NULL, latency_ms BIGINT NOT NULL,
+     PRIMARY KEY (day_ms, org_id, project_id, user_id, key_id, model, provider, cache_status, route, origin)
+   );
+   INSERT INTO ledger_daily
+   SELECT (hour_ms / 86400000) * 86400000, org_id, project_id, user_id, key_id, model, provider, cache_status, route, origin,
+     SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(errors), SUM(unpriced), SUM(estimated), SUM(latency_ms)
+   FROM ledger_hourly GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
    CREATE TABLE ledger_hourly_tags (
      hour_ms BIGINT NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, tag TEXT NOT NULL,
      requests BIGINT NOT NULL, input_tokens BIGINT NOT NULL,

@@ -2,7 +2,7 @@ import { toSafeNumber } from '../../domain/money.ts';
 import type { LedgerRecord } from '../../ledger/record.ts';
 import type { LedgerStore } from '../../ledger/store.ts';
 import {
-  LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues, rollupValues, rowToRecord, rawWhere, summarizeQuery, tagRollupValues,
+  DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues, rollupValues, rowToRecord, rawWhere, summarizeQuery, tagRollupValues,
   toSpendRow, type Dialect,
 } from '../sql/ledger-columns.ts';
 import type Database from 'better-sqlite3';
@@ -10,6 +10,7 @@ import type { SqliteDatabase } from './open.ts';
 import { createReadWorker } from './read-worker.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
+const DAY_MS = 86_400_000;
 
 const dialect: Dialect = {
   placeholder: () => '?',
@@ -75,12 +76,14 @@ export function createSqliteLedgerStore(db: SqliteDatabase, options: { readInWor
     );
   const rollup = upsert('ledger_hourly', ROLLUP_KEYS);
   const tagRollup = upsert('ledger_hourly_tags', TAG_ROLLUP_KEYS);
+  const dailyRollup = upsert('ledger_daily', DAILY_ROLLUP_KEYS);
   const toInt = (value: boolean) => (value ? 1 : 0);
   const appendAll = db.transaction((records: readonly LedgerRecord[]) => {
     // Rows of one batch mostly share an hour and a few (project, user, key, model, provider)
     // tuples: sum them per rollup key first, then upsert each key once.
     const groups = new Map<string, unknown[]>();
     const tagGroups = new Map<string, unknown[]>();
+    const dailyGroups = new Map<string, unknown[]>();
     const accumulate = (into: Map<string, unknown[]>, statement: Statement, keyCount: number, values: unknown[]) => {
       const key = JSON.stringify(values.slice(0, keyCount));
       const group = into.get(key);
@@ -96,11 +99,14 @@ export function createSqliteLedgerStore(db: SqliteDatabase, options: { readInWor
       // Only a row actually inserted counts in the rollups: a replayed duplicate changes nothing.
       if (insert.run(recordValues(record, toInt)).changes !== 1) continue;
       const values = rollupValues(record);
+      // A copy with the day in place of the hour (the rollups' increments are the same).
+      accumulate(dailyGroups, dailyRollup, ROLLUP_KEYS.length, [Math.floor(record.timeMs / DAY_MS) * DAY_MS, ...values.slice(1)]);
       accumulate(groups, rollup, ROLLUP_KEYS.length, values);
       for (const tagValues of tagRollupValues(record, values.slice(ROLLUP_KEYS.length))) accumulate(tagGroups, tagRollup, TAG_ROLLUP_KEYS.length, tagValues);
     }
     for (const values of groups.values()) rollup.run(values);
     for (const values of tagGroups.values()) tagRollup.run(values);
+    for (const values of dailyGroups.values()) dailyRollup.run(values);
   });
 
   return {
