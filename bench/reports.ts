@@ -18,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseCostReportQuery } from '../src/analytics/reports/cost-report-query.ts';
 import { runCostReport } from '../src/analytics/reports/run-cost-report.ts';
@@ -161,7 +162,12 @@ async function latencyUnderReports(dir: string): Promise<Record<string, number |
   try {
     const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 16 });
     const sequential = { path: '/v1/chat/completions', headers: { authorization: 'Bearer bench' }, body, warmup: 200, requests: LATENCY_REQUESTS };
+    // The gateway runs in this process: its event loop's longest stall tells whether a report blocked it.
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     const quiet: LatencyResult = await measureSequential(h.url, sequential);
+    const quietLoopMaxMs = loopDelay.max / 1e6;
+    loopDelay.reset();
     let stop = false;
     let reports = 0;
     const paths = [
@@ -179,11 +185,14 @@ async function latencyUnderReports(dir: string): Promise<Record<string, number |
       }
     })();
     const busy = await measureSequential(h.url, sequential);
+    const busyLoopMaxMs = loopDelay.max / 1e6;
+    loopDelay.disable();
     stop = true;
     await loop;
     return {
       quietP50Ms: round(quiet.p50Ms), quietP99Ms: round(quiet.p99Ms), underReportsP50Ms: round(busy.p50Ms), underReportsP99Ms: round(busy.p99Ms),
-      p99AddedMs: round(busy.p99Ms - quiet.p99Ms), reportsServedMeanwhile: reports,
+      p99AddedMs: round(busy.p99Ms - quiet.p99Ms), reportsServedMeanwhile: reports, quietEventLoopMaxMs: round(quietLoopMaxMs),
+      underReportsEventLoopMaxMs: round(busyLoopMaxMs),
     };
   } finally {
     await h.close();

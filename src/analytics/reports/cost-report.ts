@@ -119,6 +119,26 @@ const timeOf = (key: string | null | undefined) => (key ? Date.parse(key) : Numb
 export function buildCostReport(request: CostReportRequest, input: CostReportInput): CostReport {
   const { dimensions, bucket, tz } = request;
   const groupKey = (keys: Record<string, string | null>) => JSON.stringify(dimensions.map((dimension) => keys[dimension] ?? null));
+  // Rows share a few hundred hours, and the hours of one local date share a day/week/month bucket:
+  // each hour costs one Intl call and each local date's bucket is worked out once (Intl calls are slow).
+  const slots = new Map<string, { start: number; label: string } | null>();
+  const byDate = new Map<string, { start: number; label: string }>();
+  const bucketOf = (key: string | null | undefined) => {
+    const cached = slots.get(key ?? '');
+    if (cached !== undefined) return cached;
+    const at = timeOf(key);
+    let slot: { start: number; label: string } | null = null;
+    if (bucket === 'hour' && Number.isFinite(at)) {
+      slot = { start: bucketStart(at, bucket, tz), label: bucketLabel(at, bucket, tz) };
+    } else if (bucket && Number.isFinite(at)) {
+      const local = localParts(at, tz);
+      const date = `${local.year}-${local.month}-${local.day}`;
+      slot = byDate.get(date) ?? { start: bucketStart(at, bucket, tz), label: bucketLabel(at, bucket, tz) };
+      byDate.set(date, slot);
+    }
+    slots.set(key ?? '', slot);
+    return slot;
+  };
   const cells = new Map<string, { keys: Record<string, string | null>; start: number; sums: Sums }>();
   const byGroup = new Map<string, Sums>();
   const totals = empty();
@@ -127,10 +147,10 @@ export function buildCostReport(request: CostReportRequest, input: CostReportInp
     for (const dimension of dimensions) keys[dimension] = row.keys[dimension] ?? null;
     let start = 0;
     if (bucket && input.timeDimension) {
-      const at = timeOf(row.keys[input.timeDimension]);
-      if (!Number.isFinite(at)) continue;
-      start = bucketStart(at, bucket, tz);
-      keys[bucket] = bucketLabel(at, bucket, tz);
+      const slot = bucketOf(row.keys[input.timeDimension]);
+      if (!slot) continue;
+      start = slot.start;
+      keys[bucket] = slot.label;
     }
     const group = groupKey(keys);
     const cellKey = `${group}|${start}`;
@@ -186,7 +206,7 @@ export function buildCostReport(request: CostReportRequest, input: CostReportInp
   for (const row of request.peakHours ? input.hourly : []) {
     const at = timeOf(row.keys.hour);
     if (!Number.isFinite(at)) continue;
-    const local = localParts(at, tz);
+    const local = localParts(at, tz); // one row per hour: no memo needed
     add(local.weekday < 5 && local.hour >= peakStart && local.hour < peakEnd ? peak : offPeak, row);
   }
 

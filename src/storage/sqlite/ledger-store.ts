@@ -117,7 +117,9 @@ export function createSqliteLedgerStore(db: SqliteDatabase, options: { readInWor
     async list(filter, limit = 1000) {
       const params: unknown[] = [];
       const where = rawWhere(filter, dialect, params);
-      const rows = await read(`SELECT * FROM (SELECT rowid AS rid, * FROM ledger ${where} ORDER BY time_ms DESC, rid DESC LIMIT ?) ORDER BY time_ms ASC, rid ASC`, [...params, limit]);
+      // A lookup by id is one primary-key probe: answered here rather than queued behind a long report in the worker.
+      const run = filter.id !== undefined ? async (sql: string, values: readonly unknown[]) => prepare(sql).all(...values) as Record<string, unknown>[] : read;
+      const rows = await run(`SELECT * FROM (SELECT rowid AS rid, * FROM ledger ${where} ORDER BY time_ms DESC, rid DESC LIMIT ?) ORDER BY time_ms ASC, rid ASC`, [...params, limit]);
       return rows.map(rowToRecord);
     },
     async page(filter, limit, before) {
