@@ -28,7 +28,7 @@ const warmSchema = z
 const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
 
 /**
- * `GET /api/cache/stats`: hit rate and dollars saved from the ledger (hits are rows with cost 0 and
+ * `GET /api/cache/stats`: hit rate and dollars saved from the ledger's rollups (hits are rows with cost 0 and
  * `savedNanoUsd` = what the call would have cost), exact and semantic apart, the live stores, and
  * provider prompt caching (cached input tokens and what they saved) reported separately.
  */
