@@ -11,7 +11,8 @@ const dialect: Dialect = {
   tagJoin: 'LEFT JOIN LATERAL jsonb_array_elements_text(ledger.tags) AS tag_each(value) ON TRUE',
   tagValue: 'tag_each.value',
   // A regular expression rather than a cast: a malformed JSON route must not fail the whole report.
-  routeTarget: (column) => `CASE WHEN ${column} LIKE '{%' THEN COALESCE(substring(${column} from '"target"\\s*:\\s*"([^"]*)"'), '') ELSE COALESCE(${column}, '') END`,
+  routeTarget: (column) =>
+    `CASE WHEN ${column} LIKE '{%' THEN COALESCE(substring(${column} from '"chosen"\\s*:\\s*"([^"]*)"'), substring(${column} from '"target"\\s*:\\s*"([^"]*)"'), substring(${column} from '"summary"\\s*:\\s*"([^"]*)"'), '') ELSE COALESCE(${column}, '') END`,
 };
 
 const TYPES: Record<(typeof LEDGER_COLUMNS)[number], string> = {

@@ -20,7 +20,8 @@ const dialect: Dialect = {
   hasTag: (placeholder) => `EXISTS (SELECT 1 FROM json_each(tags) WHERE json_each.value = ${placeholder})`,
   tagJoin: 'LEFT JOIN json_each(ledger.tags) AS tag_each',
   tagValue: 'tag_each.value',
-  routeTarget: (column) => `CASE WHEN ${column} LIKE '{%' AND json_valid(${column}) THEN COALESCE(json_extract(${column}, '$.target'), '') ELSE COALESCE(${column}, '') END`,
+  routeTarget: (column) =>
+    `CASE WHEN ${column} LIKE '{%' AND json_valid(${column}) THEN COALESCE(json_extract(${column}, '$.chosen'), json_extract(${column}, '$.target'), json_extract(${column}, '$.summary'), '') ELSE COALESCE(${column}, '') END`,
 };
 
 /** Adds the increments of `values` into `group` unless a sum would leave the safe-integer range. */

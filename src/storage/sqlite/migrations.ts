@@ -60,7 +60,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    );
    INSERT INTO ledger_hourly_next
    SELECT (time_ms / 3600000) * 3600000, org_id, project_id, COALESCE(user_id, ''), COALESCE(key_id, ''), COALESCE(served_model, requested_model),
-     COALESCE(provider, ''), COALESCE(cache_status, ''), CASE WHEN route LIKE '{%' AND json_valid(route) THEN COALESCE(json_extract(route, '$.target'), '') ELSE COALESCE(route, '') END, 'gateway',
+     COALESCE(provider, ''), COALESCE(cache_status, ''), CASE WHEN route LIKE '{%' AND json_valid(route) THEN COALESCE(json_extract(route, '$.chosen'), json_extract(route, '$.target'), json_extract(route, '$.summary'), '') ELSE COALESCE(route, '') END, 'gateway',
      COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens),
      SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
      SUM(CASE WHEN priced = 0 AND status < 400 THEN 1 ELSE 0 END), SUM(CASE WHEN estimated = 1 THEN 1 ELSE 0 END), SUM(latency_ms)
