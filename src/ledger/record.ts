@@ -60,8 +60,14 @@ export interface LedgerRecord {
   prompt: string | null;
   /** The request body as JSON (without `stream` options), only with `ledger.storeBodies`, up to 64 KB: cache warm-up replays it. */
   requestBody: string | null;
+  /** Where the row came from: absent or 'gateway' for proxied calls, 'import' for rows brought in by `tollgate import`. */
+  origin?: string | null;
 }
 
-/** Fields a reader may group by in reports and rollups. */
-export const LEDGER_DIMENSIONS = ['org', 'project', 'user', 'key', 'model', 'provider', 'day', 'hour'] as const;
+/**
+ * Fields a reader may group by in reports and rollups. `model` is the served model, else the requested
+ * one; `route` the route target; `cache` the cache status; `origin` gateway or import; `tag` one of the
+ * row's tags (a row with two tags counts under each).
+ */
+export const LEDGER_DIMENSIONS = ['org', 'project', 'user', 'key', 'model', 'provider', 'tag', 'route', 'cache', 'origin', 'day', 'hour'] as const;
 export type LedgerDimension = (typeof LEDGER_DIMENSIONS)[number];

@@ -13,6 +13,8 @@ export interface LedgerFilter {
   keyId?: string;
   /** Requested or served model. */
   model?: string;
+  /** The model a row is reported under (served, else requested): unlike `model`, the rollups can answer it. */
+  reportedModel?: string;
   provider?: string;
   /** Rows carrying this tag. */
   tag?: string;
@@ -36,6 +38,14 @@ export interface SpendRow {
   errors: number;
   unpriced: number;
   estimated: number;
+  /** Sum of the rows' latencies (ms), for mean latency; absent from stores that do not keep it. */
+  latencyMsTotal?: number;
+}
+
+/** Where a page of the request log resumes: the last row handed out (pages walk newest to oldest). */
+export interface LedgerCursor {
+  timeMs: number;
+  id: string;
 }
 
 /**
@@ -48,6 +58,12 @@ export interface LedgerStore {
   /** Rows in time order, newest last. */
   list(filter: LedgerFilter, limit?: number): Promise<LedgerRecord[]>;
   count(filter?: LedgerFilter): Promise<number>;
+  /**
+   * One page of rows older than `before` (newest page when absent), in time order within the page, and
+   * the cursor of the next (older) page, null at the end. Keyset paging on (time, id): every row is
+   * handed out exactly once however many rows arrive meanwhile (new rows are newer than any cursor).
+   */
+  page(filter: LedgerFilter, limit: number, before?: LedgerCursor): Promise<{ rows: LedgerRecord[]; next: LedgerCursor | null }>;
   /** Totals grouped by dimensions; served from hourly rollups where the grouping allows. */
   summarize(dimensions: readonly LedgerDimension[], filter?: LedgerFilter): Promise<SpendRow[]>;
   /** Cheap liveness check for /readyz. */

@@ -41,9 +41,10 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
   const { createSqliteFeedbackStore } = await import('./sqlite/feedback-store.ts');
   const { createSqliteSemanticCacheStore } = await import('./sqlite/semantic-cache-store.ts');
   const db = openSqlite(options.dataDir);
+  const ledger = createSqliteLedgerStore(db);
   let closed = false;
   return {
-    ledger: createSqliteLedgerStore(db),
+    ledger,
     keys: createSqliteKeyStore(db),
     budgets: createSqliteBudgetStore(db),
     feedback: createSqliteFeedbackStore(db),
@@ -52,6 +53,7 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
     async close() {
       if (closed) return;
       closed = true;
+      await ledger.close();
       db.close();
     },
   };

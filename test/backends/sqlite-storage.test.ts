@@ -25,12 +25,18 @@ runStorageContract('SQLite', async () => {
 });
 
 describe('summarize query planning', () => {
-  const dialect: Dialect = { placeholder: () => '?', day: (c) => `day(${c})`, hour: (c) => `hour(${c})`, sum: (e) => `SUM(${e})`, hasTag: (p) => `tag(${p})` };
-  const table = (...args: Parameters<typeof summarizeQuery>) => (summarizeQuery(...args).sql.includes('FROM ledger_hourly') ? 'rollup' : 'raw');
+  const dialect: Dialect = { placeholder: () => '?', day: (c) => `day(${c})`, hour: (c) => `hour(${c})`, sum: (e) => `SUM(${e})`, hasTag: (p) => `tag(${p})`, tagJoin: 'JOIN tags', tagValue: 'tag_value', routeTarget: () => 'target(route)' };
+  const table = (...args: Parameters<typeof summarizeQuery>) => {
+    const sql = summarizeQuery(...args).sql;
+    return sql.includes('FROM ledger_hourly_tags') ? 'tags' : sql.includes('FROM ledger_hourly') ? 'rollup' : sql.includes('FROM ledger_daily') ? 'daily' : 'raw';
+  };
   const HOUR = 3_600_000;
 
   it('reads the hourly rollup when every filter is a rollup column and the bounds are hour-aligned', () => {
-    expect(table(['project', 'model', 'day'], {}, dialect)).toBe('rollup');
+    expect(table(['project', 'model', 'day'], {}, dialect)).toBe('daily');
+    expect(table(['project', 'hour'], {}, dialect)).toBe('rollup');
+    expect(table(['project'], { fromMs: 10 * HOUR }, dialect)).toBe('rollup');
+    expect(table(['project'], { fromMs: 24 * HOUR, toMs: 48 * HOUR }, dialect)).toBe('daily');
     expect(table(['hour', 'user', 'key', 'provider', 'org'], { fromMs: 10 * HOUR, toMs: 20 * HOUR, projectId: 'p', userId: 'u', keyId: 'k', provider: 'x', orgId: 'o' }, dialect)).toBe('rollup');
   });
 
@@ -38,7 +44,11 @@ describe('summarize query planning', () => {
     expect(table(['project'], { fromMs: 10 * HOUR + 1 }, dialect)).toBe('raw');
     expect(table(['project'], { toMs: 10 * HOUR - 1 }, dialect)).toBe('raw');
     expect(table(['project'], { model: 'gpt-4o' }, dialect)).toBe('raw');
-    expect(table(['project'], { tag: 'batch' }, dialect)).toBe('raw');
+    expect(table(['project'], { tag: 'batch' }, dialect)).toBe('tags');
+    expect(table(['tag', 'day'], { orgId: 'o', fromMs: 10 * HOUR }, dialect)).toBe('tags');
+    expect(table(['tag', 'user'], {}, dialect)).toBe('raw');
+    expect(table(['project'], { tag: 'batch', userId: 'u' }, dialect)).toBe('raw');
+    expect(table(['route', 'cache', 'origin', 'model'], { reportedModel: 'm' }, dialect)).toBe('daily');
     expect(table(['project'], { servedOnly: true }, dialect)).toBe('raw');
     expect(table(['project'], { excludeProviders: ['local'] }, dialect)).toBe('raw');
   });

@@ -7,24 +7,32 @@ import { skipUnless } from '../support/skip-unless.ts';
 const HOUR = 3_600_000;
 const BASE = Date.parse('2026-11-01T00:00:00Z');
 
-/** Brute-force grouping over raw rows: the reference the stores' rollups must match. */
+/** Brute-force grouping over raw rows: the reference the stores' rollups must match. A row counts once per tag when grouped by tag. */
 function bruteForce(records: LedgerRecord[], dimensions: LedgerDimension[], filter: (r: LedgerRecord) => boolean) {
-  const groups = new Map<string, { requests: number; cost: bigint; input: number; output: number; errors: number; unpriced: number }>();
+  const groups = new Map<string, { requests: number; cost: bigint; input: number; output: number; errors: number; unpriced: number; latency: number }>();
   for (const r of records.filter(filter)) {
-    const key = dimensions
-      .map((d) => {
-        const iso = new Date(r.timeMs).toISOString();
-        return { org: r.orgId, project: r.projectId, user: r.userId, key: r.keyId, model: r.servedModel ?? r.requestedModel, provider: r.provider, day: iso.slice(0, 10), hour: `${iso.slice(0, 13)}:00Z` }[d];
-      })
-      .join('|');
-    const group = groups.get(key) ?? { requests: 0, cost: 0n, input: 0, output: 0, errors: 0, unpriced: 0 };
-    group.requests += 1;
-    group.cost += BigInt(r.costNanoUsd);
-    group.input += r.inputTokens;
-    group.output += r.outputTokens;
-    if (r.status >= 400) group.errors += 1;
-    else if (!r.priced) group.unpriced += 1;
-    groups.set(key, group);
+    const tags: Array<string | null> = dimensions.includes('tag') && r.tags.length ? [...new Set(r.tags)] : [null];
+    for (const tag of tags) {
+      const key = dimensions
+        .map((d) => {
+          const iso = new Date(r.timeMs).toISOString();
+          const route = r.route ? (r.route.chosen ?? r.route.summary) : null;
+          return {
+            org: r.orgId, project: r.projectId, user: r.userId, key: r.keyId, model: r.servedModel ?? r.requestedModel, provider: r.provider,
+            day: iso.slice(0, 10), hour: `${iso.slice(0, 13)}:00Z`, tag, route, cache: r.cacheStatus, origin: r.origin ?? 'gateway',
+          }[d];
+        })
+        .join('|');
+      const group = groups.get(key) ?? { requests: 0, cost: 0n, input: 0, output: 0, errors: 0, unpriced: 0, latency: 0 };
+      group.requests += 1;
+      group.cost += BigInt(r.costNanoUsd);
+      group.input += r.inputTokens;
+      group.output += r.outputTokens;
+      group.latency += r.latencyMs;
+      if (r.status >= 400) group.errors += 1;
+      else if (!r.priced) group.unpriced += 1;
+      groups.set(key, group);
+    }
   }
   return groups;
 }
@@ -60,7 +68,11 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
             priced: !failed && priced,
             status: failed ? 502 : 200,
             errorCode: failed ? 'upstream_error' : null,
-            tags: index % 11 === 0 ? ['batch', 'nightly'] : [],
+            tags: index % 11 === 0 ? ['batch', 'nightly'] : index % 7 === 0 ? ['nightly'] : [],
+            cacheStatus: [null, 'hit', 'miss', 'semantic-hit', 'bypass'][index % 5]!,
+            // Some decisions name only a summary (as migrated old rows do), others the target that served.
+            route: index % 4 === 0 ? null : index % 4 === 1 ? { summary: 'cheap' } : { summary: 'cheapest', chosen: index % 3 ? 'fast' : 'cheap', reason: 'rule' },
+            latencyMs: Math.floor(random() * 3_000),
             units: index % 13 === 0 ? { web_searches: 2 } : {},
           }),
         );
@@ -90,11 +102,21 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
       expect(await storage.ledger.summarize(['project'])).toEqual(before);
     });
 
-    const groupings: LedgerDimension[][] = [['project'], ['model'], ['day'], ['hour', 'provider'], ['user', 'key'], ['org', 'project', 'model', 'day'], []];
+    const groupings: LedgerDimension[][] = [
+      ['project'], ['model'], ['day'], ['hour', 'provider'], ['user', 'key'], ['org', 'project', 'model', 'day'], [],
+      ['route', 'cache'], ['origin', 'project'], ['tag'], ['tag', 'project', 'day'], ['tag', 'user'],
+    ];
     for (const dimensions of groupings) {
-      it(`summarize by [${dimensions.join(',')}] equals a brute-force sum to the nano-dollar`, async () => {
+      it(`summarize by [${dimensions.join(',')}]: daily, hourly and tag rollups equal a raw GROUP BY and a brute-force sum to the nano-dollar`, async () => {
         const expected = bruteForce(records, dimensions, () => true);
         const rows = await storage.ledger.summarize(dimensions);
+        // fromMs: 1 is not hour-aligned, so this is the same GROUP BY over the raw rows.
+        const raw = await storage.ledger.summarize(dimensions, { fromMs: 1 });
+        // BASE - 1 hour is hour- but not day-aligned: the hourly rollup (no bound at all reads the daily one, or the tag rollup).
+        const hourly = await storage.ledger.summarize(dimensions, { fromMs: BASE - HOUR });
+        const byKey = (list: typeof rows) => new Map(list.map((row) => [JSON.stringify(row.keys), row]));
+        expect(byKey(raw)).toEqual(byKey(rows));
+        expect(byKey(hourly)).toEqual(byKey(rows));
         expect(rows).toHaveLength(expected.size);
         for (const row of rows) {
           const group = expected.get(dimensions.map((d) => row.keys[d]).join('|'));
@@ -105,9 +127,46 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
           expect(row.outputTokens).toBe(group!.output);
           expect(row.errors).toBe(group!.errors);
           expect(row.unpriced).toBe(group!.unpriced);
+          expect(row.latencyMsTotal).toBe(group!.latency);
         }
       });
     }
+
+    it('a tag filter is answered by the tag rollup exactly, and a replay adds nothing to it', async () => {
+      const before = await storage.ledger.summarize(['tag', 'day'], { tag: 'nightly' });
+      await storage.ledger.append(records.filter((r) => r.tags.length > 0).slice(0, 300));
+      const after = await storage.ledger.summarize(['tag', 'day'], { tag: 'nightly' });
+      expect(after).toEqual(before);
+      const expected = bruteForce(records, ['day'], (r) => r.tags.includes('nightly'));
+      expect(after.map((row) => [row.keys.day, row.requests, BigInt(row.costNanoUsd)]).sort()).toEqual(
+        [...expected.entries()].map(([day, group]) => [day, group.requests, group.cost]).sort(),
+      );
+    });
+
+    it('pages walk every row exactly once, newest page first, even while newer rows arrive', async () => {
+      const seen: string[] = [];
+      let cursor: Parameters<Storage['ledger']['page']>[2];
+      let pages = 0;
+      const extra = Array.from({ length: 50 }, (_, index) => ledgerRecord({ timeMs: BASE + 100 * HOUR + index, projectId: 'agents' }));
+      do {
+        const page = await storage.ledger.page({ projectId: 'agents' }, 97, cursor);
+        expect(page.rows.length).toBeLessThanOrEqual(97);
+        for (let index = 1; index < page.rows.length; index += 1) expect(page.rows[index]!.timeMs).toBeGreaterThanOrEqual(page.rows[index - 1]!.timeMs);
+        seen.push(...page.rows.map((r) => r.id));
+        cursor = page.next ?? undefined;
+        pages += 1;
+        // Rows written mid-walk are newer than every cursor: they never show up in (or shift) later pages.
+        if (pages === 2) await storage.ledger.append(extra);
+      } while (cursor);
+      const expected = records.filter((r) => r.projectId === 'agents').map((r) => r.id);
+      expect(seen).toHaveLength(expected.length);
+      expect(new Set(seen)).toEqual(new Set(expected));
+      expect(pages).toBe(Math.ceil(expected.length / 97));
+      const newest = await storage.ledger.page({ projectId: 'agents' }, 10);
+      expect(newest.rows.map((r) => r.id)).toEqual(extra.slice(-10).map((r) => r.id));
+      // The later tests' reference is every appended row.
+      records.push(...extra);
+    });
 
     it('the rollup path (hour-aligned bounds) and the raw path (unaligned) agree', async () => {
       const from = BASE + 5 * HOUR;

@@ -96,6 +96,7 @@ const ROUTES: Record<string, Probe> = {
   'GET /api/report': { method: 'GET', path: () => '/api/report?by=org,project,key&org=globex', write: false, org: true },
   'GET /api/ledger': { method: 'GET', path: () => '/api/ledger?org=globex', write: false, org: true },
   'GET /api/cost/forecast': { method: 'GET', path: () => '/api/cost/forecast?org=globex&horizon=2d', write: false, org: true },
+  'GET /api/cost/report': { method: 'GET', path: () => '/api/cost/report?by=org,project,key&org=globex', write: false, org: true },
   'GET /api/prices/:model{.+}': { method: 'GET', path: () => '/api/prices/gpt-4o-mini', write: false, org: true },
   'GET /api/budgets': { method: 'GET', path: () => '/api/budgets', write: false, org: true },
   'GET /api/budgets/:id': { method: 'GET', path: () => '/api/budgets/globex-org', write: false, org: true },
@@ -258,6 +259,12 @@ describe('tenancy: every admin route, every role, two orgs', () => {
       expect(JSON.stringify(report)).not.toContain(other);
       expect((await call(role, `/api/ledger?org=${other}`)).status).toBe(404);
       expect((await call(role, `/api/report?org=${other}`)).status).toBe(404);
+      const cost = await json<{ rows: { keys: { org: string } }[]; totals: { requests: number } }>(role, '/api/cost/report?by=org,project,user,key,model,provider,day');
+      expect(cost.rows.length).toBeGreaterThan(0);
+      expect(new Set(cost.rows.map((r) => r.keys.org))).toEqual(new Set([own]));
+      expect(JSON.stringify(cost)).not.toContain(other);
+      expect(await (await call(role, '/api/cost/report?by=org,tag&format=csv')).text()).not.toContain(other);
+      expect((await call(role, `/api/cost/report?org=${other}`)).status).toBe(404);
       expect((await json(role, '/api/whoami')).org).toBe(own);
     }
   });

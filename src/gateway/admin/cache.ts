@@ -28,7 +28,7 @@ const warmSchema = z
 const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : 0);
 
 /**
- * `GET /api/cache/stats`: hit rate and dollars saved from the ledger (hits are rows with cost 0 and
+ * `GET /api/cache/stats`: hit rate and dollars saved from the ledger's rollups (hits are rows with cost 0 and
  * `savedNanoUsd` = what the call would have cost), exact and semantic apart, the live stores, and
  * provider prompt caching (cached input tokens and what they saved) reported separately.
  */
@@ -43,22 +43,34 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
     }
     const operator = admin.orgId === undefined;
     await runtime.flushLedger();
-    const rows = await runtime.ledger.list(filter, 200_000);
+    // Sums from the hourly rollups (bounded work whatever the ledger's size), never a scan of raw rows here.
+    const [byStatus, byModel] = await Promise.all([runtime.ledger.summarize(['cache'], filter), runtime.ledger.summarize(['model', 'provider', 'day'], filter)]);
     const counts = { hit: 0, 'semantic-hit': 0, miss: 0, bypass: 0 } as Record<string, number>;
     const savedBy = { exact: 0, semantic: 0 };
+    let requests = 0;
+    for (const row of byStatus) {
+      requests += row.requests;
+      const status = row.keys.cache;
+      if (status && Object.hasOwn(counts, status)) counts[status] = (counts[status] ?? 0) + row.requests;
+      if (status === 'hit') savedBy.exact += row.savedNanoUsd;
+      if (status === 'semantic-hit') savedBy.semantic += row.savedNanoUsd;
+    }
     let cachedInputTokens = 0;
     let inputTokens = 0;
     let promptCacheSaved = 0;
-    for (const row of rows) {
-      if (row.cacheStatus && row.cacheStatus in counts) counts[row.cacheStatus] = (counts[row.cacheStatus] ?? 0) + 1;
-      if (row.cacheStatus === 'hit') savedBy.exact += row.savedNanoUsd;
-      if (row.cacheStatus === 'semantic-hit') savedBy.semantic += row.savedNanoUsd;
+    for (const row of byModel) {
       cachedInputTokens += row.cacheReadTokens;
       inputTokens += row.inputTokens;
-      const provider = row.provider ? ownEntry(runtime.config.providers, row.provider) : undefined;
-      if (provider && (row.cacheReadTokens > 0 || row.cacheWriteTokens > 0)) {
-        const query = { model: row.servedModel ?? row.requestedModel, providerId: row.provider as string, priceProviderId: priceProviderFor(provider.kind, provider.priceProvider), nodeId: provider.node, timeMs: row.timeMs };
-        promptCacheSaved += promptCacheSavingsNano(row, (usage) => runtime.deps.priceBook.cost(usage, query).totalNanoUsd);
+      const provider = row.keys.provider ? ownEntry(runtime.config.providers, row.keys.provider) : undefined;
+      if (provider && row.keys.model && (row.cacheReadTokens > 0 || row.cacheWriteTokens > 0)) {
+        const query = { model: row.keys.model, providerId: row.keys.provider as string, priceProviderId: priceProviderFor(provider.kind, provider.priceProvider), nodeId: provider.node, timeMs: Date.parse(row.keys.day ?? '') || runtime.deps.now() };
+        // Priced on the day's mean request (a tiered price applies per request, not to a day's sum), times the requests.
+        const mean = (total: number) => Math.round(total / row.requests);
+        const perRequest = promptCacheSavingsNano(
+          { inputTokens: mean(row.inputTokens), cacheReadTokens: mean(row.cacheReadTokens), cacheWriteTokens: mean(row.cacheWriteTokens), outputTokens: mean(row.outputTokens), reasoningTokens: mean(row.reasoningTokens) },
+          (usage) => runtime.deps.priceBook.cost(usage, query).totalNanoUsd,
+        );
+        promptCacheSaved += perRequest * row.requests;
       }
     }
     const cache = runtime.deps.cache;
@@ -68,7 +80,7 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
       enabled: cache !== undefined,
       store: cache && operator ? { kind: cache.store.kind, ...cache.store.stats() } : null,
       semantic: cache?.semantic && operator ? cache.semantic.stats() : null,
-      requests: rows.length,
+      requests,
       hits,
       exactHits: counts.hit ?? 0,
       semanticHits: counts['semantic-hit'] ?? 0,

@@ -1,7 +1,10 @@
 import type { Context, Hono } from 'hono';
 import { buildSpendReport, parseDimensions } from '../../analytics/reports/spend-report.ts';
+import { costReportCsv, costReportTable } from '../../analytics/reports/cost-report.ts';
+import { parseCostReportQuery } from '../../analytics/reports/cost-report-query.ts';
+import { runCostReport } from '../../analytics/reports/run-cost-report.ts';
 import { GatewayError } from '../../domain/errors.ts';
-import type { LedgerFilter } from '../../ledger/store.ts';
+import type { LedgerCursor, LedgerFilter } from '../../ledger/store.ts';
 import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { adminOf, requireOrg } from './guard.ts';
@@ -15,12 +18,57 @@ export function registerReportRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
     const rows = await runtime.ledger.summarize(dimensions, filter);
     return c.json(buildSpendReport(dimensions, rows));
   });
+  /**
+   * The request log, a page at a time: the newest `limit` rows (oldest first within the page, as
+   * before paging existed) and `nextCursor` for the page of older rows, null at the end.
+   */
   app.get('/api/ledger', async (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 10_000);
+    const cursorText = c.req.query('cursor');
+    const before = cursorText ? decodeCursor(cursorText) : undefined;
     const filter = confinedFilter(c);
     await runtime.flushLedger();
-    return c.json({ data: await runtime.ledger.list(filter, limit) });
+    const page = await runtime.ledger.page(filter, limit, before);
+    return c.json({ data: page.rows, nextCursor: page.next ? encodeCursor(page.next) : null });
   });
+  /**
+   * `GET /api/cost/report`: spend, tokens and requests by any dimension and local time bucket, with
+   * share, unit costs, the previous period, peak hours, top N; JSON, CSV or a text table (see
+   * `parseCostReportQuery` for the parameters). An org admin's report is confined to its org.
+   */
+  app.get('/api/cost/report', async (c) => {
+    const request = wrap(() => parseCostReportQuery(c.req.query(), runtime.deps.now()));
+    const admin = adminOf(c);
+    if (admin.orgId !== undefined) {
+      requireOrg(c, request.filter.orgId ?? admin.orgId, `Org '${request.filter.orgId ?? ''}'`);
+      request.filter.orgId = admin.orgId;
+    }
+    await runtime.flushLedger();
+    const report = await runCostReport(runtime.ledger, request);
+    if (request.format === 'csv') {
+      return c.body(costReportCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="tollgate-cost-report.csv"' });
+    }
+    if (request.format === 'table') return c.text(`${costReportTable(report)}\n`);
+    return c.json(report);
+  });
+}
+
+/** An opaque page cursor: the last row handed out, base64url JSON. */
+export function encodeCursor(cursor: LedgerCursor): string {
+  return Buffer.from(JSON.stringify([cursor.timeMs, cursor.id])).toString('base64url');
+}
+
+export function decodeCursor(text: string): LedgerCursor {
+  const invalid = () => new GatewayError('invalid_request', "'cursor' is not a cursor this server handed out; use the 'nextCursor' of the previous page", { param: 'cursor' });
+  if (text.length > 1_000 || !/^[A-Za-z0-9_-]+$/.test(text)) throw invalid();
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(value) || value.length !== 2 || !Number.isSafeInteger(value[0]) || typeof value[1] !== 'string') throw invalid();
+  return { timeMs: value[0] as number, id: value[1] as string };
 }
 
 /**

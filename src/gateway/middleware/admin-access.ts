@@ -19,6 +19,7 @@ const ORG_ROUTES: readonly RegExp[] = [
   /^\/api\/report$/,
   /^\/api\/ledger$/,
   /^\/api\/cost\/forecast$/,
+  /^\/api\/cost\/report$/,
   /^\/api\/prices\/.+$/,
   /^\/api\/optimize\/batch$/,
   /^\/api\/routing\/catalogue$/,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { LedgerStore } from '../../ledger/store.ts';
-import { LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, recordValues, rowToRecord, rawWhere, summarizeQuery, toSpendRow, type Dialect } from '../sql/ledger-columns.ts';
+import { DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, originOf, recordValues, rowToRecord, rawWhere, summarizeQuery, toSpendRow, type Dialect } from '../sql/ledger-columns.ts';
 
 const dialect: Dialect = {
   placeholder: (index) => `$${index}`,
@@ -8,6 +8,10 @@ const dialect: Dialect = {
   hour: (column) => `to_char(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24":00Z"')`,
   sum: (expression) => `COALESCE(SUM(${expression}), 0)::BIGINT`,
   hasTag: (placeholder) => `tags @> jsonb_build_array(${placeholder}::text)`,
+  tagJoin: 'LEFT JOIN LATERAL jsonb_array_elements_text(ledger.tags) AS tag_each(value) ON TRUE',
+  tagValue: 'tag_each.value',
+  // The served target of the structured decision, else its summary (the `route` column): as `routeTarget` in JS.
+  routeTarget: () => "COALESCE(route_decision->>'chosen', route_decision->>'target', route, '')",
 };
 
 const TYPES: Record<(typeof LEDGER_COLUMNS)[number], string> = {
@@ -19,30 +23,50 @@ const TYPES: Record<(typeof LEDGER_COLUMNS)[number], string> = {
   quality: 'double precision', cache_key: 'text', prompt: 'text', request_body: 'text', route_decision: 'jsonb',
 };
 
+const SUMS_SELECT = [
+  'COUNT(*)', 'SUM(input_tokens)', 'SUM(cache_read_tokens)', 'SUM(cache_write_tokens)', 'SUM(output_tokens)',
+  'SUM(reasoning_tokens)', 'SUM(cost_nano)', 'SUM(saved_nano)', 'SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)',
+  'SUM(CASE WHEN NOT priced AND status < 400 THEN 1 ELSE 0 END)', 'SUM(CASE WHEN estimated THEN 1 ELSE 0 END)', 'SUM(latency_ms)',
+];
 const ROLLUP_SELECT = [
   '(time_ms / 3600000) * 3600000', 'org_id', 'project_id', "COALESCE(user_id, '')", "COALESCE(key_id, '')", 'COALESCE(served_model, requested_model)',
-  "COALESCE(provider, '')", 'COUNT(*)', 'SUM(input_tokens)', 'SUM(cache_read_tokens)', 'SUM(cache_write_tokens)', 'SUM(output_tokens)',
-  'SUM(reasoning_tokens)', 'SUM(cost_nano)', 'SUM(saved_nano)', 'SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)',
-  'SUM(CASE WHEN NOT priced AND status < 400 THEN 1 ELSE 0 END)', 'SUM(CASE WHEN estimated THEN 1 ELSE 0 END)',
+  "COALESCE(provider, '')", "COALESCE(cache_status, '')", dialect.routeTarget(), 'row_origin', ...SUMS_SELECT,
 ];
+const TAG_ROLLUP_SELECT = ['(time_ms / 3600000) * 3600000', 'org_id', 'project_id', "COALESCE(tag_value, '')", ...SUMS_SELECT];
+const upsertSet = (table: string) => ROLLUP_SUMS.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ');
+const positions = (count: number) => Array.from({ length: count }, (_, index) => index + 1).join(', ');
 
 /**
  * One statement per batch (so one implicit transaction): the rows arrive as one JSON array, are
  * inserted with ON CONFLICT DO NOTHING (idempotent replays), and only the rows actually inserted
- * (the CTE's RETURNING) are added to the hourly rollup. The rollup rows are upserted in key order,
+ * (the CTE's RETURNING) are added to the hourly, daily and tag rollups. Rollup rows are upserted in key order,
  * so instances appending at once lock them in the same order and cannot deadlock each other.
- * The rollup's `model` is the served model, else the requested one (as in SQLite).
+ * The rollup's `model` is the served model, else the requested one (as in SQLite); `origin` travels
+ * beside the row (the ledger table has no column for it).
  */
 const APPEND_SQL = `
 WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${LEDGER_COLUMNS.map((column) => `${column} ${TYPES[column]}`).join(', ')})
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${LEDGER_COLUMNS.map((column) => `${column} ${TYPES[column]}`).join(', ')}, row_origin text)
 ), inserted AS (
   INSERT INTO ledger (${LEDGER_COLUMNS.join(', ')}) SELECT ${LEDGER_COLUMNS.join(', ')} FROM input
   ON CONFLICT (id) DO NOTHING RETURNING *
+), fresh AS (
+  SELECT inserted.*, COALESCE(NULLIF(origins.row_origin, ''), 'gateway') AS row_origin
+  FROM inserted LEFT JOIN (SELECT DISTINCT ON (id) id, row_origin FROM input) origins ON origins.id = inserted.id
+), hourly AS (
+  INSERT INTO ledger_hourly (${[...ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
+  SELECT ${ROLLUP_SELECT.join(', ')} FROM fresh GROUP BY ${positions(ROLLUP_KEYS.length)} ORDER BY ${positions(ROLLUP_KEYS.length)}
+  ON CONFLICT (${ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${upsertSet('ledger_hourly')}
+), daily AS (
+  INSERT INTO ledger_daily (${[...DAILY_ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
+  SELECT ${['(time_ms / 86400000) * 86400000', ...ROLLUP_SELECT.slice(1)].join(', ')} FROM fresh GROUP BY ${positions(ROLLUP_KEYS.length)} ORDER BY ${positions(ROLLUP_KEYS.length)}
+  ON CONFLICT (${DAILY_ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${upsertSet('ledger_daily')}
 )
-INSERT INTO ledger_hourly (${[...ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
-SELECT ${ROLLUP_SELECT.join(', ')} FROM inserted GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
-ON CONFLICT (${ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${ROLLUP_SUMS.map((column) => `${column} = ledger_hourly.${column} + excluded.${column}`).join(', ')}`;
+INSERT INTO ledger_hourly_tags (${[...TAG_ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
+SELECT ${TAG_ROLLUP_SELECT.join(', ')}
+FROM fresh LEFT JOIN LATERAL (SELECT DISTINCT value AS tag_value FROM jsonb_array_elements_text(fresh.tags) AS tag_each(value)) tagged ON TRUE
+GROUP BY ${positions(TAG_ROLLUP_KEYS.length)} ORDER BY ${positions(TAG_ROLLUP_KEYS.length)}
+ON CONFLICT (${TAG_ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${upsertSet('ledger_hourly_tags')}`;
 
 export function createPostgresLedgerStore(pool: pg.Pool): LedgerStore {
   return {
@@ -56,6 +80,7 @@ export function createPostgresLedgerStore(pool: pg.Pool): LedgerStore {
           const value = values[index];
           row[column] = (column === 'tags' || column === 'units' || column === 'route_decision') && value !== null ? JSON.parse(value as string) : value;
         });
+        row.row_origin = originOf(record);
         return row;
       });
       await pool.query(APPEND_SQL, [JSON.stringify(rows)]);
@@ -66,6 +91,21 @@ export function createPostgresLedgerStore(pool: pg.Pool): LedgerStore {
       params.push(limit);
       const { rows } = await pool.query(`SELECT * FROM (SELECT * FROM ledger ${where} ORDER BY time_ms DESC, id DESC LIMIT $${params.length}) t ORDER BY time_ms ASC, id ASC`, params);
       return rows.map(rowToRecord);
+    },
+    async page(filter, limit, before) {
+      const params: unknown[] = [];
+      let where = rawWhere(filter, dialect, params);
+      if (before) {
+        params.push(before.timeMs, before.id);
+        const older = `(time_ms, id) < ($${params.length - 1}, $${params.length})`;
+        where = where ? `${where} AND ${older}` : `WHERE ${older}`;
+      }
+      params.push(limit + 1);
+      const { rows } = await pool.query(`SELECT * FROM ledger ${where} ORDER BY time_ms DESC, id DESC LIMIT $${params.length}`, params);
+      const records = rows.map(rowToRecord);
+      const page = records.slice(0, limit);
+      const last = page.at(-1);
+      return { rows: page.reverse(), next: records.length > limit && last ? { timeMs: last.timeMs, id: last.id } : null };
     },
     async count(filter = {}) {
       const params: unknown[] = [];

@@ -57,4 +57,50 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    UPDATE ledger SET route_decision = ledger.route_decision || jsonb_build_object('experiment', jsonb_build_object('name', x.m[1], 'arm', x.m[2]))
      FROM (SELECT id, regexp_match(route, '^experiment:(.*):(control|candidate|shadow)( |$)') AS m FROM ledger WHERE route LIKE 'experiment:%') x
      WHERE ledger.id = x.id AND x.m IS NOT NULL;`,
+  // Reports (#13): the hourly rollup gains cache status, route target, origin (gateway/import) and a latency
+  // sum, and a daily rollup (same keys) and a tag rollup are added; both are rebuilt from the raw rows so they stay exact.
+  `CREATE TABLE ledger_hourly_next (
+     hour_ms BIGINT NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, user_id TEXT NOT NULL, key_id TEXT NOT NULL,
+     model TEXT NOT NULL, provider TEXT NOT NULL, cache_status TEXT NOT NULL, route TEXT NOT NULL, origin TEXT NOT NULL,
+     requests BIGINT NOT NULL, input_tokens BIGINT NOT NULL,
+     cache_read_tokens BIGINT NOT NULL, cache_write_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL,
+     reasoning_tokens BIGINT NOT NULL, cost_nano BIGINT NOT NULL, saved_nano BIGINT NOT NULL, errors BIGINT NOT NULL,
+     unpriced BIGINT NOT NULL, estimated BIGINT NOT NULL, latency_ms BIGINT NOT NULL,
+     PRIMARY KEY (hour_ms, org_id, project_id, user_id, key_id, model, provider, cache_status, route, origin)
+   );
+   INSERT INTO ledger_hourly_next
+   SELECT (time_ms / 3600000) * 3600000, org_id, project_id, COALESCE(user_id, ''), COALESCE(key_id, ''), COALESCE(served_model, requested_model),
+     COALESCE(provider, ''), COALESCE(cache_status, ''), COALESCE(route_decision->>'chosen', route_decision->>'target', route, ''), 'gateway',
+     COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens),
+     SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
+     SUM(CASE WHEN NOT priced AND status < 400 THEN 1 ELSE 0 END), SUM(CASE WHEN estimated THEN 1 ELSE 0 END), SUM(latency_ms)
+   FROM ledger GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+   DROP TABLE ledger_hourly;
+   ALTER TABLE ledger_hourly_next RENAME TO ledger_hourly;
+   CREATE TABLE ledger_daily (
+     day_ms BIGINT NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, user_id TEXT NOT NULL, key_id TEXT NOT NULL,
+     model TEXT NOT NULL, provider TEXT NOT NULL, cache_status TEXT NOT NULL, route TEXT NOT NULL, origin TEXT NOT NULL,
+     requests BIGINT NOT NULL, input_tokens BIGINT NOT NULL, cache_read_tokens BIGINT NOT NULL, cache_write_tokens BIGINT NOT NULL,
+     output_tokens BIGINT NOT NULL, reasoning_tokens BIGINT NOT NULL, cost_nano BIGINT NOT NULL, saved_nano BIGINT NOT NULL, errors BIGINT NOT NULL,
+     unpriced BIGINT NOT NULL, estimated BIGINT NOT NULL, latency_ms BIGINT NOT NULL,
+     PRIMARY KEY (day_ms, org_id, project_id, user_id, key_id, model, provider, cache_status, route, origin)
+   );
+   INSERT INTO ledger_daily
+   SELECT (hour_ms / 86400000) * 86400000, org_id, project_id, user_id, key_id, model, provider, cache_status, route, origin,
+     SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(errors), SUM(unpriced), SUM(estimated), SUM(latency_ms)
+   FROM ledger_hourly GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
+   CREATE TABLE ledger_hourly_tags (
+     hour_ms BIGINT NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, tag TEXT NOT NULL,
+     requests BIGINT NOT NULL, input_tokens BIGINT NOT NULL,
+     cache_read_tokens BIGINT NOT NULL, cache_write_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL,
+     reasoning_tokens BIGINT NOT NULL, cost_nano BIGINT NOT NULL, saved_nano BIGINT NOT NULL, errors BIGINT NOT NULL,
+     unpriced BIGINT NOT NULL, estimated BIGINT NOT NULL, latency_ms BIGINT NOT NULL,
+     PRIMARY KEY (hour_ms, org_id, project_id, tag)
+   );
+   INSERT INTO ledger_hourly_tags
+   SELECT (time_ms / 3600000) * 3600000, org_id, project_id, COALESCE(tagged.tag_value, ''),
+     COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens),
+     SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
+     SUM(CASE WHEN NOT priced AND status < 400 THEN 1 ELSE 0 END), SUM(CASE WHEN estimated THEN 1 ELSE 0 END), SUM(latency_ms)
+   FROM ledger LEFT JOIN LATERAL (SELECT DISTINCT value AS tag_value FROM jsonb_array_elements_text(ledger.tags) AS tag_each(value)) tagged ON TRUE GROUP BY 1, 2, 3, 4;`,
 ];

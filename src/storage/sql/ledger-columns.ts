@@ -1,5 +1,6 @@
 import { toRouteDecision } from '../../domain/route-decision.ts';
 import type { LedgerDimension, LedgerRecord } from '../../ledger/record.ts';
+import { routeTarget } from '../../ledger/route-target.ts';
 import type { LedgerFilter, SpendRow } from '../../ledger/store.ts';
 
 /** Ledger columns in insert order, shared by the SQLite and PostgreSQL stores. */
@@ -11,11 +12,18 @@ export const LEDGER_COLUMNS = [
 ] as const;
 
 /** Rollup key columns; '' stands for null so the key can be a primary key. */
-export const ROLLUP_KEYS = ['hour_ms', 'org_id', 'project_id', 'user_id', 'key_id', 'model', 'provider'] as const;
+export const ROLLUP_KEYS = ['hour_ms', 'org_id', 'project_id', 'user_id', 'key_id', 'model', 'provider', 'cache_status', 'route', 'origin'] as const;
 export const ROLLUP_SUMS = [
   'requests', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_nano', 'saved_nano',
-  'errors', 'unpriced', 'estimated',
+  'errors', 'unpriced', 'estimated', 'latency_ms',
 ] as const;
+/** The daily rollup (`ledger_daily`): the hourly rollup's keys with the UTC day in place of the hour. */
+export const DAILY_ROLLUP_KEYS = ['day_ms', ...ROLLUP_KEYS.slice(1)] as const;
+/**
+ * The tag rollup (`ledger_hourly_tags`): one row per hour, org, project and tag ('' for untagged rows),
+ * so a row with two tags counts under each. Kept narrow: tags multiply rows.
+ */
+export const TAG_ROLLUP_KEYS = ['hour_ms', 'org_id', 'project_id', 'tag'] as const;
 
 const HOUR_MS = 3_600_000;
 
@@ -46,9 +54,22 @@ export function rollupValues(record: LedgerRecord): unknown[] {
   const failed = record.status >= 400;
   return [
     Math.floor(record.timeMs / HOUR_MS) * HOUR_MS, record.orgId, record.projectId, record.userId ?? '', record.keyId ?? '', reportedModel(record),
-    record.provider ?? '', 1, record.inputTokens, record.cacheReadTokens, record.cacheWriteTokens, record.outputTokens, record.reasoningTokens,
-    record.costNanoUsd, record.savedNanoUsd, failed ? 1 : 0, !record.priced && !failed ? 1 : 0, record.estimated ? 1 : 0,
+    record.provider ?? '', record.cacheStatus ?? '', routeTarget(record.route), originOf(record), 1, record.inputTokens, record.cacheReadTokens,
+    record.cacheWriteTokens, record.outputTokens, record.reasoningTokens, record.costNanoUsd, record.savedNanoUsd, failed ? 1 : 0,
+    !record.priced && !failed ? 1 : 0, record.estimated ? 1 : 0, record.latencyMs,
   ];
+}
+
+/** Tag-rollup keys and increments of one inserted row: one entry per distinct tag, or one '' entry. */
+export function tagRollupValues(record: LedgerRecord, sums: unknown[] = rollupValues(record).slice(ROLLUP_KEYS.length)): unknown[][] {
+  const hour = Math.floor(record.timeMs / HOUR_MS) * HOUR_MS;
+  const tags = [...new Set(record.tags.filter((tag) => typeof tag === 'string'))];
+  return (tags.length ? tags : ['']).map((tag) => [hour, record.orgId, record.projectId, tag, ...sums]);
+}
+
+/** 'gateway' for proxied rows, 'import' (or what the importer sets) for imported ones. */
+export function originOf(record: LedgerRecord): string {
+  return record.origin || 'gateway';
 }
 
 type Row = Record<string, unknown>;
@@ -118,6 +139,11 @@ export interface Dialect {
   sum(expression: string): string;
   /** Condition: the row's JSON tags array contains the value at `placeholder`. */
   hasTag(placeholder: string): string;
+  /** Join that yields one row per tag (one row with a null `tagValue` for an untagged row). */
+  tagJoin: string;
+  tagValue: string;
+  /** The route target of a raw row, from `route_decision` and `route` (see `routeTarget`). */
+  routeTarget(): string;
 }
 
 export interface BuiltQuery {
@@ -147,37 +173,76 @@ export function rawWhere(filter: LedgerFilter, dialect: Dialect, params: unknown
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
-/** Whether the hourly rollup can answer: filter bounds fall on hour boundaries. */
-export function rollupCanAnswer(filter: LedgerFilter): boolean {
-  // The rollup keeps neither tags nor the requested model apart from the served one.
-  if (filter.id !== undefined || filter.tag !== undefined || filter.model !== undefined || filter.excludeProviders?.length || filter.servedOnly) return false;
-  return (filter.fromMs === undefined || filter.fromMs % HOUR_MS === 0) && (filter.toMs === undefined || filter.toMs % HOUR_MS === 0);
+/** Where a summary is read from: the hourly rollup, the daily rollup, the tag rollup, or the raw rows. */
+export type SummarySource = 'rollup' | 'daily' | 'tags' | 'raw';
+const DAY_MS = 86_400_000;
+
+const TAG_ROLLUP_DIMENSIONS: ReadonlySet<LedgerDimension> = new Set(['org', 'project', 'tag', 'day', 'hour']);
+
+/**
+ * Which table can answer exactly. Both rollups need hour-aligned (or absent) bounds and no filter on
+ * a single request, the requested-or-served model, excluded providers or served-only. A tag (as a
+ * dimension or a filter) is answered by the tag rollup when every other dimension and filter is one
+ * it keeps (org, project, time); anything else reads the raw rows.
+ */
+export function summarySource(dimensions: readonly LedgerDimension[], filter: LedgerFilter): SummarySource {
+  if (filter.id !== undefined || filter.model !== undefined || filter.excludeProviders?.length || filter.servedOnly) return 'raw';
+  const aligned = (filter.fromMs === undefined || filter.fromMs % HOUR_MS === 0) && (filter.toMs === undefined || filter.toMs % HOUR_MS === 0);
+  if (!aligned) return 'raw';
+  if (filter.tag === undefined && !dimensions.includes('tag')) {
+    // Whole UTC days and no hour grouping: the daily rollup (24 times fewer rows at most) answers.
+    const days = (filter.fromMs === undefined || filter.fromMs % DAY_MS === 0) && (filter.toMs === undefined || filter.toMs % DAY_MS === 0);
+    return days && !dimensions.includes('hour') ? 'daily' : 'rollup';
+  }
+  const narrow = filter.userId === undefined && filter.keyId === undefined && filter.provider === undefined && filter.reportedModel === undefined;
+  return narrow && dimensions.every((dimension) => TAG_ROLLUP_DIMENSIONS.has(dimension)) ? 'tags' : 'raw';
 }
 
-const RAW_DIMENSIONS: Record<Exclude<LedgerDimension, 'day' | 'hour'>, string> = {
-  org: 'org_id',
-  project: 'project_id',
-  user: 'user_id',
-  key: 'key_id',
-  model: 'COALESCE(served_model, requested_model)',
-  provider: 'provider',
-};
-const ROLLUP_DIMENSIONS: Record<Exclude<LedgerDimension, 'day' | 'hour'>, string> = {
+/** Whether the hourly rollup can answer: filter bounds fall on hour boundaries. */
+export function rollupCanAnswer(filter: LedgerFilter): boolean {
+  const source = summarySource([], filter);
+  return source === 'rollup' || source === 'daily';
+}
+
+type ColumnDimension = Exclude<LedgerDimension, 'day' | 'hour'>;
+
+function rawDimensions(dialect: Dialect): Record<ColumnDimension, string> {
+  return {
+    org: 'org_id',
+    project: 'project_id',
+    user: 'user_id',
+    key: 'key_id',
+    model: 'COALESCE(served_model, requested_model)',
+    provider: 'provider',
+    tag: dialect.tagValue,
+    route: `NULLIF(${dialect.routeTarget()}, '')`,
+    cache: 'cache_status',
+    // The ledger has no origin column until imports land: every raw row is a gateway row.
+    origin: "'gateway'",
+  };
+}
+const ROLLUP_DIMENSIONS: Record<ColumnDimension, string> = {
   org: 'org_id',
   project: 'project_id',
   user: "NULLIF(user_id, '')",
   key: "NULLIF(key_id, '')",
   model: 'model',
   provider: "NULLIF(provider, '')",
+  tag: "NULLIF(tag, '')",
+  route: "NULLIF(route, '')",
+  cache: "NULLIF(cache_status, '')",
+  origin: 'origin',
 };
 
-/** The summarize query, over the rollup when it can answer, else the raw table. */
+/** The summarize query, over a rollup when one can answer, else the raw table. */
 export function summarizeQuery(dimensions: readonly LedgerDimension[], filter: LedgerFilter, dialect: Dialect): BuiltQuery {
   const params: unknown[] = [];
-  const useRollup = rollupCanAnswer(filter);
-  const time = useRollup ? 'hour_ms' : 'time_ms';
+  const source = summarySource(dimensions, filter);
+  const useRollup = source !== 'raw';
+  const time = source === 'daily' ? 'day_ms' : useRollup ? 'hour_ms' : 'time_ms';
+  const raw = rawDimensions(dialect);
   const expression = (dimension: LedgerDimension) =>
-    dimension === 'day' ? dialect.day(time) : dimension === 'hour' ? dialect.hour(time) : (useRollup ? ROLLUP_DIMENSIONS : RAW_DIMENSIONS)[dimension];
+    dimension === 'day' ? dialect.day(time) : dimension === 'hour' ? dialect.hour(time) : (useRollup ? ROLLUP_DIMENSIONS : raw)[dimension];
   const selected = dimensions.map((dimension, index) => `${expression(dimension)} AS d${index}`);
   const sums = useRollup
     ? ROLLUP_SUMS.map((column) => `${dialect.sum(column)} AS ${column}`)
@@ -189,28 +254,41 @@ export function summarizeQuery(dimensions: readonly LedgerDimension[], filter: L
         `${dialect.sum('CASE WHEN status >= 400 THEN 1 ELSE 0 END')} AS errors`,
         `${dialect.sum(`CASE WHEN ${falsy('priced')} AND status < 400 THEN 1 ELSE 0 END`)} AS unpriced`,
         `${dialect.sum(`CASE WHEN ${truthy('estimated')} THEN 1 ELSE 0 END`)} AS estimated`,
+        `${dialect.sum('latency_ms')} AS latency_ms`,
       ];
+  const clauses: string[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    clauses.push(sql.replace('?', dialect.placeholder(params.length)));
+  };
   let where: string;
   if (useRollup) {
-    const rollupFilter = { ...filter };
-    where = rawWhere({ ...rollupFilter, fromMs: undefined, toMs: undefined, model: undefined, userId: undefined, keyId: undefined, provider: undefined }, dialect, params)
-      .replace(/time_ms/g, 'hour_ms');
-    const extra: string[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      extra.push(sql.replace('?', dialect.placeholder(params.length)));
-    };
-    if (filter.fromMs !== undefined) add('hour_ms >= ?', filter.fromMs);
-    if (filter.toMs !== undefined) add('hour_ms < ?', filter.toMs);
+    if (filter.fromMs !== undefined) add(`${time} >= ?`, filter.fromMs);
+    if (filter.toMs !== undefined) add(`${time} < ?`, filter.toMs);
+    if (filter.orgId !== undefined) add('org_id = ?', filter.orgId);
+    if (filter.projectId !== undefined) add('project_id = ?', filter.projectId);
     if (filter.userId !== undefined) add('user_id = ?', filter.userId);
     if (filter.keyId !== undefined) add('key_id = ?', filter.keyId);
     if (filter.provider !== undefined) add('provider = ?', filter.provider);
-    if (extra.length) where = where ? `${where} AND ${extra.join(' AND ')}` : `WHERE ${extra.join(' AND ')}`;
+    if (filter.reportedModel !== undefined) add('model = ?', filter.reportedModel);
+    if (filter.tag !== undefined) add('tag = ?', filter.tag);
+    where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
   } else {
     where = rawWhere(filter, dialect, params);
+    if (filter.reportedModel !== undefined) {
+      params.push(filter.reportedModel);
+      const condition = `COALESCE(served_model, requested_model) = ${dialect.placeholder(params.length)}`;
+      where = where ? `${where} AND ${condition}` : `WHERE ${condition}`;
+    }
+    if (filter.tag !== undefined && dimensions.includes('tag')) {
+      // Grouped by tag and filtered on one: that tag's row only, as the tag rollup answers.
+      params.push(filter.tag);
+      where = `${where} AND ${dialect.tagValue} = ${dialect.placeholder(params.length)}`;
+    }
   }
   const group = dimensions.length ? `GROUP BY ${dimensions.map((_, index) => `d${index}`).join(', ')}` : '';
-  const sql = `SELECT ${[...selected, ...sums].join(', ')} FROM ${useRollup ? 'ledger_hourly' : 'ledger'} ${where} ${group}`;
+  const from = source === 'rollup' ? 'ledger_hourly' : source === 'daily' ? 'ledger_daily' : source === 'tags' ? 'ledger_hourly_tags' : dimensions.includes('tag') ? `ledger ${dialect.tagJoin}` : 'ledger';
+  const sql = `SELECT ${[...selected, ...sums].join(', ')} FROM ${from} ${where} ${group}`;
   return { sql, params };
 }
 
@@ -235,5 +313,6 @@ export function toSpendRow(row: Row, dimensions: readonly LedgerDimension[]): Sp
     errors: num(row.errors),
     unpriced: num(row.unpriced),
     estimated: num(row.estimated),
+    latencyMsTotal: num(row.latency_ms),
   };
 }

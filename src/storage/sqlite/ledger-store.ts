@@ -2,12 +2,15 @@ import { toSafeNumber } from '../../domain/money.ts';
 import type { LedgerRecord } from '../../ledger/record.ts';
 import type { LedgerStore } from '../../ledger/store.ts';
 import {
-  LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, recordValues, rollupValues, rowToRecord, rawWhere, summarizeQuery, toSpendRow, type Dialect,
+  DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues, rollupValues, rowToRecord, rawWhere, summarizeQuery, tagRollupValues,
+  toSpendRow, type Dialect,
 } from '../sql/ledger-columns.ts';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open.ts';
+import { createReadWorker } from './read-worker.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
+const DAY_MS = 86_400_000;
 
 const dialect: Dialect = {
   placeholder: () => '?',
@@ -15,6 +18,11 @@ const dialect: Dialect = {
   hour: (column) => `strftime('%Y-%m-%dT%H:00Z', ${column} / 1000, 'unixepoch')`,
   sum: (expression) => `COALESCE(SUM(${expression}), 0)`,
   hasTag: (placeholder) => `EXISTS (SELECT 1 FROM json_each(tags) WHERE json_each.value = ${placeholder})`,
+  tagJoin: 'LEFT JOIN json_each(ledger.tags) AS tag_each',
+  tagValue: 'tag_each.value',
+  // The served target of the structured decision, else its summary (the `route` column): as `routeTarget` in JS.
+  routeTarget: () =>
+    "CASE WHEN json_valid(route_decision) THEN COALESCE(json_extract(route_decision, '$.chosen'), json_extract(route_decision, '$.target'), route, '') ELSE COALESCE(route, '') END",
 };
 
 /** Adds the increments of `values` into `group` unless a sum would leave the safe-integer range. */
@@ -51,37 +59,56 @@ export function statementCache(db: SqliteDatabase, maxEntries = 256): (sql: stri
  * the served model, else the requested one, and '' stands for null). `append` inserts a batch in
  * one IMMEDIATE transaction with ON CONFLICT(id) DO NOTHING and adds to the rollup only the rows
  * actually inserted, so a replayed batch never double counts. Money columns are INTEGER and SQLite
- * sums integers exactly in 64 bits. `summarize` reads the rollup when the filter allows it (see
- * `rollupCanAnswer`: hour-aligned or absent bounds, no tag/model/served/excluded-provider filter).
+ * sums integers exactly in 64 bits. `summarize` reads a rollup when the grouping allows it (see
+ * `summarySource`); a row's tags go to the tag rollup (`ledger_hourly_tags`). Reads of a file
+ * database run in a worker thread (read-worker.ts), so a long report never blocks proxied calls.
  */
-export function createSqliteLedgerStore(db: SqliteDatabase): LedgerStore {
+export function createSqliteLedgerStore(db: SqliteDatabase, options: { readInWorker?: boolean } = {}): LedgerStore {
   const prepare = statementCache(db);
+  // Reads of a database file go to a worker thread with its own read-only connection (see read-worker.ts);
+  // an in-memory database has no file to share, so it is read here.
+  const worker = (options.readInWorker ?? !db.memory) ? createReadWorker(db.name) : undefined;
+  const read = async (sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> =>
+    worker ? worker.all(sql, params) : (prepare(sql).safeIntegers(true).all(...params) as Record<string, unknown>[]);
   const insert = db.prepare(`INSERT INTO ledger (${LEDGER_COLUMNS.join(', ')}) VALUES (${LEDGER_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT(id) DO NOTHING`);
-  const rollup = db.prepare(
-    `INSERT INTO ledger_hourly (${[...ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')}) VALUES (${[...ROLLUP_KEYS, ...ROLLUP_SUMS].map(() => '?').join(', ')})
-     ON CONFLICT(${ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${ROLLUP_SUMS.map((column) => `${column} = ${column} + excluded.${column}`).join(', ')}`,
-  );
+  const upsert = (table: string, keys: readonly string[]) =>
+    db.prepare(
+      `INSERT INTO ${table} (${[...keys, ...ROLLUP_SUMS].join(', ')}) VALUES (${[...keys, ...ROLLUP_SUMS].map(() => '?').join(', ')})
+       ON CONFLICT(${keys.join(', ')}) DO UPDATE SET ${ROLLUP_SUMS.map((column) => `${column} = ${column} + excluded.${column}`).join(', ')}`,
+    );
+  const rollup = upsert('ledger_hourly', ROLLUP_KEYS);
+  const tagRollup = upsert('ledger_hourly_tags', TAG_ROLLUP_KEYS);
+  const dailyRollup = upsert('ledger_daily', DAILY_ROLLUP_KEYS);
   const toInt = (value: boolean) => (value ? 1 : 0);
-  const keyCount = ROLLUP_KEYS.length;
   const appendAll = db.transaction((records: readonly LedgerRecord[]) => {
     // Rows of one batch mostly share an hour and a few (project, user, key, model, provider)
     // tuples: sum them per rollup key first, then upsert each key once.
     const groups = new Map<string, unknown[]>();
-    for (const record of records) {
-      // Only a row actually inserted counts in the rollup: a replayed duplicate changes nothing.
-      if (insert.run(recordValues(record, toInt)).changes !== 1) continue;
-      const values = rollupValues(record);
+    const tagGroups = new Map<string, unknown[]>();
+    const dailyGroups = new Map<string, unknown[]>();
+    const accumulate = (into: Map<string, unknown[]>, statement: Statement, keyCount: number, values: unknown[]) => {
       const key = JSON.stringify(values.slice(0, keyCount));
-      const group = groups.get(key);
+      const group = into.get(key);
       if (!group) {
-        groups.set(key, values);
+        into.set(key, values);
       } else if (!addInto(group, values, keyCount)) {
         // A sum would pass 2^53 in JS: upsert what is summed so far and start again (exact either way).
-        rollup.run(group);
-        groups.set(key, values);
+        statement.run(group);
+        into.set(key, values);
       }
+    };
+    for (const record of records) {
+      // Only a row actually inserted counts in the rollups: a replayed duplicate changes nothing.
+      if (insert.run(recordValues(record, toInt)).changes !== 1) continue;
+      const values = rollupValues(record);
+      // A copy with the day in place of the hour (the rollups' increments are the same).
+      accumulate(dailyGroups, dailyRollup, ROLLUP_KEYS.length, [Math.floor(record.timeMs / DAY_MS) * DAY_MS, ...values.slice(1)]);
+      accumulate(groups, rollup, ROLLUP_KEYS.length, values);
+      for (const tagValues of tagRollupValues(record, values.slice(ROLLUP_KEYS.length))) accumulate(tagGroups, tagRollup, TAG_ROLLUP_KEYS.length, tagValues);
     }
     for (const values of groups.values()) rollup.run(values);
+    for (const values of tagGroups.values()) tagRollup.run(values);
+    for (const values of dailyGroups.values()) dailyRollup.run(values);
   });
 
   return {
@@ -92,25 +119,43 @@ export function createSqliteLedgerStore(db: SqliteDatabase): LedgerStore {
     async list(filter, limit = 1000) {
       const params: unknown[] = [];
       const where = rawWhere(filter, dialect, params);
-      const rows = prepare(`SELECT * FROM (SELECT rowid AS rid, * FROM ledger ${where} ORDER BY time_ms DESC, rid DESC LIMIT ?) ORDER BY time_ms ASC, rid ASC`).all(...params, limit);
-      return (rows as Record<string, unknown>[]).map(rowToRecord);
+      // A lookup by id is one primary-key probe: answered here rather than queued behind a long report in the worker.
+      const run = filter.id !== undefined ? async (sql: string, values: readonly unknown[]) => prepare(sql).all(...values) as Record<string, unknown>[] : read;
+      const rows = await run(`SELECT * FROM (SELECT rowid AS rid, * FROM ledger ${where} ORDER BY time_ms DESC, rid DESC LIMIT ?) ORDER BY time_ms ASC, rid ASC`, [...params, limit]);
+      return rows.map(rowToRecord);
+    },
+    async page(filter, limit, before) {
+      const params: unknown[] = [];
+      let where = rawWhere(filter, dialect, params);
+      if (before) {
+        params.push(before.timeMs, before.timeMs, before.id);
+        const older = '(time_ms < ? OR (time_ms = ? AND id < ?))';
+        where = where ? `${where} AND ${older}` : `WHERE ${older}`;
+      }
+      // One row more than asked tells whether an older page exists.
+      const rows = (await read(`SELECT * FROM ledger ${where} ORDER BY time_ms DESC, id DESC LIMIT ?`, [...params, limit + 1])).map(rowToRecord);
+      const more = rows.length > limit;
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { rows: page.reverse(), next: more && last ? { timeMs: last.timeMs, id: last.id } : null };
     },
     async count(filter = {}) {
       const params: unknown[] = [];
-      const row = prepare(`SELECT COUNT(*) AS n FROM ledger ${rawWhere(filter, dialect, params)}`).get(...params) as { n: number };
-      return row.n;
+      const [row] = await read(`SELECT COUNT(*) AS n FROM ledger ${rawWhere(filter, dialect, params)}`, params);
+      return Number(row?.n ?? 0);
     },
     async summarize(dimensions, filter = {}) {
       const { sql, params } = summarizeQuery(dimensions, filter, dialect);
       // Sums come back as BigInt and are converted exactly: a total past 2^53 throws instead of rounding.
-      const rows = prepare(sql).safeIntegers(true).all(...params) as Record<string, unknown>[];
+      const rows = await read(sql, params);
       return rows.map((row) => toSpendRow(exactNumbers(row), dimensions)).filter((row) => row !== undefined);
     },
     async ping() {
       prepare('SELECT 1').get();
     },
     async close() {
-      // The database handle is shared with the key store; `openStorage` closes it.
+      // The database handle is shared with the key store; `openStorage` closes it. The read worker is the ledger's own.
+      await worker?.close();
     },
   };
 }

@@ -61,4 +61,50 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
          WHERE route LIKE 'experiment:%:${arm}' OR route LIKE 'experiment:%:${arm} %';`,
      )
      .join('\n   ')}`,
+  // Reports (#13): the hourly rollup gains cache status, route target, origin (gateway/import) and a latency
+  // sum, and a daily rollup (same keys) and a tag rollup are added; both are rebuilt from the raw rows so they stay exact.
+  `CREATE TABLE ledger_hourly_next (
+     hour_ms INTEGER NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, user_id TEXT NOT NULL, key_id TEXT NOT NULL,
+     model TEXT NOT NULL, provider TEXT NOT NULL, cache_status TEXT NOT NULL, route TEXT NOT NULL, origin TEXT NOT NULL,
+     requests INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
+     cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+     reasoning_tokens INTEGER NOT NULL, cost_nano INTEGER NOT NULL, saved_nano INTEGER NOT NULL, errors INTEGER NOT NULL,
+     unpriced INTEGER NOT NULL, estimated INTEGER NOT NULL, latency_ms INTEGER NOT NULL,
+     PRIMARY KEY (hour_ms, org_id, project_id, user_id, key_id, model, provider, cache_status, route, origin)
+   );
+   INSERT INTO ledger_hourly_next
+   SELECT (time_ms / 3600000) * 3600000, org_id, project_id, COALESCE(user_id, ''), COALESCE(key_id, ''), COALESCE(served_model, requested_model),
+     COALESCE(provider, ''), COALESCE(cache_status, ''), CASE WHEN json_valid(route_decision) THEN COALESCE(json_extract(route_decision, '$.chosen'), json_extract(route_decision, '$.target'), route, '') ELSE COALESCE(route, '') END, 'gateway',
+     COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens),
+     SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
+     SUM(CASE WHEN priced = 0 AND status < 400 THEN 1 ELSE 0 END), SUM(CASE WHEN estimated = 1 THEN 1 ELSE 0 END), SUM(latency_ms)
+   FROM ledger GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+   DROP TABLE ledger_hourly;
+   ALTER TABLE ledger_hourly_next RENAME TO ledger_hourly;
+   CREATE TABLE ledger_daily (
+     day_ms INTEGER NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, user_id TEXT NOT NULL, key_id TEXT NOT NULL,
+     model TEXT NOT NULL, provider TEXT NOT NULL, cache_status TEXT NOT NULL, route TEXT NOT NULL, origin TEXT NOT NULL,
+     requests INTEGER NOT NULL, input_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_nano INTEGER NOT NULL, saved_nano INTEGER NOT NULL, errors INTEGER NOT NULL,
+     unpriced INTEGER NOT NULL, estimated INTEGER NOT NULL, latency_ms INTEGER NOT NULL,
+     PRIMARY KEY (day_ms, org_id, project_id, user_id, key_id, model, provider, cache_status, route, origin)
+   );
+   INSERT INTO ledger_daily
+   SELECT (hour_ms / 86400000) * 86400000, org_id, project_id, user_id, key_id, model, provider, cache_status, route, origin,
+     SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(errors), SUM(unpriced), SUM(estimated), SUM(latency_ms)
+   FROM ledger_hourly GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10;
+   CREATE TABLE ledger_hourly_tags (
+     hour_ms INTEGER NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, tag TEXT NOT NULL,
+     requests INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
+     cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+     reasoning_tokens INTEGER NOT NULL, cost_nano INTEGER NOT NULL, saved_nano INTEGER NOT NULL, errors INTEGER NOT NULL,
+     unpriced INTEGER NOT NULL, estimated INTEGER NOT NULL, latency_ms INTEGER NOT NULL,
+     PRIMARY KEY (hour_ms, org_id, project_id, tag)
+   );
+   INSERT INTO ledger_hourly_tags
+   SELECT (time_ms / 3600000) * 3600000, org_id, project_id, COALESCE(tagged.tag_value, ''),
+     COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens),
+     SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
+     SUM(CASE WHEN priced = 0 AND status < 400 THEN 1 ELSE 0 END), SUM(CASE WHEN estimated = 1 THEN 1 ELSE 0 END), SUM(latency_ms)
+   FROM ledger LEFT JOIN (SELECT DISTINCT ledger.id AS tag_row, tag_each.value AS tag_value FROM ledger, json_each(ledger.tags) AS tag_each) tagged ON tagged.tag_row = ledger.id GROUP BY 1, 2, 3, 4;`,
 ];
