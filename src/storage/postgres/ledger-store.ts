@@ -16,14 +16,14 @@ const TYPES: Record<(typeof LEDGER_COLUMNS)[number], string> = {
   cache_read_tokens: 'bigint', cache_write_tokens: 'bigint', output_tokens: 'bigint', reasoning_tokens: 'bigint', units: 'jsonb',
   input_cost_nano: 'bigint', output_cost_nano: 'bigint', cost_nano: 'bigint', priced: 'boolean', estimated: 'boolean', latency_ms: 'bigint',
   ttft_ms: 'bigint', status: 'integer', error_code: 'text', cache_status: 'text', saved_nano: 'bigint', route: 'text', budget_action: 'text',
-  quality: 'double precision', cache_key: 'text', prompt: 'text', request_body: 'text',
+  quality: 'double precision', cache_key: 'text', prompt: 'text', request_body: 'text', origin: 'text', request_count: 'bigint',
 };
 
 const ROLLUP_SELECT = [
   '(time_ms / 3600000) * 3600000', 'org_id', 'project_id', "COALESCE(user_id, '')", "COALESCE(key_id, '')", 'COALESCE(served_model, requested_model)',
-  "COALESCE(provider, '')", 'COUNT(*)', 'SUM(input_tokens)', 'SUM(cache_read_tokens)', 'SUM(cache_write_tokens)', 'SUM(output_tokens)',
-  'SUM(reasoning_tokens)', 'SUM(cost_nano)', 'SUM(saved_nano)', 'SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)',
-  'SUM(CASE WHEN NOT priced AND status < 400 THEN 1 ELSE 0 END)', 'SUM(CASE WHEN estimated THEN 1 ELSE 0 END)',
+  "COALESCE(provider, '')", 'SUM(request_count)', 'SUM(input_tokens)', 'SUM(cache_read_tokens)', 'SUM(cache_write_tokens)', 'SUM(output_tokens)',
+  'SUM(reasoning_tokens)', 'SUM(cost_nano)', 'SUM(saved_nano)', 'SUM(CASE WHEN status >= 400 THEN request_count ELSE 0 END)',
+  'SUM(CASE WHEN NOT priced AND status < 400 THEN request_count ELSE 0 END)', 'SUM(CASE WHEN estimated THEN request_count ELSE 0 END)',
 ];
 
 /**

@@ -47,4 +47,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `ALTER TABLE ledger ADD COLUMN request_body TEXT`,
   // Per-key limits (rate, expiry, models, caps) as one JSON object; NULL for keys created before (no limits).
   `ALTER TABLE virtual_keys ADD COLUMN limits JSONB`,
+  // Imported usage (tollgate import): where a row came from, and how many requests it stands for
+  // (provider exports are aggregates; a cost-only line is 0). Existing rows are gateway requests, one each.
+  `ALTER TABLE ledger ADD COLUMN origin TEXT NOT NULL DEFAULT 'gateway';
+   ALTER TABLE ledger ADD COLUMN request_count BIGINT NOT NULL DEFAULT 1`,
 ];

@@ -6,7 +6,7 @@ export const LEDGER_COLUMNS = [
   'id', 'time_ms', 'org_id', 'project_id', 'user_id', 'key_id', 'tags', 'operation', 'wire', 'stream', 'requested_model', 'served_model',
   'provider', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'units', 'input_cost_nano',
   'output_cost_nano', 'cost_nano', 'priced', 'estimated', 'latency_ms', 'ttft_ms', 'status', 'error_code', 'cache_status', 'saved_nano',
-  'route', 'budget_action', 'quality', 'cache_key', 'prompt', 'request_body',
+  'route', 'budget_action', 'quality', 'cache_key', 'prompt', 'request_body', 'origin', 'request_count',
 ] as const;
 
 /** Rollup key columns; '' stands for null so the key can be a primary key. */
@@ -30,16 +30,18 @@ export function recordValues(record: LedgerRecord, booleans: (value: boolean) =>
     record.cacheReadTokens, record.cacheWriteTokens, record.outputTokens, record.reasoningTokens, JSON.stringify(record.units),
     record.inputCostNanoUsd, record.outputCostNanoUsd, record.costNanoUsd, booleans(record.priced), booleans(record.estimated),
     record.latencyMs, record.ttftMs, record.status, record.errorCode, record.cacheStatus, record.savedNanoUsd, record.route, record.budgetAction, record.quality, record.cacheKey, record.prompt, record.requestBody,
+    record.origin ?? 'gateway', record.requests ?? 1,
   ];
 }
 
 /** Rollup key and increments of one inserted row. */
 export function rollupValues(record: LedgerRecord): unknown[] {
   const failed = record.status >= 400;
+  const requests = record.requests ?? 1;
   return [
     Math.floor(record.timeMs / HOUR_MS) * HOUR_MS, record.orgId, record.projectId, record.userId ?? '', record.keyId ?? '', reportedModel(record),
-    record.provider ?? '', 1, record.inputTokens, record.cacheReadTokens, record.cacheWriteTokens, record.outputTokens, record.reasoningTokens,
-    record.costNanoUsd, record.savedNanoUsd, failed ? 1 : 0, !record.priced && !failed ? 1 : 0, record.estimated ? 1 : 0,
+    record.provider ?? '', requests, record.inputTokens, record.cacheReadTokens, record.cacheWriteTokens, record.outputTokens, record.reasoningTokens,
+    record.costNanoUsd, record.savedNanoUsd, failed ? requests : 0, !record.priced && !failed ? requests : 0, record.estimated ? requests : 0,
   ];
 }
 
@@ -96,6 +98,8 @@ export function rowToRecord(row: Row): LedgerRecord {
     cacheKey: strOrNull(row.cache_key),
     prompt: strOrNull(row.prompt),
     requestBody: strOrNull(row.request_body),
+    origin: row.origin === null || row.origin === undefined ? 'gateway' : String(row.origin),
+    requests: row.request_count === null || row.request_count === undefined ? 1 : num(row.request_count),
   };
 }
 
@@ -135,6 +139,7 @@ export function rawWhere(filter: LedgerFilter, dialect: Dialect, params: unknown
   if (filter.tag !== undefined) add(dialect.hasTag, filter.tag);
   for (const provider of filter.excludeProviders ?? []) add((p) => `(provider IS NULL OR provider <> ${p})`, provider);
   if (filter.servedOnly) add((p) => `status < ${p}`, 400);
+  if (filter.origin !== undefined) add((p) => `origin = ${p}`, filter.origin);
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
@@ -142,6 +147,7 @@ export function rawWhere(filter: LedgerFilter, dialect: Dialect, params: unknown
 export function rollupCanAnswer(filter: LedgerFilter): boolean {
   // The rollup keeps neither tags nor the requested model apart from the served one.
   if (filter.id !== undefined || filter.tag !== undefined || filter.model !== undefined || filter.excludeProviders?.length || filter.servedOnly) return false;
+  if (filter.origin !== undefined) return false;
   return (filter.fromMs === undefined || filter.fromMs % HOUR_MS === 0) && (filter.toMs === undefined || filter.toMs % HOUR_MS === 0);
 }
 
@@ -173,13 +179,14 @@ export function summarizeQuery(dimensions: readonly LedgerDimension[], filter: L
   const sums = useRollup
     ? ROLLUP_SUMS.map((column) => `${dialect.sum(column)} AS ${column}`)
     : [
-        'COUNT(*) AS requests',
+        // A row counts as the requests it stands for (imported aggregates), not as one.
+        `${dialect.sum('request_count')} AS requests`,
         ...['input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_nano', 'saved_nano'].map(
           (column) => `${dialect.sum(column)} AS ${column}`,
         ),
-        `${dialect.sum('CASE WHEN status >= 400 THEN 1 ELSE 0 END')} AS errors`,
-        `${dialect.sum(`CASE WHEN ${falsy('priced')} AND status < 400 THEN 1 ELSE 0 END`)} AS unpriced`,
-        `${dialect.sum(`CASE WHEN ${truthy('estimated')} THEN 1 ELSE 0 END`)} AS estimated`,
+        `${dialect.sum('CASE WHEN status >= 400 THEN request_count ELSE 0 END')} AS errors`,
+        `${dialect.sum(`CASE WHEN ${falsy('priced')} AND status < 400 THEN request_count ELSE 0 END`)} AS unpriced`,
+        `${dialect.sum(`CASE WHEN ${truthy('estimated')} THEN request_count ELSE 0 END`)} AS estimated`,
       ];
   let where: string;
   if (useRollup) {
@@ -210,7 +217,8 @@ const truthy = (column: string) => `${column} = TRUE`;
 const falsy = (column: string) => `${column} = FALSE`;
 
 export function toSpendRow(row: Row, dimensions: readonly LedgerDimension[]): SpendRow | undefined {
-  if (num(row.requests) === 0) return undefined;
+  // An empty group (SUM over no rows) is dropped; a group of cost-only imported lines (0 requests, some cost) is kept.
+  if (num(row.requests) === 0 && num(row.cost_nano) === 0) return undefined;
   const keys: Record<string, string | null> = {};
   dimensions.forEach((dimension, index) => (keys[dimension] = strOrNull(row[`d${index}`])));
   return {
