@@ -121,6 +121,8 @@ function jsonDocument(maxRecordChars: number): JsonRecordReader {
   let pieces: string[] = [];
   let captured = 0;
   let oversized = false;
+  /** Set once the text is found not to be JSON: nothing after it is read. */
+  let broken = false;
 
   const finish = (out: JsonRecord[]) => {
     capturing = false;
@@ -147,6 +149,7 @@ function jsonDocument(maxRecordChars: number): JsonRecordReader {
 
   const push = (chunk: string): JsonRecord[] => {
     const out: JsonRecord[] = [];
+    if (broken) return out;
     let from = 0;
     const keep = (to: number) => {
       if (!capturing || oversized) return;
@@ -198,6 +201,7 @@ function jsonDocument(maxRecordChars: number): JsonRecordReader {
         }
         out.push({ line, error: `not JSON: unexpected '${printable(char)}' at the top level` });
         // Nothing sensible to resume from in a document that is not JSON.
+        broken = true;
         return out;
       }
       if (depth === elementDepth && !capturing) {
@@ -279,6 +283,7 @@ function jsonDocument(maxRecordChars: number): JsonRecordReader {
   return {
     push,
     end() {
+      if (broken) return [];
       if (depth !== 0 || inString) return [{ line: capturing ? captureLine : line, error: 'the JSON document ends early (truncated file?)' }];
       return [];
     },
