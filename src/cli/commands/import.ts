@@ -79,7 +79,12 @@ export default defineCommand({
     errorsFile?.write('line,reason\n');
     const listed: BadRow[] = [];
     const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
-    const source = isGzip(file) ? stream.pipe(createGunzip()) : stream;
+    const gunzip = isGzip(file) ? createGunzip() : undefined;
+    // A broken gzip file fails the iteration below; this listener only keeps a late error event
+    // (after the iteration stopped) from crashing the process.
+    let gzipError: Error | undefined;
+    gunzip?.on('error', (error) => (gzipError = error));
+    const source = gunzip ? stream.pipe(gunzip) : stream;
     const progress = quiet ? undefined : progressBar(size, () => stream.bytesRead);
     const storage = dryRun ? undefined : await openCliStorage();
     const origin = `import:${format}`;
@@ -109,8 +114,9 @@ export default defineCommand({
       if (storage) added = (await storage.ledger.count({ origin })) - before;
     } catch (error) {
       progress?.done();
+      const gzipFailure = gzipError ?? (String((error as { code?: unknown }).code ?? '').startsWith('Z_') ? (error as Error) : undefined);
+      if (gzipFailure) throw new CliError(`${file}: not a valid gzip file (${gzipFailure.message})`);
       if (error instanceof ImportFormatError) throw new CliError(`${file}: ${error.message}`);
-      if ((error as { code?: string }).code === 'Z_DATA_ERROR') throw new CliError(`${file}: not a valid gzip file (${(error as Error).message})`);
       throw error;
     } finally {
       source.destroy();
