@@ -61,7 +61,7 @@ const numOrNull = (value: unknown): number | null => (value === null || value ==
 const strOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
 export function rowToRecord(row: Row): LedgerRecord {
-  return {
+  const record: LedgerRecord = {
     id: String(row.id),
     timeMs: num(row.time_ms),
     orgId: String(row.org_id),
@@ -98,9 +98,11 @@ export function rowToRecord(row: Row): LedgerRecord {
     cacheKey: strOrNull(row.cache_key),
     prompt: strOrNull(row.prompt),
     requestBody: strOrNull(row.request_body),
-    origin: row.origin === null || row.origin === undefined ? 'gateway' : String(row.origin),
-    requests: row.request_count === null || row.request_count === undefined ? 1 : num(row.request_count),
   };
+  // Only imported rows carry these: a gateway row reads back exactly as it was written.
+  if (row.origin !== null && row.origin !== undefined && row.origin !== 'gateway') record.origin = String(row.origin);
+  if (row.request_count !== null && row.request_count !== undefined && num(row.request_count) !== 1) record.requests = num(row.request_count);
+  return record;
 }
 
 /** SQL dialect differences the shared query builder needs. */
