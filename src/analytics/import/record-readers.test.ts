@@ -42,7 +42,12 @@ describe('CSV records', () => {
   });
 
   it('reports a quote that never closes', () => {
-    expect(csv('h\n"open,1\n2\n', 4)).toEqual([{ line: 1, values: ['h'] }, { line: 2, error: 'unclosed quote at the end of the file' }]);
+    expect(csv('h\n"open,1\n2\n', 4)).toEqual([{ line: 1, values: ['h'] }, { line: 2, error: 'unclosed quote at the end of the file' }, { line: 3, values: ['2'] }]);
+    // A stray quote costs its own line only: the lines after it are read again.
+    const stray = `h\n"stray,1\n${Array.from({ length: 1500 }, (_, i) => `${i},x`).join('\n')}\n`;
+    const records = csv(stray, 100);
+    expect(records[1]).toEqual({ line: 2, error: 'unclosed quote' });
+    expect(records.slice(2)).toEqual(Array.from({ length: 1500 }, (_, i) => ({ line: i + 3, values: [String(i), 'x'] })));
     expect(csv('h\n"a"b,1\n', 4)).toEqual([{ line: 1, values: ['h'] }, { line: 2, error: 'unexpected text after a closing quote at column 4' }]);
   });
 });
