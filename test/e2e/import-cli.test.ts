@@ -120,6 +120,32 @@ function importSuite(name: string, openStore: () => Promise<{ dataDir: string; d
       expect(await storage.ledger.summarize(['project'])).toEqual(totalsBefore);
     });
 
+    it('a crash mid-import leaves whole batches only, and a re-run completes it without double counting', async () => {
+      const file = path.join(work, 'crash.csv');
+      writeLargeCsv(file, 1_000);
+      const options = (write: (records: Parameters<Storage['ledger']['append']>[0]) => Promise<void>) => ({
+        format: 'csv' as const,
+        columnMap: parseColumnMap('ts=TIMESTAMP,input=ContextTokens,output=GeneratedTokens'),
+        defaults: { orgId: 'default', projectId: 'crash', model: 'gpt-4o-mini', provider: undefined },
+        priceBook,
+        batchSize: 100,
+        write,
+      });
+      let calls = 0;
+      const crashing = importUsage(createReadStream(file), options(async (records) => {
+        calls += 1;
+        if (calls === 4) throw new Error('simulated crash: the process dies during the 4th batch');
+        await storage.ledger.append(records);
+      }));
+      await expect(crashing).rejects.toThrow(/simulated crash/);
+      expect(await storage.ledger.count({ projectId: 'crash' })).toBe(300);
+      const resumed = await importUsage(createReadStream(file), options((records) => storage.ledger.append(records)));
+      expect(resumed.rowsImported).toBe(999);
+      expect(await storage.ledger.count({ projectId: 'crash' })).toBe(999);
+      const [totals] = await storage.ledger.summarize([], { projectId: 'crash' });
+      expect(totals).toMatchObject({ requests: 999, costNanoUsd: resumed.costNanoUsd });
+    });
+
     it('a 20k-row CSV with broken lines: the good rows in, each broken line named, exit 3; a re-run adds nothing', async () => {
       const file = path.join(work, 'large.csv');
       const brokenLines = writeLargeCsv(file, 20_000);

@@ -81,12 +81,14 @@ export async function importUsage(source: AsyncIterable<Uint8Array | string>, op
   };
   const models = new Set<string>();
   let batch: LedgerRecord[] = [];
-  const flush = async () => {
-    if (!batch.length) return;
-    const records = batch;
-    batch = [];
-    if (!options.dryRun) await options.write(records);
-    summary.rowsImported += records.length;
+  /** Writes full batches (all that is left with `all`): one chunk of text may hold thousands of rows. */
+  const flush = async (all: boolean) => {
+    while (batch.length >= batchSize || (all && batch.length)) {
+      const records = batch.length > batchSize ? batch.splice(0, batchSize) : batch;
+      if (records === batch) batch = [];
+      if (!options.dryRun) await options.write(records);
+      summary.rowsImported += records.length;
+    }
   };
   const bad = (line: number, reason: string) => {
     summary.rowsRead += 1;
@@ -128,14 +130,14 @@ export async function importUsage(source: AsyncIterable<Uint8Array | string>, op
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     if (!sawText && text.trim() !== '') sawText = true;
     reader.push(text);
-    if (batch.length >= batchSize) await flush();
+    await flush(false);
     options.onProgress?.({ rows: summary.rowsRead, bad: summary.badRows });
   }
   const rest = decoder.decode();
   if (rest) reader.push(rest);
   if (!sawText && rest.trim() === '') throw new ImportFormatError(1, 'the file is empty');
   reader.end();
-  await flush();
+  await flush(true);
   options.onProgress?.({ rows: summary.rowsRead, bad: summary.badRows });
   summary.models = [...models].sort();
   return summary;
