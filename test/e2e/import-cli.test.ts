@@ -59,7 +59,7 @@ async function importInto(storage: Storage, file: string, format: ImportFormatId
 }
 
 /** A 20k-row trace CSV with four broken lines at known places. */
-function writeLargeCsv(file: string, rows: number): number[] {
+function writeLargeCsv(file: string, rows: number, start = Date.UTC(2026, 10, 20)): number[] {
   const broken = new Map<number, string>([
     [1_001, '2026-11-20 10:00:00,12,abc'],
     [5_002, '2026-11-20 10:00:00,-4,10'],
@@ -67,7 +67,6 @@ function writeLargeCsv(file: string, rows: number): number[] {
     [rows, '2150-01-01 00:00:00,10,10'],
   ]);
   const lines = ['TIMESTAMP,ContextTokens,GeneratedTokens'];
-  const start = Date.UTC(2026, 10, 20);
   for (let row = 1; row <= rows; row += 1) {
     lines.push(broken.get(row) ?? `${new Date(start + row * 1000).toISOString().replace('T', ' ').replace('Z', '')},${100 + (row % 900)},${10 + (row % 90)}`);
   }
@@ -122,7 +121,8 @@ function importSuite(name: string, openStore: () => Promise<{ dataDir: string; d
 
     it('a crash mid-import leaves whole batches only, and a re-run completes it without double counting', async () => {
       const file = path.join(work, 'crash.csv');
-      writeLargeCsv(file, 1_000);
+      // Another day than the 20k file: rows without an id are keyed by their line and content.
+      writeLargeCsv(file, 1_000, Date.UTC(2026, 10, 21));
       const options = (write: (records: Parameters<Storage['ledger']['append']>[0]) => Promise<void>) => ({
         format: 'csv' as const,
         columnMap: parseColumnMap('ts=TIMESTAMP,input=ContextTokens,output=GeneratedTokens'),
