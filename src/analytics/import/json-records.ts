@@ -208,7 +208,7 @@ function jsonDocument(maxRecordChars: number): JsonRecordReader {
         if (char === ',') continue;
         if (char === ']') {
           depth -= 1;
-          elementDepth = topObject ? 0 : 0;
+          elementDepth = 0;
           continue;
         }
         if (char === '{' || char === '[') {
