@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<AnyCommand>> = {
   budgets: () => import('./commands/budgets.ts').then((m) => m.default as unknown as AnyCommand),
   router: () => import('./commands/router.ts').then((m) => m.default as unknown as AnyCommand),
   cache: () => import('./commands/cache.ts').then((m) => m.default as unknown as AnyCommand),
+  import: () => import('./commands/import.ts').then((m) => m.default as unknown as AnyCommand),
   mock: () => import('./commands/mock.ts').then((m) => m.default as unknown as AnyCommand),
 };
 

@@ -60,8 +60,16 @@ export interface LedgerRecord {
   prompt: string | null;
   /** The request body as JSON (without `stream` options), only with `ledger.storeBodies`, up to 64 KB: cache warm-up replays it. */
   requestBody: string | null;
-  /** Where the row came from: absent or 'gateway' for proxied calls, 'import' for rows brought in by `tollgate import`. */
+  /**
+   * Where the row came from: 'gateway' (absent means the same) or 'import:<format>' for usage
+   * brought in by `tollgate import`, so reports can tell metered traffic from imported history.
+   */
   origin?: string | null;
+  /**
+   * Requests the row stands for; absent means 1. Imported provider exports are aggregates (an
+   * OpenAI usage bucket of 500 calls is one row), and a cost-only line (a costs export) is 0.
+   */
+  requests?: number;
 }
 
 /**

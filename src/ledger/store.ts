@@ -22,6 +22,8 @@ export interface LedgerFilter {
   excludeProviders?: string[];
   /** Only rows served to the client (status below 400). */
   servedOnly?: boolean;
+  /** Rows of this origin ('gateway', 'import:openai-usage-json', ...). */
+  origin?: string;
 }
 
 export interface SpendRow {

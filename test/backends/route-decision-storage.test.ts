@@ -79,8 +79,11 @@ function roundTrip(open: () => Promise<{ storage: Storage; cleanup(): Promise<vo
 
 /** The ledger columns and values as they were before the route_decision column. */
 function legacyInsert(record: LedgerRecord, booleans: (value: boolean) => number | boolean, placeholder: (index: number) => string) {
-  const columns = LEDGER_COLUMNS.filter((column) => column !== 'route_decision');
-  const values = recordValues(record, booleans).slice(0, columns.length);
+  // The columns a ledger had before the route-decision migration (later migrations add more).
+  const kept = LEDGER_COLUMNS.map((column, index) => [column, index] as const).filter(([column]) => !['route_decision', 'origin', 'request_count'].includes(column));
+  const columns = kept.map(([column]) => column);
+  const all = recordValues(record, booleans);
+  const values = kept.map(([, index]) => all[index]);
   return { sql: `INSERT INTO ledger (${columns.join(', ')}) VALUES (${columns.map((_, index) => placeholder(index + 1)).join(', ')})`, values };
 }
 

@@ -35,8 +35,15 @@ describe('reports migration on an existing SQLite ledger', () => {
           latencyMs: index,
         }),
       );
-      const insert = old.prepare(`INSERT INTO ledger (${LEDGER_COLUMNS.join(', ')}) VALUES (${LEDGER_COLUMNS.map(() => '?').join(', ')})`);
-      old.transaction(() => records.forEach((record) => insert.run(recordValues(record, (value) => (value ? 1 : 0)))))();
+      // The columns the ledger had then (the import migration, after this one, adds origin and request_count).
+      const kept = LEDGER_COLUMNS.map((column, index) => [column, index] as const).filter(([column]) => column !== 'origin' && column !== 'request_count');
+      const insert = old.prepare(`INSERT INTO ledger (${kept.map(([column]) => column).join(', ')}) VALUES (${kept.map(() => '?').join(', ')})`);
+      old.transaction(() =>
+        records.forEach((record) => {
+          const values = recordValues(record, (value) => (value ? 1 : 0));
+          insert.run(kept.map(([, index]) => values[index]));
+        }),
+      )();
       old.close();
 
       const storage = await openStorage({ dataDir: dir });

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { LedgerStore } from '../../ledger/store.ts';
-import { DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, originOf, recordValues, rowToRecord, rawWhere, summarizeQuery, toSpendRow, type Dialect } from '../sql/ledger-columns.ts';
+import { DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues, rowToRecord, rawWhere, summarizeQuery, toSpendRow, type Dialect } from '../sql/ledger-columns.ts';
 
 const dialect: Dialect = {
   placeholder: (index) => `$${index}`,
@@ -20,17 +20,17 @@ const TYPES: Record<(typeof LEDGER_COLUMNS)[number], string> = {
   cache_read_tokens: 'bigint', cache_write_tokens: 'bigint', output_tokens: 'bigint', reasoning_tokens: 'bigint', units: 'jsonb',
   input_cost_nano: 'bigint', output_cost_nano: 'bigint', cost_nano: 'bigint', priced: 'boolean', estimated: 'boolean', latency_ms: 'bigint',
   ttft_ms: 'bigint', status: 'integer', error_code: 'text', cache_status: 'text', saved_nano: 'bigint', route: 'text', budget_action: 'text',
-  quality: 'double precision', cache_key: 'text', prompt: 'text', request_body: 'text', route_decision: 'jsonb',
+  quality: 'double precision', cache_key: 'text', prompt: 'text', request_body: 'text', route_decision: 'jsonb', origin: 'text', request_count: 'bigint',
 };
 
 const SUMS_SELECT = [
-  'COUNT(*)', 'SUM(input_tokens)', 'SUM(cache_read_tokens)', 'SUM(cache_write_tokens)', 'SUM(output_tokens)',
-  'SUM(reasoning_tokens)', 'SUM(cost_nano)', 'SUM(saved_nano)', 'SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)',
-  'SUM(CASE WHEN NOT priced AND status < 400 THEN 1 ELSE 0 END)', 'SUM(CASE WHEN estimated THEN 1 ELSE 0 END)', 'SUM(latency_ms)',
+  'SUM(request_count)', 'SUM(input_tokens)', 'SUM(cache_read_tokens)', 'SUM(cache_write_tokens)', 'SUM(output_tokens)',
+  'SUM(reasoning_tokens)', 'SUM(cost_nano)', 'SUM(saved_nano)', 'SUM(CASE WHEN status >= 400 THEN request_count ELSE 0 END)',
+  'SUM(CASE WHEN NOT priced AND status < 400 THEN request_count ELSE 0 END)', 'SUM(CASE WHEN estimated THEN request_count ELSE 0 END)', 'SUM(latency_ms)',
 ];
 const ROLLUP_SELECT = [
   '(time_ms / 3600000) * 3600000', 'org_id', 'project_id', "COALESCE(user_id, '')", "COALESCE(key_id, '')", 'COALESCE(served_model, requested_model)',
-  "COALESCE(provider, '')", "COALESCE(cache_status, '')", dialect.routeTarget(), 'row_origin', ...SUMS_SELECT,
+  "COALESCE(provider, '')", "COALESCE(cache_status, '')", dialect.routeTarget(), "COALESCE(origin, 'gateway')", ...SUMS_SELECT,
 ];
 const TAG_ROLLUP_SELECT = ['(time_ms / 3600000) * 3600000', 'org_id', 'project_id', "COALESCE(tag_value, '')", ...SUMS_SELECT];
 const upsertSet = (table: string) => ROLLUP_SUMS.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ');
@@ -41,18 +41,17 @@ const positions = (count: number) => Array.from({ length: count }, (_, index) =>
  * inserted with ON CONFLICT DO NOTHING (idempotent replays), and only the rows actually inserted
  * (the CTE's RETURNING) are added to the hourly, daily and tag rollups. Rollup rows are upserted in key order,
  * so instances appending at once lock them in the same order and cannot deadlock each other.
- * The rollup's `model` is the served model, else the requested one (as in SQLite); `origin` travels
- * beside the row (the ledger table has no column for it).
+ * The rollup's `model` is the served model, else the requested one (as in SQLite). Counts are weighted by
+ * `request_count` (an imported usage bucket stands for many requests).
  */
 const APPEND_SQL = `
 WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${LEDGER_COLUMNS.map((column) => `${column} ${TYPES[column]}`).join(', ')}, row_origin text)
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(${LEDGER_COLUMNS.map((column) => `${column} ${TYPES[column]}`).join(', ')})
 ), inserted AS (
   INSERT INTO ledger (${LEDGER_COLUMNS.join(', ')}) SELECT ${LEDGER_COLUMNS.join(', ')} FROM input
   ON CONFLICT (id) DO NOTHING RETURNING *
 ), fresh AS (
-  SELECT inserted.*, COALESCE(NULLIF(origins.row_origin, ''), 'gateway') AS row_origin
-  FROM inserted LEFT JOIN (SELECT DISTINCT ON (id) id, row_origin FROM input) origins ON origins.id = inserted.id
+  SELECT * FROM inserted
 ), hourly AS (
   INSERT INTO ledger_hourly (${[...ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
   SELECT ${ROLLUP_SELECT.join(', ')} FROM fresh GROUP BY ${positions(ROLLUP_KEYS.length)} ORDER BY ${positions(ROLLUP_KEYS.length)}
@@ -80,7 +79,6 @@ export function createPostgresLedgerStore(pool: pg.Pool): LedgerStore {
           const value = values[index];
           row[column] = (column === 'tags' || column === 'units' || column === 'route_decision') && value !== null ? JSON.parse(value as string) : value;
         });
-        row.row_origin = originOf(record);
         return row;
       });
       await pool.query(APPEND_SQL, [JSON.stringify(rows)]);

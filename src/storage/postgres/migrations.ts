@@ -103,4 +103,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
      SUM(CASE WHEN NOT priced AND status < 400 THEN 1 ELSE 0 END), SUM(CASE WHEN estimated THEN 1 ELSE 0 END), SUM(latency_ms)
    FROM ledger LEFT JOIN LATERAL (SELECT DISTINCT value AS tag_value FROM jsonb_array_elements_text(ledger.tags) AS tag_each(value)) tagged ON TRUE GROUP BY 1, 2, 3, 4;`,
+  // Imported usage (tollgate import): where a row came from, and how many requests it stands for
+  // (provider exports are aggregates; a cost-only line is 0). Existing rows are gateway requests, one each.
+  `ALTER TABLE ledger ADD COLUMN origin TEXT NOT NULL DEFAULT 'gateway';
+   ALTER TABLE ledger ADD COLUMN request_count BIGINT NOT NULL DEFAULT 1`,
 ];

@@ -8,7 +8,7 @@ export const LEDGER_COLUMNS = [
   'id', 'time_ms', 'org_id', 'project_id', 'user_id', 'key_id', 'tags', 'operation', 'wire', 'stream', 'requested_model', 'served_model',
   'provider', 'input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'units', 'input_cost_nano',
   'output_cost_nano', 'cost_nano', 'priced', 'estimated', 'latency_ms', 'ttft_ms', 'status', 'error_code', 'cache_status', 'saved_nano',
-  'route', 'budget_action', 'quality', 'cache_key', 'prompt', 'request_body', 'route_decision',
+  'route', 'budget_action', 'quality', 'cache_key', 'prompt', 'request_body', 'route_decision', 'origin', 'request_count',
 ] as const;
 
 /** Rollup key columns; '' stands for null so the key can be a primary key. */
@@ -46,17 +46,19 @@ export function recordValues(record: LedgerRecord, booleans: (value: boolean) =>
     record.inputCostNanoUsd, record.outputCostNanoUsd, record.costNanoUsd, booleans(record.priced), booleans(record.estimated),
     record.latencyMs, record.ttftMs, record.status, record.errorCode, record.cacheStatus, record.savedNanoUsd, route?.summary ?? null, record.budgetAction, record.quality, record.cacheKey, record.prompt, record.requestBody,
     route ? JSON.stringify(route) : null,
+    record.origin ?? 'gateway', record.requests ?? 1,
   ];
 }
 
 /** Rollup key and increments of one inserted row. */
 export function rollupValues(record: LedgerRecord): unknown[] {
   const failed = record.status >= 400;
+  const requests = record.requests ?? 1;
   return [
     Math.floor(record.timeMs / HOUR_MS) * HOUR_MS, record.orgId, record.projectId, record.userId ?? '', record.keyId ?? '', reportedModel(record),
-    record.provider ?? '', record.cacheStatus ?? '', routeTarget(record.route), originOf(record), 1, record.inputTokens, record.cacheReadTokens,
-    record.cacheWriteTokens, record.outputTokens, record.reasoningTokens, record.costNanoUsd, record.savedNanoUsd, failed ? 1 : 0,
-    !record.priced && !failed ? 1 : 0, record.estimated ? 1 : 0, record.latencyMs,
+    record.provider ?? '', record.cacheStatus ?? '', routeTarget(record.route), originOf(record), requests, record.inputTokens, record.cacheReadTokens,
+    record.cacheWriteTokens, record.outputTokens, record.reasoningTokens, record.costNanoUsd, record.savedNanoUsd, failed ? requests : 0,
+    !record.priced && !failed ? requests : 0, record.estimated ? requests : 0, record.latencyMs,
   ];
 }
 
@@ -88,7 +90,7 @@ const numOrNull = (value: unknown): number | null => (value === null || value ==
 const strOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
 export function rowToRecord(row: Row): LedgerRecord {
-  return {
+  const record: LedgerRecord = {
     id: String(row.id),
     timeMs: num(row.time_ms),
     orgId: String(row.org_id),
@@ -127,6 +129,10 @@ export function rowToRecord(row: Row): LedgerRecord {
     prompt: strOrNull(row.prompt),
     requestBody: strOrNull(row.request_body),
   };
+  // Only imported rows carry these: a gateway row reads back exactly as it was written.
+  if (row.origin !== null && row.origin !== undefined && row.origin !== 'gateway') record.origin = String(row.origin);
+  if (row.request_count !== null && row.request_count !== undefined && num(row.request_count) !== 1) record.requests = num(row.request_count);
+  return record;
 }
 
 /** SQL dialect differences the shared query builder needs. */
@@ -170,6 +176,7 @@ export function rawWhere(filter: LedgerFilter, dialect: Dialect, params: unknown
   if (filter.tag !== undefined) add(dialect.hasTag, filter.tag);
   for (const provider of filter.excludeProviders ?? []) add((p) => `(provider IS NULL OR provider <> ${p})`, provider);
   if (filter.servedOnly) add((p) => `status < ${p}`, 400);
+  if (filter.origin !== undefined) add((p) => `origin = ${p}`, filter.origin);
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
@@ -186,7 +193,7 @@ const TAG_ROLLUP_DIMENSIONS: ReadonlySet<LedgerDimension> = new Set(['org', 'pro
  * it keeps (org, project, time); anything else reads the raw rows.
  */
 export function summarySource(dimensions: readonly LedgerDimension[], filter: LedgerFilter): SummarySource {
-  if (filter.id !== undefined || filter.model !== undefined || filter.excludeProviders?.length || filter.servedOnly) return 'raw';
+  if (filter.id !== undefined || filter.origin !== undefined || filter.model !== undefined || filter.excludeProviders?.length || filter.servedOnly) return 'raw';
   const aligned = (filter.fromMs === undefined || filter.fromMs % HOUR_MS === 0) && (filter.toMs === undefined || filter.toMs % HOUR_MS === 0);
   if (!aligned) return 'raw';
   if (filter.tag === undefined && !dimensions.includes('tag')) {
@@ -217,8 +224,7 @@ function rawDimensions(dialect: Dialect): Record<ColumnDimension, string> {
     tag: dialect.tagValue,
     route: `NULLIF(${dialect.routeTarget()}, '')`,
     cache: 'cache_status',
-    // The ledger has no origin column until imports land: every raw row is a gateway row.
-    origin: "'gateway'",
+    origin: "COALESCE(origin, 'gateway')",
   };
 }
 const ROLLUP_DIMENSIONS: Record<ColumnDimension, string> = {
@@ -247,13 +253,14 @@ export function summarizeQuery(dimensions: readonly LedgerDimension[], filter: L
   const sums = useRollup
     ? ROLLUP_SUMS.map((column) => `${dialect.sum(column)} AS ${column}`)
     : [
-        'COUNT(*) AS requests',
+        // A row counts as the requests it stands for (imported aggregates), not as one.
+        `${dialect.sum('request_count')} AS requests`,
         ...['input_tokens', 'cache_read_tokens', 'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_nano', 'saved_nano'].map(
           (column) => `${dialect.sum(column)} AS ${column}`,
         ),
-        `${dialect.sum('CASE WHEN status >= 400 THEN 1 ELSE 0 END')} AS errors`,
-        `${dialect.sum(`CASE WHEN ${falsy('priced')} AND status < 400 THEN 1 ELSE 0 END`)} AS unpriced`,
-        `${dialect.sum(`CASE WHEN ${truthy('estimated')} THEN 1 ELSE 0 END`)} AS estimated`,
+        `${dialect.sum('CASE WHEN status >= 400 THEN request_count ELSE 0 END')} AS errors`,
+        `${dialect.sum(`CASE WHEN ${falsy('priced')} AND status < 400 THEN request_count ELSE 0 END`)} AS unpriced`,
+        `${dialect.sum(`CASE WHEN ${truthy('estimated')} THEN request_count ELSE 0 END`)} AS estimated`,
         `${dialect.sum('latency_ms')} AS latency_ms`,
       ];
   const clauses: string[] = [];
@@ -297,7 +304,8 @@ const truthy = (column: string) => `${column} = TRUE`;
 const falsy = (column: string) => `${column} = FALSE`;
 
 export function toSpendRow(row: Row, dimensions: readonly LedgerDimension[]): SpendRow | undefined {
-  if (num(row.requests) === 0) return undefined;
+  // An empty group (SUM over no rows) is dropped; a group of cost-only imported lines (0 requests, some cost) is kept.
+  if (num(row.requests) === 0 && num(row.cost_nano) === 0) return undefined;
   const keys: Record<string, string | null> = {};
   dimensions.forEach((dimension, index) => (keys[dimension] = strOrNull(row[`d${index}`])));
   return {

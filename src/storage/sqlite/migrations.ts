@@ -107,4 +107,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END),
      SUM(CASE WHEN priced = 0 AND status < 400 THEN 1 ELSE 0 END), SUM(CASE WHEN estimated = 1 THEN 1 ELSE 0 END), SUM(latency_ms)
    FROM ledger LEFT JOIN (SELECT DISTINCT ledger.id AS tag_row, tag_each.value AS tag_value FROM ledger, json_each(ledger.tags) AS tag_each) tagged ON tagged.tag_row = ledger.id GROUP BY 1, 2, 3, 4;`,
+  // Imported usage (tollgate import): where a row came from, and how many requests it stands for
+  // (provider exports are aggregates; a cost-only line is 0). Existing rows are gateway requests, one each.
+  `ALTER TABLE ledger ADD COLUMN origin TEXT NOT NULL DEFAULT 'gateway';
+   ALTER TABLE ledger ADD COLUMN request_count INTEGER NOT NULL DEFAULT 1`,
 ];
