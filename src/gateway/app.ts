@@ -11,6 +11,7 @@ import { registerOptimizeRoutes } from './admin/optimize.ts';
 import { registerRoutingRoutes } from './admin/routing.ts';
 import { registerPriceRoutes } from './admin/prices.ts';
 import { registerReportRoutes } from './admin/reports.ts';
+import { registerAnomalyRoutes } from './admin/anomalies.ts';
 import type { GatewayEnv } from './context.ts';
 import { clientAddress } from './client-address.ts';
 import { errorResponse } from './error-response.ts';
@@ -75,6 +76,7 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   registerWhoamiRoute(app);
   registerKeyRoutes(app, runtime);
   registerReportRoutes(app, runtime);
+  registerAnomalyRoutes(app, runtime);
   registerPriceRoutes(app, runtime);
   registerBudgetRoutes(app, runtime);
   registerRoutingRoutes(app, runtime);
