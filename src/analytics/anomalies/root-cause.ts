@@ -27,8 +27,8 @@ export function rankRootCauses(combos: readonly Combo[], t: number, totalDelta: 
       // Only the hours the baseline reads are summed: t and the same hour of the previous days.
       for (let j = t; j >= 0; j -= 24) series[j]! += combo.cost[j]!;
     }
-    // A dimension with one value inside the series explains nothing new (it is the series itself).
-    if (groups.size < 2 && dimension !== 'key' && dimension !== 'user' && dimension !== 'model') continue;
+    // One project or model for the whole series says nothing about where the change came from.
+    if (groups.size < 2 && (dimension === 'project' || dimension === 'model')) continue;
     for (const [value, series] of groups) {
       const expected = expectedOf(series, t);
       const delta = series[t]! - (Number.isFinite(expected) ? expected : 0);
