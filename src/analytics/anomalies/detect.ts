@@ -4,7 +4,7 @@ import { describe } from './message.ts';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './options.ts';
 import { median, robustSigma } from './robust.ts';
 import { rankRootCauses, round3 } from './root-cause.ts';
-import type { AnomalyKind, CauseDimension, Finding, SeriesDimension, SeriesRef } from './types.ts';
+import type { AnomalyKind, CauseDimension, Finding, RootCause, SeriesDimension, SeriesRef } from './types.ts';
 
 interface Watched {
   series: SeriesRef;
@@ -12,7 +12,7 @@ interface Watched {
   arrays: SeriesArrays;
 }
 
-/** The series watched in an org: its total, each project and each model (keys and users are named by root cause). */
+/** The series watched in an org: its total, each project and each model, and its big keys (other keys and users are named by root cause). */
 export function watchedSeries(cube: Cube): Watched[] {
   const out: Watched[] = [{ series: { dimension: 'total', value: null }, combos: cube.combos, arrays: sumCombos(cube.combos, cube.hours) }];
   for (const dimension of ['project', 'model'] as const) {
@@ -26,7 +26,40 @@ export function watchedSeries(cube: Cube): Watched[] {
     if (groups.size < 2) continue;
     for (const [value, combos] of groups) out.push({ series: { dimension, value }, combos, arrays: sumCombos(combos, cube.hours) });
   }
+  out.push(...bigKeys(cube, out));
   return out;
+}
+
+/**
+ * Keys carrying at least a tenth of their project's spend over the cube are watched on their own:
+ * their drop or outage can be too small to move the project, and a key is where a person acts.
+ * Small keys are told through root causes only (their own series are too noisy to judge).
+ */
+function bigKeys(cube: Cube, watched: readonly Watched[]): Watched[] {
+  const projectTotals = new Map<string, number>();
+  for (const w of watched) if (w.series.dimension === 'project') projectTotals.set(w.series.value ?? '', w.arrays.cost.reduce((a, b) => a + b, 0));
+  const byKey = new Map<string, Combo[]>();
+  for (const combo of cube.combos) {
+    if (combo.key === null) continue;
+    const list = byKey.get(combo.key);
+    if (list) list.push(combo);
+    else byKey.set(combo.key, [combo]);
+  }
+  const out: Watched[] = [];
+  for (const [key, combos] of byKey) {
+    const arrays = sumCombos(combos, cube.hours);
+    const spend = arrays.cost.reduce((a, b) => a + b, 0);
+    const project = combos[0]!.project;
+    const projectSpend = projectTotals.get(project) ?? spend;
+    if (spend >= 0.1 * projectSpend && (projectTotals.size > 0 || byKey.size > 1)) out.push({ series: { dimension: 'key', value: key }, combos, arrays });
+  }
+  return out.sort((a, b) => b.arrays.cost.reduce((x, y) => x + y, 0) - a.arrays.cost.reduce((x, y) => x + y, 0)).slice(0, 50);
+}
+
+/** A key's own series names the key first: it is the cause. */
+function withSelf(series: SeriesRef, causes: RootCause[], delta: number): RootCause[] {
+  if (series.dimension !== 'key' || series.value === null) return causes;
+  return [{ dimension: 'key', value: series.value, share: 1, deltaNanoUsd: Math.round(delta) }, ...causes.filter((c) => !(c.dimension === 'key' && c.value === series.value))];
 }
 
 /**
@@ -48,7 +81,7 @@ export function detectHour(cube: Cube, t: number, orgId: string | null, options:
 }
 
 function exclusionOf(dimension: SeriesDimension): CauseDimension | undefined {
-  return dimension === 'project' || dimension === 'model' ? dimension : undefined;
+  return dimension === 'project' || dimension === 'model' || dimension === 'key' ? dimension : undefined;
 }
 
 function levelFinding(w: Watched, t: number, hourMs: number, orgId: string | null, options: DetectOptions): Finding | undefined {
@@ -66,8 +99,16 @@ function levelFinding(w: Watched, t: number, hourMs: number, orgId: string | nul
   else if (observed <= options.dropRatio * expected && z <= -options.zThreshold) kind = 'drop';
   else if (observed >= options.spikeRatio * expected && z >= options.zThreshold) kind = 'spike';
   if (!kind) return undefined;
-  const rootCause = rankRootCauses(w.combos, t, delta, { exclude: exclusionOf(w.series.dimension) });
+  // Big keys pause (batch jobs end, clients go home): a key's drop counts only when it had spent in every one of the previous 48 hours.
+  if (w.series.dimension === 'key' && kind !== 'spike' && !steady(cost, t, 48)) return undefined;
+  const rootCause = withSelf(w.series, rankRootCauses(w.combos, t, delta, { exclude: exclusionOf(w.series.dimension) }), delta);
   return { kind, orgId, series: w.series, hourMs, observed: Math.round(observed), expected: Math.round(expected), atStakeNanoUsd: Math.round(Math.abs(delta)), score: round3(z), rootCause, message: describe(kind, w.series, hourMs, observed, expected, rootCause) };
+}
+
+function steady(values: Float64Array, t: number, hours: number): boolean {
+  if (t < hours) return false;
+  for (let j = t - hours; j < t; j++) if (!(values[j]! > 0)) return false;
+  return true;
 }
 
 /** Cost per request, hour by hour (NaN where too few requests to judge). */
@@ -95,7 +136,7 @@ function costPerRequestFinding(w: Watched, t: number, hourMs: number, orgId: str
   let within = 0;
   for (const value of rise.values()) if (value > 0) within += value;
   if (within < 0.5 * extra || within < options.minImpactNanoUsd) return undefined;
-  let rootCause = perRequestCauses(w.combos, rise, within);
+  let rootCause = withSelf(w.series, perRequestCauses(w.combos, rise, within), within);
   const switched = pricierModel(w.combos, t, rise, within);
   const kind: AnomalyKind = switched ? 'pricier-model' : 'cost-per-request';
   if (switched) rootCause = [...rootCause.filter((c) => c.dimension === 'model' && c.value === switched), ...rootCause.filter((c) => !(c.dimension === 'model' && c.value === switched))];
