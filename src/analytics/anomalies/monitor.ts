@@ -18,6 +18,7 @@ export interface AnomalyMonitor {
 
 /** History a check reads: a week of baseline plus a week of residuals to scale it, plus the hour itself. */
 export const LOOKBACK_HOURS = 15 * 24;
+const READ_CHUNK_MS = 24 * HOUR_MS;
 
 /**
  * The continuous check: as each hour closes, reads the last LOOKBACK_HOURS of the ledger's hourly
@@ -27,22 +28,38 @@ export const LOOKBACK_HOURS = 15 * 24;
 export function createAnomalyMonitor(deps: { ledger: LedgerStore; store: AnomalyStore; delivery?: AnomalyDelivery | undefined; now: () => number; options?: DetectOptions; log?: (line: string) => void }): AnomalyMonitor {
   const options = deps.options ?? DEFAULT_DETECT_OPTIONS;
   let lastCheckedHour = Number.NEGATIVE_INFINITY;
+  // The window's cells by hour, kept between checks: a check reads only the hours closed since the
+  // last one (and the two before, for rows that arrived late), not fifteen days of rollup.
+  const cached = new Map<number, HourCell[]>();
   return {
     async check() {
       const closedHour = Math.floor(deps.now() / HOUR_MS) * HOUR_MS - HOUR_MS;
       if (closedHour <= lastCheckedHour) return [];
       const firstHour = Math.max(lastCheckedHour + HOUR_MS, closedHour - 23 * HOUR_MS);
       const startMs = closedHour - (LOOKBACK_HOURS - 1) * HOUR_MS;
-      const rows = await deps.ledger.summarize(['hour', 'org', 'project', 'user', 'key', 'model'], { fromMs: startMs, toMs: closedHour + HOUR_MS });
-      const cellsByOrg = new Map<string, HourCell[]>();
+      const readFrom = cached.size && Number.isFinite(lastCheckedHour) ? Math.max(startMs, lastCheckedHour - 2 * HOUR_MS) : startMs;
+      // A day per query, yielding between: SQLite answers synchronously, and a first read of fifteen days must not hold the event loop in one piece.
+      const rows = [];
+      for (let from = readFrom; from <= closedHour; from += READ_CHUNK_MS) {
+        rows.push(...(await deps.ledger.summarize(['hour', 'org', 'project', 'user', 'key', 'model'], { fromMs: from, toMs: Math.min(from + READ_CHUNK_MS, closedHour + HOUR_MS) })));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      for (const hourMs of cached.keys()) if (hourMs < startMs || hourMs >= readFrom) cached.delete(hourMs);
       for (const row of rows) {
-        const org = row.keys.org ?? '';
         const hourMs = Date.parse(row.keys.hour ?? '');
         if (!Number.isFinite(hourMs)) continue;
-        const cell: HourCell = { hourMs, project: row.keys.project ?? '', user: row.keys.user ?? null, key: row.keys.key ?? null, model: row.keys.model ?? '', requests: row.requests, costNanoUsd: row.costNanoUsd, inputTokens: row.inputTokens, outputTokens: row.outputTokens };
-        const list = cellsByOrg.get(org);
+        const cell: HourCell & { org: string } = { org: row.keys.org ?? '', hourMs, project: row.keys.project ?? '', user: row.keys.user ?? null, key: row.keys.key ?? null, model: row.keys.model ?? '', requests: row.requests, costNanoUsd: row.costNanoUsd, inputTokens: row.inputTokens, outputTokens: row.outputTokens };
+        const list = cached.get(hourMs);
         if (list) list.push(cell);
-        else cellsByOrg.set(org, [cell]);
+        else cached.set(hourMs, [cell]);
+      }
+      const cellsByOrg = new Map<string, HourCell[]>();
+      for (const cells of cached.values()) {
+        for (const cell of cells as (HourCell & { org: string })[]) {
+          const list = cellsByOrg.get(cell.org);
+          if (list) list.push(cell);
+          else cellsByOrg.set(cell.org, [cell]);
+        }
       }
       const cubes = [...cellsByOrg].map(([org, cells]) => {
         const cube = buildCube(cells, startMs, LOOKBACK_HOURS);
