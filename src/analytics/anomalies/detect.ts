@@ -288,9 +288,9 @@ function newcomerFindings(cube: Cube, t: number, hourMs: number, orgId: string |
 const FAMILY: Partial<Record<AnomalyKind, string>> = { spike: 'up', 'level-shift': 'up', drop: 'down', outage: 'down', 'cost-per-request': 'price', 'pricier-model': 'price' };
 const LEVEL: Record<SeriesDimension, number> = { total: 0, model: 1, project: 2, user: 3, key: 3 };
 
-/** Whether `finding`'s root cause names `series` as carrying at least half of its deviation. */
+/** Whether `finding`'s root cause names `series` as carrying at least three quarters of its deviation. */
 function names(finding: Finding, series: SeriesRef): boolean {
-  return finding.rootCause.some((c) => c.dimension === series.dimension && c.value === series.value && c.share >= 0.5);
+  return finding.rootCause.some((c) => c.dimension === series.dimension && c.value === series.value && c.share >= 0.75);
 }
 
 /**
@@ -312,6 +312,11 @@ export function suppressNested(findings: Finding[]): Finding[] {
       if (coarseNamesFine) dropped.add(coarse);
       else if (fineNamesCoarse) dropped.add(fine);
     }
+  }
+  // A total change no value explains (no root cause with three quarters of it) is a wide event: its parts are not news of their own.
+  for (const total of findings) {
+    if (dropped.has(total) || total.series.dimension !== 'total' || total.rootCause.some((c) => c.share >= 0.75)) continue;
+    for (const f of findings) if (f !== total && FAMILY[f.kind] !== undefined && FAMILY[f.kind] === FAMILY[total.kind]) dropped.add(f);
   }
   return findings.filter((f) => !dropped.has(f));
 }
