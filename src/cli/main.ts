@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<AnyCommand>> = {
   prices: () => import('./commands/prices.ts').then((m) => m.default as unknown as AnyCommand),
   report: () => import('./commands/report.ts').then((m) => m.default as unknown as AnyCommand),
   forecast: () => import('./commands/forecast.ts').then((m) => m.default as unknown as AnyCommand),
+  anomalies: () => import('./commands/anomalies.ts').then((m) => m.default as unknown as AnyCommand),
   budgets: () => import('./commands/budgets.ts').then((m) => m.default as unknown as AnyCommand),
   router: () => import('./commands/router.ts').then((m) => m.default as unknown as AnyCommand),
   cache: () => import('./commands/cache.ts').then((m) => m.default as unknown as AnyCommand),

@@ -249,6 +249,8 @@ export const alertsSchema = z
     webhookUrl: z.string().url().optional(),
     /** Alert when the current burn rate would exhaust a budget before its period ends. */
     burnRate: z.boolean().default(true),
+    /** Check the ledger for cost anomalies as each hour closes and deliver new ones through these alert channels. */
+    anomalies: z.boolean().default(true),
   })
   .strict();
 
@@ -410,7 +412,7 @@ export const configSchema = z
       })
       .strict()
       .optional(),
-    alerts: alertsSchema.default({ burnRate: true }),
+    alerts: alertsSchema.default({ burnRate: true, anomalies: true }),
     /** Admin API roles (viewer, org-scoped admins) and /metrics protection. */
     admin: adminSchema.default({ keys: [], metricsRequireKey: false }),
     /** Budget enforcement knobs. */

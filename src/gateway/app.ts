@@ -12,6 +12,7 @@ import { registerRoutingRoutes } from './admin/routing.ts';
 import { registerPriceRoutes } from './admin/prices.ts';
 import { registerReportRoutes } from './admin/reports.ts';
 import { registerForecastRoutes } from './admin/forecast.ts';
+import { registerAnomalyRoutes } from './admin/anomalies.ts';
 import type { GatewayEnv } from './context.ts';
 import { clientAddress } from './client-address.ts';
 import { errorResponse } from './error-response.ts';
@@ -77,6 +78,7 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
   registerKeyRoutes(app, runtime);
   registerReportRoutes(app, runtime);
   registerForecastRoutes(app, runtime);
+  registerAnomalyRoutes(app, runtime);
   registerPriceRoutes(app, runtime);
   registerBudgetRoutes(app, runtime);
   registerRoutingRoutes(app, runtime);

@@ -9,6 +9,7 @@ import type { LedgerStore } from '../ledger/store.ts';
 import type { LedgerWriterStats } from '../ledger/writer.ts';
 import type { PipelineDeps } from '../pipeline/types.ts';
 import type { SecretScrubber } from '../domain/secret-scrubber.ts';
+import type { Anomaly, AnomalyStore } from '../analytics/anomalies/types.ts';
 
 /** Everything a running gateway holds: the composition root's product. */
 export interface Runtime {
@@ -23,6 +24,10 @@ export interface Runtime {
   /** Tells other instances sharing the store that admin-defined budgets changed. */
   announceBudgets(): void;
   feedback: FeedbackStore;
+  /** Cost anomalies found by the hourly check (issue #13). */
+  anomalies: AnomalyStore;
+  /** Runs the anomaly check now over every hour closed since the last one (the scheduler does it hourly). */
+  checkAnomalies(): Promise<Anomaly[]>;
   router: Router;
   /** Cached key lookup for the hot path. */
   lookupKey(secret: string): Promise<VirtualKey | undefined>;

@@ -35,6 +35,8 @@ import { budgetSink, fanOut, ledgerSink, localNodeSink, metricsSink, routerSink 
 import type { UpstreamEmbedder } from '../cache/semantic/upstream-embedder.ts';
 import type { Runtime } from '../gateway/runtime.ts';
 import { startDefinitionSync } from '../budgets/definition-sync.ts';
+import { createAnomalyMonitor } from '../analytics/anomalies/monitor.ts';
+import { anomalyAlerts, startAnomalyChecks } from './anomaly-checks.ts';
 
 export interface RuntimeOptions {
   /** State directory (SQLite file, ledger spill file). Default `./.tollgate`. */
@@ -160,6 +162,8 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     if (cache) metrics.setCacheState({ semanticEntries: cache.semantic?.size ?? 0, guardRejections: cache.semantic?.guardRejections ?? 0, markedWrong: cache.evictedByFeedback });
   }, 5_000);
   gauge.unref();
+  const anomalyMonitor = createAnomalyMonitor({ ledger: storage.ledger, store: storage.anomalies, delivery: anomalyAlerts(alerts), now, log });
+  const anomalyChecks = config.alerts.anomalies ? startAnomalyChecks({ monitor: anomalyMonitor, flushLedger: () => writer.flush(), now, log }) : undefined;
   let closed = false;
 
   return {
@@ -172,6 +176,11 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     spendProjector,
     announceBudgets: () => definitionSync?.announce(),
     feedback: storage.feedback,
+    anomalies: storage.anomalies,
+    checkAnomalies: async () => {
+      await writer.flush();
+      return anomalyMonitor.check();
+    },
     router,
     lookupKey: (secret) => keyCache.lookup(secret),
     invalidateKeys: () => revocations.announce(),
@@ -186,6 +195,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
       if (closed) return;
       closed = true;
       clearInterval(gauge);
+      anomalyChecks?.close();
       revocations.close();
       await upstream.close();
       await writer.close();

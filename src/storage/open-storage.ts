@@ -3,6 +3,7 @@ import type { KeyStore } from '../keys/store.ts';
 import type { FeedbackStore } from '../routing/feedback.ts';
 import type { LedgerStore } from '../ledger/store.ts';
 import type { SemanticEntryStore } from '../cache/semantic/entry-store.ts';
+import type { AnomalyStore } from '../analytics/anomalies/types.ts';
 
 export interface Storage {
   ledger: LedgerStore;
@@ -10,6 +11,7 @@ export interface Storage {
   budgets: BudgetStore;
   feedback: FeedbackStore;
   semanticCache: SemanticEntryStore;
+  anomalies: AnomalyStore;
   backend: 'sqlite' | 'postgres';
   close(): Promise<void>;
 }
@@ -23,6 +25,7 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
     const { createPostgresBudgetStore } = await import('./postgres/budget-store.ts');
     const { createPostgresFeedbackStore } = await import('./postgres/feedback-store.ts');
     const { createPostgresSemanticCacheStore } = await import('./postgres/semantic-cache-store.ts');
+    const { createPostgresAnomalyStore } = await import('./postgres/anomaly-store.ts');
     const pool = await openPostgres(options.databaseUrl);
     return {
       ledger: createPostgresLedgerStore(pool),
@@ -30,6 +33,7 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
       budgets: createPostgresBudgetStore(pool),
       feedback: createPostgresFeedbackStore(pool),
       semanticCache: createPostgresSemanticCacheStore(pool),
+      anomalies: createPostgresAnomalyStore(pool),
       backend: 'postgres',
       close: () => pool.end(),
     };
@@ -40,6 +44,7 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
   const { createSqliteBudgetStore } = await import('./sqlite/budget-store.ts');
   const { createSqliteFeedbackStore } = await import('./sqlite/feedback-store.ts');
   const { createSqliteSemanticCacheStore } = await import('./sqlite/semantic-cache-store.ts');
+  const { createSqliteAnomalyStore } = await import('./sqlite/anomaly-store.ts');
   const db = openSqlite(options.dataDir);
   const ledger = createSqliteLedgerStore(db);
   let closed = false;
@@ -49,6 +54,7 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
     budgets: createSqliteBudgetStore(db),
     feedback: createSqliteFeedbackStore(db),
     semanticCache: createSqliteSemanticCacheStore(db),
+    anomalies: createSqliteAnomalyStore(db),
     backend: 'sqlite',
     async close() {
       if (closed) return;

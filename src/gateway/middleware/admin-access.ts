@@ -9,7 +9,7 @@ const READ_ONLY_POSTS: readonly RegExp[] = [/^\/api\/optimize\/batch$/];
 /**
  * The admin routes an org-confined key may call: those holding no tenant data (prices, the model
  * catalogue, batch optimisation) and those that confine themselves to the caller's org (reports
- * and ledger force the org filter; keys, budgets and alerts use `requireOrg`). Everything else
+ * and ledger force the org filter; keys, budgets, alerts and anomalies use `requireOrg`). Everything else
  * (cache stats, warm and purge, routing analytics, experiments, feedback) spans every org or
  * changes global state and is the operator's. Deny by default: a route added later is operator-only
  * until it is listed here.
@@ -27,6 +27,8 @@ const ORG_ROUTES: readonly RegExp[] = [
   /^\/api\/budgets(\/[^/]+)?$/,
   /^\/api\/budgets\/[^/]+\/reset$/,
   /^\/api\/alerts$/,
+  /^\/api\/cost\/anomalies$/,
+  /^\/api\/cost\/anomalies\/[^/]+\/(acknowledge|resolve)$/,
 ];
 
 /** One generic rule for every admin route: viewers only read; org-confined keys reach only org-aware routes. */

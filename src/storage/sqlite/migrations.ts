@@ -111,4 +111,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   // (provider exports are aggregates; a cost-only line is 0). Existing rows are gateway requests, one each.
   `ALTER TABLE ledger ADD COLUMN origin TEXT NOT NULL DEFAULT 'gateway';
    ALTER TABLE ledger ADD COLUMN request_count INTEGER NOT NULL DEFAULT 1`,
+  // Cost anomalies (issue #13): one row per org + series + kind family + episode, updated while it lasts.
+  `CREATE TABLE anomalies (
+     id TEXT PRIMARY KEY, org_id TEXT, kind TEXT NOT NULL, severity TEXT NOT NULL, series_dimension TEXT NOT NULL, series_value TEXT,
+     start_ms INTEGER NOT NULL, end_ms INTEGER, detected_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL, observed REAL NOT NULL,
+     expected REAL NOT NULL, at_stake_nano INTEGER NOT NULL, score REAL NOT NULL, root_cause TEXT NOT NULL, status TEXT NOT NULL,
+     message TEXT NOT NULL, updated_ms INTEGER NOT NULL
+   );
+   CREATE INDEX anomalies_start ON anomalies (start_ms);
+   CREATE INDEX anomalies_ongoing ON anomalies (end_ms) WHERE end_ms IS NULL;`,
 ];

@@ -1,0 +1,322 @@
+import { seasonalScore } from './baseline.ts';
+import { HOUR_MS, sumCombos, type Combo, type Cube, type SeriesArrays } from './cube.ts';
+import { describe } from './message.ts';
+import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './options.ts';
+import { median, robustSigma } from './robust.ts';
+import { rankRootCauses, round3 } from './root-cause.ts';
+import type { AnomalyKind, CauseDimension, Finding, RootCause, SeriesDimension, SeriesRef } from './types.ts';
+
+interface Watched {
+  series: SeriesRef;
+  combos: Combo[];
+  arrays: SeriesArrays;
+}
+
+/** The series watched in an org: its total, each project and each model, and its big keys (other keys and users are named by root cause). */
+export function watchedSeries(cube: Cube): Watched[] {
+  const out: Watched[] = [{ series: { dimension: 'total', value: null }, combos: cube.combos, arrays: sumCombos(cube.combos, cube.hours) }];
+  for (const dimension of ['project', 'model'] as const) {
+    const groups = new Map<string, Combo[]>();
+    for (const combo of cube.combos) {
+      const list = groups.get(combo[dimension]);
+      if (list) list.push(combo);
+      else groups.set(combo[dimension], [combo]);
+    }
+    // A dimension with one value repeats the total.
+    if (groups.size < 2) continue;
+    for (const [value, combos] of groups) out.push({ series: { dimension, value }, combos, arrays: sumCombos(combos, cube.hours) });
+  }
+  out.push(...bigKeys(cube, out));
+  return out;
+}
+
+/**
+ * Keys carrying at least a tenth of their project's spend over the cube are watched on their own:
+ * their drop or outage can be too small to move the project, and a key is where a person acts.
+ * Small keys are told through root causes only (their own series are too noisy to judge).
+ */
+function bigKeys(cube: Cube, watched: readonly Watched[]): Watched[] {
+  const projectTotals = new Map<string, number>();
+  for (const w of watched) if (w.series.dimension === 'project') projectTotals.set(w.series.value ?? '', w.arrays.cost.reduce((a, b) => a + b, 0));
+  const byKey = new Map<string, Combo[]>();
+  for (const combo of cube.combos) {
+    if (combo.key === null) continue;
+    const list = byKey.get(combo.key);
+    if (list) list.push(combo);
+    else byKey.set(combo.key, [combo]);
+  }
+  const out: Watched[] = [];
+  for (const [key, combos] of byKey) {
+    const arrays = sumCombos(combos, cube.hours);
+    const spend = arrays.cost.reduce((a, b) => a + b, 0);
+    const project = combos[0]!.project;
+    const projectSpend = projectTotals.get(project) ?? spend;
+    if (spend >= 0.1 * projectSpend && (projectTotals.size > 0 || byKey.size > 1)) out.push({ series: { dimension: 'key', value: key }, combos, arrays });
+  }
+  return out.sort((a, b) => b.arrays.cost.reduce((x, y) => x + y, 0) - a.arrays.cost.reduce((x, y) => x + y, 0)).slice(0, 50);
+}
+
+/** A key's own series names the key first: it is the cause. */
+function withSelf(series: SeriesRef, causes: RootCause[], delta: number): RootCause[] {
+  if (series.dimension !== 'key' || series.value === null) return causes;
+  return [{ dimension: 'key', value: series.value, share: 1, deltaNanoUsd: Math.round(delta) }, ...causes.filter((c) => !(c.dimension === 'key' && c.value === series.value))];
+}
+
+/**
+ * Everything anomalous about hour `t` of one org's cube: spikes, drops, outages (each against the
+ * series' seasonal baseline, scored by a robust z), cost-per-request jumps and switches to a pricier
+ * model, and values (models, spenders) seen for the first time. Pure; one call per closed hour.
+ */
+export function detectHour(cube: Cube, t: number, orgId: string | null, options: DetectOptions = DEFAULT_DETECT_OPTIONS, watched = watchedSeries(cube)): Finding[] {
+  const hourMs = cube.startMs + t * HOUR_MS;
+  const findings: Finding[] = [];
+  for (const w of watched) {
+    const level = levelFinding(w, t, hourMs, orgId, options);
+    if (level) findings.push(level);
+    const perRequest = costPerRequestFinding(w, t, hourMs, orgId, options);
+    if (perRequest) findings.push(perRequest);
+  }
+  findings.push(...newcomerFindings(cube, t, hourMs, orgId, options));
+  return suppressNested(findings);
+}
+
+function exclusionOf(dimension: SeriesDimension): CauseDimension | undefined {
+  return dimension === 'project' || dimension === 'model' || dimension === 'key' ? dimension : undefined;
+}
+
+function levelFinding(w: Watched, t: number, hourMs: number, orgId: string | null, options: DetectOptions): Finding | undefined {
+  const cost = w.arrays.cost;
+  const positive = Array.from(cost.subarray(Math.max(0, t - 168), t)).filter((v) => v > 0);
+  if (positive.length < 24) return undefined;
+  const floor = Math.max(1, 0.05 * median(positive));
+  const { expected, z } = seasonalScore(cost, t, { floor });
+  if (!Number.isFinite(z)) return undefined;
+  const observed = cost[t]!;
+  const delta = observed - expected;
+  if (Math.abs(delta) < options.minImpactNanoUsd) return undefined;
+  let kind: AnomalyKind | undefined;
+  if (observed <= options.outageRatio * expected && z <= -options.zThreshold) kind = 'outage';
+  else if (observed <= options.dropRatio * expected && z <= -options.zThreshold) kind = 'drop';
+  else if (observed >= options.spikeRatio * expected && z >= options.zThreshold) kind = 'spike';
+  if (!kind) return undefined;
+  // Big keys pause (batch jobs end, clients go home): a key's drop counts only when it had spent in every one of the previous 48 hours.
+  if (w.series.dimension === 'key' && kind !== 'spike' && !steady(cost, t, 48)) return undefined;
+  const rootCause = withSelf(w.series, rankRootCauses(w.combos, t, delta, { exclude: exclusionOf(w.series.dimension) }), delta);
+  return { kind, orgId, series: w.series, hourMs, observed: Math.round(observed), expected: Math.round(expected), atStakeNanoUsd: Math.round(Math.abs(delta)), score: round3(z), rootCause, message: describe(kind, w.series, hourMs, observed, expected, rootCause) };
+}
+
+function steady(values: Float64Array, t: number, hours: number): boolean {
+  if (t < hours) return false;
+  for (let j = t - hours; j < t; j++) if (!(values[j]! > 0)) return false;
+  return true;
+}
+
+/** Cost per request, hour by hour (NaN where too few requests to judge). */
+function perRequest(arrays: SeriesArrays, from: number, to: number, minRequests: number): number[] {
+  const out: number[] = [];
+  for (let j = from; j < to; j++) out.push(arrays.requests[j]! >= minRequests ? arrays.cost[j]! / arrays.requests[j]! : Number.NaN);
+  return out;
+}
+
+function costPerRequestFinding(w: Watched, t: number, hourMs: number, orgId: string | null, options: DetectOptions): Finding | undefined {
+  const requests = w.arrays.requests[t]!;
+  if (requests < options.minRequests) return undefined;
+  const history = perRequest(w.arrays, Math.max(0, t - 168), t, options.minRequests).filter(Number.isFinite);
+  if (history.length < 24) return undefined;
+  const expected = median(history);
+  if (!(expected > 0)) return undefined;
+  const observed = w.arrays.cost[t]! / requests;
+  const sigma = Math.max(robustSigma(history.map((v) => Math.log(v / expected))), 0.05);
+  const z = Math.log(observed / expected) / sigma;
+  const extra = (observed - expected) * requests;
+  if (observed < options.costPerRequestRatio * expected || z < options.zThreshold || extra < options.minImpactNanoUsd) return undefined;
+  // Rate, not mix: the jump must come from spenders paying more per request than they used to,
+  // not from a pricier spender sending more (that is a spike of that spender, told as one).
+  const rise = perRequestRise(w.combos, t, options.minRequests);
+  let within = 0;
+  for (const value of rise.values()) if (value > 0) within += value;
+  if (within < 0.5 * extra || within < options.minImpactNanoUsd) return undefined;
+  let rootCause = withSelf(w.series, perRequestCauses(w.combos, rise, within), within);
+  const switched = pricierModel(w.combos, t, rise, within);
+  const kind: AnomalyKind = switched ? 'pricier-model' : 'cost-per-request';
+  if (switched) rootCause = [...rootCause.filter((c) => c.dimension === 'model' && c.value === switched), ...rootCause.filter((c) => !(c.dimension === 'model' && c.value === switched))];
+  const tokensNow = w.arrays.inputTokens[t]! / requests;
+  const tokensBefore = median(perRequest({ ...w.arrays, cost: w.arrays.inputTokens }, Math.max(0, t - 168), t, options.minRequests).filter(Number.isFinite));
+  const note = !switched && tokensBefore > 0 && tokensNow >= 1.5 * tokensBefore ? ` Input tokens per request rose from ${Math.round(tokensBefore)} to ${Math.round(tokensNow)} (prompt blow-up).` : '';
+  return { kind, orgId, series: w.series, hourMs, observed: Math.round(observed), expected: Math.round(expected), atStakeNanoUsd: Math.round(within), score: round3(z), rootCause, message: describe(kind, w.series, hourMs, observed, expected, rootCause, note) };
+}
+
+/**
+ * Each combination's cost in hour t beyond what its key's requests would have cost at that key's
+ * usual price per request (median of the previous week's hours with enough requests). Keys without
+ * such a history add nothing (they are new spenders, or a mix change).
+ */
+function perRequestRise(combos: readonly Combo[], t: number, minRequests: number): Map<Combo, number> {
+  const byKey = new Map<string, Combo[]>();
+  for (const combo of combos) {
+    const key = combo.key ?? `${combo.project}\u0000${combo.user ?? ''}`;
+    const list = byKey.get(key);
+    if (list) list.push(combo);
+    else byKey.set(key, [combo]);
+  }
+  const rise = new Map<Combo, number>();
+  for (const members of byKey.values()) {
+    const perHour: number[] = [];
+    for (let j = Math.max(0, t - 168); j < t; j++) {
+      let cost = 0;
+      let requests = 0;
+      for (const m of members) {
+        cost += m.cost[j]!;
+        requests += m.requests[j]!;
+      }
+      if (requests >= Math.max(1, minRequests / 4)) perHour.push(cost / requests);
+    }
+    if (perHour.length < 12) continue;
+    const usual = median(perHour);
+    for (const m of members) rise.set(m, m.cost[t]! - m.requests[t]! * usual);
+  }
+  return rise;
+}
+
+/** The rise per request grouped by each dimension's values, as shares of the whole rise. */
+function perRequestCauses(combos: readonly Combo[], rise: Map<Combo, number>, within: number) {
+  const causes: { dimension: CauseDimension; value: string; share: number; deltaNanoUsd: number; rank: number }[] = [];
+  const bonus: Record<CauseDimension, number> = { project: 0, model: 1, user: 2, key: 3 };
+  for (const dimension of ['project', 'model', 'user', 'key'] as const) {
+    const deltas = new Map<string, number>();
+    for (const combo of combos) {
+      const value = combo[dimension];
+      if (value === null) continue;
+      deltas.set(value, (deltas.get(value) ?? 0) + (rise.get(combo) ?? 0));
+    }
+    if (deltas.size < 2 && dimension === 'project') continue;
+    for (const [value, delta] of deltas) {
+      const share = delta / within;
+      if (share > 0.05) causes.push({ dimension, value, share: round3(share), deltaNanoUsd: Math.round(delta), rank: Math.min(share, 1) * (1 + 0.05 * bonus[dimension]) });
+    }
+  }
+  causes.sort((a, b) => b.rank - a.rank || a.value.localeCompare(b.value));
+  return causes.slice(0, 5).map(({ rank: _rank, ...cause }) => cause);
+}
+
+/**
+ * A switch to a pricier model: keys carrying most of the rise moved 30 points or more of their own
+ * requests to one model against their previous week (a key that only sent more of what it always
+ * sent has not switched). Returns that model.
+ */
+function pricierModel(combos: readonly Combo[], t: number, rise: Map<Combo, number>, within: number): string | undefined {
+  const byKey = new Map<string, Combo[]>();
+  for (const combo of combos) {
+    const key = combo.key ?? `${combo.project}\u0000${combo.user ?? ''}`;
+    const list = byKey.get(key);
+    if (list) list.push(combo);
+    else byKey.set(key, [combo]);
+  }
+  const weight = new Map<string, number>();
+  for (const members of byKey.values()) {
+    const keyRise = members.reduce((sum, m) => sum + (rise.get(m) ?? 0), 0);
+    if (keyRise <= 0) continue;
+    let now = 0;
+    let before = 0;
+    const perModel = new Map<string, { now: number; before: number }>();
+    for (const m of members) {
+      let b = 0;
+      for (let j = Math.max(0, t - 168); j < t; j++) b += m.requests[j]!;
+      const entry = perModel.get(m.model) ?? { now: 0, before: 0 };
+      entry.now += m.requests[t]!;
+      entry.before += b;
+      perModel.set(m.model, entry);
+      now += m.requests[t]!;
+      before += b;
+    }
+    if (now === 0 || before === 0) continue;
+    for (const [model, entry] of perModel) {
+      if (entry.now / now - entry.before / before >= 0.3) weight.set(model, (weight.get(model) ?? 0) + keyRise);
+    }
+  }
+  let best: string | undefined;
+  let bestWeight = 0.5 * within;
+  for (const [model, w] of weight) {
+    if (w >= bestWeight) {
+      best = model;
+      bestWeight = w;
+    }
+  }
+  return best;
+}
+
+/** Models, projects, users and keys spending for the first time in `newAfterHours` (the org itself must be older than that). */
+function newcomerFindings(cube: Cube, t: number, hourMs: number, orgId: string | null, options: DetectOptions): Finding[] {
+  const since = t - options.newAfterHours;
+  if (since < 0) return [];
+  let older = 0;
+  for (const combo of cube.combos) for (let j = 0; j <= since; j++) older += combo.requests[j]!;
+  if (older === 0) return [];
+  const findings: Finding[] = [];
+  const newValues = new Map<CauseDimension, Set<string>>();
+  for (const dimension of ['model', 'project', 'user', 'key'] as const) {
+    const seen = new Set<string>();
+    const nowCost = new Map<string, number>();
+    for (const combo of cube.combos) {
+      const value = combo[dimension];
+      if (value === null) continue;
+      let past = 0;
+      for (let j = 0; j < t; j++) past += combo.requests[j]!;
+      if (past > 0) seen.add(value);
+      nowCost.set(value, (nowCost.get(value) ?? 0) + combo.cost[t]!);
+    }
+    const fresh = new Set<string>();
+    for (const [value, cost] of nowCost) {
+      if (seen.has(value) || cost <= 0) continue;
+      fresh.add(value);
+      // A new key of a new user, or of a new project, is that user's or project's news, told once.
+      const coarser = dimension === 'key' ? ['project', 'user'] : dimension === 'user' ? ['project'] : [];
+      const members = cube.combos.filter((c) => c[dimension] === value && c.cost[t]! > 0);
+      if (members.length && members.every((c) => coarser.some((d) => { const v = c[d as CauseDimension]; return v !== null && newValues.get(d as CauseDimension)?.has(v); }))) continue;
+      if (cost < options.minImpactNanoUsd) continue;
+      const kind: AnomalyKind = dimension === 'model' ? 'new-model' : 'new-spender';
+      const series: SeriesRef = { dimension, value };
+      const total = cube.combos.reduce((sum, c) => sum + c.cost[t]!, 0);
+      const rootCause = rankRootCauses(members, t, cost, { exclude: dimension, expectedOf: () => 0 });
+      findings.push({ kind, orgId, series, hourMs, observed: Math.round(cost), expected: 0, atStakeNanoUsd: Math.round(cost), score: round3(total > 0 ? cost / total : 1), rootCause, message: describe(kind, series, hourMs, cost, 0, rootCause) });
+    }
+    newValues.set(dimension, fresh);
+  }
+  return findings;
+}
+
+const FAMILY: Partial<Record<AnomalyKind, string>> = { spike: 'up', 'level-shift': 'up', drop: 'down', outage: 'down', 'cost-per-request': 'price', 'pricier-model': 'price' };
+const LEVEL: Record<SeriesDimension, number> = { total: 0, model: 1, project: 2, user: 3, key: 3 };
+
+/** Whether `finding`'s root cause names `series` as carrying at least three quarters of its deviation. */
+function names(finding: Finding, series: SeriesRef): boolean {
+  return finding.rootCause.some((c) => c.dimension === series.dimension && c.value === series.value && c.share >= 0.75);
+}
+
+/**
+ * One event shows on several series (a key's runaway loop lifts its project, its model and the
+ * total; a model's outage drops every project using it). Tell it once: of two findings of the same
+ * family, one whose root cause names the other's series is a part of that one and gives way; when
+ * each names the other, the more specific series stays (its root cause says as much, closer to
+ * home). The total gives way to any finer finding its root cause names.
+ */
+export function suppressNested(findings: Finding[]): Finding[] {
+  const dropped = new Set<Finding>();
+  for (const coarse of findings) {
+    for (const fine of findings) {
+      if (coarse === fine || dropped.has(coarse) || dropped.has(fine)) continue;
+      const family = FAMILY[coarse.kind];
+      if (!family || family !== FAMILY[fine.kind] || LEVEL[fine.series.dimension] <= LEVEL[coarse.series.dimension]) continue;
+      const fineNamesCoarse = coarse.series.dimension !== 'total' && names(fine, coarse.series);
+      const coarseNamesFine = names(coarse, fine.series);
+      if (coarseNamesFine) dropped.add(coarse);
+      else if (fineNamesCoarse) dropped.add(fine);
+    }
+  }
+  // A total change no value explains (no root cause with three quarters of it) is a wide event: its parts are not news of their own.
+  for (const total of findings) {
+    if (dropped.has(total) || total.series.dimension !== 'total' || total.rootCause.some((c) => c.share >= 0.75)) continue;
+    for (const f of findings) if (f !== total && FAMILY[f.kind] !== undefined && FAMILY[f.kind] === FAMILY[total.kind]) dropped.add(f);
+  }
+  return findings.filter((f) => !dropped.has(f));
+}

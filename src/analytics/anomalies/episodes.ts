@@ -1,0 +1,100 @@
+import { HOUR_MS } from './cube.ts';
+import { severityOf, worse } from './severity.ts';
+import type { Anomaly, AnomalyKind, Finding } from './types.ts';
+
+/** Spike and level shift are one episode seen longer; so are drop and outage; and the two price kinds. */
+const FAMILY: Record<AnomalyKind, string> = {
+  spike: 'up', 'level-shift': 'up', drop: 'down', outage: 'down', 'cost-per-request': 'price', 'pricier-model': 'price', 'new-model': 'new-model', 'new-spender': 'new-spender',
+};
+
+export function episodeKey(a: Pick<Anomaly, 'orgId' | 'series' | 'kind'>): string {
+  return `${a.orgId ?? ''}\u0000${a.series.dimension}\u0000${a.series.value ?? ''}\u0000${FAMILY[a.kind]}`;
+}
+
+export interface EpisodeOptions {
+  /** Quiet hours that still continue an episode (one normal hour inside an outage does not split it). */
+  gapHours: number;
+  levelShiftHours: number;
+}
+
+export const DEFAULT_EPISODE_OPTIONS: EpisodeOptions = { gapHours: 2, levelShiftHours: 6 };
+
+/**
+ * Folds one checked hour's findings into the ongoing episodes: a finding continues the episode of
+ * its org, series and kind family (updated: latest observation, summed dollars at stake, worst
+ * severity; a spike or drop lasting `levelShiftHours` becomes a level shift, an outage stays one),
+ * or opens a new anomaly. Episodes not seen for more than `gapHours` end. Pure: returns what to write.
+ */
+export function foldHour(ongoing: readonly Anomaly[], findings: readonly Finding[], hourMs: number, nowMs: number, newId: () => string, options: EpisodeOptions = DEFAULT_EPISODE_OPTIONS): { created: Anomaly[]; updated: Anomaly[] } {
+  const byKey = new Map(ongoing.filter((a) => a.endMs === null).map((a) => [episodeKey(a), a]));
+  const created: Anomaly[] = [];
+  const updated = new Map<string, Anomaly>();
+  for (const f of findings) {
+    const key = episodeKey(f);
+    const current = byKey.get(key);
+    if (current && current.lastSeenMs >= hourMs) continue; // this hour was already folded in (a re-check after a restart)
+    if (current) {
+      const hours = Math.round((hourMs - current.startMs) / HOUR_MS) + 1;
+      const kind = continuedKind(current.kind, f.kind, hours, options);
+      const atStake = current.atStakeNanoUsd + f.atStakeNanoUsd;
+      const next: Anomaly = {
+        ...current,
+        kind,
+        lastSeenMs: hourMs,
+        observed: f.observed,
+        expected: f.expected,
+        atStakeNanoUsd: atStake,
+        score: Math.abs(f.score) > Math.abs(current.score) ? f.score : current.score,
+        rootCause: f.rootCause.length ? f.rootCause : current.rootCause,
+        severity: worse(current.severity, severityOf(kind, f.observed, f.expected, atStake)),
+        message: kind === f.kind ? f.message : `${kind === 'level-shift' ? `Level shift, ${hours} h so far` : cap(kind)}: ${f.message}`,
+        updatedMs: nowMs,
+      };
+      byKey.set(key, next);
+      updated.set(next.id, next);
+      continue;
+    }
+    const anomaly: Anomaly = {
+      id: newId(),
+      kind: f.kind,
+      severity: severityOf(f.kind, f.observed, f.expected, f.atStakeNanoUsd),
+      orgId: f.orgId,
+      series: f.series,
+      startMs: f.hourMs,
+      endMs: f.kind === 'new-model' || f.kind === 'new-spender' ? f.hourMs + HOUR_MS : null,
+      detectedMs: nowMs,
+      lastSeenMs: f.hourMs,
+      observed: f.observed,
+      expected: f.expected,
+      atStakeNanoUsd: f.atStakeNanoUsd,
+      score: f.score,
+      rootCause: f.rootCause,
+      status: 'open',
+      message: f.message,
+      updatedMs: nowMs,
+    };
+    byKey.set(key, anomaly);
+    created.push(anomaly);
+  }
+  // Episodes quiet for longer than the gap are over: they end after their last anomalous hour.
+  for (const a of byKey.values()) {
+    if (a.endMs === null && hourMs - a.lastSeenMs > options.gapHours * HOUR_MS) {
+      const ended = { ...a, endMs: a.lastSeenMs + HOUR_MS, updatedMs: nowMs };
+      if (created.includes(a)) created[created.indexOf(a)] = ended;
+      else updated.set(a.id, ended);
+    }
+  }
+  return { created, updated: [...updated.values()] };
+}
+
+/** An outage stays an outage, a pricier model stays one; a spike or drop that lasts becomes a level shift. */
+function continuedKind(previous: AnomalyKind, now: AnomalyKind, hours: number, options: EpisodeOptions): AnomalyKind {
+  if (previous === 'outage' || now === 'outage') return 'outage';
+  if (previous === 'pricier-model' || now === 'pricier-model') return 'pricier-model';
+  if ((FAMILY[now] === 'up' || FAMILY[now] === 'down') && (previous === 'level-shift' || hours >= options.levelShiftHours)) return 'level-shift';
+  return now;
+}
+
+function cap(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,33 @@
+/** Detection thresholds. Tuned on ServeGen days 0-9 (see test/data/anomalies-servegen.test.ts), reported on days 10-13. */
+export interface DetectOptions {
+  /** |robust z| a spike or drop must pass (log ratio to the seasonal baseline, MAD-scaled). */
+  zThreshold: number;
+  /** A spike must be at least this multiple of the expected hour. */
+  spikeRatio: number;
+  /** A drop must be at most this fraction of the expected hour. */
+  dropRatio: number;
+  /** An outage is an hour at or below this fraction of the expected one. */
+  outageRatio: number;
+  /** Hours an episode of spike or drop must last to be called a level shift. */
+  levelShiftHours: number;
+  /** Deviations smaller than this (nano-USD in the hour) are not worth a message. */
+  minImpactNanoUsd: number;
+  /** Cost per request must jump by this factor (and pass zThreshold) to count. */
+  costPerRequestRatio: number;
+  /** Fewest requests in the hour for a cost-per-request judgement. */
+  minRequests: number;
+  /** Hours of history a value must be absent from to be "new" (and the org must have that much history). */
+  newAfterHours: number;
+}
+
+export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
+  zThreshold: 4,
+  spikeRatio: 1.6,
+  dropRatio: 0.5,
+  outageRatio: 0.05,
+  levelShiftHours: 6,
+  minImpactNanoUsd: 50_000_000,
+  costPerRequestRatio: 1.5,
+  minRequests: 20,
+  newAfterHours: 7 * 24,
+};
