@@ -20,13 +20,6 @@ const PAGES = [
   { id: 'keys', label: 'Keys', Page: KeysPage },
 ] as const;
 
-export interface PageProps {
-  who: Who;
-  params: URLSearchParams;
-  /** Whether the signed-in key may change things (viewers may not: no change controls are shown). */
-  canWrite: boolean;
-}
-
 export function App() {
   const [who, setWho] = useState<Who | null>(null);
   const [checking, setChecking] = useState(sessionKey() !== null);

@@ -79,7 +79,7 @@ export function Chart(props: ChartProps) {
       axes: [{}, { size: 70, values: (_u, values) => values.map((v) => format(v)) }],
       scales: {
         // Half a bucket of room either side, so one or two buckets still read as days (not a 3-year axis).
-        x: { time: true, range: (_u, min, max) => [min - step / 2, max + step / 2] },
+        x: { time: true, auto: false, range: [xs[0]! / 1000 - step / 2, xs[xs.length - 1]! / 1000 + step / 2] },
         y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
       },
       legend: { live: true },

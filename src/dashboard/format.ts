@@ -56,3 +56,17 @@ export function csv(rows: readonly (readonly (string | number | null)[])[]): str
   };
   return rows.map((row) => row.map(cell).join(',')).join('\n') + '\n';
 }
+
+/**
+ * Every bucket key between two instants, as the report API spells them (`2026-11-23` for days,
+ * `2026-11-23T10:00Z` for hours, UTC), so buckets without usage are drawn as zero rather than skipped.
+ */
+export function bucketKeys(fromMs: number, toMs: number, bucket: 'hour' | 'day'): { key: string; ms: number }[] {
+  const step = bucket === 'hour' ? 3_600_000 : 86_400_000;
+  const out: { key: string; ms: number }[] = [];
+  for (let ms = Math.floor(fromMs / step) * step; ms <= toMs && out.length < 10_000; ms += step) {
+    const iso = new Date(ms).toISOString();
+    out.push({ key: bucket === 'hour' ? `${iso.slice(0, 13)}:00Z` : iso.slice(0, 10), ms });
+  }
+  return out;
+}

@@ -1,3 +1,13 @@
+import type { Who } from './api.ts';
+
+/** What every page gets from the shell. */
+export interface PageProps {
+  who: Who;
+  params: URLSearchParams;
+  /** Whether the signed-in key may change things (viewers may not: no change controls are shown). */
+  canWrite: boolean;
+}
+
 /** The admin API's answers as the dashboard reads them (only the fields it uses). */
 export interface SpendRow {
   keys: Record<string, string | null>;

@@ -14,6 +14,12 @@ import { startServer, type RunningServer } from '../../src/server.ts';
 import { skipUnless } from '../support/skip-unless.ts';
 import { traceSlice } from './replay.ts';
 
+/** Browser globals, used only inside callbacks that run in the page (page.evaluate / waitForFunction). */
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare const sessionStorage: { getItem(name: string): string | null; setItem(name: string, value: string): void };
+declare const location: { hash: string };
+declare const window: Record<string, unknown>;
+
 /**
  * Issue #14: the dashboard in a real Chromium against a real gateway (in front of the mock provider),
  * filled by replaying a slice of the Azure LLM inference trace through three virtual keys (three projects)
@@ -64,7 +70,7 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
     const last = requests[requests.length - 1]!.offsetMs || 1;
     for (let i = 0; i < requests.length; i += 25) {
       const batch = requests.slice(i, i + 25);
-      const at = start + Math.round((batch[0]!.offsetMs / last) * span);
+      const at = start + Math.round((batch[batch.length - 1]!.offsetMs / last) * span);
       clock = () => at;
       await Promise.all(
         batch.map(async (r, j) => {
@@ -118,9 +124,9 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
     // Evaluated through the DevTools protocol, not as an inline <script>: the page's CSP (rightly) forbids those.
     if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
     const result = await page.evaluate(async () => {
-      // @ts-expect-error axe is injected above
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v: { id: string; impact: string; nodes: { target: string[] }[] }) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
+      const axe = window.axe as { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 3) }));
     });
     const serious = result.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious, `${name}: ${JSON.stringify(serious)}`).toEqual([]);

@@ -1,10 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
-import type { PageProps } from '../app.tsx';
 import { Bar, Empty, ErrorBox, Loading, Section } from '../components.tsx';
 import { dateTime, percent, usd } from '../format.ts';
 import { usePoll } from '../hooks.ts';
-import type { Alert, BudgetDefinition, BudgetStatus } from '../types.ts';
+import type { Alert, BudgetDefinition, BudgetStatus, PageProps } from '../types.ts';
 
 interface BudgetsData {
   budgets: { status: BudgetStatus; budget: BudgetDefinition | null }[];
@@ -118,7 +117,7 @@ export function BudgetsPage({ canWrite }: PageProps) {
               {data.alerts.length === 0 ? (
                 <Empty title="No alerts yet">Alerts appear here when a budget crosses a threshold or its burn rate would exhaust it early.</Empty>
               ) : (
-                <div class="table-wrap">
+                <div class="table-wrap" tabIndex={0}>
                   <table>
                     <thead>
                       <tr>

@@ -1,11 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
-import type { PageProps } from '../app.tsx';
 import { Chart } from '../chart.tsx';
 import { Empty, ErrorBox, isMissing, NotYet, Section, Tile } from '../components.tsx';
 import { count, dateTime, percent, usd } from '../format.ts';
 import { setParams, usePoll } from '../hooks.ts';
-import type { Anomaly, Forecast } from '../types.ts';
+import type { Anomaly, Forecast, PageProps } from '../types.ts';
 
 const settle = <T,>(promise: Promise<T>): Promise<T | Error> => promise.catch((error: Error) => error);
 
@@ -179,7 +178,7 @@ function ForecastView(props: { forecast: Forecast; anomalies: Anomaly[]; format:
         format={format}
       />
       {forecast.budgets && forecast.budgets.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <caption>Budgets at the end of their period</caption>
             <thead>

@@ -1,10 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import type { PageProps } from '../app.tsx';
 import { Empty, ErrorBox, Loading, Section } from '../components.tsx';
 import { dateTime } from '../format.ts';
 import { usePoll } from '../hooks.ts';
-import type { VirtualKey } from '../types.ts';
+import type { VirtualKey, PageProps } from '../types.ts';
 
 /** Virtual keys: list, create (the secret is shown once, with a copy button), revoke. */
 export function KeysPage({ canWrite }: PageProps) {
@@ -51,7 +50,7 @@ export function KeysPage({ canWrite }: PageProps) {
               {shown.length === 0 ? (
                 <Empty title="No virtual keys">{canWrite ? 'Create one per team or app: its spend is attributed to its project, and it can carry its own limits.' : 'An admin can create keys.'}</Empty>
               ) : (
-                <div class="table-wrap">
+                <div class="table-wrap" tabIndex={0}>
                   <table data-testid="keys-table">
                     <thead>
                       <tr>

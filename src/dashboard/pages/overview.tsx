@@ -1,10 +1,9 @@
 import { api, query } from '../api.ts';
-import type { PageProps } from '../app.tsx';
 import { Chart } from '../chart.tsx';
 import { Bar, Empty, ErrorBox, isMissing, Section, Tile } from '../components.tsx';
-import { count, percent, usd, usdStringToNano } from '../format.ts';
+import { bucketKeys, count, percent, usd, usdStringToNano } from '../format.ts';
 import { usePoll } from '../hooks.ts';
-import type { Anomaly, BudgetStatus, Forecast, SpendReport } from '../types.ts';
+import type { Anomaly, BudgetStatus, Forecast, SpendReport, PageProps } from '../types.ts';
 
 interface OverviewData {
   nowMs: number;
@@ -14,37 +13,48 @@ interface OverviewData {
   byProvider: SpendReport;
   budgets: BudgetStatus[];
   localProviders: Set<string> | null;
-  cache: { savedUsd: string; hitRate: number; exactHits: number; semanticHits: number } | Error;
-  routing: { alwaysStrong?: { savedUsd: string } } | Error;
   forecast: Forecast | Error;
   anomalies: Anomaly[] | Error;
 }
 
 const settle = <T,>(promise: Promise<T>): Promise<T | Error> => promise.catch((error: Error) => error);
 
-/** Everything the overview shows, fetched in parallel; the insight APIs may be missing (404) and are then shown as such. */
+interface Savings {
+  cache: { savedUsd: string; hitRate: number } | Error;
+  routing: { alwaysStrong?: { savedUsd: string } } | Error;
+}
+
+/**
+ * Cache and routing savings come from APIs that read raw ledger rows (slow on a big ledger): they are
+ * loaded on their own, so the rest of the overview never waits for them.
+ */
+async function loadSavings(): Promise<Savings> {
+  const [cache, routing] = await Promise.all([settle(api<Savings['cache'] & object>('/api/cache/stats')), settle(api<{ alwaysStrong?: { savedUsd: string } }>('/api/routing/analytics'))]);
+  return { cache, routing };
+}
+
+/** What the overview shows first, fetched in parallel from rollup-backed APIs; the insight APIs may be missing (404) and are then shown as such. */
 async function loadOverview(): Promise<OverviewData> {
   const nowMs = Date.now();
   const now = new Date(nowMs);
   const monthStartMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
   const monthEndMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
   const hoursLeft = Math.max(1, Math.ceil((monthEndMs - nowMs) / 3_600_000));
-  const [daily, byProvider, budgets, catalogue, cache, routing, forecast, anomalies] = await Promise.all([
+  const [daily, byProvider, budgets, catalogue, forecast, anomalies] = await Promise.all([
     api<SpendReport>(`/api/report${query({ by: 'day', from: monthStartMs })}`),
     api<SpendReport>(`/api/report${query({ by: 'provider', from: monthStartMs })}`),
     api<{ data: BudgetStatus[] }>('/api/budgets'),
     settle(api<{ data: { local: boolean; target: { providerId: string } }[] }>('/api/routing/catalogue')),
-    settle(api<OverviewData['cache'] & object>('/api/cache/stats')),
-    settle(api<{ alwaysStrong?: { savedUsd: string } }>('/api/routing/analytics')),
     settle(api<Forecast>(`/api/cost/forecast${query({ horizon: `${hoursLeft}h`, metric: 'cost' })}`)),
     settle(api<{ data: Anomaly[] }>('/api/cost/anomalies?status=open').then((a) => a.data)),
   ]);
   const localProviders = catalogue instanceof Error ? null : new Set(catalogue.data.filter((e) => e.local).map((e) => e.target.providerId));
-  return { nowMs, monthStartMs, monthEndMs, daily, byProvider, budgets: budgets.data, localProviders, cache, routing, forecast, anomalies };
+  return { nowMs, monthStartMs, monthEndMs, daily, byProvider, budgets: budgets.data, localProviders, forecast, anomalies };
 }
 
 export function OverviewPage(_props: PageProps) {
   const state = usePoll(loadOverview, []);
+  const savings = usePoll(loadSavings, []).data;
   const { data, error } = state;
   if (!data) return error ? <ErrorBox error={error} what="the overview" /> : <p class="muted" aria-busy="true">Loading the overview…</p>;
   const { daily, budgets, nowMs, monthStartMs, monthEndMs } = data;
@@ -55,12 +65,13 @@ export function OverviewPage(_props: PageProps) {
   const daysElapsed = Math.max(1 / 24, (nowMs - monthStartMs) / 86_400_000);
   const burnPerDay = Math.round(monthNano / daysElapsed);
   const savedLedger = daily.rows.reduce((sum, row) => sum + row.savedNanoUsd, 0);
-  const cacheSaved = data.cache instanceof Error ? null : usdStringToNano(data.cache.savedUsd);
-  const routingSaved = data.routing instanceof Error ? null : usdStringToNano(data.routing.alwaysStrong?.savedUsd);
+  const cacheSaved = !savings || savings.cache instanceof Error ? null : usdStringToNano(savings.cache.savedUsd);
+  const routingSaved = !savings || savings.routing instanceof Error ? null : usdStringToNano(savings.routing.alwaysStrong?.savedUsd);
   const totalRequests = data.byProvider.totals.requests;
   const localRequests = data.localProviders ? data.byProvider.rows.filter((row) => row.keys.provider && data.localProviders!.has(row.keys.provider)).reduce((s, r) => s + r.requests, 0) : 0;
   const unpriced = daily.totals.unpriced;
-  const sortedDays = [...daily.rows].sort((a, b) => String(a.keys.day).localeCompare(String(b.keys.day)));
+  const days = bucketKeys(monthStartMs, nowMs, 'day');
+  const costByDay = new Map(daily.rows.map((row) => [String(row.keys.day), row.costNanoUsd]));
 
   if (daily.totals.requests === 0 && budgets.length === 0) {
     return (
@@ -97,15 +108,15 @@ export function OverviewPage(_props: PageProps) {
           raw={forecast instanceof Error ? undefined : monthNano + forecast.total.mean}
           hint={forecast instanceof Error ? (isMissing(forecast) ? 'this gateway has no forecast API' : forecast.message) : forecast.model === 'none' ? forecast.reason : `80%: ${usd(monthNano + forecast.total.lo80)} – ${usd(monthNano + forecast.total.hi80)}`}
         />
-        <Tile label="Saved by caching" value={cacheSaved === null ? '–' : usd(cacheSaved)} raw={cacheSaved ?? undefined} testid="saved-cache" tone="good" hint={data.cache instanceof Error ? 'operator keys only' : `hit rate ${percent(data.cache.hitRate * 100)}`} />
-        <Tile label="Saved by routing" value={routingSaved === null ? '–' : usd(routingSaved)} raw={routingSaved ?? undefined} testid="saved-routing" tone="good" hint="vs always the strong model" />
+        <Tile label="Saved by caching" value={cacheSaved === null ? '–' : usd(cacheSaved)} raw={cacheSaved ?? undefined} testid="saved-cache" tone="good" hint={!savings ? 'loading…' : savings.cache instanceof Error ? savings.cache.message : `hit rate ${percent(savings.cache.hitRate * 100)}`} />
+        <Tile label="Saved by routing" value={routingSaved === null ? '–' : usd(routingSaved)} raw={routingSaved ?? undefined} testid="saved-routing" tone="good" hint={!savings ? 'loading…' : savings.routing instanceof Error ? savings.routing.message : 'vs always the strongest model'} />
         <Tile label="Local share" value={totalRequests ? percent((localRequests / totalRequests) * 100) : '–'} testid="local-share" hint="requests served by local models" />
         <Tile label="Saved (ledger)" value={usd(savedLedger)} raw={savedLedger} testid="saved-ledger" hint="cache and routing, this month" />
       </div>
 
       <Section title="Daily spend this month">
-        {sortedDays.length ? (
-          <Chart title="Daily spend this month, in US dollars" xs={sortedDays.map((row) => Date.parse(`${row.keys.day}T00:00:00Z`))} series={[{ label: 'Spend', values: sortedDays.map((row) => row.costNanoUsd) }]} format={usd} stacked height={220} />
+        {daily.rows.length ? (
+          <Chart title="Daily spend this month, in US dollars" xs={days.map((d) => d.ms)} series={[{ label: 'Spend', values: days.map((d) => costByDay.get(d.key) ?? 0) }]} format={usd} stacked height={220} />
         ) : (
           <Empty title="No spend this month yet" />
         )}

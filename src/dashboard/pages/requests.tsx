@@ -1,11 +1,10 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
-import type { PageProps } from '../app.tsx';
 import { Empty, ErrorBox } from '../components.tsx';
 import { count, dateTime, duration, usd } from '../format.ts';
 import { setParams, usePoll } from '../hooks.ts';
-import type { LedgerRow } from '../types.ts';
+import type { LedgerRow, PageProps } from '../types.ts';
 
 const PAGE = 50;
 
@@ -59,7 +58,7 @@ export function RequestsPage({ params }: PageProps) {
       {state.data && rows.length === 0 ? (
         <Empty title={q || model || project ? 'No request matches' : 'No requests yet'}>{q || model || project ? 'Clear the search or filters.' : 'Requests appear here as soon as clients send them through the gateway.'}</Empty>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table data-testid="requests-table">
             <thead>
               <tr>

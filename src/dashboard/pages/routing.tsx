@@ -1,9 +1,8 @@
 import { api } from '../api.ts';
-import type { PageProps } from '../app.tsx';
 import { Empty, ErrorBox, Section, Tile } from '../components.tsx';
 import { count, dateTime, percent, usd, usdStringToNano } from '../format.ts';
 import { usePoll } from '../hooks.ts';
-import type { LedgerRow } from '../types.ts';
+import type { LedgerRow, PageProps } from '../types.ts';
 
 interface RoutingReport {
   routedRequests: number;
@@ -96,7 +95,7 @@ export function RoutingPage(_props: PageProps) {
                 {data.routing.share.length === 0 ? (
                   <Empty title="No routed requests yet">Send requests to a route alias (a model name with a routing strategy in the config) to see where they go.</Empty>
                 ) : (
-                  <div class="table-wrap">
+                  <div class="table-wrap" tabIndex={0}>
                     <table>
                       <caption>Share of routed requests and spend per model</caption>
                       <thead>
@@ -146,7 +145,7 @@ export function RoutingPage(_props: PageProps) {
                 <Empty title="No experiments">Define one under <code>experiments:</code> in the config to compare a cheaper model against the current one with confidence intervals.</Empty>
               ) : (
                 data.experiments.map((x) => (
-                  <div key={x.experiment} class="table-wrap">
+                  <div key={x.experiment} class="table-wrap" tabIndex={0}>
                     <table>
                       <caption>
                         {x.experiment}

@@ -1,11 +1,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
-import type { PageProps } from '../app.tsx';
 import { Chart } from '../chart.tsx';
 import { download, Empty, ErrorBox, Section, Tile } from '../components.tsx';
-import { count, csv, rangeBounds, usd } from '../format.ts';
+import { bucketKeys, count, csv, rangeBounds, usd } from '../format.ts';
 import { setParams, usePoll } from '../hooks.ts';
-import type { SpendReport, SpendRow } from '../types.ts';
+import type { SpendReport, SpendRow, PageProps } from '../types.ts';
 
 const DIMENSIONS = ['project', 'model', 'provider', 'user', 'key', 'org', 'tag'] as const;
 const RANGES = [
@@ -42,7 +41,7 @@ export function SpendPage({ params }: PageProps) {
 
   const view = useMemo(() => {
     if (!state.data) return null;
-    const { report } = state.data;
+    const { report, fromMs, toMs } = state.data;
     const value = metricOf(metric);
     const totals = new Map<string, SpendRow>();
     for (const row of report.rows) {
@@ -62,14 +61,16 @@ export function SpendPage({ params }: PageProps) {
     for (const row of table) row.sharePercent = grand ? (value(row) / grand) * 100 : 0;
     const top = table.slice(0, TOP).map((r) => String(r.keys[by]));
     const names = table.length > TOP ? [...top, 'other'] : top;
-    const times = [...new Set(report.rows.map((row) => String(row.keys[bucket])))].sort();
-    const xs = times.map((t) => Date.parse(bucket === 'day' ? `${t}T00:00:00Z` : t.length === 13 ? `${t}:00:00Z` : t));
+    const all = report.rows.length ? bucketKeys(fromMs, toMs, bucket) : [];
+    const times = all.map((b) => b.key);
+    const xs = all.map((b) => b.ms);
     const index = new Map(times.map((t, i) => [t, i]));
     const series = names.map((name) => ({ label: name, values: new Array<number>(times.length).fill(0) }));
     for (const row of report.rows) {
       const name = String(row.keys[by] ?? '(none)');
       const s = series[top.includes(name) ? top.indexOf(name) : names.length - 1]!;
-      s.values[index.get(String(row.keys[bucket]))!]! += value(row);
+      const at = index.get(String(row.keys[bucket]));
+      if (at !== undefined) s.values[at]! += value(row);
     }
     return { table, xs, series, grand };
   }, [state.data, metric, by, bucket]);
@@ -148,7 +149,7 @@ export function SpendPage({ params }: PageProps) {
               </button>
             }
           >
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0}>
               <table data-testid="spend-table">
                 <thead>
                   <tr>

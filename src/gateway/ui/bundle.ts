@@ -8,8 +8,8 @@ export interface UiAsset {
   /** `/ui/assets/app-<hash>.js`: the hash changes with the content, so it may be cached forever. */
   path: string;
   contentType: string;
-  body: Uint8Array;
-  gzip: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
+  gzip: Uint8Array<ArrayBuffer>;
 }
 
 export interface UiBundle {
@@ -55,9 +55,9 @@ export async function buildUiBundle(): Promise<UiBundle> {
     if (ext !== '.js' && ext !== '.css') continue;
     const hash = createHash('sha256').update(file.contents).digest('hex').slice(0, 12);
     const assetPath = `/ui/assets/app-${hash}${ext}`;
-    const gzip = gzipSync(file.contents, { level: 9 });
+    const gzip = new Uint8Array(gzipSync(file.contents, { level: 9 }));
     gzipBytes += gzip.byteLength;
-    assets.set(assetPath, { path: assetPath, contentType: ext === '.js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', body: file.contents, gzip });
+    assets.set(assetPath, { path: assetPath, contentType: ext === '.js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', body: new Uint8Array(file.contents), gzip });
     tags.push(ext === '.js' ? `<script type="module" src="${assetPath}"></script>` : `<link rel="stylesheet" href="${assetPath}">`);
   }
   // CSS first so the first paint is already styled.
