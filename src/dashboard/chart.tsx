@@ -5,6 +5,8 @@ import 'uplot/dist/uPlot.min.css';
 /** Colour-blind-safe palette (Okabe-Ito, then Tableau), dark enough for lines on white. */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#8C564B', '#7F7F7F', '#B8860B', '#332288', '#AA4499'];
 
+const DAY = new Intl.DateTimeFormat('en-US', { month: 'short', day: '2-digit', timeZone: 'UTC' });
+
 export interface StackSeries {
   label: string;
   values: number[];
@@ -76,7 +78,11 @@ export function Chart(props: ChartProps) {
       height: props.height ?? 260,
       series: seriesOpts,
       bands: band ? [{ series: [bandCount, bandCount + 1], fill: 'rgba(0,114,178,0.18)' }] : [],
-      axes: [{}, { size: 70, values: (_u, values) => values.map((v) => format(v)) }],
+      axes: [
+        // Day buckets get day ticks (`Dec 02`), never hour ticks between them.
+        step >= 86_400 ? { incrs: [86_400, 2 * 86_400, 7 * 86_400, 14 * 86_400, 30 * 86_400], values: (_u, splits) => splits.map((s) => DAY.format(new Date(s * 1000))) } : {},
+        { size: 70, values: (_u, values) => values.map((v) => format(v)) },
+      ],
       scales: {
         // Half a bucket of room either side, so one or two buckets still read as days (not a 3-year axis).
         x: { time: true, auto: false, range: [xs[0]! / 1000 - step / 2, xs[xs.length - 1]! / 1000 + step / 2] },

@@ -1,4 +1,4 @@
-import { NANO_PER_USD } from '../domain/money.ts';
+import { NANO_PER_USD, usdToNano } from '../domain/money.ts';
 
 /** Display only: nano-dollars as `$1,234.56`, small amounts with enough digits to be non-zero (`$0.00042`). */
 export function usd(nano: number): string {
@@ -11,10 +11,14 @@ export function usd(nano: number): string {
   return `${dollars < 0 ? '-' : ''}$${abs.toFixed(digits)}`;
 }
 
-/** A USD string from the API (`"0.0001417"`) to nano-dollars, exactly enough for display. */
+/** A USD string from the API (`"0.0001417"`) to exact nano-dollars (0 for a missing or malformed value). */
 export function usdStringToNano(value: string | null | undefined): number {
   if (!value) return 0;
-  return Math.round(Number(value) * NANO_PER_USD);
+  try {
+    return usdToNano(value);
+  } catch {
+    return 0;
+  }
 }
 
 export function count(value: number): string {

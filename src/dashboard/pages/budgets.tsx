@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../api.ts';
 import { Bar, Empty, ErrorBox, Loading, Section } from '../components.tsx';
-import { dateTime, percent, usd } from '../format.ts';
+import { dateTime, percent, usd, usdStringToNano } from '../format.ts';
 import { usePoll } from '../hooks.ts';
 import type { Alert, BudgetDefinition, BudgetStatus, PageProps } from '../types.ts';
 
@@ -85,10 +85,10 @@ export function BudgetsPage({ canWrite }: PageProps) {
                       <Bar percent={status.percent} thresholds={budget?.thresholds.map((t) => t.percent)} label={`${status.id}: ${percent(status.percent, 0)} of the limit used`} />
                       <div class="row-between small">
                         <span data-testid="budget-used">
-                          ${status.usedUsd} of ${status.limitUsd} ({percent(status.percent)})
+                          {usd(usdStringToNano(status.usedUsd))} of {usd(usdStringToNano(status.limitUsd))} ({percent(status.percent)})
                         </span>
                         <span class="muted">
-                          burn ${status.burnRatePerHourUsd}/h · projected ${status.projectedUsd}
+                          burn {usd(usdStringToNano(status.burnRatePerHourUsd))}/h · projected {usd(usdStringToNano(status.projectedUsd))}
                           {status.exhaustionAt ? ` · runs out ${status.exhaustionAt.slice(0, 16).replace('T', ' ')}` : ''}
                         </span>
                       </div>

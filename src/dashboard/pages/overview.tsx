@@ -70,7 +70,7 @@ export function OverviewPage(_props: PageProps) {
   const totalRequests = data.byProvider.totals.requests;
   const localRequests = data.localProviders ? data.byProvider.rows.filter((row) => row.keys.provider && data.localProviders!.has(row.keys.provider)).reduce((s, r) => s + r.requests, 0) : 0;
   const unpriced = daily.totals.unpriced;
-  const days = bucketKeys(monthStartMs, nowMs, 'day');
+  const days = bucketKeys(monthStartMs, monthEndMs - 1, 'day');
   const costByDay = new Map(daily.rows.map((row) => [String(row.keys.day), row.costNanoUsd]));
 
   if (daily.totals.requests === 0 && budgets.length === 0) {
@@ -135,12 +135,12 @@ export function OverviewPage(_props: PageProps) {
                   <div class="row-between">
                     <strong>{budget.id}</strong>
                     <span>
-                      ${budget.usedUsd} of ${budget.limitUsd} ({percent(budget.percent, 0)})
+                      {usd(usdStringToNano(budget.usedUsd))} of {usd(usdStringToNano(budget.limitUsd))} ({percent(budget.percent, 0)})
                     </span>
                   </div>
                   <Bar percent={budget.percent} label={`${budget.id}: ${percent(budget.percent, 0)} used`} />
                   <div class="muted small">
-                    {budget.period} · projected ${budget.projectedUsd}
+                    {budget.period} · projected {usd(usdStringToNano(budget.projectedUsd))}
                     {budget.exhaustionAt ? ` · runs out ${budget.exhaustionAt.slice(0, 16).replace('T', ' ')}` : ''}
                   </div>
                 </li>
