@@ -48,6 +48,12 @@ export function App() {
     );
   }, []);
 
+  const page = PAGES.find((p) => p.id === route.page) ?? PAGES[0];
+  // On a narrow screen the nav scrolls sideways: keep the current page's link in view.
+  useEffect(() => {
+    document.querySelector('.top nav a[aria-current=page]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [page.id, who]);
+
   if (!who) {
     if (checking) return <p class="muted center">Checking your session…</p>;
     return (
@@ -62,7 +68,6 @@ export function App() {
     );
   }
 
-  const page = PAGES.find((p) => p.id === route.page) ?? PAGES[0];
   const Page = page.Page;
   return (
     <div class="shell">

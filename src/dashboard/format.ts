@@ -35,6 +35,11 @@ export function dateTime(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + 'Z';
 }
 
+/** `12-01 19:39:55` (UTC): compact enough for a table column. */
+export function shortTime(ms: number): string {
+  return new Date(ms).toISOString().slice(5, 19).replace('T', ' ');
+}
+
 export function duration(ms: number | null): string {
   if (ms === null) return '–';
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`;

@@ -133,7 +133,7 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
     expect(serious, `${name}: ${JSON.stringify(serious)}`).toEqual([]);
   }
 
-  it('signs in, shows every page with numbers equal to the admin API, at 1280 and 390 px, with no serious axe violations', { timeout: 90_000 }, async () => {
+  it('signs in, shows every page with numbers equal to the admin API, at 1280 and 390 px, with no serious axe violations', { timeout: 180_000 }, async () => {
     const page = adminPage;
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 900 });

@@ -2,7 +2,7 @@ import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
 import { Empty, ErrorBox } from '../components.tsx';
-import { count, dateTime, duration, usd } from '../format.ts';
+import { count, duration, shortTime, usd } from '../format.ts';
 import { setParams, usePoll } from '../hooks.ts';
 import type { LedgerRow, PageProps } from '../types.ts';
 
@@ -62,7 +62,7 @@ export function RequestsPage({ params }: PageProps) {
           <table data-testid="requests-table">
             <thead>
               <tr>
-                <th scope="col">Time</th>
+                <th scope="col">Time (UTC)</th>
                 <th scope="col">Model</th>
                 <th scope="col">Project</th>
                 <th scope="col" class="num">Tokens in/out</th>
@@ -78,7 +78,7 @@ export function RequestsPage({ params }: PageProps) {
                   <tr data-cost={row.costNanoUsd}>
                     <td>
                       <button type="button" class="link" aria-expanded={open === row.id} onClick={() => setOpen(open === row.id ? null : row.id)}>
-                        {dateTime(row.timeMs)}
+                        {shortTime(row.timeMs)}
                       </button>
                     </td>
                     <td>{row.servedModel ?? row.requestedModel}</td>
