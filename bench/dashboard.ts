@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   for (const batch of records(ROWS, nowMs)) await storage.ledger.append(batch);
   await storage.close();
   result.fillSeconds = Math.round((performance.now() - fillStarted) / 100) / 10;
+  console.error(`[bench:dashboard] ${ROWS} rows written in ${result.fillSeconds} s`);
 
   const buildStarted = performance.now();
   const bundle = await buildUiBundle();
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
       return Math.round((await handle.jsonValue()) as number);
     };
     result.overviewColdMs = await loadOnce();
+    console.error(`[bench:dashboard] cold overview ${result.overviewColdMs} ms`);
     const warm: number[] = [];
     for (let i = 0; i < LOADS; i += 1) {
       await page.goto('about:blank');

@@ -54,8 +54,9 @@ async function loadOverview(): Promise<OverviewData> {
 
 export function OverviewPage(_props: PageProps) {
   const state = usePoll(loadOverview, []);
-  const savings = usePoll(loadSavings, []).data;
   const { data, error } = state;
+  // Asked for only once the overview is on screen: on a big ledger these scans would otherwise hold up the rest.
+  const savings = usePoll(() => (data ? loadSavings() : Promise.resolve(undefined)), [data !== undefined]).data;
   if (!data) return error ? <ErrorBox error={error} what="the overview" /> : <p class="muted" aria-busy="true">Loading the overview…</p>;
   const { daily, budgets, nowMs, monthStartMs, monthEndMs } = data;
   const today = new Date(nowMs).toISOString().slice(0, 10);
