@@ -31,6 +31,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerProxyRoutes } from './routes/proxy.ts';
 import { registerSelfUsageRoute } from './routes/self-usage.ts';
+import { registerUiRoutes } from './ui/routes.ts';
 
 const PROXY_OPERATIONS = new Map<string, Operation>([
   ['/v1/chat/completions', 'chat'],
@@ -60,6 +61,8 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
 
   app.use('*', requestId(runtime.deps.now));
   registerHealthRoutes(app, runtime, credentials);
+  // The dashboard is static code; everything it shows comes from the admin API under its own key.
+  registerUiRoutes(app);
 
   app.use('/v1/*', rejectionGate(limiter));
   app.use('/api/*', rejectionGate(limiter));

@@ -43,6 +43,14 @@ const LAYERS: Record<string, number> = {
   cli: 9,
 };
 
+/**
+ * Browser islands: code that runs in the browser, not in Node. An island may import only itself and the
+ * folders listed (pure, DOM-free helpers), and no server code may import it (the gateway bundles it by path).
+ */
+const ISLANDS: Record<string, { mayImport: string[]; reason: string }> = {
+  dashboard: { mayImport: ['domain'], reason: 'the web console (issue #14): talks to the gateway only over the admin API; domain/money.ts for display' },
+};
+
 /** Files directly in src/, assigned explicitly. */
 const ROOT_FILES: Record<string, string> = {
   'index.ts': 'entry',
@@ -76,7 +84,7 @@ function listSources(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...listSources(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) out.push(path);
+    else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(path);
   }
   return out;
 }
@@ -92,7 +100,7 @@ function layerOf(file: string): string {
     return layer;
   }
   const top = file.slice(0, slash);
-  if (!(top in LAYERS)) throw new Error(`src/${top}/ has no layer: add it to LAYERS in test/architecture/layers.test.ts`);
+  if (!(top in LAYERS) && !(top in ISLANDS)) throw new Error(`src/${top}/ has no layer: add it to LAYERS in test/architecture/layers.test.ts`);
   return top;
 }
 
@@ -106,7 +114,7 @@ function importsOf(file: string): string[] {
     if (!spec.startsWith('.')) continue;
     const target = rel(resolve(dirname(join(src, file)), spec));
     if (target.startsWith('..')) continue;
-    out.add(target.endsWith('.ts') ? target : `${target}.ts`);
+    out.add(/\.tsx?$/.test(target) ? target : `${target}.ts`);
   }
   return [...out];
 }
@@ -127,6 +135,15 @@ function scan() {
       }
       const toLayer = layerOf(to);
       if (toLayer === fromLayer) continue;
+      const island = ISLANDS[fromLayer];
+      if (island) {
+        if (!island.mayImport.includes(toLayer)) violations.push(`${from} -> ${to} (browser island ${fromLayer} may import only ${island.mayImport.join(', ')})`);
+        continue;
+      }
+      if (toLayer in ISLANDS) {
+        violations.push(`${from} -> ${to} (server code imports the browser island ${toLayer})`);
+        continue;
+      }
       const fromRank = LAYERS[fromLayer]!;
       const toRank = LAYERS[toLayer]!;
       if (toRank < fromRank) continue;

@@ -1,0 +1,98 @@
+import type { ComponentChildren } from 'preact';
+import { ApiError } from './api.ts';
+import type { Loaded } from './hooks.ts';
+
+export function Tile(props: { label: string; value: string; raw?: number; hint?: string; testid?: string; tone?: 'warn' | 'bad' | 'good' }) {
+  return (
+    <div class={`tile ${props.tone ?? ''}`} data-testid={props.testid} data-value={props.raw}>
+      <div class="tile-label">{props.label}</div>
+      <div class="tile-value">{props.value}</div>
+      {props.hint && <div class="tile-hint">{props.hint}</div>}
+    </div>
+  );
+}
+
+/** An API error shown where the data would have been: the API's own message, never a blank page. */
+export function ErrorBox(props: { error: Error | undefined; what?: string }) {
+  if (!props.error) return null;
+  const status = props.error instanceof ApiError ? props.error.status : 0;
+  return (
+    <div class="error" role="alert">
+      <strong>{props.what ? `Could not load ${props.what}` : 'Error'}{status ? ` (${status})` : ''}:</strong> {props.error.message}
+    </div>
+  );
+}
+
+export function Empty(props: { title: string; children?: ComponentChildren }) {
+  return (
+    <div class="empty">
+      <p class="empty-title">{props.title}</p>
+      {props.children && <div class="empty-body">{props.children}</div>}
+    </div>
+  );
+}
+
+/** A 404 from an insight API that another part of Tollgate has not shipped yet. */
+export function isMissing(error: Error | undefined): boolean {
+  return error instanceof ApiError && error.status === 404;
+}
+
+export function NotYet(props: { feature: string; path: string }) {
+  return (
+    <Empty title={`${props.feature} is not available on this gateway yet`}>
+      This view reads <code>{props.path}</code>, which this gateway version does not serve. Upgrade Tollgate to see it.
+    </Empty>
+  );
+}
+
+export function Section(props: { title: string; id?: string; actions?: ComponentChildren; children: ComponentChildren }) {
+  const id = props.id ?? props.title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  return (
+    <section class="card" aria-labelledby={`h-${id}`}>
+      <div class="card-head">
+        <h2 id={`h-${id}`}>{props.title}</h2>
+        {props.actions && <div class="card-actions">{props.actions}</div>}
+      </div>
+      {props.children}
+    </section>
+  );
+}
+
+export function Loading<T>(props: { state: Loaded<T>; what: string; children: (data: T) => ComponentChildren }) {
+  const { data, error, loading } = props.state;
+  if (data === undefined) {
+    if (error) return <ErrorBox error={error} what={props.what} />;
+    return <p class="muted" aria-busy={loading}>Loading {props.what}…</p>;
+  }
+  return (
+    <>
+      {error && <ErrorBox error={error} what={`fresh ${props.what}`} />}
+      {props.children(data)}
+    </>
+  );
+}
+
+/** A horizontal bar (budgets): the fill at `percent`, threshold ticks, coloured by state. */
+export function Bar(props: { percent: number; thresholds?: number[]; label: string }) {
+  const pct = Math.max(0, Math.min(100, props.percent));
+  const tone = props.percent >= 100 ? 'bad' : props.percent >= 80 ? 'warn' : 'good';
+  return (
+    <div class="bar" role="meter" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(props.percent)} aria-label={props.label}>
+      <div class={`bar-fill ${tone}`} style={{ width: `${pct}%` }} />
+      {(props.thresholds ?? []).filter((t) => t > 0 && t < 100).map((t) => (
+        <div key={t} class="bar-tick" style={{ left: `${t}%` }} title={`${t}%`} />
+      ))}
+    </div>
+  );
+}
+
+export function download(name: string, text: string, type = 'text/csv'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

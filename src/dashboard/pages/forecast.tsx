@@ -1,0 +1,211 @@
+import { useState } from 'preact/hooks';
+import { api, query } from '../api.ts';
+import { Chart } from '../chart.tsx';
+import { Empty, ErrorBox, isMissing, NotYet, Section, Tile } from '../components.tsx';
+import { count, dateTime, percent, usd } from '../format.ts';
+import { setParams, usePoll } from '../hooks.ts';
+import type { Anomaly, Forecast, PageProps } from '../types.ts';
+
+const settle = <T,>(promise: Promise<T>): Promise<T | Error> => promise.catch((error: Error) => error);
+
+export function ForecastPage({ params, canWrite }: PageProps) {
+  const horizon = params.get('horizon') ?? '30d';
+  const metric = params.get('metric') ?? 'cost';
+  const status = params.get('status') ?? 'open';
+  const state = usePoll(
+    async () => {
+      const [forecast, anomalies] = await Promise.all([
+        settle(api<Forecast>(`/api/cost/forecast${query({ horizon, metric })}`)),
+        settle(api<{ data: Anomaly[] }>(`/api/cost/anomalies${query({ status })}`).then((a) => a.data)),
+      ]);
+      return { forecast, anomalies };
+    },
+    [horizon, metric, status],
+  );
+  const [open, setOpen] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<Error | undefined>();
+  const set = (changes: Record<string, string>) => setParams('forecast', params, changes);
+  const fmt = metric === 'cost' ? usd : (v: number) => count(Math.round(v));
+
+  const act = async (id: string, action: 'acknowledge' | 'resolve') => {
+    setActionError(undefined);
+    try {
+      await api(`/api/cost/anomalies/${encodeURIComponent(id)}/${action}`, { method: 'POST' });
+      state.reload();
+    } catch (error) {
+      setActionError(error as Error);
+    }
+  };
+
+  const data = state.data;
+  const anomalies = data && !(data.anomalies instanceof Error) ? data.anomalies : [];
+  return (
+    <div data-loaded={data || state.error ? 'true' : undefined}>
+      <form class="filters" aria-label="Forecast options" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          <span>Horizon</span>
+          <select name="horizon" value={horizon} onChange={(e) => set({ horizon: (e.target as HTMLSelectElement).value })}>
+            <option value="30d">30 days</option>
+            <option value="60d">60 days</option>
+            <option value="90d">90 days</option>
+          </select>
+        </label>
+        <label>
+          <span>Metric</span>
+          <select name="metric" value={metric} onChange={(e) => set({ metric: (e.target as HTMLSelectElement).value })}>
+            <option value="cost">Spend</option>
+            <option value="requests">Requests</option>
+            <option value="tokens">Tokens</option>
+          </select>
+        </label>
+        <label>
+          <span>Anomalies</span>
+          <select name="status" value={status} onChange={(e) => set({ status: (e.target as HTMLSelectElement).value })}>
+            <option value="open">open</option>
+            <option value="acknowledged">acknowledged</option>
+            <option value="resolved">resolved</option>
+            <option value="all">all</option>
+          </select>
+        </label>
+      </form>
+      <ErrorBox error={state.error} what="the forecast" />
+      {data && (
+        <>
+          <Section title="Forecast">
+            {data.forecast instanceof Error ? (
+              isMissing(data.forecast) ? <NotYet feature="Forecasting" path="/api/cost/forecast" /> : <ErrorBox error={data.forecast} what="the forecast" />
+            ) : data.forecast.model === 'none' ? (
+              <Empty title="Not enough history to forecast yet">{data.forecast.reason}</Empty>
+            ) : (
+              <ForecastView forecast={data.forecast} anomalies={anomalies} format={fmt} />
+            )}
+          </Section>
+          <Section title="Anomalies">
+            <ErrorBox error={actionError} what="that change" />
+            {data.anomalies instanceof Error ? (
+              isMissing(data.anomalies) ? <NotYet feature="Anomaly detection" path="/api/cost/anomalies" /> : <ErrorBox error={data.anomalies} what="anomalies" />
+            ) : anomalies.length === 0 ? (
+              <Empty title={`No ${status === 'all' ? '' : status + ' '}anomalies`}>Tollgate checks every hour as it closes; spikes, drops, new spenders and pricier models will appear here.</Empty>
+            ) : (
+              <ul class="anomaly-list">
+                {anomalies.map((a) => (
+                  <li key={a.id} data-testid={`anomaly-${a.id}`}>
+                    <button type="button" class="link" aria-expanded={open === a.id} onClick={() => setOpen(open === a.id ? null : a.id)}>
+                      <span class={`sev sev-${a.severity}`}>{a.severity}</span> {a.kind} · {a.series.dimension}
+                      {a.series.value ? ` ${a.series.value}` : ''} · {dateTime(a.startMs)} · {usd(a.atStakeNanoUsd)} at stake
+                    </button>
+                    <span class="muted small"> {a.status}</span>
+                    {open === a.id && (
+                      <div class="root-cause">
+                        <p>{a.message}</p>
+                        <p class="small">
+                          Observed {fmt(a.observed)}, expected {fmt(a.expected)}.
+                        </p>
+                        {a.rootCause.length > 0 && (
+                          <table>
+                            <caption>Root cause: what explains the change</caption>
+                            <thead>
+                              <tr>
+                                <th scope="col">Dimension</th>
+                                <th scope="col">Value</th>
+                                <th scope="col" class="num">Share</th>
+                                <th scope="col" class="num">Change</th>
+                              </tr>
+                            </thead>
+                            <tbody>
+                              {a.rootCause.map((cause) => (
+                                <tr key={`${cause.dimension}:${cause.value}`}>
+                                  <td>{cause.dimension}</td>
+                                  <td>{cause.value}</td>
+                                  <td class="num">{percent(cause.share * 100, 0)}</td>
+                                  <td class="num">{usd(cause.deltaNanoUsd)}</td>
+                                </tr>
+                              ))}
+                            </tbody>
+                          </table>
+                        )}
+                        {canWrite && a.status !== 'resolved' && (
+                          <div class="actions">
+                            {a.status === 'open' && (
+                              <button type="button" onClick={() => act(a.id, 'acknowledge')}>
+                                Acknowledge
+                              </button>
+                            )}
+                            <button type="button" onClick={() => act(a.id, 'resolve')}>
+                              Resolve
+                            </button>
+                          </div>
+                        )}
+                      </div>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Section>
+        </>
+      )}
+    </div>
+  );
+}
+
+function ForecastView(props: { forecast: Forecast; anomalies: Anomaly[]; format: (v: number) => string }) {
+  const { forecast, format } = props;
+  const xs = [...forecast.history.map((h) => h.t), ...forecast.points.map((p) => p.t)];
+  const pad = (n: number) => new Array<number | null>(n).fill(null);
+  const history = [...forecast.history.map((h) => h.value), ...pad(forecast.points.length)];
+  const hist = forecast.history.length;
+  const band = {
+    label: 'forecast',
+    lo: [...pad(hist), ...forecast.points.map((p) => p.lo80)],
+    hi: [...pad(hist), ...forecast.points.map((p) => p.hi80)],
+    mean: [...pad(hist), ...forecast.points.map((p) => p.mean)],
+  };
+  return (
+    <>
+      <div class="tiles">
+        <Tile label="Forecast total" value={format(forecast.total.mean)} raw={forecast.total.mean} testid="forecast-total" />
+        <Tile label="80% interval" value={`${format(forecast.total.lo80)} – ${format(forecast.total.hi80)}`} />
+        <Tile label="95% interval" value={`${format(forecast.total.lo95)} – ${format(forecast.total.hi95)}`} />
+        <Tile label="Model" value={forecast.model} hint={forecast.reason} />
+      </div>
+      <Chart
+        title={`History and forecast of ${forecast.metric}, with the 80% interval shaded and anomalies marked in red`}
+        xs={xs}
+        series={[{ label: 'history', values: history as number[] }]}
+        band={band}
+        marks={props.anomalies.map((a) => a.startMs)}
+        format={format}
+      />
+      {forecast.budgets && forecast.budgets.length > 0 && (
+        <div class="table-wrap" tabIndex={0}>
+          <table>
+            <caption>Budgets at the end of their period</caption>
+            <thead>
+              <tr>
+                <th scope="col">Budget</th>
+                <th scope="col" class="num">Projected</th>
+                <th scope="col" class="num">80% interval</th>
+                <th scope="col" class="num">Limit</th>
+                <th scope="col">Runs out</th>
+              </tr>
+            </thead>
+            <tbody>
+              {forecast.budgets.map((b) => (
+                <tr key={b.budgetId}>
+                  <td>{b.budgetId}</td>
+                  <td class="num">{usd(b.projectedNanoUsd)}</td>
+                  <td class="num">
+                    {usd(b.lo80NanoUsd)} – {usd(b.hi80NanoUsd)}
+                  </td>
+                  <td class="num">{usd(b.limitNanoUsd)}</td>
+                  <td>{b.exhaustionAtMs ? dateTime(b.exhaustionAtMs) : 'not this period'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+/** One built asset, kept in memory with its gzip form (sent when the browser accepts it). */
+export interface UiAsset {
+  /** `/ui/assets/app-<hash>.js`: the hash changes with the content, so it may be cached forever. */
+  path: string;
+  contentType: string;
+  body: Uint8Array<ArrayBuffer>;
+  gzip: Uint8Array<ArrayBuffer>;
+}
+
+export interface UiBundle {
+  html: string;
+  assets: Map<string, UiAsset>;
+  /** Bytes the browser downloads for the page's code and styles, gzipped (the dashboard benchmark reports it). */
+  gzipBytes: number;
+}
+
+/** The dashboard's browser sources: shipped in the package (`files`), compiled by esbuild on first use. */
+const ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dashboard/main.tsx');
+
+/**
+ * Bundles the browser dashboard (Preact + uPlot, TypeScript) with esbuild, minified, in memory: there is no
+ * build step for the user and nothing is written to disk. esbuild is imported lazily so a gateway that
+ * never serves `/ui` (tests, embedded use) does not pay for loading it.
+ */
+export async function buildUiBundle(): Promise<UiBundle> {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [ENTRY],
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    target: ['es2022'],
+    platform: 'browser',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    outdir: '/ui-out',
+    entryNames: 'app',
+    legalComments: 'none',
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // The folder's tsconfig.json is for type-checking in the repo; an installed package may not ship what it extends.
+    tsconfigRaw: {},
+  });
+  const assets = new Map<string, UiAsset>();
+  let gzipBytes = 0;
+  const tags: string[] = [];
+  for (const file of result.outputFiles) {
+    const ext = path.extname(file.path);
+    if (ext !== '.js' && ext !== '.css') continue;
+    const hash = createHash('sha256').update(file.contents).digest('hex').slice(0, 12);
+    const assetPath = `/ui/assets/app-${hash}${ext}`;
+    const gzip = new Uint8Array(gzipSync(file.contents, { level: 9 }));
+    gzipBytes += gzip.byteLength;
+    assets.set(assetPath, { path: assetPath, contentType: ext === '.js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', body: new Uint8Array(file.contents), gzip });
+    tags.push(ext === '.js' ? `<script type="module" src="${assetPath}"></script>` : `<link rel="stylesheet" href="${assetPath}">`);
+  }
+  // CSS first so the first paint is already styled.
+  tags.sort((a, b) => (a.startsWith('<link') ? -1 : 0) - (b.startsWith('<link') ? -1 : 0));
+  return { html: page(tags.join('\n')), assets, gzipBytes };
+}
+
+function page(tags: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>Tollgate</title>
+${tags}
+</head>
+<body>
+<div id="app"><noscript>The Tollgate dashboard needs JavaScript.</noscript></div>
+</body>
+</html>
+`;
+}
