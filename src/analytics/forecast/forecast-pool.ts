@@ -18,6 +18,8 @@ export interface ForecastPool extends ForecastRunner {
   close(): Promise<void>;
   /** Whether a worker thread is running (it starts with the first task). */
   readonly started: boolean;
+  /** Whether the worker is running a task now. */
+  readonly busy: boolean;
   /** Worker threads started so far (a timeout or a crash replaces the worker). */
   readonly starts: number;
 }
@@ -119,6 +121,9 @@ export function createForecastPool(options: ForecastPoolOptions = {}): ForecastP
   return {
     get started() {
       return worker !== undefined;
+    },
+    get busy() {
+      return running !== undefined;
     },
     get starts() {
       return starts;
