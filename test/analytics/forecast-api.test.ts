@@ -37,7 +37,10 @@ describe('GET /api/cost/forecast', () => {
 
   beforeAll(async () => {
     g = await startAccessGateway({
-      config: (input) => ({ ...input, budgets: [{ id: 'monthly', scope: 'global', period: 'monthly', limitUsd: 1000, thresholds: [{ percent: 80, action: 'alert' }] }] as typeof input.budgets }),
+      config: (input) => ({ ...input, budgets: [
+          { id: 'monthly', scope: 'global', period: 'monthly', limitUsd: 1000, thresholds: [{ percent: 80, action: 'alert' }] },
+          { id: 'last-day', scope: 'global', period: 'rolling', rollingHours: 24, limitUsd: 50, thresholds: [{ percent: 80, action: 'alert' }] },
+        ] as typeof input.budgets }),
     });
   });
   afterAll(() => g?.close());
@@ -91,6 +94,21 @@ describe('GET /api/cost/forecast', () => {
     expect(budget.exhaustionAtMs).toBeNull();
     expect(body.backtest!.origins).toBeGreaterThan(0);
     expect(body.backtest!.forecast.wapePercent).toBeLessThan(15);
+  });
+
+  it('shows the same forecast projection in /api/budgets, with its method; a rolling budget keeps the straight line', async () => {
+    const { body } = await get('/api/cost/forecast?horizon=24h');
+    const fromForecast = body.budgets.find((b) => b.budgetId === 'monthly')!;
+    const response = await g.call('/api/budgets', ROOT_KEY);
+    const { data } = (await response.json()) as { data: { id: string; projectedUsd: string; projectionMethod: string; exhaustionAt: string | null }[] };
+    const monthly = data.find((b) => b.id === 'monthly')!;
+    expect(monthly.projectionMethod).toBe('forecast (mstl)');
+    // The same forecast, projected from a `now` a few milliseconds later.
+    expect(Math.abs(Number(monthly.projectedUsd) * 1e9 - fromForecast.projectedNanoUsd)).toBeLessThan(1e-3 * fromForecast.projectedNanoUsd);
+    expect(monthly.exhaustionAt).toBeNull();
+    expect(data.find((b) => b.id === 'last-day')!.projectionMethod).toBe('straight-line');
+    const one = (await (await g.call('/api/budgets/monthly', ROOT_KEY)).json()) as { status: { projectionMethod: string } };
+    expect(one.status.projectionMethod).toBe('forecast (mstl)');
   });
 
   it('forecasts requests and tokens too, and a viewer may read it', async () => {
