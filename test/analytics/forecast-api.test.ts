@@ -96,6 +96,20 @@ describe('GET /api/cost/forecast', () => {
     expect(body.backtest!.forecast.wapePercent).toBeLessThan(15);
   });
 
+  it('takes the history from from= (start of its hour), and refuses to= and from= with history= with a 400 naming history=', async () => {
+    const currentHour = Math.floor(Date.now() / HOUR) * HOUR;
+    const week = await get(`/api/cost/forecast?horizon=24h&from=${new Date(currentHour - 7 * 24 * HOUR + 25 * 60_000).toISOString()}`);
+    expect(week.status).toBe(200);
+    expect(week.body.historyHours).toBe(7 * 24);
+    expect(week.body.history[0]!.t).toBe(currentHour - 7 * 24 * HOUR);
+    expect((await get(`/api/cost/forecast?from=${currentHour - 10 * 24 * HOUR}`)).body.historyHours).toBe(10 * 24);
+    for (const query of [`to=${currentHour}`, `from=${currentHour - 3 * 24 * HOUR}&history=3d`, `from=${currentHour + HOUR}`]) {
+      const { status, body } = await get(`/api/cost/forecast?${query}`);
+      expect(status, query).toBe(400);
+      expect(body.error!.message, query).toMatch(query.startsWith('from=') && !query.includes('history') ? /at least an hour/ : /history=/);
+    }
+  });
+
   it('shows the same forecast projection in /api/budgets, with its method; a rolling budget keeps the straight line', async () => {
     const { body } = await get('/api/cost/forecast?horizon=24h');
     const fromForecast = body.budgets.find((b) => b.budgetId === 'monthly')!;
