@@ -3,6 +3,7 @@ import { GatewayError } from '../../domain/errors.ts';
 import type { SpendRow } from '../../ledger/store.ts';
 import { createForecastPool, type ForecastPool } from './forecast-pool.ts';
 import { runForecastTask, type ForecastTask } from './forecast-task.ts';
+import { historySeries } from './forecast-report.ts';
 import { HOUR_MS } from './hourly-series.ts';
 
 const START = Date.parse('2026-10-05T00:00:00Z');
@@ -21,7 +22,7 @@ function rows(days: number, projects: number): SpendRow[] {
 
 function reportTask(days: number, projects: number): Extract<ForecastTask, { kind: 'report' }> {
   const firstHourMs = START + days * 24 * HOUR_MS;
-  return { kind: 'report', rows: rows(days, projects), metric: 'cost', by: 'project', historyFromMs: START, firstHourMs, horizonHours: 14 * 24, historyHours: days * 24, backtest: true };
+  return { kind: 'report', series: historySeries(rows(days, projects), 'cost', START, firstHourMs, 'project'), metric: 'cost', historyFromMs: START, firstHourMs, horizonHours: 14 * 24, backtest: true };
 }
 
 /** The pool of one forecast worker: same answers as in process, a timeout that restarts it, shutdown. */
@@ -62,7 +63,7 @@ describe('createForecastPool', () => {
 
   it('a task that fails in the worker is a clear error and the worker lives on', async () => {
     pool = createForecastPool();
-    const bad = { kind: 'report', rows: null } as unknown as ForecastTask;
+    const bad = { kind: 'report', series: null } as unknown as ForecastTask;
     await expect(pool.run(bad)).rejects.toThrow(/the forecast failed/);
     expect((await pool.run({ kind: 'series', history: new Float64Array(10).fill(2), horizonHours: 2 })).points[0]!.mean).toBeCloseTo(2, 6);
   });

@@ -1,6 +1,6 @@
 import type { LedgerDimension } from '../../ledger/record.ts';
 import type { LedgerFilter, LedgerStore } from '../../ledger/store.ts';
-import type { ForecastDimension } from './forecast-report.ts';
+import { historySeries, type ForecastDimension } from './forecast-report.ts';
 import { inProcessRunner, type ForecastRunner, type ReportResult } from './forecast-task.ts';
 import { HOUR_MS, type ForecastMetric } from './hourly-series.ts';
 
@@ -27,5 +27,6 @@ export async function forecastLedger(ledger: Pick<LedgerStore, 'summarize'>, req
   const historyFromMs = firstHourMs - request.historyHours * HOUR_MS;
   const dimensions: LedgerDimension[] = request.by ? ['hour', request.by] : ['hour'];
   const rows = await ledger.summarize(dimensions, { ...request.filter, fromMs: historyFromMs, toMs: firstHourMs });
-  return runner.run({ kind: 'report', rows, metric: request.metric, by: request.by, historyFromMs, firstHourMs, horizonHours: request.horizonHours, historyHours: request.historyHours, backtest: request.backtest === true });
+  const series = historySeries(rows, request.metric, historyFromMs, firstHourMs, request.by);
+  return runner.run({ kind: 'report', series, metric: request.metric, historyFromMs, firstHourMs, horizonHours: request.horizonHours, backtest: request.backtest === true });
 }
