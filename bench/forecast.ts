@@ -7,10 +7,16 @@
  * - totalMs: median of `runs` forecasts of the total series (target: under 1 s);
  * - uncalibratedMs: the same without the calibration fit (what one fit costs);
  * - perDimensionMs: `buildForecast` by project with 10 parts (11 series fitted and reconciled);
- * - perPartMs: perDimensionMs / 11; seasonalNaiveMs: the baseline, for a ratio in the same run.
+ * - perPartMs: perDimensionMs / 11; seasonalNaiveMs: the baseline, for a ratio in the same run;
+ * - stallInProcessMs / stallOnWorkerMs: the longest event-loop stall (a 5 ms timer's worst lateness)
+ *   while that by-project forecast runs in process, and on the forecast worker (what the gateway
+ *   does), with the worker's wall time and the stall of an idle wait as long (stallIdleMs, the noise
+ *   floor); the proxied traffic waits at most the stall.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { buildForecast } from '../src/analytics/forecast/forecast-report.ts';
+import { createForecastPool } from '../src/analytics/forecast/forecast-pool.ts';
+import { buildForecast, historySeries } from '../src/analytics/forecast/forecast-report.ts';
+import { runForecastTask, type ForecastTask } from '../src/analytics/forecast/forecast-task.ts';
 import { forecastSeries } from '../src/analytics/forecast/forecast-series.ts';
 import { HOUR_MS } from '../src/analytics/forecast/hourly-series.ts';
 import type { SpendRow } from '../src/ledger/store.ts';
@@ -65,6 +71,32 @@ const perDimensionMs = time(() => {
   parts = buildForecast({ rows, metric: 'cost', by: 'project', historyFromMs: start, firstHourMs, horizonHours: HORIZON }).parts?.length ?? 0;
 });
 
+// The same by-project forecast as a task: in process, then on the worker (started and warmed first).
+const task: ForecastTask = { kind: 'report', series: historySeries(rows, 'cost', start, firstHourMs, 'project'), metric: 'cost', historyFromMs: start, firstHourMs, horizonHours: HORIZON, backtest: false };
+async function worstStall(work: () => Promise<unknown>): Promise<{ stallMs: number; wallMs: number }> {
+  let last = performance.now();
+  let worst = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last - 5);
+    last = now;
+  }, 5);
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await work();
+  const wallMs = performance.now() - started - 20;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  clearInterval(timer);
+  return { stallMs: worst, wallMs };
+}
+const inProcess = await worstStall(async () => runForecastTask(task));
+const pool = createForecastPool();
+await pool.run({ kind: 'series', history: Float64Array.from(values.slice(0, 48)), horizonHours: 1 });
+const onWorker = await worstStall(() => pool.run(task));
+await pool.close();
+// The noise floor: the same wait with nothing running (the machine's other load shows here too).
+const idle = await worstStall(() => new Promise((resolve) => setTimeout(resolve, onWorker.wallMs)));
+
 const round = (value: number) => Math.round(value * 10) / 10;
 console.log(
   JSON.stringify({
@@ -82,6 +114,10 @@ console.log(
     perDimensionMs: round(perDimensionMs),
     parts,
     perPartMs: round(perDimensionMs / (parts + 1)),
+    stallInProcessMs: round(inProcess.stallMs),
+    stallOnWorkerMs: round(onWorker.stallMs),
+    stallIdleMs: round(idle.stallMs),
+    workerWallMs: round(onWorker.wallMs),
     node: process.version,
   }),
 );

@@ -69,8 +69,11 @@ export class AlertChecks {
     }
   }
 
-  /** The forecast's projection, or undefined (no projector, too little history, or it failed: the straight line then). */
-  private async project(budget: ActiveBudget, window: BudgetWindow, nowMs: number, spentNano: number) {
+  /**
+   * The forecast's projection, or undefined (no projector, too little history, or it failed: the
+   * straight line then). Budget status shows the same projection (see BudgetEnforcer.status).
+   */
+  async project(budget: ActiveBudget, window: BudgetWindow, nowMs: number, spentNano: number) {
     const projector = this.options.projector;
     if (!projector) return undefined;
     try {

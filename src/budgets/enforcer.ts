@@ -7,7 +7,7 @@ import type { LedgerStore } from '../ledger/store.ts';
 import type { ClientRequest, Target } from '../domain/request.ts';
 import type { CostLine } from '../pricing/fixed-costs.ts';
 import { fixedCostLines, fixedCostWarnings, fixedNanoOf, localProviderIds } from './fixed-accrual.ts';
-import { budgetGauges, budgetStatus, type BudgetStatus } from './status.ts';
+import { budgetGauges, budgetStatus, withForecastProjection, type BudgetStatus } from './status.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import type { AlertNotifier } from './alerts.ts';
 import type { ActiveBudget, StoredBudget } from './store.ts';
@@ -349,8 +349,11 @@ export class BudgetEnforcer {
     return used ?? 0;
   }
 
-  /** Status of every budget for the admin API and CLI. */
-  async status(): Promise<BudgetStatus[]> {
+  /**
+   * Status of every budget for the admin API and CLI. With `forecast`, calendar budgets project their
+   * period's end from the forecast the burn-rate alerts use, where there is one (see AlertChecks.project).
+   */
+  async status(options: { forecast?: boolean } = {}): Promise<BudgetStatus[]> {
     const now = this.options.now();
     // A snapshot: definitions may be replaced (admin API, another instance) while the counters are read.
     const budgets = this.budgets;
@@ -363,8 +366,17 @@ export class BudgetEnforcer {
     } catch (error) {
       throw new GatewayError('budget_unavailable', `Budget counters are unreachable: ${(error as Error).message}`, { retryable: true });
     }
-    return budgets.map((budget, index) =>
+    const statuses = budgets.map((budget, index) =>
       budgetStatus(budget, { window: windows[index]!, usedNano: used[index] ?? 0, fixedNano: fixed[index]!, accruedNano: accrued[index]! }, now, sourceOf(budget.id, this.options.config.budgets, this.storedRows)),
+    );
+    if (!options.forecast || !this.options.projector) return statuses;
+    return Promise.all(
+      statuses.map(async (status, index) => {
+        const budget = budgets[index]!;
+        if (budget.period === 'rolling') return status;
+        const projection = await this.alertChecks.project(budget, windows[index]!, now, used[index] ?? 0);
+        return projection ? withForecastProjection(status, projection, windows[index]!.endMs) : status;
+      }),
     );
   }
 

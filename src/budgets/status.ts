@@ -4,6 +4,7 @@ import type { ActiveBudget } from './store.ts';
 import { qualifiedScope } from './applicable.ts';
 import { burnRate } from './burn-rate.ts';
 import type { BudgetSource } from './definitions.ts';
+import type { SpendProjection } from './spend-projector.ts';
 import type { BudgetWindow } from './windows.ts';
 
 export interface BudgetStatus {
@@ -24,6 +25,11 @@ export interface BudgetStatus {
   percent: number;
   burnRatePerHourUsd: string;
   projectedUsd: string;
+  /**
+   * How `projectedUsd` and `exhaustionAt` were made: `forecast (<model>)`, the same seasonal forecast
+   * burn-rate alerts use (calendar periods with enough history), or `straight-line` (the spend rate so far).
+   */
+  projectionMethod: string;
   /** Spend (with reservations and accrued fixed costs) has reached the limit. */
   exhausted: boolean;
   /** When the limit will be reached at the current burn rate, before the period ends; null when it will not or already was (`exhausted`). */
@@ -65,10 +71,22 @@ export function budgetStatus(budget: ActiveBudget, reading: BudgetReading, nowMs
     percent: Math.round((u / limit) * 10_000) / 100,
     burnRatePerHourUsd: formatUsd(rate.perHourNano),
     projectedUsd: formatUsd(rate.projectedNano),
+    projectionMethod: 'straight-line',
     exhausted: u >= limit,
     exhaustionAt: u < limit && rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs < window.endMs ? new Date(rate.exhaustionAtMs).toISOString() : null,
     source,
     resetAt: budget.resetAtMs ? new Date(budget.resetAtMs).toISOString() : null,
+  };
+}
+
+/** A status with the forecast's end-of-period projection in place of the straight line. Pure. */
+export function withForecastProjection(status: BudgetStatus, projection: SpendProjection, windowEndMs: number): BudgetStatus {
+  const exhaustionAtMs = projection.exhaustionAtMs;
+  return {
+    ...status,
+    projectedUsd: formatUsd(projection.projectedNano),
+    projectionMethod: `forecast (${projection.model})`,
+    exhaustionAt: !status.exhausted && exhaustionAtMs !== null && exhaustionAtMs < windowEndMs ? new Date(exhaustionAtMs).toISOString() : null,
   };
 }
 

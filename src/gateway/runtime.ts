@@ -1,6 +1,7 @@
 import type { BudgetEnforcer } from '../budgets/enforcer.ts';
 import type { BudgetStore } from '../budgets/store.ts';
 import type { SpendProjector } from '../budgets/spend-projector.ts';
+import type { ForecastRunner } from '../analytics/forecast/forecast-task.ts';
 import type { FeedbackStore } from '../routing/feedback.ts';
 import type { Router } from '../routing/router.ts';
 import type { TollgateConfig } from '../config/schema.ts';
@@ -21,6 +22,8 @@ export interface Runtime {
   budgets: BudgetEnforcer;
   /** End-of-period spend projections from the forecast (burn-rate alerts and /api/cost/forecast share its cache). */
   spendProjector?: SpendProjector;
+  /** Where /api/cost/forecast's fits run: the forecast worker (in process when absent). */
+  forecasts?: ForecastRunner;
   /** Tells other instances sharing the store that admin-defined budgets changed. */
   announceBudgets(): void;
   feedback: FeedbackStore;

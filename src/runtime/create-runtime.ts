@@ -28,6 +28,7 @@ import { createRedisCounters } from '../budgets/counters/redis.ts';
 import type { BudgetCounters } from '../budgets/counters/types.ts';
 import { BudgetEnforcer } from '../budgets/enforcer.ts';
 import { createForecastProjector } from '../analytics/forecast/spend-projector.ts';
+import { createForecastPool } from '../analytics/forecast/forecast-pool.ts';
 import { Router } from '../routing/router.ts';
 import { createResponseCache } from '../cache/create-response-cache.ts';
 import { meterCacheEmbedding } from '../pipeline/meter-embedding.ts';
@@ -105,7 +106,9 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   const counters: BudgetCounters = options.redisUrl ? createRedisCounters(options.redisUrl) : createMemoryCounters();
   const alerts = createAlertNotifier({ store: storage.budgets, webhookUrl: config.alerts.webhookUrl, log });
   // Burn-rate alerts project each budget's period from the forecast (a straight line on short history).
-  const spendProjector = createForecastProjector(storage.ledger);
+  // The fits run on one worker thread (started on first use), never on the event loop that proxies traffic.
+  const forecasts = createForecastPool();
+  const spendProjector = createForecastProjector(storage.ledger, { runner: forecasts });
   const budgets = new BudgetEnforcer({ config, priceBook, counters, ledger: storage.ledger, alerts, now, log, flushLedger: () => writer.flush(), projector: spendProjector });
   budgets.setStoredBudgets(storedBudgets);
   // Budgets defined through another instance's admin API (a shared PostgreSQL store) arrive here too.
@@ -174,6 +177,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     budgetStore: storage.budgets,
     budgets,
     spendProjector,
+    forecasts,
     announceBudgets: () => definitionSync?.announce(),
     feedback: storage.feedback,
     anomalies: storage.anomalies,
@@ -197,6 +201,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
       clearInterval(gauge);
       anomalyChecks?.close();
       revocations.close();
+      await forecasts.close();
       await upstream.close();
       await writer.close();
       await counters.close();

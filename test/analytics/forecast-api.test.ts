@@ -37,7 +37,10 @@ describe('GET /api/cost/forecast', () => {
 
   beforeAll(async () => {
     g = await startAccessGateway({
-      config: (input) => ({ ...input, budgets: [{ id: 'monthly', scope: 'global', period: 'monthly', limitUsd: 1000, thresholds: [{ percent: 80, action: 'alert' }] }] as typeof input.budgets }),
+      config: (input) => ({ ...input, budgets: [
+          { id: 'monthly', scope: 'global', period: 'monthly', limitUsd: 1000, thresholds: [{ percent: 80, action: 'alert' }] },
+          { id: 'last-day', scope: 'global', period: 'rolling', rollingHours: 24, limitUsd: 50, thresholds: [{ percent: 80, action: 'alert' }] },
+        ] as typeof input.budgets }),
     });
   });
   afterAll(() => g?.close());
@@ -91,6 +94,35 @@ describe('GET /api/cost/forecast', () => {
     expect(budget.exhaustionAtMs).toBeNull();
     expect(body.backtest!.origins).toBeGreaterThan(0);
     expect(body.backtest!.forecast.wapePercent).toBeLessThan(15);
+  });
+
+  it('takes the history from from= (start of its hour), and refuses to= and from= with history= with a 400 naming history=', async () => {
+    const currentHour = Math.floor(Date.now() / HOUR) * HOUR;
+    const week = await get(`/api/cost/forecast?horizon=24h&from=${new Date(currentHour - 7 * 24 * HOUR + 25 * 60_000).toISOString()}`);
+    expect(week.status).toBe(200);
+    expect(week.body.historyHours).toBe(7 * 24);
+    expect(week.body.history[0]!.t).toBe(currentHour - 7 * 24 * HOUR);
+    expect((await get(`/api/cost/forecast?from=${currentHour - 10 * 24 * HOUR}`)).body.historyHours).toBe(10 * 24);
+    for (const query of [`to=${currentHour}`, `from=${currentHour - 3 * 24 * HOUR}&history=3d`, `from=${currentHour + HOUR}`]) {
+      const { status, body } = await get(`/api/cost/forecast?${query}`);
+      expect(status, query).toBe(400);
+      expect(body.error!.message, query).toMatch(query.startsWith('from=') && !query.includes('history') ? /at least an hour/ : /history=/);
+    }
+  });
+
+  it('shows the same forecast projection in /api/budgets, with its method; a rolling budget keeps the straight line', async () => {
+    const { body } = await get('/api/cost/forecast?horizon=24h');
+    const fromForecast = body.budgets.find((b) => b.budgetId === 'monthly')!;
+    const response = await g.call('/api/budgets', ROOT_KEY);
+    const { data } = (await response.json()) as { data: { id: string; projectedUsd: string; projectionMethod: string; exhaustionAt: string | null }[] };
+    const monthly = data.find((b) => b.id === 'monthly')!;
+    expect(monthly.projectionMethod).toBe('forecast (mstl)');
+    // The same forecast, projected from a `now` a few milliseconds later.
+    expect(Math.abs(Number(monthly.projectedUsd) * 1e9 - fromForecast.projectedNanoUsd)).toBeLessThan(1e-3 * fromForecast.projectedNanoUsd);
+    expect(monthly.exhaustionAt).toBeNull();
+    expect(data.find((b) => b.id === 'last-day')!.projectionMethod).toBe('straight-line');
+    const one = (await (await g.call('/api/budgets/monthly', ROOT_KEY)).json()) as { status: { projectionMethod: string } };
+    expect(one.status.projectionMethod).toBe('forecast (mstl)');
   });
 
   it('forecasts requests and tokens too, and a viewer may read it', async () => {

@@ -5,6 +5,7 @@ import path, { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { budgetSchema } from '../../src/config/schema.ts';
 import { openStorage } from '../../src/storage/open-storage.ts';
 import { ledgerRecord } from '../support/ledger-records.ts';
 
@@ -37,6 +38,8 @@ describe('tollgate forecast (CLI, local store)', () => {
       records.push(ledgerRecord({ timeMs, projectId: h % 2 ? 'web' : 'api', costNanoUsd: cost, inputCostNanoUsd: cost, outputCostNanoUsd: 0 }));
     }
     await storage.ledger.append(records);
+    // A budget created through the admin API lives in the store: the CLI finds it without a gateway.
+    await storage.budgets.saveBudget(budgetSchema.parse({ id: 'web-monthly', scope: 'project', org: 'acme', value: 'web', period: 'monthly', limitUsd: 500 }));
     await storage.close();
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -50,6 +53,26 @@ describe('tollgate forecast (CLI, local store)', () => {
     expect(out).toMatch(/^\s+web\s+\$/m);
     expect(out).toMatch(/backtest: \d+ origins/);
     expect(out).toMatch(/same hour yesterday \d/);
+  });
+
+  it('projects the store\u2019s budgets to their period\u2019s end from the ledger, without a gateway', { timeout: 60_000 }, async () => {
+    const json = JSON.parse((await cli(['--horizon', '24h', '--format', 'json'])).out) as { budgets: { budgetId: string; spentNanoUsd: number; projectedNanoUsd: number; limitNanoUsd: number; method: string }[] };
+    const budget = json.budgets.find((b) => b.budgetId === 'web-monthly')!;
+    expect(budget.limitNanoUsd).toBe(500e9);
+    expect(budget.method).toMatch(/^forecast \(|^straight-line$/);
+    expect(budget.projectedNanoUsd).toBeGreaterThanOrEqual(budget.spentNanoUsd);
+    // Spent this month: the web rows (odd hours) since the month began, read from the ledger.
+    const monthStart = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1);
+    const currentHour = Math.floor(Date.now() / HOUR) * HOUR;
+    let expected = 0;
+    for (let h = 10 * 24; h >= 1; h -= 1) {
+      const timeMs = currentHour - h * HOUR + 1_000;
+      if (h % 2 && timeMs >= monthStart) expected += Math.round(3e6 * (1.1 + Math.sin((new Date(timeMs).getUTCHours() / 24) * 2 * Math.PI)));
+    }
+    expect(budget.spentNanoUsd).toBe(expected);
+    const table = (await cli(['--horizon', '24h'])).out;
+    expect(table).toMatch(/budgets at period end:/);
+    expect(table).toMatch(/web-monthly/);
   });
 
   it('writes JSON and CSV', { timeout: 60_000 }, async () => {

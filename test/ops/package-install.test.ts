@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../bench/lib/children.ts';
 import { descendantPids, isAlive, portIsFree, spawnCollecting, waitUntilReady } from './process-tools.ts';
 
+const ADMIN_KEY = 'package-install-admin-key-0123456789';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The environment a newcomer has: none of this checkout's npm, Tollgate or service settings. */
@@ -77,7 +78,7 @@ describe('the npm package, installed from its tarball in an empty folder', () =>
     // 4. npx tollgate serve: the demo (built-in mock upstream), answering the official client.
     const port = await freePort();
     const dataDir = path.join(work, 'data');
-    const serve = spawnCollecting('npx', ['--no-install', 'tollgate', 'serve', '--port', String(port)], { cwd: app, env: cleanEnv({ TOLLGATE_DATA_DIR: dataDir }), cleanEnv: true });
+    const serve = spawnCollecting('npx', ['--no-install', 'tollgate', 'serve', '--port', String(port)], { cwd: app, env: cleanEnv({ TOLLGATE_DATA_DIR: dataDir, TOLLGATE_ADMIN_KEY: ADMIN_KEY }), cleanEnv: true });
     const url = `http://127.0.0.1:${port}`;
     let pids: number[] = [];
     try {
@@ -87,6 +88,10 @@ describe('the npm package, installed from its tarball in an empty folder', () =>
       const { data, response } = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello from a fresh install' }] }).withResponse();
       expect(data.choices[0]?.message.content).toContain('Hello from a fresh install');
       expect(response.headers.get('x-tollgate-request-id')).toBeTruthy();
+      // The forecast worker (a worker thread loading the installed package's TypeScript through its tsx) answers.
+      const forecast = await fetch(`${url}/api/cost/forecast?horizon=24h`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+      expect(forecast.status, serve.output()).toBe(200);
+      expect(((await forecast.json()) as { model: string }).model).toBe('none');
 
       // 5. SIGTERM to npx: the gateway below it stops too, cleanly, and frees the port.
       serve.child.kill('SIGTERM');

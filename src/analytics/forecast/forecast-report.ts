@@ -36,24 +36,44 @@ export interface ForecastReport {
   budgets: BudgetForecast[];
 }
 
+/** A metric's hourly series over the history: the total and, when grouped, each part (plain data: it crosses to the forecast worker). */
+export interface HistorySeries {
+  total: Float64Array;
+  parts?: Array<{ key: string; values: Float64Array }>;
+}
+
+/** The hourly series of `rows` (grouped by `hour`, plus `by` when given) over [historyFromMs, firstHourMs). Pure and cheap. */
+export function historySeries(rows: readonly SpendRow[], metric: ForecastMetric, historyFromMs: number, firstHourMs: number, by?: ForecastDimension): HistorySeries {
+  const bySeries = by ? hourlySeries(rows, metric, historyFromMs, firstHourMs, by) : undefined;
+  const total = hourlySeries(rows, metric, historyFromMs, firstHourMs).get('') ?? sumSeries(bySeries ?? new Map());
+  return bySeries ? { total, parts: [...bySeries.entries()].map(([key, values]) => ({ key, values })) } : { total };
+}
+
 /**
  * The forecast of one metric from hourly rows (grouped by `hour`, plus `by` when given) over
- * [historyFromMs, firstHourMs): the total series forecast for `horizonHours` from `firstHourMs`
- * (the current, unfinished hour), and each part forecast on its own and reconciled top-down so
- * the parts add up to the total hour by hour. Pure apart from the models.
+ * [historyFromMs, firstHourMs): see buildForecastFromSeries.
  */
 export function buildForecast(input: { rows: readonly SpendRow[]; metric: ForecastMetric; by?: ForecastDimension | undefined; historyFromMs: number; firstHourMs: number; horizonHours: number; maxParts?: number }): Omit<ForecastReport, 'budgets'> {
-  const { rows, metric, by, historyFromMs, firstHourMs, horizonHours } = input;
-  const totalSeries = hourlySeries(rows, metric, historyFromMs, firstHourMs).get('') ?? sumSeries(hourlySeries(rows, metric, historyFromMs, firstHourMs, by));
+  const { rows, metric, by, historyFromMs, firstHourMs } = input;
+  return buildForecastFromSeries({ ...input, series: historySeries(rows, metric, historyFromMs, firstHourMs, by) });
+}
+
+/**
+ * The forecast of one metric's hourly series: the total forecast for `horizonHours` from
+ * `firstHourMs` (the current, unfinished hour), and each part (when given) forecast on its own and
+ * reconciled top-down so the parts add up to the total hour by hour. Pure apart from the models.
+ */
+export function buildForecastFromSeries(input: { series: HistorySeries; metric: ForecastMetric; historyFromMs: number; firstHourMs: number; horizonHours: number; maxParts?: number }): Omit<ForecastReport, 'budgets'> {
+  const { series, metric, historyFromMs, firstHourMs, horizonHours } = input;
+  const totalSeries = series.total;
   const total = forecastSeries(totalSeries, horizonHours);
   const startIndex = totalSeries.length - total.historyHours;
   const history = Array.from(totalSeries.subarray(startIndex), (value, i) => ({ t: historyFromMs + (startIndex + i) * HOUR_MS, value }));
   const points = total.points.map((point, i) => ({ t: firstHourMs + i * HOUR_MS, ...point }));
   const report: Omit<ForecastReport, 'budgets'> = { metric, model: total.model, reason: total.reason, historyHours: total.historyHours, history, points, total: sumPoints(total.points) };
-  if (!by || total.model === 'none') return report;
-  const bySeries = hourlySeries(rows, metric, historyFromMs, firstHourMs, by);
+  if (!series.parts || total.model === 'none') return report;
   // The largest parts each get a model; the rest are one "(other)" part, so a long tail costs one fit.
-  const ranked = [...bySeries.entries()].map(([key, values]) => ({ key, values, sum: values.reduce((a, b) => a + b, 0) })).sort((a, b) => b.sum - a.sum);
+  const ranked = series.parts.map(({ key, values }) => ({ key, values, sum: values.reduce((a, b) => a + b, 0) })).sort((a, b) => b.sum - a.sum);
   const maxParts = input.maxParts ?? 12;
   const kept = ranked.slice(0, maxParts);
   const rest = ranked.slice(maxParts);

@@ -1,6 +1,7 @@
 import type { LedgerFilter, LedgerStore } from '../../ledger/store.ts';
 import { projectToPeriodEnd, type PeriodProjection } from './budget-projection.ts';
-import { forecastSeries, type ForecastPoint } from './forecast-series.ts';
+import type { ForecastPoint } from './forecast-series.ts';
+import { inProcessRunner, type ForecastRunner } from './forecast-task.ts';
 import { HOUR_MS, hourlySeries } from './hourly-series.ts';
 
 /** What a budget check asks: the spend of `filter`'s rows at the period's end. */
@@ -17,8 +18,8 @@ export type SpendProjection = PeriodProjection & { model: string };
 /** Four weeks of hourly history: enough for MSTL's weekly season, cheap to summarize from rollups. */
 const HISTORY_HOURS = 28 * 24;
 /**
- * A budget's forecast is refitted every six hours: the fit runs on the event loop (tens to a few
- * hundred milliseconds), and projecting a kept forecast from a later `now` is exact arithmetic.
+ * A budget's forecast is refitted every six hours: a fit takes tens to a few hundred milliseconds
+ * (on the forecast worker in the gateway), and projecting a kept forecast from a later `now` is exact arithmetic.
  */
 const REFIT_HOURS = 6;
 
@@ -29,7 +30,8 @@ const REFIT_HOURS = 6;
  * and undefined is returned when the history is too short for a seasonal model, so the caller
  * keeps its straight line.
  */
-export function createForecastProjector(ledger: Pick<LedgerStore, 'summarize'>, options: { maxCached?: number } = {}) {
+export function createForecastProjector(ledger: Pick<LedgerStore, 'summarize'>, options: { maxCached?: number; runner?: ForecastRunner } = {}) {
+  const runner = options.runner ?? inProcessRunner;
   const cache = new Map<string, Promise<{ firstHourMs: number; points: ForecastPoint[]; model: string } | undefined>>();
   const maxCached = options.maxCached ?? 1_000;
   const forecastFor = (filter: LedgerFilter, firstHourMs: number, periodEndMs: number) => {
@@ -39,9 +41,9 @@ export function createForecastProjector(ledger: Pick<LedgerStore, 'summarize'>, 
     if (!entry) {
       if (cache.size >= maxCached) cache.clear();
       const fromMs = firstHourMs - HISTORY_HOURS * HOUR_MS;
-      entry = ledger.summarize(['hour'], { ...filter, fromMs, toMs: firstHourMs }).then((rows) => {
-        const series = hourlySeries(rows, 'cost', fromMs, firstHourMs).get('') ?? new Float64Array(0);
-        const forecast = forecastSeries(series, horizon);
+      entry = ledger.summarize(['hour'], { ...filter, fromMs, toMs: firstHourMs }).then(async (rows) => {
+        const history = hourlySeries(rows, 'cost', fromMs, firstHourMs).get('') ?? new Float64Array(0);
+        const forecast = await runner.run({ kind: 'series', history, horizonHours: horizon });
         // A mean or nothing is no better than the straight line the caller already has.
         if (forecast.model === 'none' || forecast.model === 'mean') return undefined;
         return { firstHourMs, points: forecast.points, model: forecast.model };

@@ -51,7 +51,7 @@ export default defineCommand({
               .map(
                 (b) =>
                   `${b.id.padEnd(16)} ${`${b.scope}${b.value ? ` ${b.value}` : ''}`.padEnd(20)} ${b.period.padEnd(10)} $${b.usedUsd} of $${b.limitUsd} (${b.percent}%), ` +
-                  `$${b.remainingUsd} left; burn $${b.burnRatePerHourUsd}/h → $${b.projectedUsd} by ${b.windowEnd}${b.exhausted ? '; EXHAUSTED' : b.exhaustionAt ? `; runs out at ${b.exhaustionAt}` : ''}` +
+                  `$${b.remainingUsd} left; burn $${b.burnRatePerHourUsd}/h → $${b.projectedUsd}${b.projectionMethod?.startsWith('forecast') ? ' (forecast)' : ''} by ${b.windowEnd}${b.exhausted ? '; EXHAUSTED' : b.exhaustionAt ? `; runs out at ${b.exhaustionAt}` : ''}` +
                   `${b.resetAt ? `; reset ${b.resetAt}` : ''}${b.source === 'config-replaced' ? ' (config, changed at run time)' : ''}`,
               )
               .join('\n')

@@ -1,13 +1,14 @@
 import { formatForecastCsv, formatForecastTable } from '../../analytics/forecast/format-forecast.ts';
-import type { ForecastDimension } from '../../analytics/forecast/forecast-report.ts';
+import type { BudgetForecast, ForecastDimension } from '../../analytics/forecast/forecast-report.ts';
 import { FORECAST_METRICS, type ForecastMetric } from '../../analytics/forecast/hourly-series.ts';
 import { forecastLedger, type LedgerForecast } from '../../analytics/forecast/ledger-forecast.ts';
 import type { LedgerFilter } from '../../ledger/store.ts';
 import { adminRequest } from '../admin-client.ts';
 import { CliError, defineCommand } from '../command.ts';
-import { openCliStorage } from '../open-state.ts';
+import { localBudgetForecasts } from '../local-budget-forecasts.ts';
+import { loadCliConfig, openCliStorage } from '../open-state.ts';
 
-const USAGE = 'tollgate forecast [--horizon 30d] [--metric cost|requests|tokens] [--by project|model] [--project P] [--model M] [--history 56d] [--backtest] [--format table|json|csv] [--local]';
+const USAGE = 'tollgate forecast [--horizon 30d] [--metric cost|requests|tokens] [--by project|model] [--project P] [--model M] [--history 56d] [--backtest] [--format table|json|csv] [--local] [--config FILE]';
 
 export default defineCommand({
   name: 'forecast',
@@ -23,6 +24,7 @@ export default defineCommand({
     backtest: { type: 'boolean' },
     format: { type: 'string' },
     local: { type: 'boolean' },
+    config: { type: 'string' },
   },
   async run({ values }) {
     const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
@@ -36,7 +38,7 @@ export default defineCommand({
     const history = text('history') ?? '56d';
     const horizonHours = hours(horizon, '--horizon', 90 * 24);
     const historyHours = hours(history, '--history', 365 * 24);
-    let report: LedgerForecast;
+    let report: LedgerForecast & { budgets?: BudgetForecast[] };
     // A running gateway (admin key set) also projects its budgets; otherwise the store is read directly.
     if (process.env.TOLLGATE_ADMIN_KEY && values.local !== true) {
       const query = new URLSearchParams({ horizon, history, metric, ...(by ? { by } : {}), ...(text('project') ? { project: text('project')! } : {}), ...(text('model') ? { model: text('model')! } : {}), ...(values.backtest ? { backtest: 'true' } : {}) });
@@ -47,7 +49,10 @@ export default defineCommand({
       if (text('model')) filter.model = text('model')!;
       const storage = await openCliStorage();
       try {
-        report = await forecastLedger(storage.ledger, { metric, by: by as ForecastDimension | undefined, filter, horizonHours, historyHours, nowMs: Date.now(), backtest: values.backtest === true });
+        const nowMs = Date.now();
+        report = await forecastLedger(storage.ledger, { metric, by: by as ForecastDimension | undefined, filter, horizonHours, historyHours, nowMs, backtest: values.backtest === true });
+        // Budgets from the config (--config, TOLLGATE_CONFIG) and the store, spend read from the ledger.
+        if (metric === 'cost' && report.model !== 'none') report = { ...report, budgets: await localBudgetForecasts(loadCliConfig(text('config')), storage, nowMs) };
       } finally {
         await storage.close();
       }

@@ -48,12 +48,12 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
   app.get('/api/budgets', async (c) => {
     const admin = adminOf(c);
     const visible = new Set(enforcer().all.filter((b) => seesOrg(admin, budgetOrg(b))).map((b) => b.id));
-    return c.json({ data: (await enforcer().status()).filter((s) => visible.has(s.id)) });
+    return c.json({ data: (await enforcer().status({ forecast: true })).filter((s) => visible.has(s.id)) });
   });
   app.get('/api/budgets/:id', async (c) => {
     const budget = find(c, c.req.param('id'));
     const { resetAtMs: _reset, ...definition } = budget;
-    const status = (await enforcer().status()).find((s) => s.id === budget.id);
+    const status = (await enforcer().status({ forecast: true })).find((s) => s.id === budget.id);
     return c.json({ budget: redacted(definition), status });
   });
   app.post('/api/budgets', async (c) => {

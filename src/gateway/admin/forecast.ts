@@ -3,7 +3,7 @@ import { budgetOrg } from '../../budgets/definitions.ts';
 import { scopeFilter } from '../../budgets/scope-filter.ts';
 import type { BudgetForecast, ForecastDimension } from '../../analytics/forecast/forecast-report.ts';
 import { forecastLedger } from '../../analytics/forecast/ledger-forecast.ts';
-import { FORECAST_METRICS, type ForecastMetric } from '../../analytics/forecast/hourly-series.ts';
+import { FORECAST_METRICS, HOUR_MS, type ForecastMetric } from '../../analytics/forecast/hourly-series.ts';
 import { createForecastProjector } from '../../analytics/forecast/spend-projector.ts';
 import { seesOrg } from '../../domain/admin-principal.ts';
 import { GatewayError } from '../../domain/errors.ts';
@@ -29,16 +29,16 @@ export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
   app.get('/api/cost/forecast', async (c) => {
     const query = c.req.query();
     const horizonHours = parseHours(query.horizon ?? '30d', 'horizon', MAX_HORIZON_HOURS);
-    const historyHours = parseHours(query.history ?? '56d', 'history', MAX_HISTORY_HOURS);
+    const nowMs = Date.now();
+    const historyHours = historyWindow(query, nowMs);
     const metric = (query.metric ?? 'cost') as ForecastMetric;
     if (!FORECAST_METRICS.includes(metric)) throw new GatewayError('invalid_request', `'metric' must be one of ${FORECAST_METRICS.join(', ')}`, { param: 'metric' });
     const by = query.by as ForecastDimension | undefined;
     if (by !== undefined && by !== 'project' && by !== 'model') throw new GatewayError('invalid_request', "'by' must be 'project' or 'model'", { param: 'by' });
     const { fromMs: _from, toMs: _to, ...filter } = confinedFilter(c);
     if (query.tag) filter.tag = query.tag;
-    const nowMs = Date.now();
     await runtime.flushLedger();
-    const report = await forecastLedger(runtime.ledger, { metric, by, filter, horizonHours, historyHours, nowMs, backtest: query.backtest === 'true' || query.backtest === '1' });
+    const report = await forecastLedger(runtime.ledger, { metric, by, filter, horizonHours, historyHours, nowMs, backtest: query.backtest === 'true' || query.backtest === '1' }, runtime.forecasts);
     const budgets = metric === 'cost' && report.model !== 'none' ? await budgetForecasts(runtime, projector(), adminOf(c), nowMs) : [];
     const body = { ...report, budgets };
     return c.json(body);
@@ -91,6 +91,25 @@ async function budgetForecasts(runtime: Runtime, projector: NonNullable<Runtime[
     }
   }
   return out;
+}
+
+/**
+ * Hours of history before the current hour: `history=` (default 56 days), or from `from=` (an ISO date
+ * or epoch ms, taken from the start of its hour). The history always ends with the last complete
+ * hour, because the forecast starts now: `to=` is refused rather than silently ignored.
+ */
+function historyWindow(query: Record<string, string>, nowMs: number): number {
+  if (query.to !== undefined) {
+    throw new GatewayError('invalid_request', "'to' is not supported here: the history always ends with the last complete hour (the forecast starts now); set its start with history= (like 56d) or from=", { param: 'to' });
+  }
+  if (query.from === undefined) return parseHours(query.history ?? '56d', 'history', MAX_HISTORY_HOURS);
+  if (query.history !== undefined) throw new GatewayError('invalid_request', "give the history's start with history= or from=, not both", { param: 'from' });
+  const fromMs = /^\d{1,15}$/.test(query.from) ? Number(query.from) : Date.parse(query.from);
+  const hours = Math.floor(nowMs / HOUR_MS) - Math.floor(fromMs / HOUR_MS);
+  if (!Number.isFinite(hours) || hours < 1 || hours > MAX_HISTORY_HOURS) {
+    throw new GatewayError('invalid_request', `'from' must be an ISO date or epoch milliseconds at least an hour and at most ${MAX_HISTORY_HOURS / 24} days before now`, { param: 'from' });
+  }
+  return hours;
 }
 
 /** `30d`, `72h` or a bare number of days, within 1 hour and `max` hours. */
