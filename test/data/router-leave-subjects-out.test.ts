@@ -1,0 +1,167 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, expect, it } from 'vitest';
+import { skipUnless } from '../support/skip-unless.ts';
+import { pairedBootstrap, type BootstrapResult, type Interval } from '../../src/routing/learned/bootstrap.ts';
+import { loadGsm8k, loadMmlu, type LabelledPrompt } from '../../src/routing/learned/datasets.ts';
+import { oracleScores, toOutcomes, type Outcomes } from '../../src/routing/learned/evaluate.ts';
+import { extractFeatures, type SparseFeatures } from '../../src/routing/learned/features.ts';
+import { predictFeatures, trainRouterOnFeatures } from '../../src/routing/learned/model.ts';
+import { leaveSubjectsOut, percentilesWithin, subjectFolds } from '../../src/routing/learned/subject-folds.ts';
+
+/**
+ * The learned router on subjects it never saw (issue #15, "what it must show 2").
+ *
+ * The 57 MMLU subjects are dealt into 5 folds (sorted by name, round-robin); each fold's model
+ * trains on the other four folds plus GSM8K and scores the held-out fold. Scores become
+ * percentiles within their fold, and the five test folds are pooled into one curve. Against it:
+ * random (a constant score), the prompt-length rule (longer prompt → strong) and the oracle.
+ * Intervals: paired bootstrap over subjects (the honest unit: a subject's questions are not
+ * independent), with the prompt bootstrap beside it. Contaminated prompts are left out throughout;
+ * label = weak (Mixtral) wrong and strong (GPT-4-1106) right, as in `routellm-router.test.ts`.
+ *
+ * The in-distribution split (the 70/30 hash split of today) is reported with the same intervals.
+ */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const routellmDir = path.resolve(repoRoot, '../shared/data/routellm-evals');
+
+const REPLICATES = 1000;
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : 'never');
+const show = (i: Interval, asShare: boolean) =>
+  asShare ? `${pct(i.point)} [${pct(i.low)}, ${pct(i.high)}]` : `${i.point.toFixed(3)} [${i.low.toFixed(3)}, ${i.high.toFixed(3)}]`;
+
+function table(r: BootstrapResult) {
+  return Object.entries(r.routers).map(([router, m]) => ({
+    router,
+    APGR: show(m.apgr, false),
+    'share for 95% strong acc': show(m.shareFor95PctStrongAccuracy, true),
+    'CPT(50%)': show(m.cpt50, true),
+    'CPT(80%)': show(m.cpt80, true),
+  }));
+}
+
+function diffTable(r: BootstrapResult) {
+  return r.differences.map((d) => ({
+    difference: `${d.a} − ${d.b}`,
+    APGR: `${show(d.apgr, false)} (a better in ${pct(d.apgr.aBetter)})`,
+    'share for 95%': `${(d.shareFor95PctStrongAccuracy.point * 100).toFixed(1)} pts [${(d.shareFor95PctStrongAccuracy.low * 100).toFixed(1)}, ${(d.shareFor95PctStrongAccuracy.high * 100).toFixed(1)}]`,
+    'CPT(50%)': `${(d.cpt50.point * 100).toFixed(1)} pts [${(d.cpt50.low * 100).toFixed(1)}, ${(d.cpt50.high * 100).toFixed(1)}]`,
+    'CPT(80%)': `${(d.cpt80.point * 100).toFixed(1)} pts [${(d.cpt80.low * 100).toFixed(1)}, ${(d.cpt80.high * 100).toFixed(1)}]`,
+  }));
+}
+
+/** Today's hashed n-gram model, trained on `train` and scoring `test` (features cached per prompt). */
+function hashedScores(train: readonly LabelledPrompt[], test: readonly LabelledPrompt[], feats: Map<LabelledPrompt, SparseFeatures>): number[] {
+  const model = trainRouterOnFeatures(
+    train.map((p) => feats.get(p)!),
+    train,
+  );
+  return test.map((p) => predictFeatures(model, feats.get(p)!));
+}
+
+skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, from ../shared/data)`)('learned router, leave-subjects-out (MMLU 5 folds by subject + GSM8K)', () => {
+  let mmlu: LabelledPrompt[];
+  let gsm8k: LabelledPrompt[];
+  let assignment: Map<string, number>;
+  let test: LabelledPrompt[];
+  let outcomes: Outcomes;
+  let bySubject: BootstrapResult;
+  let byPrompt: BootstrapResult;
+  let inDist: BootstrapResult;
+
+  beforeAll(() => {
+    mmlu = loadMmlu(routellmDir).filter((p) => !p.contaminated);
+    gsm8k = loadGsm8k(routellmDir).filter((p) => !p.contaminated);
+    const feats = new Map<LabelledPrompt, SparseFeatures>([...mmlu, ...gsm8k].map((p) => [p, extractFeatures(p.prompt)]));
+    assignment = subjectFolds(
+      mmlu.map((p) => p.subject),
+      5,
+    );
+    const learned: number[] = [];
+    const length: number[] = [];
+    const folds: number[] = [];
+    test = [];
+    for (const split of leaveSubjectsOut(mmlu, assignment, gsm8k)) {
+      learned.push(...hashedScores(split.train, split.test, feats));
+      length.push(...split.test.map((p) => p.prompt.length));
+      folds.push(...split.test.map(() => split.fold));
+      test.push(...split.test);
+    }
+    outcomes = toOutcomes(test);
+    const routers = {
+      learned: percentilesWithin(learned, folds),
+      'length rule': percentilesWithin(length, folds),
+      random: test.map(() => 0),
+      oracle: oracleScores(outcomes),
+    };
+    const pairs = [
+      ['learned', 'length rule'],
+      ['learned', 'random'],
+      ['length rule', 'random'],
+    ] as const;
+    bySubject = pairedBootstrap(routers, outcomes, pairs, { replicates: REPLICATES, seed: 15, clusters: test.map((p) => p.subject) });
+    byPrompt = pairedBootstrap(routers, outcomes, pairs, { replicates: REPLICATES, seed: 15 });
+
+    // In-distribution: today's 70/30 hash split of MMLU + GSM8K.
+    const train = [...mmlu, ...gsm8k].filter((p) => p.split === 'train');
+    const held = [...mmlu, ...gsm8k].filter((p) => p.split === 'test');
+    const heldOutcomes = toOutcomes(held);
+    inDist = pairedBootstrap(
+      {
+        learned: hashedScores(train, held, feats),
+        'length rule': held.map((p) => p.prompt.length),
+        random: held.map(() => 0),
+        oracle: oracleScores(heldOutcomes),
+      },
+      heldOutcomes,
+      [['learned', 'length rule']],
+      { replicates: REPLICATES, seed: 15 },
+    );
+  }, 600_000);
+
+  it('holds whole subjects out', () => {
+    expect(assignment.size).toBe(57);
+    const sizes = [0, 0, 0, 0, 0];
+    for (const f of assignment.values()) sizes[f]!++;
+    expect(sizes).toEqual([12, 12, 11, 11, 11]);
+    for (const split of leaveSubjectsOut(mmlu, assignment, gsm8k)) {
+      const held = new Set(split.test.map((p) => p.subject));
+      expect(split.train.some((p) => held.has(p.subject))).toBe(false);
+    }
+    expect(test.length).toBe(mmlu.length);
+  });
+
+  it('prints the pooled table with bootstrap intervals', () => {
+    const w = bySubject.routers.random!;
+    console.log(
+      `[router-lso] pooled over 5 subject folds: n=${test.length} MMLU prompts (${bySubject.units} subjects), ` +
+        `weak acc ${(outcomes.weakCorrect.filter(Boolean).length / test.length).toFixed(4)}, strong acc ${(outcomes.strongCorrect.filter(Boolean).length / test.length).toFixed(4)}; ` +
+        `${REPLICATES} paired bootstrap replicates, 95% percentile intervals`,
+    );
+    console.log('[router-lso] intervals from resampling SUBJECTS (headline):');
+    console.table(table(bySubject));
+    console.table(diffTable(bySubject));
+    console.log('[router-lso] intervals from resampling PROMPTS (narrower, assumes independent prompts):');
+    console.table(table(byPrompt));
+    console.table(diffTable(byPrompt));
+    console.log(`[router-lso] in-distribution (70/30 hash split, ${inDist.units} held-out prompts, prompt bootstrap):`);
+    console.table(table(inDist));
+    console.table(diffTable(inDist));
+    expect(w.apgr.point).toBeCloseTo(0.5, 9);
+  });
+
+  it('what holds on held-out subjects', () => {
+    const r = bySubject.routers;
+    // The oracle is far above every router; every router is above random.
+    expect(r.oracle!.apgr.low).toBeGreaterThan(r.learned!.apgr.high);
+    expect(r.learned!.apgr.point).toBeGreaterThan(0.5);
+    expect(r['length rule']!.apgr.point).toBeGreaterThan(0.5);
+  });
+
+  it('what holds in distribution', () => {
+    const r = inDist.routers;
+    expect(r.learned!.apgr.low).toBeGreaterThan(0.5);
+    expect(r.oracle!.apgr.low).toBeGreaterThan(r.learned!.apgr.high);
+  });
+});
