@@ -9,6 +9,10 @@ import { oracleScores, toOutcomes, type Outcomes } from '../../src/routing/learn
 import { extractFeatures, type SparseFeatures } from '../../src/routing/learned/features.ts';
 import { predictFeatures, trainRouterOnFeatures } from '../../src/routing/learned/model.ts';
 import { leaveSubjectsOut, percentilesWithin, subjectFolds } from '../../src/routing/learned/subject-folds.ts';
+import { difficultyFeatures } from '../../src/routing/learned/difficulty-features.ts';
+import { rankBlend } from '../../src/routing/learned/rank-blend.ts';
+import { stumpLogit, trainStumps } from '../../src/routing/learned/stumps.ts';
+import { defaultWordTable } from '../../src/language/word-table.ts';
 
 /**
  * The learned router on subjects it never saw (issue #15, "what it must show 2").
@@ -20,6 +24,10 @@ import { leaveSubjectsOut, percentilesWithin, subjectFolds } from '../../src/rou
  * Intervals: paired bootstrap over subjects (the honest unit: a subject's questions are not
  * independent), with the prompt bootstrap beside it. Contaminated prompts are left out throughout;
  * label = weak (Mixtral) wrong and strong (GPT-4-1106) right, as in `routellm-router.test.ts`.
+ *
+ * Candidates beside today's hashed n-gram model ("learned"): "stumps", boosted stumps on the
+ * topic-free difficulty cues of difficulty-features.ts, and "blend", the rank mean of learned,
+ * the length rule and stumps.
  *
  * The in-distribution split (the 70/30 hash split of today) is reported with the same intervals.
  */
@@ -51,13 +59,27 @@ function diffTable(r: BootstrapResult) {
   }));
 }
 
+type Cached = { sparse: SparseFeatures; dense: Float64Array };
+
+/** The three model-based scores of `test` after training on `train`: learned, stumps, blend. */
+function candidateScores(train: readonly LabelledPrompt[], test: readonly LabelledPrompt[], feats: Map<LabelledPrompt, Cached>) {
+  const learned = hashedScores(train, test, feats);
+  const model = trainStumps(
+    train.map((p) => feats.get(p)!.dense),
+    train.map((p) => p.label),
+  );
+  const stumps = test.map((p) => stumpLogit(model, feats.get(p)!.dense));
+  const blend = rankBlend([learned, test.map((p) => p.prompt.length), stumps]);
+  return { learned, stumps, blend };
+}
+
 /** Today's hashed n-gram model, trained on `train` and scoring `test` (features cached per prompt). */
-function hashedScores(train: readonly LabelledPrompt[], test: readonly LabelledPrompt[], feats: Map<LabelledPrompt, SparseFeatures>): number[] {
+function hashedScores(train: readonly LabelledPrompt[], test: readonly LabelledPrompt[], feats: Map<LabelledPrompt, Cached>): number[] {
   const model = trainRouterOnFeatures(
-    train.map((p) => feats.get(p)!),
+    train.map((p) => feats.get(p)!.sparse),
     train,
   );
-  return test.map((p) => predictFeatures(model, feats.get(p)!));
+  return test.map((p) => predictFeatures(model, feats.get(p)!.sparse));
 }
 
 skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, from ../shared/data)`)('learned router, leave-subjects-out (MMLU 5 folds by subject + GSM8K)', () => {
@@ -73,17 +95,25 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
   beforeAll(() => {
     mmlu = loadMmlu(routellmDir).filter((p) => !p.contaminated);
     gsm8k = loadGsm8k(routellmDir).filter((p) => !p.contaminated);
-    const feats = new Map<LabelledPrompt, SparseFeatures>([...mmlu, ...gsm8k].map((p) => [p, extractFeatures(p.prompt)]));
+    const table = defaultWordTable();
+    const feats = new Map<LabelledPrompt, Cached>(
+      [...mmlu, ...gsm8k].map((p) => [p, { sparse: extractFeatures(p.prompt), dense: difficultyFeatures(p.prompt, table) }]),
+    );
     assignment = subjectFolds(
       mmlu.map((p) => p.subject),
       5,
     );
     const learned: number[] = [];
+    const stumps: number[] = [];
+    const blend: number[] = [];
     const length: number[] = [];
     const folds: number[] = [];
     test = [];
     for (const split of leaveSubjectsOut(mmlu, assignment, gsm8k)) {
-      learned.push(...hashedScores(split.train, split.test, feats));
+      const c = candidateScores(split.train, split.test, feats);
+      learned.push(...c.learned);
+      stumps.push(...c.stumps);
+      blend.push(...c.blend);
       length.push(...split.test.map((p) => p.prompt.length));
       folds.push(...split.test.map(() => split.fold));
       test.push(...split.test);
@@ -92,11 +122,16 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
     const routers = {
       learned: percentilesWithin(learned, folds),
       'length rule': percentilesWithin(length, folds),
+      stumps: percentilesWithin(stumps, folds),
+      blend: percentilesWithin(blend, folds),
       random: test.map(() => 0),
       oracle: oracleScores(outcomes),
     };
     const pairs = [
       ['learned', 'length rule'],
+      ['stumps', 'length rule'],
+      ['blend', 'length rule'],
+      ['blend', 'learned'],
       ['learned', 'random'],
       ['length rule', 'random'],
     ] as const;
@@ -107,15 +142,21 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
     const train = [...mmlu, ...gsm8k].filter((p) => p.split === 'train');
     const held = [...mmlu, ...gsm8k].filter((p) => p.split === 'test');
     const heldOutcomes = toOutcomes(held);
+    const c = candidateScores(train, held, feats);
     inDist = pairedBootstrap(
       {
-        learned: hashedScores(train, held, feats),
+        learned: c.learned,
         'length rule': held.map((p) => p.prompt.length),
+        stumps: c.stumps,
+        blend: c.blend,
         random: held.map(() => 0),
         oracle: oracleScores(heldOutcomes),
       },
       heldOutcomes,
-      [['learned', 'length rule']],
+      [
+        ['learned', 'length rule'],
+        ['blend', 'learned'],
+      ],
       { replicates: REPLICATES, seed: 15 },
     );
   }, 600_000);

@@ -45,3 +45,14 @@ describe('percentilesWithin', () => {
     expect(p.slice(3)).toEqual([4 / 6, 4 / 6, 1 / 6]);
   });
 });
+
+describe('rankBlend', () => {
+  it('averages percentiles, so units do not matter', async () => {
+    const { rankBlend } = await import('./rank-blend.ts');
+    const a = [0.1, 0.9, 0.5];
+    const b = [3000, 10, 200];
+    expect(rankBlend([a, b])).toEqual([(1 / 6 + 5 / 6) / 2, (5 / 6 + 1 / 6) / 2, 0.5]);
+    expect(rankBlend([a, b], [1, 0])).toEqual([1 / 6, 5 / 6, 0.5]);
+    expect(() => rankBlend([a, [1]])).toThrow(/differ in length/);
+  });
+});
