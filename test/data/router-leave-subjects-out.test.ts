@@ -10,6 +10,8 @@ import { extractFeatures, type SparseFeatures } from '../../src/routing/learned/
 import { predictFeatures, trainRouterOnFeatures } from '../../src/routing/learned/model.ts';
 import { leaveSubjectsOut, percentilesWithin, subjectFolds } from '../../src/routing/learned/subject-folds.ts';
 import { difficultyFeatures } from '../../src/routing/learned/difficulty-features.ts';
+import { auc } from '../../src/routing/learned/held-out.ts';
+import { applyPlatt, calibrationReport, fitPlatt, logit, type CalibrationReport } from '../../src/routing/learned/calibration.ts';
 import { rankBlend } from '../../src/routing/learned/rank-blend.ts';
 import { stumpLogit, trainStumps } from '../../src/routing/learned/stumps.ts';
 import { defaultWordTable } from '../../src/language/word-table.ts';
@@ -28,6 +30,10 @@ import { defaultWordTable } from '../../src/language/word-table.ts';
  * Candidates beside today's hashed n-gram model ("learned"): "stumps", boosted stumps on the
  * topic-free difficulty cues of difficulty-features.ts, and "blend", the rank mean of learned,
  * the length rule and stumps.
+ *
+ * Calibration: inside each outer fold, one of the four training folds is held out, a model trained
+ * on the other three (plus GSM8K) fits Platt's a, b on it, and those are applied to the full model's
+ * scores on the test fold; expected calibration error raw vs Platt, pooled over the test folds.
  *
  * The in-distribution split (the 70/30 hash split of today) is reported with the same intervals.
  */
@@ -91,6 +97,9 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
   let bySubject: BootstrapResult;
   let byPrompt: BootstrapResult;
   let inDist: BootstrapResult;
+  let withinSubject: Record<string, number>;
+  let rawCalibration: CalibrationReport;
+  let plattCalibration: CalibrationReport;
 
   beforeAll(() => {
     mmlu = loadMmlu(routellmDir).filter((p) => !p.contaminated);
@@ -108,9 +117,23 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
     const blend: number[] = [];
     const length: number[] = [];
     const folds: number[] = [];
+    const platt: number[] = [];
     test = [];
     for (const split of leaveSubjectsOut(mmlu, assignment, gsm8k)) {
       const c = candidateScores(split.train, split.test, feats);
+      const calFold = (split.fold + 1) % 5;
+      const inCal = (p: LabelledPrompt) => p.dataset === 'mmlu' && assignment.get(p.subject) === calFold;
+      const calSet = split.train.filter(inCal);
+      const calScores = hashedScores(
+        split.train.filter((p) => !inCal(p)),
+        calSet,
+        feats,
+      );
+      const ab = fitPlatt(
+        calScores.map(logit),
+        calSet.map((p) => p.label),
+      );
+      platt.push(...c.learned.map((q) => applyPlatt(ab, logit(q))));
       learned.push(...c.learned);
       stumps.push(...c.stumps);
       blend.push(...c.blend);
@@ -119,6 +142,9 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
       test.push(...split.test);
     }
     outcomes = toOutcomes(test);
+    const labels = test.map((p) => p.label);
+    rawCalibration = calibrationReport(learned, labels);
+    plattCalibration = calibrationReport(platt, labels);
     const routers = {
       learned: percentilesWithin(learned, folds),
       'length rule': percentilesWithin(length, folds),
@@ -135,6 +161,27 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
       ['learned', 'random'],
       ['length rule', 'random'],
     ] as const;
+    // How well each router orders prompts inside one subject (mean AUC over subjects against the
+    // label): the pooled curve mixes this with telling hard subjects from easy ones.
+    const subjects = [...new Set(test.map((p) => p.subject))];
+    withinSubject = Object.fromEntries(
+      Object.entries(routers).map(([name, scores]) => {
+        let sum = 0;
+        let k = 0;
+        for (const s of subjects) {
+          const idx = test.flatMap((p, i) => (p.subject === s ? [i] : []));
+          const a = auc(
+            idx.map((i) => scores[i]!),
+            idx.map((i) => labels[i]!),
+          );
+          if (a !== null) {
+            sum += a;
+            k++;
+          }
+        }
+        return [name, Number((sum / k).toFixed(4))];
+      }),
+    );
     bySubject = pairedBootstrap(routers, outcomes, pairs, { replicates: REPLICATES, seed: 15, clusters: test.map((p) => p.subject) });
     byPrompt = pairedBootstrap(routers, outcomes, pairs, { replicates: REPLICATES, seed: 15 });
 
@@ -183,6 +230,8 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
     console.log('[router-lso] intervals from resampling SUBJECTS (headline):');
     console.table(table(bySubject));
     console.table(diffTable(bySubject));
+    console.log('[router-lso] mean AUC within a subject (0.5 = chance at ordering one subject\'s questions):');
+    console.table(withinSubject);
     console.log('[router-lso] intervals from resampling PROMPTS (narrower, assumes independent prompts):');
     console.table(table(byPrompt));
     console.table(diffTable(byPrompt));
@@ -190,6 +239,22 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
     console.table(table(inDist));
     console.table(diffTable(inDist));
     expect(w.apgr.point).toBeCloseTo(0.5, 9);
+  });
+
+  it('calibrates the learned score on held-out subjects (Platt)', () => {
+    const f = (c: CalibrationReport) => ({
+      ECE: Number(c.ece.toFixed(4)),
+      Brier: Number(c.brier.toFixed(4)),
+      'mean P(strong needed)': Number(c.meanPredicted.toFixed(4)),
+      'observed rate': Number(c.observedRate.toFixed(4)),
+    });
+    console.log('[router-lso] calibration of the learned score on held-out subjects:');
+    console.table({ raw: f(rawCalibration), Platt: f(plattCalibration) });
+    // Measured: raw ECE 0.019, Platt 0.020 (mean 0.166 / 0.171 vs observed 0.178). The 3-epoch,
+    // L2-regularised model is not over-confident on new subjects, so Platt scaling buys nothing
+    // here; assert only that both stay calibrated to within 4 points.
+    expect(rawCalibration.ece).toBeLessThan(0.04);
+    expect(plattCalibration.ece).toBeLessThan(0.04);
   });
 
   it('what holds on held-out subjects', () => {

@@ -54,8 +54,8 @@ export function evaluateWeighted(ranking: Ranking, outcomes: Outcomes, weights: 
       if (w === 0) continue;
       const wk = outcomes.weakCorrect[k] ? 1 : 0;
       const st = outcomes.strongCorrect[k] ? 1 : 0;
-      size[g] += w;
-      gain[g] += w * (st - wk);
+      size[g] = size[g]! + w;
+      gain[g] = gain[g]! + w * (st - wk);
       weakSum += w * wk;
       strongSum += w * st;
     }
@@ -174,7 +174,10 @@ export function pairedBootstrap(
   const weights = new Float64Array(n);
   for (let r = 0; r < options.replicates; r++) {
     unitCount.fill(0);
-    for (let u = 0; u < units; u++) unitCount[Math.floor(rand() * units)]! += 1;
+    for (let u = 0; u < units; u++) {
+      const drawn = Math.floor(rand() * units);
+      unitCount[drawn] = unitCount[drawn]! + 1;
+    }
     for (let i = 0; i < n; i++) weights[i] = unitCount[clusterOf[i]!]!;
     for (const name of names) {
       const e = evaluateWeighted(rankings[name]!, outcomes, weights, steps);

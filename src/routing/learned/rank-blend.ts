@@ -17,7 +17,7 @@ export function rankBlend(components: readonly (readonly number[])[], weights: r
   components.forEach((scores, c) => {
     if (scores.length !== n) throw new Error('rankBlend: components differ in length');
     const p = percentilesWithin(scores, groups);
-    for (let i = 0; i < n; i++) out[i] += (weights[c]! * p[i]!) / total;
+    for (let i = 0; i < n; i++) out[i] = out[i]! + (weights[c]! * p[i]!) / total;
   });
   return out;
 }

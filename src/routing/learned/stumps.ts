@@ -93,9 +93,10 @@ export function trainStumps(rows: readonly ArrayLike<number>[], labels: readonly
       const cs = new Float64Array(nb);
       const b = bins[j]!;
       for (let i = 0; i < n; i++) {
-        gs[b[i]!] += g[i]!;
-        hs[b[i]!] += h[i]!;
-        cs[b[i]!]++;
+        const k = b[i]!;
+        gs[k] = gs[k]! + g[i]!;
+        hs[k] = hs[k]! + h[i]!;
+        cs[k] = cs[k]! + 1;
       }
       let gl = 0;
       let hl = 0;
@@ -120,7 +121,7 @@ export function trainStumps(rows: readonly ArrayLike<number>[], labels: readonly
     };
     stumps.push(stump);
     const b = bins[best.feature]!;
-    for (let i = 0; i < n; i++) f[i] += b[i]! <= best.bin ? stump.left : stump.right;
+    for (let i = 0; i < n; i++) f[i] = f[i]! + (b[i]! <= best.bin ? stump.left : stump.right);
   }
   return { base, stumps };
 }
