@@ -258,6 +258,11 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
   });
 
   it('what holds on held-out subjects', () => {
+    // Measured (subject bootstrap, 1000 replicates, seed 15): learned 0.559 [0.516, 0.588], length
+    // rule 0.556 [0.514, 0.610], blend 0.578 [0.530, 0.608]; blend − length +0.022 [−0.057, 0.069]
+    // (prompt bootstrap [0.007, 0.036]). Share for 95 % of strong accuracy: learned 58 %, length 57 %,
+    // blend 55 %. The issue's targets (beat the length rule with an interval excluding a tie under
+    // the subject bootstrap, ≤ 50 % strong calls) are NOT met, so they are not asserted.
     const r = bySubject.routers;
     // The oracle is far above every router; every router is above random.
     expect(r.oracle!.apgr.low).toBeGreaterThan(r.learned!.apgr.high);
@@ -266,7 +271,10 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
   });
 
   it('what holds in distribution', () => {
+    // Measured: learned 0.639 [0.611, 0.666], share for 95 % 52 % [42 %, 59 %] (target ≤ 45 %: not
+    // met); learned − length rule +0.068 [0.035, 0.102].
     const r = inDist.routers;
+    expect(inDist.differences[0]!.apgr.low).toBeGreaterThan(0);
     expect(r.learned!.apgr.low).toBeGreaterThan(0.5);
     expect(r.oracle!.apgr.low).toBeGreaterThan(r.learned!.apgr.high);
   });
