@@ -51,8 +51,24 @@ function sigmoid(z: number): number {
 
 /** Train a logistic-regression router. Deterministic for a given example order and options. */
 export function trainRouter(examples: readonly TrainExample[], options: Partial<TrainOptions> = {}): RouterModel {
+  return trainRouterOnFeatures(
+    examples.map((e) => extractFeatures(e.prompt)),
+    examples,
+    options,
+  );
+}
+
+/**
+ * {@link trainRouter} on features extracted beforehand (`feats[i]` of `examples[i]`), so an
+ * evaluation that trains one model per fold extracts every prompt's features once.
+ */
+export function trainRouterOnFeatures(
+  feats: readonly SparseFeatures[],
+  examples: readonly Pick<TrainExample, 'label' | 'weight'>[],
+  options: Partial<TrainOptions> = {},
+): RouterModel {
+  if (feats.length !== examples.length) throw new Error('features and examples differ in length');
   const opts = { ...DEFAULT_TRAIN_OPTIONS, ...options };
-  const feats: SparseFeatures[] = examples.map((e) => extractFeatures(e.prompt));
   const w = new Float64Array(FEATURE_DIM);
   const g2 = new Float64Array(FEATURE_DIM);
   let bias = 0;
