@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { HOUR_MS, type HourCell } from '../../src/analytics/anomalies/cube.ts';
 import { sharedDataPath } from '../support/shared-data.ts';
+import { mulberry32 } from '../../src/domain/seeded-random.ts';
 
 /** Day 0 of the ServeGen windows, placed on a Monday (the weekday is not documented upstream). */
 export const EPOCH_MS = Date.UTC(2026, 10, 2);
@@ -88,14 +89,5 @@ export function cellsOf(clients: readonly ClientHours[]): HourCell[] {
   return cells;
 }
 
-/** mulberry32: a small seeded RNG, so the injected set is the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded RNG, so the injected set is the same on every run. */
+export const rng = mulberry32;

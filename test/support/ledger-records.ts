@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LedgerRecord } from '../../src/ledger/record.ts';
+import { mulberry32 } from '../../src/domain/seeded-random.ts';
 
 /** A plausible ledger row; override any field. */
 export function ledgerRecord(overrides: Partial<LedgerRecord> = {}): LedgerRecord {
@@ -44,14 +45,5 @@ export function ledgerRecord(overrides: Partial<LedgerRecord> = {}): LedgerRecor
   };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers so failures reproduce. */
+export const seededRandom = mulberry32;

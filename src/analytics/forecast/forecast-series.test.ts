@@ -3,17 +3,10 @@ import { chooseModel } from './choose-model.ts';
 import { cleanHistory } from './clean-history.ts';
 import { forecastSeries } from './forecast-series.ts';
 import { conformalFactor } from './intervals.ts';
+import { mulberry32 } from '../../domain/seeded-random.ts';
 
-/** Deterministic noise (mulberry32), so the series and the assertions are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic noise, so the series and the assertions are the same on every run. */
+const random = mulberry32;
 
 /** Hourly spend with a daily shape (busy afternoons), a quieter weekend, and ±`noise` multiplicative noise. */
 function spendSeries(hours: number, seed = 1, noise = 0.1): number[] {

@@ -3,6 +3,7 @@
  * Trained with AdaGrad and L2 regularisation, seeded shuffling, fully deterministic.
  */
 import { extractFeatures, FEATURE_CONFIG, FEATURE_DIM, type FeatureConfig, type SparseFeatures } from './features.ts';
+import { mulberry32 } from '../../domain/seeded-random.ts';
 
 export const MODEL_VERSION = 1;
 
@@ -31,17 +32,7 @@ export interface TrainOptions {
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 3, learningRate: 0.2, l2: 1e-4, seed: 1 };
 
-/** mulberry32: small seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
