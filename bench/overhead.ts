@@ -47,7 +47,9 @@ function bodies(stream: boolean): () => string {
   let n = 0;
   return () => {
     n += 1;
-    const content = `${ASKS[n % ASKS.length]} ${TOPICS[Math.floor(n / ASKS.length) % TOPICS.length]} ${FORMS[Math.floor(n / (ASKS.length * TOPICS.length)) % FORMS.length]}? (request ${n.toString(36)})`;
+    // The JSON and the streamed sequences differ too: the cache serves one wire form from the other (a JSON answer
+    // also answers the same question streamed), so a shared sequence would turn the stream runs into hits.
+    const content = `${ASKS[n % ASKS.length]} ${TOPICS[Math.floor(n / ASKS.length) % TOPICS.length]} ${FORMS[Math.floor(n / (ASKS.length * TOPICS.length)) % FORMS.length]}? (request ${stream ? 's' : 'j'}${n.toString(36)})`;
     return JSON.stringify({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user', content }], ...(stream ? { stream: true } : {}) });
   };
 }
