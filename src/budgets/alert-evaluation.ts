@@ -3,7 +3,7 @@ import type { AlertNotifier } from './alerts.ts';
 import type { ActiveBudget } from './store.ts';
 import { burnRate } from './burn-rate.ts';
 import { highestReached } from './decide.ts';
-import type { SpendProjection } from './spend-projector.ts';
+import type { SpendProjection } from '../domain/spend-projection.ts';
 import type { BudgetWindow } from './windows.ts';
 
 export type AlertToRaise = Parameters<AlertNotifier['raise']>[0];
@@ -55,35 +55,23 @@ export function alertsDue(budget: ActiveBudget, reading: AlertReading): AlertToR
   }
   if (reading.burnRate && budget.period !== 'rolling' && !exhausted && now - window.startMs > (window.endMs - window.startMs) * 0.02) {
     const projection = reading.projection;
-    if (projection) {
-      // The forecast's mean path crosses the limit before the period ends: its seasonality and
-      // trend, not the average so far, say when; the interval says how sure that is.
-      if (projection.exhaustionAtMs !== null && projection.exhaustionAtMs > now && projection.exhaustionAtMs < window.endMs) {
-        due.push({
-          timeMs: now,
-          budgetId: budget.id,
-          windowStartMs: since,
-          kind: 'burn-rate',
-          spentNano: spent,
-          limitNano: limit,
-          message:
-            `Budget ${budget.id}: the forecast (${projection.model}) projects $${formatUsd(projection.projectedNano)} by the period's end (80%: $${formatUsd(projection.lo80Nano)}–$${formatUsd(projection.hi80Nano)}) ` +
-            `against $${formatUsd(limit)}; it runs out at ${new Date(projection.exhaustionAtMs).toISOString()}, before its period ends (${new Date(window.endMs).toISOString()})`,
-        });
-      }
-    } else {
-      const rate = burnRate({ startMs: since, endMs: window.endMs, nowMs: now, variableNano: spent - committed, fixedNowNano: fixed, fixedEndNano: committed, limitNano: limit });
-      if (rate.exhaustionAtMs !== undefined && rate.exhaustionAtMs > now && rate.exhaustionAtMs < window.endMs) {
-        due.push({
-          timeMs: now,
-          budgetId: budget.id,
-          windowStartMs: since,
-          kind: 'burn-rate',
-          spentNano: spent,
-          limitNano: limit,
-          message: `Budget ${budget.id}: at $${formatUsd(rate.perHourNano)}/hour it runs out at ${new Date(rate.exhaustionAtMs).toISOString()}, before its period ends (${new Date(window.endMs).toISOString()})`,
-        });
-      }
+    // The forecast's mean path, when there is one (its seasonality and trend, not the average so far,
+    // say when; the interval says how sure that is); else a straight line through the spend so far.
+    const rate = projection ? undefined : burnRate({ startMs: since, endMs: window.endMs, nowMs: now, variableNano: spent - committed, fixedNowNano: fixed, fixedEndNano: committed, limitNano: limit });
+    const exhaustionAtMs = projection ? projection.exhaustionAtMs : rate?.exhaustionAtMs;
+    if (exhaustionAtMs !== null && exhaustionAtMs !== undefined && exhaustionAtMs > now && exhaustionAtMs < window.endMs) {
+      const pace = projection
+        ? `the forecast (${projection.model}) projects $${formatUsd(projection.projectedNano)} by the period's end (80%: $${formatUsd(projection.lo80Nano)}–$${formatUsd(projection.hi80Nano)}) against $${formatUsd(limit)}; it`
+        : `at $${formatUsd(rate!.perHourNano)}/hour it`;
+      due.push({
+        timeMs: now,
+        budgetId: budget.id,
+        windowStartMs: since,
+        kind: 'burn-rate',
+        spentNano: spent,
+        limitNano: limit,
+        message: `Budget ${budget.id}: ${pace} runs out at ${new Date(exhaustionAtMs).toISOString()}, before its period ends (${new Date(window.endMs).toISOString()})`,
+      });
     }
   }
   return due;

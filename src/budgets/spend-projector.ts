@@ -1,17 +1,5 @@
+import type { SpendProjection } from '../domain/spend-projection.ts';
 import type { LedgerFilter } from '../ledger/store.ts';
-
-/** A forecast of a budget's spend at its period's end (nano-USD), with its 80% and 95% intervals. */
-export interface SpendProjection {
-  projectedNano: number;
-  lo80Nano: number;
-  hi80Nano: number;
-  lo95Nano: number;
-  hi95Nano: number;
-  /** When the forecast's mean path reaches the limit; null when not before the period ends. */
-  exhaustionAtMs: number | null;
-  /** The model behind it, for the alert's message. */
-  model: string;
-}
 
 /**
  * Projects a budget's spend to its period's end from the ledger's history. Budgets only define the

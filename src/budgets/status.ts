@@ -4,7 +4,7 @@ import type { ActiveBudget } from './store.ts';
 import { qualifiedScope } from './applicable.ts';
 import { burnRate } from './burn-rate.ts';
 import type { BudgetSource } from './definitions.ts';
-import type { SpendProjection } from './spend-projector.ts';
+import type { SpendProjection } from '../domain/spend-projection.ts';
 import type { BudgetWindow } from './windows.ts';
 
 export interface BudgetStatus {

@@ -146,12 +146,8 @@ function costPerRequestFinding(w: Watched, t: number, hourMs: number, orgId: str
   return { kind, orgId, series: w.series, hourMs, observed: Math.round(observed), expected: Math.round(expected), atStakeNanoUsd: Math.round(within), score: round3(z), rootCause, message: describe(kind, w.series, hourMs, observed, expected, rootCause, note) };
 }
 
-/**
- * Each combination's cost in hour t beyond what its key's requests would have cost at that key's
- * usual price per request (median of the previous week's hours with enough requests). Keys without
- * such a history add nothing (they are new spenders, or a mix change).
- */
-function perRequestRise(combos: readonly Combo[], t: number, minRequests: number): Map<Combo, number> {
+/** Combinations grouped by who sends them: the key, else the project's user. */
+function combosBySpender(combos: readonly Combo[]): Map<string, Combo[]> {
   const byKey = new Map<string, Combo[]>();
   for (const combo of combos) {
     const key = combo.key ?? `${combo.project}\u0000${combo.user ?? ''}`;
@@ -159,6 +155,16 @@ function perRequestRise(combos: readonly Combo[], t: number, minRequests: number
     if (list) list.push(combo);
     else byKey.set(key, [combo]);
   }
+  return byKey;
+}
+
+/**
+ * Each combination's cost in hour t beyond what its key's requests would have cost at that key's
+ * usual price per request (median of the previous week's hours with enough requests). Keys without
+ * such a history add nothing (they are new spenders, or a mix change).
+ */
+function perRequestRise(combos: readonly Combo[], t: number, minRequests: number): Map<Combo, number> {
+  const byKey = combosBySpender(combos);
   const rise = new Map<Combo, number>();
   for (const members of byKey.values()) {
     const perHour: number[] = [];
@@ -205,13 +211,7 @@ function perRequestCauses(combos: readonly Combo[], rise: Map<Combo, number>, wi
  * sent has not switched). Returns that model.
  */
 function pricierModel(combos: readonly Combo[], t: number, rise: Map<Combo, number>, within: number): string | undefined {
-  const byKey = new Map<string, Combo[]>();
-  for (const combo of combos) {
-    const key = combo.key ?? `${combo.project}\u0000${combo.user ?? ''}`;
-    const list = byKey.get(key);
-    if (list) list.push(combo);
-    else byKey.set(key, [combo]);
-  }
+  const byKey = combosBySpender(combos);
   const weight = new Map<string, number>();
   for (const members of byKey.values()) {
     const keyRise = members.reduce((sum, m) => sum + (rise.get(m) ?? 0), 0);

@@ -1,16 +1,6 @@
 import type { ForecastPoint } from './forecast-series.ts';
 import { HOUR_MS } from './hourly-series.ts';
-
-export interface PeriodProjection {
-  /** Spent so far plus the forecast to the period's end, and its intervals. */
-  projectedNano: number;
-  lo80Nano: number;
-  hi80Nano: number;
-  lo95Nano: number;
-  hi95Nano: number;
-  /** When the mean path reaches the limit (null: not before the period ends). */
-  exhaustionAtMs: number | null;
-}
+import type { PeriodProjection } from '../../domain/spend-projection.ts';
 
 /**
  * Spend at a period's end: what is spent now plus the forecast hours from `nowMs` to `periodEndMs`

@@ -1,5 +1,6 @@
 import type { LedgerFilter, LedgerStore } from '../../ledger/store.ts';
-import { projectToPeriodEnd, type PeriodProjection } from './budget-projection.ts';
+import type { SpendProjection } from '../../domain/spend-projection.ts';
+import { projectToPeriodEnd } from './budget-projection.ts';
 import type { ForecastPoint } from './forecast-series.ts';
 import { inProcessRunner, type ForecastRunner } from './forecast-task.ts';
 import { HOUR_MS, hourlySeries } from './hourly-series.ts';
@@ -12,8 +13,6 @@ export interface ProjectionRequest {
   spentNano: number;
   limitNano: number;
 }
-
-export type SpendProjection = PeriodProjection & { model: string };
 
 /** Four weeks of hourly history: enough for MSTL's weekly season, cheap to summarize from rollups. */
 const HISTORY_HOURS = 28 * 24;

@@ -50,20 +50,18 @@ WITH input AS (
 ), inserted AS (
   INSERT INTO ledger (${LEDGER_COLUMNS.join(', ')}) SELECT ${LEDGER_COLUMNS.join(', ')} FROM input
   ON CONFLICT (id) DO NOTHING RETURNING *
-), fresh AS (
-  SELECT * FROM inserted
 ), hourly AS (
   INSERT INTO ledger_hourly (${[...ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
-  SELECT ${ROLLUP_SELECT.join(', ')} FROM fresh GROUP BY ${positions(ROLLUP_KEYS.length)} ORDER BY ${positions(ROLLUP_KEYS.length)}
+  SELECT ${ROLLUP_SELECT.join(', ')} FROM inserted GROUP BY ${positions(ROLLUP_KEYS.length)} ORDER BY ${positions(ROLLUP_KEYS.length)}
   ON CONFLICT (${ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${upsertSet('ledger_hourly')}
 ), daily AS (
   INSERT INTO ledger_daily (${[...DAILY_ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
-  SELECT ${['(time_ms / 86400000) * 86400000', ...ROLLUP_SELECT.slice(1)].join(', ')} FROM fresh GROUP BY ${positions(ROLLUP_KEYS.length)} ORDER BY ${positions(ROLLUP_KEYS.length)}
+  SELECT ${['(time_ms / 86400000) * 86400000', ...ROLLUP_SELECT.slice(1)].join(', ')} FROM inserted GROUP BY ${positions(ROLLUP_KEYS.length)} ORDER BY ${positions(ROLLUP_KEYS.length)}
   ON CONFLICT (${DAILY_ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${upsertSet('ledger_daily')}
 )
 INSERT INTO ledger_hourly_tags (${[...TAG_ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
 SELECT ${TAG_ROLLUP_SELECT.join(', ')}
-FROM fresh LEFT JOIN LATERAL (SELECT DISTINCT value AS tag_value FROM jsonb_array_elements_text(fresh.tags) AS tag_each(value)) tagged ON TRUE
+FROM inserted LEFT JOIN LATERAL (SELECT DISTINCT value AS tag_value FROM jsonb_array_elements_text(inserted.tags) AS tag_each(value)) tagged ON TRUE
 GROUP BY ${positions(TAG_ROLLUP_KEYS.length)} ORDER BY ${positions(TAG_ROLLUP_KEYS.length)}
 ON CONFLICT (${TAG_ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${upsertSet('ledger_hourly_tags')}`;
 
