@@ -44,7 +44,15 @@ export class CounterRecovery {
    * ledger, which already holds the spends made meanwhile (so those are dropped, not counted
    * twice); buckets it kept get the spends whose settle failed.
    */
-  async recover(): Promise<void> {
+  recover(): Promise<void> {
+    // One rebuild at a time: a reconnect and a refused call may both ask for one.
+    this.running ??= this.rebuildAndReplay().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private running: Promise<void> | undefined;
+
+  private async rebuildAndReplay(): Promise<void> {
     try {
       await this.options.flushLedger?.();
       const seeded = await this.options.rebuild();
@@ -86,5 +94,6 @@ export async function rebuildCounters(sources: RebuildSources, now: number): Pro
     }
   }
   for (const bucket of await share.rebuild(ledger, [...localProviders], now)) seeded.add(bucket);
+  await counters.markSeeded();
   return seeded;
 }

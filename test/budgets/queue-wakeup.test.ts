@@ -15,7 +15,8 @@ skipUnless(redisAvailable, NO_REDIS)('budget queue wake-ups across instances (Re
     redis = await startRedisServer();
     a = createRedisCounters(redis.url);
     b = createRedisCounters(redis.url);
-    await sleep(200); // subscriptions in place
+    await sleep(200); // connected, subscriptions in place
+    await a.markSeeded(); // as the runtime's ledger rebuild does at start
   });
   afterAll(async () => {
     await a.close();

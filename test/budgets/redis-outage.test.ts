@@ -68,7 +68,9 @@ skipUnless(redisAvailable, NO_REDIS)('budgets across a Redis outage', () => {
     const ledgerUsed = async (project: string) => (await h.ledger()).filter((r) => r.projectId === project).reduce((sum, r) => sum + r.costNanoUsd, 0);
     while (Date.now() < deadline) {
       status = ((await (await h.admin('/api/budgets')).json()) as { data?: Status[] }).data ?? [];
-      if (status.find((b) => b.id === 'open')?.usedUsd === (await ledgerUsed('p-open') / 1e9).toFixed(9).replace(/\.?0+$/, '')) break;
+      // Recovery seeds the budgets one after another: wait for both, not just the first.
+      const matches = async (id: string, project: string) => Math.round(Number(status.find((b) => b.id === id)?.usedUsd) * 1e9) === (await ledgerUsed(project));
+      if ((await matches('open', 'p-open')) && (await matches('closed', 'p-closed'))) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const openNano = await ledgerUsed('p-open');

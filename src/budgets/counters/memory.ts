@@ -48,6 +48,9 @@ export function createMemoryCounters(): BudgetCounters {
       spent.set(bucket, amountNano);
       return true;
     },
+    async markSeeded() {
+      // In-process counters start with the rebuild and cannot lose it.
+    },
     onRecovered() {
       // In-process counters cannot be unreachable.
     },

@@ -7,8 +7,16 @@ import type { BudgetCounters, ReserveCheck } from './types.ts';
  * a request and reserves in all of them, or in none: Redis runs scripts one at a time, so N
  * instances behave as one. Reservations carry an expiry so a crashed instance cannot hold budget
  * forever. Amounts are integer nano-dollars (exact in Lua's doubles below 2^53).
+ *
+ * A Redis that restarted empty (or evicted keys) must not be read as "nothing spent": the last key
+ * of every call is a marker the ledger rebuild sets, and while it is missing every call fails with
+ * TGUNSEEDED (so admission applies each budget's fail-open/fail-closed rule and settles are kept
+ * for the rebuild, instead of creating a bucket the rebuild could then no longer seed).
  */
-const RESERVE = `
+const SEEDED_CHECK = `if redis.call('EXISTS', KEYS[#KEYS]) == 0 then return redis.error_reply('TGUNSEEDED budget counters are being rebuilt from the ledger') end
+`;
+
+const RESERVE = `${SEEDED_CHECK}
 local now = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
 local rid = ARGV[3]
@@ -47,12 +55,12 @@ end
 result[1] = fail
 return result`;
 
-const SETTLE = `
+const SETTLE = `${SEEDED_CHECK}
 local rid = ARGV[1]
 local nr = tonumber(ARGV[2])
 for i = 1, nr do redis.call('HDEL', KEYS[i], rid) end
 local ai = 3
-for i = nr + 1, #KEYS do
+for i = nr + 1, #KEYS - 1 do
   redis.call('INCRBY', KEYS[i], ARGV[ai])
   redis.call('EXPIRE', KEYS[i], ARGV[ai + 1])
   ai = ai + 2
@@ -68,13 +76,26 @@ export function createRedisCounters(url: string, prefix = 'tg:'): BudgetCounters
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2_000 }) as Scripted;
   redis.on('error', () => undefined); // reported through failed calls; reconnects by itself
   const recoveredListeners: Array<() => void> = [];
+  const announceRecovered = () => {
+    for (const listener of recoveredListeners) listener();
+  };
   let lostConnection = false;
   redis.on('close', () => (lostConnection = true));
   redis.on('ready', () => {
     if (!lostConnection) return;
     lostConnection = false;
-    for (const listener of recoveredListeners) listener();
+    announceRecovered();
   });
+  // The marker is gone without a reconnect seen here (eviction, a FLUSHALL, a restart between two
+  // calls): ask for a rebuild, at most every two seconds per instance.
+  let unseededHeardAtMs = Number.NEGATIVE_INFINITY;
+  const unseeded = (error: unknown): never => {
+    if (String((error as Error)?.message).startsWith('TGUNSEEDED') && Date.now() - unseededHeardAtMs > 2_000) {
+      unseededHeardAtMs = Date.now();
+      announceRecovered();
+    }
+    throw error;
+  };
   // Queue wake-ups across instances: 'queued' from an instance with waiters, 'released' after settles.
   const releasedListeners: Array<() => void> = [];
   let queuedHeardAtMs = Number.NEGATIVE_INFINITY;
@@ -92,6 +113,7 @@ export function createRedisCounters(url: string, prefix = 'tg:'): BudgetCounters
   redis.defineCommand('tgSettle', { lua: SETTLE });
   const reservationKey = (budgetId: string) => `${prefix}res:${budgetId}`;
   const bucketKey = (bucket: string) => `${prefix}spent:${bucket}`;
+  const seededKey = `${prefix}seeded`;
 
   async function run(reservationId: string, checks: readonly Pick<ReserveCheck, 'budgetId' | 'buckets' | 'fixedNano'>[], full: readonly ReserveCheck[] | undefined, ttlMs: number, nowMs: number) {
     const keys: string[] = [];
@@ -101,7 +123,8 @@ export function createRedisCounters(url: string, prefix = 'tg:'): BudgetCounters
       const reserve = full?.[index];
       args.push(reserve?.limitNano ?? 0, check.fixedNano, reserve?.amountNano ?? 0, reserve?.force ? '1' : '0', check.buckets.length);
     });
-    const result = await redis.tgReserve(keys.length, ...keys, ...args);
+    keys.push(seededKey);
+    const result = await redis.tgReserve(keys.length, ...keys, ...args).catch(unseeded);
     return { fail: Number(result[0]), used: result.slice(1).map(Number) };
   }
 
@@ -112,10 +135,10 @@ export function createRedisCounters(url: string, prefix = 'tg:'): BudgetCounters
       return { ok: fail === 0, failedIndex: fail - 1, used };
     },
     async settle(reservationId, budgetIds, spends) {
-      const keys = [...budgetIds.map(reservationKey), ...spends.map((spend) => bucketKey(spend.bucket))];
+      const keys = [...budgetIds.map(reservationKey), ...spends.map((spend) => bucketKey(spend.bucket)), seededKey];
       const args: (string | number)[] = [reservationId, budgetIds.length];
       for (const spend of spends) args.push(spend.amountNano, spend.ttlSeconds);
-      await redis.tgSettle(keys.length, ...keys, ...args);
+      await redis.tgSettle(keys.length, ...keys, ...args).catch(unseeded);
       // Someone somewhere waits in a budget queue (heard within 30 s): tell them headroom may be back.
       if (Date.now() - queuedHeardAtMs < 30_000) queue.publish('released');
     },
@@ -124,6 +147,9 @@ export function createRedisCounters(url: string, prefix = 'tg:'): BudgetCounters
     },
     async seed(bucket, amountNano, ttlSeconds) {
       return (await redis.set(bucketKey(bucket), String(amountNano), 'EX', ttlSeconds, 'NX')) === 'OK';
+    },
+    async markSeeded() {
+      await redis.set(seededKey, String(Date.now()));
     },
     onRecovered(listener) {
       recoveredListeners.push(listener);

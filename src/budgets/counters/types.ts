@@ -44,6 +44,11 @@ export interface BudgetCounters {
   peek(checks: readonly Pick<ReserveCheck, 'budgetId' | 'buckets' | 'fixedNano'>[], nowMs: number): Promise<number[]>;
   /** Sets a bucket's spend if it is not set yet (rebuild from the ledger); true when it was set. */
   seed(bucket: string, amountNano: number, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Every current bucket has been seeded from the ledger. A shared store refuses reads and writes
+   * until this is said (after it lost its data), so an empty store never passes for "nothing spent".
+   */
+  markSeeded(): Promise<void>;
   /** Called when a shared store is reachable again after an outage (counters may have been lost). */
   onRecovered(listener: () => void): void;
   /**
