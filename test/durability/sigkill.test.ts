@@ -56,8 +56,10 @@ describe('no loss under SIGKILL', () => {
       }
     };
     const load = Promise.all(Array.from({ length: 24 }, (_, n) => worker(n)));
-    // Let it run well past several flush intervals and into the middle of batches, then kill it.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Let it run well past several flush intervals and into the middle of batches (and, on a loaded
+    // machine, until enough requests were acknowledged to mean something), then kill it.
+    const started = Date.now();
+    while (Date.now() - started < 2_500 || (accepted.size <= 200 && Date.now() - started < 30_000)) await new Promise((resolve) => setTimeout(resolve, 100));
     first.process.kill('SIGKILL');
     await new Promise((resolve) => first.process.once('exit', resolve));
     stop = true;
