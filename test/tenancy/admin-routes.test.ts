@@ -149,8 +149,22 @@ describe('tenancy: every admin route, every role, two orgs', () => {
       body: JSON.stringify(withMock({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], max_tokens: 100 }, { text: 'ok', usage: { input: 10, output: 100 } })),
     });
 
-  /** Everything a refused call must leave as it was, as the operator sees it. */
+  /**
+   * Everything a refused call must leave as it was, as the operator sees it, once it is still:
+   * settles, ledger rows and alerts land after the answers, so the "nothing changes" comparisons
+   * wait out late bookkeeping of earlier calls (and would see a refused call's own, late or not).
+   */
   const snapshot = async () => {
+    let previous = JSON.stringify(await snapshotNow());
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const current = JSON.stringify(await snapshotNow());
+      if (current === previous) break;
+      previous = current;
+    }
+    return JSON.parse(previous) as Awaited<ReturnType<typeof snapshotNow>>;
+  };
+  const snapshotNow = async () => {
     const keys = await json<{ data: { id: string; revokedAtMs: number | null }[] }>('operator', '/api/keys');
     const budgets = await json<{ data: { id: string; limitUsd: string; usedUsd: string }[] }>('operator', '/api/budgets');
     const alerts = await json<{ data: { id: string }[] }>('operator', '/api/alerts?limit=1000');
@@ -165,6 +179,7 @@ describe('tenancy: every admin route, every role, two orgs', () => {
     };
   };
 
+  let ledgerIds = new Set<string>();
   beforeAll(async () => {
     g = await startAccessGateway({ config: tenancyConfig });
     const listed = await json<{ data: { id: string; name: string }[] }>('operator', '/api/keys');
@@ -185,11 +200,16 @@ describe('tenancy: every admin route, every role, two orgs', () => {
     for (const name of ['acmeWeb', 'globexWeb'] as const) {
       expect((await call('operator', '/api/feedback', { method: 'POST', body: { requestId: requests[name], score: 1 } })).status).toBe(201);
     }
-    for (let i = 0; i < 100; i++) {
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
       const alerts = await json<{ data: { budgetId: string }[] }>('operator', '/api/alerts?limit=1000');
       const raised = new Set(alerts.data.map((a) => a.budgetId));
       if (['acme-org', 'globex-org', 'acme-web', 'globex-web'].every((id) => raised.has(id))) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+      if (Object.values(requests).every((id) => ledgerIds.has(id))) break;
+      ledgerIds = new Set((await json<{ data: { id: string }[] }>('operator', '/api/ledger?limit=10000')).data.map((r) => r.id));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   });
   afterAll(() => g?.close());
