@@ -13,13 +13,12 @@
  * old whitespace regex vs the bounded key.
  */
 import { request, Agent } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { exactCacheKey } from '../src/cache/canonical-key.ts';
-import { freePort, startChild } from './lib/children.ts';
+import { startGatewayWithMock } from './lib/gateway-with-mock.ts';
 
 const SECONDS = Number(process.env.ABUSE_SECONDS ?? 20);
 const BASELINE_SECONDS = Number(process.env.ABUSE_BASELINE_SECONDS ?? 5);
@@ -80,30 +79,18 @@ function oldKey(body: Record<string, unknown>): string {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-abuse-'));
-  const mockPort = await freePort();
-  const mock = await startChild({ name: 'mock', command: process.execPath, args: ['--import', 'tsx', 'src/mock-provider/main.ts', '--port', String(mockPort), '--no-record'], port: mockPort, readyPath: '/v1/models' });
-  const port = await freePort();
-  const configPath = path.join(dataDir, 'tollgate.yaml');
-  writeFileSync(
-    configPath,
-    [
+  const { gateway, stop } = await startGatewayWithMock({
+    name: 'abuse',
+    config: (port, mockUrl) => [
       `server: { port: ${port}, host: 127.0.0.1 }`,
       'providers:',
-      `  mock: { kind: openai-compatible, baseUrl: "${mock.url}/v1", apiKey: abuse, priceProvider: openai }`,
+      `  mock: { kind: openai-compatible, baseUrl: "${mockUrl}/v1", apiKey: abuse, priceProvider: openai }`,
       'models:',
       '  gpt-4o-mini: { target: gpt-4o-mini@mock }',
-      '',
-    ].join('\n'),
-  );
-  const gateway = await startChild({
-    name: 'tollgate',
-    command: process.execPath,
-    args: ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configPath],
-    env: { TOLLGATE_DATA_DIR: dataDir, TOLLGATE_ADMIN_KEY: ADMIN_KEY, DATABASE_URL: '', REDIS_URL: '', NODE_ENV: 'production' },
-    port,
-    readyPath: '/healthz',
+    ],
+    env: { TOLLGATE_ADMIN_KEY: ADMIN_KEY },
   });
+  const port = Number(new URL(gateway.url).port);
   const pid = gateway.process.pid!;
   const workers: ChildProcess[] = [];
   const stopFlags = { attack: false, nearLimit: false };
@@ -244,9 +231,7 @@ async function main(): Promise<void> {
     stopFlags.attack = true;
     stopFlags.nearLimit = true;
     for (const worker of workers) worker.kill('SIGKILL');
-    await gateway.stop();
-    await mock.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 

@@ -6,15 +6,12 @@
  * the gateway's RSS, heap and semantic-cache size every sample, the RSS slope and the lowest heap
  * seen over the second half of the run (after warm-up): a leak shows as a heap floor that keeps rising.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import { freePort, startChild } from './lib/children.ts';
+import { startGatewayWithMock } from './lib/gateway-with-mock.ts';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 const SAMPLE = Number(process.env.SOAK_SAMPLE_SECONDS ?? 15);
-const root = path.resolve(import.meta.dirname, '..');
 
 const rssMb = (pid: number): number => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -23,17 +20,12 @@ const rssMb = (pid: number): number => {
 };
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-soak-'));
-  const mockPort = await freePort();
-  const mock = await startChild({ name: 'mock', command: process.execPath, args: ['--import', 'tsx', 'src/mock-provider/main.ts', '--port', String(mockPort), '--no-record'], port: mockPort, readyPath: '/v1/models' });
-  const port = await freePort();
-  const configPath = path.join(dataDir, 'tollgate.yaml');
-  writeFileSync(
-    configPath,
-    [
+  const { gateway, stop } = await startGatewayWithMock({
+    name: 'soak',
+    config: (port, mockUrl) => [
       `server: { port: ${port}, host: 127.0.0.1, anonymous: { org: soak, project: soak } }`,
       'providers:',
-      `  mock: { kind: openai-compatible, baseUrl: "${mock.url}/v1", apiKey: soak, priceProvider: openai }`,
+      `  mock: { kind: openai-compatible, baseUrl: "${mockUrl}/v1", apiKey: soak, priceProvider: openai }`,
       'models:',
       '  gpt-4o-mini: { target: gpt-4o-mini@mock }',
       'cache: { semantic: { enabled: true, maxEntries: 50000 } }',
@@ -41,16 +33,7 @@ async function main(): Promise<void> {
       'budgets:',
       '  - { id: month, scope: global, period: monthly, limitUsd: 1000000 }',
       '  - { id: day, scope: project, org: soak, value: soak, period: daily, limitUsd: 100000 }',
-      '',
-    ].join('\n'),
-  );
-  const gateway = await startChild({
-    name: 'tollgate',
-    command: process.execPath,
-    args: ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', configPath],
-    env: { TOLLGATE_DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', NODE_ENV: 'production' },
-    port,
-    readyPath: '/healthz',
+    ],
   });
   const pid = gateway.process.pid!;
   let counter = 0;
@@ -88,9 +71,7 @@ async function main(): Promise<void> {
       console.log(`t=${String(sample.t).padStart(4)}s  requests ${String(requests).padStart(8)}  ${Math.round(result.requests.average)} req/s  RSS ${sample.rssMb} MB (heap ${sample.heapMb}, external ${sample.externalMb})  semantic entries ${sample.semantic}  errors ${result.errors + result.non2xx}`);
     }
   } finally {
-    await gateway.stop();
-    await mock.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
   const half = samples.slice(Math.floor(samples.length / 2));
   const first = half[0]!;
