@@ -22,9 +22,45 @@ export function exactCacheKey(namespace: string, wire: string, operation: string
  * it), else the wire's own key (legacy completions, embeddings). Pure.
  */
 export function requestCacheKey(namespace: string, wire: WireFormat, operation: Operation, body: Record<string, unknown>): string {
+  return keyOf(namespace, wire, operation, body, neutralMaterial(wire, operation, body));
+}
+
+/** `requestCacheKey` from material already read (`neutralMaterial`), so a request's body is canonicalised once for every key it needs. */
+export function keyOf(namespace: string, wire: WireFormat, operation: Operation, body: Record<string, unknown>, material: NeutralMaterial | undefined): string {
+  if (!material) return exactCacheKey(namespace, wire, operation, body);
+  // One buffer, one update: the same digest as hashing the prefix and the canonical form in turn.
+  return createHash('sha256').update(`${namespace}\u0000neutral\u0000chat\u0000${material.canonical}`).digest('hex');
+}
+
+/**
+ * A request's neutral view and its canonical JSON, read once and shared by the exact key and the
+ * semantic cache's context digest (which is the same canonical form without the last turn: built
+ * from the same per-turn pieces instead of canonicalising the view again).
+ */
+export interface NeutralMaterial {
+  view: Record<string, unknown>;
+  canonical: string;
+  /** `canonicalJson({ ...view, turns: turns without the last })`. */
+  withoutLastTurn(): string;
+}
+
+export function neutralMaterial(wire: WireFormat, operation: Operation, body: Record<string, unknown>): NeutralMaterial | undefined {
   const view = neutralRequestView(wire, operation, body);
-  if (!view) return exactCacheKey(namespace, wire, operation, body);
-  return createHash('sha256').update(`${namespace}\u0000neutral\u0000chat\u0000`).update(canonicalJson(view)).digest('hex');
+  if (!view) return undefined;
+  const keys = Object.keys(view).sort();
+  const before: string[] = [];
+  const after: string[] = [];
+  let turns: string[] | undefined;
+  for (const key of keys) {
+    const value = view[key];
+    if (value === undefined) continue;
+    if (key === 'turns' && Array.isArray(value)) turns = value.map(canonicalJson);
+    else (turns ? after : before).push(`${JSON.stringify(key)}:${canonicalJson(value)}`);
+  }
+  if (!turns) return { view, canonical: `{${before.join(',')}}`, withoutLastTurn: () => canonicalJson({ ...view, turns: [] }) };
+  const around = (list: string[]) => `{${[...before, `"turns":[${list.join(',')}]`, ...after].join(',')}}`;
+  const all = turns;
+  return { view, canonical: around(all), withoutLastTurn: () => around(all.slice(0, -1)) };
 }
 
 /**
@@ -41,9 +77,20 @@ export function canonicalJson(value: unknown): string {
     if (value.length > LONG_STRING_CHARS) return `"#sha256:${createHash('sha256').update(value).digest('hex')}"`;
     return JSON.stringify(value.replace(/\s+/g, ' ').trim());
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  // Loops instead of entries/filter/map/join: the same text, built with fewer short-lived arrays (this runs per request).
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let index = 0; index < value.length; index += 1) out += index === 0 ? canonicalJson(value[index]) : `,${canonicalJson(value[index])}`;
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  // Default sort compares UTF-16 code units, as `<` does; own keys only (a parsed `__proto__` is an own data key).
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${out}}`;
 }
