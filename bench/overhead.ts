@@ -16,7 +16,7 @@
  *
  * `npm run bench:overhead` (BENCH_SECONDS=10 BENCH_SEQUENTIAL=2000 to change the run length;
  * BENCH_ONLY=tollgate,tollgate+all to run some subjects only: mock-direct and the floors always run;
- * BENCH_BASELINE=<checkout> adds that checkout's Tollgate with every feature on, for a before/after in one run).
+ * BENCH_BASELINE=<checkout> adds that checkout's Tollgate, plain and with every feature on, for a before/after in one run).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -76,7 +76,7 @@ interface Row {
 type TollgateOptions = { budgets?: boolean; redis?: boolean; all?: boolean; cwd?: string };
 
 async function main(): Promise<void> {
-  ensurePeers();
+  if (!ONLY || ONLY.includes('portkey')) ensurePeers();
   const mockPort = await freePort();
   const mock = await startChild({
     name: 'mock',
@@ -104,9 +104,11 @@ async function main(): Promise<void> {
       },
       headers: () => ({}),
     },
+    // A baseline runs right before its counterpart, so the two see the same machine load.
+    ...(BASELINE ? [{ name: 'tollgate@baseline', start: (mockUrl: string) => startTollgate(mockUrl, path.join(dataDir, 'plain-baseline'), { cwd: BASELINE }), headers: () => ({}) }] : []),
     { name: 'tollgate', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'plain')), headers: () => ({}) },
-    { name: 'tollgate+all', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'all'), { all: true }), headers: () => ({}) },
     ...(BASELINE ? [{ name: 'tollgate+all@baseline', start: (mockUrl: string) => startTollgate(mockUrl, path.join(dataDir, 'all-baseline'), { all: true, cwd: BASELINE }), headers: () => ({}) }] : []),
+    { name: 'tollgate+all', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'all'), { all: true }), headers: () => ({}) },
     { name: 'tollgate+budgets', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'budgets'), { budgets: true }), headers: () => ({}) },
     ...(existsSync('/usr/bin/redis-server')
       ? [{ name: 'tollgate+budgets+redis', start: (mockUrl: string) => startTollgate(mockUrl, path.join(dataDir, 'redis'), { budgets: true, redis: true }), headers: () => ({}) }]
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
   ];
 
   const rows: Row[] = [];
-  const always = new Set(['mock-direct', 'raw-proxy', 'bare-proxy']);
+  const always = new Set(['mock-direct', 'raw-proxy', 'bare-proxy', ...(BASELINE ? ['tollgate@baseline', 'tollgate+all@baseline'] : [])]);
   try {
     for (const subject of subjects.filter((candidate) => !ONLY || always.has(candidate.name) || ONLY.includes(candidate.name))) {
       const child = await subject.start(mock.url);
@@ -327,14 +329,17 @@ function report(rows: Row[]): void {
             redisJsonRps: by['tollgate+budgets+redis'] ? Math.round(by['tollgate+budgets+redis']!.jsonRps) : null,
           }
         : null,
-    vsBaseline: by['tollgate+all@baseline'] && by['tollgate+all']
-      ? (() => {
-          const now = by['tollgate+all']!;
-          const before = by['tollgate+all@baseline']!;
+    // Now over the baseline checkout, per subject (CPU: below 1 is less work per request).
+    vsBaseline: Object.fromEntries(
+      ['tollgate', 'tollgate+all']
+        .filter((name) => by[name] && by[`${name}@baseline`])
+        .map((name) => {
+          const now = by[name]!;
+          const before = by[`${name}@baseline`]!;
           const cpu = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? round(a / b) : null);
-          return { jsonRps: ratio(now.jsonRps, before.jsonRps), streamRps: ratio(now.streamRps, before.streamRps), jsonCpu: cpu(now.jsonCpuUs, before.jsonCpuUs), streamCpu: cpu(now.streamCpuUs, before.streamCpuUs) };
-        })()
-      : null,
+          return [name, { jsonRps: ratio(now.jsonRps, before.jsonRps), streamRps: ratio(now.streamRps, before.streamRps), jsonCpu: cpu(now.jsonCpuUs, before.jsonCpuUs), streamCpu: cpu(now.streamCpuUs, before.streamCpuUs) }];
+        }),
+    ),
     targets,
     errors: Object.fromEntries(rows.map((row) => [row.name, row.errors])),
   };
