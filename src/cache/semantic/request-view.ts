@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Operation, WireFormat } from '../../domain/request.ts';
-import { canonicalJson, neutralMaterial, type NeutralMaterial } from '../canonical-key.ts';
+import { canonicalJson, neutralMaterial, sha256Hex, type NeutralMaterial } from '../canonical-key.ts';
 
 /** What the semantic cache compares: the last user turn, and a digest of everything else that shapes the answer. */
 export interface SemanticView {
@@ -37,7 +36,7 @@ export function semanticView(operation: string, body: Record<string, unknown>): 
   if (text.length === 0 || text.length > MAX_SEMANTIC_CHARS) return undefined;
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) if (!IGNORED.has(key) && value !== undefined) rest[key] = value;
-  const contextDigest = createHash('sha256').update(canonicalJson({ rest, context })).digest('hex');
+  const contextDigest = sha256Hex(canonicalJson({ rest, context }));
   return { text, contextDigest };
 }
 
@@ -78,6 +77,6 @@ export function semanticViewOf(wire: WireFormat, operation: Operation, body: Rec
   }
   const text = texts.join('\n').trim();
   if (text.length === 0 || text.length > MAX_SEMANTIC_CHARS) return undefined;
-  const contextDigest = createHash('sha256').update(`neutral\u0000${material.withoutLastTurn()}`).digest('hex');
+  const contextDigest = sha256Hex(`neutral\u0000${material.withoutLastTurn()}`);
   return { text, contextDigest };
 }
