@@ -8,7 +8,8 @@
  * and the median over rounds is reported. A subject is first left to settle (start-up work done,
  * its CPU quiet) and warmed up.
  *
- * `npm run bench:overhead-cpu` (BENCH_ROUNDS=5 BENCH_REQUESTS=1500 BENCH_CONNECTIONS=8 to change it).
+ * `npm run bench:overhead-cpu` (BENCH_ROUNDS=5 BENCH_REQUESTS=1500 BENCH_CONNECTIONS=8 to change it; BENCH_ONLY=tollgate+all
+ * to run the floor and that subject only; BENCH_COMPILED=<outDir>/src/cli/main.js to add the compiled build).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : undefined;
+/** A compiled CLI entry (`<outDir>/src/cli/main.js`): adds `tollgate+all@compiled`, the same sources run by plain node instead of tsx. */
+const COMPILED = process.env.BENCH_COMPILED ? path.resolve(process.env.BENCH_COMPILED) : undefined;
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const tsxArgs = ['--import', 'tsx'];
 
 interface Running {
@@ -38,7 +42,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-cpu-'));
   const running: Running[] = [];
   try {
-    const starts: Array<[string, () => Promise<Child>]> = [
+    const starts: Array<readonly [string, () => Promise<Child>]> = [
       [
         'bare-proxy',
         async () => {
@@ -50,8 +54,9 @@ async function main(): Promise<void> {
       ['tollgate', () => startTollgate(mock.url, path.join(dataDir, 'plain'))],
       ...(BASELINE ? ([['tollgate+all@baseline', () => startTollgate(mock.url, path.join(dataDir, 'all-baseline'), { all: true, cwd: BASELINE })]] as const) : []),
       ['tollgate+all', () => startTollgate(mock.url, path.join(dataDir, 'all'), { all: true })],
+      ...(COMPILED ? ([['tollgate+all@compiled', () => startTollgate(mock.url, path.join(dataDir, 'all-compiled'), { all: true, compiled: COMPILED })]] as const) : []),
     ];
-    for (const [name, start] of starts) {
+    for (const [name, start] of starts.filter(([name]) => !ONLY || name === 'bare-proxy' || ONLY.some((only) => name === only || name.startsWith(`${only}@`)))) {
       const child = await start();
       running.push({ name, child, json: bodies(false), stream: bodies(true), samples: { json: [], stream: [] } });
       await settle(child);

@@ -25,8 +25,11 @@ export function bodies(stream: boolean): () => string {
   };
 }
 
-/** `cwd`: run the Tollgate checked out there instead (BENCH_BASELINE: an older version side by side in the same run). */
-export type TollgateOptions = { budgets?: boolean; redis?: boolean; all?: boolean; cwd?: string };
+/**
+ * `cwd`: run the Tollgate checked out there instead (BENCH_BASELINE: an older version side by side in the same run).
+ * `compiled`: run this compiled CLI entry (`…/src/cli/main.js`, from `tsc --rewriteRelativeImportExtensions`) with plain node instead of the sources through tsx.
+ */
+export type TollgateOptions = { budgets?: boolean; redis?: boolean; all?: boolean; cwd?: string; compiled?: string };
 
 export async function startTollgate(mockUrl: string, dataDir: string, options: TollgateOptions = {}): Promise<Child> {
   mkdirSync(dataDir, { recursive: true });
@@ -60,7 +63,7 @@ export async function startTollgate(mockUrl: string, dataDir: string, options: T
   const child = await startChild({
     name: 'tollgate',
     command: process.execPath,
-    args: [...tsxArgs, 'src/cli/main.ts', 'serve', '--config', configPath],
+    args: [...(options.compiled ? [options.compiled] : [...tsxArgs, 'src/cli/main.ts']), 'serve', '--config', configPath],
     cwd: options.cwd,
     env: { TOLLGATE_DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'production', REDIS_URL: redis ? redis.url.replace('http:', 'redis:') : '' },
     port,
