@@ -16,43 +16,28 @@
  *
  * `npm run bench:overhead` (BENCH_SECONDS=10 BENCH_SEQUENTIAL=2000 to change the run length;
  * BENCH_ONLY=tollgate,tollgate+all to run some subjects only: mock-direct and the floors always run;
- * BENCH_BASELINE=<checkout> adds that checkout's Tollgate with every feature on, for a before/after in one run).
+ * BENCH_BASELINE=<checkout> adds that checkout's Tollgate, plain and with every feature on, for a before/after in one run).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
-import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort, startChild, type Child } from './lib/children.ts';
+import { bodies, startTollgate } from './lib/tollgate-server.ts';
+import { cpuMs } from './lib/process-cpu.ts';
 import { measureSequential, type LatencyResult } from './lib/sequential-latency.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1500);
 const CONNECTIONS = 50;
-const CLOCK_TICKS = Number(process.env.CLK_TCK ?? 100);
 const root = path.resolve(import.meta.dirname, '..');
 const portkeyEntry = path.join(root, 'bench/peers/node_modules/@portkey-ai/gateway/build/start-server.js');
 const tsxArgs = ['--import', 'tsx'];
 
 const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
-/** A checkout of an earlier Tollgate (with node_modules) to measure side by side as `tollgate+all@baseline`. */
+/** A checkout of an earlier Tollgate (with node_modules) to measure side by side as `tollgate@baseline` and `tollgate+all@baseline`. */
 const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : undefined;
-
-/** A different question each call (so the exact and semantic caches miss every time), the same sequence for every subject. */
-const TOPICS = ['Hamlet', 'Macbeth', 'Othello', 'King Lear', 'The Tempest', 'Twelfth Night', 'Richard III', 'Coriolanus', 'Antony and Cleopatra', 'Much Ado About Nothing', 'Measure for Measure', 'Cymbeline', 'Pericles', 'Titus Andronicus', 'Julius Caesar', 'As You Like It'];
-const ASKS = ['Summarise the plot of', 'List the main characters of', 'Explain the central conflict in', 'Describe the ending of', 'What themes run through', 'Who is the villain of', 'Where is the setting of', 'Compare the opening and closing scenes of'];
-const FORMS = ['in two sentences', 'as a bullet list', 'for a ten-year-old', 'in French', 'in one paragraph', 'with three quotations', 'as a haiku', 'in the style of a newspaper'];
-function bodies(stream: boolean): () => string {
-  let n = 0;
-  return () => {
-    n += 1;
-    // The JSON and the streamed sequences differ too: the cache serves one wire form from the other (a JSON answer
-    // also answers the same question streamed), so a shared sequence would turn the stream runs into hits.
-    const content = `${ASKS[n % ASKS.length]} ${TOPICS[Math.floor(n / ASKS.length) % TOPICS.length]} ${FORMS[Math.floor(n / (ASKS.length * TOPICS.length)) % FORMS.length]}? (request ${stream ? 's' : 'j'}${n.toString(36)})`;
-    return JSON.stringify({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user', content }], ...(stream ? { stream: true } : {}) });
-  };
-}
 
 interface Subject {
   name: string;
@@ -72,11 +57,9 @@ interface Row {
   streamCpuUs: number | null;
 }
 
-/** `cwd`: run the Tollgate checked out there instead (BENCH_BASELINE: an older version side by side in the same run). */
-type TollgateOptions = { budgets?: boolean; redis?: boolean; all?: boolean; cwd?: string };
 
 async function main(): Promise<void> {
-  ensurePeers();
+  if (!ONLY || ONLY.includes('portkey')) ensurePeers();
   const mockPort = await freePort();
   const mock = await startChild({
     name: 'mock',
@@ -104,9 +87,11 @@ async function main(): Promise<void> {
       },
       headers: () => ({}),
     },
+    // A baseline runs right before its counterpart, so the two see the same machine load.
+    ...(BASELINE ? [{ name: 'tollgate@baseline', start: (mockUrl: string) => startTollgate(mockUrl, path.join(dataDir, 'plain-baseline'), { cwd: BASELINE }), headers: () => ({}) }] : []),
     { name: 'tollgate', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'plain')), headers: () => ({}) },
-    { name: 'tollgate+all', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'all'), { all: true }), headers: () => ({}) },
     ...(BASELINE ? [{ name: 'tollgate+all@baseline', start: (mockUrl: string) => startTollgate(mockUrl, path.join(dataDir, 'all-baseline'), { all: true, cwd: BASELINE }), headers: () => ({}) }] : []),
+    { name: 'tollgate+all', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'all'), { all: true }), headers: () => ({}) },
     { name: 'tollgate+budgets', start: (mockUrl) => startTollgate(mockUrl, path.join(dataDir, 'budgets'), { budgets: true }), headers: () => ({}) },
     ...(existsSync('/usr/bin/redis-server')
       ? [{ name: 'tollgate+budgets+redis', start: (mockUrl: string) => startTollgate(mockUrl, path.join(dataDir, 'redis'), { budgets: true, redis: true }), headers: () => ({}) }]
@@ -122,7 +107,7 @@ async function main(): Promise<void> {
   ];
 
   const rows: Row[] = [];
-  const always = new Set(['mock-direct', 'raw-proxy', 'bare-proxy']);
+  const always = new Set(['mock-direct', 'raw-proxy', 'bare-proxy', ...(BASELINE ? ['tollgate@baseline', 'tollgate+all@baseline'] : [])]);
   try {
     for (const subject of subjects.filter((candidate) => !ONLY || always.has(candidate.name) || ONLY.includes(candidate.name))) {
       const child = await subject.start(mock.url);
@@ -138,67 +123,6 @@ async function main(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
   report(rows);
-}
-
-async function startTollgate(mockUrl: string, dataDir: string, options: TollgateOptions = {}): Promise<Child> {
-  mkdirSync(dataDir, { recursive: true });
-  const port = await freePort();
-  const configPath = path.join(dataDir, 'tollgate.yaml');
-  const lines = [
-    `server: { port: ${port}, host: 127.0.0.1, anonymous: { org: bench, project: bench } }`,
-    `providers:`,
-    `  mock: { kind: openai-compatible, baseUrl: "${mockUrl}/v1", apiKey: bench, priceProvider: openai }`,
-    `  mock-b: { kind: openai-compatible, baseUrl: "${mockUrl}/v1", apiKey: bench, priceProvider: openai }`,
-    `models:`,
-    // All features: the model is an alias with a fallback (never needed: the cost measured is routing through it).
-    options.all ? `  gpt-4o-mini: { target: gpt-4o-mini@mock, fallbacks: [gpt-4o-mini@mock-b] }` : `  gpt-4o-mini: { target: gpt-4o-mini@mock }`,
-    // Exact cache (on by default everywhere) and the semantic cache in front of every request; every question differs, so both miss.
-    ...(options.all ? [`cache: { enabled: true, semantic: { enabled: true } }`] : []),
-  ];
-  // Two budgets on every request (global and project), large enough never to refuse: the cost measured is the check itself.
-  if (options.budgets || options.all) {
-    lines.push(
-      'budgets:',
-      '  - { id: global-month, scope: global, period: monthly, limitUsd: 1000000 }',
-      '  - { id: bench-day, scope: project, org: bench, value: bench, period: daily, limitUsd: 100000 }',
-    );
-  }
-  writeFileSync(configPath, `${lines.join('\n')}\n`);
-  let redis: Child | undefined;
-  if (options.redis) {
-    const redisPort = await freePort();
-    redis = await startRedis(redisPort);
-  }
-  const child = await startChild({
-    name: 'tollgate',
-    command: process.execPath,
-    args: [...tsxArgs, 'src/cli/main.ts', 'serve', '--config', configPath],
-    cwd: options.cwd,
-    env: { TOLLGATE_DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'production', REDIS_URL: redis ? redis.url.replace('http:', 'redis:') : '' },
-    port,
-    readyPath: '/healthz',
-    // Compiling the sources through tsx takes long on a loaded machine.
-    timeoutMs: 180_000,
-  });
-  return { ...child, stop: async () => { await child.stop(); await redis?.stop(); } };
-}
-
-async function startRedis(port: number): Promise<Child> {
-  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' }, () => (socket.end(), resolve(true)));
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    name: 'redis',
-    url: `http://127.0.0.1:${port}`,
-    process: child,
-    stop: () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM')))),
-  };
 }
 
 async function measure(name: string, url: string, headers: Record<string, string>, pid: number | undefined): Promise<Row> {
@@ -222,18 +146,6 @@ async function measure(name: string, url: string, headers: Record<string, string
   const errors = json.errors + json.non2xx + json.timeouts + stream.errors + stream.non2xx + stream.timeouts;
   if (errors > 0) console.error(`${name}: ${errors} errors or non-2xx answers during load`);
   return { name, jsonRps: json.requests.average, streamRps: stream.requests.average, json: jsonLatency, stream: streamLatency, errors, jsonCpuUs, streamCpuUs };
-}
-
-/** User + system CPU time of a process so far, in ms (Linux /proc; null elsewhere). */
-function cpuMs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // Fields 14 and 15 of stat (utime, stime), counted after the ") " that ends the command name.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
 }
 
 function perRequestUs(before: number | null, after: number | null, requests: number): number | null {
@@ -327,14 +239,17 @@ function report(rows: Row[]): void {
             redisJsonRps: by['tollgate+budgets+redis'] ? Math.round(by['tollgate+budgets+redis']!.jsonRps) : null,
           }
         : null,
-    vsBaseline: by['tollgate+all@baseline'] && by['tollgate+all']
-      ? (() => {
-          const now = by['tollgate+all']!;
-          const before = by['tollgate+all@baseline']!;
+    // Now over the baseline checkout, per subject (CPU: below 1 is less work per request).
+    vsBaseline: Object.fromEntries(
+      ['tollgate', 'tollgate+all']
+        .filter((name) => by[name] && by[`${name}@baseline`])
+        .map((name) => {
+          const now = by[name]!;
+          const before = by[`${name}@baseline`]!;
           const cpu = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? round(a / b) : null);
-          return { jsonRps: ratio(now.jsonRps, before.jsonRps), streamRps: ratio(now.streamRps, before.streamRps), jsonCpu: cpu(now.jsonCpuUs, before.jsonCpuUs), streamCpu: cpu(now.streamCpuUs, before.streamCpuUs) };
-        })()
-      : null,
+          return [name, { jsonRps: ratio(now.jsonRps, before.jsonRps), streamRps: ratio(now.streamRps, before.streamRps), jsonCpu: cpu(now.jsonCpuUs, before.jsonCpuUs), streamCpu: cpu(now.streamCpuUs, before.streamCpuUs) }];
+        }),
+    ),
     targets,
     errors: Object.fromEntries(rows.map((row) => [row.name, row.errors])),
   };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, exactCacheKey, LONG_STRING_CHARS } from './canonical-key.ts';
+import { createHash } from 'node:crypto';
+import { canonicalJson, exactCacheKey, keyOf, LONG_STRING_CHARS, neutralMaterial, requestCacheKey } from './canonical-key.ts';
+import { neutralRequestView } from './neutral-request.ts';
 
 describe('canonical cache key', () => {
   it('short strings stay whitespace-insensitive', () => {
@@ -18,5 +20,25 @@ describe('canonical cache key', () => {
     expect(exactCacheKey('ns', 'openai', 'chat', { content: long })).toBe(exactCacheKey('ns', 'openai', 'chat', { content: `${long}` }));
     expect('x'.repeat(LONG_STRING_CHARS)).toHaveLength(LONG_STRING_CHARS);
     expect(canonicalJson('x'.repeat(LONG_STRING_CHARS))).toHaveLength(LONG_STRING_CHARS + 2);
+  });
+});
+
+describe('neutral material (read once per request)', () => {
+  const bodies: Array<Record<string, unknown>> = [
+    { model: 'm', temperature: 0, messages: [{ role: 'system', content: 'Be  brief' }, { role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'user', content: ' Hello   world ' }] },
+    { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }], tools: [{ type: 'function', function: { name: 'f', parameters: {} } }], seed: 1, zeta: 'z' },
+    { model: 'm', messages: [] },
+  ];
+  it('gives the key and the semantic digest that canonicalising the view gives, from one reading', () => {
+    for (const body of bodies) {
+      const view = neutralRequestView('openai', 'chat', body)!;
+      const material = neutralMaterial('openai', 'chat', body)!;
+      expect(material.canonical).toBe(canonicalJson(view));
+      const turns = view.turns as unknown[];
+      expect(material.withoutLastTurn()).toBe(canonicalJson({ ...view, turns: turns.slice(0, -1) }));
+      expect(keyOf('org:a', 'openai', 'chat', body, material)).toBe(createHash('sha256').update('org:a\u0000neutral\u0000chat\u0000').update(canonicalJson(view)).digest('hex'));
+      expect(requestCacheKey('org:a', 'openai', 'chat', body)).toBe(keyOf('org:a', 'openai', 'chat', body, material));
+    }
+    expect(neutralMaterial('openai', 'embedding', { model: 'e', input: 'x' })).toBeUndefined();
   });
 });

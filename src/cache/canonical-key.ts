@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Operation, WireFormat } from '../domain/request.ts';
 import { neutralRequestView } from './neutral-request.ts';
 
@@ -13,7 +13,7 @@ const IGNORED = new Set(['stream', 'stream_options', 'user', 'metadata', 'store'
 export function exactCacheKey(namespace: string, wire: string, operation: string, body: Record<string, unknown>): string {
   const relevant: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) if (!IGNORED.has(key) && value !== undefined) relevant[key] = value;
-  return createHash('sha256').update(`${namespace}\u0000${wire}\u0000${operation}\u0000`).update(canonicalJson(relevant)).digest('hex');
+  return sha256Hex(`${namespace}\u0000${wire}\u0000${operation}\u0000${canonicalJson(relevant)}`);
 }
 
 /**
@@ -22,9 +22,73 @@ export function exactCacheKey(namespace: string, wire: string, operation: string
  * it), else the wire's own key (legacy completions, embeddings). Pure.
  */
 export function requestCacheKey(namespace: string, wire: WireFormat, operation: Operation, body: Record<string, unknown>): string {
-  const view = neutralRequestView(wire, operation, body);
-  if (!view) return exactCacheKey(namespace, wire, operation, body);
-  return createHash('sha256').update(`${namespace}\u0000neutral\u0000chat\u0000`).update(canonicalJson(view)).digest('hex');
+  return keyOf(namespace, wire, operation, body, neutralMaterial(wire, operation, body));
+}
+
+/** `requestCacheKey` from material already read (`neutralMaterial`), so a request's body is canonicalised once for every key it needs. */
+export function keyOf(namespace: string, wire: WireFormat, operation: Operation, body: Record<string, unknown>, material: NeutralMaterial | undefined): string {
+  if (!material) return exactCacheKey(namespace, wire, operation, body);
+  return sha256Hex(`${namespace}\u0000neutral\u0000chat\u0000${material.canonical}`);
+}
+
+/**
+ * A request's neutral view and its canonical JSON, read once and shared by the exact key and the
+ * semantic cache's context digest (which is the same canonical form without the last turn: built
+ * from the same per-turn pieces instead of canonicalising the view again).
+ */
+export class NeutralMaterial {
+  /** `canonicalJson(view)`. */
+  readonly canonical: string;
+
+  /** `before` and `after`: the view's other entries (`"key":value`) sorting before and after `turns`. */
+  private constructor(
+    readonly view: Record<string, unknown>,
+    private readonly before: string,
+    private readonly turns: readonly string[] | undefined,
+    private readonly after: string,
+  ) {
+    this.canonical = this.assemble(turns?.length ?? 0);
+  }
+
+  /** The neutral material of a request, or undefined when it has no neutral view (`neutralRequestView`). */
+  static of(wire: WireFormat, operation: Operation, body: Record<string, unknown>): NeutralMaterial | undefined {
+    const view = neutralRequestView(wire, operation, body);
+    if (!view) return undefined;
+    let before = '';
+    let after = '';
+    let turns: string[] | undefined;
+    // Sorted as canonicalJson sorts; entries whose value is undefined are left out as it leaves them out.
+    for (const key of Object.keys(view).sort()) {
+      const value = view[key];
+      if (value === undefined) continue;
+      if (key === 'turns' && Array.isArray(value)) turns = value.map(canonicalJson);
+      else if (turns) after += `,${JSON.stringify(key)}:${canonicalJson(value)}`;
+      else before += `${before ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(value)}`;
+    }
+    return new NeutralMaterial(view, before, turns, after);
+  }
+
+  /** `canonicalJson({ ...view, turns: turns without the last })`. */
+  withoutLastTurn(): string {
+    return this.turns ? this.assemble(this.turns.length - 1) : canonicalJson({ ...this.view, turns: [] });
+  }
+
+  /** The canonical form with the first `count` turns. */
+  private assemble(count: number): string {
+    if (!this.turns) return `{${this.before}}`;
+    let turns = '';
+    for (let index = 0; index < count; index += 1) turns += index === 0 ? this.turns[index] : `,${this.turns[index]}`;
+    return `{${this.before}${this.before ? ',' : ''}"turns":[${turns}]${this.after}}`;
+  }
+}
+
+export function neutralMaterial(wire: WireFormat, operation: Operation, body: Record<string, unknown>): NeutralMaterial | undefined {
+  return NeutralMaterial.of(wire, operation, body);
+}
+
+/** SHA-256 of a string's UTF-8 bytes, as hex: one call (no Hash object per key). */
+export function sha256Hex(text: string): string {
+  return hash('sha256', text, 'hex');
 }
 
 /**
@@ -38,12 +102,23 @@ export const LONG_STRING_CHARS = 64 * 1024;
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value !== 'string') return JSON.stringify(value) ?? 'null';
-    if (value.length > LONG_STRING_CHARS) return `"#sha256:${createHash('sha256').update(value).digest('hex')}"`;
+    if (value.length > LONG_STRING_CHARS) return `"#sha256:${sha256Hex(value)}"`;
     return JSON.stringify(value.replace(/\s+/g, ' ').trim());
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  // Loops instead of entries/filter/map/join: the same text, built with fewer short-lived arrays (this runs per request).
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let index = 0; index < value.length; index += 1) out += index === 0 ? canonicalJson(value[index]) : `,${canonicalJson(value[index])}`;
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  // Default sort compares UTF-16 code units, as `<` does; own keys only (a parsed `__proto__` is an own data key).
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += `${out.length === 1 ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${out}}`;
 }

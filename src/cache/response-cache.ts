@@ -1,8 +1,8 @@
 import type { ClientRequest } from '../domain/request.ts';
-import { requestCacheKey } from './canonical-key.ts';
+import { keyOf, neutralMaterial } from './canonical-key.ts';
 import { CACHED_ANSWER_VERSION, isCurrentAnswer, type CachePurgeFilter, type CachedAnswer, type ExactCacheStore } from './exact-store.ts';
 import { cacheMode, reads, writes, type CacheMode } from './policy.ts';
-import { clientSemanticView } from './semantic/request-view.ts';
+import { semanticViewOf } from './semantic/request-view.ts';
 import type { SemanticCache } from './semantic/semantic-cache.ts';
 
 export interface CacheTicket {
@@ -13,7 +13,7 @@ export interface CacheTicket {
   /** The model the client asked for (purges by model). */
   model: string | undefined;
   /** Present when the semantic cache takes part: where to look and what to compare. */
-  semantic?: { namespace: string; text: string; vector?: Float32Array | undefined } | undefined;
+  semantic?: { namespace: string; text: string; vector?: Float32Array | undefined; keys?: string[] | undefined } | undefined;
 }
 
 export interface CacheHit {
@@ -47,13 +47,15 @@ export class ResponseCache {
   ticket(request: ClientRequest): CacheTicket | undefined {
     const mode = cacheMode(request.operation, request.body, request.headers);
     const namespace = this.namespaceOf(request.principal.orgId);
-    const key = requestCacheKey(namespace, request.wire, request.operation, request.body);
+    // The neutral view and its canonical form are read once, for the exact key and the semantic digest both.
+    const material = neutralMaterial(request.wire, request.operation, request.body);
+    const key = keyOf(namespace, request.wire, request.operation, request.body, material);
     if (mode === 'off') {
       // Not served from the cache, but its key goes to the ledger so `cache analyze` can ask "what if".
       request.analysisKey = key;
       return undefined;
     }
-    const view = this.semantic && request.headers['x-tollgate-semantic-cache'] !== 'off' ? clientSemanticView(request.wire, request.operation, request.body) : undefined;
+    const view = this.semantic && request.headers['x-tollgate-semantic-cache'] !== 'off' ? semanticViewOf(request.wire, request.operation, request.body, material) : undefined;
     const model = typeof request.body.model === 'string' ? request.body.model : undefined;
     return { key, mode, namespace, model, semantic: view && { namespace: `${namespace}|${view.contextDigest}`, text: view.text } };
   }
@@ -69,6 +71,7 @@ export class ResponseCache {
     if (this.semantic && ticket.semantic) {
       const found = await this.semantic.lookup(ticket.semantic.namespace, ticket.semantic.text).catch(() => undefined);
       ticket.semantic.vector = found?.vector;
+      ticket.semantic.keys = found?.keys;
       if (found?.hit && isCurrentAnswer(found.hit.entry.answer)) {
         this.hits += 1;
         return { answer: found.hit.entry.answer, kind: 'semantic', servedKey: `${SEMANTIC_PREFIX}${found.hit.entry.id}`, similarity: found.hit.similarity };
@@ -90,7 +93,7 @@ export class ResponseCache {
     answer = { ...answer, v: CACHED_ANSWER_VERSION, key: ticket.key, namespace: ticket.namespace, model: ticket.model };
     void this.store.set(ticket.key, answer, this.options.ttlMs).catch(() => undefined);
     const semantic = ticket.semantic;
-    if (this.semantic && semantic) void this.semantic.save(semantic.namespace, semantic.text, answer, semantic.vector).catch(() => undefined);
+    if (this.semantic && semantic) void this.semantic.save(semantic.namespace, semantic.text, answer, semantic.vector, semantic.keys).catch(() => undefined);
   }
 
   /** Something to release with the cache (a Redis subscription). */

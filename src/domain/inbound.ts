@@ -27,25 +27,35 @@ export function inboundOf(request: { readonly body: Record<string, unknown>; rea
   const { body, operation } = request;
   let inbound = readings.get(body);
   if (!inbound) {
-    inbound = read(body, operation);
+    inbound = new Reading(body, operation);
     readings.set(body, inbound);
   }
   return inbound;
 }
 
-function read(body: Record<string, unknown>, operation: string): Inbound {
-  const model = Object.hasOwn(body, 'model') && typeof body.model === 'string' ? body.model : '';
-  const stream = body.stream === true && operation !== 'embedding';
-  const options = Object.hasOwn(body, 'stream_options') ? body.stream_options : undefined;
-  const streamUsage = typeof options === 'object' && options !== null && (options as { include_usage?: unknown }).include_usage === true;
-  let text: string | undefined;
-  return Object.freeze({
-    model,
-    stream,
-    streamUsage,
-    get lastUserText() {
-      text ??= lastUserText(body);
-      return text;
-    },
-  });
+/**
+ * A class, not an object literal with a getter: one shape and one prototype getter for every
+ * request instead of a fresh closure and accessor per reading (this runs on every request).
+ * Frozen; the lazily read text lives in private fields, which freezing does not cover.
+ */
+class Reading implements Inbound {
+  readonly model: string;
+  readonly stream: boolean;
+  readonly streamUsage: boolean;
+  readonly #body: Record<string, unknown>;
+  #text: string | undefined;
+
+  constructor(body: Record<string, unknown>, operation: string) {
+    this.model = Object.hasOwn(body, 'model') && typeof body.model === 'string' ? body.model : '';
+    this.stream = body.stream === true && operation !== 'embedding';
+    const options = Object.hasOwn(body, 'stream_options') ? body.stream_options : undefined;
+    this.streamUsage = typeof options === 'object' && options !== null && (options as { include_usage?: unknown }).include_usage === true;
+    this.#body = body;
+    Object.freeze(this);
+  }
+
+  get lastUserText(): string {
+    this.#text ??= lastUserText(this.#body);
+    return this.#text;
+  }
 }

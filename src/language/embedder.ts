@@ -4,6 +4,7 @@
  * a small dense vector by signed feature hashing, then L2-normalises it.
  */
 import { FNV_OFFSET, FNV_PRIME, fmix32, fnv1a32 } from '../domain/hash32.ts';
+import { FeatureCounts } from './feature-counts.ts';
 import { COMMON_WORDS, tokenize } from './text.ts';
 
 export interface Embedder {
@@ -101,12 +102,14 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
   const wordWeight = (h: number): number => (commonHashes.has(h) ? 0.3 : 1);
   const flat = (): number => 1;
 
-  const counts = new Map<number, number>();
+  // Per distinct hash in order of first occurrence (the order the float32 sums are taken in, so the vectors stay bit-identical).
+  const counts = new FeatureCounts();
   function accumulate(out: Float32Array, hashes: number[], weight: number, weightOf: (h: number) => number): void {
     if (hashes.length === 0 || weight === 0) return;
-    counts.clear();
-    for (const h of hashes) counts.set(h, (counts.get(h) ?? 0) + 1);
-    for (const [h, tf] of counts) {
+    counts.count(hashes);
+    for (let index = 0; index < counts.size; index += 1) {
+      const h = counts.hashAt(index);
+      const tf = counts.countAt(index);
       const v = weight * (1 + Math.log(tf)) * weightOf(h);
       const p = mix(h ^ 0x5bd1e995);
       const d = p % dims;

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { NANO_PER_USD, type NanoUsd } from '../domain/money.ts';
 import type { Usage } from '../domain/usage.ts';
 import { createLabelBound } from './bounded-labels.ts';
+import { TalliedCounter } from './tallied-counter.ts';
 
 export interface RequestObservation {
   operation: string;
@@ -66,18 +67,22 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
   const boundProvider = createLabelBound(64, options.knownProviders);
   const boundProject = createLabelBound(options.maxProjects ?? 200);
 
-  const requests = new Counter({
+  // Counted on every request: tallied in a Map and handed to prom-client at scrape time.
+  const requests = new TalliedCounter({
     name: 'tollgate_requests_total',
     help: 'Requests by operation, provider, model, status class and cache result.',
-    labelNames: ['operation', 'provider', 'model', 'status', 'cache'] as const,
-    registers: [registry],
+    labelNames: ['operation', 'provider', 'model', 'status', 'cache'],
+    registry,
   });
-  const tokens = new Counter({
+  const tokens = new TalliedCounter({
     name: 'tollgate_tokens_total',
     help: 'Tokens by kind: input_uncached, input_cache_read, input_cache_write, output_text, output_reasoning.',
-    labelNames: ['provider', 'model', 'kind'] as const,
-    registers: [registry],
+    labelNames: ['provider', 'model', 'kind'],
+    registry,
   });
+  const countTokens = (provider: string, model: string, kind: string, count: number) => {
+    if (count > 0 && Number.isFinite(count)) tokens.add(`${provider}\u0000${model}\u0000${kind}`, count, () => ({ provider, model, kind }));
+  };
   const costs = new Map<string, { labels: Record<string, string>; nano: number; savedNano: number }>();
   new Counter({
     name: 'tollgate_cost_usd_total',
@@ -188,16 +193,17 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
       const provider = boundProvider(o.provider);
       const model = boundModel(o.model);
       const statusClass = `${Math.floor(o.status / 100)}xx`;
-      requests.inc({ operation: o.operation, provider, model, status: statusClass, cache: o.cache ?? 'none' });
+      const cache = o.cache ?? 'none';
+      requests.add(`${o.operation}\u0000${provider}\u0000${model}\u0000${statusClass}\u0000${cache}`, 1, () => ({ operation: o.operation, provider, model, status: statusClass, cache }));
       duration.observe({ operation: o.operation, provider, stream: String(o.stream) }, o.durationMs / 1000);
       if (o.ttftMs !== null) ttft.observe({ provider, model }, o.ttftMs / 1000);
       if (o.usage) {
         const u = o.usage;
-        if (u.input.uncached) tokens.inc({ provider, model, kind: 'input_uncached' }, u.input.uncached);
-        if (u.input.cacheRead) tokens.inc({ provider, model, kind: 'input_cache_read' }, u.input.cacheRead);
-        if (u.input.cacheWrite) tokens.inc({ provider, model, kind: 'input_cache_write' }, u.input.cacheWrite);
-        if (u.output.text) tokens.inc({ provider, model, kind: 'output_text' }, u.output.text);
-        if (u.output.reasoning) tokens.inc({ provider, model, kind: 'output_reasoning' }, u.output.reasoning);
+        countTokens(provider, model, 'input_uncached', u.input.uncached);
+        countTokens(provider, model, 'input_cache_read', u.input.cacheRead);
+        countTokens(provider, model, 'input_cache_write', u.input.cacheWrite);
+        countTokens(provider, model, 'output_text', u.output.text);
+        countTokens(provider, model, 'output_reasoning', u.output.reasoning);
       }
       if (o.costNanoUsd || o.savedNanoUsd) {
         const project = boundProject(o.project);

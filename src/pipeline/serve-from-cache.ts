@@ -1,5 +1,6 @@
 import { formatUsd } from '../domain/money.ts';
 import { answerForWire } from '../cache/answer-for-wire.ts';
+import { inboundOf } from '../domain/inbound.ts';
 import { meter } from './meter.ts';
 import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
 
@@ -38,8 +39,7 @@ export async function serveFromCache(request: PipelineRequest, deps: PipelineDep
     ...(answer.provider ? { 'x-tollgate-provider': answer.provider } : {}),
   };
   if (!stream) return { kind: 'json', status: 200, headers, body: servable.json() };
-  const options = request.body.stream_options as { include_usage?: unknown } | undefined;
-  const frames = servable.frames(options?.include_usage === true);
+  const frames = servable.frames(inboundOf(request).streamUsage);
   return {
     kind: 'stream',
     status: 200,

@@ -59,9 +59,14 @@ export async function tryTarget(
   );
   const clientBody = result.passthrough ? text : JSON.stringify(result.body);
   if (!estimated && deps.cache?.willSave(request.cache)) {
-    // The neutral form is read from the upstream's own answer (nothing a translation dropped is lost).
-    const neutral = request.operation === 'chat' || request.operation === 'messages' ? neutralFromJson(adapter.wire, parsed.value, usage) : undefined;
-    saveAnswer(deps, request, record, { neutral, clientBody });
+    // After the answer is on its way (as for a stream): reading the neutral form and indexing it for the
+    // semantic cache are not the client's wait. It runs before the event loop polls again, so a request
+    // that arrives after this answer finds it cached.
+    setImmediate(() => {
+      // The neutral form is read from the upstream's own answer (nothing a translation dropped is lost).
+      const neutral = request.operation === 'chat' || request.operation === 'messages' ? neutralFromJson(adapter.wire, parsed.value, usage) : undefined;
+      saveAnswer(deps, request, record, { neutral, clientBody });
+    });
   }
   return {
     ok: true,

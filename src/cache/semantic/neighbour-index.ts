@@ -38,9 +38,9 @@ export class NeighbourIndex {
     return this.vectors.size;
   }
 
-  add(id: string, text: string, vector: Float32Array): void {
+  /** `keys`: `contentKeys(text)`, when the caller has them already. */
+  add(id: string, text: string, vector: Float32Array, keys: string[] = contentKeys(text)): void {
     this.remove(id);
-    const keys = contentKeys(text);
     this.vectors.set(id, { vector, keys });
     for (const key of keys) {
       let list = this.postings.get(key);
@@ -61,10 +61,10 @@ export class NeighbourIndex {
     return true;
   }
 
-  /** Neighbours with similarity ≥ `minSimilarity`, best first, at most `limit`. */
-  search(text: string, vector: Float32Array, minSimilarity: number, limit = 4): Neighbour[] {
+  /** Neighbours with similarity ≥ `minSimilarity`, best first, at most `limit`. `keys`: the query's `contentKeys`. */
+  search(keys: readonly string[], vector: Float32Array, minSimilarity: number, limit = 4): Neighbour[] {
     let rarest: Set<string> | undefined;
-    for (const key of contentKeys(text)) {
+    for (const key of keys) {
       const list = this.postings.get(key);
       if (!list) return []; // no entry holds this content word: none can pass the guard
       if (!rarest || list.size < rarest.size) rarest = list;

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Operation, WireFormat } from '../../domain/request.ts';
-import { canonicalJson } from '../canonical-key.ts';
-import { neutralRequestView } from '../neutral-request.ts';
+import { canonicalJson, neutralMaterial, sha256Hex, type NeutralMaterial } from '../canonical-key.ts';
 
 /** What the semantic cache compares: the last user turn, and a digest of everything else that shapes the answer. */
 export interface SemanticView {
@@ -38,7 +36,7 @@ export function semanticView(operation: string, body: Record<string, unknown>): 
   if (text.length === 0 || text.length > MAX_SEMANTIC_CHARS) return undefined;
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) if (!IGNORED.has(key) && value !== undefined) rest[key] = value;
-  const contextDigest = createHash('sha256').update(canonicalJson({ rest, context })).digest('hex');
+  const contextDigest = sha256Hex(canonicalJson({ rest, context }));
   return { text, contextDigest };
 }
 
@@ -60,12 +58,16 @@ function plainText(content: unknown): string | undefined {
  * from the wire's body (legacy completions). Pure.
  */
 export function clientSemanticView(wire: WireFormat, operation: Operation, body: Record<string, unknown>): SemanticView | undefined {
-  const view = neutralRequestView(wire, operation, body);
-  if (!view) {
+  return semanticViewOf(wire, operation, body, neutralMaterial(wire, operation, body));
+}
+
+/** `clientSemanticView` from the neutral material the exact key was computed from (read once per request). */
+export function semanticViewOf(wire: WireFormat, operation: Operation, body: Record<string, unknown>, material: NeutralMaterial | undefined): SemanticView | undefined {
+  if (!material) {
     const own = semanticView(operation, body);
     return own && { text: own.text, contextDigest: `${wire}|${operation}|${own.contextDigest}` };
   }
-  const turns = view.turns as Array<{ role: string; content: Array<{ type: string; text?: unknown }>; rest?: unknown }>;
+  const turns = material.view.turns as Array<{ role: string; content: Array<{ type: string; text?: unknown }>; rest?: unknown }>;
   const last = turns.at(-1);
   if (!last || last.role !== 'user' || last.rest !== undefined || last.content.length === 0) return undefined;
   const texts: string[] = [];
@@ -75,6 +77,6 @@ export function clientSemanticView(wire: WireFormat, operation: Operation, body:
   }
   const text = texts.join('\n').trim();
   if (text.length === 0 || text.length > MAX_SEMANTIC_CHARS) return undefined;
-  const contextDigest = createHash('sha256').update('neutral\u0000').update(canonicalJson({ ...view, turns: turns.slice(0, -1) })).digest('hex');
+  const contextDigest = sha256Hex(`neutral\u0000${material.withoutLastTurn()}`);
   return { text, contextDigest };
 }

@@ -3,7 +3,7 @@ import { matchesPurge, type CachePurgeFilter, type CachedAnswer } from '../exact
 import { cosine, type Embedder } from '../../language/embedder.ts';
 import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
 import { guardMatch, type GuardOptions } from './guard.ts';
-import { NeighbourIndex } from './neighbour-index.ts';
+import { contentKeys, NeighbourIndex } from './neighbour-index.ts';
 import { VectorSlab } from './vector-slab.ts';
 
 export interface SemanticCacheOptions {
@@ -31,6 +31,8 @@ export interface SemanticLookup {
   hit: SemanticHit | undefined;
   /** The query's embedding, reused when the answer is saved after a miss. */
   vector: Float32Array;
+  /** The query's content keys (`contentKeys`), reused with the vector when the answer is saved. */
+  keys: string[];
   /** Why the best neighbour was refused, when one was. */
   rejected?: string | undefined;
 }
@@ -90,11 +92,12 @@ export class SemanticCache {
 
   async lookup(namespace: string, text: string, vector?: Float32Array): Promise<SemanticLookup> {
     const query = vector ?? (await this.embed(text));
+    const keys = contentKeys(text);
     const index = this.indexes.get(namespace);
     const threshold = this.thresholdNear(namespace, query);
     const now = this.options.now();
     let rejected: string | undefined;
-    for (const neighbour of index?.search(text, query, threshold) ?? []) {
+    for (const neighbour of index?.search(keys, query, threshold) ?? []) {
       const entry = this.entries.get(neighbour.id);
       if (!entry) continue;
       if (entry.expiresAtMs <= now) {
@@ -107,15 +110,15 @@ export class SemanticCache {
         continue;
       }
       this.hits += 1;
-      return { hit: { entry, similarity: neighbour.similarity }, vector: query };
+      return { hit: { entry, similarity: neighbour.similarity }, vector: query, keys };
     }
     this.misses += 1;
     if (rejected) this.guardRejections += 1;
-    return { hit: undefined, vector: query, rejected };
+    return { hit: undefined, vector: query, keys, rejected };
   }
 
   /** Keeps an answer for `text` in `namespace`; returns the entry id. */
-  async save(namespace: string, text: string, answer: CachedAnswer, vector?: Float32Array): Promise<string> {
+  async save(namespace: string, text: string, answer: CachedAnswer, vector?: Float32Array, keys?: string[]): Promise<string> {
     const now = this.options.now();
     const entry: SemanticEntry = {
       id: randomUUID(),
@@ -128,7 +131,7 @@ export class SemanticCache {
       expiresAtMs: now + this.options.ttlMs,
     };
     this.dropExpired(now);
-    this.index(entry);
+    this.index(entry, keys);
     this.writes += 1;
     this.listener?.({ op: 'add', entry });
     await this.persist(() => this.store!.insert(entry));
@@ -257,7 +260,8 @@ export class SemanticCache {
     return base;
   }
 
-  private index(entry: SemanticEntry): void {
+  /** `keys`: the text's content keys when the lookup already computed them. */
+  private index(entry: SemanticEntry, keys?: string[]): void {
     this.evict(entry.id, false);
     let slab = this.slabs.get(entry.vector.length);
     if (!slab) this.slabs.set(entry.vector.length, (slab = new VectorSlab(entry.vector.length)));
@@ -267,7 +271,7 @@ export class SemanticCache {
     this.entries.set(entry.id, entry);
     let index = this.indexes.get(entry.namespace);
     if (!index) this.indexes.set(entry.namespace, (index = new NeighbourIndex()));
-    index.add(entry.id, entry.text, entry.vector);
+    index.add(entry.id, entry.text, entry.vector, keys);
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.options.maxEntries) break;
       this.evict(oldest);

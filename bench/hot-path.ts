@@ -1,0 +1,105 @@
+/**
+ * The request path's per-request pieces timed one by one, this checkout against another
+ * (BENCH_BASELINE=<checkout>, e.g. a worktree of main), through the APIs both have: the cache
+ * ticket (exact key + semantic view), a cache miss (exact + semantic lookup) and the save after it,
+ * the hashed embedding, the inbound reading, the metrics of one request. Each case runs in a fresh
+ * process per checkout, alternating checkouts, several times; each reports the least CPU time
+ * (process.cpuUsage, not wall time: a shared machine's waiting is not counted) per call over
+ * batches, and the best of the runs is kept, so a busy machine inflates both sides alike.
+ *
+ * `npm run bench:hot-path` (BENCH_BASELINE=<checkout> BENCH_RUNS=3).
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+
+const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics'] as const;
+type Case = (typeof CASES)[number];
+
+const here = path.resolve(import.meta.dirname, '..');
+
+if (process.argv[2] === '--case') await child(process.argv[3] as Case, process.argv[4]!);
+else parent();
+
+function parent(): void {
+  const baseline = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE) : undefined;
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const roots = baseline ? { baseline, now: here } : { now: here };
+  const best: Record<string, Record<string, number>> = {};
+  for (let run = 0; run < runs; run += 1) {
+    for (const name of CASES) {
+      for (const [label, root] of Object.entries(roots)) {
+        const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'bench/hot-path.ts'), '--case', name, root], { cwd: here, encoding: 'utf8' });
+        const us = Number(out.trim());
+        (best[name] ??= {})[label] = Math.min(best[name]![label] ?? Number.POSITIVE_INFINITY, us);
+      }
+    }
+    console.error(`run ${run + 1}/${runs} done`);
+  }
+  console.log(`\nCPU µs per call (best of ${runs} runs; each run the least over batches)`);
+  console.log(`${'case'.padEnd(12)} ${baseline ? 'baseline'.padStart(10) : ''} ${'now'.padStart(10)} ${baseline ? 'now/baseline'.padStart(14) : ''}`);
+  for (const name of CASES) {
+    const row = best[name]!;
+    console.log(`${name.padEnd(12)} ${baseline ? row.baseline!.toFixed(2).padStart(10) : ''} ${row.now!.toFixed(2).padStart(10)} ${baseline ? (row.now! / row.baseline!).toFixed(2).padStart(14) : ''}`);
+  }
+  console.log(JSON.stringify({ bench: 'hot-path', runs, cpuUsPerCall: best }));
+}
+
+/** Least CPU µs per call of `fn` over `batches` batches of `size` calls, after a warm-up. */
+async function leastCpu(fn: () => unknown, size: number, batches: number): Promise<number> {
+  for (let index = 0; index < size * 3; index += 1) await fn();
+  let least = Number.POSITIVE_INFINITY;
+  for (let batch = 0; batch < batches; batch += 1) {
+    const start = process.cpuUsage();
+    for (let index = 0; index < size; index += 1) await fn();
+    const spent = process.cpuUsage(start);
+    least = Math.min(least, (spent.user + spent.system) / size);
+  }
+  return least;
+}
+
+async function child(name: Case, root: string): Promise<void> {
+  const load = (file: string) => import(path.join(root, file));
+  let n = 0;
+  // The bench:overhead question shape: a system prompt and a different user question each time.
+  const body = () => {
+    n += 1;
+    return { model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'system', content: 'You answer briefly.' }, { role: 'user', content: `Summarise the plot of play ${n % 97} in two sentences? (request j${n.toString(36)})` }] };
+  };
+  const principal = { keyId: undefined, orgId: 'bench', projectId: 'bench', userId: undefined, tags: [] };
+  const request = () => ({ id: `r${n}`, receivedAtMs: 0, wire: 'openai', operation: 'chat', body: body(), headers: {}, principal, signal: undefined });
+  let us: number;
+  if (name === 'ticket' || name === 'miss+save') {
+    const { ResponseCache } = await load('src/cache/response-cache.ts');
+    const { createMemoryExactStore } = await load('src/cache/exact-store.ts');
+    const { SemanticCache } = await load('src/cache/semantic/semantic-cache.ts');
+    const { createHashedEmbedder } = await load('src/language/embedder.ts');
+    const semantic = new SemanticCache(createHashedEmbedder(), undefined, { threshold: 0.9, ttlMs: 3_600_000, maxEntries: 50_000, now: Date.now });
+    const cache = new ResponseCache(createMemoryExactStore(64 * 1024 * 1024), { ttlMs: 3_600_000 }, semantic);
+    const answer = { body: '{"text":"An answer."}', wire: 'neutral', servedModel: 'gpt-4o-mini', provider: 'mock', costNanoUsd: 1_000, inputTokens: 20, outputTokens: 10, createdAtMs: 0 };
+    us =
+      name === 'ticket'
+        ? await leastCpu(() => cache.ticket(request()), 500, 20)
+        : await leastCpu(async () => {
+            const ticket = cache.ticket(request());
+            if (await cache.lookup(ticket)) throw new Error('the benchmark question was answered from the cache');
+            cache.save(ticket, answer);
+          }, 200, 20);
+  } else if (name === 'embed') {
+    const { createHashedEmbedder } = await load('src/language/embedder.ts');
+    const embedder = createHashedEmbedder();
+    us = await leastCpu(() => embedder.embed((body().messages[1] as { content: string }).content), 500, 20);
+  } else if (name === 'inbound') {
+    const { inboundOf } = await load('src/domain/inbound.ts');
+    us = await leastCpu(() => {
+      const reading = inboundOf(request());
+      return reading.model.length + Number(reading.stream) + reading.lastUserText.length;
+    }, 2_000, 20);
+  } else {
+    const { createGatewayMetrics } = await load('src/metrics/gateway-metrics.ts');
+    const { createUsage } = await load('src/domain/usage.ts');
+    const metrics = createGatewayMetrics({ defaultMetrics: false });
+    const observation = { operation: 'chat', provider: 'mock', model: 'gpt-4o-mini', project: 'bench', status: 200, stream: false, cache: 'miss', durationMs: 3, ttftMs: null, usage: createUsage({ inputTotal: 30, outputTotal: 20 }), costNanoUsd: 1_234, savedNanoUsd: 0, priced: true, estimated: false, errorCode: null };
+    us = await leastCpu(() => metrics.observeRequest(observation), 2_000, 20);
+  }
+  console.log(us.toFixed(3));
+}
