@@ -18,6 +18,12 @@ export interface DetectOptions {
   minRequests: number;
   /** Hours of history a value must be absent from to be "new" (and the org must have that much history). */
   newAfterHours: number;
+  /** A key is judged on its own while it carries at least this share of its project's spend over the past week. */
+  keyShareFloor: number;
+  /** Hours before the checked one whose level a key's baseline is carried to. */
+  keyLevelHours: number;
+  /** Smallest spread (of log ratios) a key is scored with: a client steady for a week is not told about every 20% wobble. */
+  keyMinSigma: number;
 }
 
 export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
@@ -30,4 +36,7 @@ export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
   costPerRequestRatio: 1.5,
   minRequests: 20,
   newAfterHours: 7 * 24,
+  keyShareFloor: 0.05,
+  keyLevelHours: 6,
+  keyMinSigma: 0.15,
 };
