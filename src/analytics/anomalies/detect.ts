@@ -81,8 +81,9 @@ export function detectHour(cube: Cube, t: number, orgId: string | null, options:
   return suppressNested(findings, (coarse, fine) => containedIn(watched, coarse, fine));
 }
 
-/** Whether every combination of key series `fine` lies inside the project or model series `coarse`. */
+/** Whether series `fine` lies inside `coarse`: everything is inside the total; a key is inside the project or model all its combinations belong to. */
 function containedIn(watched: readonly Watched[], coarse: SeriesRef, fine: SeriesRef): boolean {
+  if (coarse.dimension === 'total') return true;
   if (fine.dimension !== 'key' || (coarse.dimension !== 'project' && coarse.dimension !== 'model')) return false;
   const dimension = coarse.dimension;
   const key = watched.find((w) => w.series.dimension === 'key' && w.series.value === fine.value);
@@ -331,19 +332,25 @@ function names(finding: Finding, series: SeriesRef): boolean {
   return finding.rootCause.some((c) => c.dimension === series.dimension && c.value === series.value && c.share >= 0.75);
 }
 
-/** Whether `finding`'s root cause gives `series` at least 30% of its deviation: a large part of it, not one of many. */
-function carries(finding: Finding, series: SeriesRef): boolean {
-  return finding.rootCause.some((c) => c.dimension === series.dimension && c.value === series.value && c.share >= 0.3);
+/** How far a finding moved, as a log ratio (an outage is about -4.6, a 10x spike +2.3). */
+function moved(f: Finding): number {
+  return Math.log((f.observed + 0.01 * f.expected + 1) / (1.01 * f.expected + 1));
+}
+
+/** Whether `coarse` moved by (nearly) the factor `fine` did: all of it moved, not `fine` inside it. */
+function movedWhole(coarse: Finding, fine: Finding): boolean {
+  const m = moved(fine);
+  return m !== 0 && moved(coarse) / m >= 0.8;
 }
 
 /**
  * One event shows on several series (a key's runaway loop lifts its project, its model and the
- * total; a model's outage drops every project and key using it). Tell it once: of two findings of
- * the same family, one whose root cause names the other's series is a part of that one and gives
- * way; when each names the other, the more specific series stays (its root cause says as much,
- * closer to home). The total gives way to any finer finding its root cause names. A key moving
- * with the project or model it lies wholly inside, carrying less than 30% of that one's move, is
- * one of many in a wide event (a model's outage stops each of its clients): the key gives way.
+ * total; a model's outage drops every project and key using it). Tell it once. Of two findings of
+ * the same family where the coarser one's root cause names the finer (three quarters of its move
+ * or more) or wholly contains it (a key inside a project or model): when the coarser moved by about
+ * the same factor, all of it moved and it is the news (a model stopped, not each of its clients);
+ * when it moved less, the finer one is the source diluted in it (a runaway key, not its project)
+ * and the coarser gives way if it names it. A finer finding naming the coarser gives way.
  */
 export function suppressNested(findings: Finding[], contains: (coarse: SeriesRef, fine: SeriesRef) => boolean = () => false): Finding[] {
   const dropped = new Set<Finding>();
@@ -352,16 +359,10 @@ export function suppressNested(findings: Finding[], contains: (coarse: SeriesRef
       if (coarse === fine || dropped.has(coarse) || dropped.has(fine)) continue;
       const family = FAMILY[coarse.kind];
       if (!family || family !== FAMILY[fine.kind] || LEVEL[fine.series.dimension] <= LEVEL[coarse.series.dimension]) continue;
-      const fineNamesCoarse = coarse.series.dimension !== 'total' && names(fine, coarse.series);
       const coarseNamesFine = names(coarse, fine.series);
-      if (coarseNamesFine) dropped.add(coarse);
-      else if (fineNamesCoarse) dropped.add(fine);
-    }
-  }
-  for (const coarse of findings) {
-    if (dropped.has(coarse)) continue;
-    for (const fine of findings) {
-      if (fine !== coarse && !dropped.has(fine) && FAMILY[coarse.kind] !== undefined && FAMILY[coarse.kind] === FAMILY[fine.kind] && contains(coarse.series, fine.series) && !carries(coarse, fine.series)) dropped.add(fine);
+      if ((coarseNamesFine || contains(coarse.series, fine.series)) && movedWhole(coarse, fine)) dropped.add(fine);
+      else if (coarseNamesFine) dropped.add(coarse);
+      else if (coarse.series.dimension !== 'total' && names(fine, coarse.series)) dropped.add(fine);
     }
   }
   // A total change no value explains (no root cause with three quarters of it) is a wide event: its parts are not news of their own.

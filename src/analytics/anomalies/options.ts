@@ -37,6 +37,6 @@ export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
   minRequests: 20,
   newAfterHours: 7 * 24,
   keyShareFloor: 0.05,
-  keyLevelHours: 6,
+  keyLevelHours: 4,
   keyMinSigma: 0.15,
 };
