@@ -195,7 +195,7 @@ skipUnless(hasSharedData(DATA), missingSharedData(DATA))('anomaly detection on S
     expect(share(['spike', 'level-shift'])).toBeGreaterThanOrEqual(0.45);
     expect(share(['drop'])).toBeGreaterThanOrEqual(0.3);
     expect(recall).toBeGreaterThanOrEqual(0.75);
-  });
+  }, 240_000);
 
   it('reports the false-alarm rate on the un-injected second week (alarms per 1,000 judged series-hours)', () => {
     const week = clean.filter((a) => hourOf(a.startMs) >= 168);

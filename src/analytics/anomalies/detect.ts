@@ -141,10 +141,11 @@ function levelFinding(w: Watched, t: number, hourMs: number, orgId: string | nul
   if (Math.abs(delta) < options.minImpactNanoUsd) return undefined;
   // For a key both baselines must see the same move; an aggregate has only the seasonal one.
   const against = (ratio: number, below: boolean) => (below ? observed <= ratio * expected && (!isKey || observed <= ratio * scored.levelExpected) : observed >= ratio * expected && (!isKey || observed >= ratio * scored.levelExpected));
+  const threshold = isKey ? options.keyZThreshold : options.zThreshold;
   let kind: AnomalyKind | undefined;
-  if (against(options.outageRatio, true) && z <= -options.zThreshold) kind = 'outage';
-  else if (against(options.dropRatio, true) && z <= -options.zThreshold) kind = 'drop';
-  else if (against(options.spikeRatio, false) && z >= options.zThreshold) kind = 'spike';
+  if (against(options.outageRatio, true) && z <= -threshold) kind = 'outage';
+  else if (against(options.dropRatio, true) && z <= -threshold) kind = 'drop';
+  else if (against(options.spikeRatio, false) && z >= threshold) kind = 'spike';
   if (!kind) return undefined;
   const rootCause = withSelf(w.series, rankRootCauses(w.combos, t, delta, { exclude: exclusionOf(w.series.dimension) }), delta);
   return { kind, orgId, series: w.series, hourMs, observed: Math.round(observed), expected: Math.round(expected), atStakeNanoUsd: Math.round(Math.abs(delta)), score: round3(z), rootCause, message: describe(kind, w.series, hourMs, observed, expected, rootCause) };
