@@ -109,12 +109,16 @@ function spendBefore(watched: readonly Watched[], t: number): Map<string | null,
   return out;
 }
 
-/** The minimum-volume floor: a key is judged when it carried `keyShareFloor` of its project's spend (the org's, in a one-project org) over the past week. */
+/**
+ * The minimum-volume floor: a key is judged when it carried `keyShareFloor` of its project's spend
+ * (a key belongs to one project; the org's spend when projects are not watched) over the past week,
+ * and averaged at least a tenth of `minImpactNanoUsd` an hour (a share of a tiny project is still tiny).
+ */
 function bigEnough(w: Watched, t: number, weekSpend: Map<string | null, number>, options: DetectOptions): boolean {
   const project = w.combos[0]!.project;
   const whole = weekSpend.get(project) ?? weekSpend.get(null) ?? 0;
   const own = weekBefore(w.arrays.cost, t);
-  return own > 0 && own >= options.keyShareFloor * whole && own >= 24 * options.minImpactNanoUsd * 0.1;
+  return own > 0 && own >= options.keyShareFloor * whole && own >= 168 * 0.1 * options.minImpactNanoUsd;
 }
 
 function exclusionOf(dimension: SeriesDimension): CauseDimension | undefined {
