@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HOUR_MS, buildCube, type HourCell } from '../src/analytics/anomalies/cube.ts';
-import { detectHour, watchedSeries } from '../src/analytics/anomalies/detect.ts';
+import { detectHour, judgedSeries, watchedSeries } from '../src/analytics/anomalies/detect.ts';
 import { LOOKBACK_HOURS, createAnomalyMonitor } from '../src/analytics/anomalies/monitor.ts';
 import { openStorage } from '../src/storage/open-storage.ts';
 import { ledgerRecord } from '../test/support/ledger-records.ts';
@@ -76,6 +76,8 @@ try {
     rollupRowsRead: rows.length,
     combinations: cube.combos.length,
     watchedSeries: watchedSeries(cube).length,
+    // Of those, judged in the last hour: the total, projects, models and the keys above the volume floor.
+    judgedSeries: judgedSeries(watchedSeries(cube), LOOKBACK_HOURS - 1),
     checks: times.length,
     checkP50Ms: Number(times[Math.floor(times.length / 2)]!.toFixed(1)),
     checkMaxMs: Number(times[times.length - 1]!.toFixed(1)),

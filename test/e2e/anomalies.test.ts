@@ -111,7 +111,7 @@ describe('anomalies end to end: real gateway, real SQLite ledger, real webhook',
     expect(found).toHaveLength(1);
 
     const [anomaly] = await list('?status=open');
-    // key-web-2 is a big key (over a tenth of its project), watched on its own: the most specific series tells it.
+    // key-web-2 is above the volume floor (5% of its project's past week), judged on its own: the most specific series tells it.
     expect(anomaly).toMatchObject({ kind: 'spike', orgId: 'acme', series: { dimension: 'key', value: 'key-web-2' }, startMs: spikeHour, endMs: null, status: 'open' });
     expect(anomaly!.rootCause[0]).toMatchObject({ dimension: 'key', value: 'key-web-2' });
     expect(anomaly!.rootCause[0]!.share).toBeGreaterThan(0.95);

@@ -41,3 +41,45 @@ export function seasonalScore(values: ArrayLike<number>, t: number, options: { p
   const center = median(residuals);
   return { expected, z: (logRatio(values[t]!, expected, options.floor) - center) / sigma };
 }
+
+/**
+ * The seasonal score with the level carried in, for series that move between levels from day to
+ * day (one client's traffic: a quiet weekday, a batch week): the same-hour median is scaled by how
+ * the `levelHours` before the hour ran against their own same-hour medians (clamped to 1/`clamp` ..
+ * `clamp`), and the hour is scored against that, its residuals scaled as in `seasonalScore`. A
+ * client at a third of its usual level for a day is then not "dropping" every hour, while one that
+ * stops or jumps from the hour before still stands out. `expected` is the plain seasonal one,
+ * `levelExpected` the scaled one; a caller asks both to agree before it speaks.
+ */
+export function levelScore(values: ArrayLike<number>, t: number, options: { floor: number; levelHours?: number; clamp?: number; window?: number; minSigma?: number }): { expected: number; levelExpected: number; z: number } {
+  const levelHours = options.levelHours ?? 6;
+  const clamp = options.clamp ?? 4;
+  const window = options.window ?? 7 * 24;
+  const from = Math.max(0, t - window - levelHours);
+  const seasonal = new Float64Array(t - from + 1);
+  for (let j = from; j <= t; j++) seasonal[j - from] = seasonalExpected(values, j, 24, 7);
+  const floor = options.floor;
+  const scaled = (j: number): number => {
+    let actual = 0;
+    let usual = 0;
+    for (let i = j - levelHours; i < j; i++) {
+      const e = seasonal[i - from];
+      if (i < from || e === undefined || !Number.isFinite(e)) return Number.NaN;
+      actual += values[i]!;
+      usual += e;
+    }
+    const level = Math.min(clamp, Math.max(1 / clamp, (actual + levelHours * floor) / (usual + levelHours * floor)));
+    return level * seasonal[j - from]!;
+  };
+  const expected = seasonal[t - from]!;
+  const levelExpected = scaled(t);
+  if (!Number.isFinite(expected) || !Number.isFinite(levelExpected)) return { expected, levelExpected, z: Number.NaN };
+  const residuals: number[] = [];
+  for (let j = Math.max(from + levelHours, t - window); j < t; j++) {
+    const e = scaled(j);
+    if (Number.isFinite(e)) residuals.push(logRatio(values[j]!, e, floor));
+  }
+  if (residuals.length < 24) return { expected, levelExpected, z: Number.NaN };
+  const sigma = Math.max(robustSigma(residuals), options.minSigma ?? 0.15);
+  return { expected, levelExpected, z: (logRatio(values[t]!, levelExpected, floor) - median(residuals)) / sigma };
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seasonalExpected, seasonalScore } from './baseline.ts';
 import { HOUR_MS, buildCube, type HourCell } from './cube.ts';
-import { detectHour } from './detect.ts';
+import { detectHour, judgedSeries, watchedSeries } from './detect.ts';
+import { DEFAULT_DETECT_OPTIONS } from './options.ts';
 import { foldHour } from './episodes.ts';
 import { median, robustSigma } from './robust.ts';
 import type { Finding } from './types.ts';
@@ -88,6 +89,28 @@ describe('detection at a closed hour', () => {
     expect(found.map((f) => f.kind)).toEqual(['outage']);
     expect(found[0]!.series).toEqual({ dimension: 'total', value: null });
     expect(found[0]!.observed).toBe(0);
+  });
+
+  it('a client stopping is an outage of its own key, named first, though its project barely moves', () => {
+    // k-api-2 is a seventh of project api: the project drops 14%, well inside its noise.
+    const found = detectLast(cells((c) => (c.key === 'k-api-2' ? { ...c, requests: 0, costNanoUsd: 0, inputTokens: 0 } : c)));
+    expect(found.map(brief)).toEqual([{ kind: 'outage', series: { dimension: 'key', value: 'k-api-2' }, cause: { dimension: 'key', value: 'k-api-2' } }]);
+    expect(found[0]!.expected).toBeGreaterThan(0);
+  });
+
+  it('a key below the volume floor is not judged on its own (its stop is noise to its project)', () => {
+    const input = cells((c) => (c.key === 'k-api-2' ? { ...c, requests: 0, costNanoUsd: 0, inputTokens: 0 } : c));
+    const cube = buildCube(input, T0, HOURS);
+    const found = detectHour(cube, HOURS - 1, 'acme', { ...DEFAULT_DETECT_OPTIONS, keyShareFloor: 0.2 });
+    expect(found).toEqual([]);
+    const watched = watchedSeries(cube);
+    expect(judgedSeries(watched, HOURS - 1, { ...DEFAULT_DETECT_OPTIONS, keyShareFloor: 0.2 })).toBe(judgedSeries(watched, HOURS - 1) - 1);
+  });
+
+  it('a model stopping is one outage of that model, not one per client of it', () => {
+    const found = detectLast(cells((c) => (c.model === 'small' ? { ...c, requests: 0, costNanoUsd: 0, inputTokens: 0 } : c)));
+    expect(found.filter((f) => f.series.dimension === 'key')).toEqual([]);
+    expect(found.map((f) => f.kind)).toContain('outage');
   });
 
   it('a prompt blow-up (same requests, 6x the tokens and cost) is a cost-per-request jump named by its key', () => {

@@ -1,4 +1,4 @@
-import { seasonalScore } from './baseline.ts';
+import { levelScore, seasonalScore } from './baseline.ts';
 import { HOUR_MS, sumCombos, type Combo, type Cube, type SeriesArrays } from './cube.ts';
 import { describe } from './message.ts';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './options.ts';
@@ -6,13 +6,13 @@ import { median, robustSigma } from './robust.ts';
 import { rankRootCauses, round3 } from './root-cause.ts';
 import type { AnomalyKind, CauseDimension, Finding, RootCause, SeriesDimension, SeriesRef } from './types.ts';
 
-interface Watched {
+export interface Watched {
   series: SeriesRef;
   combos: Combo[];
   arrays: SeriesArrays;
 }
 
-/** The series watched in an org: its total, each project and each model, and its big keys (other keys and users are named by root cause). */
+/** The series watched in an org: its total, each project, each model and each key (users are named by root cause). */
 export function watchedSeries(cube: Cube): Watched[] {
   const out: Watched[] = [{ series: { dimension: 'total', value: null }, combos: cube.combos, arrays: sumCombos(cube.combos, cube.hours) }];
   for (const dimension of ['project', 'model'] as const) {
@@ -26,18 +26,18 @@ export function watchedSeries(cube: Cube): Watched[] {
     if (groups.size < 2) continue;
     for (const [value, combos] of groups) out.push({ series: { dimension, value }, combos, arrays: sumCombos(combos, cube.hours) });
   }
-  out.push(...bigKeys(cube, out));
+  out.push(...keySeries(cube));
   return out;
 }
 
 /**
- * Keys carrying at least a tenth of their project's spend over the cube are watched on their own:
- * their drop or outage can be too small to move the project, and a key is where a person acts.
- * Small keys are told through root causes only (their own series are too noisy to judge).
+ * Every key is watched on its own (up to `MAX_KEYS`, the biggest first): a client's drop or outage
+ * is often too small to move its project, and a key is where a person acts. Whether a key is big
+ * enough to judge is decided per hour (`keyShareFloor` of its project's past week), so a key that
+ * grows into a big spender is judged from then on and tiny keys never alarm.
  */
-function bigKeys(cube: Cube, watched: readonly Watched[]): Watched[] {
-  const projectTotals = new Map<string, number>();
-  for (const w of watched) if (w.series.dimension === 'project') projectTotals.set(w.series.value ?? '', w.arrays.cost.reduce((a, b) => a + b, 0));
+const MAX_KEYS = 500;
+function keySeries(cube: Cube): Watched[] {
   const byKey = new Map<string, Combo[]>();
   for (const combo of cube.combos) {
     if (combo.key === null) continue;
@@ -45,15 +45,14 @@ function bigKeys(cube: Cube, watched: readonly Watched[]): Watched[] {
     if (list) list.push(combo);
     else byKey.set(combo.key, [combo]);
   }
-  const out: Watched[] = [];
+  // One key is the whole org: its series is the total's.
+  if (byKey.size < 2) return [];
+  const out: (Watched & { spend: number })[] = [];
   for (const [key, combos] of byKey) {
     const arrays = sumCombos(combos, cube.hours);
-    const spend = arrays.cost.reduce((a, b) => a + b, 0);
-    const project = combos[0]!.project;
-    const projectSpend = projectTotals.get(project) ?? spend;
-    if (spend >= 0.1 * projectSpend && (projectTotals.size > 0 || byKey.size > 1)) out.push({ series: { dimension: 'key', value: key }, combos, arrays });
+    out.push({ series: { dimension: 'key', value: key }, combos, arrays, spend: arrays.cost.reduce((a, b) => a + b, 0) });
   }
-  return out.sort((a, b) => b.arrays.cost.reduce((x, y) => x + y, 0) - a.arrays.cost.reduce((x, y) => x + y, 0)).slice(0, 50);
+  return out.sort((a, b) => b.spend - a.spend).slice(0, MAX_KEYS).map(({ spend: _spend, ...w }) => w);
 }
 
 /** A key's own series names the key first: it is the cause. */
@@ -70,45 +69,90 @@ function withSelf(series: SeriesRef, causes: RootCause[], delta: number): RootCa
 export function detectHour(cube: Cube, t: number, orgId: string | null, options: DetectOptions = DEFAULT_DETECT_OPTIONS, watched = watchedSeries(cube)): Finding[] {
   const hourMs = cube.startMs + t * HOUR_MS;
   const findings: Finding[] = [];
+  const weekSpend = spendBefore(watched, t);
   for (const w of watched) {
+    if (w.series.dimension === 'key' && !bigEnough(w, t, weekSpend, options)) continue;
     const level = levelFinding(w, t, hourMs, orgId, options);
     if (level) findings.push(level);
     const perRequest = costPerRequestFinding(w, t, hourMs, orgId, options);
     if (perRequest) findings.push(perRequest);
   }
   findings.push(...newcomerFindings(cube, t, hourMs, orgId, options));
-  return suppressNested(findings);
+  return suppressNested(findings, (coarse, fine) => containedIn(watched, coarse, fine));
+}
+
+/** Whether series `fine` lies inside `coarse`: everything is inside the total; a key is inside the project or model all its combinations belong to. */
+function containedIn(watched: readonly Watched[], coarse: SeriesRef, fine: SeriesRef): boolean {
+  if (coarse.dimension === 'total') return true;
+  if (fine.dimension !== 'key' || (coarse.dimension !== 'project' && coarse.dimension !== 'model')) return false;
+  const dimension = coarse.dimension;
+  const key = watched.find((w) => w.series.dimension === 'key' && w.series.value === fine.value);
+  return key !== undefined && key.combos.every((c) => c[dimension] === coarse.value);
+}
+
+/** How many series hour t judges: the total, projects and models, and the keys above the volume floor (the denominator of a false-alarm rate). */
+export function judgedSeries(watched: readonly Watched[], t: number, options: DetectOptions = DEFAULT_DETECT_OPTIONS): number {
+  const weekSpend = spendBefore(watched, t);
+  return watched.filter((w) => w.series.dimension !== 'key' || bigEnough(w, t, weekSpend, options)).length;
+}
+
+function weekBefore(cost: Float64Array, t: number): number {
+  let sum = 0;
+  for (let j = Math.max(0, t - 168); j < t; j++) sum += cost[j]!;
+  return sum;
+}
+
+/** Each project's spend (and the total's, under null) over the week before hour t. */
+function spendBefore(watched: readonly Watched[], t: number): Map<string | null, number> {
+  const out = new Map<string | null, number>();
+  for (const w of watched) if (w.series.dimension === 'total' || w.series.dimension === 'project') out.set(w.series.value, weekBefore(w.arrays.cost, t));
+  return out;
+}
+
+/**
+ * The minimum-volume floor: a key is judged when it carried `keyShareFloor` of its project's spend
+ * (a key belongs to one project; the org's spend when projects are not watched) over the past week,
+ * and averaged at least a tenth of `minImpactNanoUsd` an hour (a share of a tiny project is still tiny).
+ */
+function bigEnough(w: Watched, t: number, weekSpend: Map<string | null, number>, options: DetectOptions): boolean {
+  const project = w.combos[0]!.project;
+  const whole = weekSpend.get(project) ?? weekSpend.get(null) ?? 0;
+  const own = weekBefore(w.arrays.cost, t);
+  return own > 0 && own >= options.keyShareFloor * whole && own >= 168 * 0.1 * options.minImpactNanoUsd;
 }
 
 function exclusionOf(dimension: SeriesDimension): CauseDimension | undefined {
   return dimension === 'project' || dimension === 'model' || dimension === 'key' ? dimension : undefined;
 }
 
+/**
+ * A spike, drop or outage of one series in hour t. Aggregates (total, project, model) are judged
+ * against the same-hour median; a key, one client whose level moves from day to day, against that
+ * median carried to the level of its last hours (`levelScore`), and both baselines must agree that
+ * the hour is off, so neither a quiet day nor the way back from a pause reads as an event.
+ */
 function levelFinding(w: Watched, t: number, hourMs: number, orgId: string | null, options: DetectOptions): Finding | undefined {
   const cost = w.arrays.cost;
   const positive = Array.from(cost.subarray(Math.max(0, t - 168), t)).filter((v) => v > 0);
   if (positive.length < 24) return undefined;
   const floor = Math.max(1, 0.05 * median(positive));
-  const { expected, z } = seasonalScore(cost, t, { floor });
+  const isKey = w.series.dimension === 'key';
+  const scored = isKey ? levelScore(cost, t, { floor, levelHours: options.keyLevelHours, minSigma: options.keyMinSigma }) : { ...seasonalScore(cost, t, { floor }), levelExpected: Number.NaN };
+  const { expected, z } = scored;
   if (!Number.isFinite(z)) return undefined;
   const observed = cost[t]!;
   const delta = observed - expected;
   if (Math.abs(delta) < options.minImpactNanoUsd) return undefined;
+  // For a key both baselines must see the same move; an aggregate has only the seasonal one.
+  const against = (ratio: number, below: boolean) => (below ? observed <= ratio * expected && (!isKey || observed <= ratio * scored.levelExpected) : observed >= ratio * expected && (!isKey || observed >= ratio * scored.levelExpected));
+  const threshold = isKey ? options.keyZThreshold : options.zThreshold;
   let kind: AnomalyKind | undefined;
-  if (observed <= options.outageRatio * expected && z <= -options.zThreshold) kind = 'outage';
-  else if (observed <= options.dropRatio * expected && z <= -options.zThreshold) kind = 'drop';
-  else if (observed >= options.spikeRatio * expected && z >= options.zThreshold) kind = 'spike';
+  if (against(options.outageRatio, true) && z <= -threshold) kind = 'outage';
+  else if (against(options.dropRatio, true) && z <= -threshold) kind = 'drop';
+  else if (against(options.spikeRatio, false) && z >= threshold) kind = 'spike';
   if (!kind) return undefined;
-  // Big keys pause (batch jobs end, clients go home): a key's drop counts only when it had spent in every one of the previous 48 hours.
-  if (w.series.dimension === 'key' && kind !== 'spike' && !steady(cost, t, 48)) return undefined;
   const rootCause = withSelf(w.series, rankRootCauses(w.combos, t, delta, { exclude: exclusionOf(w.series.dimension) }), delta);
   return { kind, orgId, series: w.series, hourMs, observed: Math.round(observed), expected: Math.round(expected), atStakeNanoUsd: Math.round(Math.abs(delta)), score: round3(z), rootCause, message: describe(kind, w.series, hourMs, observed, expected, rootCause) };
-}
-
-function steady(values: Float64Array, t: number, hours: number): boolean {
-  if (t < hours) return false;
-  for (let j = t - hours; j < t; j++) if (!(values[j]! > 0)) return false;
-  return true;
 }
 
 /** Cost per request, hour by hour (NaN where too few requests to judge). */
@@ -293,30 +337,47 @@ function names(finding: Finding, series: SeriesRef): boolean {
   return finding.rootCause.some((c) => c.dimension === series.dimension && c.value === series.value && c.share >= 0.75);
 }
 
+/** How far a finding moved, as a log ratio (an outage is about -4.6, a 10x spike +2.3). */
+function moved(f: Finding): number {
+  return Math.log((f.observed + 0.01 * f.expected + 1) / (1.01 * f.expected + 1));
+}
+
+/** Whether `coarse` moved by (nearly) the factor `fine` did: all of it moved, not `fine` inside it. */
+function movedWhole(coarse: Finding, fine: Finding): boolean {
+  const m = moved(fine);
+  return m !== 0 && moved(coarse) / m >= 0.8;
+}
+
 /**
  * One event shows on several series (a key's runaway loop lifts its project, its model and the
- * total; a model's outage drops every project using it). Tell it once: of two findings of the same
- * family, one whose root cause names the other's series is a part of that one and gives way; when
- * each names the other, the more specific series stays (its root cause says as much, closer to
- * home). The total gives way to any finer finding its root cause names.
+ * total; a model's outage drops every project and key using it). Tell it once. Of two findings of
+ * the same family where the coarser one's root cause names the finer (three quarters of its move
+ * or more) or wholly contains it (a key inside a project or model): when the coarser moved by about
+ * the same factor, all of it moved and it is the news (a model stopped, not each of its clients);
+ * when it moved less, the finer one is the source diluted in it (a runaway key, not its project)
+ * and the coarser gives way if it names it. A finer finding naming the coarser gives way.
  */
-export function suppressNested(findings: Finding[]): Finding[] {
+export function suppressNested(findings: Finding[], contains: (coarse: SeriesRef, fine: SeriesRef) => boolean = () => false): Finding[] {
   const dropped = new Set<Finding>();
   for (const coarse of findings) {
     for (const fine of findings) {
       if (coarse === fine || dropped.has(coarse) || dropped.has(fine)) continue;
       const family = FAMILY[coarse.kind];
       if (!family || family !== FAMILY[fine.kind] || LEVEL[fine.series.dimension] <= LEVEL[coarse.series.dimension]) continue;
-      const fineNamesCoarse = coarse.series.dimension !== 'total' && names(fine, coarse.series);
       const coarseNamesFine = names(coarse, fine.series);
-      if (coarseNamesFine) dropped.add(coarse);
-      else if (fineNamesCoarse) dropped.add(fine);
+      if ((coarseNamesFine || contains(coarse.series, fine.series)) && movedWhole(coarse, fine)) dropped.add(fine);
+      else if (coarseNamesFine) dropped.add(coarse);
+      else if (coarse.series.dimension !== 'total' && names(fine, coarse.series)) dropped.add(fine);
     }
   }
   // A total change no value explains (no root cause with three quarters of it) is a wide event: its parts are not news of their own.
+  // Unless one part carries at least half of it: that part (a model's outage) is the news, and it
+  // stays one episode whether or not something small elsewhere moved the same hour.
   for (const total of findings) {
     if (dropped.has(total) || total.series.dimension !== 'total' || total.rootCause.some((c) => c.share >= 0.75)) continue;
-    for (const f of findings) if (f !== total && FAMILY[f.kind] !== undefined && FAMILY[f.kind] === FAMILY[total.kind]) dropped.add(f);
+    const parts = findings.filter((f) => f !== total && !dropped.has(f) && FAMILY[f.kind] !== undefined && FAMILY[f.kind] === FAMILY[total.kind]);
+    if (parts.some((f) => total.rootCause.some((c) => c.dimension === f.series.dimension && c.value === f.series.value && c.share >= 0.5))) dropped.add(total);
+    else for (const f of parts) dropped.add(f);
   }
   return findings.filter((f) => !dropped.has(f));
 }

@@ -1,4 +1,4 @@
-/** Detection thresholds. Tuned on ServeGen days 0-9 (see test/data/anomalies-servegen.test.ts), reported on days 10-13. */
+/** Detection thresholds. Tuned on ServeGen with injection seed 13 and reported with seed 29 (see test/data/anomalies-servegen.test.ts). */
 export interface DetectOptions {
   /** |robust z| a spike or drop must pass (log ratio to the seasonal baseline, MAD-scaled). */
   zThreshold: number;
@@ -18,6 +18,14 @@ export interface DetectOptions {
   minRequests: number;
   /** Hours of history a value must be absent from to be "new" (and the org must have that much history). */
   newAfterHours: number;
+  /** A key is judged on its own while it carries at least this share of its project's spend over the past week. */
+  keyShareFloor: number;
+  /** Hours before the checked one whose level a key's baseline is carried to. */
+  keyLevelHours: number;
+  /** |robust z| a key's spike or drop must pass (against its level-carried baseline). */
+  keyZThreshold: number;
+  /** Smallest spread (of log ratios) a key is scored with: a client steady for a week is not told about every 20% wobble. */
+  keyMinSigma: number;
 }
 
 export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
@@ -30,4 +38,8 @@ export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
   costPerRequestRatio: 1.5,
   minRequests: 20,
   newAfterHours: 7 * 24,
+  keyShareFloor: 0.05,
+  keyLevelHours: 4,
+  keyZThreshold: 4,
+  keyMinSigma: 0.15,
 };
