@@ -12,9 +12,10 @@ const MAX_CANDIDATES = 2_048;
 
 /**
  * The content keys of a prompt: numbers verbatim, other non-function words by the first five
- * letters of their stem (so plurals, tenses and most spelling variants share a key). The guard
- * rejects a neighbour that lacks any of the query's content words, so every neighbour it could
- * accept shares the query's rarest key: looking only there loses nothing the guard would keep.
+ * letters of their stem (so plurals, tenses and most spelling variants share a key). A neighbour
+ * the verifier could accept shares at least one content word with the query (a word on one side
+ * only may have a synonym on the other: "author" / "wrote"), so the search looks under the rarest
+ * key that some entry holds.
  */
 export function contentKeys(text: string): string[] {
   const keys = new Set<string>();
@@ -28,7 +29,7 @@ export function contentKeys(text: string): string[] {
 /**
  * In-process neighbour search for one namespace: vectors by id, plus posting lists by content key.
  * A lookup scores (dot product of L2-normalised vectors) only the entries under the query's rarest
- * key, so its cost follows that key's frequency, not the index size.
+ * held key, so its cost follows that key's frequency, not the index size.
  */
 export class NeighbourIndex {
   private readonly vectors = new Map<string, { vector: Float32Array; keys: string[] }>();
@@ -66,7 +67,7 @@ export class NeighbourIndex {
     let rarest: Set<string> | undefined;
     for (const key of contentKeys(text)) {
       const list = this.postings.get(key);
-      if (!list) return []; // no entry holds this content word: none can pass the guard
+      if (!list) continue; // no entry holds this word: it may be one side of a synonym pair
       if (!rarest || list.size < rarest.size) rarest = list;
     }
     if (!rarest) return [];
