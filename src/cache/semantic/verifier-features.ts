@@ -3,13 +3,12 @@
  * the rule-based guard looked at, but as degrees instead of a yes/no: how much of each side's
  * content (weighted by rarity) the other side lacks, whether a one-sided word has a counterpart of
  * close meaning on the other side ("author" / "wrote"), meaning and spelling similarity, length,
- * question form. The verifier's own embeddings are fixed (hashed n-grams and SIF word vectors), so
- * its weights hold whatever embedder the cache itself was configured with.
+ * question form. The verifier's own embeddings are fixed (hashed n-grams and SIF-weighted word
+ * vectors), so its weights hold whatever embedder the cache itself was configured with.
  */
-import { cosine, createHashedEmbedder, type HashedEmbedder } from '../../language/embedder.ts';
+import { cosine, createHashedEmbedder, normalise, type HashedEmbedder } from '../../language/embedder.ts';
 import { FUNCTION_WORDS, entities, entityOrder, hasVariant, oneSidedWords, personSet, questionKind, sameOrder } from './guard.ts';
 import { COMMON_WORDS, NEGATIONS, stem, tokenize } from '../../language/text.ts';
-import { createWordVectorEmbedder } from '../../language/word-vector-embedder.ts';
 import { defaultWordTable, type WordTable } from '../../language/word-table.ts';
 
 /** Feature names, in the order `pairFeatures` returns them (the trained model refers to them by index). */
@@ -44,22 +43,57 @@ export const FEATURE_NAMES = [
 
 export type FeatureVector = Float64Array;
 
-/** What the features need: the word table and the two fixed embedders, built once per process. */
+/** What the features need: the word table and the fixed hashed embedder, built once per process. */
 export interface FeatureContext {
   table: WordTable;
   hashed: HashedEmbedder;
-  words: HashedEmbedder;
+  /** Recent texts' vectors: a lookup judges up to four neighbours of one query, and popular entries recur. */
+  memo: Map<string, { hashed: Float32Array; words: Float32Array }>;
 }
 
 let shared: FeatureContext | undefined;
 
-/** The shipped word table and embedders (loaded on first use: the table is a few MB, tens of ms). */
+/** The shipped word table and embedder (loaded on first use: the table is a few MB, tens of ms). */
 export function defaultFeatureContext(): FeatureContext {
-  if (!shared) {
-    const table = defaultWordTable();
-    shared = { table, hashed: createHashedEmbedder(), words: createWordVectorEmbedder({ table, meaningWeight: 1 }) };
-  }
+  shared ??= { table: defaultWordTable(), hashed: createHashedEmbedder(), memo: new Map() };
   return shared;
+}
+
+const MEMO_SIZE = 256;
+/** Texts longer than this are not remembered (the memo stays small). */
+const MEMO_TEXT = 2_000;
+
+/** Zipf: p(rank) = 1 / ((rank + 1) * H), H the harmonic number of the full vocabulary (as the SIF embedder). */
+const HARMONIC = Math.log(341_479) + 0.5772;
+const SIF_A = 1e-3;
+
+/**
+ * The SIF average of a text's word vectors (weight a / (a + p(w)), so "the" counts for little),
+ * L2-normalised; the meaning part of the word-vector embedder without its spelling part.
+ */
+function sifVector(words: readonly string[], table: WordTable): Float32Array {
+  const out = new Float32Array(table.dimensions);
+  for (const word of words) {
+    const row = table.row(word);
+    if (row !== undefined) table.addTo(out, row, SIF_A / (SIF_A + 1 / ((row + 1) * HARMONIC)));
+  }
+  return normalise(out);
+}
+
+function vectorsOf(text: string, words: readonly string[], context: FeatureContext): { hashed: Float32Array; words: Float32Array } {
+  const known = context.memo.get(text);
+  if (known) {
+    // Refresh its place: the memo drops the least recently used text.
+    context.memo.delete(text);
+    context.memo.set(text, known);
+    return known;
+  }
+  const vectors = { hashed: context.hashed.embed(text), words: sifVector(words, context.table) };
+  if (text.length <= MEMO_TEXT) {
+    context.memo.set(text, vectors);
+    if (context.memo.size > MEMO_SIZE) context.memo.delete(context.memo.keys().next().value as string);
+  }
+  return vectors;
 }
 
 /** Rarity of a word from its frequency rank in the table (Zipf: -log p grows with log rank); outside the table counts as rare. */
@@ -191,9 +225,11 @@ export function pairFeatures(query: string, candidate: string, context: FeatureC
 
   const lengthA = Math.max(1, qa.length);
   const lengthB = Math.max(1, qb.length);
+  const va = vectorsOf(query, qa, context);
+  const vb = vectorsOf(candidate, qb, context);
   return Float64Array.from([
-    cosine(context.hashed.embed(query), context.hashed.embed(candidate)),
-    cosine(context.words.embed(query), context.words.embed(candidate)),
+    cosine(va.hashed, vb.hashed),
+    cosine(va.words, vb.words),
     union > 0 ? shared / union : 1,
     totalIdf > 0 ? matchedIdf / totalIdf : 1,
     Math.max(shareA, shareB),
