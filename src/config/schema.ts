@@ -379,6 +379,11 @@ export const configSchema = z
              * restart keeps the cache warm. With `none`, entries an earlier run persisted are deleted at start.
              */
             persist: z.enum(['none', 'full']).default('none'),
+            /**
+             * What decides on a neighbour: `guard` (default), the rule-based guard; `verifier`, hard
+             * vetoes then a learned pair verifier (trained on QQP; use with a looser `threshold` such as 0.6).
+             */
+            decision: z.enum(['guard', 'verifier']).default('guard'),
             /** `hashed` (built in, offline), any OpenAI-compatible `/v1/embeddings` provider from `providers`, or a local ONNX model. */
             embedder: z
               .discriminatedUnion('kind', [

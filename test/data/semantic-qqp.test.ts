@@ -61,7 +61,7 @@ skipUnless(hasSharedData(QQP), missingSharedData(QQP))('semantic cache on QQP (h
     expect(verifier.falseHitRate).toBeLessThanOrEqual(MAX_FALSE_HIT_RATE);
     // What the verifier reaches (issue 15 asked for recall >= 0.14: not reached, see the curve):
     // more recall than the guard at a higher precision and a lower false-hit rate.
-    expect(verifier.recall).toBeGreaterThan(guard.recall * 1.05);
+    expect(verifier.recall).toBeGreaterThan(guard.recall * 1.2);
     expect(verifier.precision).toBeGreaterThan(guard.precision);
     expect(verifier.recall).toBeGreaterThan(exact.recall * 5);
     expect(verifier.recall).toBeGreaterThan(plainBest.recall);

@@ -37,7 +37,7 @@ export interface GuardOptions {
   synonyms?: SynonymJudge;
   /**
    * For the learned verifier, which weighs these itself: word order is a veto only for names, and
-   * a person only when both sides name one (my / his), not when one side names none.
+   * a person only when both sides name one (my / his) or one side names a third person.
    */
   lenient?: boolean;
 }
@@ -279,8 +279,11 @@ function hardMismatchOf(query: string, candidate: string, qa: readonly string[],
   if (options.person !== false) {
     const pa = personSet(qa);
     const pb = personSet(qb);
-    // Lenient: a possessive on one side only ("improve my English" / "improve English") is left to the verifier.
-    if (!sameSet(pa, pb) && !(options.lenient && (pa.size === 0 || pb.size === 0))) return `person mismatch: ${[...pa].join(',')}/${[...pb].join(',')}`;
+    // Lenient: a first- or second-person possessive on one side only ("improve my English" /
+    // "improve English") is usually the generic asker and is left to the verifier; a third person
+    // ("his parents") names someone else.
+    const generic = (set: ReadonlySet<string>) => [...set].every((p) => !p.startsWith('3'));
+    if (!sameSet(pa, pb) && !(options.lenient && ((pa.size === 0 && generic(pb)) || (pb.size === 0 && generic(pa))))) return `person mismatch: ${[...pa].join(',')}/${[...pb].join(',')}`;
   }
   return undefined;
 }
