@@ -395,10 +395,10 @@ export const configSchema = z
               .default({ kind: 'hashed', dimensions: 256 }),
           })
           .strict()
-          .default({ enabled: false, threshold: 0.9, maxEntries: 50_000, persist: 'none', embedder: { kind: 'hashed', dimensions: 256 } }),
+          .default({ enabled: false, threshold: 0.9, maxEntries: 50_000, persist: 'none', decision: 'guard', embedder: { kind: 'hashed', dimensions: 256 } }),
       })
       .strict()
-      .default({ enabled: true, ttlSeconds: 3_600, maxMegabytes: 64, semantic: { enabled: false, threshold: 0.9, maxEntries: 50_000, persist: 'none', embedder: { kind: 'hashed', dimensions: 256 } } }),
+      .default({ enabled: true, ttlSeconds: 3_600, maxMegabytes: 64, semantic: { enabled: false, threshold: 0.9, maxEntries: 50_000, persist: 'none', decision: 'guard', embedder: { kind: 'hashed', dimensions: 256 } } }),
     /** Model experiments: send `share` of a model's traffic to a candidate (A/B), or call the candidate too without returning it (shadow). */
     experiments: z
       .record(
