@@ -12,10 +12,11 @@ const MAX_CANDIDATES = 2_048;
 
 /**
  * The content keys of a prompt: numbers verbatim, other non-function words by the first five
- * letters of their stem (so plurals, tenses and most spelling variants share a key). A neighbour
- * the verifier could accept shares at least one content word with the query (a word on one side
- * only may have a synonym on the other: "author" / "wrote"), so the search looks under the rarest
- * key that some entry holds.
+ * letters of their stem (so plurals, tenses and most spelling variants share a key). The guard
+ * rejects a neighbour that lacks any of the query's content words, so every neighbour it could
+ * accept shares the query's rarest key: looking only there loses nothing the guard would keep.
+ * The learned verifier may accept a neighbour that lacks one (a synonym on the other side:
+ * "author" / "wrote"); for it the search looks under the rarest key that some entry holds.
  */
 export function contentKeys(text: string): string[] {
   const keys = new Set<string>();
@@ -62,12 +63,16 @@ export class NeighbourIndex {
     return true;
   }
 
-  /** Neighbours with similarity ≥ `minSimilarity`, best first, at most `limit`. */
-  search(text: string, vector: Float32Array, minSimilarity: number, limit = 4): Neighbour[] {
+  /**
+   * Neighbours with similarity ≥ `minSimilarity`, best first, at most `limit`. With `everyKey`
+   * (the guard), a query word no entry holds means no neighbour at all.
+   */
+  search(text: string, vector: Float32Array, minSimilarity: number, limit = 4, everyKey = true): Neighbour[] {
     let rarest: Set<string> | undefined;
     for (const key of contentKeys(text)) {
       const list = this.postings.get(key);
-      if (!list) continue; // no entry holds this word: it may be one side of a synonym pair
+      if (!list && everyKey) return []; // no entry holds this content word: none can pass the guard
+      if (!list) continue; // the verifier: the word may be one side of a synonym pair
       if (!rarest || list.size < rarest.size) rarest = list;
     }
     if (!rarest) return [];

@@ -95,7 +95,7 @@ export class SemanticCache {
     const threshold = this.thresholdNear(namespace, query);
     const now = this.options.now();
     let rejected: string | undefined;
-    for (const neighbour of index?.search(text, query, threshold) ?? []) {
+    for (const neighbour of index?.search(text, query, threshold, 4, !this.guard.verifier) ?? []) {
       const entry = this.entries.get(neighbour.id);
       if (!entry) continue;
       if (entry.expiresAtMs <= now) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CachedAnswer } from '../exact-store.ts';
 import { createHashedEmbedder } from '../../language/embedder.ts';
 import { guardMatch } from './guard.ts';
+import { NeighbourIndex } from './neighbour-index.ts';
 import { SemanticCache } from './semantic-cache.ts';
 import { FEATURE_NAMES, pairFeatures } from './verifier-features.ts';
 import { VERIFIER_MAX_WORDS, VERIFIER_MODEL, matchDecision, verifierProbability, verifyMatch, type TreeNode } from './verifier.ts';
@@ -78,5 +79,14 @@ describe('learned pair verifier', () => {
     expect(matchDecision(query, cached, { strict: true })).toEqual(guardMatch(query, cached, { strict: true }));
     expect(matchDecision(query, cached, { strict: true, verifier: false })).toEqual(guardMatch(query, cached, { strict: true }));
     expect(matchDecision(query, cached, { strict: true, verifier: { threshold: 0 } })).toMatchObject({ ok: true });
+  });
+
+  it('the neighbour search keeps a candidate that lacks a query word only for the verifier', () => {
+    const embed = createHashedEmbedder();
+    const index = new NeighbourIndex();
+    index.add('a', 'Who wrote Hamlet?', embed.embed('Who wrote Hamlet?'));
+    const query = 'Who is the author of Hamlet?';
+    expect(index.search(query, embed.embed(query), 0)).toEqual([]);
+    expect(index.search(query, embed.embed(query), 0, 4, false).map((n) => n.id)).toEqual(['a']);
   });
 });
