@@ -10,6 +10,8 @@
  *  - symbols and non-Latin tokens (C vs C++, `==` vs `=`),
  *  - content words (of 4+ letters; in strict mode any but function words) present in one prompt
  *    only, unless a spelling variant, plural or stem of a word in the other.
+ * `hardMismatch` runs all but the last; the learned verifier (`verifier.ts`) keeps those as vetoes
+ * (leniently: see `GuardOptions.lenient`) and weighs the one-sided words instead of refusing them.
  */
 import { COMMON_WORDS, NEGATIONS, editDistance, normaliseText, stem, tokenize, tokenizeRaw } from '../../language/text.ts';
 
