@@ -2,7 +2,9 @@
  * Cache lookup latency: `npx tsx bench/cache.ts` (or `npm run bench:cache`). Prints p50/p99 in µs for
  * - exact: a repeated request's whole in-process hit path (policy, canonical key, LRU lookup, SSE replay);
  * - semantic: embed + neighbour search + guard with 100,000 entries in one namespace (QQP questions
- *   when ../shared/data is present, generated questions otherwise), half the queries paraphrases.
+ *   when ../shared/data is present, generated questions otherwise), half the queries paraphrases;
+ * - the learned pair verifier (opt-in): one decision's cost, and the semantic lookup again with it
+ *   and its loose cosine floor (skip with `-- --no-verifier`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { replayAsStream } from '../src/cache/replay.ts';
 import { ResponseCache } from '../src/cache/response-cache.ts';
 import { createHashedEmbedder } from '../src/language/embedder.ts';
 import { SemanticCache } from '../src/cache/semantic/semantic-cache.ts';
+import { verifyMatch, type MatchOptions } from '../src/cache/semantic/verifier.ts';
 import type { ClientRequest } from '../src/domain/request.ts';
 import { percentile } from './lib/sequential-latency.ts';
 
@@ -69,9 +72,23 @@ function questions(): { entries: string[]; paraphrases: Array<[string, string]>;
   return { entries, paraphrases: entries.slice(0, 5_000).map((e) => [e, e.replace('How do I', 'How can I')]), source: 'generated' };
 }
 
-async function semanticLookup(): Promise<Record<string, number | string>> {
+/** One verifier decision (vetoes, features, trees) on QQP pairs, in µs; the word table is loaded before timing. */
+function verifierCall(): Record<string, number> {
+  const { paraphrases } = questions();
+  const pairs = paraphrases.slice(0, 5_000);
+  verifyMatch(pairs[0]![0], pairs[0]![1]);
+  const samples: number[] = [];
+  for (const [a, b] of pairs) {
+    const start = process.hrtime.bigint();
+    verifyMatch(a, b);
+    samples.push(Number(process.hrtime.bigint() - start) / 1e3);
+  }
+  return { calls: samples.length, ...micros(samples) };
+}
+
+async function semanticLookup(threshold = 0.9, guard?: MatchOptions): Promise<Record<string, number | string>> {
   const { entries, paraphrases, source } = questions();
-  const cache = new SemanticCache(createHashedEmbedder(), undefined, { threshold: 0.9, ttlMs: 1e12, maxEntries: 200_000, now: () => 0 });
+  const cache = new SemanticCache(createHashedEmbedder(), undefined, { threshold, ttlMs: 1e12, maxEntries: 200_000, now: () => 0, guard });
   const fillStart = process.hrtime.bigint();
   for (const text of entries) await cache.save('ns', text, answer);
   const fillMs = Number(process.hrtime.bigint() - fillStart) / 1e6;
@@ -96,3 +113,8 @@ async function semanticLookup(): Promise<Record<string, number | string>> {
 
 console.log(JSON.stringify({ bench: 'cache-exact-hit', ...(await exactHit()) }));
 console.log(JSON.stringify({ bench: 'cache-semantic-lookup', ...(await semanticLookup()), rssMb: Math.round(process.memoryUsage().rss / 1e6) }));
+if (!process.argv.includes('--no-verifier')) {
+  console.log(JSON.stringify({ bench: 'cache-verifier-call', ...verifierCall() }));
+  // The learned verifier (opt-in) with its recommended loose cosine floor: it judges up to 4 neighbours per lookup.
+  console.log(JSON.stringify({ bench: 'cache-semantic-lookup-verifier', ...(await semanticLookup(0.6, { verifier: true })), rssMb: Math.round(process.memoryUsage().rss / 1e6) }));
+}

@@ -27,6 +27,7 @@ export async function createResponseCache(
       ttlMs,
       maxEntries: settings.semantic.maxEntries,
       now: options.now,
+      ...(settings.semantic.decision === 'verifier' ? { guard: { verifier: true } } : {}),
     });
     const restored = await semantic.load().catch((error: unknown) => {
       options.log(`semantic cache entries could not be restored: ${(error as Error).message}`);

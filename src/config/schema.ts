@@ -379,6 +379,11 @@ export const configSchema = z
              * restart keeps the cache warm. With `none`, entries an earlier run persisted are deleted at start.
              */
             persist: z.enum(['none', 'full']).default('none'),
+            /**
+             * What decides on a neighbour: `guard` (default), the rule-based guard; `verifier`, hard
+             * vetoes then a learned pair verifier (trained on QQP; use with a looser `threshold` such as 0.6).
+             */
+            decision: z.enum(['guard', 'verifier']).default('guard'),
             /** `hashed` (built in, offline), any OpenAI-compatible `/v1/embeddings` provider from `providers`, or a local ONNX model. */
             embedder: z
               .discriminatedUnion('kind', [
@@ -390,10 +395,10 @@ export const configSchema = z
               .default({ kind: 'hashed', dimensions: 256 }),
           })
           .strict()
-          .default({ enabled: false, threshold: 0.9, maxEntries: 50_000, persist: 'none', embedder: { kind: 'hashed', dimensions: 256 } }),
+          .default({ enabled: false, threshold: 0.9, maxEntries: 50_000, persist: 'none', decision: 'guard', embedder: { kind: 'hashed', dimensions: 256 } }),
       })
       .strict()
-      .default({ enabled: true, ttlSeconds: 3_600, maxMegabytes: 64, semantic: { enabled: false, threshold: 0.9, maxEntries: 50_000, persist: 'none', embedder: { kind: 'hashed', dimensions: 256 } } }),
+      .default({ enabled: true, ttlSeconds: 3_600, maxMegabytes: 64, semantic: { enabled: false, threshold: 0.9, maxEntries: 50_000, persist: 'none', decision: 'guard', embedder: { kind: 'hashed', dimensions: 256 } } }),
     /** Model experiments: send `share` of a model's traffic to a candidate (A/B), or call the candidate too without returning it (shadow). */
     experiments: z
       .record(

@@ -10,6 +10,8 @@
  *  - symbols and non-Latin tokens (C vs C++, `==` vs `=`),
  *  - content words (of 4+ letters; in strict mode any but function words) present in one prompt
  *    only, unless a spelling variant, plural or stem of a word in the other.
+ * `hardMismatch` runs all but the last; the learned verifier (`verifier.ts`) keeps those as vetoes
+ * (leniently: see `GuardOptions.lenient`) and weighs the one-sided words instead of refusing them.
  */
 import { COMMON_WORDS, NEGATIONS, editDistance, normaliseText, stem, tokenize, tokenizeRaw } from '../../language/text.ts';
 
@@ -35,6 +37,11 @@ export interface GuardOptions {
    * unmatched word this close in meaning ("author" / "wrote"), unless the two are known opposites.
    */
   synonyms?: SynonymJudge;
+  /**
+   * For the learned verifier, which weighs these itself: word order is a veto only for names, and
+   * a person only when both sides name one (my / his) or one side names a third person.
+   */
+  lenient?: boolean;
 }
 
 export interface SynonymJudge {
@@ -100,14 +107,14 @@ export function isVariant(a: string, b: string): boolean {
   return false;
 }
 
-function hasVariant(word: string, others: readonly string[], otherSet: ReadonlySet<string>): boolean {
+export function hasVariant(word: string, others: readonly string[], otherSet: ReadonlySet<string>): boolean {
   if (otherSet.has(word)) return true;
   for (const o of others) if (isVariant(word, o)) return true;
   return false;
 }
 
 /** Capitalised words not at a sentence start, not common; all-caps acronyms; camel-case (iPhone). */
-function entities(text: string): string[] {
+export function entities(text: string): string[] {
   const out: string[] = [];
   for (const t of tokenizeRaw(text)) {
     if (COMMON_WORDS.has(t.norm) || NEGATIONS.has(t.norm) || NUMBER_WORDS[t.norm] !== undefined) continue;
@@ -120,12 +127,12 @@ function entities(text: string): string[] {
 }
 
 /** Entities (capitalised, or any rare-looking word shared by both) in order of appearance. */
-function entityOrder(toks: readonly string[]): string[] {
+export function entityOrder(toks: readonly string[]): string[] {
   return toks.filter((t) => !COMMON_WORDS.has(t) && !FUNCTION_WORDS.has(t) && t.length >= 4);
 }
 
 /** The words both sequences share appear in the same relative order (A to B ≠ B to A). */
-function sameOrder(a: readonly string[], b: readonly string[]): boolean {
+export function sameOrder(a: readonly string[], b: readonly string[]): boolean {
   const inB = new Map<string, number>();
   b.forEach((t, i) => {
     if (!inB.has(t)) inB.set(t, i);
@@ -152,11 +159,11 @@ function quoted(text: string): Set<string> {
 /** Words that point at context the prompt does not hold. */
 const DEICTIC: ReadonlySet<string> = new Set(['this', 'these', 'below', 'above', 'attached', 'following', 'image', 'picture', 'photo', 'pic', 'screenshot']);
 
-type QuestionKind = 'reason' | 'time' | 'place' | 'person' | 'quantity' | 'open' | 'yesno' | 'none';
+export type QuestionKind = 'reason' | 'time' | 'place' | 'person' | 'quantity' | 'open' | 'yesno' | 'none';
 
 const AUX = new Set(['can', 'could', 'is', 'are', 'am', 'was', 'were', 'do', 'does', 'did', 'will', 'would', 'should', 'shall', 'may', 'might', 'must', 'has', 'have', 'had']);
 
-function questionKind(toks: readonly string[]): QuestionKind {
+export function questionKind(toks: readonly string[]): QuestionKind {
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     switch (t) {
@@ -200,7 +207,7 @@ const PERSON: Record<string, string> = {
   their: '3p', theirs: '3p', themselves: '3p', them: '3p',
 };
 /** Possessive/object persons only: "I"/"you"/"we" as subjects are generic and swap freely in paraphrases. */
-function personSet(toks: readonly string[]): Set<string> {
+export function personSet(toks: readonly string[]): Set<string> {
   const s = new Set<string>();
   for (const t of toks) {
     const p = PERSON[t];
@@ -226,66 +233,94 @@ function hasNonLatin(t: string): boolean {
   return /[^\u0000-\u024f]/.test(t);
 }
 
-/** Decide whether a cached `candidate` prompt may answer `query`. */
-export function guardMatch(query: string, candidate: string, options: GuardOptions = {}): GuardResult {
-  const fallbackLen = options.fallbackRareLength ?? 4;
-  const qa = tokenize(query);
-  const qb = tokenize(candidate);
-  if (normaliseText(query).trim() === normaliseText(candidate).trim()) return { ok: true };
+/**
+ * The checks whose mismatch always changes the answer (numbers, negation, symbols, names, order,
+ * quoted text, outside context, question kind, person): the first one failed, or undefined.
+ * The learned verifier keeps these as vetoes and only weighs the rest.
+ */
+export function hardMismatch(query: string, candidate: string, options: GuardOptions = {}): string | undefined {
+  return hardMismatchOf(query, candidate, tokenize(query), tokenize(candidate), options);
+}
 
+function hardMismatchOf(query: string, candidate: string, qa: readonly string[], qb: readonly string[], options: GuardOptions): string | undefined {
   // Numbers.
-  if (numberSequence(qa) !== numberSequence(qb)) return { ok: false, reason: 'number mismatch' };
+  if (numberSequence(qa) !== numberSequence(qb)) return 'number mismatch';
 
   // Negation: presence must agree.
   const negA = qa.some((t) => NEGATIONS.has(t));
   const negB = qb.some((t) => NEGATIONS.has(t));
-  if (negA !== negB) return { ok: false, reason: 'negation mismatch' };
+  if (negA !== negB) return 'negation mismatch';
 
   // Symbols (C vs C++, = vs ==) and non-Latin tokens.
-  if (!sameSet(symbols(query), symbols(candidate))) return { ok: false, reason: 'symbol mismatch' };
+  if (!sameSet(symbols(query), symbols(candidate))) return 'symbol mismatch';
   const setA = new Set(qa);
   const setB = new Set(qb);
-  for (const t of setA) if (hasNonLatin(t) && !setB.has(t)) return { ok: false, reason: `token mismatch: ${t}` };
-  for (const t of setB) if (hasNonLatin(t) && !setA.has(t)) return { ok: false, reason: `token mismatch: ${t}` };
+  for (const t of setA) if (hasNonLatin(t) && !setB.has(t)) return `token mismatch: ${t}`;
+  for (const t of setB) if (hasNonLatin(t) && !setA.has(t)) return `token mismatch: ${t}`;
 
   // Named entities.
-  for (const e of entities(query)) if (!hasVariant(e, qb, setB)) return { ok: false, reason: `entity mismatch: ${e}` };
-  for (const e of entities(candidate)) if (!hasVariant(e, qa, setA)) return { ok: false, reason: `entity mismatch: ${e}` };
-  if (!sameOrder(entityOrder(qa), entityOrder(qb))) return { ok: false, reason: 'entity order mismatch' };
+  for (const e of entities(query)) if (!hasVariant(e, qb, setB)) return `entity mismatch: ${e}`;
+  for (const e of entities(candidate)) if (!hasVariant(e, qa, setA)) return `entity mismatch: ${e}`;
+  // Lenient: only the order of names is a veto ("Asia to Europe"); other words move in paraphrases.
+  const orderA = options.lenient ? entities(query) : entityOrder(qa);
+  const orderB = options.lenient ? entities(candidate) : entityOrder(qb);
+  if (!sameOrder(orderA, orderB)) return 'entity order mismatch';
 
   // Quoted text is compared verbatim; a prompt pointing at context it does not contain ("this
   // plant", "the code below") is never answered from another prompt's context.
-  if (!sameSet(quoted(query), quoted(candidate))) return { ok: false, reason: 'quoted text mismatch' };
-  if (qa.some((t) => DEICTIC.has(t)) || qb.some((t) => DEICTIC.has(t))) return { ok: false, reason: 'refers to context outside the prompt' };
+  if (!sameSet(quoted(query), quoted(candidate))) return 'quoted text mismatch';
+  if (qa.some((t) => DEICTIC.has(t)) || qb.some((t) => DEICTIC.has(t))) return 'refers to context outside the prompt';
 
   // Kind of question.
   if (options.questionKind !== false) {
     const ka = questionKind(qa);
     const kb = questionKind(qb);
-    if (ka !== kb && !((ka === 'none' || kb === 'none') && (ka === 'open' || kb === 'open'))) {
-      return { ok: false, reason: `question kind mismatch: ${ka}/${kb}` };
-    }
+    if (ka !== kb && !((ka === 'none' || kb === 'none') && (ka === 'open' || kb === 'open'))) return `question kind mismatch: ${ka}/${kb}`;
   }
 
   if (options.person !== false) {
     const pa = personSet(qa);
     const pb = personSet(qb);
-    if (!sameSet(pa, pb)) return { ok: false, reason: `person mismatch: ${[...pa].join(',')}/${[...pb].join(',')}` };
+    // Lenient: a first- or second-person possessive on one side only ("improve my English" /
+    // "improve English") is usually the generic asker and is left to the verifier; a third person
+    // ("his parents") names someone else.
+    const generic = (set: ReadonlySet<string>) => [...set].every((p) => !p.startsWith('3'));
+    if (!sameSet(pa, pb) && !(options.lenient && ((pa.size === 0 && generic(pb)) || (pb.size === 0 && generic(pa))))) return `person mismatch: ${[...pa].join(',')}/${[...pb].join(',')}`;
   }
+  return undefined;
+}
+
+/** Decide whether a cached `candidate` prompt may answer `query`. */
+export function guardMatch(query: string, candidate: string, options: GuardOptions = {}): GuardResult {
+  const qa = tokenize(query);
+  const qb = tokenize(candidate);
+  if (normaliseText(query).trim() === normaliseText(candidate).trim()) return { ok: true };
+  const reason = hardMismatchOf(query, candidate, qa, qb, options);
+  if (reason !== undefined) return { ok: false, reason };
 
   // Rare content words present on one side only.
-  const isRare = (w: string): boolean => {
-    if (NEGATIONS.has(w) || w.length < 2 || FUNCTION_WORDS.has(w)) return false;
-    if (COMMON_WORDS.has(w)) return options.strict === true;
-    return w.length >= fallbackLen || (options.strict === true && !SHORT_FILLERS.has(w));
-  };
-  const onlyA = [...setA].filter((w) => isRare(w) && !hasVariant(w, qb, setB));
-  const onlyB = [...setB].filter((w) => isRare(w) && !hasVariant(w, qa, setA));
+  const { onlyA, onlyB } = oneSidedWords(qa, qb, options);
   const unmatched = options.synonyms ? pairSynonyms(onlyA, onlyB, qa, qb, options.synonyms) : { a: onlyA, b: onlyB };
   if (unmatched.a.length > 0) return { ok: false, reason: `rare word only in query: ${unmatched.a[0]}` };
   if (unmatched.b.length > 0) return { ok: false, reason: `rare word only in candidate: ${unmatched.b[0]}` };
 
   return { ok: true };
+}
+
+/**
+ * Content words (of `fallbackRareLength`+ letters; in strict mode any but function words and short
+ * fillers) present on one side only, after spelling variants, plurals and stems are matched.
+ */
+export function oneSidedWords(qa: readonly string[], qb: readonly string[], options: GuardOptions = {}): { onlyA: string[]; onlyB: string[] } {
+  const fallbackLen = options.fallbackRareLength ?? 4;
+  const setA = new Set(qa);
+  const setB = new Set(qb);
+  const isRare = (w: string): boolean => {
+    if (NEGATIONS.has(w) || w.length < 2 || FUNCTION_WORDS.has(w)) return false;
+    if (COMMON_WORDS.has(w)) return options.strict === true;
+    return w.length >= fallbackLen || (options.strict === true && !SHORT_FILLERS.has(w));
+  };
+  return { onlyA: [...setA].filter((w) => isRare(w) && !hasVariant(w, qb, setB)), onlyB: [...setB].filter((w) => isRare(w) && !hasVariant(w, qa, setA)) };
 }
 
 /** Short words that carry no subject of their own (the rest of the short words do: "men", "tax", "c"). */

@@ -15,6 +15,8 @@ const MAX_CANDIDATES = 2_048;
  * letters of their stem (so plurals, tenses and most spelling variants share a key). The guard
  * rejects a neighbour that lacks any of the query's content words, so every neighbour it could
  * accept shares the query's rarest key: looking only there loses nothing the guard would keep.
+ * The learned verifier may accept a neighbour that lacks one (a synonym on the other side:
+ * "author" / "wrote"); for it the search looks under the rarest key that some entry holds.
  */
 export function contentKeys(text: string): string[] {
   const keys = new Set<string>();
@@ -28,7 +30,7 @@ export function contentKeys(text: string): string[] {
 /**
  * In-process neighbour search for one namespace: vectors by id, plus posting lists by content key.
  * A lookup scores (dot product of L2-normalised vectors) only the entries under the query's rarest
- * key, so its cost follows that key's frequency, not the index size.
+ * held key, so its cost follows that key's frequency, not the index size.
  */
 export class NeighbourIndex {
   private readonly vectors = new Map<string, { vector: Float32Array; keys: string[] }>();
@@ -61,12 +63,16 @@ export class NeighbourIndex {
     return true;
   }
 
-  /** Neighbours with similarity ≥ `minSimilarity`, best first, at most `limit`. `keys`: the query's `contentKeys`. */
-  search(keys: readonly string[], vector: Float32Array, minSimilarity: number, limit = 4): Neighbour[] {
+  /**
+   * Neighbours with similarity ≥ `minSimilarity`, best first, at most `limit`. `keys`: the query's
+   * `contentKeys`. With `everyKey` (the guard), a query word no entry holds means no neighbour at all.
+   */
+  search(keys: readonly string[], vector: Float32Array, minSimilarity: number, limit = 4, everyKey = true): Neighbour[] {
     let rarest: Set<string> | undefined;
     for (const key of keys) {
       const list = this.postings.get(key);
-      if (!list) return []; // no entry holds this content word: none can pass the guard
+      if (!list && everyKey) return []; // no entry holds this content word: none can pass the guard
+      if (!list) continue; // the verifier: the word may be one side of a synonym pair
       if (!rarest || list.size < rarest.size) rarest = list;
     }
     if (!rarest) return [];

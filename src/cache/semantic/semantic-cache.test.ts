@@ -5,41 +5,11 @@ import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
 import { guardMatch } from './guard.ts';
 import { semanticView } from './request-view.ts';
 import { SemanticCache } from './semantic-cache.ts';
+import { NEAR_MISSES, PARAPHRASES } from '../../../test/support/semantic-pairs.ts';
 
 const embedder = createHashedEmbedder();
 const answer = (body = '{}'): CachedAnswer => ({ body, wire: 'openai', servedModel: 'm', provider: 'p', costNanoUsd: 5, inputTokens: 1, outputTokens: 1, createdAtMs: 0 });
 const cacheWith = (now = () => 0, store?: SemanticEntryStore, maxEntries = 1_000) => new SemanticCache(embedder, store, { threshold: 0.7, ttlMs: 1_000, maxEntries, now });
-
-/** Near misses: one token that changes the answer. Looked up at a low threshold (0.7) so only the guard stands between them and a wrong answer. */
-const NEAR_MISSES: Array<[cached: string, query: string, reason: RegExp]> = [
-  ['What is 15% of 200?', 'What is 15% of 300?', /number/],
-  ['Convert 100 USD to EUR', 'Convert 1000 USD to EUR', /number/],
-  ['What happened in 1989 in Berlin?', 'What happened in 1991 in Berlin?', /number/],
-  ['Give me three reasons to learn Rust', 'Give me five reasons to learn Rust', /number/],
-  ['What is the capital of France?', 'What is the capital of Germany?', /entity/],
-  ['How do I sort a list in Python?', 'How do I sort a list in JavaScript?', /entity/],
-  ['Summarise the plot of Hamlet by Shakespeare', 'Summarise the plot of Macbeth by Shakespeare', /entity/],
-  ['Is coffee good for your health?', 'Is coffee not good for your health?', /negation/],
-  ['Why can I sleep at night?', "Why can't I sleep at night?", /negation/],
-  ['Recipes with gluten', 'Recipes without gluten', /negation/],
-  ['How do I declare a variable in C?', 'How do I declare a variable in C++?', /symbol/],
-  ['How do I learn to play the guitar?', 'How do I learn to play the violin?', /rare word/],
-  ['What are the side effects of ibuprofen?', 'What are the side effects of paracetamol?', /rare word/],
-  ['How do I reverse a linked list in Python?', 'How do I reverse a list in Python?', /rare word/],
-  ['Why is the sky blue?', 'When is the sky blue?', /question kind/],
-  ['How do I cancel my subscription?', 'How do I cancel his subscription?', /person/],
-  ['Export Asia to Europe trade volume', 'Export Europe to Asia trade volume', /order/],
-  ['What kind of spider is this?', 'What kind of spider is this?!', /context/],
-];
-
-const PARAPHRASES: Array<[cached: string, query: string]> = [
-  ['What is the capital of France?', 'what is the capital of france'],
-  ['What is the capital of France?', 'capital of France?'],
-  ['How do I reverse a list in Python?', 'How can I reverse a list in Python?'],
-  ['How do I make pancakes?', 'How do you make pancakes?'],
-  ['Explain quantum entanglement', 'Explain quantum entanglment'],
-  ['What are the benefits of meditation?', 'What are the benefits of meditating?'],
-];
 
 describe('guarded semantic cache', () => {
   it.each(NEAR_MISSES)('near miss: %s ≠ %s', async (cached, query, reason) => {

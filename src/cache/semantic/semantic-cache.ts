@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { matchesPurge, type CachePurgeFilter, type CachedAnswer } from '../exact-store.ts';
 import { cosine, type Embedder } from '../../language/embedder.ts';
 import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
-import { guardMatch, type GuardOptions } from './guard.ts';
+import { matchDecision, type MatchOptions } from './verifier.ts';
 import { contentKeys, NeighbourIndex } from './neighbour-index.ts';
 import { VectorSlab } from './vector-slab.ts';
 
@@ -13,7 +13,8 @@ export interface SemanticCacheOptions {
   /** Entries kept in process across all namespaces; the oldest go first. */
   maxEntries: number;
   now: () => number;
-  guard?: GuardOptions;
+  /** The decision on each neighbour: the rule-based guard (default) or, with `verifier`, the learned pair verifier. */
+  guard?: MatchOptions;
   /** A query this close to an answer marked wrong needs `distrustPenalty` more similarity. */
   distrustRadius?: number;
   distrustPenalty?: number;
@@ -58,7 +59,7 @@ export class SemanticCache {
   /** Vectors in shared pages (per dimension: an upstream embedder's is known only after its first answer). */
   private readonly slabs = new Map<number, VectorSlab>();
   private readonly rows = new Map<string, { slab: VectorSlab; row: number }>();
-  private readonly guard: GuardOptions;
+  private readonly guard: MatchOptions;
   private listener: ((change: SemanticChange) => void) | undefined;
 
   constructor(
@@ -97,14 +98,14 @@ export class SemanticCache {
     const threshold = this.thresholdNear(namespace, query);
     const now = this.options.now();
     let rejected: string | undefined;
-    for (const neighbour of index?.search(keys, query, threshold) ?? []) {
+    for (const neighbour of index?.search(keys, query, threshold, 4, !this.guard.verifier) ?? []) {
       const entry = this.entries.get(neighbour.id);
       if (!entry) continue;
       if (entry.expiresAtMs <= now) {
         this.evict(entry.id);
         continue;
       }
-      const verdict = guardMatch(text, entry.text, this.guard);
+      const verdict = matchDecision(text, entry.text, this.guard);
       if (!verdict.ok) {
         rejected ??= verdict.reason;
         continue;
