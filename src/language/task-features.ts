@@ -9,21 +9,27 @@
  */
 import { cueScores, CUE_CLASSES, HEAD_CHARS } from './task-cues.ts';
 import { tokenize } from './text.ts';
-import { createWordVectorEmbedder } from './word-vector-embedder.ts';
-import type { HashedEmbedder } from './embedder.ts';
+import { defaultWordTable, type WordTable } from './word-table.ts';
 
-let meaning: HashedEmbedder | undefined;
-const HASH_SCALE = Number(process.env.TC_HS ?? 2);
+let table: WordTable | undefined;
+/** SIF weight a / (a + p(w)) per table row, p from the Zipf rank (as in `word-vector-embedder.ts`). */
+let sifWeights: Float32Array | undefined;
+const WORD_DIMS = 100;
+const CUE_SCALE = Number(process.env.TC_CS ?? 3);
+const WORD_HASH_SCALE = Number(process.env.TC_WS ?? 2);
+const CHAR_HASH_SCALE = Number(process.env.TC_CHS ?? 1);
 const WORD_VECTOR_SCALE = Number(process.env.TC_WV ?? 1.5);
 
 /** Dense slots first, then the hashed buckets. */
 /** Slots 0-23: cue scores and text shape; 24-123: the meaning of the words (SIF mean of word vectors). */
 const SHAPE_FEATURES = 24;
-export const DENSE_FEATURES = SHAPE_FEATURES + 100;
-export const HASH_BUCKETS = 1 << 14;
+/** Then 100 more: the meaning of the opening words alone, where the ask usually is ("Write a Lua program that..."). */
+const OPENING_WORDS = Number(process.env.TC_OW ?? 40);
+export const DENSE_FEATURES = SHAPE_FEATURES + 2 * WORD_DIMS;
+export const HASH_BUCKETS = 1 << Number(process.env.TC_HB ?? 14);
 export const FEATURE_COUNT = DENSE_FEATURES + HASH_BUCKETS;
 /** Character n-grams are read from the first part of the head only: enough to see the language and the words. */
-const CHAR_NGRAM_CHARS = 1_500;
+const CHAR_NGRAM_CHARS = Number(process.env.TC_CH ?? 1_500);
 
 export interface SparseFeatures {
   indices: Uint32Array;
@@ -41,6 +47,30 @@ function fnv1a(text: string, seed: number): number {
   return hash >>> 0;
 }
 
+/** Scratch counts per bucket, zeroed again after each use (features are computed one at a time). */
+const counts = new Float32Array(HASH_BUCKETS);
+const NUMBER_HASH = fnv1a('#num', 1);
+let previous = 0;
+
+/** SIF-weighted mean of the words' vectors, unit length, times `scale`, into `out` (zeros when no word is known). */
+function wordMeaning(words: readonly string[], out: Float32Array, scale: number): void {
+  table ??= defaultWordTable();
+  if (!sifWeights) {
+    const harmonic = Math.log(341_479) + 0.5772;
+    sifWeights = new Float32Array(table.size);
+    for (let r = 0; r < table.size; r += 1) sifWeights[r] = 1e-3 / (1e-3 + 1 / ((r + 1) * harmonic));
+  }
+  for (const word of words.length > 400 ? words.slice(0, 400) : words) {
+    const row = table.row(word);
+    if (row !== undefined) table.addTo(out, row, sifWeights[row] as number);
+  }
+  let norm = 0;
+  for (let d = 0; d < out.length; d += 1) norm += (out[d] as number) ** 2;
+  if (norm === 0) return;
+  const inv = scale / Math.sqrt(norm);
+  for (let d = 0; d < out.length; d += 1) out[d] = (out[d] as number) * inv;
+}
+
 function count(text: string, pattern: RegExp): number {
   return text.match(pattern)?.length ?? 0;
 }
@@ -50,7 +80,8 @@ export function taskFeatures(prompt: string): SparseFeatures {
   const head = prompt.length > HEAD_CHARS ? prompt.slice(0, HEAD_CHARS) : prompt;
   const dense = new Float32Array(DENSE_FEATURES);
   const cues = cueScores(head);
-  for (let c = 0; c < CUE_CLASSES.length; c += 1) dense[c] = (cues[c] as number) / 3;
+  const words = tokenize(head);
+  for (let c = 0; c < CUE_CLASSES.length; c += 1) dense[c] = ((cues[c] as number) / 3) * CUE_SCALE;
   const length = Math.max(head.length, 1);
   const lines = head.split('\n');
   const nonEmpty = lines.filter((line) => line.trim() !== '').length || 1;
@@ -72,42 +103,65 @@ export function taskFeatures(prompt: string): SparseFeatures {
   dense[d++] = head.length < 40 ? 1 : 0;
   dense[d++] = 1; // bias-like constant, so the dense block carries the class priors too
   // Word meaning carries over to words the training prompts never used ("sonnet" near "poem").
-  meaning ??= createWordVectorEmbedder({ meaningWeight: 1 });
-  const sentence = meaning.embed(head.slice(0, CHAR_NGRAM_CHARS));
-  if (WORD_VECTOR_SCALE > 0) for (let i = 0; i < 100; i += 1) dense[SHAPE_FEATURES + i] = (sentence[i] as number) * WORD_VECTOR_SCALE;
+  if (WORD_VECTOR_SCALE > 0) wordMeaning(words, dense.subarray(SHAPE_FEATURES, SHAPE_FEATURES + WORD_DIMS), WORD_VECTOR_SCALE);
+  if (WORD_VECTOR_SCALE > 0 && OPENING_WORDS > 0) wordMeaning(words.slice(0, OPENING_WORDS), dense.subarray(SHAPE_FEATURES + WORD_DIMS, SHAPE_FEATURES + 2 * WORD_DIMS), WORD_VECTOR_SCALE);
 
-  const hashed = new Map<number, number>();
-  const add = (key: string, seed: number): void => {
-    const bucket = DENSE_FEATURES + (fnv1a(key, seed) & (HASH_BUCKETS - 1));
-    hashed.set(bucket, (hashed.get(bucket) ?? 0) + 1);
+  // Counts per bucket in a scratch array, with the list of buckets touched (no Map, no substrings).
+  const touched: number[] = [];
+  // Words hash into the lower half of the buckets, character 3-grams into the upper half: each half is
+  // normalised on its own, so the language a prompt is written in (which the 3-grams see first) does
+  // not drown the words that say what it asks.
+  let half = 0;
+  const add = (hash: number): void => {
+    const bucket = half + (hash & (HASH_BUCKETS / 2 - 1));
+    if (counts[bucket] === 0) touched.push(bucket);
+    counts[bucket] = (counts[bucket] as number) + 1;
   };
-  const words = tokenize(head);
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] as string;
-    add(/^[0-9]/.test(word) ? '#num' : word, 1);
-    if (i > 0) add(`${words[i - 1] as string} ${word}`, 2);
+    const unigram = /^[0-9]/.test(word) ? NUMBER_HASH : fnv1a(word, 1);
+    add(unigram);
+    // The opening words again, as their own features: what the prompt asks for, before the material it quotes.
+    if (i < OPENING_WORDS) add(Math.imul(unigram ^ 0x5bd1e995, 0x01000193));
+    if (i > 0) add(Math.imul(previous ^ 0x9e3779b9, 0x01000193) ^ unigram);
+    previous = unigram;
   }
-  const chars = head.slice(0, CHAR_NGRAM_CHARS).toLowerCase().replace(/\s+/g, ' ');
-  for (let i = 0; i + 3 <= chars.length; i += 1) add(chars.slice(i, i + 3), 3);
+  half = HASH_BUCKETS / 2;
+  const lower = (head.length > CHAR_NGRAM_CHARS ? head.slice(0, CHAR_NGRAM_CHARS) : head).toLowerCase();
+  let a = -1;
+  let b = -1;
+  for (let i = 0; i < lower.length; i += 1) {
+    let c = lower.charCodeAt(i);
+    if (c === 9 || c === 10 || c === 13 || c === 32) {
+      if (b === 32) continue; // runs of white space count as one space
+      c = 32;
+    }
+    if (a >= 0) add(Math.imul(Math.imul(Math.imul(0x811c9dc5 ^ a, 0x01000193) ^ b, 0x01000193) ^ c, 0x01000193) >>> 0);
+    a = b;
+    b = c;
+  }
 
-  let norm = 0;
-  for (const [bucket, value] of hashed) {
-    const v = Math.log1p(value);
-    hashed.set(bucket, v);
-    norm += v * v;
+  let wordNorm = 0;
+  let charNorm = 0;
+  for (const bucket of touched) {
+    const v = Math.log1p(counts[bucket] as number);
+    counts[bucket] = v;
+    if (bucket < HASH_BUCKETS / 2) wordNorm += v * v;
+    else charNorm += v * v;
   }
-  const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  const indices = new Uint32Array(DENSE_FEATURES + hashed.size);
-  const values = new Float32Array(DENSE_FEATURES + hashed.size);
+  const wordScale = wordNorm > 0 ? WORD_HASH_SCALE / Math.sqrt(wordNorm) : 0;
+  const charScale = charNorm > 0 ? CHAR_HASH_SCALE / Math.sqrt(charNorm) : 0;
+  const indices = new Uint32Array(DENSE_FEATURES + touched.length);
+  const values = new Float32Array(DENSE_FEATURES + touched.length);
   for (let i = 0; i < DENSE_FEATURES; i += 1) {
     indices[i] = i;
     values[i] = dense[i] as number;
   }
-  let k = DENSE_FEATURES;
-  for (const [bucket, value] of hashed) {
-    indices[k] = bucket;
-    values[k] = value * inv * HASH_SCALE;
-    k += 1;
+  for (let k = 0; k < touched.length; k += 1) {
+    const bucket = touched[k] as number;
+    indices[DENSE_FEATURES + k] = DENSE_FEATURES + bucket;
+    values[DENSE_FEATURES + k] = (counts[bucket] as number) * (bucket < HASH_BUCKETS / 2 ? wordScale : charScale);
+    counts[bucket] = 0;
   }
   return { indices, values };
 }
