@@ -26,7 +26,7 @@ export const MT_CLASS: Record<string, string> = { writing: 'writing', roleplay: 
 export const ARENA_CLASS: Record<string, string> = { coding: 'coding', math: 'maths', creative_writing: 'writing' };
 
 const MATHS_SUBJECTS = new Set(['abstract_algebra', 'college_mathematics', 'elementary_mathematics', 'high_school_mathematics', 'high_school_statistics', 'econometrics']);
-const LEFT_OUT_SUBJECTS = new Set(['college_computer_science', 'high_school_computer_science', 'computer_security', 'machine_learning', 'formal_logic', 'logical_fallacies', 'moral_scenarios', ...(process.env.TC_DROP_SCI ? ['college_physics', 'high_school_physics', 'conceptual_physics', 'college_chemistry', 'high_school_chemistry', 'electrical_engineering', 'astronomy'] : [])]);
+const LEFT_OUT_SUBJECTS = new Set(['college_computer_science', 'high_school_computer_science', 'computer_security', 'machine_learning', 'formal_logic', 'logical_fallacies', 'moral_scenarios']);
 
 /** Small talk: greetings, thanks, opinions, check-ins (in a few languages). */
 export const CHAT_PROMPTS: readonly string[] = [

@@ -3,9 +3,12 @@
  * - the hand-written cue score of each class (`task-cues.ts`),
  * - the shape of the text: code (fences, braces and semicolons at line ends, snake_case and
  *   camelCase identifiers, language keywords), maths (digits, operators, LaTeX), lists, length,
- * - hashed word unigrams and bigrams, and hashed character 3-grams so that prompts in scripts without
- *   spaces (Chinese, Japanese) and inflected languages (Russian, Czech) still share features.
- * Pure and bounded: only the head of the prompt is read.
+ * - the meaning of its words and, separately, of its opening words (SIF means of the shipped word
+ *   vectors), so words no training prompt used still count ("sonnet" lands near "poem"),
+ * - hashed word unigrams, bigrams and opening words, and hashed character 3-grams so that prompts in
+ *   scripts without spaces (Chinese, Japanese) and inflected languages (Russian, Czech) still share
+ *   features.
+ * Pure (the word table is read once) and bounded: only the head of the prompt is read.
  */
 import { cueScores, CUE_CLASSES, HEAD_CHARS } from './task-cues.ts';
 import { tokenize } from './text.ts';
@@ -15,21 +18,24 @@ let table: WordTable | undefined;
 /** SIF weight a / (a + p(w)) per table row, p from the Zipf rank (as in `word-vector-embedder.ts`). */
 let sifWeights: Float32Array | undefined;
 const WORD_DIMS = 100;
-const CUE_SCALE = Number(process.env.TC_CS ?? 3);
-const WORD_HASH_SCALE = Number(process.env.TC_WS ?? 2);
-const CHAR_HASH_SCALE = Number(process.env.TC_CHS ?? 1);
-const WORD_VECTOR_SCALE = Number(process.env.TC_WV ?? 1.5);
+/** Weights of the blocks (chosen by cross-validation on MT-Bench and the even Arena-Hard prompts). */
+const CUE_SCALE = 3;
+const WORD_HASH_SCALE = 2;
+const CHAR_HASH_SCALE = 1;
+const WORD_VECTOR_SCALE = 1.5;
 
-/** Dense slots first, then the hashed buckets. */
-/** Slots 0-23: cue scores and text shape; 24-123: the meaning of the words (SIF mean of word vectors). */
+/**
+ * Dense slots first, then the hashed buckets. Slots 0-23: cue scores and text shape; 24-123: the
+ * meaning of the words; 124-223: the meaning of the opening words alone, where the ask usually is
+ * ("Write a Lua program that ..." before the puzzle it quotes).
+ */
 const SHAPE_FEATURES = 24;
-/** Then 100 more: the meaning of the opening words alone, where the ask usually is ("Write a Lua program that..."). */
-const OPENING_WORDS = Number(process.env.TC_OW ?? 40);
+const OPENING_WORDS = 40;
 export const DENSE_FEATURES = SHAPE_FEATURES + 2 * WORD_DIMS;
-export const HASH_BUCKETS = 1 << Number(process.env.TC_HB ?? 14);
+export const HASH_BUCKETS = 1 << 14;
 export const FEATURE_COUNT = DENSE_FEATURES + HASH_BUCKETS;
 /** Character n-grams are read from the first part of the head only: enough to see the language and the words. */
-const CHAR_NGRAM_CHARS = Number(process.env.TC_CH ?? 1_500);
+const CHAR_NGRAM_CHARS = 1_500;
 
 export interface SparseFeatures {
   indices: Uint32Array;
@@ -75,7 +81,7 @@ function count(text: string, pattern: RegExp): number {
   return text.match(pattern)?.length ?? 0;
 }
 
-/** Features of `prompt` (its head): sorted-free sparse vector, hashed part L2-normalised. */
+/** Features of `prompt` (its head) as a sparse vector: the dense slots, then the touched buckets. */
 export function taskFeatures(prompt: string): SparseFeatures {
   const head = prompt.length > HEAD_CHARS ? prompt.slice(0, HEAD_CHARS) : prompt;
   const dense = new Float32Array(DENSE_FEATURES);
@@ -103,8 +109,8 @@ export function taskFeatures(prompt: string): SparseFeatures {
   dense[d++] = head.length < 40 ? 1 : 0;
   dense[d++] = 1; // bias-like constant, so the dense block carries the class priors too
   // Word meaning carries over to words the training prompts never used ("sonnet" near "poem").
-  if (WORD_VECTOR_SCALE > 0) wordMeaning(words, dense.subarray(SHAPE_FEATURES, SHAPE_FEATURES + WORD_DIMS), WORD_VECTOR_SCALE);
-  if (WORD_VECTOR_SCALE > 0 && OPENING_WORDS > 0) wordMeaning(words.slice(0, OPENING_WORDS), dense.subarray(SHAPE_FEATURES + WORD_DIMS, SHAPE_FEATURES + 2 * WORD_DIMS), WORD_VECTOR_SCALE);
+  wordMeaning(words, dense.subarray(SHAPE_FEATURES, SHAPE_FEATURES + WORD_DIMS), WORD_VECTOR_SCALE);
+  wordMeaning(words.slice(0, OPENING_WORDS), dense.subarray(SHAPE_FEATURES + WORD_DIMS, SHAPE_FEATURES + 2 * WORD_DIMS), WORD_VECTOR_SCALE);
 
   // Counts per bucket in a scratch array, with the list of buckets touched (no Map, no substrings).
   const touched: number[] = [];
