@@ -18,7 +18,7 @@ describe('route task rules', () => {
       config: (input) => ({
         ...input,
         routes: {
-          'by-task': { strategy: 'cheapest', candidates: ['gpt-4o-mini', 'gpt-4o'], taskRules: [{ taskClass: 'coding', model: 'gpt-4o' }, { taskClass: 'maths', model: 'not-a-candidate' }] },
+          'by-task': { strategy: 'cheapest', candidates: ['gpt-4o-mini', 'gpt-4o'], taskRules: [{ taskClass: 'coding', model: 'gpt-4o' }, { taskClass: 'maths', model: 'claude-3-5-haiku-latest' }] },
         },
       }),
     });
@@ -52,10 +52,10 @@ describe('route task rules', () => {
     expect(row.route).toMatchObject({ chosen: 'gpt-4o-mini@mock-openai', taskClass: 'chat', reason: expect.stringMatching(/cheapest/) });
   });
 
-  it('a rule naming a model the route cannot use does not apply, and says so', async () => {
+  it('a rule naming a model outside the route\'s candidates does not apply, and says so', async () => {
     const { data, response } = await client.chat.completions.create({ model: 'by-task', messages: [{ role: 'user', content: 'Solve for x: 3x + 7 = 22. Show each step.' }] }).withResponse();
     expect(data.model).toMatch(/^gpt-4o-mini/);
-    expect(response.headers.get('x-tollgate-route')).toMatch(/task=maths rule=not-a-candidate:not-eligible/);
+    expect(response.headers.get('x-tollgate-route')).toMatch(/task=maths rule=claude-3-5-haiku-latest:not-eligible/);
   });
 
   it('a malformed rule is a configuration error, not a crash at request time', () => {
@@ -63,5 +63,7 @@ describe('route task rules', () => {
     expect(() => parseConfig({ ...base, routes: { r: { strategy: 'cheapest', taskRules: [{ taskClass: 'coding' }] } } }, {})).toThrow(/model/);
     expect(() => parseConfig({ ...base, routes: { r: { strategy: 'cheapest', taskRules: [{ taskClass: '', model: 'a' }] } } }, {})).toThrow();
     expect(() => parseConfig({ ...base, routes: { r: { strategy: 'cheapest', taskRules: [{ taskClass: 'coding', model: 'a', extra: 1 }] } } }, {})).toThrow();
+    expect(() => parseConfig({ ...base, routes: { r: { strategy: 'cheapest', taskRules: [{ taskClass: 'coding', model: 'nope' }] } } }, {})).toThrow(/routes\.r: nope is not a model alias/);
+    expect(parseConfig({ ...base, routes: { r: { strategy: 'cheapest', taskRules: [{ taskClass: 'coding', model: 'a' }] } } }, {}).routes.r?.taskRules).toEqual([{ taskClass: 'coding', model: 'a' }]);
   });
 });
