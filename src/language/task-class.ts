@@ -1,6 +1,7 @@
 /**
- * Task class of a prompt: what kind of work it asks for. Recorded with the route decision, usable in
- * routing rules (`routing.taskRules: [{ taskClass: 'coding', model: ... }]`) and reports. Pure and
+ * Task class of a prompt: what kind of work it asks for. Used by a route's task rules
+ * (`routes.<name>.taskRules: [{ taskClass: 'coding', model: ... }]`), which also record it in the
+ * route decision the ledger keeps. Pure and
  * cheap: a small learned model (multinomial logistic regression, `task-model.ts`) over the prompt's
  * hand-written cue scores, its shape (code, maths notation, lists), its hashed words and character
  * 3-grams (so prompts in Chinese or Russian are read too) and the meaning of its words. Trained by
