@@ -6,7 +6,7 @@
  * hand-written cue scores, its shape (code, maths notation, lists), its hashed words and character
  * 3-grams (so prompts in Chinese or Russian are read too) and the meaning of its words. Trained by
  * `npm run train:task-classes` on Arena-Hard's even prompts, MT-Bench, GSM8K, a few MMLU questions
- * and a short list of small talk. Operators add classes by example (`customTaskClasses`): a prompt
+ * and a short list of small talk. Classes of one's own by example (`createTaskClassifier`): a prompt
  * joins one when it is closer in word meaning to that class's examples than the threshold.
  */
 import { cosine, type HashedEmbedder } from './embedder.ts';
