@@ -70,7 +70,7 @@ function cross(config: TollgateConfig): TollgateConfig {
     if (provider.node && !nodes.has(provider.node)) problems.push(`providers.${id}.node: no pricing.localNodes entry ${provider.node}`);
   }
   for (const [name, route] of Object.entries(config.routes)) {
-    for (const alias of [...(route.candidates ?? []), ...(route.strong ? [route.strong] : []), ...(route.weak ? [route.weak] : [])]) {
+    for (const alias of [...(route.candidates ?? []), ...(route.strong ? [route.strong] : []), ...(route.weak ? [route.weak] : []), ...(route.taskRules ?? []).map((rule) => rule.model)]) {
       if (!ownEntry(config.models, alias)) problems.push(`routes.${name}: ${alias} is not a model alias`);
     }
     // A missing artefact is not fatal: the route uses its fallbackRule and the runtime warns at start.

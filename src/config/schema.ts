@@ -169,6 +169,8 @@ export const routeSchema = z
      */
     fallbackRule: z.enum(['strong', 'weak', 'length']).default('strong'),
     fallbackLengthTokens: z.number().int().positive().default(500),
+    /** The model alias that goes first for prompts of a task class (`coding`, `maths`, ... or an operator's class); the strategy orders the rest. */
+    taskRules: z.array(z.object({ taskClass: z.string().min(1).max(64), model: z.string().min(1) }).strict()).max(64).optional(),
   })
   .strict()
   .refine((r) => r.strategy !== 'learned' || (r.strong !== undefined && r.weak !== undefined && r.artefact !== undefined), 'a learned route needs strong, weak and artefact');

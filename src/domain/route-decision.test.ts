@@ -33,6 +33,12 @@ describe('toRouteDecision', () => {
     expect(decision?.skippedMore).toBe(40 - MAX_ROUTE_ENTRIES + 5);
   });
 
+  it('keeps a task class given as text and drops anything else there', () => {
+    expect(toRouteDecision({ summary: 's', taskClass: 'coding' })).toEqual({ summary: 's', taskClass: 'coding' });
+    expect(toRouteDecision({ summary: 's', taskClass: { evil: true } })).toEqual({ summary: 's' });
+    expect(toRouteDecision({ summary: 's', taskClass: 'x'.repeat(5_000) })?.taskClass).toHaveLength(200);
+  });
+
   it('fellBack reads the count', () => {
     expect(fellBack({ summary: 'x', fallbacks: 1 })).toBe(true);
     expect(fellBack({ summary: 'fallback:x' })).toBe(false);

@@ -27,6 +27,8 @@ export interface RouteDecision {
   experiment?: { name: string; arm: ExperimentArm };
   /** The overflow target a too-long prompt was sent to. */
   overflow?: string;
+  /** The prompt's task class (`coding`, `maths`, ...), when the route classified it. */
+  taskClass?: string;
 }
 
 export type ExperimentArm = 'control' | 'candidate' | 'shadow';
@@ -116,6 +118,8 @@ export function toRouteDecision(value: unknown): RouteDecision | null {
   }
   const overflow = str(own(input, 'overflow'));
   if (overflow !== undefined) out.overflow = overflow;
+  const taskClass = str(own(input, 'taskClass'));
+  if (taskClass !== undefined) out.taskClass = taskClass;
   return out;
 }
 

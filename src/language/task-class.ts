@@ -1,97 +1,44 @@
 /**
- * Task class of a prompt: what kind of work it asks for. Recorded in the ledger, usable in routing
- * rules (`taskClass: coding → strong`) and reports. Pure and cheap (one pass of regular expressions
- * over the head of the prompt, no model): each class scores the cues it owns, the best score wins,
- * and a prompt with no cue is chat. Operators add classes by example (`customTaskClasses`): a prompt
+ * Task class of a prompt: what kind of work it asks for. Used by a route's task rules
+ * (`routes.<name>.taskRules: [{ taskClass: 'coding', model: ... }]`), which also record it in the
+ * route decision the ledger keeps. Pure and
+ * cheap: a small learned model (multinomial logistic regression, `task-model.ts`) over the prompt's
+ * hand-written cue scores, its shape (code, maths notation, lists), its hashed words and character
+ * 3-grams (so prompts in Chinese or Russian are read too) and the meaning of its words. Trained by
+ * `npm run train:task-classes` on Arena-Hard's even prompts, MT-Bench, GSM8K, a few MMLU questions
+ * and a short list of small talk. Classes of one's own by example (`createTaskClassifier`): a prompt
  * joins one when it is closer in word meaning to that class's examples than the threshold.
  */
 import { cosine, type HashedEmbedder } from './embedder.ts';
+import { TASK_CLASSES, type BuiltInTaskClass, type TaskClass } from './task-class-names.ts';
+import { HEAD_CHARS } from './task-cues.ts';
+import { taskFeatures } from './task-features.ts';
+import { defaultTaskModel } from './task-model.ts';
 
-export const TASK_CLASSES = ['coding', 'maths', 'reasoning', 'writing', 'extraction', 'roleplay', 'knowledge', 'chat'] as const;
-export type BuiltInTaskClass = (typeof TASK_CLASSES)[number];
-/** A built-in class or an operator's own. */
-export type TaskClass = BuiltInTaskClass | (string & {});
-
-interface Cue {
-  pattern: RegExp;
-  weight: number;
-}
-
-/** Only the head of a long prompt is read: the ask is nearly always near the start, and the cost stays bounded. */
-const HEAD_CHARS = 4_000;
-
-const CUES: Record<Exclude<BuiltInTaskClass, 'chat'>, Cue[]> = {
-  coding: [
-    { pattern: /```|^\s{4}\S.*[;{}]\s*$/m, weight: 3 },
-    { pattern: /\b(python|javascript|typescript|java|c\+\+|c#|golang|rust|kotlin|swift|ruby|php|sql|bash|shell script|html|css|react|node\.?js|pandas|numpy|regex|json schema|dockerfile|kubernetes|yaml)\b/i, weight: 2.5 },
-    { pattern: /\b(function|class|method|algorithm|compile[rd]?|debug|bug|stack trace|exception|api|endpoint|script|program|code|implement(ation)?|refactor|unit tests?|recursion|array|linked list|binary tree|hash ?map|complexity|o\(n|runtime error|syntax)\b/i, weight: 1.5 },
-    { pattern: /\b(def|const|let|var|import|return|public static|#include|fn|func|SELECT|FROM)\b[^.?!]*[(){};=]/, weight: 2.5 },
-    { pattern: /\b(postgres(ql)?|mysql|sqlite|database|query|queries|makefile|cmake|latex|\\usepackage|git|docker|linux|terminal|powershell|excel (formula|macro)|vba|spreadsheet formula|llvm|gpu|cuda|compiler|parser|library|framework|package|module|npm|pip|unity|godot|drupal|wordpress|django|flask|spring|\.net|android|ios app|web ?app|frontend|backend|server|client|http|websocket|thread|async|mutex)\b/i, weight: 1.25 },
-    { pattern: /\b[a-z]+_[a-z_]+\b|\b[a-z]+[A-Z][a-zA-Z]+\(|\w+\.\w+\(|=>|->|::|\$[a-z_]\w*|<\/?[a-z]+>/, weight: 1 },
-  ],
-  maths: [
-    { pattern: /\b(solve|equation|inequalit(y|ies)|integral|derivative|differentiate|integrate|probability|theorem|prove that|proof|polynomial|matrix|eigen\w*|logarithm|factorial|prime numbers?|remainder|divisible|sum of|series|sequence|triangle|circle|radius|area of|volume of|perimeter|angle|vertices|modulo|combinatori\w*|permutations?|expected value|variance|geometric|arithmetic)\b/i, weight: 2 },
-    { pattern: /\$[^$\n]{1,80}\$|\\(frac|sqrt|sum|int|cdot|times|leq|geq|mathbb|pi)\b|\b[a-z]\s*\^\s*\d|\bf\([a-z]\)|\d\s*[-+*/×÷^]\s*\d|[a-z]\s*[+\-*/=]\s*\d*[a-z]\b/i, weight: 2 },
-    { pattern: /\b(how many|how much|what is the (value|probability|sum|product|number)|calculate|compute|find the (value|number|sum|area|smallest|largest|minimum|maximum))\b/i, weight: 1 },
-    { pattern: /\b(\d+(\.\d+)?\s*(%|percent|dollars|cents|km|miles|hours|minutes)|\$\d)/i, weight: 0.75 },
-    { pattern: /\b(isomorphi\w*|homomorphi\w*|epimorphism|group|ring|field|vector space|topolog\w*|manifold|formula for|closed form|asymptotic|converge\w*|limit of|real numbers|rational numbers|integers?|natural numbers|modular|gcd|lcm|digits?)\b/i, weight: 1.25 },
-    { pattern: /(求|计算|證明|证明|方程|概率|倍数|整数|函数|数学|경우의 수|구하시오|확률|방정식|정수|求め|計算|確率|方程式)|(?<![\p{L}])(найди|найдите|вычисли\p{L}*|докажи|докажите|уравнени\p{L}*|вероятност\p{L}*|числ[оа]|сумм[аы]|tính|phương trình|calcule|calcula|ecuación|probabilidad|équation|berechne|wahrscheinlichkeit)(?![\p{L}])/iu, weight: 2 },
-  ],
-  reasoning: [
-    { pattern: /\b(riddle|puzzle|logic(al)?|deduce|infer|true, false,? or uncertain|which (one|word) does not belong|what is the relationship between|brain ?teaser|if .{3,60}, (then|what|who|where|which))\b/i, weight: 2 },
-    { pattern: /\b(each of (them|whom)|has (\w+ )?(sisters|brothers)|overtake[ns]?|facing (north|south|east|west|a)|to (his|her|your) (left|right)|statements?)\b/i, weight: 1.5 },
-    { pattern: /\b(what could be the reasons?|explain your reasoning|step by step|think carefully|why would)\b/i, weight: 1 },
-  ],
-  writing: [
-    { pattern: /\b(write|compose|draft|craft|pen|create|rewrite|edit|proofread|polish|paraphrase|translate)\b[^.?!\n]{0,60}\b(story|stories|poem|poetry|haiku|sonnet|limerick|song|lyrics|essay|email|letter|blog|post|article|speech|tweet|slogan|headline|tagline|script|screenplay|dialogue|novel|chapter|paragraph|description|review|cover letter|outline|caption|bio|toast|eulogy|ad copy|newsletter|press release)/i, weight: 3 },
-    { pattern: /\b(story|poem|fiction(al)?|narrative|plot|character|protagonist|villain|scene|verse|rhym\w+|creative(ly)?|imaginative|vivid|imagery|tone|persuasive|catchy)\b/i, weight: 1 },
-    { pattern: /\b(correct (any )?grammatical|fix the grammar|improve (this|the following) (text|paragraph|essay)|edit the following)\b/i, weight: 2 },
-    { pattern: /\b(lyrics|song|rap|ballad|stanza|poem|story|tale|diary|journal entr\w*|fan ?fic\w*|continue (this|the) story|in the style of|limerick|haiku|monologue|sketch|joke|roast|comedy|satir\w*)\b/i, weight: 2 },
-    // Other languages: scripts without word spaces by substring, Latin and Cyrillic words whole.
-    { pattern: /(写|作文|小说|诗|歌词|日记|故事|散文|文案|詩|物語|歌詞|小説|書いて|詠んで|시를|소설|이야기|가사)|(?<![\p{L}])(напиши|придумай|сочини|стих\p{L}*|песн\p{L}*|рассказ\p{L}*|рифм\p{L}*|сказк\p{L}*|viết|bài thơ|bài rap|truyện|nhật ký|escreva|escribe|écris|schreib\p{L}*|poema|poesía|canción|cuento|gedicht|geschichte|lied)(?![\p{L}])/iu, weight: 3 },
-  ],
-  extraction: [
-    { pattern: /\b(extract|identify the (named )?entities|named entities|parse|pull out|list all (the )?(names|dates|numbers|entities))\b/i, weight: 3 },
-    { pattern: /\b(output|return|format|present|respond|generate)\b[^.?!\n]{0,40}\b(json|csv|yaml|xml|table|key-value|dictionary)\b|\bin (json|csv|yaml) format\b/i, weight: 2 },
-    { pattern: /\b(the following|given (the|these) (text|data|records|reviews|passage|paragraph|article)|from the (text|passage|article|document) (below|above)|below (text|passage))\b/i, weight: 1 },
-    { pattern: /\b(classify|categori[sz]e|assign (them|each) to|rate (them|each)|on a scale of|sentiment|count how many times)\b/i, weight: 1.5 },
-  ],
-  roleplay: [
-    { pattern: /\b(act as|acting as|pretend (to be|you are|yourself)|role-?play|take on the (role|persona)|assume the (role|persona)|embrace the role|embody|in character|stay in character|play the (role|part) of|persona of|speak like|you are now|now you are|imagine yourself as|picture yourself as)\b/i, weight: 3.5 },
-    { pattern: /^(you are|suppose you are|imagine you are) (a|an|the) [^.?!\n]{2,60}[.,]/i, weight: 1.5 },
-  ],
-  knowledge: [
-    { pattern: /^(what|who|when|where|which|why|how) (is|are|was|were|did|does|do|has|have)\b/i, weight: 1 },
-    { pattern: /\b(explain|describe|what is the (difference|meaning|history|cause|role|purpose|concept)|tell me about|overview of|compare|discuss|outline|elaborate|define|definition of|principles?|theory|concept)\b/i, weight: 1.25 },
-    { pattern: /\b(history|historical|economy|economic|politic\w*|philosoph\w*|physics|chemistry|chemical|biology|biological|molecular|quantum|geography|climate|law|legal|culture|cultural|religion|literature|psychology|medicine|medical|astronomy|planet|evolution|photosynthesis|machine learning|market|inflation|gdp|democracy|war|empire|century)\b/i, weight: 1 },
-  ],
-};
+export { TASK_CLASSES, type BuiltInTaskClass, type TaskClass };
 
 export interface TaskClassResult {
   taskClass: TaskClass;
-  /** Score of the winner and of each built-in class that had cues (for the route explanation). */
+  /** Probability of each built-in class (rounded, above 1%), for the route explanation. */
   scores: Partial<Record<string, number>>;
 }
 
+/** Nothing but spaces and punctuation: no ask to read, so small talk (the model is not consulted). */
+const EMPTY_PROMPT = /^[\s\p{P}\p{S}]*$/u;
+
 /** The built-in class of `prompt` (its last user turn, system prompt included when it says what to do). */
 export function classifyTask(prompt: string): TaskClassResult {
-  const head = prompt.length > HEAD_CHARS ? prompt.slice(0, HEAD_CHARS) : prompt;
+  if (EMPTY_PROMPT.test(prompt.length > 256 ? prompt.slice(0, 256) : prompt)) return { taskClass: 'chat', scores: { chat: 1 } };
+  const model = defaultTaskModel();
+  const probabilities = model.predict(taskFeatures(prompt));
   const scores: Partial<Record<string, number>> = {};
-  let best: BuiltInTaskClass = 'chat';
-  let bestScore = 0;
-  for (const taskClass of Object.keys(CUES) as Array<keyof typeof CUES>) {
-    let score = 0;
-    for (const cue of CUES[taskClass]) if (cue.pattern.test(head)) score += cue.weight;
-    if (score > 0) scores[taskClass] = score;
-    // Ties go to the class listed first: the more specific asks (code, maths) before the general ones.
-    if (score > bestScore) {
-      best = taskClass;
-      bestScore = score;
-    }
+  let best = 0;
+  for (let c = 0; c < probabilities.length; c += 1) {
+    const p = probabilities[c] as number;
+    if (p >= 0.01) scores[model.classes[c] as string] = Math.round(p * 100) / 100;
+    if (p > (probabilities[best] as number)) best = c;
   }
-  // A bare "what is X?" with nothing else is a knowledge question; a short greeting or opinion is chat.
-  if (best === 'knowledge' && bestScore < 1 && head.length < 24) best = 'chat';
-  return { taskClass: best, scores };
+  return { taskClass: model.classes[best] as TaskClass, scores };
 }
 
 export interface CustomTaskClass {

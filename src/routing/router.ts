@@ -14,6 +14,8 @@ import { selectRoute, type RouteSelection, type RouteNeed, type RouteState } fro
 import { QualityStats } from './quality-stats.ts';
 import { TargetStats } from './target-stats.ts';
 import { ownEntry } from '../domain/own-entry.ts';
+import { classifyTask } from '../language/task-class.ts';
+import { applyTaskRules } from './task-rules.ts';
 
 const BUILT_IN_PREFIX = 'tollgate/';
 
@@ -72,11 +74,12 @@ export class Router {
         ? { probability: predict(model, inboundOf(request).lastUserText), threshold: found.route.threshold ?? model.threshold }
         : fallbackRuleDecision(found.route, inputTokensOf(request));
     }
-    return selectRoute(found.name, found.route, entries, needOf(request), {
+    const selection = selectRoute(found.name, found.route, entries, needOf(request), {
       breakerOpen: (key) => this.breaker.isOpen(key, now),
       inFlight: (key) => this.inFlight.get(key) ?? 0,
       learned,
     });
+    return found.route.taskRules?.length ? applyTaskRules(selection, found.route.taskRules, classifyTask(inboundOf(request).lastUserText).taskClass) : selection;
   }
 
   /** The trained router of a `learned` route (for batch planning); a clear 400 while its artefact is missing. */

@@ -1,23 +1,23 @@
-import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { classifyTask } from '../../src/language/task-class.ts';
-import { hasSharedData, missingSharedData, sharedDataPath } from '../support/shared-data.ts';
+import { arenaHard, trainingPrompts } from '../../scripts/task-class-data.ts';
+import { featured, mtBenchCrossValidated } from '../../scripts/train-task-classes.ts';
+import { hasSharedData, missingSharedData, sharedDataDir } from '../support/shared-data.ts';
 import { skipUnless } from '../support/skip-unless.ts';
 
 const MT_BENCH = 'routellm-evals/mt_bench/question.jsonl';
 const ARENA_HARD = 'arena-hard/arena-hard-v2.0-question.jsonl';
-/** MT-Bench's eight categories and Arena-Hard v2's three, in Tollgate's classes (stem and humanities are knowledge questions). */
-const MT_CLASS: Record<string, string> = { writing: 'writing', roleplay: 'roleplay', reasoning: 'reasoning', math: 'maths', coding: 'coding', extraction: 'extraction', stem: 'knowledge', humanities: 'knowledge' };
-const ARENA_CLASS: Record<string, string> = { coding: 'coding', math: 'maths', creative_writing: 'writing' };
+/** Floors reached (the issue's target is 0.85 on both; the printed tables are the report). */
+const ARENA_FLOOR = 0.82;
+const MT_FLOOR = 0.86;
 
-function confusion(rows: ReadonlyArray<{ want: string; prompt: string }>): { accuracy: number; table: string } {
+function confusion(rows: ReadonlyArray<{ want: string; got: string }>): { accuracy: number; table: string } {
   const counts = new Map<string, Map<string, number>>();
   let right = 0;
   for (const row of rows) {
-    const got = classifyTask(row.prompt).taskClass;
-    if (got === row.want) right += 1;
+    if (row.got === row.want) right += 1;
     const line = counts.get(row.want) ?? new Map<string, number>();
-    line.set(got, (line.get(got) ?? 0) + 1);
+    line.set(row.got, (line.get(row.got) ?? 0) + 1);
     counts.set(row.want, line);
   }
   const predicted = [...new Set([...counts.values()].flatMap((line) => [...line.keys()]))].sort();
@@ -29,21 +29,30 @@ function confusion(rows: ReadonlyArray<{ want: string; prompt: string }>): { acc
 }
 
 /**
- * Task classes against labelled prompts: MT-Bench's 80 first turns (8 categories) and Arena-Hard v2's
- * 750 real prompts (coding, maths, creative writing; many not in English). The cues were written with
- * MT-Bench and the even-numbered Arena-Hard prompts in view; the odd-numbered ones are the held-out report.
+ * Task classes against labelled prompts: MT-Bench's 80 first turns (8 categories; stem and humanities
+ * are knowledge questions) and Arena-Hard v2's 750 real prompts (coding, maths, creative writing; many
+ * not in English).
+ *
+ * Protocol: the model (`npm run train:task-classes`) is trained on Arena-Hard's EVEN-numbered prompts
+ * (plus MT-Bench, GSM8K, some MMLU and small talk); the ODD-numbered ones were never looked at while
+ * the features and settings were chosen and are the held-out report, scored with the shipped model.
+ * MT-Bench is training data too, so its figure is 10-fold cross-validation over questions: each tenth
+ * of the questions (both turns) is left out of training in turn and its first turns classified.
  */
 skipUnless(hasSharedData(MT_BENCH) && hasSharedData(ARENA_HARD), missingSharedData(hasSharedData(MT_BENCH) ? ARENA_HARD : MT_BENCH))('task classes on labelled prompts', () => {
-  it('prints accuracy and confusion tables; guards the accuracy reached', () => {
-    const mt = readFileSync(sharedDataPath(MT_BENCH), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { category: string; turns: string[] });
-    const arena = readFileSync(sharedDataPath(ARENA_HARD), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { subcategory: string; prompt: string });
-    const mtRows = mt.map((q) => ({ want: MT_CLASS[q.category] ?? q.category, prompt: q.turns[0] ?? '' }));
-    const arenaHeldOut = arena.filter((_, i) => i % 2 === 1).map((q) => ({ want: ARENA_CLASS[q.subcategory] ?? q.subcategory, prompt: q.prompt }));
-    const mtResult = confusion(mtRows);
-    const arenaResult = confusion(arenaHeldOut);
-    console.log(`MT-Bench (80 prompts): accuracy ${mtResult.accuracy.toFixed(3)}\n${mtResult.table}\n\nArena-Hard v2 held-out (${arenaHeldOut.length} prompts): accuracy ${arenaResult.accuracy.toFixed(3)}\n${arenaResult.table}`);
-    // The issue's target is 0.85 on both; these are the floors reached so far (see the closing note).
-    expect(mtResult.accuracy).toBeGreaterThanOrEqual(0.8);
-    expect(arenaResult.accuracy).toBeGreaterThanOrEqual(0.6);
+  it('Arena-Hard v2 held-out (odd prompts), shipped model: accuracy and confusion table', () => {
+    const heldOut = arenaHard(sharedDataDir, 1).map((row) => ({ want: row.label, got: classifyTask(row.prompt).taskClass }));
+    const result = confusion(heldOut);
+    console.log(`Arena-Hard v2 held-out (${heldOut.length} odd-numbered prompts): accuracy ${result.accuracy.toFixed(3)}\n${result.table}`);
+    expect(heldOut).toHaveLength(375);
+    expect(result.accuracy).toBeGreaterThanOrEqual(ARENA_FLOOR);
   });
+
+  it('MT-Bench (80 first turns), 10-fold cross-validation over questions: accuracy and confusion table', () => {
+    const rows = mtBenchCrossValidated(featured(trainingPrompts(sharedDataDir)));
+    const result = confusion(rows);
+    console.log(`MT-Bench 10-fold cross-validated (${rows.length} first turns): accuracy ${result.accuracy.toFixed(3)}\n${result.table}`);
+    expect(rows).toHaveLength(80);
+    expect(result.accuracy).toBeGreaterThanOrEqual(MT_FLOOR);
+  }, 600_000);
 });

@@ -1,0 +1,80 @@
+/**
+ * Trains the task-class model and writes `assets/task-classes.bin` (npm run train:task-classes).
+ * Deterministic: the same data gives the same bytes. Reads `../shared/data/` (or TOLLGATE_DATA_DIR).
+ * Arena-Hard's odd-numbered prompts are the held-out report and are never read here; the numbers this
+ * prints are the tuning ones: MT-Bench by 10-fold cross-validation over questions and Arena-Hard's
+ * even prompts by 5-fold cross-validation.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TASK_CLASSES } from '../src/language/task-class-names.ts';
+import { taskFeatures, type SparseFeatures } from '../src/language/task-features.ts';
+import { encodeTaskModel, linearTaskModel } from '../src/language/task-model.ts';
+import { trainTaskWeights, type TrainOptions } from '../src/language/task-train.ts';
+import { trainingPrompts, type LabelledPrompt } from './task-class-data.ts';
+
+export const TRAIN_OPTIONS: TrainOptions = { epochs: 30, learningRate: 0.5, l2: 1e-4, balance: 1, seed: 15 };
+
+export type FeaturedPrompt = LabelledPrompt & { features: SparseFeatures };
+
+export function featured(prompts: readonly LabelledPrompt[]): FeaturedPrompt[] {
+  return prompts.map((prompt) => ({ ...prompt, features: taskFeatures(prompt.prompt) }));
+}
+
+export function trainWeights(examples: readonly FeaturedPrompt[]): Float32Array {
+  return trainTaskWeights(TASK_CLASSES, examples, TRAIN_OPTIONS);
+}
+
+function argmax(values: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i += 1) if ((values[i] as number) > (values[best] as number)) best = i;
+  return best;
+}
+
+/**
+ * MT-Bench accuracy on first turns when each tenth of the questions (both turns) is left out of
+ * training in turn: the honest figure for a set that is also training data.
+ */
+export function mtBenchCrossValidated(examples: readonly FeaturedPrompt[], folds = 10): Array<{ want: string; got: string; prompt: string }> {
+  const out: Array<{ want: string; got: string; prompt: string }> = [];
+  for (let fold = 0; fold < folds; fold += 1) {
+    const held = (p: FeaturedPrompt): boolean => p.source === 'mt-bench' && (p.group ?? 0) % folds === fold;
+    const model = linearTaskModel(TASK_CLASSES, trainWeights(examples.filter((p) => !held(p))));
+    const seen = new Set<number>();
+    for (const p of examples.filter(held)) {
+      if (seen.has(p.group ?? 0)) continue; // first turn only, as in the report
+      seen.add(p.group ?? 0);
+      out.push({ want: p.label, got: TASK_CLASSES[argmax(model.predict(p.features))] as string, prompt: p.prompt });
+    }
+  }
+  return out;
+}
+
+function arenaEvenCrossValidated(examples: readonly FeaturedPrompt[], folds = 5): number {
+  const arena = examples.map((p, i) => (p.source === 'arena' ? i : -1)).filter((i) => i >= 0);
+  let right = 0;
+  for (let fold = 0; fold < folds; fold += 1) {
+    const test = new Set(arena.filter((_, k) => k % folds === fold));
+    const model = linearTaskModel(TASK_CLASSES, trainWeights(examples.filter((_, i) => !test.has(i))));
+    for (const i of test) if (TASK_CLASSES[argmax(model.predict((examples[i] as FeaturedPrompt).features))] === (examples[i] as FeaturedPrompt).label) right += 1;
+  }
+  return right / arena.length;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const dataDir = process.env.TOLLGATE_DATA_DIR ?? fileURLToPath(new URL('../../shared/data/', import.meta.url));
+  const started = Date.now();
+  const examples = featured(trainingPrompts(dataDir));
+  const bySource = new Map<string, number>();
+  for (const p of examples) bySource.set(p.source, (bySource.get(p.source) ?? 0) + 1);
+  console.log(`training prompts: ${examples.length} (${[...bySource].map(([s, n]) => `${s} ${n}`).join(', ')})`);
+  if (!process.argv.includes('--no-cv')) {
+    const mt = mtBenchCrossValidated(examples);
+    console.log(`MT-Bench 10-fold (first turns): ${(mt.filter((r) => r.want === r.got).length / mt.length).toFixed(3)}`);
+    console.log(`Arena-Hard even 5-fold: ${arenaEvenCrossValidated(examples).toFixed(3)}`);
+  }
+  const bytes = encodeTaskModel(TASK_CLASSES, trainWeights(examples));
+  const target = fileURLToPath(new URL('../assets/task-classes.bin', import.meta.url));
+  writeFileSync(target, bytes);
+  console.log(`wrote ${target} (${bytes.length} bytes) in ${Date.now() - started} ms`);
+}
