@@ -14,6 +14,7 @@
  * - overviewWarmMs: median of BENCH_LOADS further loads (default 5; assets from the browser cache, forecasts kept by the
  *   gateway), and overviewWarmMaxMs;
  * - apiCalls / slowestApi: the overview's admin API calls in the last load and their durations.
+ * BENCH_DATA_DIR reuses a data directory filled by an earlier run (its rows end when that run filled them).
  * Headless Chromium at /usr/bin/chromium (Debian package), 1280x900.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -84,14 +85,17 @@ function* records(count: number, nowMs: number): Generator<LedgerRecord[]> {
 
 async function main(): Promise<void> {
   const result: Record<string, unknown> = { rows: ROWS };
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-dashboard-'));
-  const nowMs = Date.now();
-  const fillStarted = performance.now();
-  const storage = await openStorage({ dataDir });
-  for (const batch of records(ROWS, nowMs)) await storage.ledger.append(batch);
-  await storage.close();
-  result.fillSeconds = Math.round((performance.now() - fillStarted) / 100) / 10;
-  console.error(`[bench:dashboard] ${ROWS} rows written in ${result.fillSeconds} s`);
+  // BENCH_DATA_DIR: a data directory an earlier run filled (kept, not filled again), to compare versions on one ledger.
+  const kept = process.env.BENCH_DATA_DIR;
+  const dataDir = kept ?? mkdtempSync(path.join(tmpdir(), 'tollgate-bench-dashboard-'));
+  if (!kept) {
+    const fillStarted = performance.now();
+    const storage = await openStorage({ dataDir });
+    for (const batch of records(ROWS, Date.now())) await storage.ledger.append(batch);
+    await storage.close();
+    result.fillSeconds = Math.round((performance.now() - fillStarted) / 100) / 10;
+    console.error(`[bench:dashboard] ${ROWS} rows written in ${result.fillSeconds} s`);
+  }
 
   const buildStarted = performance.now();
   const bundle = await buildUiBundle();
@@ -167,7 +171,7 @@ async function main(): Promise<void> {
     await browser.close();
     await server.close();
     await mock.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!kept) rmSync(dataDir, { recursive: true, force: true });
   }
   console.log(JSON.stringify(result));
 }

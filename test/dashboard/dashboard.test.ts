@@ -119,6 +119,8 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
   async function visit(page: Page, hash: string): Promise<void> {
     await page.evaluate((h) => (location.hash = h), hash);
     await page.locator('main [data-loaded=true]').first().waitFor({ timeout: 10_000 });
+    // The overview fills its forecast and savings tiles after the rest: wait for every tile's final number.
+    if (hash.startsWith('#/overview')) await page.locator('main [data-complete=true]').waitFor({ timeout: 30_000 });
   }
 
   async function axe(page: Page, name: string): Promise<void> {

@@ -54,4 +54,19 @@ describe('forecast cache', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(await cache.get('["org-a"]', 2 * HOUR, async () => 'a3')).toBe('a2');
   });
+
+  it('a fresh ask fits again now (and the next callers get that answer)', async () => {
+    const cache = createForecastCache<string>();
+    expect(await cache.get('k', HOUR, async () => 'first')).toBe('first');
+    expect(await cache.get('k', HOUR, async () => 'second', { fresh: true })).toBe('second');
+    expect(await cache.get('k', HOUR, async () => 'third')).toBe('second');
+    expect(cache.fits).toBe(2);
+  });
+
+  it('an answer keep() refuses is handed out but not kept', async () => {
+    const cache = createForecastCache<string>({ keep: (value) => value !== 'none' });
+    expect(await cache.get('k', HOUR, async () => 'none')).toBe('none');
+    expect(await cache.get('k', HOUR, async () => 'mstl')).toBe('mstl');
+    expect(await cache.get('k', HOUR, async () => 'again')).toBe('mstl');
+  });
 });

@@ -8,11 +8,14 @@
  * The key must name everything the answer depends on, the caller's org included (an org admin's
  * forecast reads its org's rows only, so keys of different orgs never meet). Bounded: the least
  * recently used key is dropped past `maxEntries`. A failed fit is not kept (the next call fits again;
- * a stale answer stays in place).
+ * a stale answer stays in place), nor an answer `keep` refuses.
  */
 export interface ForecastCache<T> {
-  /** The answer for `key` as of `closedHourMs` (the start of the current hour), fitting with `fit` when needed. */
-  get(key: string, closedHourMs: number, fit: () => Promise<T>): Promise<T>;
+  /**
+   * The answer for `key` as of `closedHourMs` (the start of the current hour), fitting with `fit` when needed. With
+   * `fresh`, a new fit's answer (joining one already in flight for this hour), kept for the next callers.
+   */
+  get(key: string, closedHourMs: number, fit: () => Promise<T>, options?: { fresh?: boolean }): Promise<T>;
   /** Kept keys (for tests and metrics). */
   readonly size: number;
   /** Fits started so far. */
@@ -27,8 +30,9 @@ interface Entry<T> {
   pending?: { hourMs: number; promise: Promise<T> };
 }
 
-export function createForecastCache<T>(options: { maxEntries?: number } = {}): ForecastCache<T> {
+export function createForecastCache<T>(options: { maxEntries?: number; keep?: (value: T) => boolean } = {}): ForecastCache<T> {
   const maxEntries = options.maxEntries ?? 200;
+  const keep = options.keep ?? (() => true);
   const entries = new Map<string, Entry<T>>();
   let fits = 0;
 
@@ -44,6 +48,11 @@ export function createForecastCache<T>(options: { maxEntries?: number } = {}): F
     const promise = new Promise<T>((resolve) => resolve(fit()))
       .then(
         (value) => {
+          // An answer not worth keeping (too little history: the next call may find more) is handed out, not kept.
+          if (!keep(value)) {
+            if (entry.value === undefined && entries.get(key) === entry) entries.delete(key);
+            return value;
+          }
           // A later fit (for a later hour) may have landed first: keep the newest.
           if (hourMs >= entry.hourMs || entry.value === undefined) {
             entry.value = value;
@@ -64,8 +73,12 @@ export function createForecastCache<T>(options: { maxEntries?: number } = {}): F
   };
 
   return {
-    get(key, closedHourMs, fit) {
+    get(key, closedHourMs, fit, options = {}) {
       let entry = entries.get(key);
+      if (entry && options.fresh) {
+        touch(key, entry);
+        return entry.pending && entry.pending.hourMs >= closedHourMs ? entry.pending.promise : start(key, entry, closedHourMs, fit);
+      }
       if (!entry) {
         entry = { hourMs: closedHourMs };
         touch(key, entry);

@@ -28,22 +28,24 @@ const DEFAULT_HISTORY_HOURS = 56 * 24;
  * ISO date or epoch ms) in place of `horizon` forecasts up to that time (the overview's month end).
  *
  * Answers are kept per (org, parameters) and refitted at most once per closed hour, the old answer
- * served meanwhile (forecast-cache.ts): the history only changes when an hour closes. The budget
- * projections are computed on every call (their spend is live).
+ * served meanwhile (forecast-cache.ts): the history only changes when an hour closes. A request with
+ * `Cache-Control: no-cache` is answered by a new fit. The budget projections are computed on every
+ * call (their spend is live).
  */
 export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime): void {
   const projector = () => runtime.spendProjector ?? (fallbackProjector ??= createForecastProjector(runtime.ledger));
   let fallbackProjector: ReturnType<typeof createForecastProjector> | undefined;
-  const kept = createForecastCache<Awaited<ReturnType<typeof forecastLedger>>>({ maxEntries: 200 });
+  // A 'none' answer (too little history) is not kept: the first rows imported or served show up at the next call.
+  const kept = createForecastCache<Awaited<ReturnType<typeof forecastLedger>>>({ maxEntries: 200, keep: (report) => report.model !== 'none' });
   const fitted = (request: KeptRequest) => {
-    const { orgId, metric, by, filter, untilMs, horizonHours, from, historyHours, backtest, nowMs } = request;
+    const { orgId, metric, by, filter, untilMs, horizonHours, from, historyHours, backtest, nowMs, fresh } = request;
     // Everything the answer depends on but the hour, which is the entry's version: as hours close the key stays the same
     // (a relative horizon moves with the hour, a fixed `until` stays put) and the kept answer is served while the refit runs.
     const key = JSON.stringify([orgId ?? null, metric, by ?? null, filter, untilMs ?? `${horizonHours}h`, from ?? `${historyHours}h`, backtest]);
     return kept.get(key, Math.floor(nowMs / HOUR_MS) * HOUR_MS, async () => {
       await runtime.flushLedger();
       return forecastLedger(runtime.ledger, { metric, by, filter, horizonHours, historyHours, nowMs, backtest }, runtime.forecasts);
-    });
+    }, { fresh });
   };
   // The overview's forecast (the whole ledger to the UTC month's end, as a dashboard in UTC asks for it) is fitted once in
   // the background at start, on the forecast worker, so the first visit finds it kept. Only with a week of history: else
@@ -74,7 +76,8 @@ export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
     const { fromMs: _from, toMs: _to, ...filter } = confinedFilter(c);
     if (query.tag) filter.tag = query.tag;
     const backtest = query.backtest === 'true' || query.backtest === '1';
-    const report = await fitted({ orgId: adminOf(c).orgId, metric, by, filter, untilMs, horizonHours, from: query.from, historyHours, backtest, nowMs });
+    const fresh = /\bno-cache\b/i.test(c.req.header('cache-control') ?? '');
+    const report = await fitted({ orgId: adminOf(c).orgId, metric, by, filter, untilMs, horizonHours, from: query.from, historyHours, backtest, nowMs, fresh });
     const budgets = metric === 'cost' && report.model !== 'none' ? await budgetForecasts(runtime, projector(), adminOf(c), nowMs) : [];
     const body = { ...report, budgets };
     return c.json(body);
@@ -92,6 +95,8 @@ interface KeptRequest {
   historyHours: number;
   backtest: boolean;
   nowMs: number;
+  /** A new fit rather than the kept answer (`Cache-Control: no-cache`). */
+  fresh?: boolean;
 }
 
 /** Each budget the caller may see (calendar periods only), projected to its period's end. */
