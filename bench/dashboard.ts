@@ -4,14 +4,17 @@
  *   to change; spread over the last 45 days, 4 projects, 50 users, 20 keys, 3 models) before the gateway starts;
  * - buildMs: esbuild bundling the dashboard in memory (the first request to /ui pays it once);
  * - jsGzipBytes, cssGzipBytes, totalGzipBytes: what the browser downloads for the page (target < 150 KB);
- * - overviewColdMs: first load of the overview in a fresh Chromium tab (navigation start to every tile
- *   and the chart drawn, `main [data-loaded=true]`), with the bundle already built;
- * - overviewWarmMs: median of BENCH_LOADS further loads (default 5; assets from the browser cache, the
- *   ledger's pages warm), and overviewWarmMaxMs;
- * - savingsTilesColdMs / savingsTilesWarmMs: when the cache and routing savings tiles are filled too (they
- *   come from /api/cache/stats and /api/routing/analytics, which scan raw ledger rows, and are asked for
- *   only after the rest of the overview is drawn);
- * - slowestApi: the overview's slowest admin API call in the last load and its duration.
+ * - firstTilesColdMs / firstTilesWarmMs: navigation start to the overview's first tiles, chart and lists drawn
+ *   (`main [data-loaded=true]`: spend today and this month, burn rate, local share, budgets, anomalies);
+ * - overviewColdMs: navigation start to the overview fully rendered in a fresh Chromium tab right after the gateway
+ *   started (bundle already built): every tile with its final number, the forecast and the cache and routing savings
+ *   included (`main [data-complete=true]` and the chart's canvas). The gateway starts fitting the overview's forecast
+ *   in the background at start, so this load may wait for the rest of that fit;
+ * - overviewAfterWarmupMs: the same once that start-up fit is done (what the first visitor of a running gateway sees);
+ * - overviewWarmMs: median of BENCH_LOADS further loads (default 5; assets from the browser cache, forecasts kept by the
+ *   gateway), and overviewWarmMaxMs;
+ * - apiCalls / slowestApi: the overview's admin API calls in the last load and their durations.
+ * BENCH_DATA_DIR reuses a data directory filled by an earlier run (its rows end when that run filled them).
  * Headless Chromium at /usr/bin/chromium (Debian package), 1280x900.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -82,14 +85,17 @@ function* records(count: number, nowMs: number): Generator<LedgerRecord[]> {
 
 async function main(): Promise<void> {
   const result: Record<string, unknown> = { rows: ROWS };
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-bench-dashboard-'));
-  const nowMs = Date.now();
-  const fillStarted = performance.now();
-  const storage = await openStorage({ dataDir });
-  for (const batch of records(ROWS, nowMs)) await storage.ledger.append(batch);
-  await storage.close();
-  result.fillSeconds = Math.round((performance.now() - fillStarted) / 100) / 10;
-  console.error(`[bench:dashboard] ${ROWS} rows written in ${result.fillSeconds} s`);
+  // BENCH_DATA_DIR: a data directory an earlier run filled (kept, not filled again), to compare versions on one ledger.
+  const kept = process.env.BENCH_DATA_DIR;
+  const dataDir = kept ?? mkdtempSync(path.join(tmpdir(), 'tollgate-bench-dashboard-'));
+  if (!kept) {
+    const fillStarted = performance.now();
+    const storage = await openStorage({ dataDir });
+    for (const batch of records(ROWS, Date.now())) await storage.ledger.append(batch);
+    await storage.close();
+    result.fillSeconds = Math.round((performance.now() - fillStarted) / 100) / 10;
+    console.error(`[bench:dashboard] ${ROWS} rows written in ${result.fillSeconds} s`);
+  }
 
   const buildStarted = performance.now();
   const bundle = await buildUiBundle();
@@ -108,52 +114,54 @@ async function main(): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // The session key the user would have typed (an init script runs through DevTools, outside the page's CSP).
     await context.addInitScript((key) => sessionStorage.setItem('tollgate.session', key), ADMIN_KEY);
-    const loadOnce = async (): Promise<number> => {
+    const loadOnce = async (): Promise<{ first: number; complete: number }> => {
       // A fresh tab each time (the context keeps the HTTP cache, so warm loads reuse the hashed assets).
       const page = await context.newPage();
       await page.goto(`${server.url}/ui#/overview`);
-      const handle = await page
-        .waitForFunction(() => (document.querySelector('main [data-loaded=true] .chart canvas, main [data-loaded=true] .empty') ? performance.now() : 0), undefined, { polling: 'raf', timeout: Number(process.env.BENCH_TIMEOUT_MS ?? 120_000) })
-        .catch(async (error: Error) => {
-          throw new Error(`the overview did not render: ${error.message}\n${(await page.locator('body').innerText()).slice(0, 2000)}`);
-        });
-      const rendered = Math.round((await handle.jsonValue()) as number);
-      // Then the savings tiles (cache and routing: raw-row scans asked for after the overview is drawn), so the
-      // next load does not queue behind this one's scans.
-      const all = await page
-        .waitForFunction(() => (document.querySelector('[data-testid=saved-routing] .tile-hint')?.textContent !== 'loading…' ? performance.now() : 0), undefined, { polling: 100, timeout: Number(process.env.BENCH_SAVINGS_TIMEOUT_MS ?? 300_000) })
-        .catch(() => null);
-      // -1: the savings scans did not finish within BENCH_SAVINGS_TIMEOUT_MS.
-      savingsMs.push(all ? Math.round((await all.jsonValue()) as number) : -1);
+      const timeout = Number(process.env.BENCH_TIMEOUT_MS ?? 120_000);
+      const at = async (selector: string) => {
+        const handle = await page
+          .waitForFunction((css) => (document.querySelector(css) ? performance.now() : 0), selector, { polling: 'raf', timeout })
+          .catch(async (error: Error) => {
+            throw new Error(`the overview did not render: ${error.message}\n${(await page.locator('body').innerText()).slice(0, 2000)}`);
+          });
+        return Math.round((await handle.jsonValue()) as number);
+      };
+      const [first, complete] = await Promise.all([at('main [data-loaded=true] .chart canvas, main [data-loaded=true] .empty'), at('main [data-complete=true] .chart canvas, main [data-complete=true] .empty')]);
       apis = (await page.evaluate(() =>
         performance
           .getEntriesByType('resource')
           .filter((e) => e.name.includes('/api/'))
-          .map((e) => ({ path: new URL(e.name).pathname, ms: Math.round(e.duration) })),
+          .map((e) => ({ path: new URL(e.name).pathname + new URL(e.name).search, ms: Math.round(e.duration) })),
       )) as { path: string; ms: number }[];
       // Runs in the page, where 'navigation' entries exist (Node's typings do not know them).
       domReady.push(await page.evaluate(() => Math.round((performance.getEntriesByType('navigation' as 'mark')[0] as unknown as { domContentLoadedEventEnd: number }).domContentLoadedEventEnd)));
       await page.close();
-      return rendered;
+      return { first, complete };
     };
-    const savingsMs: number[] = [];
     /** When the HTML and the (deferred, module) script are loaded and run: the part before any API call. */
     const domReady: number[] = [];
     let apis: { path: string; ms: number }[] = [];
-    result.overviewColdMs = await loadOnce();
-    console.error(`[bench:dashboard] cold overview ${result.overviewColdMs} ms`);
-    const warm: number[] = [];
-    for (let i = 0; i < LOADS; i += 1) {
-      warm.push(await loadOnce());
-    }
-    warm.sort((a, b) => a - b);
-    result.overviewWarmMs = warm[Math.floor(warm.length / 2)];
-    result.overviewWarmMaxMs = warm[warm.length - 1];
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const cold = await loadOnce();
+    result.firstTilesColdMs = cold.first;
+    result.overviewColdMs = cold.complete;
+    console.error(`[bench:dashboard] cold overview ${cold.complete} ms (first tiles ${cold.first} ms)`);
+    // The start-up fit of the overview's forecast (the same request a dashboard in UTC makes): wait until it is kept.
+    const now = new Date();
+    const untilMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+    await fetch(`${server.url}/api/cost/forecast?until=${untilMs}&metric=cost`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.arrayBuffer());
+    const afterWarmup = await loadOnce();
+    result.firstTilesAfterWarmupMs = afterWarmup.first;
+    result.overviewAfterWarmupMs = afterWarmup.complete;
+    const warm: { first: number; complete: number }[] = [];
+    for (let i = 0; i < LOADS; i += 1) warm.push(await loadOnce());
+    result.firstTilesWarmMs = median(warm.map((w) => w.first));
+    result.overviewWarmMs = median(warm.map((w) => w.complete));
+    result.overviewWarmMaxMs = Math.max(...warm.map((w) => w.complete));
     result.domContentLoadedColdMs = domReady[0];
-    result.domContentLoadedWarmMs = [...domReady.slice(1)].sort((a, b) => a - b)[Math.floor((domReady.length - 1) / 2)];
+    result.domContentLoadedWarmMs = median(domReady.slice(2));
     result.loadAverage1m = Number((await import('node:os')).loadavg()[0]!.toFixed(1));
-    result.savingsTilesColdMs = savingsMs[0];
-    result.savingsTilesWarmMs = [...savingsMs.slice(1)].sort((a, b) => a - b)[Math.floor((savingsMs.length - 1) / 2)];
     apis.sort((a, b) => b.ms - a.ms);
     result.slowestApi = apis[0];
     result.apiCalls = apis;
@@ -163,7 +171,7 @@ async function main(): Promise<void> {
     await browser.close();
     await server.close();
     await mock.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!kept) rmSync(dataDir, { recursive: true, force: true });
   }
   console.log(JSON.stringify(result));
 }

@@ -79,3 +79,29 @@ export function bucketKeys(fromMs: number, toMs: number, bucket: 'hour' | 'day')
   }
   return out;
 }
+
+/** The browser's calendar day of an instant, `YYYY-MM-DD` (the overview's "today" and month are the user's, not UTC's). */
+export function localDayKey(ms: number): string {
+  const date = new Date(ms);
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
+/** Start of the browser's current day and month, the next month's start, and the month's days (local midnights). */
+export function localCalendar(nowMs: number): { dayStartMs: number; monthStartMs: number; monthEndMs: number; days: { key: string; ms: number }[] } {
+  const now = new Date(nowMs);
+  const dayStartMs = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
+  const monthStartMs = new Date(now.getFullYear(), now.getMonth(), 1).getTime();
+  const monthEndMs = new Date(now.getFullYear(), now.getMonth() + 1, 1).getTime();
+  const days: { key: string; ms: number }[] = [];
+  for (let day = 1; days.length < 31; day += 1) {
+    const ms = new Date(now.getFullYear(), now.getMonth(), day).getTime();
+    if (ms >= monthEndMs) break;
+    days.push({ key: localDayKey(ms), ms });
+  }
+  return { dayStartMs, monthStartMs, monthEndMs, days };
+}
+
+/** The browser's time zone name (IANA), for labels. */
+export function localZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+}

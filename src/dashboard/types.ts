@@ -42,6 +42,9 @@ export interface BudgetStatus {
   exhausted: boolean;
   exhaustionAt: string | null;
   source: string;
+  /** Worst-case cost held by requests in flight (counted in usedUsd while they run); null when the counters could not say. */
+  reservedUsd?: string | null;
+  reservedNanoUsd?: number | null;
 }
 export interface BudgetDefinition {
   id: string;

@@ -24,6 +24,8 @@ export interface LedgerFilter {
   servedOnly?: boolean;
   /** Rows of this origin ('gateway', 'import:openai-usage-json', ...). */
   origin?: string;
+  /** Only rows whose route decision called a fallback target (`fallbacks` > 0): the rollups do not keep it. */
+  fellBack?: boolean;
 }
 
 export interface SpendRow {

@@ -25,7 +25,7 @@ runStorageContract('SQLite', async () => {
 });
 
 describe('summarize query planning', () => {
-  const dialect: Dialect = { placeholder: () => '?', day: (c) => `day(${c})`, hour: (c) => `hour(${c})`, sum: (e) => `SUM(${e})`, hasTag: (p) => `tag(${p})`, tagJoin: 'JOIN tags', tagValue: 'tag_value', routeTarget: () => 'target(route)' };
+  const dialect: Dialect = { placeholder: () => '?', day: (c) => `day(${c})`, hour: (c) => `hour(${c})`, sum: (e) => `SUM(${e})`, hasTag: (p) => `tag(${p})`, tagJoin: 'JOIN tags', tagValue: 'tag_value', routeTarget: () => 'target(route)', fellBack: () => 'fell_back(route)' };
   const table = (...args: Parameters<typeof summarizeQuery>) => {
     const sql = summarizeQuery(...args).sql;
     return sql.includes('FROM ledger_hourly_tags') ? 'tags' : sql.includes('FROM ledger_hourly') ? 'rollup' : sql.includes('FROM ledger_daily') ? 'daily' : 'raw';

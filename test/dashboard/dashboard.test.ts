@@ -119,6 +119,8 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
   async function visit(page: Page, hash: string): Promise<void> {
     await page.evaluate((h) => (location.hash = h), hash);
     await page.locator('main [data-loaded=true]').first().waitFor({ timeout: 10_000 });
+    // The overview fills its forecast and savings tiles after the rest: wait for every tile's final number.
+    if (hash.startsWith('#/overview')) await page.locator('main [data-complete=true]').waitFor({ timeout: 30_000 });
   }
 
   async function axe(page: Page, name: string): Promise<void> {
@@ -145,10 +147,9 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
       }
     }
     await page.setViewportSize({ width: 1280, height: 900 });
-    // Overview: this month's spend equals the API's sum of this month's rows.
+    // Overview: this month's spend (from the browser's local month start) equals the API's sum of this month's rows.
     await visit(page, '#/overview');
-    const now = new Date();
-    const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    const monthStart = await page.evaluate(() => new Date(new Date().getFullYear(), new Date().getMonth(), 1).getTime());
     const month = await admin<{ totals: { costNanoUsd: number } }>(`/api/report?by=day&from=${monthStart}`);
     expect(month.totals.costNanoUsd).toBeGreaterThan(0);
     const tile = page.locator('[data-testid=spend-month]');
@@ -215,6 +216,65 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
     await page.getByTestId('budget-monthly-total').getByRole('button', { name: 'Delete' }).click();
     await page.getByTestId('budget-monthly-total').waitFor({ state: 'detached' });
     expect((await admin<{ data: { id: string }[] }>('/api/budgets')).data.map((b) => b.id)).not.toContain('monthly-total');
+  });
+
+  it('overview: today and this month are the browser time zone\'s, and every tile gets its final number', async () => {
+    // Auckland is 13 hours ahead of UTC in December: its today and month start differ from UTC's.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Pacific/Auckland' });
+    await context.addInitScript((key) => sessionStorage.setItem('tollgate.session', key), ADMIN_KEY);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    await page.goto(`${server.url}/ui#/overview`);
+    await page.locator('main [data-complete=true]').waitFor({ timeout: 30_000 });
+    const { dayStart, monthStart, zone } = await page.evaluate(() => {
+      const now = new Date();
+      return { dayStart: new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime(), monthStart: new Date(now.getFullYear(), now.getMonth(), 1).getTime(), zone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+    });
+    expect(zone).toBe('Pacific/Auckland');
+    expect(dayStart % 86_400_000).not.toBe(0);
+    const today = await admin<{ totals: { costNanoUsd: number } }>(`/api/report?by=provider&from=${dayStart}`);
+    const month = await admin<{ totals: { costNanoUsd: number } }>(`/api/report?by=provider&from=${monthStart}`);
+    expect(Number(await page.getByTestId('spend-today').getAttribute('data-value'))).toBe(today.totals.costNanoUsd);
+    expect(Number(await page.getByTestId('spend-month').getAttribute('data-value'))).toBe(month.totals.costNanoUsd);
+    expect(await page.getByTestId('spend-today').locator('.tile-hint').textContent()).toBe('Pacific/Auckland');
+    // The savings and forecast tiles are filled (not "loading…"/"fitting…") once the page says it is complete.
+    for (const tile of ['saved-cache', 'saved-routing', 'forecast-month']) expect(await page.getByTestId(tile).locator('.tile-hint').textContent()).not.toMatch(/loading|fitting/);
+    const cache = await admin<{ savedUsd: string }>(`/api/cache/stats?from=${monthStart}`);
+    expect(Number(await page.getByTestId('saved-cache').getAttribute('data-value'))).toBe(usdToNano(cache.savedUsd));
+    await context.close();
+  });
+
+  it('budgets: reservations of requests in flight are shown per budget, equal to the API', { timeout: 60_000 }, async () => {
+    const page = adminPage;
+    const created = await fetch(`${server.url}/api/budgets`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: 'in-flight', scope: 'global', period: 'monthly', limitUsd: 500 }) });
+    expect(created.status).toBe(201);
+    const key = (await admin<{ secret: string }>('/api/keys', { method: 'POST', body: JSON.stringify({ name: 'slow-app', project: 'web' }) })).secret;
+    type Reserved = { data: { id: string; reservedUsd: string | null; reservedNanoUsd: number | null }[] };
+    const reservedNow = async () => (await admin<Reserved>('/api/budgets')).data.find((b) => b.id === 'in-flight')!;
+    expect((await reservedNow()).reservedNanoUsd).toBe(0);
+    // Three calls the mock answers after a few seconds: their worst-case cost is reserved while they run.
+    const slow = Array.from({ length: 3 }, () =>
+      fetch(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o', max_tokens: 2_000, messages: [{ role: 'user', content: 'take your time' }], mock: { latencyMs: 8_000 } }),
+      }).then((r) => r.arrayBuffer()),
+    );
+    await expect.poll(async () => (await reservedNow()).reservedNanoUsd, { timeout: 5_000 }).toBeGreaterThan(0);
+    await visit(page, '#/keys');
+    await visit(page, '#/budgets');
+    const shown = page.getByTestId('budget-in-flight').getByTestId('budget-reserved');
+    const api = await reservedNow();
+    expect(Number(await shown.getAttribute('data-value'))).toBe(api.reservedNanoUsd);
+    expect(await shown.textContent()).toContain(usd(api.reservedNanoUsd!));
+    await page.screenshot({ path: path.join(SHOTS, 'budgets-in-flight-1280.png'), fullPage: true });
+    await Promise.all(slow);
+    // Settled: nothing reserved any more, on the screen too.
+    await expect.poll(async () => (await reservedNow()).reservedNanoUsd).toBe(0);
+    await visit(page, '#/keys');
+    await visit(page, '#/budgets');
+    expect(Number(await page.getByTestId('budget-in-flight').getByTestId('budget-reserved').getAttribute('data-value'))).toBe(0);
+    await fetch(`${server.url}/api/budgets/in-flight`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
   });
 
   it('keys: create shows the secret once with a copy button; revoke works and the revoked key is refused', async () => {

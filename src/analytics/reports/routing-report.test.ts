@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../ledger/record.ts';
 import type { RouteDecision } from '../../domain/route-decision.ts';
-import { buildRoutingReport } from './routing-report.ts';
+import { routingReportFromRows } from './routing-from-rollups.ts';
 import { buildExperimentReport, countExperimentArms } from './experiment-report.ts';
 
 let next = 0;
@@ -29,12 +29,13 @@ describe('routing report', () => {
       row(null),
       row({ summary: 'cheapest:mini', fallbacks: 1 }, { status: 502 }),
     ];
-    const report = buildRoutingReport(rows, undefined);
+    const report = routingReportFromRows(rows, undefined);
     expect(report.routedRequests).toBe(4);
     expect(report.fallbacksFired).toBe(2);
+    // Ties in order of the target's name; a failed call's cost is spend too (its request is not a routed one served).
     expect(report.share).toEqual([
-      { target: 'mini@openai', requests: 2, sharePercent: 50, costUsd: expect.any(String) },
-      { target: 'big@openai', requests: 2, sharePercent: 50, costUsd: expect.any(String) },
+      { target: 'big@openai', requests: 2, sharePercent: 50, costUsd: '0.000002' },
+      { target: 'mini@openai', requests: 2, sharePercent: 50, costUsd: '0.000003' },
     ]);
   });
 });

@@ -84,8 +84,16 @@ export function BudgetsPage({ canWrite }: PageProps) {
                       </div>
                       <Bar percent={status.percent} thresholds={budget?.thresholds.map((t) => t.percent)} label={`${status.id}: ${percent(status.percent, 0)} of the limit used`} />
                       <div class="row-between small">
-                        <span data-testid="budget-used">
-                          {usd(usdStringToNano(status.usedUsd))} of {usd(usdStringToNano(status.limitUsd))} ({percent(status.percent)})
+                        <span>
+                          <span data-testid="budget-used">
+                            {usd(usdStringToNano(status.usedUsd))} of {usd(usdStringToNano(status.limitUsd))} ({percent(status.percent)})
+                          </span>
+                          {status.reservedNanoUsd !== undefined && (
+                            <span class="muted" data-testid="budget-reserved" data-value={status.reservedNanoUsd ?? undefined}>
+                              {' '}
+                              · in flight {status.reservedNanoUsd === null ? 'unknown' : usd(status.reservedNanoUsd)}
+                            </span>
+                          )}
                         </span>
                         <span class="muted">
                           burn {usd(usdStringToNano(status.burnRatePerHourUsd))}/h · projected {usd(usdStringToNano(status.projectedUsd))}
@@ -111,7 +119,7 @@ export function BudgetsPage({ canWrite }: PageProps) {
                   ))}
                 </ul>
               )}
-              <p class="muted small">Reservations in flight are counted in “used” while their requests run.</p>
+              <p class="muted small">“In flight”: the worst-case cost reserved by requests still running, counted in “used” until each ends and is settled at its actual cost.</p>
             </Section>
             <Section title="Alerts fired">
               {data.alerts.length === 0 ? (

@@ -1,19 +1,19 @@
 import { api, query } from '../api.ts';
 import { Chart } from '../chart.tsx';
 import { Bar, Empty, ErrorBox, isMissing, Section, Tile } from '../components.tsx';
-import { bucketKeys, count, percent, usd, usdStringToNano } from '../format.ts';
+import { count, localCalendar, localDayKey, localZone, percent, usd, usdStringToNano } from '../format.ts';
 import { usePoll } from '../hooks.ts';
 import type { Anomaly, BudgetStatus, Forecast, SpendReport, PageProps } from '../types.ts';
 
+/** The browser's calendar at the time of a load: "today" and "this month" are the user's, in its time zone. */
+type Calendar = ReturnType<typeof localCalendar> & { nowMs: number };
+
 interface OverviewData {
-  nowMs: number;
-  monthStartMs: number;
-  monthEndMs: number;
-  daily: SpendReport;
-  byProvider: SpendReport;
+  calendar: Calendar;
+  /** This month by UTC hour and provider: one report call gives the month, today, the daily chart and the local share. */
+  month: SpendReport;
   budgets: BudgetStatus[];
   localProviders: Set<string> | null;
-  forecast: Forecast | Error;
   anomalies: Anomaly[] | Error;
 }
 
@@ -24,59 +24,79 @@ interface Savings {
   routing: { alwaysStrong?: { savedUsd: string } } | Error;
 }
 
-/**
- * Cache and routing savings come from APIs that read raw ledger rows (slow on a big ledger): they are
- * loaded on their own, so the rest of the overview never waits for them.
- */
-async function loadSavings(): Promise<Savings> {
-  const [cache, routing] = await Promise.all([settle(api<Savings['cache'] & object>('/api/cache/stats')), settle(api<{ alwaysStrong?: { savedUsd: string } }>('/api/routing/analytics'))]);
-  return { cache, routing };
+function calendarNow(): Calendar {
+  const nowMs = Date.now();
+  return { nowMs, ...localCalendar(nowMs) };
 }
 
-/** What the overview shows first, fetched in parallel from rollup-backed APIs; the insight APIs may be missing (404) and are then shown as such. */
+/**
+ * What the overview shows first, fetched in parallel from rollup-backed APIs; the insight APIs may be
+ * missing (404) and are then shown as such. The month starts at the browser's local midnight: on a
+ * whole-hour time zone that is an hour boundary, so the rollups answer (a half-hour zone reads raw rows).
+ */
 async function loadOverview(): Promise<OverviewData> {
-  const nowMs = Date.now();
-  const now = new Date(nowMs);
-  const monthStartMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-  const monthEndMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-  const hoursLeft = Math.max(1, Math.ceil((monthEndMs - nowMs) / 3_600_000));
-  const [daily, byProvider, budgets, catalogue, forecast, anomalies] = await Promise.all([
-    api<SpendReport>(`/api/report${query({ by: 'day', from: monthStartMs })}`),
-    api<SpendReport>(`/api/report${query({ by: 'provider', from: monthStartMs })}`),
+  const calendar = calendarNow();
+  const [month, budgets, catalogue, anomalies] = await Promise.all([
+    api<SpendReport>(`/api/report${query({ by: 'hour,provider', from: calendar.monthStartMs })}`),
     api<{ data: BudgetStatus[] }>('/api/budgets'),
     settle(api<{ data: { local: boolean; target: { providerId: string } }[] }>('/api/routing/catalogue')),
-    settle(api<Forecast>(`/api/cost/forecast${query({ horizon: `${hoursLeft}h`, metric: 'cost' })}`)),
     settle(api<{ data: Anomaly[] }>('/api/cost/anomalies?status=open').then((a) => a.data)),
   ]);
   const localProviders = catalogue instanceof Error ? null : new Set(catalogue.data.filter((e) => e.local).map((e) => e.target.providerId));
-  return { nowMs, monthStartMs, monthEndMs, daily, byProvider, budgets: budgets.data, localProviders, forecast, anomalies };
+  return { calendar, month, budgets: budgets.data, localProviders, anomalies };
+}
+
+/** The forecast to the local month's end: kept by the gateway per closed hour (a fixed `until` keeps its key all month). */
+function loadForecast(): Promise<Forecast | Error> {
+  return settle(api<Forecast>(`/api/cost/forecast${query({ until: calendarNow().monthEndMs, metric: 'cost' })}`));
+}
+
+/** Cache and routing savings this month, from the rollups; loaded on their own so no other tile waits for them. */
+async function loadSavings(): Promise<Savings> {
+  const from = calendarNow().monthStartMs;
+  const [cache, routing] = await Promise.all([settle(api<Savings['cache'] & object>(`/api/cache/stats${query({ from })}`)), settle(api<{ alwaysStrong?: { savedUsd: string } }>(`/api/routing/analytics${query({ from })}`))]);
+  return { cache, routing };
 }
 
 export function OverviewPage(_props: PageProps) {
   const state = usePoll(loadOverview, []);
+  // Each loads alongside the rest and fills its tiles when it lands (progressive: the others never wait for it).
+  const forecastState = usePoll(loadForecast, []);
+  const savings = usePoll(loadSavings, []).data;
   const { data, error } = state;
-  // Asked for only once the overview is on screen: on a big ledger these scans would otherwise hold up the rest.
-  const savings = usePoll(() => (data ? loadSavings() : Promise.resolve(undefined)), [data !== undefined]).data;
   if (!data) return error ? <ErrorBox error={error} what="the overview" /> : <p class="muted" aria-busy="true">Loading the overview…</p>;
-  const { daily, budgets, nowMs, monthStartMs, monthEndMs } = data;
-  const today = new Date(nowMs).toISOString().slice(0, 10);
-  const todayRow = daily.rows.find((row) => row.keys.day === today);
-  const monthNano = daily.totals.costNanoUsd;
-  const todayNano = todayRow?.costNanoUsd ?? 0;
+  const { month, budgets, calendar } = data;
+  const { nowMs, dayStartMs, monthStartMs, monthEndMs } = calendar;
+  const costByDay = new Map<string, number>();
+  const requestsByProvider = new Map<string, number>();
+  let todayNano = 0;
+  let savedLedger = 0;
+  for (const row of month.rows) {
+    const hourMs = Date.parse(String(row.keys.hour));
+    const day = localDayKey(hourMs);
+    costByDay.set(day, (costByDay.get(day) ?? 0) + row.costNanoUsd);
+    if (hourMs >= dayStartMs) todayNano += row.costNanoUsd;
+    savedLedger += row.savedNanoUsd;
+    const provider = row.keys.provider;
+    if (provider) requestsByProvider.set(provider, (requestsByProvider.get(provider) ?? 0) + row.requests);
+  }
+  const monthNano = month.totals.costNanoUsd;
   const daysElapsed = Math.max(1 / 24, (nowMs - monthStartMs) / 86_400_000);
   const burnPerDay = Math.round(monthNano / daysElapsed);
-  const savedLedger = daily.rows.reduce((sum, row) => sum + row.savedNanoUsd, 0);
   const cacheSaved = !savings || savings.cache instanceof Error ? null : usdStringToNano(savings.cache.savedUsd);
   const routingSaved = !savings || savings.routing instanceof Error ? null : usdStringToNano(savings.routing.alwaysStrong?.savedUsd);
-  const totalRequests = data.byProvider.totals.requests;
-  const localRequests = data.localProviders ? data.byProvider.rows.filter((row) => row.keys.provider && data.localProviders!.has(row.keys.provider)).reduce((s, r) => s + r.requests, 0) : 0;
-  const unpriced = daily.totals.unpriced;
-  const days = bucketKeys(monthStartMs, monthEndMs - 1, 'day');
-  const costByDay = new Map(daily.rows.map((row) => [String(row.keys.day), row.costNanoUsd]));
+  const totalRequests = month.totals.requests;
+  const localRequests = data.localProviders ? [...requestsByProvider].filter(([provider]) => data.localProviders!.has(provider)).reduce((sum, [, requests]) => sum + requests, 0) : 0;
+  const unpriced = month.totals.unpriced;
+  const days = calendar.days;
+  const zone = localZone();
+  const forecast = forecastState.data;
+  // Every tile has its final number (the benchmark's "fully rendered").
+  const complete = forecast !== undefined && savings !== undefined;
 
-  if (daily.totals.requests === 0 && budgets.length === 0) {
+  if (month.totals.requests === 0 && budgets.length === 0) {
     return (
-      <div data-loaded="true">
+      <div data-loaded="true" data-complete="true">
         <Empty title="No traffic yet">
           <p>Point an OpenAI or Anthropic client at this gateway and send a first request, for example:</p>
           <pre>
@@ -90,33 +110,32 @@ export function OverviewPage(_props: PageProps) {
     );
   }
 
-  const forecast = data.forecast;
   return (
-    <div data-loaded="true">
+    <div data-loaded="true" data-complete={complete ? 'true' : undefined}>
       {unpriced > 0 && (
         <div class="warning" role="status" data-testid="unpriced">
           {count(unpriced)} request{unpriced === 1 ? '' : 's'} this month had no price: their cost is not in these totals. Add the model to the price book (<code>prices:</code> in the config).
         </div>
       )}
       <div class="tiles">
-        <Tile label="Spend today (UTC)" value={usd(todayNano)} raw={todayNano} testid="spend-today" />
-        <Tile label="Spend this month" value={usd(monthNano)} raw={monthNano} testid="spend-month" hint={`${count(daily.totals.requests)} requests`} />
+        <Tile label="Spend today" value={usd(todayNano)} raw={todayNano} testid="spend-today" hint={zone} />
+        <Tile label="Spend this month" value={usd(monthNano)} raw={monthNano} testid="spend-month" hint={`${count(month.totals.requests)} requests`} />
         <Tile label="Burn rate" value={`${usd(burnPerDay)}/day`} raw={burnPerDay} testid="burn-rate" hint="month to date" />
         <Tile
           label="Forecast to month end"
           testid="forecast-month"
-          value={forecast instanceof Error ? (isMissing(forecast) ? 'not available yet' : 'unavailable') : usd(monthNano + forecast.total.mean)}
-          raw={forecast instanceof Error ? undefined : monthNano + forecast.total.mean}
-          hint={forecast instanceof Error ? (isMissing(forecast) ? 'this gateway has no forecast API' : forecast.message) : forecast.model === 'none' ? forecast.reason : `80%: ${usd(monthNano + forecast.total.lo80)} – ${usd(monthNano + forecast.total.hi80)}`}
+          value={forecast === undefined ? '–' : forecast instanceof Error ? (isMissing(forecast) ? 'not available yet' : 'unavailable') : usd(monthNano + forecast.total.mean)}
+          raw={forecast === undefined || forecast instanceof Error ? undefined : monthNano + forecast.total.mean}
+          hint={forecast === undefined ? 'fitting…' : forecast instanceof Error ? (isMissing(forecast) ? 'this gateway has no forecast API' : forecast.message) : forecast.model === 'none' ? forecast.reason : `80%: ${usd(monthNano + forecast.total.lo80)} – ${usd(monthNano + forecast.total.hi80)}`}
         />
-        <Tile label="Saved by caching" value={cacheSaved === null ? '–' : usd(cacheSaved)} raw={cacheSaved ?? undefined} testid="saved-cache" tone="good" hint={!savings ? 'loading…' : savings.cache instanceof Error ? savings.cache.message : `hit rate ${percent(savings.cache.hitRate * 100)}`} />
-        <Tile label="Saved by routing" value={routingSaved === null ? '–' : usd(routingSaved)} raw={routingSaved ?? undefined} testid="saved-routing" tone="good" hint={!savings ? 'loading…' : savings.routing instanceof Error ? savings.routing.message : 'vs always the strongest model'} />
+        <Tile label="Saved by caching" value={cacheSaved === null ? '–' : usd(cacheSaved)} raw={cacheSaved ?? undefined} testid="saved-cache" tone="good" hint={!savings ? 'loading…' : savings.cache instanceof Error ? savings.cache.message : `this month, hit rate ${percent(savings.cache.hitRate * 100)}`} />
+        <Tile label="Saved by routing" value={routingSaved === null ? '–' : usd(routingSaved)} raw={routingSaved ?? undefined} testid="saved-routing" tone="good" hint={!savings ? 'loading…' : savings.routing instanceof Error ? savings.routing.message : 'this month, vs always the strongest model'} />
         <Tile label="Local share" value={totalRequests ? percent((localRequests / totalRequests) * 100) : '–'} testid="local-share" hint="requests served by local models" />
         <Tile label="Saved (ledger)" value={usd(savedLedger)} raw={savedLedger} testid="saved-ledger" hint="cache and routing, this month" />
       </div>
 
       <Section title="Daily spend this month">
-        {daily.rows.length ? (
+        {month.rows.length ? (
           <Chart title="Daily spend this month, in US dollars" xs={days.map((d) => d.ms)} series={[{ label: 'Spend', values: days.map((d) => costByDay.get(d.key) ?? 0) }]} format={usd} stacked height={220} />
         ) : (
           <Empty title="No spend this month yet" />
@@ -170,7 +189,7 @@ export function OverviewPage(_props: PageProps) {
         </Section>
       </div>
       <p class="muted small">
-        Month: {new Date(monthStartMs).toISOString().slice(0, 10)} to {new Date(monthEndMs - 1).toISOString().slice(0, 10)} (UTC).
+        Month: {localDayKey(monthStartMs)} to {localDayKey(monthEndMs - 1)} ({zone}).
       </p>
     </div>
   );

@@ -4,10 +4,12 @@ import { scopeFilter } from '../../budgets/scope-filter.ts';
 import type { BudgetForecast, ForecastDimension } from '../../analytics/forecast/forecast-report.ts';
 import { forecastLedger } from '../../analytics/forecast/ledger-forecast.ts';
 import { FORECAST_METRICS, HOUR_MS, type ForecastMetric } from '../../analytics/forecast/hourly-series.ts';
+import { createForecastCache } from '../../analytics/forecast/forecast-cache.ts';
 import { createForecastProjector } from '../../analytics/forecast/spend-projector.ts';
 import { seesOrg } from '../../domain/admin-principal.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import { usdToNano } from '../../domain/money.ts';
+import type { LedgerFilter } from '../../ledger/store.ts';
 import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { adminOf } from './guard.ts';
@@ -16,20 +18,56 @@ import { confinedFilter } from './reports.ts';
 const MAX_HORIZON_HOURS = 90 * 24;
 const MAX_HISTORY_HOURS = 365 * 24;
 const MAX_BUDGETS = 50;
+const DEFAULT_HISTORY_HOURS = 56 * 24;
 
 /**
  * GET /api/cost/forecast: spend, requests or tokens for the next hours or days, with 80% and 95%
  * intervals, per project or model when asked (parts reconciled to the total), and each visible
  * budget's projection to its period's end. An empty or tiny ledger answers 200 with model 'none'
- * and the reason. `backtest=true` adds a rolling-origin backtest against seasonal-naive.
+ * and the reason. `backtest=true` adds a rolling-origin backtest against seasonal-naive. `until=` (an
+ * ISO date or epoch ms) in place of `horizon` forecasts up to that time (the overview's month end).
+ *
+ * Answers are kept per (org, parameters) and refitted at most once per closed hour, the old answer
+ * served meanwhile (forecast-cache.ts): the history only changes when an hour closes. A request with
+ * `Cache-Control: no-cache` is answered by a new fit. The budget projections are computed on every
+ * call (their spend is live).
  */
 export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime): void {
   const projector = () => runtime.spendProjector ?? (fallbackProjector ??= createForecastProjector(runtime.ledger));
   let fallbackProjector: ReturnType<typeof createForecastProjector> | undefined;
+  // A 'none' answer (too little history) is not kept: the first rows imported or served show up at the next call.
+  const kept = createForecastCache<Awaited<ReturnType<typeof forecastLedger>>>({ maxEntries: 200, keep: (report) => report.model !== 'none' });
+  const fitted = (request: KeptRequest) => {
+    const { orgId, metric, by, filter, untilMs, horizonHours, from, historyHours, backtest, nowMs, fresh } = request;
+    // Everything the answer depends on but the hour, which is the entry's version: as hours close the key stays the same
+    // (a relative horizon moves with the hour, a fixed `until` stays put) and the kept answer is served while the refit runs.
+    const key = JSON.stringify([orgId ?? null, metric, by ?? null, filter, untilMs ?? `${horizonHours}h`, from ?? `${historyHours}h`, backtest]);
+    return kept.get(key, Math.floor(nowMs / HOUR_MS) * HOUR_MS, async () => {
+      await runtime.flushLedger();
+      return forecastLedger(runtime.ledger, { metric, by, filter, horizonHours, historyHours, nowMs, backtest }, runtime.forecasts);
+    }, { fresh });
+  };
+  // The overview's forecast (the whole ledger to the UTC month's end, as a dashboard in UTC asks for it) is fitted once in
+  // the background at start, on the forecast worker, so the first visit finds it kept. Only with a week of history: else
+  // there is nothing to fit (and gateways with a fresh ledger, like most tests, never start the worker for it).
+  if (runtime.forecasts) {
+    const warm = async () => {
+      const nowMs = Date.now();
+      if ((await runtime.ledger.count({ toMs: nowMs - 7 * 24 * HOUR_MS })) === 0) return;
+      const now = new Date(nowMs);
+      const untilMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+      const horizonHours = Math.ceil((untilMs - Math.floor(nowMs / HOUR_MS) * HOUR_MS) / HOUR_MS);
+      await fitted({ orgId: undefined, metric: 'cost', by: undefined, filter: {}, untilMs, horizonHours, from: undefined, historyHours: DEFAULT_HISTORY_HOURS, backtest: false, nowMs });
+    };
+    setTimeout(() => void warm().catch(() => {}), 1_000).unref();
+  }
   app.get('/api/cost/forecast', async (c) => {
     const query = c.req.query();
-    const horizonHours = parseHours(query.horizon ?? '30d', 'horizon', MAX_HORIZON_HOURS);
     const nowMs = Date.now();
+    const firstHourMs = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
+    if (query.until !== undefined && query.horizon !== undefined) throw new GatewayError('invalid_request', "give the forecast's end with horizon= or until=, not both", { param: 'until' });
+    const untilMs = query.until === undefined ? undefined : parseUntil(query.until, firstHourMs);
+    const horizonHours = untilMs === undefined ? parseHours(query.horizon ?? '30d', 'horizon', MAX_HORIZON_HOURS) : Math.ceil((untilMs - firstHourMs) / HOUR_MS);
     const historyHours = historyWindow(query, nowMs);
     const metric = (query.metric ?? 'cost') as ForecastMetric;
     if (!FORECAST_METRICS.includes(metric)) throw new GatewayError('invalid_request', `'metric' must be one of ${FORECAST_METRICS.join(', ')}`, { param: 'metric' });
@@ -37,12 +75,28 @@ export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
     if (by !== undefined && by !== 'project' && by !== 'model') throw new GatewayError('invalid_request', "'by' must be 'project' or 'model'", { param: 'by' });
     const { fromMs: _from, toMs: _to, ...filter } = confinedFilter(c);
     if (query.tag) filter.tag = query.tag;
-    await runtime.flushLedger();
-    const report = await forecastLedger(runtime.ledger, { metric, by, filter, horizonHours, historyHours, nowMs, backtest: query.backtest === 'true' || query.backtest === '1' }, runtime.forecasts);
+    const backtest = query.backtest === 'true' || query.backtest === '1';
+    const fresh = /\bno-cache\b/i.test(c.req.header('cache-control') ?? '');
+    const report = await fitted({ orgId: adminOf(c).orgId, metric, by, filter, untilMs, horizonHours, from: query.from, historyHours, backtest, nowMs, fresh });
     const budgets = metric === 'cost' && report.model !== 'none' ? await budgetForecasts(runtime, projector(), adminOf(c), nowMs) : [];
     const body = { ...report, budgets };
     return c.json(body);
   });
+}
+
+interface KeptRequest {
+  orgId: string | undefined;
+  metric: ForecastMetric;
+  by: ForecastDimension | undefined;
+  filter: LedgerFilter;
+  untilMs: number | undefined;
+  horizonHours: number;
+  from: string | undefined;
+  historyHours: number;
+  backtest: boolean;
+  nowMs: number;
+  /** A new fit rather than the kept answer (`Cache-Control: no-cache`). */
+  fresh?: boolean;
 }
 
 /** Each budget the caller may see (calendar periods only), projected to its period's end. */
@@ -102,7 +156,7 @@ function historyWindow(query: Record<string, string>, nowMs: number): number {
   if (query.to !== undefined) {
     throw new GatewayError('invalid_request', "'to' is not supported here: the history always ends with the last complete hour (the forecast starts now); set its start with history= (like 56d) or from=", { param: 'to' });
   }
-  if (query.from === undefined) return parseHours(query.history ?? '56d', 'history', MAX_HISTORY_HOURS);
+  if (query.from === undefined) return query.history === undefined ? DEFAULT_HISTORY_HOURS : parseHours(query.history, 'history', MAX_HISTORY_HOURS);
   if (query.history !== undefined) throw new GatewayError('invalid_request', "give the history's start with history= or from=, not both", { param: 'from' });
   const fromMs = /^\d{1,15}$/.test(query.from) ? Number(query.from) : Date.parse(query.from);
   const hours = Math.floor(nowMs / HOUR_MS) - Math.floor(fromMs / HOUR_MS);
@@ -110,6 +164,15 @@ function historyWindow(query: Record<string, string>, nowMs: number): number {
     throw new GatewayError('invalid_request', `'from' must be an ISO date or epoch milliseconds at least an hour and at most ${MAX_HISTORY_HOURS / 24} days before now`, { param: 'from' });
   }
   return hours;
+}
+
+/** The end of an `until=` forecast: an ISO date or epoch ms, after the current hour and within the longest horizon. */
+function parseUntil(value: string, firstHourMs: number): number {
+  const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms) || ms <= firstHourMs || ms > firstHourMs + MAX_HORIZON_HOURS * HOUR_MS) {
+    throw new GatewayError('invalid_request', `'until' must be an ISO date or epoch milliseconds after the current hour and at most ${MAX_HORIZON_HOURS / 24} days ahead`, { param: 'until' });
+  }
+  return ms;
 }
 
 /** `30d`, `72h` or a bare number of days, within 1 hour and `max` hours. */

@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { buildExperimentReport, countExperimentArms } from '../../analytics/reports/experiment-report.ts';
-import { buildRoutingReport } from '../../analytics/reports/routing-report.ts';
+import { routingReportFromLedger } from '../../analytics/reports/routing-from-rollups.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import { priceProviderFor } from '../../pricing/price-provider.ts';
 import type { LedgerFilter } from '../../ledger/store.ts';
@@ -32,17 +32,19 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
   /** Circuit breaker per configured target (and any other that is open): closed, open or half-open. */
   app.get('/api/routing/breakers', (c) => c.json({ data: runtime.router.breakerViews() }));
 
+  /** Shares, fallbacks and savings against the strong model, from the ledger's rollups (see routing-from-rollups.ts). */
   app.get('/api/routing/analytics', async (c) => {
-    await runtime.flushLedger();
-    const rows = await runtime.ledger.list(scopedFilter(c), 100_000);
+    const filter = scopedFilter(c);
     const entries = runtime.router.entries();
     const strongAlias = c.req.query('strong');
     const strong = strongAlias ? entries.find((e) => e.alias === strongAlias) : [...entries].sort((a, b) => b.quality - a.quality)[0];
     if (strongAlias && !strong) throw new GatewayError('invalid_request', `Unknown model alias '${strongAlias}'`, { param: 'strong' });
+    await runtime.flushLedger();
     const priceBook = runtime.deps.priceBook;
     return c.json(
-      buildRoutingReport(
-        rows,
+      await routingReportFromLedger(
+        runtime.ledger,
+        filter,
         strong && {
           target: strong.key,
           price: (usage, timeMs) =>
@@ -60,8 +62,11 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
 
   /** Every configured experiment with how many requests each arm has had (in the caller's org, for an org-bound key). */
   app.get('/api/experiments', async (c) => {
+    const filter = scopedFilter(c);
+    // No experiment configured (the usual case): nothing to count, so no raw rows are read (the routing page asks on every load).
+    if (Object.keys(runtime.config.experiments).length === 0) return c.json({ data: [] });
     await runtime.flushLedger();
-    const rows = await runtime.ledger.list(scopedFilter(c), 200_000);
+    const rows = await runtime.ledger.list(filter, 200_000);
     const data = Object.entries(runtime.config.experiments).map(([name, experiment]) => {
       const arms = countExperimentArms(name, rows);
       return { name, ...experiment, requests: Object.values(arms).reduce((sum, n) => sum + n, 0), arms };

@@ -12,6 +12,7 @@ const dialect: Dialect = {
   tagValue: 'tag_each.value',
   // The served target of the structured decision, else its summary (the `route` column): as `routeTarget` in JS.
   routeTarget: () => "COALESCE(route_decision->>'chosen', route_decision->>'target', route, '')",
+  fellBack: () => "(CASE WHEN jsonb_typeof(route_decision->'fallbacks') = 'number' THEN (route_decision->>'fallbacks')::numeric > 0 ELSE FALSE END)",
 };
 
 const TYPES: Record<(typeof LEDGER_COLUMNS)[number], string> = {

@@ -150,6 +150,8 @@ export interface Dialect {
   tagValue: string;
   /** The route target of a raw row, from `route_decision` and `route` (see `routeTarget`). */
   routeTarget(): string;
+  /** Condition: the row's route decision called a fallback target (`fallbacks` > 0, as `fellBack` in JS). */
+  fellBack(): string;
 }
 
 export interface BuiltQuery {
@@ -177,6 +179,7 @@ export function rawWhere(filter: LedgerFilter, dialect: Dialect, params: unknown
   for (const provider of filter.excludeProviders ?? []) add((p) => `(provider IS NULL OR provider <> ${p})`, provider);
   if (filter.servedOnly) add((p) => `status < ${p}`, 400);
   if (filter.origin !== undefined) add((p) => `origin = ${p}`, filter.origin);
+  if (filter.fellBack) clauses.push(dialect.fellBack());
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
@@ -193,7 +196,7 @@ const TAG_ROLLUP_DIMENSIONS: ReadonlySet<LedgerDimension> = new Set(['org', 'pro
  * it keeps (org, project, time); anything else reads the raw rows.
  */
 export function summarySource(dimensions: readonly LedgerDimension[], filter: LedgerFilter): SummarySource {
-  if (filter.id !== undefined || filter.origin !== undefined || filter.model !== undefined || filter.excludeProviders?.length || filter.servedOnly) return 'raw';
+  if (filter.id !== undefined || filter.origin !== undefined || filter.model !== undefined || filter.excludeProviders?.length || filter.servedOnly || filter.fellBack) return 'raw';
   const aligned = (filter.fromMs === undefined || filter.fromMs % HOUR_MS === 0) && (filter.toMs === undefined || filter.toMs % HOUR_MS === 0);
   if (!aligned) return 'raw';
   if (filter.tag === undefined && !dimensions.includes('tag')) {
