@@ -240,7 +240,8 @@ async function latencyUnderReports(options: { dataDir: string; databaseUrl?: str
   try {
     const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 16 });
     const load = { path: '/v1/chat/completions', headers: { authorization: 'Bearer bench' }, body, rate: LOAD_RPS, seconds: LOAD_SECONDS };
-    await steadyLoad(h.url, { ...load, seconds: 3 });
+    // Warm up past the gateway's start-up work (the first anomaly check runs 5 s after start).
+    await steadyLoad(h.url, { ...load, seconds: 10 });
     const paths = [
       `/api/cost/report?by=project,day&from=${REPORT_FROM}&to=${REPORT_TO}`,
       `/api/cost/report?by=user&top=10&from=${REPORT_FROM}&to=${REPORT_TO}`,
