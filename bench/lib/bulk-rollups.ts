@@ -16,7 +16,9 @@ class Groups {
   private readonly groups = new Map<string, number[]>();
   constructor(private readonly keyCount: number) {}
   add(values: unknown[]): void {
-    const key = JSON.stringify(values.slice(0, this.keyCount));
+    // Key values are numbers and short ids without control characters: joined by \u0001 they are unambiguous.
+    let key = String(values[0]);
+    for (let index = 1; index < this.keyCount; index += 1) key += `\u0001${values[index] as string}`;
     const group = this.groups.get(key);
     if (!group) {
       this.groups.set(key, values as number[]);

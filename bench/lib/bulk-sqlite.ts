@@ -16,9 +16,11 @@ const TRANSACTION_ROWS = 100_000;
 export function bulkLoadSqlite(dataDir: string, rows: Iterable<LedgerRecord>, progress: (done: number) => void = () => {}): number {
   const db = openSqlite(dataDir);
   try {
+    // The rollback journal in memory (better-sqlite3's defensive mode refuses none at all) and no fsync while loading (a failed build is thrown away), one lock for the whole load.
     db.pragma('journal_mode = DELETE');
-    db.pragma('journal_mode = OFF');
+    if (db.pragma('journal_mode = MEMORY', { simple: true }) !== 'memory') throw new Error('could not keep the journal in memory for the bulk load');
     db.pragma('synchronous = OFF');
+    db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('cache_size = -262144');
     const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger' AND sql IS NOT NULL").all() as Array<{ name: string; sql: string }>;
     for (const index of indexes) db.exec(`DROP INDEX ${index.name}`);
@@ -32,28 +34,23 @@ export function bulkLoadSqlite(dataDir: string, rows: Iterable<LedgerRecord>, pr
     const rollups = bulkRollups((table, row) => rollupInsert[table].run(row));
     const toInt = (value: boolean) => (value ? 1 : 0);
     let done = 0;
-    let pending: LedgerRecord[] = [];
-    const write = db.transaction((records: LedgerRecord[]) => {
-      for (const record of records) {
-        insert.run(recordValues(record, toInt));
-        rollups.add(record);
-      }
-    });
+    // Rows go straight from the generator into the open transaction (buffering 100k records would
+    // promote them all to the old generation and make the collector the bottleneck).
+    db.exec('BEGIN');
     for (const record of rows) {
-      pending.push(record);
-      if (pending.length === TRANSACTION_ROWS) {
-        write(pending);
-        done += pending.length;
-        pending = [];
+      insert.run(recordValues(record, toInt));
+      rollups.add(record);
+      done += 1;
+      if (done % TRANSACTION_ROWS === 0) {
+        db.exec('COMMIT');
         progress(done);
+        db.exec('BEGIN');
       }
     }
-    db.transaction(() => {
-      write(pending);
-      rollups.finish();
-    })();
-    done += pending.length;
+    rollups.finish();
+    db.exec('COMMIT');
     for (const index of indexes) db.exec(index.sql);
+    db.pragma('locking_mode = NORMAL');
     db.pragma('journal_mode = WAL');
     return done;
   } finally {

@@ -27,6 +27,8 @@ export function startCluster(root: string, state: string): Cluster {
     const url = execFileSync('bash', [path.join(root, 'scripts/ci/start-postgres.sh'), state], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     return { url, fresh: true, stop: () => stopCluster(data) };
   }
+  // A run killed before it stopped the server leaves it running: stop it (a dead server's pid file is just removed).
+  stopCluster(data);
   rmSync(path.join(data, 'postmaster.pid'), { force: true });
   for (let attempt = 0; attempt < 20; attempt += 1) {
     const port = 56_500 + Math.floor(Math.random() * 900);
