@@ -238,8 +238,9 @@ async function reportTimings(store: LedgerStore, raw: RawRunner): Promise<{ timi
 async function latencyUnderReports(options: { dataDir: string; databaseUrl?: string }): Promise<Record<string, unknown>> {
   const h = await startHarness(options);
   try {
+    // Every call goes to the mock upstream (no-store: neither cache answers it).
     const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 16 });
-    const load = { path: '/v1/chat/completions', headers: { authorization: 'Bearer bench' }, body, rate: LOAD_RPS, seconds: LOAD_SECONDS };
+    const load = { path: '/v1/chat/completions', headers: { authorization: 'Bearer bench', 'cache-control': 'no-store' }, body, rate: LOAD_RPS, seconds: LOAD_SECONDS };
     // Warm up past the gateway's start-up work (the first anomaly check runs 5 s after start).
     await steadyLoad(h.url, { ...load, seconds: 10 });
     const paths = [
