@@ -250,8 +250,12 @@ export function summarizeQuery(dimensions: readonly LedgerDimension[], filter: L
   const useRollup = source !== 'raw';
   const time = source === 'daily' ? 'day_ms' : useRollup ? 'hour_ms' : 'time_ms';
   const raw = rawDimensions(dialect);
+  // A time bucket is grouped by its start in epoch ms and only the groups are formatted as text
+  // (outside): formatting every scanned row cost as much as the scan (30 days of the hourly rollup
+  // by model and hour at 10M rows: 1.5 s against 0.75 s on PostgreSQL).
+  const bucketStart = (unit: number) => (source === (unit === DAY_MS ? 'daily' : 'rollup') ? time : `(${time} / ${unit}) * ${unit}`);
   const expression = (dimension: LedgerDimension) =>
-    dimension === 'day' ? dialect.day(time) : dimension === 'hour' ? dialect.hour(time) : (useRollup ? ROLLUP_DIMENSIONS : raw)[dimension];
+    dimension === 'day' ? bucketStart(DAY_MS) : dimension === 'hour' ? bucketStart(HOUR_MS) : (useRollup ? ROLLUP_DIMENSIONS : raw)[dimension];
   const selected = dimensions.map((dimension, index) => `${expression(dimension)} AS d${index}`);
   const sums = useRollup
     ? ROLLUP_SUMS.map((column) => `${dialect.sum(column)} AS ${column}`)
@@ -299,7 +303,12 @@ export function summarizeQuery(dimensions: readonly LedgerDimension[], filter: L
   const group = dimensions.length ? `GROUP BY ${dimensions.map((_, index) => `d${index}`).join(', ')}` : '';
   const from = source === 'rollup' ? 'ledger_hourly' : source === 'daily' ? 'ledger_daily' : source === 'tags' ? 'ledger_hourly_tags' : dimensions.includes('tag') ? `ledger ${dialect.tagJoin}` : 'ledger';
   const sql = `SELECT ${[...selected, ...sums].join(', ')} FROM ${from} ${where} ${group}`;
-  return { sql, params };
+  if (!dimensions.some((dimension) => dimension === 'day' || dimension === 'hour')) return { sql, params };
+  const outer = dimensions.map((dimension, index) =>
+    dimension === 'day' ? `${dialect.day(`d${index}`)} AS d${index}` : dimension === 'hour' ? `${dialect.hour(`d${index}`)} AS d${index}` : `d${index}`,
+  );
+  const sumNames = sums.map((sum) => sum.slice(sum.lastIndexOf(' AS ') + 4));
+  return { sql: `SELECT ${[...outer, ...sumNames].join(', ')} FROM (${sql}) grouped`, params };
 }
 
 // Booleans are 0/1 in SQLite and BOOLEAN in PostgreSQL: compare in a form both accept.
