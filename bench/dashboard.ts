@@ -149,7 +149,7 @@ async function main(): Promise<void> {
           .getEntriesByType('resource')
           .filter((e) => e.name.includes('/api/'))
           .map((e) => {
-            const t = e as PerformanceResourceTiming;
+            const t = e as unknown as { startTime: number; requestStart: number; responseStart: number };
             return { path: new URL(e.name).pathname + new URL(e.name).search, ms: Math.round(e.duration), startAt: Math.round(t.startTime), waitMs: Math.round(t.requestStart - t.startTime), serverMs: Math.round(t.responseStart - t.requestStart) };
           }),
       )) as { path: string; ms: number }[];
