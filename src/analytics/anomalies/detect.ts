@@ -289,26 +289,42 @@ function pricierModel(combos: readonly Combo[], t: number, rise: Map<Combo, numb
   return best;
 }
 
+const firstActiveByCube = new WeakMap<Cube, Int32Array>();
+
+/**
+ * Per combination, the first hour with a request (`cube.hours` if none), worked out once per cube:
+ * "spent before hour t" is then one comparison, not a sum over t hours for every combination,
+ * dimension and checked hour (which held the event loop for seconds on a big ledger's catch-up).
+ */
+function firstActiveHours(cube: Cube): Int32Array {
+  let first = firstActiveByCube.get(cube);
+  if (first) return first;
+  first = new Int32Array(cube.combos.length).fill(cube.hours);
+  cube.combos.forEach((combo, index) => {
+    const at = combo.requests.findIndex((requests) => requests > 0);
+    if (at >= 0) first![index] = at;
+  });
+  firstActiveByCube.set(cube, first);
+  return first;
+}
+
 /** Models, projects, users and keys spending for the first time in `newAfterHours` (the org itself must be older than that). */
 function newcomerFindings(cube: Cube, t: number, hourMs: number, orgId: string | null, options: DetectOptions): Finding[] {
   const since = t - options.newAfterHours;
   if (since < 0) return [];
-  let older = 0;
-  for (const combo of cube.combos) for (let j = 0; j <= since; j++) older += combo.requests[j]!;
-  if (older === 0) return [];
+  const firstActive = firstActiveHours(cube);
+  if (!firstActive.some((first) => first <= since)) return [];
   const findings: Finding[] = [];
   const newValues = new Map<CauseDimension, Set<string>>();
   for (const dimension of ['model', 'project', 'user', 'key'] as const) {
     const seen = new Set<string>();
     const nowCost = new Map<string, number>();
-    for (const combo of cube.combos) {
+    cube.combos.forEach((combo, index) => {
       const value = combo[dimension];
-      if (value === null) continue;
-      let past = 0;
-      for (let j = 0; j < t; j++) past += combo.requests[j]!;
-      if (past > 0) seen.add(value);
+      if (value === null) return;
+      if (firstActive[index]! < t) seen.add(value);
       nowCost.set(value, (nowCost.get(value) ?? 0) + combo.cost[t]!);
-    }
+    });
     const fresh = new Set<string>();
     for (const [value, cost] of nowCost) {
       if (seen.has(value) || cost <= 0) continue;

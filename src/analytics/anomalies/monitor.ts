@@ -61,14 +61,18 @@ export function createAnomalyMonitor(deps: { ledger: LedgerStore; store: Anomaly
           else cellsByOrg.set(cell.org, [cell]);
         }
       }
-      const cubes = [...cellsByOrg].map(([org, cells]) => {
+      const cubes = [];
+      for (const [org, cells] of cellsByOrg) {
         const cube = buildCube(cells, startMs, LOOKBACK_HOURS);
-        return { org, cube, watched: watchedSeries(cube) };
-      });
+        cubes.push({ org, cube, watched: watchedSeries(cube) });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       const ongoing = await deps.store.listAnomalies({ ongoing: true, limit: 10_000 });
       const changed = new Map<string, Anomaly>();
       let current = ongoing;
       for (let hourMs = firstHour; hourMs <= closedHour; hourMs += HOUR_MS) {
+        // An hour at a time, yielding between: a start-up catch-up of a day must not hold proxied calls.
+        await new Promise((resolve) => setImmediate(resolve));
         const findings = [];
         for (const { org, cube, watched } of cubes) findings.push(...detectHour(cube, (hourMs - startMs) / HOUR_MS, org, options, watched));
         const { created, updated } = foldHour(current, findings, hourMs, deps.now(), randomUUID, { ...DEFAULT_EPISODE_OPTIONS, levelShiftHours: options.levelShiftHours });
