@@ -142,33 +142,26 @@ export function pairFeatures(query: string, candidate: string, context: FeatureC
   // IDF-weighted overlap: a content word counts as matched when the other side has it or a variant.
   const setA = new Set(qa);
   const setB = new Set(qb);
-  let matchedIdf = 0;
-  let totalIdf = 0;
-  let unmatchedA = 0;
-  let unmatchedB = 0;
-  let totalA = 0;
-  let totalB = 0;
-  let unmatchedMax = 0;
-  for (const w of new Set(ca)) {
-    const idf = idfOf(w, table);
-    totalA += idf;
-    totalIdf += idf;
-    if (hasVariant(w, qb, setB)) matchedIdf += idf;
-    else {
-      unmatchedA += idf;
-      unmatchedMax = Math.max(unmatchedMax, idf);
+  // Both sides in turn, into running sums kept in this order (the model was trained on these exact values).
+  const both = { matchedIdf: 0, totalIdf: 0, unmatchedMax: 0 };
+  const side = (words: readonly string[], otherWords: typeof qa, otherSet: typeof setA) => {
+    let total = 0;
+    let unmatched = 0;
+    for (const w of new Set(words)) {
+      const idf = idfOf(w, table);
+      total += idf;
+      both.totalIdf += idf;
+      if (hasVariant(w, otherWords, otherSet)) both.matchedIdf += idf;
+      else {
+        unmatched += idf;
+        both.unmatchedMax = Math.max(both.unmatchedMax, idf);
+      }
     }
-  }
-  for (const w of new Set(cb)) {
-    const idf = idfOf(w, table);
-    totalB += idf;
-    totalIdf += idf;
-    if (hasVariant(w, qa, setA)) matchedIdf += idf;
-    else {
-      unmatchedB += idf;
-      unmatchedMax = Math.max(unmatchedMax, idf);
-    }
-  }
+    return { total, unmatched };
+  };
+  const { total: totalA, unmatched: unmatchedA } = side(ca, qb, setB);
+  const { total: totalB, unmatched: unmatchedB } = side(cb, qa, setA);
+  const { matchedIdf, totalIdf, unmatchedMax } = both;
   const shareA = totalA > 0 ? unmatchedA / totalA : 0;
   const shareB = totalB > 0 ? unmatchedB / totalB : 0;
 
