@@ -360,21 +360,24 @@ export class BudgetEnforcer {
     const windows = budgets.map((budget) => budgetWindow(budget, now));
     const fixed = budgets.map((budget, index) => this.fixedNano(budget, windows[index]!, windows[index]!.endMs));
     const accrued = budgets.map((budget, index) => this.fixedNano(budget, windows[index]!, now));
-    let used: number[];
+    // One read: every budget's spend + reservations + fixed costs, then its reservations alone (no buckets, no fixed costs).
+    let values: number[];
     try {
-      used = await this.options.counters.peek(budgets.map((budget, index) => ({ budgetId: budget.id, buckets: windows[index]!.buckets, fixedNano: fixed[index]! })), now);
+      const full = budgets.map((budget, index) => ({ budgetId: budget.id, buckets: windows[index]!.buckets, fixedNano: fixed[index]! }));
+      values = await this.options.counters.peek([...full, ...budgets.map((budget) => ({ budgetId: budget.id, buckets: [], fixedNano: 0 }))], now);
     } catch (error) {
       throw new GatewayError('budget_unavailable', `Budget counters are unreachable: ${(error as Error).message}`, { retryable: true });
     }
-    const statuses = budgets.map((budget, index) =>
-      budgetStatus(budget, { window: windows[index]!, usedNano: used[index] ?? 0, fixedNano: fixed[index]!, accruedNano: accrued[index]! }, now, sourceOf(budget.id, this.options.config.budgets, this.storedRows)),
-    );
+    const statuses = budgets.map((budget, index) => {
+      const reading = { window: windows[index]!, usedNano: values[index] ?? 0, reservedNano: Math.max(0, values[budgets.length + index] ?? 0), fixedNano: fixed[index]!, accruedNano: accrued[index]! };
+      return budgetStatus(budget, reading, now, sourceOf(budget.id, this.options.config.budgets, this.storedRows));
+    });
     if (!options.forecast || !this.options.projector) return statuses;
     return Promise.all(
       statuses.map(async (status, index) => {
         const budget = budgets[index]!;
         if (budget.period === 'rolling') return status;
-        const projection = await this.alertChecks.project(budget, windows[index]!, now, used[index] ?? 0);
+        const projection = await this.alertChecks.project(budget, windows[index]!, now, values[index] ?? 0);
         return projection ? withForecastProjection(status, projection, windows[index]!.endMs) : status;
       }),
     );

@@ -19,9 +19,9 @@ const now = Date.parse('2026-11-16T00:00:00Z');
 describe('budget status', () => {
   it('reports spend, remaining and exhaustion from a reading', () => {
     const window = budgetWindow(budget, now);
-    const status = budgetStatus(budget, { window, usedNano: 25_000_000_000, fixedNano: 0, accruedNano: 0 }, now, 'config');
+    const status = budgetStatus(budget, { window, usedNano: 25_000_000_000, fixedNano: 0, accruedNano: 0, reservedNano: 0 }, now, 'config');
     expect(status).toMatchObject({ id: 'team', org: 'acme', period: 'monthly', usedUsd: '25', remainingUsd: '75', percent: 25, exhausted: false, source: 'config', resetAt: null });
-    expect(budgetStatus(budget, { window, usedNano: 100_000_000_000, fixedNano: 0, accruedNano: 0 }, now, 'api')).toMatchObject({ exhausted: true, exhaustionAt: null });
+    expect(budgetStatus(budget, { window, usedNano: 100_000_000_000, fixedNano: 0, accruedNano: 0, reservedNano: 0 }, now, 'api')).toMatchObject({ exhausted: true, exhaustionAt: null });
   });
   it('labels rolling periods by their hours', () => {
     expect(periodLabel({ period: 'rolling', rollingHours: 24 })).toBe('rolling 24h');

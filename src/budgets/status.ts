@@ -18,6 +18,12 @@ export interface BudgetStatus {
   windowEnd: string;
   limitUsd: string;
   usedUsd: string;
+  /**
+   * The worst-case cost requests in flight hold reserved: counted in `usedUsd` while they run,
+   * reconciled to the actual cost when they end.
+   */
+  reservedUsd: string;
+  reservedNanoUsd: number;
   /** Fixed costs of the whole period (committed, counted in `usedUsd`) and accrued so far. */
   fixedUsd: string;
   fixedAccruedUsd: string;
@@ -45,6 +51,8 @@ export interface BudgetReading {
   window: BudgetWindow;
   /** Spent and reserved, with the whole period's fixed costs. */
   usedNano: number;
+  /** Of which reserved by requests in flight. */
+  reservedNano: number;
   /** Fixed costs of the whole period, and accrued up to now. */
   fixedNano: number;
   accruedNano: number;
@@ -65,6 +73,8 @@ export function budgetStatus(budget: ActiveBudget, reading: BudgetReading, nowMs
     windowEnd: new Date(window.endMs).toISOString(),
     limitUsd: formatUsd(limit),
     usedUsd: formatUsd(u),
+    reservedUsd: formatUsd(reading.reservedNano),
+    reservedNanoUsd: reading.reservedNano,
     fixedUsd: formatUsd(fixed),
     fixedAccruedUsd: formatUsd(accrued),
     remainingUsd: formatUsd(Math.max(0, limit - u)),

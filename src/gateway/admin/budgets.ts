@@ -4,7 +4,6 @@ import type { ActiveBudget } from '../../budgets/store.ts';
 import { budgetSchema, type BudgetConfig } from '../../config/schema.ts';
 import { seesOrg, type AdminPrincipal } from '../../domain/admin-principal.ts';
 import { GatewayError } from '../../domain/errors.ts';
-import { formatUsd } from '../../domain/money.ts';
 import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { readJsonBody } from '../read-json-body.ts';
@@ -46,27 +45,15 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
     (await runtime.budgetStore.listAlerts(1, [budget.id])).length > 0 ||
     (await enforcer().countedUnder(budget)) > 0;
 
-  /**
-   * Every status with the worst-case cost its requests in flight hold reserved (`reservedUsd`, `reservedNanoUsd`; counted in
-   * `usedUsd` while they run, reconciled to the actual cost when they end); null when the counters could not say.
-   */
-  const statuses = async () => {
-    const [all, gauges] = await Promise.all([enforcer().status({ forecast: true }), enforcer().gauges().catch(() => undefined)]);
-    const reserved = new Map(gauges?.map((gauge) => [gauge.budget, Math.max(0, gauge.reservedNano)]));
-    return all.map((status) => {
-      const nano = gauges ? (reserved.get(status.id) ?? 0) : null;
-      return { ...status, reservedUsd: nano === null ? null : formatUsd(nano), reservedNanoUsd: nano };
-    });
-  };
   app.get('/api/budgets', async (c) => {
     const admin = adminOf(c);
     const visible = new Set(enforcer().all.filter((b) => seesOrg(admin, budgetOrg(b))).map((b) => b.id));
-    return c.json({ data: (await statuses()).filter((s) => visible.has(s.id)) });
+    return c.json({ data: (await enforcer().status({ forecast: true })).filter((s) => visible.has(s.id)) });
   });
   app.get('/api/budgets/:id', async (c) => {
     const budget = find(c, c.req.param('id'));
     const { resetAtMs: _reset, ...definition } = budget;
-    const status = (await statuses()).find((s) => s.id === budget.id);
+    const status = (await enforcer().status({ forecast: true })).find((s) => s.id === budget.id);
     return c.json({ budget: redacted(definition), status });
   });
   app.post('/api/budgets', async (c) => {
