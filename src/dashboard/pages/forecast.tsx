@@ -1,10 +1,28 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
 import { Chart } from '../chart.tsx';
-import { Empty, ErrorBox, isMissing, NotYet, Section, Tile } from '../components.tsx';
+import { Choice, Empty, ErrorBox, isMissing, NotYet, Section, Tile } from '../components.tsx';
 import { count, dateTime, percent, usd } from '../format.ts';
+import { forecastDays } from '../forecast-days.ts';
 import { setParams, usePoll } from '../hooks.ts';
 import type { Anomaly, Forecast, PageProps } from '../types.ts';
+
+const HORIZONS = [
+  ['30d', '30 days'],
+  ['60d', '60 days'],
+  ['90d', '90 days'],
+] as const;
+const FORECAST_METRICS = [
+  ['cost', 'Spend'],
+  ['requests', 'Requests'],
+  ['tokens', 'Tokens'],
+] as const;
+const STATUSES = [
+  ['open', 'open'],
+  ['acknowledged', 'acknowledged'],
+  ['resolved', 'resolved'],
+  ['all', 'all'],
+] as const;
 
 const settle = <T,>(promise: Promise<T>): Promise<T | Error> => promise.catch((error: Error) => error);
 
@@ -42,31 +60,9 @@ export function ForecastPage({ params, canWrite }: PageProps) {
   return (
     <div data-loaded={data || state.error ? 'true' : undefined}>
       <form class="filters" aria-label="Forecast options" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          <span>Horizon</span>
-          <select name="horizon" value={horizon} onChange={(e) => set({ horizon: (e.target as HTMLSelectElement).value })}>
-            <option value="30d">30 days</option>
-            <option value="60d">60 days</option>
-            <option value="90d">90 days</option>
-          </select>
-        </label>
-        <label>
-          <span>Metric</span>
-          <select name="metric" value={metric} onChange={(e) => set({ metric: (e.target as HTMLSelectElement).value })}>
-            <option value="cost">Spend</option>
-            <option value="requests">Requests</option>
-            <option value="tokens">Tokens</option>
-          </select>
-        </label>
-        <label>
-          <span>Anomalies</span>
-          <select name="status" value={status} onChange={(e) => set({ status: (e.target as HTMLSelectElement).value })}>
-            <option value="open">open</option>
-            <option value="acknowledged">acknowledged</option>
-            <option value="resolved">resolved</option>
-            <option value="all">all</option>
-          </select>
-        </label>
+        <Choice label="Horizon" name="horizon" value={horizon} options={HORIZONS} onChange={(v) => set({ horizon: v })} />
+        <Choice label="Metric" name="metric" value={metric} options={FORECAST_METRICS} onChange={(v) => set({ metric: v })} />
+        <Choice label="Anomalies" name="status" value={status} options={STATUSES} onChange={(v) => set({ status: v })} />
       </form>
       <ErrorBox error={state.error} what="the forecast" />
       {data && (
@@ -151,28 +147,24 @@ export function ForecastPage({ params, canWrite }: PageProps) {
 
 function ForecastView(props: { forecast: Forecast; anomalies: Anomaly[]; format: (v: number) => string }) {
   const { forecast, format } = props;
-  const xs = [...forecast.history.map((h) => h.t), ...forecast.points.map((p) => p.t)];
-  const pad = (n: number) => new Array<number | null>(n).fill(null);
-  const history = [...forecast.history.map((h) => h.value), ...pad(forecast.points.length)];
-  const hist = forecast.history.length;
-  const band = {
-    label: 'forecast',
-    lo: [...pad(hist), ...forecast.points.map((p) => p.lo80)],
-    hi: [...pad(hist), ...forecast.points.map((p) => p.hi80)],
-    mean: [...pad(hist), ...forecast.points.map((p) => p.mean)],
-  };
+  // Days, not hours: a month of hourly points reads as a comb (see forecast-days.ts).
+  const days = forecastDays(forecast);
+  const band = { label: 'forecast', lo: days.lo, hi: days.hi, mean: days.mean };
   return (
     <>
       <div class="tiles">
         <Tile label="Forecast total" value={format(forecast.total.mean)} raw={forecast.total.mean} testid="forecast-total" />
         <Tile label="80% interval" value={`${format(forecast.total.lo80)} – ${format(forecast.total.hi80)}`} />
         <Tile label="95% interval" value={`${format(forecast.total.lo95)} – ${format(forecast.total.hi95)}`} />
-        <Tile label="Model" value={forecast.model} hint={forecast.reason} />
+        <Tile label="Model" value={forecast.model} />
       </div>
+      <p class="muted small" data-testid="forecast-reason">
+        {forecast.reason}
+      </p>
       <Chart
-        title={`History and forecast of ${forecast.metric}, with the 80% interval shaded and anomalies marked in red`}
-        xs={xs}
-        series={[{ label: 'history', values: history as number[] }]}
+        title={`Daily history and forecast of ${forecast.metric} (UTC days), with the 80% range shaded and anomalies marked in red`}
+        xs={days.xs}
+        series={[{ label: 'history', values: days.history as number[] }]}
         band={band}
         marks={props.anomalies.map((a) => a.startMs)}
         format={format}

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
 import { Chart } from '../chart.tsx';
-import { download, Empty, ErrorBox, Section, Tile } from '../components.tsx';
+import { Choice, download, Empty, ErrorBox, Section, Tile } from '../components.tsx';
 import { bucketKeys, count, csv, rangeBounds, usd } from '../format.ts';
 import { setParams, usePoll } from '../hooks.ts';
 import type { SpendReport, SpendRow, PageProps } from '../types.ts';
@@ -18,6 +18,10 @@ const METRICS = [
   ['cost', 'Spend'],
   ['tokens', 'Tokens'],
   ['requests', 'Requests'],
+] as const;
+const BUCKETS = [
+  ['hour', 'hour'],
+  ['day', 'day'],
 ] as const;
 const FILTERS = ['project', 'model', 'provider', 'user', 'key', 'org'] as const;
 /** Series drawn separately; the rest are summed into "other" so the chart stays readable. */
@@ -85,43 +89,10 @@ export function SpendPage({ params }: PageProps) {
   return (
     <div data-loaded={state.data || state.error ? 'true' : undefined}>
       <form class="filters" aria-label="Spend filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          <span>Time range</span>
-          <select name="range" value={range} onChange={(e) => set({ range: (e.target as HTMLSelectElement).value, bucket: '' })}>
-            {RANGES.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>Stack by</span>
-          <select name="by" value={by} onChange={(e) => set({ by: (e.target as HTMLSelectElement).value })}>
-            {DIMENSIONS.map((d) => (
-              <option key={d} value={d}>
-                {d}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>Show</span>
-          <select name="metric" value={metric} onChange={(e) => set({ metric: (e.target as HTMLSelectElement).value })}>
-            {METRICS.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>Bucket</span>
-          <select name="bucket" value={bucket} onChange={(e) => set({ bucket: (e.target as HTMLSelectElement).value })}>
-            <option value="hour">hour</option>
-            <option value="day">day</option>
-          </select>
-        </label>
+        <Choice label="Time range" name="range" value={range} options={RANGES} onChange={(v) => set({ range: v, bucket: '' })} />
+        <Choice label="Stack by" name="by" value={by} options={DIMENSIONS.map((d) => [d, d] as const)} onChange={(v) => set({ by: v })} />
+        <Choice label="Show" name="metric" value={metric} options={METRICS} onChange={(v) => set({ metric: v })} />
+        <Choice label="Bucket" name="bucket" value={bucket} options={BUCKETS} onChange={(v) => set({ bucket: v })} />
         {FILTERS.map((f) => (
           <FilterInput key={f} name={f} value={filters[f]!} onCommit={(v) => set({ [f]: v })} />
         ))}
