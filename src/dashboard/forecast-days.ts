@@ -2,8 +2,10 @@ import type { Forecast } from './types.ts';
 
 const DAY_MS = 86_400_000;
 
+const utcDayStart = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
+
 export interface ForecastDays {
-  /** Start of each UTC day, ascending. */
+  /** Start of each day, ascending. */
   xs: number[];
   /** Observed total per day (null after the last day with history). */
   history: (number | null)[];
@@ -14,14 +16,14 @@ export interface ForecastDays {
 }
 
 /**
- * An hourly forecast as days (UTC, like the chart's day ticks and `tollgate forecast`): a month of
+ * An hourly forecast as days (by default UTC, like the chart's day ticks and `tollgate forecast`; `dayOf`
+ * gives another calendar's day start): a month of
  * hourly points reads as a comb, a month of days as a trend. The day the forecast starts in carries
  * what is already spent plus the forecast of its remaining hours. A day's range is the sum of its
  * hours' ranges: wider than the day's own interval unless the hours move together, so never too narrow.
  * A last day the forecast covers only in part is left out. Pure.
  */
-export function forecastDays(forecast: Pick<Forecast, 'history' | 'points'>, level: 80 | 95 = 80): ForecastDays {
-  const dayOf = (t: number) => Math.floor(t / DAY_MS) * DAY_MS;
+export function forecastDays(forecast: Pick<Forecast, 'history' | 'points'>, level: 80 | 95 = 80, dayOf: (t: number) => number = utcDayStart): ForecastDays {
   const observed = new Map<number, number>();
   for (const h of forecast.history) observed.set(dayOf(h.t), (observed.get(dayOf(h.t)) ?? 0) + h.value);
   const ahead = new Map<number, { mean: number; lo: number; hi: number; hours: number }>();

@@ -81,6 +81,12 @@ export function bucketKeys(fromMs: number, toMs: number, bucket: 'hour' | 'day')
 }
 
 /** The browser's calendar day of an instant, `YYYY-MM-DD` (the overview's "today" and month are the user's, not UTC's). */
+/** The browser's local midnight starting the day that holds `ms`. */
+export function localDayStart(ms: number): number {
+  const date = new Date(ms);
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+}
+
 export function localDayKey(ms: number): string {
   const date = new Date(ms);
   return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;

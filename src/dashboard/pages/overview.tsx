@@ -1,7 +1,8 @@
 import { api, query } from '../api.ts';
 import { Chart } from '../chart.tsx';
 import { Bar, Empty, ErrorBox, isMissing, Section, Tile } from '../components.tsx';
-import { count, localCalendar, localDayKey, localZone, percent, usd, usdStringToNano } from '../format.ts';
+import { count, localCalendar, localDayKey, localDayStart, localZone, percent, usd, usdStringToNano } from '../format.ts';
+import { forecastDays } from '../forecast-days.ts';
 import { usePoll } from '../hooks.ts';
 import type { Anomaly, BudgetStatus, Forecast, SpendReport, PageProps } from '../types.ts';
 
@@ -93,6 +94,11 @@ export function OverviewPage(_props: PageProps) {
   const forecast = forecastState.data;
   // Every tile has its final number (the benchmark's "fully rendered").
   const complete = forecast !== undefined && savings !== undefined;
+  // The rest of the month as a band on the daily chart: today is what is spent plus the forecast of its remaining hours.
+  const ahead = forecast && !(forecast instanceof Error) && forecast.model !== 'none' ? forecastDays({ history: [], points: forecast.points }, 80, localDayStart) : undefined;
+  const aheadAt = new Map(ahead?.xs.map((ms, i) => [ms, i]));
+  const bandOf = (pick: 'lo' | 'hi' | 'mean') => days.map((d) => (aheadAt.has(d.ms) ? ahead![pick][aheadAt.get(d.ms)!]! + (d.ms === dayStartMs ? todayNano : 0) : null));
+  const band = ahead ? { label: 'forecast', lo: bandOf('lo'), hi: bandOf('hi'), mean: bandOf('mean') } : undefined;
 
   if (month.totals.requests === 0 && budgets.length === 0) {
     return (
@@ -134,9 +140,17 @@ export function OverviewPage(_props: PageProps) {
         <Tile label="Saved (ledger)" value={usd(savedLedger)} raw={savedLedger} testid="saved-ledger" hint="cache and routing, this month" />
       </div>
 
-      <Section title="Daily spend this month">
+      <Section title="Daily spend this month, and the forecast">
         {month.rows.length ? (
-          <Chart title="Daily spend this month, in US dollars" xs={days.map((d) => d.ms)} series={[{ label: 'Spend', values: days.map((d) => costByDay.get(d.key) ?? 0) }]} format={usd} stacked height={220} />
+          <Chart
+            title="Daily spend this month in US dollars, with the forecast to the month's end and its 80% range"
+            xs={days.map((d) => d.ms)}
+            series={[{ label: 'Spend', values: days.map((d) => costByDay.get(d.key) ?? 0) }]}
+            band={band}
+            format={usd}
+            stacked
+            height={220}
+          />
         ) : (
           <Empty title="No spend this month yet" />
         )}
