@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { ApiError } from './api.ts';
 import type { Loaded } from './hooks.ts';
+import type { RouteDecision } from './types.ts';
 
 export function Tile(props: { label: string; value: string; raw?: number; hint?: string; testid?: string; tone?: 'warn' | 'bad' | 'good' }) {
   return (
@@ -110,5 +111,28 @@ export function Choice(props: { label: string; name: string; value: string; opti
         ))}
       </select>
     </label>
+  );
+}
+
+/** A route decision in words: its summary, then what was tried and skipped and why (the ledger's structured fields). */
+export function RouteExplanation(props: { route: RouteDecision | null; brief?: boolean }) {
+  const { route } = props;
+  if (!route) return <span class="muted">not routed</span>;
+  const facts: string[] = [];
+  if (route.strategy) facts.push(`strategy ${route.strategy}`);
+  if (route.reason) facts.push(route.reason);
+  if (route.learned) facts.push(`learned score ${route.learned.score.toFixed(3)} against threshold ${route.learned.threshold.toFixed(3)}${route.learned.rule ? ` (rule ${route.learned.rule}: no trained router)` : ''}`);
+  if (route.taskClass) facts.push(`task class ${route.taskClass}`);
+  if (route.experiment) facts.push(`experiment ${route.experiment.name}, ${route.experiment.arm} arm`);
+  if (route.overflow) facts.push(`too long: sent to ${route.overflow}`);
+  if (route.fallbacks) facts.push(`${route.fallbacks} fallback${route.fallbacks === 1 ? '' : 's'}`);
+  for (const tried of route.tried ?? []) facts.push(`tried ${tried.target}: ${tried.outcome}`);
+  const skipped = route.skipped ?? [];
+  if (skipped.length) facts.push(`skipped ${skipped.map((s) => `${s.target} (${s.why})`).join(', ')}${route.skippedMore ? ` and ${route.skippedMore} more` : ''}`);
+  return (
+    <span class="route">
+      <code>{route.summary}</code>
+      {!props.brief && facts.length > 0 && <span class="muted small"> · {facts.join(' · ')}</span>}
+    </span>
   );
 }

@@ -85,8 +85,24 @@ export interface LedgerRow {
   errorCode: string | null;
   cacheStatus: string | null;
   savedNanoUsd: number;
-  route: unknown;
+  route: RouteDecision | null;
   prompt: string | null;
+}
+/** How a request was routed, as the ledger keeps it (the admin API's `route`): see src/domain/route-decision.ts. */
+export interface RouteDecision {
+  summary: string;
+  chosen?: string;
+  route?: string;
+  strategy?: string;
+  reason?: string;
+  fallbacks?: number;
+  tried?: { target: string; outcome: string }[];
+  skipped?: { target: string; why: string }[];
+  skippedMore?: number;
+  learned?: { score: number; threshold: number; rule?: string };
+  experiment?: { name: string; arm: string };
+  overflow?: string;
+  taskClass?: string;
 }
 export interface VirtualKey {
   id: string;

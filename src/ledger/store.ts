@@ -26,6 +26,8 @@ export interface LedgerFilter {
   origin?: string;
   /** Only rows whose route decision called a fallback target (`fallbacks` > 0): the rollups do not keep it. */
   fellBack?: boolean;
+  /** Only rows whose route decision used this strategy ('learned', 'cheapest', ...): the rollups do not keep it. */
+  routeStrategy?: string;
 }
 
 export interface SpendRow {

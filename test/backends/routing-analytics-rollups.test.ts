@@ -39,7 +39,7 @@ function records(): LedgerRecord[] {
     const roll = random();
     const fallbacks = roll < 0.15 ? 1 : roll < 0.2 ? 2 : 0;
     const route: RouteDecision | null =
-      index % 5 === 0 ? null : index % 37 === 0 ? { summary: `legacy:${target}`, ...(fallbacks ? { fallbacks } : {}) } : { summary: `cheapest:${model}`, chosen: target, strategy: 'cheapest', ...(fallbacks ? { fallbacks } : {}) };
+      index % 5 === 0 ? null : index % 37 === 0 ? { summary: `legacy:${target}`, ...(fallbacks ? { fallbacks } : {}) } : { summary: `cheapest:${model}`, chosen: target, strategy: index % 7 === 1 ? 'learned' : 'cheapest', ...(fallbacks ? { fallbacks } : {}) };
     const failed = random() < 0.08;
     const input = Math.floor(random() * 5_000);
     const output = Math.floor(random() * 900);
@@ -87,8 +87,8 @@ function contract(open: () => Promise<{ storage: Storage; cleanup(): Promise<voi
   for (const [name, filter, source] of filters) {
     it(`${name}: the rollup answer equals the raw rows' answer (${source})`, async () => {
       expect(summarySource([...ROUTING_DIMENSIONS], filter)).toBe(source);
-      const fromRollups = await routingReportFromLedger(storage.ledger, filter, strong);
-      const fromRows = routingReportFromRows(await storage.ledger.list(filter, 100_000), strong);
+      const fromRollups = await routingReportFromLedger(storage.ledger, filter, strong, { learned: true });
+      const fromRows = routingReportFromRows(await storage.ledger.list(filter, 100_000), strong, { learned: true });
       expect(fromRollups).toEqual(fromRows);
       // And both are right: counted straight from the records written.
       const inWindow = rows.filter((r) => (filter.fromMs === undefined || r.timeMs >= filter.fromMs) && (filter.toMs === undefined || r.timeMs < filter.toMs) && (filter.projectId === undefined || r.projectId === filter.projectId) && (filter.provider === undefined || r.provider === filter.provider));
@@ -99,6 +99,13 @@ function contract(open: () => Promise<{ storage: Storage; cleanup(): Promise<voi
       expect(fromRollups.fallbacksFired).toBeGreaterThan(5);
       expect(fromRollups.share.reduce((sum, s) => sum + s.requests, 0)).toBe(served.length);
       expect(Number(fromRollups.alwaysStrong?.costUsd)).toBeGreaterThan(0);
+      // The learned router's share, read from the decisions' strategy (raw rows: the rollups do not keep it).
+      const learned = served.filter((r) => r.route?.strategy === 'learned');
+      expect(learned.length).toBeGreaterThan(10);
+      expect(fromRollups.learned?.requests).toBe(learned.length);
+      expect(fromRollups.learned?.targets.reduce((sum, t) => sum + t.requests, 0)).toBe(learned.length);
+      expect(fromRollups.learned?.sharePercent).toBe(Math.round((learned.length / served.length) * 10_000) / 100);
+      expect((await routingReportFromLedger(storage.ledger, filter, strong)).learned).toBeUndefined();
     });
   }
 }

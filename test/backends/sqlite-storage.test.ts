@@ -25,7 +25,7 @@ runStorageContract('SQLite', async () => {
 });
 
 describe('summarize query planning', () => {
-  const dialect: Dialect = { placeholder: () => '?', day: (c) => `day(${c})`, hour: (c) => `hour(${c})`, sum: (e) => `SUM(${e})`, hasTag: (p) => `tag(${p})`, tagJoin: 'JOIN tags', tagValue: 'tag_value', routeTarget: () => 'target(route)', fellBack: () => 'fell_back(route)' };
+  const dialect: Dialect = { placeholder: () => '?', day: (c) => `day(${c})`, hour: (c) => `hour(${c})`, sum: (e) => `SUM(${e})`, hasTag: (p) => `tag(${p})`, tagJoin: 'JOIN tags', tagValue: 'tag_value', routeTarget: () => 'target(route)', fellBack: () => 'fell_back(route)', routeStrategy: (p) => `strategy(${p})` };
   const table = (...args: Parameters<typeof summarizeQuery>) => {
     const sql = summarizeQuery(...args).sql;
     return sql.includes('FROM ledger_hourly_tags') ? 'tags' : sql.includes('FROM ledger_hourly') ? 'rollup' : sql.includes('FROM ledger_daily') ? 'daily' : 'raw';
@@ -44,6 +44,7 @@ describe('summarize query planning', () => {
     expect(table(['project'], { fromMs: 10 * HOUR + 1 }, dialect)).toBe('raw');
     expect(table(['project'], { toMs: 10 * HOUR - 1 }, dialect)).toBe('raw');
     expect(table(['project'], { model: 'gpt-4o' }, dialect)).toBe('raw');
+    expect(table(['route'], { routeStrategy: 'learned' }, dialect)).toBe('raw');
     expect(table(['project'], { tag: 'batch' }, dialect)).toBe('tags');
     expect(table(['tag', 'day'], { orgId: 'o', fromMs: 10 * HOUR }, dialect)).toBe('tags');
     expect(table(['tag', 'user'], {}, dialect)).toBe('raw');

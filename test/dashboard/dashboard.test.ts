@@ -54,7 +54,18 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
   beforeAll(async () => {
     mock = await startMockProvider({ port: 0, recordRequests: false });
     dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-dashboard-'));
-    const config = parseConfig(demoConfig(mock.url, 0), {});
+    const demo = demoConfig(mock.url, 0);
+    const config = parseConfig(
+      {
+        ...demo,
+        // Routed traffic for the routing page: a cheapest-first route (whose first target sometimes fails, so fallbacks
+        // fire), a learned route (its artefact is missing, so it decides by prompt length and says so), an A/B experiment.
+        routes: { assistant: { strategy: 'cheapest', candidates: ['gpt-4o-mini', 'gpt-4o'] }, smart: { strategy: 'learned', strong: 'gpt-4o', weak: 'gpt-4o-mini', artefact: path.join(tmpdir(), 'tollgate-no-such-router.json'), fallbackRule: 'length', fallbackLengthTokens: 40 } },
+        models: { ...demo.models, summariser: { target: 'gpt-4o-mini@mock-openai' }, 'summariser-claude': { target: 'claude-3-5-haiku-latest@mock-anthropic' } },
+        experiments: { 'summariser-claude': { model: 'summariser', candidate: 'summariser-claude', share: 0.5, mode: 'ab' } },
+      },
+      {},
+    );
     server = await startServer(config, { dataDir, adminKey: ADMIN_KEY, viewerKey: VIEWER_KEY, defaultMetrics: false, log: () => {}, now: () => (clock ? clock() : Date.now()) });
 
     // Three projects, each with its own virtual key.
@@ -65,7 +76,7 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
     }
     // Replay: real token counts from the trace, spread over the last 5 days (so day buckets differ) by the gateway clock.
     const { requests } = traceSlice(300);
-    const models = ['gpt-4o-mini', 'gpt-4o', 'claude-3-5-haiku-latest'];
+    const models = ['gpt-4o-mini', 'gpt-4o', 'claude-3-5-haiku-latest', 'assistant', 'smart', 'summariser'];
     const start = Date.now() - 5 * 86_400_000;
     const span = 5 * 86_400_000 - 600_000;
     const last = requests[requests.length - 1]!.offsetMs || 1;
@@ -76,16 +87,28 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
       await Promise.all(
         batch.map(async (r, j) => {
           const n = i + j;
-          const model = models[n % 3]!;
+          // A plain model, a route or an experiment; five routed requests meet a first target that fails twice (a fallback).
+          const model = models[n % models.length]!;
           const anthropic = model.startsWith('claude');
+          const content = model === 'smart' ? `request ${n}: ${'please explain this in detail '.repeat(n % 20)}` : `request ${n}`;
+          const mockDirective = { usage: { input: r.input, output: r.output }, ...(model === 'assistant' && n % 60 === 3 ? { fail: { status: 503, times: 2 }, key: `fallback-${n}` } : {}) };
           const response = await fetch(`${server.url}${anthropic ? '/v1/messages' : '/v1/chat/completions'}`, {
             method: 'POST',
             headers: { authorization: `Bearer ${keys[n % 3]}`, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-            body: JSON.stringify({ model, max_tokens: 512, messages: [{ role: 'user', content: `request ${n}` }], mock: { usage: { input: r.input, output: r.output } } }),
+            body: JSON.stringify({ model, max_tokens: 512, messages: [{ role: 'user', content }], mock: mockDirective }),
           });
           await response.arrayBuffer();
         }),
       );
+    }
+    // Four deterministic questions, each asked three times in a row (temperature 0): the repeats are exact cache hits.
+    for (let i = 0; i < 12; i += 1) {
+      const response = await fetch(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys[1]}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user', content: `What does a gateway do? (${i % 4})` }], mock: { usage: { input: 900, output: 120 } } }),
+      });
+      await response.arrayBuffer();
     }
     clock = undefined;
     await server.gateway.runtime.flushLedger();
@@ -187,6 +210,35 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
     const web = await admin<{ totals: { costNanoUsd: number } }>(`/api/report?by=model&project=web&from=${from7d}`);
     await expect.poll(async () => Number(await page.locator('[data-testid=spend-total]').getAttribute('data-value'))).toBe(web.totals.costNanoUsd);
     expect(await page.getByLabel('project', { exact: true }).inputValue()).toBe('web');
+  });
+
+  it('routing and cache: routed share, fallbacks, the learned router, experiments and cache hits equal the admin API', async () => {
+    const page = adminPage;
+    await visit(page, '#/routing');
+    type Routing = { routedRequests: number; fallbacksFired: number; costUsd: string; share: { target: string; requests: number }[]; learned?: { requests: number; sharePercent: number; targets: { target: string }[] } };
+    const routing = await admin<Routing>('/api/routing/analytics');
+    const cache = await admin<{ exactHits: number; hitRate: number; savedUsd: string }>('/api/cache/stats');
+    // The replay routed traffic, fired fallbacks, used the learned route and hit the cache: none of these is an empty state.
+    expect(routing.routedRequests).toBeGreaterThan(50);
+    expect(routing.fallbacksFired).toBe(5);
+    expect(routing.learned?.requests).toBeGreaterThan(20);
+    expect(routing.learned?.targets.map((t) => t.target).sort()).toEqual(['gpt-4o-mini@mock-openai', 'gpt-4o@mock-openai']);
+    expect(cache.exactHits).toBe(8);
+    const raw = async (testid: string) => Number(await page.getByTestId(testid).getAttribute('data-value'));
+    expect(await raw('routed-requests')).toBe(routing.routedRequests);
+    expect(await raw('fallbacks-fired')).toBe(routing.fallbacksFired);
+    expect(await raw('routed-spend')).toBe(usdToNano(routing.costUsd));
+    expect(await raw('learned-share')).toBe(routing.learned!.requests);
+    expect(await page.getByTestId('learned-share').locator('.tile-value').textContent()).toBe(`${routing.learned!.sharePercent.toFixed(1)}%`);
+    expect(await raw('cache-exact')).toBe(cache.exactHits);
+    expect(await raw('cache-hit-rate')).toBe(cache.hitRate);
+    // One table row per served target, with the API's request count.
+    for (const share of routing.share) await expect.poll(() => page.locator('tr', { hasText: share.target }).first().locator('td').nth(1).textContent()).toBe(share.requests.toLocaleString('en-US'));
+    // The experiment's arms with their intervals, and the route explanation of recent requests.
+    const experiment = await admin<{ arms: { arm: string; requests: number }[] }>('/api/experiments/summariser-claude');
+    expect(experiment.arms.reduce((sum, arm) => sum + arm.requests, 0)).toBeGreaterThan(10);
+    for (const arm of experiment.arms) await expect.poll(() => page.locator('tr', { hasText: arm.arm }).first().locator('td').nth(1).textContent()).toBe(String(arm.requests));
+    expect(await page.locator('code', { hasText: /^learned:/ }).count()).toBeGreaterThan(0);
   });
 
   it('budgets: the API validation message is shown in place; create, edit and delete work', async () => {
@@ -303,16 +355,22 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
   it('requests: the log is searchable and shows the API rows', async () => {
     const page = adminPage;
     await visit(page, '#/requests');
-    const latest = await admin<{ data: { id: string; costNanoUsd: number }[] }>('/api/ledger?limit=50');
+    type Row = { id: string; costNanoUsd: number; requestedModel: string; servedModel: string | null; route: { summary: string } | null };
+    const latest = await admin<{ data: Row[] }>('/api/ledger?limit=50');
     await expect.poll(() => page.locator('[data-testid=requests-table] tbody tr[data-cost]').count()).toBe(latest.data.length);
     const first = page.locator('[data-testid=requests-table] tbody tr[data-cost]').first();
-    expect(Number(await first.getAttribute('data-cost'))).toBe(latest.data[0]!.costNanoUsd);
+    // Newest first: the API's page is oldest first.
+    expect(Number(await first.getAttribute('data-cost'))).toBe(latest.data.at(-1)!.costNanoUsd);
+    expect(await first.locator('td').nth(1).textContent()).toBe(latest.data.at(-1)!.servedModel ?? latest.data.at(-1)!.requestedModel);
     await page.getByLabel('Search', { exact: true }).fill('claude');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.waitForFunction(() => location.hash.includes('q=claude'));
     const shown = await page.locator('[data-testid=requests-table] tbody tr[data-cost]').allTextContents();
-    expect(shown.length).toBeGreaterThan(0);
-    for (const text of shown) expect(text).toContain('claude');
+    // The search reads the model names and the route explanation: a row on the experiment 'summariser-claude' matches too.
+    const matching = latest.data.filter((row) => [row.requestedModel, row.servedModel, row.route?.summary].some((v) => v?.includes('claude')));
+    expect(matching.length).toBeGreaterThan(0);
+    expect(shown.length).toBe(matching.length);
+    expect(shown.filter((text) => text.includes('claude')).length).toBeGreaterThan(0);
   });
 
   it('a viewer sees every page without change controls, and the API refuses its changes', async () => {

@@ -3,7 +3,7 @@ import { createUsage, type Usage } from '../../domain/usage.ts';
 import type { LedgerRecord } from '../../ledger/record.ts';
 import { routeTarget } from '../../ledger/route-target.ts';
 import type { LedgerFilter, LedgerStore, SpendRow } from '../../ledger/store.ts';
-import type { RoutingReport } from './routing-report.ts';
+import type { LearnedShare, RoutingReport } from './routing-report.ts';
 
 /** How the reference (strong) model prices a usage at a time: the price book, for one target. */
 export interface StrongPricing {
@@ -20,17 +20,38 @@ export const ROUTING_DIMENSIONS = ['route', 'model', 'provider', 'day'] as const
  * Numbers are the same as {@link routingReportFromRows} over the same rows: see
  * `routingReportFromGroups` for what each one counts.
  */
-export async function routingReportFromLedger(ledger: Pick<LedgerStore, 'summarize' | 'count'>, filter: LedgerFilter, strong: StrongPricing | undefined): Promise<RoutingReport> {
-  const [groups, fallbacks] = await Promise.all([ledger.summarize([...ROUTING_DIMENSIONS], filter), ledger.count({ ...filter, fellBack: true, servedOnly: true })]);
-  return routingReportFromGroups(groups, fallbacks, strong);
+export async function routingReportFromLedger(ledger: Pick<LedgerStore, 'summarize' | 'count'>, filter: LedgerFilter, strong: StrongPricing | undefined, options: { learned?: boolean } = {}): Promise<RoutingReport> {
+  const [groups, fallbacks, learned] = await Promise.all([
+    ledger.summarize([...ROUTING_DIMENSIONS], filter),
+    ledger.count({ ...filter, fellBack: true, servedOnly: true }),
+    // The rollups do not keep the strategy: the learned rows are read raw, only when the caller has learned routes.
+    options.learned ? ledger.summarize(['route'], { ...filter, routeStrategy: 'learned', servedOnly: true }) : undefined,
+  ]);
+  const report = routingReportFromGroups(groups, fallbacks, strong);
+  if (learned) report.learned = learnedShare(learned.map((group) => [group.keys.route ?? '', group.requests] as const), report.routedRequests);
+  return report;
+}
+
+/** The learned router's requests per target, as shares of its own requests and of all routed ones. Pure. */
+export function learnedShare(perTarget: ReadonlyArray<readonly [string, number]>, routedRequests: number): LearnedShare {
+  const byTarget = new Map<string, number>();
+  for (const [target, requests] of perTarget) if (target) byTarget.set(target, (byTarget.get(target) ?? 0) + requests);
+  const requests = [...byTarget.values()].reduce((sum, n) => sum + n, 0);
+  const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 100 : 0);
+  return {
+    requests,
+    sharePercent: percent(requests, routedRequests),
+    targets: [...byTarget.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([target, n]) => ({ target, requests: n, sharePercent: percent(n, requests) })),
+  };
 }
 
 /**
  * The same report from raw rows (what the rollups sum), for the CLI on an exported file and to
  * check the rollup answer: rows are grouped exactly as the rollups group them.
  */
-export function routingReportFromRows(rows: readonly LedgerRecord[], strong: StrongPricing | undefined): RoutingReport {
+export function routingReportFromRows(rows: readonly LedgerRecord[], strong: StrongPricing | undefined, options: { learned?: boolean } = {}): RoutingReport {
   const groups = new Map<string, SpendRow>();
+  const learned: Array<readonly [string, number]> = [];
   let fallbacks = 0;
   for (const row of rows) {
     const route = routeTarget(row.route) || null;
@@ -49,8 +70,11 @@ export function routingReportFromRows(rows: readonly LedgerRecord[], strong: Str
     if (row.status >= 400) group.errors += requests;
     groups.set(key, group);
     if (row.status < 400 && (row.route?.fallbacks ?? 0) > 0) fallbacks += 1;
+    if (row.status < 400 && row.route?.strategy === 'learned') learned.push([routeTarget(row.route), requests]);
   }
-  return routingReportFromGroups([...groups.values()], fallbacks, strong);
+  const report = routingReportFromGroups([...groups.values()], fallbacks, strong);
+  if (options.learned) report.learned = learnedShare(learned, report.routedRequests);
+  return report;
 }
 
 function emptyGroup(keys: Record<string, string | null>): SpendRow {

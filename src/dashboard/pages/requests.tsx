@@ -1,7 +1,7 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, query } from '../api.ts';
-import { Empty, ErrorBox } from '../components.tsx';
+import { Empty, ErrorBox, RouteExplanation } from '../components.tsx';
 import { count, duration, shortTime, usd } from '../format.ts';
 import { setParams, usePoll } from '../hooks.ts';
 import type { LedgerRow, PageProps } from '../types.ts';
@@ -25,8 +25,9 @@ export function RequestsPage({ params }: PageProps) {
     setCursors([]);
     setParams('requests', params, changes);
   };
-  const rows = (state.data?.data ?? []).filter(
-    (row) => !q || [row.id, row.requestedModel, row.servedModel, row.projectId, row.userId, row.keyId, String(row.status), row.route, row.cacheStatus].some((v) => v !== null && String(v).toLowerCase().includes(q)),
+  // The API gives a page oldest first (its cursor walks back in time); the log shows it newest first.
+  const rows = [...(state.data?.data ?? [])].reverse().filter(
+    (row) => !q || [row.id, row.requestedModel, row.servedModel, row.projectId, row.userId, row.keyId, String(row.status), row.route?.summary ?? null, row.cacheStatus].some((v) => v !== null && String(v).toLowerCase().includes(q)),
   );
   const next = state.data?.nextCursor ?? null;
   return (
@@ -110,7 +111,9 @@ export function RequestsPage({ params }: PageProps) {
                             {row.orgId} / {row.userId ?? '–'} / {row.keyId ?? '–'}
                           </dd>
                           <dt>Route</dt>
-                          <dd>{row.route ?? 'not routed'}</dd>
+                          <dd>
+                            <RouteExplanation route={row.route} />
+                          </dd>
                           {row.errorCode && (
                             <>
                               <dt>Error</dt>

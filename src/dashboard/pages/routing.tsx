@@ -1,5 +1,5 @@
 import { api } from '../api.ts';
-import { Empty, ErrorBox, Section, Tile } from '../components.tsx';
+import { Empty, ErrorBox, RouteExplanation, Section, Tile } from '../components.tsx';
 import { count, dateTime, percent, usd, usdStringToNano } from '../format.ts';
 import { usePoll } from '../hooks.ts';
 import type { LedgerRow, PageProps } from '../types.ts';
@@ -10,6 +10,8 @@ interface RoutingReport {
   fallbacksFired: number;
   costUsd: string;
   alwaysStrong?: { target: string; costUsd: string; savedUsd: string; savedPercent: number };
+  /** Present on gateways with a learned route. */
+  learned?: { requests: number; sharePercent: number; targets: { target: string; requests: number; sharePercent: number }[] };
 }
 interface CacheStats {
   enabled: boolean;
@@ -53,7 +55,7 @@ async function loadRouting() {
         Promise.all(e.data.map((x) => api<ExperimentReport>(`/api/experiments/${encodeURIComponent(x.name)}`))),
       ),
     ),
-    settle(api<{ data: LedgerRow[] }>('/api/ledger?limit=200').then((l) => l.data.filter((row) => row.route !== null).slice(0, 20))),
+    settle(api<{ data: LedgerRow[] }>('/api/ledger?limit=200').then((l) => l.data.filter((row) => row.route !== null).slice(-20).reverse())),
   ]);
   return { routing, cache, breakers, experiments, recent };
 }
@@ -88,8 +90,17 @@ export function RoutingPage(_props: PageProps) {
               <>
                 <div class="tiles">
                   <Tile label="Routed requests" value={count(data.routing.routedRequests)} raw={data.routing.routedRequests} testid="routed-requests" />
-                  <Tile label="Fallbacks fired" value={count(data.routing.fallbacksFired)} raw={data.routing.fallbacksFired} tone={data.routing.fallbacksFired ? 'warn' : undefined} />
-                  <Tile label="Routed spend" value={`$${data.routing.costUsd}`} />
+                  <Tile label="Fallbacks fired" value={count(data.routing.fallbacksFired)} raw={data.routing.fallbacksFired} testid="fallbacks-fired" tone={data.routing.fallbacksFired ? 'warn' : undefined} />
+                  <Tile label="Routed spend" value={`$${data.routing.costUsd}`} raw={usdStringToNano(data.routing.costUsd)} testid="routed-spend" />
+                  {data.routing.learned && (
+                    <Tile
+                      label="Learned router"
+                      value={percent(data.routing.learned.sharePercent)}
+                      raw={data.routing.learned.requests}
+                      testid="learned-share"
+                      hint={`${count(data.routing.learned.requests)} of the routed requests${data.routing.learned.targets.length ? `: ${data.routing.learned.targets.map((t) => `${percent(t.sharePercent, 0)} ${t.target}`).join(', ')}` : ''}`}
+                    />
+                  )}
                   {data.routing.alwaysStrong && <Tile label={`Saved vs always ${data.routing.alwaysStrong.target}`} value={`$${data.routing.alwaysStrong.savedUsd}`} hint={percent(data.routing.alwaysStrong.savedPercent)} tone="good" />}
                 </div>
                 {data.routing.share.length === 0 ? (
@@ -186,7 +197,7 @@ export function RoutingPage(_props: PageProps) {
               <ul class="plain">
                 {data.recent.map((row) => (
                   <li key={row.id}>
-                    <span class="muted">{dateTime(row.timeMs)}</span> {row.requestedModel} → {row.servedModel ?? '–'}: <code>{String(row.route)}</code>
+                    <span class="muted">{dateTime(row.timeMs)}</span> {row.requestedModel} → {row.servedModel ?? '–'}: <RouteExplanation route={row.route} brief />
                   </li>
                 ))}
               </ul>

@@ -56,6 +56,8 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
               timeMs,
             }).totalNanoUsd,
         },
+        // The learned router's share reads raw rows: only on gateways that have a learned route (or when asked).
+        { learned: c.req.query('learned') === 'true' || Object.values(runtime.config.routes ?? {}).some((route) => route.strategy === 'learned') },
       ),
     );
   });

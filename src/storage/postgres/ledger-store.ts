@@ -13,6 +13,7 @@ const dialect: Dialect = {
   // The served target of the structured decision, else its summary (the `route` column): as `routeTarget` in JS.
   routeTarget: () => "COALESCE(route_decision->>'chosen', route_decision->>'target', route, '')",
   fellBack: () => "(CASE WHEN jsonb_typeof(route_decision->'fallbacks') = 'number' THEN (route_decision->>'fallbacks')::numeric > 0 ELSE FALSE END)",
+  routeStrategy: (placeholder) => `(route_decision->>'strategy') = ${placeholder}`,
 };
 
 const TYPES: Record<(typeof LEDGER_COLUMNS)[number], string> = {

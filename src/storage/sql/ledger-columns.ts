@@ -152,6 +152,8 @@ export interface Dialect {
   routeTarget(): string;
   /** Condition: the row's route decision called a fallback target (`fallbacks` > 0, as `fellBack` in JS). */
   fellBack(): string;
+  /** Condition: the row's route decision names the strategy at `placeholder`. */
+  routeStrategy(placeholder: string): string;
 }
 
 export interface BuiltQuery {
@@ -180,6 +182,7 @@ export function rawWhere(filter: LedgerFilter, dialect: Dialect, params: unknown
   if (filter.servedOnly) add((p) => `status < ${p}`, 400);
   if (filter.origin !== undefined) add((p) => `origin = ${p}`, filter.origin);
   if (filter.fellBack) clauses.push(dialect.fellBack());
+  if (filter.routeStrategy !== undefined) add(dialect.routeStrategy, filter.routeStrategy);
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
@@ -196,7 +199,7 @@ const TAG_ROLLUP_DIMENSIONS: ReadonlySet<LedgerDimension> = new Set(['org', 'pro
  * it keeps (org, project, time); anything else reads the raw rows.
  */
 export function summarySource(dimensions: readonly LedgerDimension[], filter: LedgerFilter): SummarySource {
-  if (filter.id !== undefined || filter.origin !== undefined || filter.model !== undefined || filter.excludeProviders?.length || filter.servedOnly || filter.fellBack) return 'raw';
+  if (filter.id !== undefined || filter.origin !== undefined || filter.model !== undefined || filter.excludeProviders?.length || filter.servedOnly || filter.fellBack || filter.routeStrategy !== undefined) return 'raw';
   const aligned = (filter.fromMs === undefined || filter.fromMs % HOUR_MS === 0) && (filter.toMs === undefined || filter.toMs % HOUR_MS === 0);
   if (!aligned) return 'raw';
   if (filter.tag === undefined && !dimensions.includes('tag')) {

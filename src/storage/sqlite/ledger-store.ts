@@ -24,6 +24,7 @@ const dialect: Dialect = {
   routeTarget: () =>
     "CASE WHEN json_valid(route_decision) THEN COALESCE(json_extract(route_decision, '$.chosen'), json_extract(route_decision, '$.target'), route, '') ELSE COALESCE(route, '') END",
   fellBack: () => "(route_decision IS NOT NULL AND CASE WHEN json_valid(route_decision) AND json_type(route_decision, '$.fallbacks') IN ('integer', 'real') THEN json_extract(route_decision, '$.fallbacks') > 0 ELSE 0 END)",
+  routeStrategy: (placeholder) => `(route_decision IS NOT NULL AND json_valid(route_decision) AND json_extract(route_decision, '$.strategy') = ${placeholder})`,
 };
 
 /** Adds the increments of `values` into `group` unless a sum would leave the safe-integer range. */
