@@ -1,3 +1,4 @@
+import type { RouteDecision } from '../domain/route-decision.ts';
 import type { Who } from './api.ts';
 
 /** What every page gets from the shell. */
@@ -88,22 +89,8 @@ export interface LedgerRow {
   route: RouteDecision | null;
   prompt: string | null;
 }
-/** How a request was routed, as the ledger keeps it (the admin API's `route`): see src/domain/route-decision.ts. */
-export interface RouteDecision {
-  summary: string;
-  chosen?: string;
-  route?: string;
-  strategy?: string;
-  reason?: string;
-  fallbacks?: number;
-  tried?: { target: string; outcome: string }[];
-  skipped?: { target: string; why: string }[];
-  skippedMore?: number;
-  learned?: { score: number; threshold: number; rule?: string };
-  experiment?: { name: string; arm: string };
-  overflow?: string;
-  taskClass?: string;
-}
+/** How a request was routed, as the ledger keeps it (the admin API's `route`): the domain's own type (types only, nothing of the server runs here). */
+export type { RouteDecision };
 export interface VirtualKey {
   id: string;
   name: string;
