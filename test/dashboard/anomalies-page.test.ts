@@ -114,7 +114,9 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
     expect(await causes.count()).toBe(anomaly!.rootCause.length);
     for (const [index, cause] of anomaly!.rootCause.entries()) {
       const cells = await causes.nth(index).locator('td').allTextContents();
-      expect(cells.slice(0, 2)).toEqual([cause.dimension, cause.value]);
+      expect(cells[0]).toBe(cause.dimension);
+      // A key is named as well as given by id.
+      expect(cells[1]).toBe(cause.dimension === 'key' ? `search-app (${cause.value})` : cause.value);
       expect(cells[2]).toBe(`${(cause.share * 100).toFixed(0)}%`);
     }
     await page.screenshot({ path: path.join(SHOTS, 'forecast-anomaly-1280.png'), fullPage: true });

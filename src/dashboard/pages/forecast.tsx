@@ -5,7 +5,7 @@ import { Choice, Empty, ErrorBox, isMissing, NotYet, Section, Tile } from '../co
 import { count, dateTime, percent, usd } from '../format.ts';
 import { forecastDays } from '../forecast-days.ts';
 import { setParams, usePoll } from '../hooks.ts';
-import type { Anomaly, Forecast, PageProps } from '../types.ts';
+import type { Anomaly, Forecast, PageProps, VirtualKey } from '../types.ts';
 
 const HORIZONS = [
   ['30d', '30 days'],
@@ -30,16 +30,16 @@ export function ForecastPage({ params, canWrite }: PageProps) {
   const horizon = params.get('horizon') ?? '30d';
   const metric = params.get('metric') ?? 'cost';
   const status = params.get('status') ?? 'open';
-  const state = usePoll(
-    async () => {
-      const [forecast, anomalies] = await Promise.all([
-        settle(api<Forecast>(`/api/cost/forecast${query({ horizon, metric })}`)),
-        settle(api<{ data: Anomaly[] }>(`/api/cost/anomalies${query({ status })}`).then((a) => a.data)),
-      ]);
-      return { forecast, anomalies };
-    },
-    [horizon, metric, status],
-  );
+  // Two loads: the anomaly list never waits for a forecast fit, and acknowledging one reloads only the list.
+  const forecastState = usePoll(() => settle(api<Forecast>(`/api/cost/forecast${query({ horizon, metric })}`)), [horizon, metric]);
+  const listState = usePoll(async () => {
+    const [anomalies, keys] = await Promise.all([
+      settle(api<{ data: Anomaly[] }>(`/api/cost/anomalies${query({ status })}`).then((a) => a.data)),
+      // Root causes name keys by id; the key list gives their names (when this admin may list keys).
+      api<{ data: VirtualKey[] }>('/api/keys').then((k) => new Map(k.data.map((key) => [key.id, key.name])), () => new Map<string, string>()),
+    ]);
+    return { anomalies, keyNames: keys };
+  }, [status]);
   const [open, setOpen] = useState<string | null>(null);
   const [actionError, setActionError] = useState<Error | undefined>();
   const set = (changes: Record<string, string>) => setParams('forecast', params, changes);
@@ -49,37 +49,44 @@ export function ForecastPage({ params, canWrite }: PageProps) {
     setActionError(undefined);
     try {
       await api(`/api/cost/anomalies/${encodeURIComponent(id)}/${action}`, { method: 'POST' });
-      state.reload();
+      listState.reload();
     } catch (error) {
       setActionError(error as Error);
     }
   };
 
-  const data = state.data;
-  const anomalies = data && !(data.anomalies instanceof Error) ? data.anomalies : [];
+  const forecast = forecastState.data;
+  const list = listState.data;
+  const anomalies = list && !(list.anomalies instanceof Error) ? list.anomalies : [];
+  const named = (dimension: string, value: string) => (dimension === 'key' && list?.keyNames.has(value) ? `${list.keyNames.get(value)} (${value})` : value);
+  const loaded = (forecast !== undefined || forecastState.error) && (list !== undefined || listState.error);
   return (
-    <div data-loaded={data || state.error ? 'true' : undefined}>
+    <div data-loaded={loaded ? 'true' : undefined}>
       <form class="filters" aria-label="Forecast options" onSubmit={(e) => e.preventDefault()}>
         <Choice label="Horizon" name="horizon" value={horizon} options={HORIZONS} onChange={(v) => set({ horizon: v })} />
         <Choice label="Metric" name="metric" value={metric} options={FORECAST_METRICS} onChange={(v) => set({ metric: v })} />
         <Choice label="Anomalies" name="status" value={status} options={STATUSES} onChange={(v) => set({ status: v })} />
       </form>
-      <ErrorBox error={state.error} what="the forecast" />
-      {data && (
+      <ErrorBox error={forecastState.error ?? listState.error} what="the forecast" />
+      <Section title="Forecast">
+        {forecast === undefined ? (
+          <p class="muted" aria-busy="true">
+            Fitting the forecast…
+          </p>
+        ) : forecast instanceof Error ? (
+          isMissing(forecast) ? <NotYet feature="Forecasting" path="/api/cost/forecast" /> : <ErrorBox error={forecast} what="the forecast" />
+        ) : forecast.model === 'none' ? (
+          <Empty title="Not enough history to forecast yet">{forecast.reason}</Empty>
+        ) : (
+          <ForecastView forecast={forecast} anomalies={anomalies} format={fmt} />
+        )}
+      </Section>
+      {list && (
         <>
-          <Section title="Forecast">
-            {data.forecast instanceof Error ? (
-              isMissing(data.forecast) ? <NotYet feature="Forecasting" path="/api/cost/forecast" /> : <ErrorBox error={data.forecast} what="the forecast" />
-            ) : data.forecast.model === 'none' ? (
-              <Empty title="Not enough history to forecast yet">{data.forecast.reason}</Empty>
-            ) : (
-              <ForecastView forecast={data.forecast} anomalies={anomalies} format={fmt} />
-            )}
-          </Section>
           <Section title="Anomalies">
             <ErrorBox error={actionError} what="that change" />
-            {data.anomalies instanceof Error ? (
-              isMissing(data.anomalies) ? <NotYet feature="Anomaly detection" path="/api/cost/anomalies" /> : <ErrorBox error={data.anomalies} what="anomalies" />
+            {list.anomalies instanceof Error ? (
+              isMissing(list.anomalies) ? <NotYet feature="Anomaly detection" path="/api/cost/anomalies" /> : <ErrorBox error={list.anomalies} what="anomalies" />
             ) : anomalies.length === 0 ? (
               <Empty title={`No ${status === 'all' ? '' : status + ' '}anomalies`}>Tollgate checks every hour as it closes; spikes, drops, new spenders and pricier models will appear here.</Empty>
             ) : (
@@ -88,7 +95,7 @@ export function ForecastPage({ params, canWrite }: PageProps) {
                   <li key={a.id} data-testid={`anomaly-${a.id}`}>
                     <button type="button" class="link" aria-expanded={open === a.id} onClick={() => setOpen(open === a.id ? null : a.id)}>
                       <span class={`sev sev-${a.severity}`}>{a.severity}</span> {a.kind} · {a.series.dimension}
-                      {a.series.value ? ` ${a.series.value}` : ''} · {dateTime(a.startMs)} · {usd(a.atStakeNanoUsd)} at stake
+                      {a.series.value ? ` ${named(a.series.dimension, a.series.value)}` : ''} · {dateTime(a.startMs)} · {usd(a.atStakeNanoUsd)} at stake
                     </button>
                     <span class="muted small"> {a.status}</span>
                     {open === a.id && (
@@ -112,7 +119,7 @@ export function ForecastPage({ params, canWrite }: PageProps) {
                               {a.rootCause.map((cause) => (
                                 <tr key={`${cause.dimension}:${cause.value}`}>
                                   <td>{cause.dimension}</td>
-                                  <td>{cause.value}</td>
+                                  <td>{named(cause.dimension, cause.value)}</td>
                                   <td class="num">{percent(cause.share * 100, 0)}</td>
                                   <td class="num">{usd(cause.deltaNanoUsd)}</td>
                                 </tr>
