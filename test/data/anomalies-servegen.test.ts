@@ -218,7 +218,10 @@ skipUnless(hasSharedData(DATA), missingSharedData(DATA))('anomaly detection on S
     // and for client outages (each key above the volume floor is judged on its own, against its
     // same-hour median carried to its recent level). A client's 10x spike, 3x shift or 0.2x drop is
     // found when it stands out of that client's own swings: half of them or fewer, since ServeGen's
-    // big clients swing 10x within a day. Overall recall stays below the 0.9 target.
+    // big clients swing 10x within a day. Overall recall stays below the 0.9 target: the misses are
+    // mostly moves within 4 sigma of the client's own spread (the found-by-size line), and seed 13's
+    // 0.900 is the best of thirteen draws (seeds 1-12, never tuned on, give 0.76-0.85, mean 0.80:
+    // ANOMALY_EXTRA_SEEDS=1,...,12).
     expect(precision).toBeGreaterThanOrEqual(0.9);
     expect(rightFirst).toBeGreaterThanOrEqual(0.9);
     expect(median(delays)).toBeLessThanOrEqual(1);
