@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, expect, it } from 'vitest';
-import { seasonalExpected, seasonalScore } from '../../src/analytics/anomalies/baseline.ts';
+import { levelScore, seasonalExpected, seasonalScore } from '../../src/analytics/anomalies/baseline.ts';
 import { HOUR_MS, buildCube } from '../../src/analytics/anomalies/cube.ts';
 import { detectHour, judgedSeries, watchedSeries } from '../../src/analytics/anomalies/detect.ts';
 import { foldHour } from '../../src/analytics/anomalies/episodes.ts';
@@ -9,7 +9,7 @@ import { DEFAULT_DETECT_OPTIONS } from '../../src/analytics/anomalies/options.ts
 import type { Anomaly, AnomalyKind } from '../../src/analytics/anomalies/types.ts';
 import { hasSharedData, missingSharedData, sharedDataPath } from '../support/shared-data.ts';
 import { skipUnless } from '../support/skip-unless.ts';
-import { EPOCH_MS, HOURS, cellsOf, loadClients, type ClientHours } from './servegen-cells.ts';
+import { EPOCH_MS, HOURS, cellsOf, costOf, loadClients, type ClientHours } from './servegen-cells.ts';
 import { inject, type Injection } from './servegen-injections.ts';
 
 const DATA = 'servegen/language-m-mid-rates.csv';
@@ -52,6 +52,24 @@ const sameAlarm = (a: Anomaly, b: Anomaly) =>
   a.startMs >= b.startMs - HOUR_MS &&
   a.startMs <= (b.endMs ?? Number.POSITIVE_INFINITY) + HOUR_MS &&
   ((a.series.dimension === b.series.dimension && a.series.value === b.series.value) || (a.series.value !== null && b.rootCause[0]?.value === a.series.value) || (b.series.value !== null && a.rootCause[0]?.value === b.series.value));
+
+/** The factor each kind scales its client by (an outage as the 1/20 the detector calls one). */
+const FACTOR: Partial<Record<string, number>> = { spike: 10, 'level-shift': 3, drop: 0.2, outage: 0.05 };
+
+/**
+ * How plainly an injected move stands out of its client's own swings: the injected log factor over
+ * the spread (MAD sigma of log ratios against its level-carried same-hour baseline) of the client's
+ * week before the event, as the detector scores it. Undefined for the mix kinds.
+ */
+function sizeOverNoise(clients: readonly ClientHours[], e: Injection): number | undefined {
+  const factor = FACTOR[e.kind];
+  if (factor === undefined) return undefined;
+  const cost = new Float64Array(HOURS);
+  for (const c of clients) if (c.client === e.names[0]) for (let h = 0; h < HOURS; h++) cost[h]! += costOf(c.model, c.inputTokens[h]!, c.outputTokens[h]!);
+  const floor = Math.max(1, 0.05 * median(Array.from(cost.subarray(e.start - 168, e.start)).filter((v) => v > 0)));
+  const { sigma } = levelScore(cost, e.start, { floor, levelHours: OPTIONS.keyLevelHours, minSigma: OPTIONS.keyMinSigma });
+  return Math.abs(Math.log(factor)) / sigma;
+}
 
 function namesEvent(a: Anomaly, e: Injection): boolean {
   const mentioned = [a.series.value, ...a.rootCause.filter((c) => c.share >= 0.3).map((c) => c.value)];
@@ -163,11 +181,29 @@ skipUnless(hasSharedData(DATA), missingSharedData(DATA))('anomaly detection on S
     table.push('kind              events  found  cause first  median delay (h)');
     for (const [kind, s] of perKind) table.push(`${kind.padEnd(18)}${String(s.n).padStart(6)}${String(s.found).padStart(7)}${String(s.right).padStart(13)}${String(median(s.delays)).padStart(18)}`);
     table.push(`all: ${events.length} events, recall ${recall.toFixed(3)}, precision ${precision.toFixed(3)} (${matched.length}/${alarms.length} new alarms), right cause first ${rightFirst.toFixed(3)}, median delay ${median(delays)} h`);
+    // Spikes, drops, outages and shifts found, by how far the injected factor stands out of the client's own swings.
+    const buckets = [
+      { label: 'under 2 sigma', below: 2, n: 0, found: 0 },
+      { label: '2-4 sigma', below: 4, n: 0, found: 0 },
+      { label: '4 sigma or more', below: Number.POSITIVE_INFINITY, n: 0, found: 0 },
+    ];
+    for (const e of events) {
+      const size = sizeOverNoise(injected, e);
+      if (size === undefined || !Number.isFinite(size)) continue;
+      const bucket = buckets.find((b) => size < b.below)!;
+      bucket.n++;
+      if (alarms.some((a) => namesEvent(a, e))) bucket.found++;
+    }
+    table.push(`spikes, drops, outages, shifts found by injected log factor / client's own sigma: ${buckets.map((b) => `${b.label} ${b.found}/${b.n}`).join(', ')}`);
     const missed = events.filter((e) => !alarms.some((a) => namesEvent(a, e)));
-    if (missed.length) table.push(`missed: ${missed.map((e) => `${e.kind} ${e.names[0]} in ${e.project} @${e.start}`).join('; ')}`);
+    const sized = (e: Injection) => {
+      const size = sizeOverNoise(injected, e);
+      return size === undefined ? '' : ` (${size.toFixed(1)} sigma)`;
+    };
+    if (missed.length) table.push(`missed: ${missed.map((e) => `${e.kind} ${e.names[0]} in ${e.project} @${e.start}${sized(e)}`).join('; ')}`);
     const unexplained = alarms.filter((a) => !matched.includes(a));
     if (unexplained.length) table.push(`alarms matching no injection: ${unexplained.map((a) => `${a.kind} ${a.series.dimension}=${a.series.value} @${hourOf(a.startMs)}`).join('; ')}`);
-    return { events, perKind, precision, recall, rightFirst, delays, table };
+    return { events, perKind, precision, recall, rightFirst, delays, table, buckets };
   }
 
   it(`80 injected anomalies (10 of each kind) in real clients, tuned on seed ${TUNE_SEED} and reported on seed ${REPORT_SEED}: precision, recall per kind, root cause ranked first, detection delay`, () => {
@@ -182,7 +218,10 @@ skipUnless(hasSharedData(DATA), missingSharedData(DATA))('anomaly detection on S
     // and for client outages (each key above the volume floor is judged on its own, against its
     // same-hour median carried to its recent level). A client's 10x spike, 3x shift or 0.2x drop is
     // found when it stands out of that client's own swings: half of them or fewer, since ServeGen's
-    // big clients swing 10x within a day. Overall recall stays below the 0.9 target.
+    // big clients swing 10x within a day. Overall recall stays below the 0.9 target: the misses are
+    // mostly moves within 4 sigma of the client's own spread (the found-by-size line), and seed 13's
+    // 0.900 is the best of thirteen draws (seeds 1-12, never tuned on, give 0.76-0.85, mean 0.80:
+    // ANOMALY_EXTRA_SEEDS=1,...,12).
     expect(precision).toBeGreaterThanOrEqual(0.9);
     expect(rightFirst).toBeGreaterThanOrEqual(0.9);
     expect(median(delays)).toBeLessThanOrEqual(1);
@@ -196,6 +235,25 @@ skipUnless(hasSharedData(DATA), missingSharedData(DATA))('anomaly detection on S
     expect(share(['drop'])).toBeGreaterThanOrEqual(0.3);
     expect(recall).toBeGreaterThanOrEqual(0.75);
   }, 240_000);
+
+  /**
+   * How far seed 29's numbers stand from what other draws give: the same evaluation on seeds never
+   * tuned on (ANOMALY_EXTRA_SEEDS=1,2,...; about 15 s a seed, so not in the default run). Recall
+   * swings by several points from one draw of 80 events to the next (which clients, how noisy).
+   */
+  it.runIf(Boolean(process.env.ANOMALY_EXTRA_SEEDS))('the same evaluation on further seeds (ANOMALY_EXTRA_SEEDS): the spread between draws', () => {
+    const seeds = process.env.ANOMALY_EXTRA_SEEDS!.split(',').map(Number).filter((seed) => seed !== TUNE_SEED);
+    const results = seeds.map((seed) => ({ seed, ...evaluate(seed) }));
+    const found = (r: (typeof results)[number], kind: string) => `${kind} ${r.perKind.get(kind)!.found}/${r.perKind.get(kind)!.n}`;
+    const lines = results.map((r) => `seed ${r.seed}: recall ${r.recall.toFixed(3)}, precision ${r.precision.toFixed(3)}, cause first ${r.rightFirst.toFixed(3)}; ${['spike', 'drop', 'outage', 'level-shift'].map((k) => found(r, k)).join(', ')}; ${r.table.find((l) => l.startsWith('spikes, drops'))!.split(': ')[1]}`);
+    const recalls = results.map((r) => r.recall);
+    const mean = recalls.reduce((a, b) => a + b, 0) / recalls.length;
+    console.log(`\nFurther seeds (not tuned on):\n  ${lines.join('\n  ')}\n  recall mean ${mean.toFixed(3)}, min ${Math.min(...recalls).toFixed(3)}, max ${Math.max(...recalls).toFixed(3)}; precision min ${Math.min(...results.map((r) => r.precision)).toFixed(3)}`);
+    for (const r of results) {
+      expect(r.precision, `seed ${r.seed}`).toBeGreaterThanOrEqual(0.9);
+      expect(r.rightFirst, `seed ${r.seed}`).toBeGreaterThanOrEqual(0.9);
+    }
+  }, 900_000);
 
   it('reports the false-alarm rate on the un-injected second week (alarms per 1,000 judged series-hours)', () => {
     const week = clean.filter((a) => hourOf(a.startMs) >= 168);

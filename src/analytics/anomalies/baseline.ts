@@ -49,9 +49,10 @@ export function seasonalScore(values: ArrayLike<number>, t: number, options: { p
  * `clamp`), and the hour is scored against that, its residuals scaled as in `seasonalScore`. A
  * client at a third of its usual level for a day is then not "dropping" every hour, while one that
  * stops or jumps from the hour before still stands out. `expected` is the plain seasonal one,
- * `levelExpected` the scaled one; a caller asks both to agree before it speaks.
+ * `levelExpected` the scaled one; a caller asks both to agree before it speaks. `sigma` is the
+ * spread the hour is scaled by (how far the series swings on its own).
  */
-export function levelScore(values: ArrayLike<number>, t: number, options: { floor: number; levelHours?: number; clamp?: number; window?: number; minSigma?: number }): { expected: number; levelExpected: number; z: number } {
+export function levelScore(values: ArrayLike<number>, t: number, options: { floor: number; levelHours?: number; clamp?: number; window?: number; minSigma?: number }): { expected: number; levelExpected: number; z: number; sigma: number } {
   const levelHours = options.levelHours ?? 6;
   const clamp = options.clamp ?? 4;
   const window = options.window ?? 7 * 24;
@@ -73,13 +74,13 @@ export function levelScore(values: ArrayLike<number>, t: number, options: { floo
   };
   const expected = seasonal[t - from]!;
   const levelExpected = scaled(t);
-  if (!Number.isFinite(expected) || !Number.isFinite(levelExpected)) return { expected, levelExpected, z: Number.NaN };
+  if (!Number.isFinite(expected) || !Number.isFinite(levelExpected)) return { expected, levelExpected, z: Number.NaN, sigma: Number.NaN };
   const residuals: number[] = [];
   for (let j = Math.max(from + levelHours, t - window); j < t; j++) {
     const e = scaled(j);
     if (Number.isFinite(e)) residuals.push(logRatio(values[j]!, e, floor));
   }
-  if (residuals.length < 24) return { expected, levelExpected, z: Number.NaN };
+  if (residuals.length < 24) return { expected, levelExpected, z: Number.NaN, sigma: Number.NaN };
   const sigma = Math.max(robustSigma(residuals), options.minSigma ?? 0.15);
-  return { expected, levelExpected, z: (logRatio(values[t]!, levelExpected, floor) - median(residuals)) / sigma };
+  return { expected, levelExpected, z: (logRatio(values[t]!, levelExpected, floor) - median(residuals)) / sigma, sigma };
 }
