@@ -293,6 +293,9 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
     for (const tile of ['saved-cache', 'saved-routing', 'forecast-month']) expect(await page.getByTestId(tile).locator('.tile-hint').textContent()).not.toMatch(/loading|fitting/);
     const cache = await admin<{ savedUsd: string }>(`/api/cache/stats?from=${monthStart}`);
     expect(Number(await page.getByTestId('saved-cache').getAttribute('data-value'))).toBe(usdToNano(cache.savedUsd));
+    const routing = await admin<{ alwaysStrong: { savedUsd: string } }>(`/api/routing/analytics?from=${monthStart}`);
+    expect(Number(await page.getByTestId('saved-routing').getAttribute('data-value'))).toBe(usdToNano(routing.alwaysStrong.savedUsd));
+    expect(Number(await page.getByTestId('saved-total').getAttribute('data-value'))).toBe(usdToNano(cache.savedUsd) + usdToNano(routing.alwaysStrong.savedUsd));
     await context.close();
   });
 

@@ -71,13 +71,11 @@ export function OverviewPage(_props: PageProps) {
   const costByDay = new Map<string, number>();
   const requestsByProvider = new Map<string, number>();
   let todayNano = 0;
-  let savedLedger = 0;
   for (const row of month.rows) {
     const hourMs = Date.parse(String(row.keys.hour));
     const day = localDayKey(hourMs);
     costByDay.set(day, (costByDay.get(day) ?? 0) + row.costNanoUsd);
     if (hourMs >= dayStartMs) todayNano += row.costNanoUsd;
-    savedLedger += row.savedNanoUsd;
     const provider = row.keys.provider;
     if (provider) requestsByProvider.set(provider, (requestsByProvider.get(provider) ?? 0) + row.requests);
   }
@@ -137,7 +135,14 @@ export function OverviewPage(_props: PageProps) {
         <Tile label="Saved by caching" value={cacheSaved === null ? '–' : usd(cacheSaved)} raw={cacheSaved ?? undefined} testid="saved-cache" tone="good" hint={!savings ? 'loading…' : savings.cache instanceof Error ? savings.cache.message : `this month, hit rate ${percent(savings.cache.hitRate * 100)}`} />
         <Tile label="Saved by routing" value={routingSaved === null ? '–' : usd(routingSaved)} raw={routingSaved ?? undefined} testid="saved-routing" tone="good" hint={!savings ? 'loading…' : savings.routing instanceof Error ? savings.routing.message : 'this month, vs always the strongest model'} />
         <Tile label="Local share" value={totalRequests ? percent((localRequests / totalRequests) * 100) : '–'} testid="local-share" hint="requests served by local models" />
-        <Tile label="Saved (ledger)" value={usd(savedLedger)} raw={savedLedger} testid="saved-ledger" hint="cache and routing, this month" />
+        <Tile
+          label="Saved in all"
+          value={cacheSaved === null || routingSaved === null ? '–' : usd(cacheSaved + routingSaved)}
+          raw={cacheSaved === null || routingSaved === null ? undefined : cacheSaved + routingSaved}
+          testid="saved-total"
+          tone="good"
+          hint="caching and routing, this month"
+        />
       </div>
 
       <Section title="Daily spend this month, and the forecast">
