@@ -15,6 +15,9 @@ import { applyPlatt, calibrationReport, fitPlatt, logit, type CalibrationReport 
 import { rankBlend } from '../../src/routing/learned/rank-blend.ts';
 import { stumpLogit, trainStumps } from '../../src/routing/learned/stumps.ts';
 import { defaultWordTable } from '../../src/language/word-table.ts';
+import { taskFeatures } from '../../src/language/task-features.ts';
+import { defaultTaskModel } from '../../src/language/task-model.ts';
+import { expectedGain, trainGainModel } from '../../src/routing/learned/expected-gain.ts';
 
 /**
  * The learned router on subjects it never saw (issue #15, "what it must show 2").
@@ -65,7 +68,7 @@ function diffTable(r: BootstrapResult) {
   }));
 }
 
-type Cached = { sparse: SparseFeatures; dense: Float64Array };
+type Cached = { sparse: SparseFeatures; dense: Float64Array; gainRow: Float64Array };
 
 /** The three model-based scores of `test` after training on `train`: learned, stumps, blend. */
 function candidateScores(train: readonly LabelledPrompt[], test: readonly LabelledPrompt[], feats: Map<LabelledPrompt, Cached>) {
@@ -76,7 +79,12 @@ function candidateScores(train: readonly LabelledPrompt[], test: readonly Labell
   );
   const stumps = test.map((p) => stumpLogit(model, feats.get(p)!.dense));
   const blend = rankBlend([learned, test.map((p) => p.prompt.length), stumps]);
-  return { learned, stumps, blend };
+  const gainModel = trainGainModel(
+    train.map((p) => feats.get(p)!.gainRow),
+    train,
+  );
+  const gain = test.map((p) => expectedGain(gainModel, feats.get(p)!.gainRow));
+  return { learned, stumps, blend, gain };
 }
 
 /** Today's hashed n-gram model, trained on `train` and scoring `test` (features cached per prompt). */
@@ -105,8 +113,14 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
     mmlu = loadMmlu(routellmDir).filter((p) => !p.contaminated);
     gsm8k = loadGsm8k(routellmDir).filter((p) => !p.contaminated);
     const table = defaultWordTable();
+    const taskModel = defaultTaskModel();
     const feats = new Map<LabelledPrompt, Cached>(
-      [...mmlu, ...gsm8k].map((p) => [p, { sparse: extractFeatures(p.prompt), dense: difficultyFeatures(p.prompt, table) }]),
+      [...mmlu, ...gsm8k].map((p) => {
+        const dense = difficultyFeatures(p.prompt, table);
+        // The gain model's inputs: the topic-free cues plus the task-class model's probabilities.
+        const gainRow = Float64Array.from([...dense, ...taskModel.predict(taskFeatures(p.prompt))]);
+        return [p, { sparse: extractFeatures(p.prompt), dense, gainRow }];
+      }),
     );
     assignment = subjectFolds(
       mmlu.map((p) => p.subject),
@@ -115,6 +129,7 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
     const learned: number[] = [];
     const stumps: number[] = [];
     const blend: number[] = [];
+    const gain: number[] = [];
     const length: number[] = [];
     const folds: number[] = [];
     const platt: number[] = [];
@@ -137,6 +152,7 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
       learned.push(...c.learned);
       stumps.push(...c.stumps);
       blend.push(...c.blend);
+      gain.push(...c.gain);
       length.push(...split.test.map((p) => p.prompt.length));
       folds.push(...split.test.map(() => split.fold));
       test.push(...split.test);
@@ -150,6 +166,7 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
       'length rule': percentilesWithin(length, folds),
       stumps: percentilesWithin(stumps, folds),
       blend: percentilesWithin(blend, folds),
+      gain: percentilesWithin(gain, folds),
       random: test.map(() => 0),
       oracle: oracleScores(outcomes),
     };
@@ -158,6 +175,8 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
       ['stumps', 'length rule'],
       ['blend', 'length rule'],
       ['blend', 'learned'],
+      ['gain', 'length rule'],
+      ['gain', 'learned'],
       ['learned', 'random'],
       ['length rule', 'random'],
     ] as const;
@@ -196,6 +215,7 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
         'length rule': held.map((p) => p.prompt.length),
         stumps: c.stumps,
         blend: c.blend,
+        gain: c.gain,
         random: held.map(() => 0),
         oracle: oracleScores(heldOutcomes),
       },
@@ -203,6 +223,8 @@ skipUnless(existsSync(routellmDir), `${routellmDir} is missing (RouteLLM evals, 
       [
         ['learned', 'length rule'],
         ['blend', 'learned'],
+        ['gain', 'length rule'],
+        ['gain', 'learned'],
       ],
       { replicates: REPLICATES, seed: 15 },
     );
