@@ -58,11 +58,38 @@ async function loadSavings(): Promise<Savings> {
   return { cache, routing };
 }
 
+/** The overview's calls started before the page is shown (see `prefetchOverview`), each taken once. */
+let prefetched: { atMs: number; overview?: Promise<OverviewData>; forecast?: Promise<Forecast | Error>; savings?: Promise<Savings> } | undefined;
+/** How long a prefetched answer may wait for the page before it is fetched again instead. */
+const PREFETCH_FRESH_MS = 10_000;
+
+/**
+ * Starts the overview's calls at once, alongside the session check (`/api/whoami`), instead of after it: the app
+ * calls this on start when the overview is the page to show and a session key is kept. A call that fails (the
+ * key is refused, say) is simply made again by the page.
+ */
+export function prefetchOverview(): void {
+  prefetched = { atMs: Date.now(), overview: loadOverview(), forecast: loadForecast(), savings: loadSavings() };
+  for (const promise of [prefetched.overview, prefetched.savings]) promise?.catch(() => undefined);
+}
+
+/** `load`, answered by the prefetched call the first time when there is a fresh one. */
+function prefetchedOr<K extends 'overview' | 'forecast' | 'savings', T>(name: K, load: () => Promise<T>): () => Promise<T> {
+  return () => {
+    const kept = prefetched && Date.now() - prefetched.atMs < PREFETCH_FRESH_MS ? (prefetched[name] as Promise<T> | undefined) : undefined;
+    if (prefetched) prefetched[name] = undefined;
+    return kept ? kept.catch(() => load()) : load();
+  };
+}
+const loadOverviewOnce = prefetchedOr('overview', loadOverview);
+const loadForecastOnce = prefetchedOr('forecast', loadForecast);
+const loadSavingsOnce = prefetchedOr('savings', loadSavings);
+
 export function OverviewPage(_props: PageProps) {
-  const state = usePoll(loadOverview, []);
+  const state = usePoll(loadOverviewOnce, []);
   // Each loads alongside the rest and fills its tiles when it lands (progressive: the others never wait for it).
-  const forecastState = usePoll(loadForecast, []);
-  const savings = usePoll(loadSavings, []).data;
+  const forecastState = usePoll(loadForecastOnce, []);
+  const savings = usePoll(loadSavingsOnce, []).data;
   const { data, error } = state;
   if (!data) return error ? <ErrorBox error={error} what="the overview" /> : <p class="muted" aria-busy="true">Loading the overview…</p>;
   const { month, budgets, calendar } = data;
