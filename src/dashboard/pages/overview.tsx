@@ -10,7 +10,7 @@ type Calendar = ReturnType<typeof localCalendar> & { nowMs: number };
 
 interface OverviewData {
   calendar: Calendar;
-  /** This month by UTC hour and provider: one report call gives the month, today, the daily chart and the local share. */
+  /** This month by UTC hour (or UTC day, where that is the local day) and provider: one report call gives the month, today, the daily chart and the local share. */
   month: SpendReport;
   budgets: BudgetStatus[];
   localProviders: Set<string> | null;
@@ -36,8 +36,11 @@ function calendarNow(): Calendar {
  */
 async function loadOverview(): Promise<OverviewData> {
   const calendar = calendarNow();
+  // Where local days are UTC days (a browser in UTC), the month by day reads the gateway's daily rollup; elsewhere
+  // local days cut UTC days, so the month comes by hour and is summed into local days here.
+  const utcDays = [calendar.monthStartMs, calendar.nowMs, calendar.monthEndMs - 1].every((ms) => new Date(ms).getTimezoneOffset() === 0);
   const [month, budgets, catalogue, anomalies] = await Promise.all([
-    api<SpendReport>(`/api/report${query({ by: 'hour,provider', from: calendar.monthStartMs })}`),
+    api<SpendReport>(`/api/report${query({ by: utcDays ? 'day,provider' : 'hour,provider', from: calendar.monthStartMs })}`),
     api<{ data: BudgetStatus[] }>('/api/budgets'),
     settle(api<{ data: { local: boolean; target: { providerId: string } }[] }>('/api/routing/catalogue')),
     settle(api<{ data: Anomaly[] }>('/api/cost/anomalies?status=open').then((a) => a.data)),
@@ -99,7 +102,8 @@ export function OverviewPage(_props: PageProps) {
   let todayNano = 0;
   let savedLedger = 0;
   for (const row of month.rows) {
-    const hourMs = Date.parse(String(row.keys.hour));
+    // The row's hour, or its UTC day's start (a 'day' report, when local days are UTC days).
+    const hourMs = Date.parse(String(row.keys.hour ?? row.keys.day));
     const day = localDayKey(hourMs);
     costByDay.set(day, (costByDay.get(day) ?? 0) + row.costNanoUsd);
     if (hourMs >= dayStartMs) todayNano += row.costNanoUsd;
