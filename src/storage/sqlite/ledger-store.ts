@@ -12,7 +12,8 @@ import { BACKGROUND_READ_WORKER_NICE, READ_WORKER_NICE, createReadWorker } from 
 type Statement = Database.Statement<unknown[], unknown>;
 const DAY_MS = 86_400_000;
 
-const dialect: Dialect = {
+/** SQLite's SQL for the shared query builder (exported for the tests of its indexes). */
+export const dialect: Dialect = {
   placeholder: () => '?',
   day: (column) => `strftime('%Y-%m-%d', ${column} / 1000, 'unixepoch')`,
   hour: (column) => `strftime('%Y-%m-%dT%H:00Z', ${column} / 1000, 'unixepoch')`,
