@@ -55,7 +55,9 @@ export interface LedgerCursor {
 /**
  * Which queue a read waits in. `interactive` (the default) is for reads a person or a client waits
  * on (the admin API, the dashboard); `background` for work nobody is waiting on (the anomaly monitor
- * and its start-up catch-up, the forecast's start-up fit, budget rebuilds from a definition sync).
+ * and its start-up catch-up, budget rebuilds from a definition sync). Work a person may join while it runs
+ * (the overview forecast's start-up fit, which the first visit's request shares) stays interactive: on a
+ * busy machine the background lane's thread gets only spare CPU.
  * A background read never queues ahead of an interactive one: SQLite gives each lane its own read
  * thread (the background one at the lowest priority), PostgreSQL caps background reads at one pooled
  * connection.

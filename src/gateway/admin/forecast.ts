@@ -9,8 +9,7 @@ import { createForecastProjector } from '../../analytics/forecast/spend-projecto
 import { seesOrg } from '../../domain/admin-principal.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import { usdToNano } from '../../domain/money.ts';
-import { ledgerIn } from '../../ledger/read-lane.ts';
-import type { LedgerFilter, ReadLane } from '../../ledger/store.ts';
+import type { LedgerFilter } from '../../ledger/store.ts';
 import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { adminOf } from './guard.ts';
@@ -39,13 +38,13 @@ export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
   // A 'none' answer (too little history) is not kept: the first rows imported or served show up at the next call.
   const kept = createForecastCache<Awaited<ReturnType<typeof forecastLedger>>>({ maxEntries: 200, keep: (report) => report.model !== 'none' });
   const fitted = (request: KeptRequest) => {
-    const { orgId, metric, by, filter, untilMs, horizonHours, from, historyHours, backtest, nowMs, fresh, lane = 'interactive' } = request;
+    const { orgId, metric, by, filter, untilMs, horizonHours, from, historyHours, backtest, nowMs, fresh } = request;
     // Everything the answer depends on but the hour, which is the entry's version: as hours close the key stays the same
     // (a relative horizon moves with the hour, a fixed `until` stays put) and the kept answer is served while the refit runs.
     const key = JSON.stringify([orgId ?? null, metric, by ?? null, filter, untilMs ?? `${horizonHours}h`, from ?? `${historyHours}h`, backtest]);
     return kept.get(key, Math.floor(nowMs / HOUR_MS) * HOUR_MS, async () => {
       await runtime.flushLedger();
-      return forecastLedger(ledgerIn(runtime.ledger, lane), { metric, by, filter, horizonHours, historyHours, nowMs, backtest }, runtime.forecasts);
+      return forecastLedger(runtime.ledger, { metric, by, filter, horizonHours, historyHours, nowMs, backtest }, runtime.forecasts);
     }, { fresh });
   };
   // The overview's forecast (the whole ledger to the UTC month's end, as a dashboard in UTC asks for it) is fitted once in
@@ -54,12 +53,14 @@ export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
   if (runtime.forecasts) {
     const warm = async () => {
       const nowMs = Date.now();
-      // Nobody waits on it: its reads go in the background lane (it starts before the anomaly catch-up, so it is not queued behind that).
-      if ((await ledgerIn(runtime.ledger, 'background').count({ toMs: nowMs - 7 * 24 * HOUR_MS })) === 0) return;
+      // Its reads stay in the interactive lane: the first visitor's forecast request joins this very fit (kept.get), and
+      // a background read can starve on a busy machine (its thread runs at nice 19). Its reads are short and it starts
+      // before the anomaly catch-up, which runs in the background lane.
+      if ((await runtime.ledger.count({ toMs: nowMs - 7 * 24 * HOUR_MS })) === 0) return;
       const now = new Date(nowMs);
       const untilMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
       const horizonHours = Math.ceil((untilMs - Math.floor(nowMs / HOUR_MS) * HOUR_MS) / HOUR_MS);
-      await fitted({ orgId: undefined, metric: 'cost', by: undefined, filter: {}, untilMs, horizonHours, from: undefined, historyHours: DEFAULT_HISTORY_HOURS, backtest: false, nowMs, lane: 'background' });
+      await fitted({ orgId: undefined, metric: 'cost', by: undefined, filter: {}, untilMs, horizonHours, from: undefined, historyHours: DEFAULT_HISTORY_HOURS, backtest: false, nowMs });
     };
     setTimeout(() => void warm().catch(() => {}), 1_000).unref();
   }
@@ -99,8 +100,6 @@ interface KeptRequest {
   nowMs: number;
   /** A new fit rather than the kept answer (`Cache-Control: no-cache`). */
   fresh?: boolean;
-  /** The ledger read lane of the fit's reads (the start-up fit: 'background'). */
-  lane?: ReadLane;
 }
 
 /** Each budget the caller may see (calendar periods only), projected to its period's end. */
