@@ -14,13 +14,17 @@
  * - overviewWarmMs: median of BENCH_LOADS further loads (default 5; assets from the browser cache, forecasts kept by the
  *   gateway), and overviewWarmMaxMs;
  * - apiCalls / slowestApi: the overview's admin API calls in the last load and their durations.
- * BENCH_DATA_DIR reuses a data directory filled by an earlier run (its rows end when that run filled them).
+ * BENCH_DATA_DIR keeps the data directory: filled on the first run (when it holds no ledger yet), reused as is after
+ * (its rows end when that run filled them), to compare versions on one ledger.
+ * BENCH_NOW=<iso> (e.g. 2026-12-31T20:00:00Z) ends the filled rows at that time and sets the browser's clock (Date.now)
+ * to it, so "this month" in the overview can be a full month (the 31st) whatever day the bench runs; the gateway's
+ * own clock is not moved (its forecast and anomaly checks run at the real time). Reported as benchNow.
  * The gateway runs in its own process (`tollgate serve`, the demo config); BENCH_NODE_ARGS adds node flags to it
  * (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_SETTLE_S waits after its start before the first load.
  * apiCalls carry the browser's resource timing: waitMs (queued in the browser) and serverMs (request to first byte).
  * Headless Chromium at /usr/bin/chromium (Debian package), 1280x900.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -85,13 +89,17 @@ function* records(count: number, nowMs: number): Generator<LedgerRecord[]> {
 
 async function main(): Promise<void> {
   const result: Record<string, unknown> = { rows: ROWS };
-  // BENCH_DATA_DIR: a data directory an earlier run filled (kept, not filled again), to compare versions on one ledger.
+  const benchNowMs = process.env.BENCH_NOW ? Date.parse(process.env.BENCH_NOW) : undefined;
+  if (benchNowMs !== undefined && !Number.isFinite(benchNowMs)) throw new Error(`BENCH_NOW='${process.env.BENCH_NOW}' is not a date (use ISO 8601, e.g. 2026-12-31T20:00:00Z)`);
+  if (benchNowMs !== undefined) result.benchNow = new Date(benchNowMs).toISOString();
+  // BENCH_DATA_DIR: a data directory kept between runs (filled once, when it holds no ledger yet), to compare versions on one ledger.
   const kept = process.env.BENCH_DATA_DIR;
   const dataDir = kept ?? mkdtempSync(path.join(tmpdir(), 'tollgate-bench-dashboard-'));
-  if (!kept) {
+  if (kept) mkdirSync(kept, { recursive: true });
+  if (!kept || !existsSync(path.join(kept, 'tollgate.db'))) {
     const fillStarted = performance.now();
     const storage = await openStorage({ dataDir });
-    for (const batch of records(ROWS, Date.now())) await storage.ledger.append(batch);
+    for (const batch of records(ROWS, benchNowMs ?? Date.now())) await storage.ledger.append(batch);
     await storage.close();
     result.fillSeconds = Math.round((performance.now() - fillStarted) / 100) / 10;
     console.error(`[bench:dashboard] ${ROWS} rows written in ${result.fillSeconds} s`);
@@ -130,6 +138,14 @@ async function main(): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // The session key the user would have typed (an init script runs through DevTools, outside the page's CSP).
     await context.addInitScript((key) => sessionStorage.setItem('tollgate.session', key), ADMIN_KEY);
+    // BENCH_NOW: the page's Date.now runs from that time (performance.now, used for the timings, is left alone).
+    if (benchNowMs !== undefined) {
+      await context.addInitScript((target) => {
+        const real = Date.now.bind(Date);
+        const shift = target - real();
+        Date.now = () => real() + shift;
+      }, benchNowMs);
+    }
     const loadOnce = async (): Promise<{ first: number; complete: number }> => {
       // A fresh tab each time (the context keeps the HTTP cache, so warm loads reuse the hashed assets).
       const page = await context.newPage();
@@ -167,7 +183,7 @@ async function main(): Promise<void> {
     result.overviewColdMs = cold.complete;
     console.error(`[bench:dashboard] cold overview ${cold.complete} ms (first tiles ${cold.first} ms)`);
     // The start-up fit of the overview's forecast (the same request a dashboard in UTC makes): wait until it is kept.
-    const now = new Date();
+    const now = new Date(benchNowMs ?? Date.now());
     const untilMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
     await fetch(`${server.url}/api/cost/forecast?until=${untilMs}&metric=cost`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.arrayBuffer());
     const afterWarmup = await loadOnce();

@@ -3,7 +3,8 @@ import { GatewayError } from '../domain/errors.ts';
 import { inboundOf } from '../domain/inbound.ts';
 import { usdToNano } from '../domain/money.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
-import type { LedgerStore } from '../ledger/store.ts';
+import type { LedgerStore, ReadLane } from '../ledger/store.ts';
+import { ledgerIn } from '../ledger/read-lane.ts';
 import type { ClientRequest, Target } from '../domain/request.ts';
 import type { CostLine } from '../pricing/fixed-costs.ts';
 import { fixedCostLines, fixedCostWarnings, fixedNanoOf, localProviderIds } from './fixed-accrual.ts';
@@ -137,10 +138,12 @@ export class BudgetEnforcer {
 
   /**
    * Seeds the counters of every budget's current window from the ledger (counters never drift from
-   * it); returns the buckets that were missing and got seeded.
+   * it); returns the buckets that were missing and got seeded. `lane` is the ledger read lane: 'background'
+   * when nobody waits on it (a definition sync), so it never delays the admin API's reads.
    */
-  rebuild(): Promise<Set<string>> {
-    const { ledger, counters } = this.options;
+  rebuild(lane: ReadLane = 'interactive'): Promise<Set<string>> {
+    const { counters } = this.options;
+    const ledger = ledgerIn(this.options.ledger, lane);
     return rebuildCounters({ budgets: this.budgets, ledger, counters, localProviders: this.localProviders, share: this.share }, this.options.now());
   }
 

@@ -4,7 +4,7 @@ import { getRefreshSeconds, setRefreshSeconds, useRoute } from './hooks.ts';
 import { BudgetsPage } from './pages/budgets.tsx';
 import { ForecastPage } from './pages/forecast.tsx';
 import { KeysPage } from './pages/keys.tsx';
-import { OverviewPage } from './pages/overview.tsx';
+import { OverviewPage, prefetchOverview } from './pages/overview.tsx';
 import { RequestsPage } from './pages/requests.tsx';
 import { RoutingPage } from './pages/routing.tsx';
 import { SpendPage } from './pages/spend.tsx';
@@ -36,6 +36,8 @@ export function App() {
     whenUnauthorized((message) => signOut(`Signed out: the gateway refused the key (${message}). Sign in again.`));
     const key = sessionKey();
     if (!key) return;
+    // The overview's data is fetched alongside the session check rather than after it (one round trip less).
+    if ((PAGES.find((p) => p.id === route.page) ?? PAGES[0]).id === 'overview') prefetchOverview();
     api<Who>('/api/whoami').then(
       (answer) => {
         setWho(answer);

@@ -55,6 +55,18 @@ export interface LedgerCursor {
 }
 
 /**
+ * Which queue a read waits in. `interactive` (the default) is for reads a person or a client waits
+ * on (the admin API, the dashboard); `background` for work nobody is waiting on (the anomaly monitor
+ * and its start-up catch-up, budget rebuilds from a definition sync). Work a person may join while it runs
+ * (the overview forecast's start-up fit, which the first visit's request shares) stays interactive: on a
+ * busy machine the background lane's thread gets only spare CPU.
+ * A background read never queues ahead of an interactive one: SQLite gives each lane its own read
+ * thread (the background one at the lowest priority), PostgreSQL caps background reads at one pooled
+ * connection.
+ */
+export type ReadLane = 'interactive' | 'background';
+
+/**
  * The request ledger. Backends: SQLite (embedded default) and PostgreSQL. `append` is idempotent on
  * `id` (a replayed spill file never double counts) and atomic per call (all rows or none).
  */
@@ -72,6 +84,11 @@ export interface LedgerStore {
   page(filter: LedgerFilter, limit: number, before?: LedgerCursor): Promise<{ rows: LedgerRecord[]; next: LedgerCursor | null }>;
   /** Totals grouped by dimensions; served from hourly rollups where the grouping allows. */
   summarize(dimensions: readonly LedgerDimension[], filter?: LedgerFilter): Promise<SpendRow[]>;
+  /**
+   * The same ledger whose reads (list, page, count, summarize) run in `lane`; writes are shared. Stores
+   * without lanes (tests, proxies) leave it out: `ledgerIn` then hands back the store itself.
+   */
+  inLane?(lane: ReadLane): LedgerStore;
   /** Cheap liveness check for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import type { LedgerRecord } from '../ledger/record.ts';
+import { ledgerIn } from '../ledger/read-lane.ts';
 import { estimateInputTokens } from '../domain/estimate.ts';
 import { ORG_QUALIFIED_SCOPES, type TollgateConfig } from '../config/schema.ts';
 import { qualifiedScope } from '../budgets/applicable.ts';
@@ -118,7 +119,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
           list: () => storage.budgets.listBudgets(),
           apply: async (stored) => {
             budgets.setStoredBudgets(stored);
-            await budgets.rebuild();
+            await budgets.rebuild('background');
           },
           intervalMs: 5_000,
           redisUrl: options.redisUrl,
@@ -165,7 +166,8 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     if (cache) metrics.setCacheState({ semanticEntries: cache.semantic?.size ?? 0, guardRejections: cache.semantic?.guardRejections ?? 0, markedWrong: cache.evictedByFeedback });
   }, 5_000);
   gauge.unref();
-  const anomalyMonitor = createAnomalyMonitor({ ledger: storage.ledger, store: storage.anomalies, delivery: anomalyAlerts(alerts), now, log });
+  // The monitor's hourly checks and start-up catch-up read in the background lane: the dashboard's reads never queue behind them.
+  const anomalyMonitor = createAnomalyMonitor({ ledger: ledgerIn(storage.ledger, 'background'), store: storage.anomalies, delivery: anomalyAlerts(alerts), now, log });
   const anomalyChecks = config.alerts.anomalies ? startAnomalyChecks({ monitor: anomalyMonitor, flushLedger: () => writer.flush(), now, log }) : undefined;
   let closed = false;
 

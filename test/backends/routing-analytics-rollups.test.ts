@@ -80,7 +80,8 @@ function contract(open: () => Promise<{ storage: Storage; cleanup(): Promise<voi
   const filters: Array<[string, LedgerFilter, string]> = [
     ['the whole ledger', {}, 'daily'],
     ['whole days', { fromMs: BASE + 24 * HOUR, toMs: BASE + 72 * HOUR }, 'daily'],
-    ['hours', { fromMs: BASE + 7 * HOUR, toMs: BASE + 50 * HOUR, projectId: 'search' }, 'rollup'],
+    ['whole days between hour edges', { fromMs: BASE + 7 * HOUR, toMs: BASE + 50 * HOUR, projectId: 'search' }, 'days+hours'],
+    ['hours within a day', { fromMs: BASE + 1 * HOUR, toMs: BASE + 23 * HOUR }, 'rollup'],
     ['a provider', { provider: 'openai' }, 'daily'],
     ['unaligned bounds (raw rows)', { fromMs: BASE + 7 * HOUR + 1_234, toMs: BASE + 80 * HOUR - 5 }, 'raw'],
   ];

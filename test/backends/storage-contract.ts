@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LedgerDimension, LedgerRecord } from '../../src/ledger/record.ts';
 import type { Storage } from '../../src/storage/open-storage.ts';
+import { summarySource } from '../../src/storage/sql/ledger-columns.ts';
 import { ledgerRecord, seededRandom } from '../support/ledger-records.ts';
 import { skipUnless } from '../support/skip-unless.ts';
 
@@ -179,6 +180,39 @@ export function runStorageContract(name: string, open: () => Promise<{ storage: 
       expect(total(aligned)).toBe(expectedTotal);
       const extra = records.filter((r) => r.timeMs === to).reduce((sum, r) => sum + BigInt(r.costNanoUsd), 0n);
       expect(total(unaligned)).toBe(expectedTotal + extra);
+    });
+
+    it('a range of whole days between hour edges (days+hours: daily rollup inside, hourly at the edges) equals a brute-force sum', async () => {
+      const ranges: Array<[number | undefined, number | undefined, string]> = [
+        [BASE + 5 * HOUR, BASE + 53 * HOUR, 'days+hours'],
+        [BASE + 5 * HOUR, undefined, 'days+hours'],
+        [undefined, BASE + 50 * HOUR, 'days+hours'],
+        [BASE + 24 * HOUR, BASE + 50 * HOUR, 'days+hours'],
+        [BASE + 5 * HOUR, BASE + 20 * HOUR, 'rollup'],
+        [BASE + 24 * HOUR, BASE + 48 * HOUR, 'daily'],
+      ];
+      const groupings: LedgerDimension[][] = [[], ['day', 'provider'], ['project', 'model'], ['cache'], ['model', 'provider', 'day'], ['user', 'key', 'day']];
+      for (const [fromMs, toMs, source] of ranges) {
+        for (const dimensions of groupings) {
+          const filter = { fromMs, toMs };
+          expect(summarySource(dimensions, filter)).toBe(source);
+          const rows = await storage.ledger.summarize(dimensions, filter);
+          const expected = bruteForce(records, dimensions, (r) => (fromMs === undefined || r.timeMs >= fromMs) && (toMs === undefined || r.timeMs < toMs));
+          const label = `${JSON.stringify(filter)} by [${dimensions.join(',')}]`;
+          expect(rows, label).toHaveLength(expected.size);
+          for (const row of rows) {
+            const group = expected.get(dimensions.map((d) => row.keys[d]).join('|'));
+            expect(group, `${label} ${JSON.stringify(row.keys)}`).toBeDefined();
+            expect(BigInt(row.costNanoUsd), label).toBe(group!.cost);
+            expect(row.requests, label).toBe(group!.requests);
+            expect(row.inputTokens, label).toBe(group!.input);
+            expect(row.outputTokens, label).toBe(group!.output);
+            expect(row.errors, label).toBe(group!.errors);
+            expect(row.unpriced, label).toBe(group!.unpriced);
+            expect(row.latencyMsTotal, label).toBe(group!.latency);
+          }
+        }
+      }
     });
 
     it('filters by project, user, model and provider', async () => {

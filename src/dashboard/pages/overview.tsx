@@ -11,7 +11,7 @@ type Calendar = ReturnType<typeof localCalendar> & { nowMs: number };
 
 interface OverviewData {
   calendar: Calendar;
-  /** This month by UTC hour and provider: one report call gives the month, today, the daily chart and the local share. */
+  /** This month by UTC hour (or UTC day, where that is the local day) and provider: one report call gives the month, today, the daily chart and the local share. */
   month: SpendReport;
   budgets: BudgetStatus[];
   localProviders: Set<string> | null;
@@ -37,8 +37,11 @@ function calendarNow(): Calendar {
  */
 async function loadOverview(): Promise<OverviewData> {
   const calendar = calendarNow();
+  // Where local days are UTC days (a browser in UTC), the month by day reads the gateway's daily rollup; elsewhere
+  // local days cut UTC days, so the month comes by hour and is summed into local days here.
+  const utcDays = [calendar.monthStartMs, calendar.nowMs, calendar.monthEndMs - 1].every((ms) => new Date(ms).getTimezoneOffset() === 0);
   const [month, budgets, catalogue, anomalies] = await Promise.all([
-    api<SpendReport>(`/api/report${query({ by: 'hour,provider', from: calendar.monthStartMs })}`),
+    api<SpendReport>(`/api/report${query({ by: utcDays ? 'day,provider' : 'hour,provider', from: calendar.monthStartMs })}`),
     api<{ data: BudgetStatus[] }>('/api/budgets'),
     settle(api<{ data: { local: boolean; target: { providerId: string } }[] }>('/api/routing/catalogue')),
     settle(api<{ data: Anomaly[] }>('/api/cost/anomalies?status=open').then((a) => a.data)),
@@ -59,11 +62,38 @@ async function loadSavings(): Promise<Savings> {
   return { cache, routing };
 }
 
+/** The overview's calls started before the page is shown (see `prefetchOverview`), each taken once. */
+let prefetched: { atMs: number; overview?: Promise<OverviewData>; forecast?: Promise<Forecast | Error>; savings?: Promise<Savings> } | undefined;
+/** How long a prefetched answer may wait for the page before it is fetched again instead. */
+const PREFETCH_FRESH_MS = 10_000;
+
+/**
+ * Starts the overview's calls at once, alongside the session check (`/api/whoami`), instead of after it: the app
+ * calls this on start when the overview is the page to show and a session key is kept. A call that fails (the
+ * key is refused, say) is simply made again by the page.
+ */
+export function prefetchOverview(): void {
+  prefetched = { atMs: Date.now(), overview: loadOverview(), forecast: loadForecast(), savings: loadSavings() };
+  for (const promise of [prefetched.overview, prefetched.savings]) promise?.catch(() => undefined);
+}
+
+/** `load`, answered by the prefetched call the first time when there is a fresh one. */
+function prefetchedOr<K extends 'overview' | 'forecast' | 'savings', T>(name: K, load: () => Promise<T>): () => Promise<T> {
+  return () => {
+    const kept = prefetched && Date.now() - prefetched.atMs < PREFETCH_FRESH_MS ? (prefetched[name] as Promise<T> | undefined) : undefined;
+    if (prefetched) prefetched[name] = undefined;
+    return kept ? kept.catch(() => load()) : load();
+  };
+}
+const loadOverviewOnce = prefetchedOr('overview', loadOverview);
+const loadForecastOnce = prefetchedOr('forecast', loadForecast);
+const loadSavingsOnce = prefetchedOr('savings', loadSavings);
+
 export function OverviewPage(_props: PageProps) {
-  const state = usePoll(loadOverview, []);
+  const state = usePoll(loadOverviewOnce, []);
   // Each loads alongside the rest and fills its tiles when it lands (progressive: the others never wait for it).
-  const forecastState = usePoll(loadForecast, []);
-  const savings = usePoll(loadSavings, []).data;
+  const forecastState = usePoll(loadForecastOnce, []);
+  const savings = usePoll(loadSavingsOnce, []).data;
   const { data, error } = state;
   if (!data) return error ? <ErrorBox error={error} what="the overview" /> : <p class="muted" aria-busy="true">Loading the overview…</p>;
   const { month, budgets, calendar } = data;
@@ -72,7 +102,8 @@ export function OverviewPage(_props: PageProps) {
   const requestsByProvider = new Map<string, number>();
   let todayNano = 0;
   for (const row of month.rows) {
-    const hourMs = Date.parse(String(row.keys.hour));
+    // The row's hour, or its UTC day's start (a 'day' report, when local days are UTC days).
+    const hourMs = Date.parse(String(row.keys.hour ?? row.keys.day));
     const day = localDayKey(hourMs);
     costByDay.set(day, (costByDay.get(day) ?? 0) + row.costNanoUsd);
     if (hourMs >= dayStartMs) todayNano += row.costNanoUsd;

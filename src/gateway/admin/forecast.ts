@@ -53,6 +53,9 @@ export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
   if (runtime.forecasts) {
     const warm = async () => {
       const nowMs = Date.now();
+      // Its reads stay in the interactive lane: the first visitor's forecast request joins this very fit (kept.get), and
+      // a background read can starve on a busy machine (its thread runs at nice 19). Its reads are short and it starts
+      // before the anomaly catch-up, which runs in the background lane.
       if ((await runtime.ledger.count({ toMs: nowMs - 7 * 24 * HOUR_MS })) === 0) return;
       const now = new Date(nowMs);
       const untilMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);

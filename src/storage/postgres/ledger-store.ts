@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { LedgerStore } from '../../ledger/store.ts';
+import type { LedgerStore, ReadLane } from '../../ledger/store.ts';
 import { DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues, rowToRecord, rawWhere, summarizeQuery, toSpendRow, type Dialect } from '../sql/ledger-columns.ts';
 
 const dialect: Dialect = {
@@ -67,59 +67,85 @@ FROM inserted LEFT JOIN LATERAL (SELECT DISTINCT value AS tag_value FROM jsonb_a
 GROUP BY ${positions(TAG_ROLLUP_KEYS.length)} ORDER BY ${positions(TAG_ROLLUP_KEYS.length)}
 ON CONFLICT (${TAG_ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${upsertSet('ledger_hourly_tags')}`;
 
+/**
+ * Reads go through the pool; background reads (`inLane('background')`) one at a time, so however many
+ * the anomaly monitor or a rebuild queues, they hold at most one pooled connection and the admin API's
+ * reads find the others free.
+ */
 export function createPostgresLedgerStore(pool: pg.Pool): LedgerStore {
-  return {
-    backend: 'postgres',
-    async append(records) {
-      if (!records.length) return;
-      const rows = records.map((record) => {
-        const values = recordValues(record, (value) => value);
-        const row: Record<string, unknown> = {};
-        LEDGER_COLUMNS.forEach((column, index) => {
-          const value = values[index];
-          row[column] = (column === 'tags' || column === 'units' || column === 'route_decision') && value !== null ? JSON.parse(value as string) : value;
+  const oneAtATime = serialQueue();
+  const queries: Record<ReadLane, (sql: string, params: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>> = {
+    interactive: (sql, params) => pool.query(sql, params),
+    background: (sql, params) => oneAtATime(() => pool.query(sql, params)),
+  };
+  const storeIn = (lane: ReadLane): LedgerStore => {
+    const query = queries[lane];
+    return {
+      backend: 'postgres',
+      async append(records) {
+        if (!records.length) return;
+        const rows = records.map((record) => {
+          const values = recordValues(record, (value) => value);
+          const row: Record<string, unknown> = {};
+          LEDGER_COLUMNS.forEach((column, index) => {
+            const value = values[index];
+            row[column] = (column === 'tags' || column === 'units' || column === 'route_decision') && value !== null ? JSON.parse(value as string) : value;
+          });
+          return row;
         });
-        return row;
-      });
-      await pool.query(APPEND_SQL, [JSON.stringify(rows)]);
-    },
-    async list(filter, limit = 1000) {
-      const params: unknown[] = [];
-      const where = rawWhere(filter, dialect, params);
-      params.push(limit);
-      const { rows } = await pool.query(`SELECT * FROM (SELECT * FROM ledger ${where} ORDER BY time_ms DESC, id DESC LIMIT $${params.length}) t ORDER BY time_ms ASC, id ASC`, params);
-      return rows.map(rowToRecord);
-    },
-    async page(filter, limit, before) {
-      const params: unknown[] = [];
-      let where = rawWhere(filter, dialect, params);
-      if (before) {
-        params.push(before.timeMs, before.id);
-        const older = `(time_ms, id) < ($${params.length - 1}, $${params.length})`;
-        where = where ? `${where} AND ${older}` : `WHERE ${older}`;
-      }
-      params.push(limit + 1);
-      const { rows } = await pool.query(`SELECT * FROM ledger ${where} ORDER BY time_ms DESC, id DESC LIMIT $${params.length}`, params);
-      const records = rows.map(rowToRecord);
-      const page = records.slice(0, limit);
-      const last = page.at(-1);
-      return { rows: page.reverse(), next: records.length > limit && last ? { timeMs: last.timeMs, id: last.id } : null };
-    },
-    async count(filter = {}) {
-      const params: unknown[] = [];
-      const { rows } = await pool.query(`SELECT COUNT(*)::BIGINT AS n FROM ledger ${rawWhere(filter, dialect, params)}`, params);
-      return Number(rows[0]?.n ?? 0);
-    },
-    async summarize(dimensions, filter = {}) {
-      const { sql, params } = summarizeQuery(dimensions, filter, dialect);
-      const { rows } = await pool.query(sql, params);
-      return rows.map((row) => toSpendRow(row, dimensions)).filter((row) => row !== undefined);
-    },
-    async ping() {
-      await pool.query('SELECT 1');
-    },
-    async close() {
-      // The pool is shared with the key store; `openStorage` ends it.
-    },
+        await pool.query(APPEND_SQL, [JSON.stringify(rows)]);
+      },
+      inLane: (other) => stores[other],
+      async list(filter, limit = 1000) {
+        const params: unknown[] = [];
+        const where = rawWhere(filter, dialect, params);
+        params.push(limit);
+        const { rows } = await query(`SELECT * FROM (SELECT * FROM ledger ${where} ORDER BY time_ms DESC, id DESC LIMIT $${params.length}) t ORDER BY time_ms ASC, id ASC`, params);
+        return rows.map(rowToRecord);
+      },
+      async page(filter, limit, before) {
+        const params: unknown[] = [];
+        let where = rawWhere(filter, dialect, params);
+        if (before) {
+          params.push(before.timeMs, before.id);
+          const older = `(time_ms, id) < ($${params.length - 1}, $${params.length})`;
+          where = where ? `${where} AND ${older}` : `WHERE ${older}`;
+        }
+        params.push(limit + 1);
+        const { rows } = await query(`SELECT * FROM ledger ${where} ORDER BY time_ms DESC, id DESC LIMIT $${params.length}`, params);
+        const records = rows.map(rowToRecord);
+        const page = records.slice(0, limit);
+        const last = page.at(-1);
+        return { rows: page.reverse(), next: records.length > limit && last ? { timeMs: last.timeMs, id: last.id } : null };
+      },
+      async count(filter = {}) {
+        const params: unknown[] = [];
+        const { rows } = await query(`SELECT COUNT(*)::BIGINT AS n FROM ledger ${rawWhere(filter, dialect, params)}`, params);
+        return Number(rows[0]?.n ?? 0);
+      },
+      async summarize(dimensions, filter = {}) {
+        const { sql, params } = summarizeQuery(dimensions, filter, dialect);
+        const { rows } = await query(sql, params);
+        return rows.map((row) => toSpendRow(row, dimensions)).filter((row) => row !== undefined);
+      },
+      async ping() {
+        await pool.query('SELECT 1');
+      },
+      async close() {
+        // The pool is shared with the key store; `openStorage` ends it.
+      },
+    };
+  };
+  const stores: Record<ReadLane, LedgerStore> = { interactive: storeIn('interactive'), background: storeIn('background') };
+  return stores.interactive;
+}
+
+/** Runs the tasks handed to it one after another, in order (a failed task does not stop the next). */
+function serialQueue(): <T>(task: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (task) => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
   };
 }

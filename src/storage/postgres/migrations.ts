@@ -116,4 +116,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX anomalies_start ON anomalies (start_ms);
    CREATE INDEX anomalies_ongoing ON anomalies (end_ms) WHERE end_ms IS NULL;`,
+  // Fallbacks fired (routing analytics): a partial index of the rows whose decision called a fallback, on the
+  // text of the store's \`fellBack\` condition (ledger-store.ts), so the count reads those rows only.
+  `CREATE INDEX ledger_fell_back ON ledger (time_ms) WHERE (CASE WHEN jsonb_typeof(route_decision->'fallbacks') = 'number' THEN (route_decision->>'fallbacks')::numeric > 0 ELSE FALSE END)`,
 ];

@@ -186,8 +186,11 @@ export function rawWhere(filter: LedgerFilter, dialect: Dialect, params: unknown
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
-/** Where a summary is read from: the hourly rollup, the daily rollup, the tag rollup, or the raw rows. */
-export type SummarySource = 'rollup' | 'daily' | 'tags' | 'raw';
+/**
+ * Where a summary is read from: the hourly rollup, the daily rollup, both ('days+hours': the daily rollup for the
+ * whole UTC days of the range and the hourly one for the hours at either edge), the tag rollup, or the raw rows.
+ */
+export type SummarySource = 'rollup' | 'daily' | 'days+hours' | 'tags' | 'raw';
 const DAY_MS = 86_400_000;
 
 const TAG_ROLLUP_DIMENSIONS: ReadonlySet<LedgerDimension> = new Set(['org', 'project', 'tag', 'day', 'hour']);
@@ -205,16 +208,53 @@ export function summarySource(dimensions: readonly LedgerDimension[], filter: Le
   if (filter.tag === undefined && !dimensions.includes('tag')) {
     // Whole UTC days and no hour grouping: the daily rollup (24 times fewer rows at most) answers.
     const days = (filter.fromMs === undefined || filter.fromMs % DAY_MS === 0) && (filter.toMs === undefined || filter.toMs % DAY_MS === 0);
-    return days && !dimensions.includes('hour') ? 'daily' : 'rollup';
+    if (dimensions.includes('hour')) return 'rollup';
+    if (days) return 'daily';
+    // Hour-aligned edges around at least one whole UTC day (a month from a local midnight, or to the current hour):
+    // the whole days from the daily rollup, the edges from the hourly one.
+    const { firstDayMs, endDayMs } = wholeDays(filter);
+    return firstDayMs === undefined || endDayMs === undefined || firstDayMs < endDayMs ? 'days+hours' : 'rollup';
   }
   const narrow = filter.userId === undefined && filter.keyId === undefined && filter.provider === undefined && filter.reportedModel === undefined;
   return narrow && dimensions.every((dimension) => TAG_ROLLUP_DIMENSIONS.has(dimension)) ? 'tags' : 'raw';
 }
 
+/** The whole UTC days inside the filter's bounds: [firstDayMs, endDayMs), undefined where the range is open. */
+function wholeDays(filter: LedgerFilter): { firstDayMs: number | undefined; endDayMs: number | undefined } {
+  return {
+    firstDayMs: filter.fromMs === undefined ? undefined : Math.ceil(filter.fromMs / DAY_MS) * DAY_MS,
+    endDayMs: filter.toMs === undefined ? undefined : Math.floor(filter.toMs / DAY_MS) * DAY_MS,
+  };
+}
+
 /** Whether the hourly rollup can answer: filter bounds fall on hour boundaries. */
 export function rollupCanAnswer(filter: LedgerFilter): boolean {
   const source = summarySource([], filter);
-  return source === 'rollup' || source === 'daily';
+  return source === 'rollup' || source === 'daily' || source === 'days+hours';
+}
+
+/**
+ * The summarize query over the daily rollup for the whole days and the hourly rollup for the edges: each part
+ * grouped as asked, then the parts' groups summed (integer sums of integer sums: the same answer to the nano-dollar).
+ */
+function daysAndHoursQuery(dimensions: readonly LedgerDimension[], filter: LedgerFilter, dialect: Dialect): BuiltQuery {
+  const { firstDayMs, endDayMs } = wholeDays(filter);
+  const ranges: Array<[number | undefined, number | undefined, SummarySource]> = [];
+  if (filter.fromMs !== undefined && firstDayMs !== undefined && filter.fromMs < firstDayMs) ranges.push([filter.fromMs, firstDayMs, 'rollup']);
+  ranges.push([firstDayMs, endDayMs, 'daily']);
+  if (filter.toMs !== undefined && endDayMs !== undefined && endDayMs < filter.toMs) ranges.push([endDayMs, filter.toMs, 'rollup']);
+  const params: unknown[] = [];
+  const parts = ranges.map(([fromMs, toMs, source]) => {
+    // Each part numbers its placeholders after the parts before it (PostgreSQL's $n).
+    const offset = params.length;
+    const part = summarizeQuery(dimensions, { ...filter, fromMs, toMs }, { ...dialect, placeholder: (index) => dialect.placeholder(index + offset) }, source);
+    params.push(...part.params);
+    return part.sql;
+  });
+  const keys = dimensions.map((_, index) => `d${index}`);
+  const sums = ROLLUP_SUMS.map((column) => `${dialect.sum(column)} AS ${column}`);
+  const group = keys.length ? `GROUP BY ${keys.join(', ')}` : '';
+  return { sql: `SELECT ${[...keys, ...sums].join(', ')} FROM (${parts.join(' UNION ALL ')}) parts ${group}`, params };
 }
 
 type ColumnDimension = Exclude<LedgerDimension, 'day' | 'hour'>;
@@ -247,9 +287,10 @@ const ROLLUP_DIMENSIONS: Record<ColumnDimension, string> = {
 };
 
 /** The summarize query, over a rollup when one can answer, else the raw table. */
-export function summarizeQuery(dimensions: readonly LedgerDimension[], filter: LedgerFilter, dialect: Dialect): BuiltQuery {
+export function summarizeQuery(dimensions: readonly LedgerDimension[], filter: LedgerFilter, dialect: Dialect, forced?: SummarySource): BuiltQuery {
+  const source = forced ?? summarySource(dimensions, filter);
+  if (source === 'days+hours') return daysAndHoursQuery(dimensions, filter, dialect);
   const params: unknown[] = [];
-  const source = summarySource(dimensions, filter);
   const useRollup = source !== 'raw';
   const time = source === 'daily' ? 'day_ms' : useRollup ? 'hour_ms' : 'time_ms';
   const raw = rawDimensions(dialect);

@@ -1,18 +1,19 @@
 import { toSafeNumber } from '../../domain/money.ts';
 import type { LedgerRecord } from '../../ledger/record.ts';
-import type { LedgerStore } from '../../ledger/store.ts';
+import type { LedgerStore, ReadLane } from '../../ledger/store.ts';
 import {
   DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues, rollupValues, rowToRecord, rawWhere, summarizeQuery, tagRollupValues,
   toSpendRow, type Dialect,
 } from '../sql/ledger-columns.ts';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open.ts';
-import { createReadWorker } from './read-worker.ts';
+import { BACKGROUND_READ_WORKER_NICE, READ_WORKER_NICE, createReadWorker } from './read-worker.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
 const DAY_MS = 86_400_000;
 
-const dialect: Dialect = {
+/** SQLite's SQL for the shared query builder (exported for the tests of its indexes). */
+export const dialect: Dialect = {
   placeholder: () => '?',
   day: (column) => `strftime('%Y-%m-%d', ${column} / 1000, 'unixepoch')`,
   hour: (column) => `strftime('%Y-%m-%dT%H:00Z', ${column} / 1000, 'unixepoch')`,
@@ -63,15 +64,20 @@ export function statementCache(db: SqliteDatabase, maxEntries = 256): (sql: stri
  * actually inserted, so a replayed batch never double counts. Money columns are INTEGER and SQLite
  * sums integers exactly in 64 bits. `summarize` reads a rollup when the grouping allows it (see
  * `summarySource`); a row's tags go to the tag rollup (`ledger_hourly_tags`). Reads of a file
- * database run in a worker thread (read-worker.ts), so a long report never blocks proxied calls.
+ * database run in worker threads (read-worker.ts), so a long report never blocks proxied calls, one thread per
+ * read lane (`inLane`), so background reads never delay the admin API's.
  */
 export function createSqliteLedgerStore(db: SqliteDatabase, options: { readInWorker?: boolean } = {}): LedgerStore {
   const prepare = statementCache(db);
-  // Reads of a database file go to a worker thread with its own read-only connection (see read-worker.ts);
-  // an in-memory database has no file to share, so it is read here.
-  const worker = (options.readInWorker ?? !db.memory) ? createReadWorker(db.name) : undefined;
-  const read = async (sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> =>
-    worker ? worker.all(sql, params) : (prepare(sql).safeIntegers(true).all(...params) as Record<string, unknown>[]);
+  // Reads of a database file go to worker threads with their own read-only connections (see read-worker.ts), one
+  // per lane: a background read (the anomaly catch-up scanning two weeks of rollups) never queues ahead of the
+  // dashboard's. Each thread starts on first use. An in-memory database has no file to share, so it is read here.
+  const inWorker = options.readInWorker ?? !db.memory;
+  const workers = inWorker
+    ? { interactive: createReadWorker(db.name, { nice: READ_WORKER_NICE }), background: createReadWorker(db.name, { nice: BACKGROUND_READ_WORKER_NICE }) }
+    : undefined;
+  const readerOf = (lane: ReadLane) => async (sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> =>
+    workers ? workers[lane].all(sql, params) : (prepare(sql).safeIntegers(true).all(...params) as Record<string, unknown>[]);
   const insert = db.prepare(`INSERT INTO ledger (${LEDGER_COLUMNS.join(', ')}) VALUES (${LEDGER_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT(id) DO NOTHING`);
   const upsert = (table: string, keys: readonly string[]) =>
     db.prepare(
@@ -113,51 +119,57 @@ export function createSqliteLedgerStore(db: SqliteDatabase, options: { readInWor
     for (const values of dailyGroups.values()) dailyRollup.run(values);
   });
 
-  return {
-    backend: 'sqlite',
-    async append(records) {
-      if (records.length) appendAll.immediate(records);
-    },
-    async list(filter, limit = 1000) {
-      const params: unknown[] = [];
-      const where = rawWhere(filter, dialect, params);
-      // A lookup by id is one primary-key probe: answered here rather than queued behind a long report in the worker.
-      const run = filter.id !== undefined ? async (sql: string, values: readonly unknown[]) => prepare(sql).all(...values) as Record<string, unknown>[] : read;
-      const rows = await run(`SELECT * FROM (SELECT rowid AS rid, * FROM ledger ${where} ORDER BY time_ms DESC, rid DESC LIMIT ?) ORDER BY time_ms ASC, rid ASC`, [...params, limit]);
-      return rows.map(rowToRecord);
-    },
-    async page(filter, limit, before) {
-      const params: unknown[] = [];
-      let where = rawWhere(filter, dialect, params);
-      if (before) {
-        params.push(before.timeMs, before.timeMs, before.id);
-        const older = '(time_ms < ? OR (time_ms = ? AND id < ?))';
-        where = where ? `${where} AND ${older}` : `WHERE ${older}`;
-      }
-      // One row more than asked tells whether an older page exists.
-      const rows = (await read(`SELECT * FROM ledger ${where} ORDER BY time_ms DESC, id DESC LIMIT ?`, [...params, limit + 1])).map(rowToRecord);
-      const more = rows.length > limit;
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return { rows: page.reverse(), next: more && last ? { timeMs: last.timeMs, id: last.id } : null };
-    },
-    async count(filter = {}) {
-      const params: unknown[] = [];
-      const [row] = await read(`SELECT COUNT(*) AS n FROM ledger ${rawWhere(filter, dialect, params)}`, params);
-      return Number(row?.n ?? 0);
-    },
-    async summarize(dimensions, filter = {}) {
-      const { sql, params } = summarizeQuery(dimensions, filter, dialect);
-      // Sums come back as BigInt and are converted exactly: a total past 2^53 throws instead of rounding.
-      const rows = await read(sql, params);
-      return rows.map((row) => toSpendRow(exactNumbers(row), dimensions)).filter((row) => row !== undefined);
-    },
-    async ping() {
-      prepare('SELECT 1').get();
-    },
-    async close() {
-      // The database handle is shared with the key store; `openStorage` closes it. The read worker is the ledger's own.
-      await worker?.close();
-    },
+  const storeIn = (lane: ReadLane): LedgerStore => {
+    const read = readerOf(lane);
+    return {
+      backend: 'sqlite',
+      async append(records) {
+        if (records.length) appendAll.immediate(records);
+      },
+      async list(filter, limit = 1000) {
+        const params: unknown[] = [];
+        const where = rawWhere(filter, dialect, params);
+        // A lookup by id is one primary-key probe: answered here rather than queued behind a long report in the worker.
+        const run = filter.id !== undefined ? async (sql: string, values: readonly unknown[]) => prepare(sql).all(...values) as Record<string, unknown>[] : read;
+        const rows = await run(`SELECT * FROM (SELECT rowid AS rid, * FROM ledger ${where} ORDER BY time_ms DESC, rid DESC LIMIT ?) ORDER BY time_ms ASC, rid ASC`, [...params, limit]);
+        return rows.map(rowToRecord);
+      },
+      async page(filter, limit, before) {
+        const params: unknown[] = [];
+        let where = rawWhere(filter, dialect, params);
+        if (before) {
+          params.push(before.timeMs, before.timeMs, before.id);
+          const older = '(time_ms < ? OR (time_ms = ? AND id < ?))';
+          where = where ? `${where} AND ${older}` : `WHERE ${older}`;
+        }
+        // One row more than asked tells whether an older page exists.
+        const rows = (await read(`SELECT * FROM ledger ${where} ORDER BY time_ms DESC, id DESC LIMIT ?`, [...params, limit + 1])).map(rowToRecord);
+        const more = rows.length > limit;
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        return { rows: page.reverse(), next: more && last ? { timeMs: last.timeMs, id: last.id } : null };
+      },
+      async count(filter = {}) {
+        const params: unknown[] = [];
+        const [row] = await read(`SELECT COUNT(*) AS n FROM ledger ${rawWhere(filter, dialect, params)}`, params);
+        return Number(row?.n ?? 0);
+      },
+      async summarize(dimensions, filter = {}) {
+        const { sql, params } = summarizeQuery(dimensions, filter, dialect);
+        // Sums come back as BigInt and are converted exactly: a total past 2^53 throws instead of rounding.
+        const rows = await read(sql, params);
+        return rows.map((row) => toSpendRow(exactNumbers(row), dimensions)).filter((row) => row !== undefined);
+      },
+      inLane: (other) => stores[other],
+      async ping() {
+        prepare('SELECT 1').get();
+      },
+      async close() {
+        // The database handle is shared with the key store; `openStorage` closes it. The read workers are the ledger's own.
+        await Promise.all([workers?.interactive.close(), workers?.background.close()]);
+      },
+    };
   };
+  const stores: Record<ReadLane, LedgerStore> = { interactive: storeIn('interactive'), background: storeIn('background') };
+  return stores.interactive;
 }

@@ -120,4 +120,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX anomalies_start ON anomalies (start_ms);
    CREATE INDEX anomalies_ongoing ON anomalies (end_ms) WHERE end_ms IS NULL;`,
+  // Fallbacks fired (routing analytics): the rollups do not keep them, so the count reads raw rows; this partial
+  // index holds only the rows whose decision called a fallback. Its condition is the text of the store's
+  // \`fellBack\` condition (ledger-store.ts), which the planner matches term by term (tested).
+  `CREATE INDEX ledger_fell_back ON ledger (time_ms) WHERE (route_decision IS NOT NULL AND CASE WHEN json_valid(route_decision) AND json_type(route_decision, '$.fallbacks') IN ('integer', 'real') THEN json_extract(route_decision, '$.fallbacks') > 0 ELSE 0 END)`,
 ];

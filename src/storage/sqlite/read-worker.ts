@@ -39,8 +39,10 @@ parentPort.on('message', ({ id, sql, params, mode }) => {
 });
 `;
 
-/** The read thread's nice value on Linux (0 is normal, 19 the lowest priority). */
+/** The interactive read thread's nice value on Linux (0 is normal, 19 the lowest priority). */
 export const READ_WORKER_NICE = 10;
+/** The background read thread's (anomaly catch-up, start-up fits): it takes only CPU nothing else wants. */
+export const BACKGROUND_READ_WORKER_NICE = 19;
 
 export interface ReadWorker {
   /** Rows of a SELECT, integers as BigInt (exact). */
@@ -48,7 +50,8 @@ export interface ReadWorker {
   close(): Promise<void>;
 }
 
-export function createReadWorker(file: string): ReadWorker {
+export function createReadWorker(file: string, options: { nice?: number } = {}): ReadWorker {
+  const nice = options.nice ?? READ_WORKER_NICE;
   let worker: Worker | undefined;
   let nextId = 0;
   const pending = new Map<number, { resolve(rows: Record<string, unknown>[]): void; reject(error: Error): void }>();
@@ -58,7 +61,7 @@ export function createReadWorker(file: string): ReadWorker {
   };
   const start = (): Worker => {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, nice: READ_WORKER_NICE } });
+    const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, nice } });
     started.unref();
     started.on('message', (message: { id: number; rows?: Record<string, unknown>[]; error?: string }) => {
       const waiter = pending.get(message.id);
