@@ -7,7 +7,7 @@ import {
 } from '../sql/ledger-columns.ts';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open.ts';
-import { BACKGROUND_READ_WORKER_NICE, READ_WORKER_NICE, createReadWorker } from './read-worker.ts';
+import { BACKGROUND_READ_WORKER_NICE, INTERACTIVE_READ_THREADS, READ_WORKER_NICE, createReadPool, createReadWorker } from './read-worker.ts';
 
 type Statement = Database.Statement<unknown[], unknown>;
 const DAY_MS = 86_400_000;
@@ -65,7 +65,7 @@ export function statementCache(db: SqliteDatabase, maxEntries = 256): (sql: stri
  * sums integers exactly in 64 bits. `summarize` reads a rollup when the grouping allows it (see
  * `summarySource`); a row's tags go to the tag rollup (`ledger_hourly_tags`). Reads of a file
  * database run in worker threads (read-worker.ts), so a long report never blocks proxied calls, one thread per
- * read lane (`inLane`), so background reads never delay the admin API's.
+ * read lane (`inLane`, two for the interactive lane), so background reads never delay the admin API's.
  */
 export function createSqliteLedgerStore(db: SqliteDatabase, options: { readInWorker?: boolean } = {}): LedgerStore {
   const prepare = statementCache(db);
@@ -74,7 +74,7 @@ export function createSqliteLedgerStore(db: SqliteDatabase, options: { readInWor
   // dashboard's. Each thread starts on first use. An in-memory database has no file to share, so it is read here.
   const inWorker = options.readInWorker ?? !db.memory;
   const workers = inWorker
-    ? { interactive: createReadWorker(db.name, { nice: READ_WORKER_NICE }), background: createReadWorker(db.name, { nice: BACKGROUND_READ_WORKER_NICE }) }
+    ? { interactive: createReadPool(db.name, { nice: READ_WORKER_NICE, size: INTERACTIVE_READ_THREADS }), background: createReadWorker(db.name, { nice: BACKGROUND_READ_WORKER_NICE }) }
     : undefined;
   const readerOf = (lane: ReadLane) => async (sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> =>
     workers ? workers[lane].all(sql, params) : (prepare(sql).safeIntegers(true).all(...params) as Record<string, unknown>[]);

@@ -99,3 +99,30 @@ export function createReadWorker(file: string, options: { nice?: number } = {}):
     },
   };
 }
+
+/** Read threads of the interactive lane: the admin API's reads that arrive together (a dashboard page's calls) run side by side. */
+export const INTERACTIVE_READ_THREADS = 2;
+
+/**
+ * Several read threads behind one `all`: each query goes to the thread with the fewest queries in
+ * flight, so concurrent reads use more than one core; one query alone still runs on one thread. A
+ * thread starts on its first query, so a gateway whose reads never overlap starts one.
+ */
+export function createReadPool(file: string, options: { nice?: number; size: number }): ReadWorker {
+  if (options.size <= 1) return createReadWorker(file, options);
+  const slots = Array.from({ length: options.size }, () => ({ worker: createReadWorker(file, options), inFlight: 0 }));
+  return {
+    async all(sql, params) {
+      const slot = slots.reduce((best, next) => (next.inFlight < best.inFlight ? next : best));
+      slot.inFlight += 1;
+      try {
+        return await slot.worker.all(sql, params);
+      } finally {
+        slot.inFlight -= 1;
+      }
+    },
+    async close() {
+      await Promise.all(slots.map((slot) => slot.worker.close()));
+    },
+  };
+}
