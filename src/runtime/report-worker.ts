@@ -23,7 +23,8 @@ const reader = await openLedgerReader(workerData as LedgerLocation);
 const reports = inProcessReports(reader.ledger);
 parentPort?.on('message', (message: { id: number; task: CostReportRequest }) => {
   reports.render(message.task).then(
-    (result) => parentPort!.postMessage({ id: message.id, result }),
+    // The bytes' buffer is transferred, not copied (a fresh TextEncoder buffer, never a pooled one).
+    (result) => parentPort!.postMessage({ id: message.id, result }, [result.buffer as ArrayBuffer]),
     (error: unknown) => parentPort!.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
   );
 });

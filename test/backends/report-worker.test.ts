@@ -16,6 +16,7 @@ import { ledgerRecord, seededRandom } from '../support/ledger-records.ts';
 import { skipUnless } from '../support/skip-unless.ts';
 
 const HOUR = 3_600_000;
+const text = (bytes: Uint8Array) => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 const BASE = Date.parse('2026-09-01T00:00:00Z');
 const NOW = BASE + 70 * 24 * HOUR;
 
@@ -86,7 +87,7 @@ function contract(open: () => Promise<{ storage: Storage; cleanup(): Promise<voi
 
   it.each(QUERIES)('report %o: the worker answers byte for byte what the in-process report answers', async (query) => {
     const request = parseCostReportQuery(query, NOW);
-    const [inWorker, inProcess, inMemory] = await Promise.all([pool.render(request), inProcessReports(storage.ledger).render(request), inProcessReports(memoryLedger).render(request)]);
+    const [inWorker, inProcess, inMemory] = (await Promise.all([pool.render(request), inProcessReports(storage.ledger).render(request), inProcessReports(memoryLedger).render(request)])).map(text) as [string, string, string];
     expect(inWorker).toBe(inProcess);
     expect(inWorker).toBe(inMemory);
     // And not an empty answer: the report holds the calls in its range, counted from the records written.
@@ -110,15 +111,15 @@ function contract(open: () => Promise<{ storage: Storage; cleanup(): Promise<voi
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).message).toMatch(/the report failed: .*Nowhere\/Town/);
     const request = parseCostReportQuery({ by: 'project', from: '7d' }, NOW);
-    expect(await pool.render(request)).toBe(await inProcessReports(storage.ledger).render(request));
+    expect(text(await pool.render(request))).toBe(text(await inProcessReports(storage.ledger).render(request)));
     expect(pool.starts).toBe(starts);
   });
 
   it('sees calls committed after it started (its own connection reads the latest commit)', async () => {
     const request = parseCostReportQuery({ by: 'project', from: '2026-11-10T00:00:00Z', to: '2026-11-10T02:00:00Z' }, NOW);
-    const before = JSON.parse(await pool.render(request)) as { totals: { requests: number } };
+    const before = JSON.parse(text(await pool.render(request))) as { totals: { requests: number } };
     await storage.ledger.append([ledgerRecord({ timeMs: Date.parse('2026-11-10T01:00:00Z'), projectId: 'late' })]);
-    const after = JSON.parse(await pool.render(request)) as { totals: { requests: number }; rows: Array<{ keys: { project: string } }> };
+    const after = JSON.parse(text(await pool.render(request))) as { totals: { requests: number }; rows: Array<{ keys: { project: string } }> };
     expect(after.totals.requests).toBe(before.totals.requests + 1);
     expect(after.rows.map((row) => row.keys.project)).toContain('late');
   });

@@ -9,8 +9,11 @@ import { runCostReport } from './run-cost-report.ts';
  * report touch the event loop that proxies traffic). Either way the answer is the finished body.
  */
 export interface CostReportRunner {
-  /** The report in the request's format: JSON text, CSV or the text table. */
-  render(request: CostReportRequest): Promise<string>;
+  /**
+   * The report in the request's format (JSON text, CSV or the text table) as UTF-8 bytes: the worker
+   * encodes it and hands the bytes over without a copy, so the gateway's thread only writes them out.
+   */
+  render(request: CostReportRequest): Promise<Uint8Array>;
 }
 
 /** A report as the API sends it: the JSON is what `c.json(report)` would send, byte for byte. */
@@ -23,6 +26,6 @@ export function renderCostReport(report: CostReport, format: ReportFormat): stri
 /** Reads and builds reports on the calling thread. */
 export function inProcessReports(ledger: LedgerStore): CostReportRunner {
   return {
-    render: async (request) => renderCostReport(await runCostReport(ledger, request), request.format),
+    render: async (request) => new TextEncoder().encode(renderCostReport(await runCostReport(ledger, request), request.format)),
   };
 }

@@ -44,13 +44,12 @@ export function registerReportRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
       request.filter.orgId = admin.orgId;
     }
     await runtime.flushLedger();
-    // The finished body (built on the report worker in the gateway): nothing but a string crosses to this thread.
+    // The finished body (built and encoded on the report worker in the gateway): only its bytes come to this thread, transferred.
     const body = await reports.render(request);
     if (request.format === 'csv') {
       return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="tollgate-cost-report.csv"' });
     }
-    if (request.format === 'table') return c.text(body);
-    return c.body(body, 200, { 'content-type': 'application/json' });
+    return c.body(body, 200, { 'content-type': request.format === 'table' ? 'text/plain; charset=UTF-8' : 'application/json' });
   });
 }
 
