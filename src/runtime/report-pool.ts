@@ -10,7 +10,7 @@ export interface ReportPoolOptions {
   maxQueued?: number;
 }
 
-export interface ReportPool extends CostReportRunner, Omit<WorkerPool<CostReportRequest, Uint8Array>, 'run'> {}
+export interface ReportPool extends CostReportRunner, Omit<WorkerPool<CostReportRequest, Uint8Array<ArrayBuffer>>, 'run'> {}
 
 /**
  * The gateway's cost reports on one worker thread (report-worker.ts; pool mechanics in
@@ -20,7 +20,7 @@ export interface ReportPool extends CostReportRunner, Omit<WorkerPool<CostReport
  * builds the report (~25 ms per report at 10 million rows), so proxied calls do not wait behind it.
  */
 export function createReportPool(location: LedgerLocation, options: ReportPoolOptions = {}): ReportPool {
-  const pool = createWorkerPool<CostReportRequest, Uint8Array>({
+  const pool = createWorkerPool<CostReportRequest, Uint8Array<ArrayBuffer>>({
     entry: new URL('./report-worker.ts', import.meta.url),
     workerData: location,
     noun: 'report',

@@ -24,7 +24,7 @@ const reports = inProcessReports(reader.ledger);
 parentPort?.on('message', (message: { id: number; task: CostReportRequest }) => {
   reports.render(message.task).then(
     // The bytes' buffer is transferred, not copied (a fresh TextEncoder buffer, never a pooled one).
-    (result) => parentPort!.postMessage({ id: message.id, result }, [result.buffer as ArrayBuffer]),
+    (result) => parentPort!.postMessage({ id: message.id, result }, [result.buffer]),
     (error: unknown) => parentPort!.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
   );
 });

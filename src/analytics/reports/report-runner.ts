@@ -13,7 +13,7 @@ export interface CostReportRunner {
    * The report in the request's format (JSON text, CSV or the text table) as UTF-8 bytes: the worker
    * encodes it and hands the bytes over without a copy, so the gateway's thread only writes them out.
    */
-  render(request: CostReportRequest): Promise<Uint8Array>;
+  render(request: CostReportRequest): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 /** A report as the API sends it: the JSON is what `c.json(report)` would send, byte for byte. */
