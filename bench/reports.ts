@@ -15,7 +15,10 @@
  * 3. Starts a gateway on each ledger (mock upstream) and measures the latency of a steady open-loop
  *    proxied load (BENCH_LOAD_RPS for BENCH_LOAD_SECONDS per round) alone and while the reports and
  *    /api/cache/stats run back to back through the admin API, alternating quiet and busy rounds
- *    (BENCH_LOAD_ROUNDS each) so drift in the machine's load hits both alike.
+ *    (BENCH_LOAD_ROUNDS each) so drift in the machine's load hits both alike. The admin client runs on its
+ *    own thread (reading bodies is not the gateway's work). Since latency on a loaded machine is mostly
+ *    the machine, it also prints the gateway thread's CPU (/proc/self/task) per round and, without load,
+ *    per admin call over BENCH_REPORT_CPU_RUNS calls, the thread's idle rate taken off.
  * Prints one JSON line. BENCH_PG=0 skips PostgreSQL, BENCH_SQLITE=0 SQLite; BENCH_BUILD_ONLY=1 only builds the ledgers.
  */
 import { execFile } from 'node:child_process';
