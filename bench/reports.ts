@@ -15,7 +15,10 @@
  * 3. Starts a gateway on each ledger (mock upstream) and measures the latency of a steady open-loop
  *    proxied load (BENCH_LOAD_RPS for BENCH_LOAD_SECONDS per round) alone and while the reports and
  *    /api/cache/stats run back to back through the admin API, alternating quiet and busy rounds
- *    (BENCH_LOAD_ROUNDS each) so drift in the machine's load hits both alike.
+ *    (BENCH_LOAD_ROUNDS each) so drift in the machine's load hits both alike. The admin client runs on its
+ *    own thread (reading bodies is not the gateway's work). Since latency on a loaded machine is mostly
+ *    the machine, it also prints the gateway thread's CPU (/proc/self/task) per round and, without load,
+ *    per admin call over BENCH_REPORT_CPU_RUNS calls, the thread's idle rate taken off.
  * Prints one JSON line. BENCH_PG=0 skips PostgreSQL, BENCH_SQLITE=0 SQLite; BENCH_BUILD_ONLY=1 only builds the ledgers.
  */
 import { execFile } from 'node:child_process';
@@ -24,6 +27,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { parseCostReportQuery } from '../src/analytics/reports/cost-report-query.ts';
@@ -34,7 +38,7 @@ import type { LedgerFilter, LedgerStore, SpendRow } from '../src/ledger/store.ts
 import { openStorage } from '../src/storage/open-storage.ts';
 import { createPostgresLedgerStore } from '../src/storage/postgres/ledger-store.ts';
 import { freshDatabase } from '../test/support/fresh-database.ts';
-import { startHarness } from '../test/support/harness.ts';
+import { ADMIN_KEY, startHarness } from '../test/support/harness.ts';
 import { bulkLoadPostgres } from './lib/bulk-postgres.ts';
 import { bulkLoadSqlite } from './lib/bulk-sqlite.ts';
 import { databaseUrl, startCluster } from './lib/pg-cluster.ts';
@@ -51,6 +55,8 @@ const RAW_TIMEOUT_S = env('BENCH_RAW_TIMEOUT_S', 120);
 const LOAD_RPS = env('BENCH_LOAD_RPS', 50);
 const LOAD_SECONDS = env('BENCH_LOAD_SECONDS', 10);
 const LOAD_ROUNDS = env('BENCH_LOAD_ROUNDS', 6);
+/** Calls of each admin path, one after another without load, whose main-thread CPU is averaged. */
+const REPORT_CPU_RUNS = env('BENCH_REPORT_CPU_RUNS', 20);
 /** Build (or find) the cached ledgers and stop: lets the two builds run apart from the timed part. */
 const BUILD_ONLY = process.env.BENCH_BUILD_ONLY === '1';
 const CACHE_DIR = process.env.BENCH_CACHE_DIR ?? path.join(tmpdir(), 'tollgate-bench-reports-cache');
@@ -235,6 +241,46 @@ async function reportTimings(store: LedgerStore, raw: RawRunner): Promise<{ timi
 // ---------------------------------------------------------------------------------------------
 // Latency of proxied calls with and without reports running.
 
+/**
+ * The admin client asking for reports runs on its own thread: reading a report's body (hundreds of KB)
+ * is the client's work, which in production happens on another machine, not on the gateway's thread.
+ * `calls(count)` makes `count` calls over the paths in turn (Infinity: until `stop()`), answering each call's time.
+ */
+function adminClient(url: string, paths: string[]): { calls(count: number): Promise<number[]>; stop(): void; close(): Promise<number> } {
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+    let stop = false;
+    parentPort.on('message', async (message) => {
+      if (message === 'stop') { stop = true; return; }
+      stop = false;
+      const times = [];
+      try {
+        for (let call = 0; call < message.count && !stop; call += 1) {
+          const path = workerData.paths[call % workerData.paths.length];
+          const started = performance.now();
+          const response = await fetch(workerData.url + path, { headers: { authorization: 'Bearer ' + workerData.key } });
+          const body = await response.arrayBuffer();
+          if (response.status !== 200) throw new Error(path + ' answered ' + response.status + ': ' + Buffer.from(body).toString().slice(0, 500));
+          times.push(performance.now() - started);
+        }
+        parentPort.postMessage({ times });
+      } catch (error) {
+        parentPort.postMessage({ error: String(error && error.message || error) });
+      }
+    });`,
+    { eval: true, workerData: { url, paths, key: ADMIN_KEY } },
+  );
+  return {
+    calls: (count) =>
+      new Promise((resolve, reject) => {
+        worker.once('message', (message: { times?: number[]; error?: string }) => (message.error ? reject(new Error(message.error)) : resolve(message.times!)));
+        worker.postMessage({ count });
+      }),
+    stop: () => worker.postMessage('stop'),
+    close: () => worker.terminate(),
+  };
+}
+
 async function latencyUnderReports(options: { dataDir: string; databaseUrl?: string }): Promise<Record<string, unknown>> {
   const h = await startHarness(options);
   try {
@@ -252,58 +298,92 @@ async function latencyUnderReports(options: { dataDir: string; databaseUrl?: str
     // The gateway runs in this process: its event loop's longest stall tells whether a report blocked it.
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     loopDelay.enable();
-    const phase = () => ({ samples: [] as number[], roundP99Ms: [] as number[], loopMaxMs: 0, load: [] as string[], errors: 0 });
+    const phase = () => ({ samples: [] as number[], roundP99Ms: [] as number[], loopMaxMs: 0, load: [] as string[], errors: 0, mainCpuMs: 0, reports: 0 });
     const phases = { quiet: phase(), busy: phase() };
+    const client = adminClient(h.url, paths);
     let reports = 0;
     const reportMs: number[] = [];
     for (let lap = 0; lap < LOAD_ROUNDS; lap += 1) {
       for (const phase of ['quiet', 'busy'] as const) {
         loopDelay.reset();
-        let stop = false;
-        const loop =
-          phase === 'busy'
-            ? (async () => {
-                while (!stop) {
-                  const url = paths[reports % paths.length]!;
-                  const started = performance.now();
-                  const response = await h.admin(url);
-                  if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
-                  await response.arrayBuffer();
-                  reportMs.push(performance.now() - started);
-                  reports += 1;
-                }
-              })()
-            : Promise.resolve();
+        const cpuBefore = mainThreadCpuMs();
+        const reportsBefore = reports;
+        const loop = phase === 'busy' ? client.calls(Infinity) : Promise.resolve([]);
         const result = await steadyLoad(h.url, load);
-        stop = true;
-        await loop;
+        client.stop();
+        const times = await loop;
+        reportMs.push(...times);
+        reports += times.length;
+        const cpuAfter = mainThreadCpuMs();
+        if (cpuBefore !== null && cpuAfter !== null) phases[phase].mainCpuMs += cpuAfter - cpuBefore;
+        phases[phase].reports += reports - reportsBefore;
         phases[phase].samples.push(...result.samples);
         phases[phase].roundP99Ms.push(round(result.p99Ms));
         phases[phase].errors += result.errors;
         phases[phase].loopMaxMs = Math.max(phases[phase].loopMaxMs, loopDelay.max / 1e6);
         phases[phase].load.push(loadavg());
-        log(`latency round ${lap} ${phase}: p50 ${round3(result.p50Ms)} p99 ${round3(result.p99Ms)} ms, load ${loadavg()}`);
+        log(`latency round ${lap} ${phase}: p50 ${round3(result.p50Ms)} p99 ${round3(result.p99Ms)} ms, main thread CPU ${cpuAfter !== null && cpuBefore !== null ? cpuAfter - cpuBefore : '?'} ms, ${reports - reportsBefore} reports, load ${loadavg()}`);
       }
     }
     loopDelay.disable();
+    await client.close();
+    // Without proxied load: each admin call's CPU on the gateway's thread (the client is on its own), over REPORT_CPU_RUNS calls.
+    // The gateway's own timers (key revalidation every 250 ms, gauges) use the main thread while a call waits: that idle
+    // rate, measured over IDLE_S seconds without calls, is taken off in proportion to the calls' wall time.
+    const IDLE_S = 5;
+    const idleBefore = mainThreadCpuMs();
+    await new Promise((resolve) => setTimeout(resolve, IDLE_S * 1000));
+    const idleAfter = mainThreadCpuMs();
+    const idleCpuMsPerS = idleBefore === null || idleAfter === null ? 0 : (idleAfter - idleBefore) / IDLE_S;
+    const mainThreadCpuMsPerCall: Record<string, number | null> = {};
+    for (const url of paths) {
+      const one = adminClient(h.url, [url]);
+      await one.calls(1);
+      const before = mainThreadCpuMs();
+      const started = performance.now();
+      await one.calls(REPORT_CPU_RUNS);
+      const wallS = (performance.now() - started) / 1000;
+      const after = mainThreadCpuMs();
+      await one.close();
+      mainThreadCpuMsPerCall[url.split('&from=')[0]!] = before === null || after === null ? null : round((after - before - idleCpuMsPerS * wallS) / REPORT_CPU_RUNS, 2);
+    }
+    mainThreadCpuMsPerCall.idleCpuMsPerS = round(idleCpuMsPerS, 1);
+    log(`main-thread CPU per admin call: ${JSON.stringify(mainThreadCpuMsPerCall)}`);
     const summary = (phase: (typeof phases)['quiet']) => ({
       requests: phase.samples.length, errors: phase.errors, p50Ms: round(percentile(phase.samples, 0.5)), p99Ms: round(percentile(phase.samples, 0.99)),
       maxMs: round(Math.max(...phase.samples)), eventLoopMaxMs: round(phase.loopMaxMs), loadavg: phase.load,
       // One burst of the machine's other load can own a pooled p99: the median round is steadier.
-      roundP99Ms: phase.roundP99Ms, medianRoundP99Ms: round(percentile(phase.roundP99Ms, 0.5)),
+      roundP99Ms: phase.roundP99Ms, medianRoundP99Ms: round(percentile(phase.roundP99Ms, 0.5)), mainThreadCpuMs: phase.mainCpuMs,
     });
     const quiet = summary(phases.quiet);
     const busy = summary(phases.busy);
     return {
       rps: LOAD_RPS, secondsPerRound: LOAD_SECONDS, rounds: LOAD_ROUNDS, quiet, underReports: busy, p99AddedMs: round(busy.p99Ms - quiet.p99Ms),
       medianRoundP99AddedMs: round(busy.medianRoundP99Ms - quiet.medianRoundP99Ms),
-      p50AddedMs: round(busy.p50Ms - quiet.p50Ms), reportsServedMeanwhile: reports, reportP50Ms: Math.round(percentile(reportMs, 0.5)), reportMaxMs: Math.round(Math.max(...reportMs)),
+      p50AddedMs: round(busy.p50Ms - quiet.p50Ms), reportsServedMeanwhile: reports, mainThreadCpuMsPerCall,
+      // Both phases carry the same proxied load: the extra main-thread CPU of the busy rounds is what the reports cost the event loop.
+      mainThreadCpuMsPerReport: phases.busy.reports ? round((phases.busy.mainCpuMs - phases.quiet.mainCpuMs) / phases.busy.reports, 2) : null, reportP50Ms: Math.round(percentile(reportMs, 0.5)), reportMaxMs: Math.round(Math.max(...reportMs)),
     };
   } finally {
     await h.close();
   }
 }
 const round3 = (value: number) => round(value, 3);
+
+/**
+ * CPU time (ms) this process's main thread (the gateway's event loop, and the load generator) has
+ * used: utime + stime from /proc/self/task/<pid>/stat, in clock ticks (10 ms). Unlike latency, it
+ * does not depend on how busy the rest of the machine is. Null off Linux.
+ */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ import type { BudgetEnforcer } from '../budgets/enforcer.ts';
 import type { BudgetStore } from '../budgets/store.ts';
 import type { SpendProjector } from '../budgets/spend-projector.ts';
 import type { ForecastRunner } from '../analytics/forecast/forecast-task.ts';
+import type { CostReportRunner } from '../analytics/reports/report-runner.ts';
 import type { FeedbackStore } from '../routing/feedback.ts';
 import type { Router } from '../routing/router.ts';
 import type { TollgateConfig } from '../config/schema.ts';
@@ -24,6 +25,8 @@ export interface Runtime {
   spendProjector?: SpendProjector;
   /** Where /api/cost/forecast's fits run: the forecast worker (in process when absent). */
   forecasts?: ForecastRunner;
+  /** Where /api/cost/report is read and built: the report worker (in process over `ledger` when absent). */
+  reports?: CostReportRunner;
   /** Tells other instances sharing the store that admin-defined budgets changed. */
   announceBudgets(): void;
   feedback: FeedbackStore;

@@ -30,6 +30,7 @@ import type { BudgetCounters } from '../budgets/counters/types.ts';
 import { BudgetEnforcer } from '../budgets/enforcer.ts';
 import { createForecastProjector } from '../analytics/forecast/spend-projector.ts';
 import { createForecastPool } from '../analytics/forecast/forecast-pool.ts';
+import { createReportPool } from './report-pool.ts';
 import { Router } from '../routing/router.ts';
 import { createResponseCache } from '../cache/create-response-cache.ts';
 import { meterCacheEmbedding } from '../pipeline/meter-embedding.ts';
@@ -110,6 +111,8 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   // The fits run on one worker thread (started on first use), never on the event loop that proxies traffic.
   const forecasts = createForecastPool();
   const spendProjector = createForecastProjector(storage.ledger, { runner: forecasts });
+  // Cost reports are read and built on their own worker thread with its own read connection (started on first use).
+  const reports = createReportPool(storage.location);
   const budgets = new BudgetEnforcer({ config, priceBook, counters, ledger: storage.ledger, alerts, now, log, flushLedger: () => writer.flush(), projector: spendProjector });
   budgets.setStoredBudgets(storedBudgets);
   // Budgets defined through another instance's admin API (a shared PostgreSQL store) arrive here too.
@@ -180,6 +183,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     budgets,
     spendProjector,
     forecasts,
+    reports,
     announceBudgets: () => definitionSync?.announce(),
     feedback: storage.feedback,
     anomalies: storage.anomalies,
@@ -204,6 +208,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
       anomalyChecks?.close();
       revocations.close();
       await forecasts.close();
+      await reports.close();
       await upstream.close();
       await writer.close();
       await counters.close();

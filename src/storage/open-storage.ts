@@ -4,6 +4,7 @@ import type { FeedbackStore } from '../routing/feedback.ts';
 import type { LedgerStore } from '../ledger/store.ts';
 import type { SemanticEntryStore } from '../cache/semantic/entry-store.ts';
 import type { AnomalyStore } from '../analytics/anomalies/types.ts';
+import type { LedgerLocation } from './open-ledger-reader.ts';
 
 export interface Storage {
   ledger: LedgerStore;
@@ -13,6 +14,8 @@ export interface Storage {
   semanticCache: SemanticEntryStore;
   anomalies: AnomalyStore;
   backend: 'sqlite' | 'postgres';
+  /** Where the ledger lives: a worker thread opens its own read view of it there (open-ledger-reader.ts). */
+  location: LedgerLocation;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
       semanticCache: createPostgresSemanticCacheStore(pool),
       anomalies: createPostgresAnomalyStore(pool),
       backend: 'postgres',
+      location: { kind: 'postgres', url: options.databaseUrl },
       close: () => pool.end(),
     };
   }
@@ -56,6 +60,7 @@ export async function openStorage(options: { dataDir: string; databaseUrl?: stri
     semanticCache: createSqliteSemanticCacheStore(db),
     anomalies: createSqliteAnomalyStore(db),
     backend: 'sqlite',
+    location: { kind: 'sqlite', file: db.name },
     async close() {
       if (closed) return;
       closed = true;

@@ -8,13 +8,24 @@ export const TIME_BUCKETS: readonly TimeBucket[] = ['hour', 'day', 'week', 'mont
 const HOUR_MS = 3_600_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/** Canonical names of zones already checked (a new Intl.DateTimeFormat costs about a millisecond on the gateway's thread). */
+const canonical = new Map<string, string>();
+const MAX_CHECKED_ZONES = 1_024;
+
 /** The zone's canonical name; a RangeError naming the value when `Intl` does not know it. */
 export function checkTimeZone(tz: string): string {
+  const known = canonical.get(tz);
+  if (known !== undefined) return known;
+  let name: string;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+    name = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
     throw new RangeError(`unknown time zone '${tz.slice(0, 64)}': use an IANA name such as Europe/Paris or UTC`);
   }
+  // Spellings differ only by case, so the map stays small; bounded anyway.
+  if (canonical.size >= MAX_CHECKED_ZONES) canonical.clear();
+  canonical.set(tz, name);
+  return name;
 }
 
 function formatter(tz: string): Intl.DateTimeFormat {

@@ -1,8 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { buildSpendReport, parseDimensions } from '../../analytics/reports/spend-report.ts';
-import { costReportCsv, costReportTable } from '../../analytics/reports/cost-report.ts';
 import { parseCostReportQuery } from '../../analytics/reports/cost-report-query.ts';
-import { runCostReport } from '../../analytics/reports/run-cost-report.ts';
+import { inProcessReports } from '../../analytics/reports/report-runner.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import type { LedgerCursor, LedgerFilter } from '../../ledger/store.ts';
 import type { Runtime } from '../runtime.ts';
@@ -11,6 +10,7 @@ import { adminOf, requireOrg } from './guard.ts';
 
 /** Spend reports and raw ledger rows over the ledger. */
 export function registerReportRoutes(app: Hono<GatewayEnv>, runtime: Runtime): void {
+  const reports = runtime.reports ?? inProcessReports(runtime.ledger);
   app.get('/api/report', async (c) => {
     const dimensions = wrap(() => parseDimensions(c.req.query('by')));
     const filter = confinedFilter(c);
@@ -44,12 +44,12 @@ export function registerReportRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
       request.filter.orgId = admin.orgId;
     }
     await runtime.flushLedger();
-    const report = await runCostReport(runtime.ledger, request);
+    // The finished body (built and encoded on the report worker in the gateway): only its bytes come to this thread, transferred.
+    const body = await reports.render(request);
     if (request.format === 'csv') {
-      return c.body(costReportCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="tollgate-cost-report.csv"' });
+      return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="tollgate-cost-report.csv"' });
     }
-    if (request.format === 'table') return c.text(`${costReportTable(report)}\n`);
-    return c.json(report);
+    return c.body(body, 200, { 'content-type': request.format === 'table' ? 'text/plain; charset=UTF-8' : 'application/json' });
   });
 }
 

@@ -8,15 +8,21 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => toSafeNumber(B
 
 /** A pool to `databaseUrl` with the schema brought up to date (instances may start at once: an advisory lock serialises migrations). */
 export async function openPostgres(databaseUrl: string): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
-  // An idle client losing its server (a restart) must not crash the process.
-  pool.on('error', () => undefined);
+  const pool = openPostgresPool(databaseUrl, 10);
   try {
     await migrate(pool);
   } catch (error) {
     await pool.end();
     throw error;
   }
+  return pool;
+}
+
+/** A pool of at most `max` connections, without migrations (a second view of a store already opened). */
+export function openPostgresPool(databaseUrl: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000 });
+  // An idle client losing its server (a restart) must not crash the process.
+  pool.on('error', () => undefined);
   return pool;
 }
 
