@@ -180,3 +180,18 @@ function tsxEsmApi(): string {
   tsxApi = pathToFileURL(join(dirname(packageJson), target)).href;
   return tsxApi;
 }
+
+/**
+ * A pool's own face: `methods` (how this pool runs its tasks) beside the pool's `close` and its live
+ * `started` / `busy` / `starts` (read through, never copied).
+ */
+export function poolFace<Task, Result, Methods extends object>(pool: WorkerPool<Task, Result>, methods: Methods): Methods & Omit<WorkerPool<Task, Result>, 'run'> {
+  return Object.defineProperties(
+    { ...methods, close: () => pool.close() },
+    {
+      started: { get: () => pool.started, enumerable: true },
+      busy: { get: () => pool.busy, enumerable: true },
+      starts: { get: () => pool.starts, enumerable: true },
+    },
+  ) as Methods & Omit<WorkerPool<Task, Result>, 'run'>;
+}

@@ -1,4 +1,4 @@
-import { createWorkerPool, type WorkerPool } from '../analytics/worker-pool.ts';
+import { createWorkerPool, poolFace, type WorkerPool } from '../analytics/worker-pool.ts';
 import type { CostReportRequest } from '../analytics/reports/cost-report-query.ts';
 import type { CostReportRunner } from '../analytics/reports/report-runner.ts';
 import type { LedgerLocation } from '../storage/open-ledger-reader.ts';
@@ -28,17 +28,5 @@ export function createReportPool(location: LedgerLocation, options: ReportPoolOp
     timeoutAdvice: 'ask for less: a shorter range, fewer dimensions, or hour-aligned from= and to= (they read the rollups)',
     maxQueued: options.maxQueued ?? 32,
   });
-  return {
-    get started() {
-      return pool.started;
-    },
-    get busy() {
-      return pool.busy;
-    },
-    get starts() {
-      return pool.starts;
-    },
-    render: (request) => pool.run(request),
-    close: () => pool.close(),
-  };
+  return poolFace(pool, { render: (request: CostReportRequest) => pool.run(request) });
 }

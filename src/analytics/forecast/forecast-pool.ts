@@ -1,4 +1,4 @@
-import { createWorkerPool, type WorkerPool } from '../worker-pool.ts';
+import { createWorkerPool, poolFace, type WorkerPool } from '../worker-pool.ts';
 import type { ForecastRunner, ForecastTask, ForecastTaskResult } from './forecast-task.ts';
 
 export interface ForecastPoolOptions {
@@ -23,17 +23,5 @@ export function createForecastPool(options: ForecastPoolOptions = {}): ForecastP
     timeoutAdvice: 'ask for less: a shorter history= or horizon=, or without by=',
     maxQueued: options.maxQueued ?? 32,
   });
-  return {
-    get started() {
-      return pool.started;
-    },
-    get busy() {
-      return pool.busy;
-    },
-    get starts() {
-      return pool.starts;
-    },
-    run: <T extends ForecastTask>(task: T) => pool.run(task) as Promise<ForecastTaskResult<T>>,
-    close: () => pool.close(),
-  };
+  return poolFace(pool, { run: <T extends ForecastTask>(task: T) => pool.run(task) as Promise<ForecastTaskResult<T>> });
 }
