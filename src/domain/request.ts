@@ -21,8 +21,6 @@ export interface ClientRequest {
   principal: Principal;
   /** Aborted when the client goes away. */
   signal: AbortSignal | undefined;
-  /** Estimated input tokens, computed once when a stage needs it (overflow, budgets). */
-  inputTokens?: number | undefined;
   /** Exact-cache key computed for what-if analysis when the request does not use the cache. */
   analysisKey?: string | undefined;
   /** Ledger `cacheStatus`: hit, miss or bypass. */
