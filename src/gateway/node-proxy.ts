@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '../domain/principal.ts';
 import { handle } from '../pipeline/handle.ts';
+import { clientGone } from './client-gone.ts';
 import type { Edge } from './edge.ts';
 import { resolvePrincipal, type HeaderReader } from './middleware/authenticate.ts';
 import { createRequestId } from './middleware/request-id.ts';
@@ -54,22 +55,6 @@ export function nodeProxyRoute(runtime: Runtime, edge: Edge): NodeRoute {
       writeWhole(outgoing, parts.status, parts.headers, parts.body);
     }
   }
-}
-
-/**
- * Aborted when the client goes away before its response is complete (as the hono adapter's request
- * signal is): the upstream call is cancelled and the request metered as the client's leaving.
- */
-function clientGone(incoming: IncomingMessage, outgoing: ServerResponse): AbortSignal {
-  const controller = new AbortController();
-  if (outgoing.destroyed || (incoming.destroyed && !incoming.complete)) controller.abort('Client connection prematurely closed.');
-  else {
-    outgoing.once('close', () => {
-      if (incoming.errored) controller.abort(incoming.errored.toString());
-      else if (!outgoing.writableFinished) controller.abort('Client connection prematurely closed.');
-    });
-  }
-  return controller.signal;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ClientSignal } from '../domain/client-signal.ts';
 import { refinePrincipal, type Principal } from '../domain/principal.ts';
 import type { Operation, WireFormat } from '../domain/request.ts';
 import type { PipelineRequest } from '../pipeline/types.ts';
@@ -14,7 +15,7 @@ export interface ProxyRequestInput {
   body: unknown;
   header: HeaderReader;
   principal: Principal;
-  signal: AbortSignal | undefined;
+  signal: ClientSignal | undefined;
 }
 
 /**
