@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { TollgateConfig } from './config/schema.ts';
@@ -29,6 +29,11 @@ export async function startServer(config: TollgateConfig, options: GatewayOption
       server = serve(
         {
           fetch: gateway.fetch,
+          // The proxy routes are answered on Node's own request and response; everything else through hono.
+          createServer: ((serverOptions: object, honoListener: Parameters<typeof createServer>[1]) =>
+            createServer(serverOptions, (incoming, outgoing) => {
+              if (!gateway.nodeRoute(incoming, outgoing)) honoListener?.(incoming, outgoing);
+            })) as never,
           port: config.server.port,
           hostname: config.server.host,
           // Deadlines for what the client sends: its headers, then its whole upload. Node checks them every

@@ -16,7 +16,6 @@ import { resolveBudgets, sourceOf } from './definitions.ts';
 import { applicableBudgets, type BudgetSubject } from './applicable.ts';
 import { RESERVATION_TTL_MS, type BudgetCounters, type ReserveCheck, type SettleSpend } from './counters/types.ts';
 import { budgetWindow, type BudgetWindow } from './windows.ts';
-import { inputTokensOf } from '../domain/estimate.ts';
 import { choicesOf, outputBound, worstCaseNano } from '../pricing/worst-case.ts';
 import { OutputBounds } from './output-bounds.ts';
 import { InputRatios } from './input-ratios.ts';
@@ -101,7 +100,7 @@ export class BudgetEnforcer {
    */
   observeAnswer(
     model: string,
-    request: Pick<ClientRequest, 'body' | 'operation' | 'inputTokens' | 'principal'>,
+    request: Pick<ClientRequest, 'body' | 'operation' | 'principal'>,
     record: Pick<LedgerRecord, 'status' | 'estimated' | 'inputTokens' | 'outputTokens'>,
   ): void {
     if (record.status !== 200 || record.estimated) return;
@@ -113,7 +112,8 @@ export class BudgetEnforcer {
       // Not admitted here (no budget applied): the upstream accepted it, count it as one.
     }
     this.outputBounds.observe(model, Math.ceil(record.outputTokens / choices));
-    if (request.inputTokens !== undefined) this.inputRatios.observe(model, request.inputTokens, record.inputTokens, request.principal.orgId);
+    const estimated = inboundOf(request).countedInputTokens;
+    if (estimated !== undefined) this.inputRatios.observe(model, estimated, record.inputTokens, request.principal.orgId);
   }
 
   get all(): readonly ActiveBudget[] {
@@ -166,7 +166,7 @@ export class BudgetEnforcer {
     const now = this.options.now();
     const priority = parsePriority(request.headers['x-tollgate-priority']);
     const presentedOverride = request.headers['x-tollgate-budget-override'];
-    const estimatedInput = inputTokensOf(request);
+    const estimatedInput = inboundOf(request).inputTokens;
     // Every completion the upstream generates is billed: `n` and `best_of` multiply the output (400 when absurd).
     const choices = choicesOf(request.body, request.operation);
     const requestedModel = inboundOf(request).model;

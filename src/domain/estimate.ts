@@ -59,9 +59,3 @@ function collectText(value: unknown, out: string[]): void {
     if (Array.isArray(record.tool_calls)) collectText(record.tool_calls, out);
   }
 }
-
-/** The request's estimated input tokens, computed once per request. */
-export function inputTokensOf(request: { body: Record<string, unknown>; inputTokens?: number | undefined }): number {
-  request.inputTokens ??= estimateInputTokens(request.body);
-  return request.inputTokens;
-}

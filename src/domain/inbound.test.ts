@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inboundOf } from './inbound.ts';
+import { estimateInputTokens } from './estimate.ts';
+import { inboundOf, replaceBody } from './inbound.ts';
 
 describe('inboundOf', () => {
   it('reads model, stream and the stream-usage wish with one coercion each', () => {
@@ -20,5 +21,31 @@ describe('inboundOf', () => {
     const swapped = { ...request, body: { ...body, model: 'b' } };
     expect(inboundOf(swapped).model).toBe('b');
     expect(inboundOf(request).model).toBe('a');
+  });
+
+  it('counts the input tokens on first read, once, without writing onto the request', () => {
+    const body = { model: 'a', system: 'Be brief.', messages: [{ role: 'user', content: 'How many tokens is this sentence?' }] };
+    const request = { body, operation: 'chat' as const };
+    const before = Object.keys(request);
+    const reading = inboundOf(request);
+    expect(reading.countedInputTokens).toBeUndefined();
+    expect(reading.inputTokens).toBe(estimateInputTokens(body));
+    expect(reading.countedInputTokens).toBe(reading.inputTokens);
+    expect(Object.keys(request)).toEqual(before);
+    expect(Object.keys(body)).toEqual(['model', 'system', 'messages']);
+  });
+
+  it('replaceBody carries the prompt readings over when the prompt is the same objects, and not otherwise', () => {
+    const messages = [{ role: 'user', content: 'Summarise Hamlet in two sentences.' }];
+    const request: { body: Record<string, unknown>; operation: 'chat' } = { body: { model: 'a', messages }, operation: 'chat' };
+    const tokens = inboundOf(request).inputTokens;
+    replaceBody(request, { ...request.body, model: 'b', max_tokens: 64 });
+    expect(inboundOf(request).model).toBe('b');
+    // The same prompt: counted already (a fresh reading would report undefined until read).
+    expect(inboundOf(request).countedInputTokens).toBe(tokens);
+    replaceBody(request, { ...request.body, messages: [...messages, { role: 'assistant', content: 'x' }, { role: 'user', content: 'and Macbeth, at much greater length than before' }] });
+    expect(inboundOf(request).countedInputTokens).toBeUndefined();
+    expect(inboundOf(request).inputTokens).toBeGreaterThan(tokens);
+    expect(inboundOf(request).lastUserText).toBe('and Macbeth, at much greater length than before');
   });
 });

@@ -1,5 +1,6 @@
 import type { ProviderConfig } from '../config/schema.ts';
 import type { WireFormat } from './error-envelope.ts';
+import type { ClientSignal } from './client-signal.ts';
 import type { Principal } from './principal.ts';
 
 export type { WireFormat } from './error-envelope.ts';
@@ -20,9 +21,7 @@ export interface ClientRequest {
   headers: Record<string, string | undefined>;
   principal: Principal;
   /** Aborted when the client goes away. */
-  signal: AbortSignal | undefined;
-  /** Estimated input tokens, computed once when a stage needs it (overflow, budgets). */
-  inputTokens?: number | undefined;
+  signal: ClientSignal | undefined;
   /** Exact-cache key computed for what-if analysis when the request does not use the cache. */
   analysisKey?: string | undefined;
   /** Ledger `cacheStatus`: hit, miss or bypass. */

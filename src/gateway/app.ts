@@ -1,8 +1,5 @@
-import { inspect } from 'node:util';
 import { Hono } from 'hono';
-import { GatewayError, toGatewayError } from '../domain/errors.ts';
-import type { Operation } from '../domain/request.ts';
-import { recordRejection } from '../pipeline/handle.ts';
+import { GatewayError } from '../domain/errors.ts';
 import type { Runtime } from './runtime.ts';
 import { registerBudgetRoutes } from './admin/budgets.ts';
 import { registerCacheRoutes } from './admin/cache.ts';
@@ -20,8 +17,8 @@ import { registerWhoamiRoute } from './admin/whoami.ts';
 import { adminAccess } from './middleware/admin-access.ts';
 import { adminAudit } from './middleware/admin-audit.ts';
 import { adminAuth, adminCredentials } from './middleware/admin-auth.ts';
-import { RejectionLimiter } from './rejection-limiter.ts';
-import { RejectionLog } from './rejection-log.ts';
+import { createEdge, type Edge } from './edge.ts';
+import { PROXY_OPERATIONS } from './proxy-paths.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { rejectionGate } from './middleware/rejection-gate.ts';
 import { requestId } from './middleware/request-id.ts';
@@ -33,31 +30,17 @@ import { registerProxyRoutes } from './routes/proxy.ts';
 import { registerSelfUsageRoute } from './routes/self-usage.ts';
 import { registerUiRoutes } from './ui/routes.ts';
 
-const PROXY_OPERATIONS = new Map<string, Operation>([
-  ['/v1/chat/completions', 'chat'],
-  ['/v1/completions', 'completion'],
-  ['/v1/embeddings', 'embedding'],
-  ['/v1/messages', 'messages'],
-]);
-
-/** Refusals after which the connection is closed rather than kept alive: Node would otherwise read and discard the rest of an unread (say 10 MB) upload. */
-const CLOSE_AFTER = new Set(['unauthorized', 'payload_too_large', 'rate_limited']);
-
-/** Refusals that cost the client address one token of its rejection allowance. */
-const CHARGED = new Set(['unauthorized', 'forbidden', 'invalid_json', 'payload_too_large']);
-
 /**
  * The HTTP edge, in order: request id → refusal allowance per address → (proxy) auth → route → pipeline;
  * (admin) admin key → route.
  * Every error, thrown anywhere, leaves through `onError` in the caller's own envelope.
  */
-export function createApp(runtime: Runtime): Hono<GatewayEnv> {
+export function createApp(runtime: Runtime, edge: Edge = createEdge(runtime)): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const { config } = runtime;
 
   const credentials = adminCredentials({ adminKey: runtime.adminKey, viewerKey: runtime.viewerKey, keys: config.admin.keys });
-  const limiter = new RejectionLimiter(config.server.rejectionRateLimit, runtime.deps.now);
-  const rejections = new RejectionLog((line) => console.warn(`[tollgate] ${line}`), runtime.deps.now);
+  const { limiter } = edge;
 
   app.use('*', requestId(runtime.deps.now));
   registerHealthRoutes(app, runtime, credentials);
@@ -66,10 +49,10 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
 
   app.use('/v1/*', rejectionGate(limiter));
   app.use('/api/*', rejectionGate(limiter));
-  app.use('/v1/*', authenticate({ lookupKey: (secret) => runtime.lookupKey(secret), anonymous: config.server.anonymous, now: runtime.deps.now }));
+  app.use('/v1/*', authenticate(edge.auth));
   registerModelRoutes(app, config, runtime.startedAtMs);
   registerSelfUsageRoute(app, runtime);
-  const bodyLimits = { bytes: config.server.bodyLimitBytes, depth: config.server.maxJsonDepth };
+  const { bodyLimits } = edge;
   registerProxyRoutes(app, runtime.deps, bodyLimits);
   registerCountTokensRoute(app, runtime.deps, bodyLimits);
   registerVirtualKeyFeedback(app, runtime);
@@ -90,31 +73,15 @@ export function createApp(runtime: Runtime): Hono<GatewayEnv> {
 
   app.notFound((c) => errorResponse(new GatewayError('not_found', `No route for ${c.req.method} ${c.req.path}`), c.get('wire') ?? 'openai', c.get('requestId')));
   app.onError((error, c) => {
-    const gatewayError = withoutSecrets(toGatewayError(error), runtime);
-    const id = c.get('requestId');
-    if (gatewayError.code === 'internal') console.error(runtime.secrets.scrub(`[tollgate] ${id ?? ''} internal error ${inspect(error)}`));
-    const operation = PROXY_OPERATIONS.get(c.req.path);
-    const principal = c.get('principal');
-    if (gatewayError.code === 'client_closed' && operation && principal && id) {
-      // A known client that left mid-upload: one 499 row, no stack trace.
-      recordRejection({ id, receivedAtMs: c.get('receivedAtMs'), wire: c.get('wire'), operation, principal }, gatewayError, runtime.deps);
-    } else if (gatewayError.code !== 'internal') {
-      // Refused at the edge (no or bad key, bad JSON, too large, rate-limited): counted and sampled, never a ledger row.
-      const address = clientAddress(c);
-      runtime.deps.metrics.observeEdgeRejection(gatewayError.code);
-      rejections.note(gatewayError.code, address);
-      if (CHARGED.has(gatewayError.code)) limiter.charge(address);
-    }
-    const response = errorResponse(gatewayError, c.get('wire') ?? 'openai', id);
-    if (CLOSE_AFTER.has(gatewayError.code)) response.headers.set('connection', 'close');
-    return response;
+    const parts = edge.onError(error, {
+      requestId: c.get('requestId'),
+      receivedAtMs: c.get('receivedAtMs'),
+      wire: c.get('wire'),
+      operation: PROXY_OPERATIONS.get(c.req.path),
+      principal: c.get('principal'),
+      address: clientAddress(c),
+    });
+    return new Response(parts.body, { status: parts.status, headers: parts.headers });
   });
   return app;
-}
-
-/** A last line of defence: no error message leaves with a configured secret in it, whatever produced it. */
-function withoutSecrets(error: GatewayError, runtime: Runtime): GatewayError {
-  const message = runtime.secrets.scrub(error.message);
-  if (message === error.message) return error;
-  return new GatewayError(error.code, message, { status: error.status, param: error.param, retryable: error.retryable, headers: error.headers, cause: error });
 }

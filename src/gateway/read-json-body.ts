@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../domain/errors.ts';
+import type { Principal } from '../domain/principal.ts';
 import { safeParseJson } from '../domain/safe-parse-json.ts';
 
 export interface BodyLimits {
@@ -9,20 +11,84 @@ export interface BodyLimits {
 }
 
 /**
+ * A virtual key may carry its own body limit (set by the keys admin API); the server's applies otherwise.
+ * A key may lower the server's limit, never raise it: an org admin's key cannot buy itself a bigger stall.
+ */
+export function bodyLimitsFor(principal: Principal, limits: BodyLimits): BodyLimits {
+  const perKey = principal.bodyLimitBytes;
+  return typeof perKey === 'number' && perKey > 0 ? { ...limits, bytes: Math.min(perKey, limits.bytes) } : limits;
+}
+
+/**
  * Reads a JSON request body within a byte limit and a nesting limit. A declared or actual size
  * over the limit is a 413; a client that goes away mid-upload is a 499 (`client_closed`), not a crash.
  */
 export async function readJsonBody(request: Request, limits: BodyLimits): Promise<unknown> {
-  const declared = Number(request.headers.get('content-length') ?? 'NaN');
-  if (Number.isFinite(declared) && declared > limits.bytes) throw tooLarge(limits.bytes);
+  const declared = declaredLength(request.headers.get('content-length'));
+  if (declared > limits.bytes) throw tooLarge(limits.bytes);
   let text: string;
   try {
     // With a declared length (every SDK sends one), the server adapter's direct read is used: no web streams.
     text = Number.isFinite(declared) ? Buffer.from(await request.arrayBuffer()).toString('utf8') : await readLimited(request, limits.bytes);
   } catch (error) {
     if (error instanceof GatewayError) throw error;
-    throw new GatewayError('client_closed', 'The client closed the connection before the request body was complete', { cause: error });
+    throw clientClosed(error);
   }
+  return parseJsonBody(text, limits);
+}
+
+/**
+ * The same read straight from Node's request stream (the proxy fast path): the same limits, the
+ * same errors, no web Request in between.
+ */
+export function readIncomingJsonBody(incoming: IncomingMessage, limits: BodyLimits): Promise<unknown> {
+  const header = incoming.headers['content-length'];
+  const declared = declaredLength(header);
+  if (declared > limits.bytes) return Promise.reject(tooLarge(limits.bytes));
+  // The client left while the key was being looked up: its 'close' has already fired.
+  if (incoming.destroyed && !incoming.readableEnded) return Promise.reject(clientClosed(incoming.errored ?? new Error('request closed before its body was complete')));
+  return new Promise<unknown>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (error: GatewayError | undefined) => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      incoming.off('close', onClose);
+      if (error) {
+        reject(error);
+        return;
+      }
+      try {
+        const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+        resolve(parseJsonBody(text, limits));
+      } catch (parseError) {
+        reject(parseError);
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limits.bytes) {
+        incoming.pause();
+        done(tooLarge(limits.bytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => done(undefined);
+    const onError = (error: Error) => done(clientClosed(error));
+    const onClose = () => {
+      if (!incoming.complete) done(clientClosed(new Error('request closed before its body was complete')));
+    };
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+    incoming.on('close', onClose);
+  });
+}
+
+/** The checks after the bytes are in: size, emptiness, nesting depth, then the JSON itself. */
+export function parseJsonBody(text: string, limits: BodyLimits): unknown {
   if (text.length > limits.bytes) throw tooLarge(limits.bytes);
   if (text.trim() === '') throw new GatewayError('invalid_json', 'The request body is empty; a JSON object is required');
   const parsed = safeParseJson(text, { maxDepth: limits.depth });
@@ -30,6 +96,11 @@ export async function readJsonBody(request: Request, limits: BodyLimits): Promis
     throw new GatewayError('invalid_json', parsed.tooDeep ? `The request body nests arrays/objects deeper than ${limits.depth} levels` : `The request body is not valid JSON: ${parsed.error}`);
   }
   return parsed.value;
+}
+
+/** The declared `content-length`, NaN when absent or not a number. */
+function declaredLength(header: string | null | undefined): number {
+  return Number(header ?? 'NaN');
 }
 
 async function readLimited(request: Request, limitBytes: number): Promise<string> {
@@ -52,4 +123,8 @@ async function readLimited(request: Request, limitBytes: number): Promise<string
 
 function tooLarge(limitBytes: number): GatewayError {
   return new GatewayError('payload_too_large', `The request body exceeds the limit of ${limitBytes} bytes`);
+}
+
+function clientClosed(cause: unknown): GatewayError {
+  return new GatewayError('client_closed', 'The client closed the connection before the request body was complete', { cause });
 }

@@ -43,6 +43,26 @@ export function toResponse(result: PipelineResult, outgoing?: ServerResponse): R
   return new Response(body, { status: result.status, headers: result.headers });
 }
 
+/**
+ * Writes a pipeline result straight to Node's response (the proxy fast path): the same status,
+ * headers and bytes as `toResponse` through the hono adapter, without a web Response in between.
+ */
+export function writeResult(result: PipelineResult, outgoing: ServerResponse): void {
+  const headers = safeHeaders(result.headers);
+  if (result.kind === 'json') {
+    writeWhole(outgoing, result.status, { 'content-type': 'application/json', ...headers }, result.body);
+    return;
+  }
+  void writeStream({ ...result, headers }, outgoing);
+}
+
+/** A whole body with its length (what the hono adapter sends for a string body). Nothing is written to a client that has gone. */
+export function writeWhole(outgoing: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  if (outgoing.destroyed) return;
+  outgoing.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
+  outgoing.end(body);
+}
+
 /** Longest header value echoed to a client (model names from an upstream, routes): Node clients refuse huge headers. */
 const MAX_HEADER_VALUE = 1_024;
 const HEADER_VALUE = /^[\t\x20-\x7e]*$/;

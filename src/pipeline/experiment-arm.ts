@@ -1,4 +1,4 @@
-import { inboundOf } from '../domain/inbound.ts';
+import { inboundOf, replaceBody } from '../domain/inbound.ts';
 import { modelAllowed } from '../keys/model-allowlist.ts';
 import { noteExperiment } from './route-notes.ts';
 import type { PipelineRequest, PipelineDeps } from './types.ts';
@@ -18,13 +18,13 @@ export function experimentArm(request: PipelineRequest, deps: PipelineDeps): Pip
     const inSample = Math.random() < experiment.share;
     if (experiment.mode === 'ab') {
       noteExperiment(request, name, inSample ? 'candidate' : 'control');
-      if (inSample) request.body = { ...request.body, model: experiment.candidate };
+      if (inSample) replaceBody(request, { ...request.body, model: experiment.candidate });
       return undefined;
     }
     if (!inSample) return undefined;
     noteExperiment(request, name, 'control');
     const { budget: _budget, ...rest } = request;
-    const shadow: PipelineRequest = { ...rest, id: `${request.id}-shadow`, body: { ...request.body, model: experiment.candidate, stream: false }, shadow: true, signal: undefined, inputTokens: undefined };
+    const shadow: PipelineRequest = { ...rest, id: `${request.id}-shadow`, body: { ...request.body, model: experiment.candidate, stream: false }, shadow: true, signal: undefined };
     noteExperiment(shadow, name, 'shadow');
     return shadow;
   }

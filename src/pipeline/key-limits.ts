@@ -2,8 +2,7 @@ import { GatewayError } from '../domain/errors.ts';
 import { choicesOf, outputBound } from '../pricing/worst-case.ts';
 import { applyBodyLimits, takeRate } from '../keys/key-policy.ts';
 import { modelAllowed, targetNames } from '../keys/model-allowlist.ts';
-import { inputTokensOf } from '../domain/estimate.ts';
-import { inboundOf } from '../domain/inbound.ts';
+import { inboundOf, replaceBody } from '../domain/inbound.ts';
 import type { Target } from '../domain/request.ts';
 import type { PipelineRequest, PipelineDeps } from './types.ts';
 
@@ -15,7 +14,7 @@ import type { PipelineRequest, PipelineDeps } from './types.ts';
 export async function enforceKeyLimits(request: PipelineRequest, deps: PipelineDeps): Promise<void> {
   const limits = request.principal.limits;
   if (!limits || request.shadow) return;
-  request.body = applyBodyLimits(limits, request.body, request.operation);
+  replaceBody(request, applyBodyLimits(limits, request.body, request.operation));
   const keyId = request.principal.keyId;
   if (!keyId || !deps.keyLimiter) return;
   const charge = await takeRate(deps.keyLimiter, keyId, limits, () => requestTokens(request, deps), deps.now());
@@ -35,7 +34,7 @@ export async function enforceKeyLimits(request: PipelineRequest, deps: PipelineD
 
 /** Estimated input tokens plus the most output the request may produce (its cap × n). */
 function requestTokens(request: PipelineRequest, deps: PipelineDeps): number {
-  const input = inputTokensOf(request);
+  const input = inboundOf(request).inputTokens;
   if (request.operation === 'embedding') return input;
   return input + outputBound(request.body, deps.config.enforcement.defaultMaxOutputTokens) * choicesOf(request.body, request.operation);
 }

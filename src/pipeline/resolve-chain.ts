@@ -1,5 +1,4 @@
 import { GatewayError } from '../domain/errors.ts';
-import { inputTokensOf } from '../domain/estimate.ts';
 import { inboundOf } from '../domain/inbound.ts';
 import { ownEntry } from '../domain/own-entry.ts';
 import type { Target } from '../domain/request.ts';
@@ -57,7 +56,7 @@ function overflow(deps: PipelineDeps, request: PipelineRequest, chain: Target[])
 /** The request's estimated input tokens; a body nested too deeply to walk is the client's 400, not a 500. */
 function promptTokens(request: PipelineRequest): number {
   try {
-    return inputTokensOf(request);
+    return inboundOf(request).inputTokens;
   } catch (error) {
     if (error instanceof RangeError) throw new GatewayError('invalid_request', 'The request is nested too deeply to read', { param: 'messages' });
     throw error;
@@ -70,7 +69,8 @@ function promptTokens(request: PipelineRequest): number {
  * of the body holds every counted character (plus more than the per-message overhead).
  */
 function fitsSurely(request: PipelineRequest, window: number): boolean {
-  if (request.inputTokens !== undefined) return request.inputTokens <= window;
+  const counted = inboundOf(request).countedInputTokens;
+  if (counted !== undefined) return counted <= window;
   try {
     return 3 * JSON.stringify(request.body).length <= window;
   } catch {

@@ -1,3 +1,4 @@
+import type { ClientSignal } from '../domain/client-signal.ts';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { ProviderConfig } from '../config/schema.ts';
 import { GatewayError } from '../domain/errors.ts';
@@ -14,7 +15,7 @@ export interface UpstreamResponse {
 }
 
 export interface UpstreamClient {
-  send(provider: ProviderConfig, request: UpstreamRequest, signal?: AbortSignal): Promise<UpstreamResponse>;
+  send(provider: ProviderConfig, request: UpstreamRequest, signal?: ClientSignal): Promise<UpstreamResponse>;
   close(): Promise<void>;
 }
 
@@ -56,7 +57,8 @@ export function createUpstreamClient(): UpstreamClient {
           path,
           headers: request.headers,
           body: request.body,
-          signal,
+          // undici takes any EventTarget-like signal (it calls addEventListener/removeEventListener and reads aborted/reason).
+          signal: signal as AbortSignal | undefined,
           headersTimeout: provider.headersTimeoutMs,
           bodyTimeout: provider.timeoutMs,
         });

@@ -5,7 +5,6 @@ import { inboundOf } from '../domain/inbound.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
 import { deserialize, predict, type RouterModel } from './learned/model.ts';
 import { outputBound } from '../pricing/worst-case.ts';
-import { inputTokensOf } from '../domain/estimate.ts';
 import type { ClientRequest, Target } from '../domain/request.ts';
 import type { PriceBook } from '../pricing/price-book.ts';
 import { buildCatalogue, targetKey, type CatalogueEntry } from './catalogue.ts';
@@ -72,7 +71,7 @@ export class Router {
       const { model } = this.loadLearned(found.route);
       learned = model
         ? { probability: predict(model, inboundOf(request).lastUserText), threshold: found.route.threshold ?? model.threshold }
-        : fallbackRuleDecision(found.route, inputTokensOf(request));
+        : fallbackRuleDecision(found.route, inboundOf(request).inputTokens);
     }
     const selection = selectRoute(found.name, found.route, entries, needOf(request), {
       breakerOpen: (key) => this.breaker.isOpen(key, now),
@@ -198,7 +197,7 @@ export function needOf(request: ClientRequest): RouteNeed {
   const format = (body.response_format as { type?: unknown } | undefined)?.type;
   return {
     operation: request.operation === 'models' ? 'chat' : request.operation,
-    inputTokens: inputTokensOf(request),
+    inputTokens: inboundOf(request).inputTokens,
     outputTokens: outputBound(body, 1024),
     tools: (Array.isArray(body.tools) && body.tools.length > 0) || Array.isArray(body.functions),
     vision: hasImage(body.messages),

@@ -16,14 +16,21 @@ export interface AuthOptions {
 /** Virtual keys start with this; anything else in anonymous mode is a client placeholder (SDKs insist on some key). */
 export const KEY_PREFIX = 'tg-';
 
+/** Reads one request header (lower-case name) from whatever the front end holds: web `Headers` or Node's incoming headers. */
+export type HeaderReader = (name: string) => string | null | undefined;
+
 /** The presented key: `Authorization: Bearer …` (OpenAI SDK) or `x-api-key` (Anthropic SDK). */
 export function presentedKey(headers: Headers): string | undefined {
-  const authorization = headers.get('authorization');
+  return presentedKeyFrom((name) => headers.get(name));
+}
+
+export function presentedKeyFrom(header: HeaderReader): string | undefined {
+  const authorization = header('authorization');
   if (authorization) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     if (match?.[1]) return match[1].trim();
   }
-  return headers.get('x-api-key')?.trim() || undefined;
+  return header('x-api-key')?.trim() || undefined;
 }
 
 /**
@@ -48,42 +55,48 @@ export function principalFromKey(key: VirtualKey): Principal {
 
 /**
  * Resolves the caller to a principal. A key that looks like a Tollgate key but is unknown or
- * revoked is always a 401, even where anonymous access is allowed.
+ * revoked is always a 401, even where anonymous access is allowed. Shared by the hono middleware
+ * and the Node fast path for the proxy routes.
  */
+export async function resolvePrincipal(header: HeaderReader, options: AuthOptions): Promise<Principal> {
+  const secret = presentedKeyFrom(header);
+  let principal: Principal;
+  if (secret && (secret.startsWith(KEY_PREFIX) || !options.anonymous)) {
+    const key = await options.lookupKey(secret);
+    if (!key) throw new GatewayError('unauthorized', 'Invalid API key provided. Use a Tollgate virtual key (tg-…).');
+    if (key.revokedAtMs !== null) throw new GatewayError('unauthorized', `The API key ${key.prefix}… has been revoked`);
+    const expiresAtMs = key.limits?.expiresAtMs;
+    if (expiresAtMs !== undefined && expiresAtMs !== null && (options.now ?? Date.now)() >= expiresAtMs) {
+      throw new GatewayError('unauthorized', `The API key ${key.prefix}… expired at ${new Date(expiresAtMs).toISOString()}`);
+    }
+    principal = principalFromKey(key);
+  } else if (options.anonymous) {
+    principal = {
+      keyId: undefined,
+      orgId: options.anonymous.org,
+      projectId: options.anonymous.project,
+      userId: undefined,
+      tags: [],
+      allow: { project: false, user: true, tags: true },
+    };
+  } else {
+    throw new GatewayError('unauthorized', 'Missing API key: send a Tollgate virtual key as a Bearer token or in x-api-key');
+  }
+  return refinePrincipal(principal, headerHints(header));
+}
+
 export const authenticate = (options: AuthOptions): MiddlewareHandler<GatewayEnv> =>
   async function authenticateMiddleware(c, next) {
-    const secret = presentedKey(c.req.raw.headers);
-    let principal: Principal;
-    if (secret && (secret.startsWith(KEY_PREFIX) || !options.anonymous)) {
-      const key = await options.lookupKey(secret);
-      if (!key) throw new GatewayError('unauthorized', 'Invalid API key provided. Use a Tollgate virtual key (tg-…).');
-      if (key.revokedAtMs !== null) throw new GatewayError('unauthorized', `The API key ${key.prefix}… has been revoked`);
-      const expiresAtMs = key.limits?.expiresAtMs;
-      if (expiresAtMs !== undefined && expiresAtMs !== null && (options.now ?? Date.now)() >= expiresAtMs) {
-        throw new GatewayError('unauthorized', `The API key ${key.prefix}… expired at ${new Date(expiresAtMs).toISOString()}`);
-      }
-      principal = principalFromKey(key);
-    } else if (options.anonymous) {
-      principal = {
-        keyId: undefined,
-        orgId: options.anonymous.org,
-        projectId: options.anonymous.project,
-        userId: undefined,
-        tags: [],
-        allow: { project: false, user: true, tags: true },
-      };
-    } else {
-      throw new GatewayError('unauthorized', 'Missing API key: send a Tollgate virtual key as a Bearer token or in x-api-key');
-    }
-    c.set('principal', refinePrincipal(principal, headerHints(c.req.raw.headers)));
+    const headers = c.req.raw.headers;
+    c.set('principal', await resolvePrincipal((name) => headers.get(name), options));
     await next();
   };
 
 /** `x-tollgate-project` is not read: attribution never leaves the key's (or anonymous) project. */
-function headerHints(headers: Headers): AttributionHints {
+function headerHints(header: HeaderReader): AttributionHints {
   return {
-    user: headers.get('x-tollgate-user') ?? undefined,
-    tags: parseTagsHeader(headers.get('x-tollgate-tags')),
+    user: header('x-tollgate-user') ?? undefined,
+    tags: parseTagsHeader(header('x-tollgate-tags') ?? null),
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../context.ts';
+import { PROXY_OPERATIONS, wireOfPath } from '../proxy-paths.ts';
 
 /** 64 random bits per process: ids stay unique across instances and restarts without a random draw per request. */
 const PROCESS_PREFIX = randomBytes(8).toString('hex');
@@ -12,9 +13,6 @@ export function createRequestId(nowMs: number): string {
   return `req_${nowMs.toString(36)}${PROCESS_PREFIX}${counter.toString(36)}`;
 }
 
-/** Paths whose responses (success and error) already carry the id: stamping them again would force hono to rebuild the response. */
-const PROXY_PATHS = new Set(['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/messages']);
-
 /** Stamps every request with an id and its arrival time, and echoes the id on the response. */
 export const requestId = (now: () => number): MiddlewareHandler<GatewayEnv> =>
   async function requestIdMiddleware(c, next) {
@@ -23,7 +21,8 @@ export const requestId = (now: () => number): MiddlewareHandler<GatewayEnv> =>
     const path = c.req.path;
     c.set('requestId', id);
     c.set('receivedAtMs', receivedAtMs);
-    c.set('wire', path.startsWith('/v1/messages') ? 'anthropic' : 'openai');
+    c.set('wire', wireOfPath(path));
     await next();
-    if (!PROXY_PATHS.has(path)) c.header('x-tollgate-request-id', id);
+    // Proxy responses (success and error) already carry the id: stamping them again would force hono to rebuild the response.
+    if (!PROXY_OPERATIONS.has(path)) c.header('x-tollgate-request-id', id);
   };
