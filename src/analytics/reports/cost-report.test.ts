@@ -43,6 +43,17 @@ describe('cost report query', () => {
 });
 
 describe('cost report builder', () => {
+  it('gives the same report whatever order the store returns its rows in (ties ordered by the group)', () => {
+    const request = parseCostReportQuery({ by: 'key,day', top: '3', from: '2026-11-01T00:00:00Z', to: '2026-11-03T00:00:00Z' }, now);
+    // Equal cost and requests: only the key tells them apart (PostgreSQL's hash aggregation returns them in any order).
+    const rows = ['k-5', 'k-1', 'k-9', 'k-3'].map((key) => row({ key, hour: '2026-11-02T06:00Z' }, 0, { requests: 1 }));
+    const forward = buildCostReport(request, { rows, timeDimension: 'hour', hourly: [], previous: [] });
+    const backward = buildCostReport(request, { rows: [...rows].reverse(), timeDimension: 'hour', hourly: [], previous: [] });
+    expect(JSON.stringify(backward)).toBe(JSON.stringify(forward));
+    expect(forward.rows.map((r) => r.keys.key)).toEqual(['k-1', 'k-3', 'k-5']);
+    expect(forward.others?.groups).toBe(1);
+  });
+
   it('re-buckets UTC hours into local days, with shares, unit costs and totals that add up exactly', () => {
     const request = parseCostReportQuery({ by: 'project,day', tz: 'America/New_York', from: '2026-11-01T00:00:00Z', to: '2026-11-03T00:00:00Z' }, now);
     const rows = [

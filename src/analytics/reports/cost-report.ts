@@ -167,7 +167,8 @@ export function buildCostReport(request: CostReportRequest, input: CostReportInp
   let kept: Set<string> | null = null;
   let others: CostReport['others'] = null;
   if (request.top !== null && dimensions.length > 0 && byGroup.size > request.top) {
-    const ranked = [...byGroup.entries()].sort((a, b) => (b[1].cost > a[1].cost ? 1 : b[1].cost < a[1].cost ? -1 : b[1].requests - a[1].requests));
+    // Ties broken by the group's key: the store returns equal rows in no fixed order (PostgreSQL's hash aggregation).
+    const ranked = [...byGroup.entries()].sort((a, b) => (b[1].cost > a[1].cost ? 1 : b[1].cost < a[1].cost ? -1 : b[1].requests - a[1].requests || byText(a[0], b[0])));
     kept = new Set(ranked.slice(0, request.top).map(([key]) => key));
     const rest = empty();
     for (const [, sums] of ranked.slice(request.top)) add(rest, sums);
@@ -197,7 +198,8 @@ export function buildCostReport(request: CostReportRequest, input: CostReportInp
     rows.push(Object.assign(row, { start: cell.start }));
   }
   const startOf = (row: CostReportRow) => (row as CostReportRow & { start: number }).start;
-  rows.sort((a, b) => startOf(a) - startOf(b) || b.costNanoUsd - a.costNanoUsd || b.requests - a.requests);
+  // The same order whatever order the store returned the rows in: ties fall back to the group's key.
+  rows.sort((a, b) => startOf(a) - startOf(b) || b.costNanoUsd - a.costNanoUsd || b.requests - a.requests || byText(groupKey(a.keys), groupKey(b.keys)));
   for (const row of rows) delete (row as Partial<CostReportRow & { start: number }>).start;
 
   const peak = empty();
@@ -272,4 +274,9 @@ export function costReportTable(report: CostReport): string {
     `cache saved: $${report.savings.cacheUsd}`,
     ...(report.unpriced.message ? [`UNPRICED: ${report.unpriced.message}`] : []),
   ].join('\n');
+}
+
+/** Plain code-unit order of two strings (not locale order: the same everywhere). */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
