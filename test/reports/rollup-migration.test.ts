@@ -57,6 +57,7 @@ describe('reports migration on an existing SQLite ledger', () => {
         };
         await check(['project', 'day', 'route', 'cache']);
         await check(['hour', 'user']);
+        await check(['hour', 'project', 'model']);
         await check(['tag', 'project']);
         await check(['day'], { tag: 'x' });
         const total = (await storage.ledger.summarize([]))[0]!;

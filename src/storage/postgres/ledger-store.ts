@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { LedgerStore, ReadLane } from '../../ledger/store.ts';
-import { DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues, rowToRecord, rawWhere, summarizeQuery, toSpendRow, type Dialect } from '../sql/ledger-columns.ts';
+import { DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, NARROW_DAILY_ROLLUP_KEYS, NARROW_ROLLUP_KEYS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues, rowToRecord, rawWhere, summarizeQuery, toSpendRow, type Dialect } from '../sql/ledger-columns.ts';
 
 const dialect: Dialect = {
   placeholder: (index) => `$${index}`,
@@ -34,6 +34,8 @@ const ROLLUP_SELECT = [
   '(time_ms / 3600000) * 3600000', 'org_id', 'project_id', "COALESCE(user_id, '')", "COALESCE(key_id, '')", 'COALESCE(served_model, requested_model)',
   "COALESCE(provider, '')", "COALESCE(cache_status, '')", dialect.routeTarget(), "COALESCE(origin, 'gateway')", ...SUMS_SELECT,
 ];
+/** The rollup's select without the user and key columns (the narrow rollups'). */
+const NARROW_ROLLUP_SELECT = [ROLLUP_SELECT[0]!, ROLLUP_SELECT[1]!, ROLLUP_SELECT[2]!, ...ROLLUP_SELECT.slice(5)];
 const TAG_ROLLUP_SELECT = ['(time_ms / 3600000) * 3600000', 'org_id', 'project_id', "COALESCE(tag_value, '')", ...SUMS_SELECT];
 const upsertSet = (table: string) => ROLLUP_SUMS.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ');
 const positions = (count: number) => Array.from({ length: count }, (_, index) => index + 1).join(', ');
@@ -41,7 +43,7 @@ const positions = (count: number) => Array.from({ length: count }, (_, index) =>
 /**
  * One statement per batch (so one implicit transaction): the rows arrive as one JSON array, are
  * inserted with ON CONFLICT DO NOTHING (idempotent replays), and only the rows actually inserted
- * (the CTE's RETURNING) are added to the hourly, daily and tag rollups. Rollup rows are upserted in key order,
+ * (the CTE's RETURNING) are added to the hourly, daily, narrow and tag rollups. Rollup rows are upserted in key order,
  * so instances appending at once lock them in the same order and cannot deadlock each other.
  * The rollup's `model` is the served model, else the requested one (as in SQLite). Counts are weighted by
  * `request_count` (an imported usage bucket stands for many requests).
@@ -60,6 +62,14 @@ WITH input AS (
   INSERT INTO ledger_daily (${[...DAILY_ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
   SELECT ${['(time_ms / 86400000) * 86400000', ...ROLLUP_SELECT.slice(1)].join(', ')} FROM inserted GROUP BY ${positions(ROLLUP_KEYS.length)} ORDER BY ${positions(ROLLUP_KEYS.length)}
   ON CONFLICT (${DAILY_ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${upsertSet('ledger_daily')}
+), hourly_narrow AS (
+  INSERT INTO ledger_hourly_narrow (${[...NARROW_ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
+  SELECT ${NARROW_ROLLUP_SELECT.join(', ')} FROM inserted GROUP BY ${positions(NARROW_ROLLUP_KEYS.length)} ORDER BY ${positions(NARROW_ROLLUP_KEYS.length)}
+  ON CONFLICT (${NARROW_ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${upsertSet('ledger_hourly_narrow')}
+), daily_narrow AS (
+  INSERT INTO ledger_daily_narrow (${[...NARROW_DAILY_ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
+  SELECT ${['(time_ms / 86400000) * 86400000', ...NARROW_ROLLUP_SELECT.slice(1)].join(', ')} FROM inserted GROUP BY ${positions(NARROW_ROLLUP_KEYS.length)} ORDER BY ${positions(NARROW_ROLLUP_KEYS.length)}
+  ON CONFLICT (${NARROW_DAILY_ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${upsertSet('ledger_daily_narrow')}
 )
 INSERT INTO ledger_hourly_tags (${[...TAG_ROLLUP_KEYS, ...ROLLUP_SUMS].join(', ')})
 SELECT ${TAG_ROLLUP_SELECT.join(', ')}

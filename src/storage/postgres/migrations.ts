@@ -119,4 +119,26 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // Fallbacks fired (routing analytics): a partial index of the rows whose decision called a fallback, on the
   // text of the store's \`fellBack\` condition (ledger-store.ts), so the count reads those rows only.
   `CREATE INDEX ledger_fell_back ON ledger (time_ms) WHERE (CASE WHEN jsonb_typeof(route_decision->'fallbacks') = 'number' THEN (route_decision->>'fallbacks')::numeric > 0 ELSE FALSE END)`,
+  // Narrow rollups (the dashboard, #14): the hourly and daily rollups without user and key, filled from them. A
+  // gateway with many users and keys has about one hourly rollup row per request; these keep a few dozen an hour.
+  `CREATE TABLE ledger_hourly_narrow (
+     hour_ms BIGINT NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, model TEXT NOT NULL, provider TEXT NOT NULL,
+     cache_status TEXT NOT NULL, route TEXT NOT NULL, origin TEXT NOT NULL,
+     requests BIGINT NOT NULL, input_tokens BIGINT NOT NULL, cache_read_tokens BIGINT NOT NULL, cache_write_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL, reasoning_tokens BIGINT NOT NULL, cost_nano BIGINT NOT NULL, saved_nano BIGINT NOT NULL, errors BIGINT NOT NULL, unpriced BIGINT NOT NULL, estimated BIGINT NOT NULL, latency_ms BIGINT NOT NULL,
+     PRIMARY KEY (hour_ms, org_id, project_id, model, provider, cache_status, route, origin)
+   );
+   INSERT INTO ledger_hourly_narrow
+   SELECT hour_ms, org_id, project_id, model, provider, cache_status, route, origin,
+     SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(errors), SUM(unpriced), SUM(estimated), SUM(latency_ms)
+   FROM ledger_hourly GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+   CREATE TABLE ledger_daily_narrow (
+     day_ms BIGINT NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, model TEXT NOT NULL, provider TEXT NOT NULL,
+     cache_status TEXT NOT NULL, route TEXT NOT NULL, origin TEXT NOT NULL,
+     requests BIGINT NOT NULL, input_tokens BIGINT NOT NULL, cache_read_tokens BIGINT NOT NULL, cache_write_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL, reasoning_tokens BIGINT NOT NULL, cost_nano BIGINT NOT NULL, saved_nano BIGINT NOT NULL, errors BIGINT NOT NULL, unpriced BIGINT NOT NULL, estimated BIGINT NOT NULL, latency_ms BIGINT NOT NULL,
+     PRIMARY KEY (day_ms, org_id, project_id, model, provider, cache_status, route, origin)
+   );
+   INSERT INTO ledger_daily_narrow
+   SELECT day_ms, org_id, project_id, model, provider, cache_status, route, origin,
+     SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(errors), SUM(unpriced), SUM(estimated), SUM(latency_ms)
+   FROM ledger_daily GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;`,
 ];

@@ -20,6 +20,26 @@ export const ROLLUP_SUMS = [
 /** The daily rollup (`ledger_daily`): the hourly rollup's keys with the UTC day in place of the hour. */
 export const DAILY_ROLLUP_KEYS = ['day_ms', ...ROLLUP_KEYS.slice(1)] as const;
 /**
+ * The narrow rollups (`ledger_hourly_narrow`, `ledger_daily_narrow`): the same keys without user and key, so a
+ * gateway with many users or keys sums a few dozen rows an hour (project x model x provider x cache x route) rather
+ * than one per user and key. They answer every summary that neither groups by nor filters on a user or a key.
+ */
+export const NARROW_ROLLUP_KEYS = ['hour_ms', 'org_id', 'project_id', 'model', 'provider', 'cache_status', 'route', 'origin'] as const;
+export const NARROW_DAILY_ROLLUP_KEYS = ['day_ms', ...NARROW_ROLLUP_KEYS.slice(1)] as const;
+/** A wide rollup row (keys of {@link ROLLUP_KEYS} or {@link DAILY_ROLLUP_KEYS}, then the sums) with its user and key dropped. */
+export function narrowValues(values: readonly unknown[]): unknown[] {
+  return [values[0], values[1], values[2], ...values.slice(5)];
+}
+/** Whether a summary can read the narrow rollups: no user or key among its groups or its filter. */
+export function narrowEnough(dimensions: readonly LedgerDimension[], filter: LedgerFilter): boolean {
+  return !dimensions.includes('user') && !dimensions.includes('key') && filter.userId === undefined && filter.keyId === undefined;
+}
+/** The table that holds a rollup source, narrow when the summary allows it. */
+function rollupTable(source: 'rollup' | 'daily', narrow: boolean): string {
+  return `${source === 'rollup' ? 'ledger_hourly' : 'ledger_daily'}${narrow ? '_narrow' : ''}`;
+}
+
+/**
  * The tag rollup (`ledger_hourly_tags`): one row per hour, org, project and tag ('' for untagged rows),
  * so a row with two tags counts under each. Kept narrow: tags multiply rows.
  */
@@ -345,7 +365,7 @@ export function summarizeQuery(dimensions: readonly LedgerDimension[], filter: L
     }
   }
   const group = dimensions.length ? `GROUP BY ${dimensions.map((_, index) => `d${index}`).join(', ')}` : '';
-  const from = source === 'rollup' ? 'ledger_hourly' : source === 'daily' ? 'ledger_daily' : source === 'tags' ? 'ledger_hourly_tags' : dimensions.includes('tag') ? `ledger ${dialect.tagJoin}` : 'ledger';
+  const from = source === 'rollup' || source === 'daily' ? rollupTable(source, narrowEnough(dimensions, filter)) : source === 'tags' ? 'ledger_hourly_tags' : dimensions.includes('tag') ? `ledger ${dialect.tagJoin}` : 'ledger';
   const sql = `SELECT ${[...selected, ...sums].join(', ')} FROM ${from} ${where} ${group}`;
   if (!dimensions.some((dimension) => dimension === 'day' || dimension === 'hour')) return { sql, params };
   const outer = dimensions.map((dimension, index) =>

@@ -2,8 +2,8 @@ import { toSafeNumber } from '../../domain/money.ts';
 import type { LedgerRecord } from '../../ledger/record.ts';
 import type { LedgerStore, ReadLane } from '../../ledger/store.ts';
 import {
-  DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues, rollupValues, rowToRecord, rawWhere, summarizeQuery, tagRollupValues,
-  toSpendRow, type Dialect,
+  DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, NARROW_DAILY_ROLLUP_KEYS, NARROW_ROLLUP_KEYS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues, rollupValues, rowToRecord, rawWhere, summarizeQuery, tagRollupValues,
+  narrowValues, toSpendRow, type Dialect,
 } from '../sql/ledger-columns.ts';
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './open.ts';
@@ -87,6 +87,8 @@ export function createSqliteLedgerStore(db: SqliteDatabase, options: { readInWor
   const rollup = upsert('ledger_hourly', ROLLUP_KEYS);
   const tagRollup = upsert('ledger_hourly_tags', TAG_ROLLUP_KEYS);
   const dailyRollup = upsert('ledger_daily', DAILY_ROLLUP_KEYS);
+  const narrowRollup = upsert('ledger_hourly_narrow', NARROW_ROLLUP_KEYS);
+  const narrowDailyRollup = upsert('ledger_daily_narrow', NARROW_DAILY_ROLLUP_KEYS);
   const toInt = (value: boolean) => (value ? 1 : 0);
   const appendAll = db.transaction((records: readonly LedgerRecord[]) => {
     // Rows of one batch mostly share an hour and a few (project, user, key, model, provider)
@@ -94,6 +96,8 @@ export function createSqliteLedgerStore(db: SqliteDatabase, options: { readInWor
     const groups = new Map<string, unknown[]>();
     const tagGroups = new Map<string, unknown[]>();
     const dailyGroups = new Map<string, unknown[]>();
+    const narrowGroups = new Map<string, unknown[]>();
+    const narrowDailyGroups = new Map<string, unknown[]>();
     const accumulate = (into: Map<string, unknown[]>, statement: Statement, keyCount: number, values: unknown[]) => {
       const key = JSON.stringify(values.slice(0, keyCount));
       const group = into.get(key);
@@ -110,13 +114,18 @@ export function createSqliteLedgerStore(db: SqliteDatabase, options: { readInWor
       if (insert.run(recordValues(record, toInt)).changes !== 1) continue;
       const values = rollupValues(record);
       // A copy with the day in place of the hour (the rollups' increments are the same).
-      accumulate(dailyGroups, dailyRollup, ROLLUP_KEYS.length, [Math.floor(record.timeMs / DAY_MS) * DAY_MS, ...values.slice(1)]);
+      const daily = [Math.floor(record.timeMs / DAY_MS) * DAY_MS, ...values.slice(1)];
+      accumulate(dailyGroups, dailyRollup, ROLLUP_KEYS.length, daily);
       accumulate(groups, rollup, ROLLUP_KEYS.length, values);
+      accumulate(narrowGroups, narrowRollup, NARROW_ROLLUP_KEYS.length, narrowValues(values));
+      accumulate(narrowDailyGroups, narrowDailyRollup, NARROW_ROLLUP_KEYS.length, narrowValues(daily));
       for (const tagValues of tagRollupValues(record, values.slice(ROLLUP_KEYS.length))) accumulate(tagGroups, tagRollup, TAG_ROLLUP_KEYS.length, tagValues);
     }
     for (const values of groups.values()) rollup.run(values);
     for (const values of tagGroups.values()) tagRollup.run(values);
     for (const values of dailyGroups.values()) dailyRollup.run(values);
+    for (const values of narrowGroups.values()) narrowRollup.run(values);
+    for (const values of narrowDailyGroups.values()) narrowDailyRollup.run(values);
   });
 
   const storeIn = (lane: ReadLane): LedgerStore => {

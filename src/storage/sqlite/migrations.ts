@@ -124,4 +124,26 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   // index holds only the rows whose decision called a fallback. Its condition is the text of the store's
   // \`fellBack\` condition (ledger-store.ts), which the planner matches term by term (tested).
   `CREATE INDEX ledger_fell_back ON ledger (time_ms) WHERE (route_decision IS NOT NULL AND CASE WHEN json_valid(route_decision) AND json_type(route_decision, '$.fallbacks') IN ('integer', 'real') THEN json_extract(route_decision, '$.fallbacks') > 0 ELSE 0 END)`,
+  // Narrow rollups (the dashboard, #14): the hourly and daily rollups without user and key, filled from them. A
+  // gateway with many users and keys has about one hourly rollup row per request; these keep a few dozen an hour.
+  `CREATE TABLE ledger_hourly_narrow (
+     hour_ms INTEGER NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, model TEXT NOT NULL, provider TEXT NOT NULL,
+     cache_status TEXT NOT NULL, route TEXT NOT NULL, origin TEXT NOT NULL,
+     requests INTEGER NOT NULL, input_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_nano INTEGER NOT NULL, saved_nano INTEGER NOT NULL, errors INTEGER NOT NULL, unpriced INTEGER NOT NULL, estimated INTEGER NOT NULL, latency_ms INTEGER NOT NULL,
+     PRIMARY KEY (hour_ms, org_id, project_id, model, provider, cache_status, route, origin)
+   );
+   INSERT INTO ledger_hourly_narrow
+   SELECT hour_ms, org_id, project_id, model, provider, cache_status, route, origin,
+     SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(errors), SUM(unpriced), SUM(estimated), SUM(latency_ms)
+   FROM ledger_hourly GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+   CREATE TABLE ledger_daily_narrow (
+     day_ms INTEGER NOT NULL, org_id TEXT NOT NULL, project_id TEXT NOT NULL, model TEXT NOT NULL, provider TEXT NOT NULL,
+     cache_status TEXT NOT NULL, route TEXT NOT NULL, origin TEXT NOT NULL,
+     requests INTEGER NOT NULL, input_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, reasoning_tokens INTEGER NOT NULL, cost_nano INTEGER NOT NULL, saved_nano INTEGER NOT NULL, errors INTEGER NOT NULL, unpriced INTEGER NOT NULL, estimated INTEGER NOT NULL, latency_ms INTEGER NOT NULL,
+     PRIMARY KEY (day_ms, org_id, project_id, model, provider, cache_status, route, origin)
+   );
+   INSERT INTO ledger_daily_narrow
+   SELECT day_ms, org_id, project_id, model, provider, cache_status, route, origin,
+     SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_nano), SUM(saved_nano), SUM(errors), SUM(unpriced), SUM(estimated), SUM(latency_ms)
+   FROM ledger_daily GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;`,
 ];
