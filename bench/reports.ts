@@ -63,7 +63,7 @@ const CACHE_DIR = process.env.BENCH_CACHE_DIR ?? path.join(tmpdir(), 'tollgate-b
 const CACHE_KEY = `${ROWS}-v${GENERATOR_VERSION}`;
 const REPORT_TO = new Date(LEDGER_END).toISOString();
 const REPORT_FROM = new Date(LEDGER_END - 30 * DAY_MS).toISOString();
-const ROLLUP_TABLES = ['ledger_hourly', 'ledger_daily', 'ledger_hourly_tags'] as const;
+const ROLLUP_TABLES = ['ledger_hourly', 'ledger_daily', 'ledger_hourly_narrow', 'ledger_daily_narrow', 'ledger_hourly_tags'] as const;
 
 const round = (value: number, places = 3) => Math.round(value * 10 ** places) / 10 ** places;
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -417,8 +417,8 @@ async function runSqlite(pairs: Array<[number, number]>): Promise<Record<string,
   // The proxied calls landed after the built range: remove them so the cached ledger stays as built.
   const db = new Database(file);
   db.prepare('DELETE FROM ledger WHERE time_ms >= ?').run(LEDGER_END);
-  for (const table of ['ledger_hourly', 'ledger_hourly_tags']) db.prepare(`DELETE FROM ${table} WHERE hour_ms >= ?`).run(LEDGER_END);
-  db.prepare('DELETE FROM ledger_daily WHERE day_ms >= ?').run(LEDGER_END);
+  for (const table of ['ledger_hourly', 'ledger_hourly_narrow', 'ledger_hourly_tags']) db.prepare(`DELETE FROM ${table} WHERE hour_ms >= ?`).run(LEDGER_END);
+  for (const table of ['ledger_daily', 'ledger_daily_narrow']) db.prepare(`DELETE FROM ${table} WHERE day_ms >= ?`).run(LEDGER_END);
   db.close();
   return out;
 }
@@ -462,8 +462,8 @@ async function runPostgres(pairs: Array<[number, number]>): Promise<Record<strin
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query('DELETE FROM ledger WHERE time_ms >= $1', [LEDGER_END]);
-    for (const table of ['ledger_hourly', 'ledger_hourly_tags']) await client.query(`DELETE FROM ${table} WHERE hour_ms >= $1`, [LEDGER_END]);
-    await client.query('DELETE FROM ledger_daily WHERE day_ms >= $1', [LEDGER_END]);
+    for (const table of ['ledger_hourly', 'ledger_hourly_narrow', 'ledger_hourly_tags']) await client.query(`DELETE FROM ${table} WHERE hour_ms >= $1`, [LEDGER_END]);
+    for (const table of ['ledger_daily', 'ledger_daily_narrow']) await client.query(`DELETE FROM ${table} WHERE day_ms >= $1`, [LEDGER_END]);
     await client.end();
     return out;
   } finally {

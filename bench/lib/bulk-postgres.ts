@@ -11,13 +11,15 @@ import { once } from 'node:events';
 import pg from 'pg';
 import type { LedgerRecord } from '../../src/ledger/record.ts';
 import { openStorage } from '../../src/storage/open-storage.ts';
-import { DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues } from '../../src/storage/sql/ledger-columns.ts';
+import { DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, NARROW_DAILY_ROLLUP_KEYS, NARROW_ROLLUP_KEYS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues } from '../../src/storage/sql/ledger-columns.ts';
 import { bulkRollups, type RollupTable } from './bulk-rollups.ts';
 
 const COLUMNS: Record<'ledger' | RollupTable, readonly string[]> = {
   ledger: LEDGER_COLUMNS,
   ledger_hourly: [...ROLLUP_KEYS, ...ROLLUP_SUMS],
   ledger_daily: [...DAILY_ROLLUP_KEYS, ...ROLLUP_SUMS],
+  ledger_hourly_narrow: [...NARROW_ROLLUP_KEYS, ...ROLLUP_SUMS],
+  ledger_daily_narrow: [...NARROW_DAILY_ROLLUP_KEYS, ...ROLLUP_SUMS],
   ledger_hourly_tags: [...TAG_ROLLUP_KEYS, ...ROLLUP_SUMS],
 };
 const CHUNK_CHARS = 1 << 20;

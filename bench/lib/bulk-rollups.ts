@@ -5,12 +5,12 @@
  * which write raw rows and these rollup rows directly instead of upserting batch by batch.
  */
 import type { LedgerRecord } from '../../src/ledger/record.ts';
-import { ROLLUP_KEYS, TAG_ROLLUP_KEYS, rollupValues, tagRollupValues } from '../../src/storage/sql/ledger-columns.ts';
+import { NARROW_ROLLUP_KEYS, ROLLUP_KEYS, TAG_ROLLUP_KEYS, narrowValues, rollupValues, tagRollupValues } from '../../src/storage/sql/ledger-columns.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-export type RollupTable = 'ledger_hourly' | 'ledger_daily' | 'ledger_hourly_tags';
+export type RollupTable = 'ledger_hourly' | 'ledger_daily' | 'ledger_hourly_narrow' | 'ledger_daily_narrow' | 'ledger_hourly_tags';
 
 class Groups {
   private readonly groups = new Map<string, number[]>();
@@ -42,10 +42,17 @@ export function bulkRollups(emit: (table: RollupTable, row: unknown[]) => void) 
   const hourly = new Groups(ROLLUP_KEYS.length);
   const daily = new Groups(ROLLUP_KEYS.length);
   const tags = new Groups(TAG_ROLLUP_KEYS.length);
+  const hourlyNarrow = new Groups(NARROW_ROLLUP_KEYS.length);
+  const dailyNarrow = new Groups(NARROW_ROLLUP_KEYS.length);
   let hour = Number.NEGATIVE_INFINITY;
   let day = Number.NEGATIVE_INFINITY;
+  const flushDay = () => {
+    daily.drain((row) => emit('ledger_daily', row));
+    dailyNarrow.drain((row) => emit('ledger_daily_narrow', row));
+  };
   const flushHour = () => {
     hourly.drain((row) => emit('ledger_hourly', row));
+    hourlyNarrow.drain((row) => emit('ledger_hourly_narrow', row));
     tags.drain((row) => emit('ledger_hourly_tags', row));
   };
   return {
@@ -54,17 +61,20 @@ export function bulkRollups(emit: (table: RollupTable, row: unknown[]) => void) 
       const recordDay = Math.floor(record.timeMs / DAY_MS) * DAY_MS;
       if (recordHour < hour) throw new Error('bulk rollups need rows in time order');
       if (recordHour !== hour) flushHour();
-      if (recordDay !== day) daily.drain((row) => emit('ledger_daily', row));
+      if (recordDay !== day) flushDay();
       hour = recordHour;
       day = recordDay;
       const values = rollupValues(record);
+      const dayValues = [recordDay, ...values.slice(1)];
       hourly.add(values);
-      daily.add([recordDay, ...values.slice(1)]);
+      daily.add(dayValues);
+      hourlyNarrow.add(narrowValues(values));
+      dailyNarrow.add(narrowValues(dayValues));
       for (const tagValues of tagRollupValues(record, values.slice(ROLLUP_KEYS.length))) tags.add(tagValues);
     },
     finish(): void {
       flushHour();
-      daily.drain((row) => emit('ledger_daily', row));
+      flushDay();
     },
   };
 }

@@ -7,10 +7,10 @@
  */
 import type { LedgerRecord } from '../../src/ledger/record.ts';
 import { openSqlite } from '../../src/storage/sqlite/open.ts';
-import { DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues } from '../../src/storage/sql/ledger-columns.ts';
+import { DAILY_ROLLUP_KEYS, LEDGER_COLUMNS, NARROW_DAILY_ROLLUP_KEYS, NARROW_ROLLUP_KEYS, ROLLUP_KEYS, ROLLUP_SUMS, TAG_ROLLUP_KEYS, recordValues } from '../../src/storage/sql/ledger-columns.ts';
 import { bulkRollups, type RollupTable } from './bulk-rollups.ts';
 
-const KEYS: Record<RollupTable, readonly string[]> = { ledger_hourly: ROLLUP_KEYS, ledger_daily: DAILY_ROLLUP_KEYS, ledger_hourly_tags: TAG_ROLLUP_KEYS };
+const KEYS: Record<RollupTable, readonly string[]> = { ledger_hourly: ROLLUP_KEYS, ledger_daily: DAILY_ROLLUP_KEYS, ledger_hourly_narrow: NARROW_ROLLUP_KEYS, ledger_daily_narrow: NARROW_DAILY_ROLLUP_KEYS, ledger_hourly_tags: TAG_ROLLUP_KEYS };
 const TRANSACTION_ROWS = 100_000;
 
 export function bulkLoadSqlite(dataDir: string, rows: Iterable<LedgerRecord>, progress: (done: number) => void = () => {}): number {
