@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, clearSession, sessionKey, setSessionKey, whenUnauthorized, type Who } from './api.ts';
-import { getRefreshSeconds, setRefreshSeconds, useRoute } from './hooks.ts';
+import { api, ApiError, clearSession, sessionKey, setSessionKey, whenUnauthorized, type Who } from './api.ts';
+import { getRefreshSeconds, parseHash, setRefreshSeconds, useRoute } from './hooks.ts';
 import { BudgetsPage } from './pages/budgets.tsx';
 import { ForecastPage } from './pages/forecast.tsx';
 import { KeysPage } from './pages/keys.tsx';
@@ -20,6 +20,20 @@ const PAGES = [
   { id: 'keys', label: 'Keys', Page: KeysPage },
 ] as const;
 
+/**
+ * The session check, and the overview's calls when the overview is the page asked for, started as the module loads:
+ * before the first render and its effects (which wait for a frame), so their round trips overlap the first paint.
+ */
+const sessionCheck: Promise<Who> | undefined = (() => {
+  if (!sessionKey()) return undefined;
+  // The check first: a browser opens at most six connections to a host, and every page waits for this answer.
+  const check = api<Who>('/api/whoami');
+  if ((PAGES.find((p) => p.id === parseHash().page) ?? PAGES[0]).id === 'overview') prefetchOverview();
+  // Handled in the App's first effect; this keeps an early failure from being reported as unhandled meanwhile.
+  check.catch(() => undefined);
+  return check;
+})();
+
 export function App() {
   const [who, setWho] = useState<Who | null>(null);
   const [checking, setChecking] = useState(sessionKey() !== null);
@@ -33,19 +47,19 @@ export function App() {
   };
 
   useEffect(() => {
-    whenUnauthorized((message) => signOut(`Signed out: the gateway refused the key (${message}). Sign in again.`));
-    const key = sessionKey();
-    if (!key) return;
-    // The overview's data is fetched alongside the session check rather than after it (one round trip less).
-    if ((PAGES.find((p) => p.id === route.page) ?? PAGES[0]).id === 'overview') prefetchOverview();
-    api<Who>('/api/whoami').then(
+    const refused = (message: string) => signOut(`Signed out: the gateway refused the key (${message}). Sign in again.`);
+    whenUnauthorized(refused);
+    if (!sessionCheck) return;
+    sessionCheck.then(
       (answer) => {
         setWho(answer);
         setChecking(false);
       },
       (error: Error) => {
         setChecking(false);
-        setNotice(error.message);
+        // The check may have been refused before this effect registered the handler above.
+        if (error instanceof ApiError && error.status === 401) refused(error.message);
+        else setNotice(error.message);
       },
     );
   }, []);

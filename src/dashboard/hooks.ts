@@ -77,7 +77,7 @@ export interface Route {
   params: URLSearchParams;
 }
 
-function parseHash(): Route {
+export function parseHash(): Route {
   const hash = location.hash.replace(/^#\/?/, '');
   const [page = '', search = ''] = hash.split('?');
   return { page: page || 'overview', params: new URLSearchParams(search) };

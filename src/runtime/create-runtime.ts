@@ -31,6 +31,7 @@ import { BudgetEnforcer } from '../budgets/enforcer.ts';
 import { createForecastProjector } from '../analytics/forecast/spend-projector.ts';
 import { createForecastPool } from '../analytics/forecast/forecast-pool.ts';
 import { createReportPool } from './report-pool.ts';
+import { createAnomalyScanPool } from './anomaly-scan-pool.ts';
 import { Router } from '../routing/router.ts';
 import { createResponseCache } from '../cache/create-response-cache.ts';
 import { meterCacheEmbedding } from '../pipeline/meter-embedding.ts';
@@ -169,8 +170,10 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
     if (cache) metrics.setCacheState({ semanticEntries: cache.semantic?.size ?? 0, guardRejections: cache.semantic?.guardRejections ?? 0, markedWrong: cache.evictedByFeedback });
   }, 5_000);
   gauge.unref();
-  // The monitor's hourly checks and start-up catch-up read in the background lane: the dashboard's reads never queue behind them.
-  const anomalyMonitor = createAnomalyMonitor({ ledger: ledgerIn(storage.ledger, 'background'), store: storage.anomalies, delivery: anomalyAlerts(alerts), now, log });
+  // The monitor's hourly checks and start-up catch-up read and detect on their own worker thread at background priority
+  // (started by the first check), with their own read connection: neither proxied calls nor the dashboard's reads wait behind them.
+  const anomalyScans = createAnomalyScanPool(storage.location);
+  const anomalyMonitor = createAnomalyMonitor({ ledger: ledgerIn(storage.ledger, 'background'), store: storage.anomalies, delivery: anomalyAlerts(alerts), now, log, scan: anomalyScans.scan });
   const anomalyChecks = config.alerts.anomalies ? startAnomalyChecks({ monitor: anomalyMonitor, flushLedger: () => writer.flush(), now, log }) : undefined;
   let closed = false;
 
@@ -206,6 +209,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
       closed = true;
       clearInterval(gauge);
       anomalyChecks?.close();
+      await anomalyScans.close();
       revocations.close();
       await forecasts.close();
       await reports.close();
