@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAnomalyScanner } from '../../src/analytics/anomalies/scanner.ts';
 import type { LedgerRecord } from '../../src/ledger/record.ts';
 import { createAnomalyScanPool, type AnomalyScanPool } from '../../src/runtime/anomaly-scan-pool.ts';
 import { openStorage, type Storage } from '../../src/storage/open-storage.ts';
+import { freshDatabase, NO_TEST_DATABASE, testDatabaseUrl } from '../support/fresh-database.ts';
 import { ledgerRecord } from '../support/ledger-records.ts';
+import { skipUnless } from '../support/skip-unless.ts';
 
 const HOUR = 3_600_000;
 const END = Date.parse('2026-11-20T10:00:00Z');
@@ -25,21 +27,39 @@ function ledger(): LedgerRecord[] {
   return rows;
 }
 
-describe('anomaly scans on a worker thread', () => {
-  let dir: string;
+const stores: Array<[string, boolean, () => Promise<{ storage: Storage; cleanup(): Promise<void> }>]> = [
+  [
+    'SQLite',
+    true,
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-anomaly-scan-'));
+      return { storage: await openStorage({ dataDir: dir }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  ],
+  [
+    'PostgreSQL',
+    testDatabaseUrl !== undefined,
+    async () => {
+      const database = await freshDatabase(testDatabaseUrl!);
+      return { storage: await openStorage({ dataDir: '/nonexistent', databaseUrl: database.url }), cleanup: () => database.drop() };
+    },
+  ],
+];
+
+for (const [name, available, open] of stores) skipUnless(available, NO_TEST_DATABASE)(`anomaly scans on a worker thread (${name})`, () => {
   let storage: Storage;
+  let cleanup: () => Promise<void>;
   let pool: AnomalyScanPool;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'tollgate-anomaly-scan-'));
-    storage = await openStorage({ dataDir: dir });
+    ({ storage, cleanup } = await open());
     await storage.ledger.append(ledger());
     pool = createAnomalyScanPool(storage.location);
   });
   afterAll(async () => {
     await pool?.close();
     await storage?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await cleanup?.();
   });
 
   it('finds what the in-process scanner finds, hour by hour, on its own read connection', async () => {
