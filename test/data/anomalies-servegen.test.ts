@@ -53,6 +53,23 @@ const sameAlarm = (a: Anomaly, b: Anomaly) =>
   a.startMs <= (b.endMs ?? Number.POSITIVE_INFINITY) + HOUR_MS &&
   ((a.series.dimension === b.series.dimension && a.series.value === b.series.value) || (a.series.value !== null && b.rootCause[0]?.value === a.series.value) || (b.series.value !== null && a.rootCause[0]?.value === b.series.value));
 
+/** Who an alarm is about: a key's own series, a newcomer, else the value its root cause names first. */
+const who = (a: Anomaly) => (a.series.dimension === 'key' || a.kind === 'new-model' || a.kind === 'new-spender' ? a.series.value : (a.rootCause[0]?.value ?? a.series.value));
+
+/**
+ * Whether alarm `a` of the injected run is the un-injected run's `b` (a real event, not news). Not
+ * when `a` is about an injected event's client, inside that event's hours, and `b` was about someone
+ * else or started later: "m-small up, led by client c5" at the hour c5 was made to spike is not the
+ * real "m-small up, led by c38" an hour later, though both sit on one series in one window (that
+ * matching counted about one detected event in forty as missed, large ones included).
+ */
+const preexisting = (events: readonly Injection[]) => (a: Anomaly, b: Anomaly) => {
+  if (!sameAlarm(a, b)) return false;
+  const about = who(a);
+  const injected = events.some((e) => about !== null && e.names.includes(about) && hourOf(a.startMs) >= e.start && hourOf(a.startMs) <= e.start + e.hours + 1);
+  return !(injected && (who(b) !== about || a.startMs < b.startMs));
+};
+
 /** The factor each kind scales its client by (an outage as the 1/20 the detector calls one). */
 const FACTOR: Partial<Record<string, number>> = { spike: 10, 'level-shift': 3, drop: 0.2, outage: 0.05 };
 
@@ -153,7 +170,8 @@ skipUnless(hasSharedData(DATA), missingSharedData(DATA))('anomaly detection on S
     const injected = clients.map((c) => ({ ...c, requests: c.requests.slice(), inputTokens: c.inputTokens.slice(), outputTokens: c.outputTokens.slice() }));
     const events = inject(injected, seed);
     const raw = runAll(injected);
-    const alarms = raw.filter((a) => !clean.some((c) => sameAlarm(a, c)));
+    const real = preexisting(events);
+    const alarms = raw.filter((a) => !clean.some((c) => real(a, c)));
     if (process.env.ANOMALY_DEBUG) for (const e of events) console.log(e.kind, e.names[0], e.project, e.start, raw.filter((a) => Math.abs(hourOf(a.startMs) - e.start) <= 3).map((a) => `${a.kind} ${a.series.dimension}=${a.series.value} @${hourOf(a.startMs)} z${a.score} ${a.rootCause[0]?.value}${alarms.includes(a) ? '' : ' (clean)'}`).join(' | '));
     const table: string[] = [];
     const perKind = new Map<string, { n: number; found: number; right: number; delays: number[] }>();
@@ -220,8 +238,12 @@ skipUnless(hasSharedData(DATA), missingSharedData(DATA))('anomaly detection on S
     // found when it stands out of that client's own swings: half of them or fewer, since ServeGen's
     // big clients swing 10x within a day. Overall recall stays below the 0.9 target: the misses are
     // mostly moves within 4 sigma of the client's own spread (the found-by-size line), and seed 13's
-    // 0.900 is the best of thirteen draws (seeds 1-12, never tuned on, give 0.76-0.85, mean 0.80:
-    // ANOMALY_EXTRA_SEEDS=1,...,12).
+    // 0.900 is the best of thirteen draws (seeds 1-12 give 0.76-0.86, mean 0.81:
+    // ANOMALY_EXTRA_SEEDS=1,...,12). Of the moves above 4 sigma, 87% are found over seeds 1-13 (297
+    // of 341). About half of the rest land on a client whose real traffic in that hour is already
+    // far off its usual (paused, or in a burst the clean run reports: an "outage" of a client that
+    // was hardly sending); most others are drops and shifts whose first hours score just under the
+    // threshold against the level-carried baseline (thresholds, not structure).
     expect(precision).toBeGreaterThanOrEqual(0.9);
     expect(rightFirst).toBeGreaterThanOrEqual(0.9);
     expect(median(delays)).toBeLessThanOrEqual(1);

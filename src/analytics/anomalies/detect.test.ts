@@ -132,6 +132,28 @@ describe('detection at a closed hour', () => {
     expect(found.filter((f) => f.kind === 'new-spender').map((f) => f.series)).toEqual([{ dimension: 'key', value: 'k-new' }]);
   });
 
+  it('two clients of one model spiking in the same hour are two events: the second is not hidden in the model led by the first', () => {
+    // k-web-1 (2 $/h) runs away 10x and k-api-2 (0.5 $/h) 20x: model small's spike names k-web-1 first.
+    const factor: Record<string, number> = { 'k-web-1': 10, 'k-api-2': 20 };
+    const input = cells((c) => (factor[c.key!] ? { ...c, requests: c.requests * factor[c.key!]!, costNanoUsd: c.costNanoUsd * factor[c.key!]!, inputTokens: c.inputTokens * factor[c.key!]! } : c));
+    // k-api-2 tried the large model once, two days before: its own root cause then lists its models.
+    input.push({ ...input.find((c) => c.key === 'k-api-2' && c.hourMs === T0 + (HOURS - 54) * HOUR_MS)!, model: 'large' });
+    const found = detectHour(buildCube(input, T0, HOURS), HOURS - 1, 'acme');
+    const told = new Set(found.filter((f) => f.kind === 'spike').flatMap((f) => [f.series.value, f.rootCause[0]?.value]));
+    expect(told).toContain('k-web-1');
+    expect(told).toContain('k-api-2');
+  });
+
+  it('a key that sent traffic to another model on another day is still inside its model for this hour (its stop is the model stopping)', () => {
+    const input = cells((c) => (c.model === 'small' ? { ...c, requests: 0, costNanoUsd: 0, inputTokens: 0 } : c));
+    // k-web-1 tried the large model once, two days and five hours before.
+    const earlier = input.find((c) => c.key === 'k-web-1' && c.hourMs === T0 + (HOURS - 54) * HOUR_MS)!;
+    input.push({ ...earlier, model: 'large' });
+    const found = detectHour(buildCube(input, T0, HOURS), HOURS - 1, 'acme');
+    expect(found.filter((f) => f.series.dimension === 'key')).toEqual([]);
+    expect(found.map((f) => f.kind)).toContain('outage');
+  });
+
   it('says nothing without history', () => {
     const cube = buildCube(cells(), T0, HOURS);
     expect(detectHour(cube, 30, 'acme')).toEqual([]);
@@ -160,5 +182,20 @@ describe('episodes', () => {
     expect(ended[0]).toMatchObject({ id: 'a0', endMs: T0 + 6 * HOUR_MS });
     ({ created } = foldHour(ended, [finding(9)], T0 + 9 * HOUR_MS, T0, newId));
     expect(created[0]!.id).toBe('a1');
+  });
+
+  it("an episode's root cause is who moved most of its dollars over its hours, not who led its last hour", () => {
+    const led = (hour: number, value: string, atStake: number): Finding => ({ ...finding(hour), atStakeNanoUsd: atStake, rootCause: [{ dimension: 'key', value, share: 1, deltaNanoUsd: atStake }] });
+    let id = 0;
+    const newId = () => `a${id++}`;
+    let current = foldHour([], [led(0, 'k-a', 8e9)], T0, T0, newId).created;
+    current = foldHour(current, [led(1, 'k-a', 8e9)], T0 + HOUR_MS, T0, newId).updated;
+    current = foldHour(current, [led(2, 'k-b', 2e9)], T0 + 2 * HOUR_MS, T0, newId).updated;
+    expect(current[0]!.rootCause.map((c) => [c.value, c.share])).toEqual([['k-a', 0.889], ['k-b', 0.111]]);
+    // A drop's deltas are negative: shares stay positive.
+    const fell = (hour: number, value: string, atStake: number): Finding => ({ ...led(hour, value, atStake), kind: 'drop', rootCause: [{ dimension: 'key', value, share: 1, deltaNanoUsd: -atStake }] });
+    let down = foldHour([], [fell(0, 'k-a', 3e9)], T0, T0, newId).created;
+    down = foldHour(down, [fell(1, 'k-b', 1e9)], T0 + HOUR_MS, T0, newId).updated;
+    expect(down[0]!.rootCause.map((c) => [c.value, c.share])).toEqual([['k-a', 0.75], ['k-b', 0.25]]);
   });
 });

@@ -78,16 +78,26 @@ export function detectHour(cube: Cube, t: number, orgId: string | null, options:
     if (perRequest) findings.push(perRequest);
   }
   findings.push(...newcomerFindings(cube, t, hourMs, orgId, options));
-  return suppressNested(findings, (coarse, fine) => containedIn(watched, coarse, fine));
+  return suppressNested(findings, (coarse, fine) => containedIn(watched, coarse, fine, t));
 }
 
-/** Whether series `fine` lies inside `coarse`: everything is inside the total; a key is inside the project or model all its combinations belong to. */
-function containedIn(watched: readonly Watched[], coarse: SeriesRef, fine: SeriesRef): boolean {
+/**
+ * Whether series `fine` lies inside `coarse` at hour t: everything is inside the total; a key is
+ * inside the project or model that all its combinations spending in hour t, or in the same hour of
+ * the week before (what its baseline reads), belong to: a key's move in that hour is then all
+ * inside it, even if the key sent some traffic to another model on another day.
+ */
+function containedIn(watched: readonly Watched[], coarse: SeriesRef, fine: SeriesRef, t: number): boolean {
   if (coarse.dimension === 'total') return true;
   if (fine.dimension !== 'key' || (coarse.dimension !== 'project' && coarse.dimension !== 'model')) return false;
   const dimension = coarse.dimension;
   const key = watched.find((w) => w.series.dimension === 'key' && w.series.value === fine.value);
-  return key !== undefined && key.combos.every((c) => c[dimension] === coarse.value);
+  return key !== undefined && key.combos.every((c) => c[dimension] === coarse.value || !spentAtHour(c, t));
+}
+
+function spentAtHour(combo: Combo, t: number): boolean {
+  for (let j = t; j >= Math.max(0, t - 168); j -= 24) if (combo.cost[j]! > 0) return true;
+  return false;
 }
 
 /** How many series hour t judges: the total, projects and models, and the keys above the volume floor (the denominator of a false-alarm rate). */
@@ -365,6 +375,22 @@ function movedWhole(coarse: Finding, fine: Finding): boolean {
 }
 
 /**
+ * Whether a key's spike is news the coarser one does not tell: the coarser finding (a model or
+ * project inside which the key rose) puts another value first and gives the key under half of its
+ * move. Two clients of one model spiking in the same hour are two events; "m-mid up, client A
+ * first" would hide client B (a key always names its own model in full, so without this the key
+ * gave way to whatever its model said). Drops stay with the coarser finding: when a model stops,
+ * each of its clients stopping is that one event.
+ */
+function toldApart(coarse: Finding, fine: Finding): boolean {
+  if (fine.series.dimension !== 'key' || FAMILY[fine.kind] !== 'up') return false;
+  const first = coarse.rootCause[0];
+  if (!first || (first.dimension === fine.series.dimension && first.value === fine.series.value)) return false;
+  const share = coarse.rootCause.find((c) => c.dimension === fine.series.dimension && c.value === fine.series.value)?.share ?? 0;
+  return share < 0.5;
+}
+
+/**
  * One event shows on several series (a key's runaway loop lifts its project, its model and the
  * total; a model's outage drops every project and key using it). Tell it once. Of two findings of
  * the same family where the coarser one's root cause names the finer (three quarters of its move
@@ -383,7 +409,7 @@ export function suppressNested(findings: Finding[], contains: (coarse: SeriesRef
       const coarseNamesFine = names(coarse, fine.series);
       if ((coarseNamesFine || contains(coarse.series, fine.series)) && movedWhole(coarse, fine)) dropped.add(fine);
       else if (coarseNamesFine) dropped.add(coarse);
-      else if (coarse.series.dimension !== 'total' && names(fine, coarse.series)) dropped.add(fine);
+      else if (coarse.series.dimension !== 'total' && names(fine, coarse.series) && !toldApart(coarse, fine)) dropped.add(fine);
     }
   }
   // A total change no value explains (no root cause with three quarters of it) is a wide event: its parts are not news of their own.

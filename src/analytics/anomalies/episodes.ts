@@ -1,4 +1,5 @@
 import { HOUR_MS } from './cube.ts';
+import { mergeRootCauses } from './root-cause.ts';
 import { severityOf, worse } from './severity.ts';
 import type { Anomaly, AnomalyKind, Finding } from './types.ts';
 
@@ -45,7 +46,7 @@ export function foldHour(ongoing: readonly Anomaly[], findings: readonly Finding
         expected: f.expected,
         atStakeNanoUsd: atStake,
         score: Math.abs(f.score) > Math.abs(current.score) ? f.score : current.score,
-        rootCause: f.rootCause.length ? f.rootCause : current.rootCause,
+        rootCause: episodeCauses(current, f, atStake),
         severity: worse(current.severity, severityOf(kind, f.observed, f.expected, atStake)),
         message: kind === f.kind ? f.message : `${kind === 'level-shift' ? `Level shift, ${hours} h so far` : cap(kind)}: ${f.message}`,
         updatedMs: nowMs,
@@ -93,6 +94,19 @@ function continuedKind(previous: AnomalyKind, now: AnomalyKind, hours: number, o
   if (previous === 'pricier-model' || now === 'pricier-model') return 'pricier-model';
   if ((FAMILY[now] === 'up' || FAMILY[now] === 'down') && (previous === 'level-shift' || hours >= options.levelShiftHours)) return 'level-shift';
   return now;
+}
+
+/**
+ * A spike, drop or shift is told by who moved most of the episode's dollars (its causes' deltas
+ * summed over its hours): a model's spike led by one client for hours keeps naming that client
+ * when another leads its last hour. The price kinds keep the latest hour's (a switch to a pricier
+ * model names that model first).
+ */
+function episodeCauses(current: Anomaly, f: Finding, atStake: number): Anomaly['rootCause'] {
+  if (!f.rootCause.length) return current.rootCause;
+  const family = FAMILY[f.kind];
+  if (family !== 'up' && family !== 'down') return f.rootCause;
+  return mergeRootCauses(current.rootCause, f.rootCause, family === 'down' ? -atStake : atStake);
 }
 
 function cap(text: string): string {

@@ -44,3 +44,25 @@ export function rankRootCauses(combos: readonly Combo[], t: number, totalDelta: 
 export function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
+
+/**
+ * The root cause of an episode that lasts several hours: each value's deltas summed over the hours
+ * (`earlier` already summed, `latest` the new hour's), as shares of the episode's summed deviation
+ * `total` (signed like the deltas). A value that explains the first hours keeps its place when a
+ * later hour of the same episode is led by another: an episode is told by who moved most of its
+ * dollars, not by whoever led its last hour.
+ */
+export function mergeRootCauses(earlier: readonly RootCause[], latest: readonly RootCause[], total: number, top = 5): RootCause[] {
+  if (total === 0 || !Number.isFinite(total)) return [...latest];
+  const sums = new Map<string, RootCause>();
+  for (const cause of [...earlier, ...latest]) {
+    const id = `${cause.dimension}\u0000${cause.value}`;
+    const seen = sums.get(id);
+    sums.set(id, { ...cause, deltaNanoUsd: (seen?.deltaNanoUsd ?? 0) + cause.deltaNanoUsd });
+  }
+  const ranked = [...sums.values()]
+    .map((cause) => ({ ...cause, share: round3(cause.deltaNanoUsd / total), rank: Math.min(cause.deltaNanoUsd / total, 1) * (1 + 0.05 * SPECIFICITY[cause.dimension]) }))
+    .filter((cause) => cause.share > 0.05)
+    .sort((a, b) => b.rank - a.rank || b.share - a.share || a.value.localeCompare(b.value));
+  return ranked.slice(0, top).map(({ rank: _rank, ...cause }) => cause);
+}
