@@ -31,15 +31,18 @@ function argmax(values: Float64Array): number {
   return best;
 }
 
+export type Trainer = (examples: readonly FeaturedPrompt[]) => Float32Array;
+export type CrossValidatedRow = { want: string; got: string; prompt: string };
+
 /**
  * MT-Bench accuracy on first turns when each tenth of the questions (both turns) is left out of
  * training in turn: the honest figure for a set that is also training data.
  */
-export function mtBenchCrossValidated(examples: readonly FeaturedPrompt[], folds = 10): Array<{ want: string; got: string; prompt: string }> {
-  const out: Array<{ want: string; got: string; prompt: string }> = [];
+export function mtBenchCrossValidated(examples: readonly FeaturedPrompt[], folds = 10, train: Trainer = trainWeights): CrossValidatedRow[] {
+  const out: CrossValidatedRow[] = [];
   for (let fold = 0; fold < folds; fold += 1) {
     const held = (p: FeaturedPrompt): boolean => p.source === 'mt-bench' && (p.group ?? 0) % folds === fold;
-    const model = linearTaskModel(TASK_CLASSES, trainWeights(examples.filter((p) => !held(p))));
+    const model = linearTaskModel(TASK_CLASSES, train(examples.filter((p) => !held(p))));
     const seen = new Set<number>();
     for (const p of examples.filter(held)) {
       if (seen.has(p.group ?? 0)) continue; // first turn only, as in the report
@@ -50,16 +53,31 @@ export function mtBenchCrossValidated(examples: readonly FeaturedPrompt[], folds
   return out;
 }
 
-function arenaEvenCrossValidated(examples: readonly FeaturedPrompt[], folds = 5): number {
+/**
+ * Arena-Hard's EVEN prompts by k-fold cross-validation (every k-th even prompt held out in turn); the
+ * odd prompts are not part of `examples`. `keep` (0-1] trains on that share of the other folds' Arena
+ * prompts only (a learning curve); the other sources are always kept whole.
+ */
+export function arenaEvenCrossValidated(examples: readonly FeaturedPrompt[], options: { folds?: number; keep?: number; train?: Trainer } = {}): CrossValidatedRow[] {
+  const folds = options.folds ?? 5;
+  const keep = options.keep ?? 1;
+  const train = options.train ?? trainWeights;
   const arena = examples.map((p, i) => (p.source === 'arena' ? i : -1)).filter((i) => i >= 0);
-  let right = 0;
+  const out: CrossValidatedRow[] = [];
   for (let fold = 0; fold < folds; fold += 1) {
     const test = new Set(arena.filter((_, k) => k % folds === fold));
-    const model = linearTaskModel(TASK_CLASSES, trainWeights(examples.filter((_, i) => !test.has(i))));
-    for (const i of test) if (TASK_CLASSES[argmax(model.predict((examples[i] as FeaturedPrompt).features))] === (examples[i] as FeaturedPrompt).label) right += 1;
+    // A deterministic, evenly spread subset of the training folds' Arena prompts (golden-ratio stride).
+    const kept = new Set(arena.filter((i) => !test.has(i)).filter((_, k) => (k * 0.6180339887) % 1 < keep));
+    const model = linearTaskModel(TASK_CLASSES, train(examples.filter((p, i) => (p.source === 'arena' ? kept.has(i) : true))));
+    for (const i of test) {
+      const p = examples[i] as FeaturedPrompt;
+      out.push({ want: p.label, got: TASK_CLASSES[argmax(model.predict(p.features))] as string, prompt: p.prompt });
+    }
   }
-  return right / arena.length;
+  return out;
 }
+
+const accuracy = (rows: readonly CrossValidatedRow[]): number => rows.filter((r) => r.want === r.got).length / rows.length;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dataDir = process.env.TOLLGATE_DATA_DIR ?? fileURLToPath(new URL('../../shared/data/', import.meta.url));
@@ -70,8 +88,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(`training prompts: ${examples.length} (${[...bySource].map(([s, n]) => `${s} ${n}`).join(', ')})`);
   if (!process.argv.includes('--no-cv')) {
     const mt = mtBenchCrossValidated(examples);
-    console.log(`MT-Bench 10-fold (first turns): ${(mt.filter((r) => r.want === r.got).length / mt.length).toFixed(3)}`);
-    console.log(`Arena-Hard even 5-fold: ${arenaEvenCrossValidated(examples).toFixed(3)}`);
+    console.log(`MT-Bench 10-fold (first turns): ${accuracy(mt).toFixed(3)}`);
+    console.log(`Arena-Hard even 5-fold: ${accuracy(arenaEvenCrossValidated(examples)).toFixed(3)}`);
   }
   const bytes = encodeTaskModel(TASK_CLASSES, trainWeights(examples));
   const target = fileURLToPath(new URL('../assets/task-classes.bin', import.meta.url));

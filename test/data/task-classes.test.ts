@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { classifyTask } from '../../src/language/task-class.ts';
 import { arenaHard, trainingPrompts } from '../../scripts/task-class-data.ts';
 import { featured, mtBenchCrossValidated } from '../../scripts/train-task-classes.ts';
+import { confusion } from '../../scripts/confusion-table.ts';
 import { hasSharedData, missingSharedData, sharedDataDir } from '../support/shared-data.ts';
 import { skipUnless } from '../support/skip-unless.ts';
 
@@ -10,23 +11,6 @@ const ARENA_HARD = 'arena-hard/arena-hard-v2.0-question.jsonl';
 /** Floors reached (the issue's target is 0.85 on both; the printed tables are the report). */
 const ARENA_FLOOR = 0.82;
 const MT_FLOOR = 0.86;
-
-function confusion(rows: ReadonlyArray<{ want: string; got: string }>): { accuracy: number; table: string } {
-  const counts = new Map<string, Map<string, number>>();
-  let right = 0;
-  for (const row of rows) {
-    if (row.got === row.want) right += 1;
-    const line = counts.get(row.want) ?? new Map<string, number>();
-    line.set(row.got, (line.get(row.got) ?? 0) + 1);
-    counts.set(row.want, line);
-  }
-  const predicted = [...new Set([...counts.values()].flatMap((line) => [...line.keys()]))].sort();
-  const table = [
-    `${'label \\ predicted'.padEnd(18)}${predicted.map((p) => p.slice(0, 10).padStart(11)).join('')}`,
-    ...[...counts].map(([want, line]) => `${want.padEnd(18)}${predicted.map((p) => String(line.get(p) ?? 0).padStart(11)).join('')}`),
-  ].join('\n');
-  return { accuracy: right / rows.length, table };
-}
 
 /**
  * Task classes against labelled prompts: MT-Bench's 80 first turns (8 categories; stem and humanities
