@@ -1,18 +1,19 @@
 import type { SseEvent } from './types.ts';
 
+/** An event with its data's JSON once read (kept on the event itself: it goes with the event). */
+type ReadEvent = SseEvent & { json?: unknown };
+
 /**
  * The JSON of an SSE event's data, parsed once per event object however many readers ask: the
  * relay's transformer reads each upstream event (usage, served model, text), and the response
  * cache's capture folds the same events into the neutral answer right after. Throws as
- * `JSON.parse` does. Entries go with their events (a WeakMap: nothing outlives the stream).
+ * `JSON.parse` does.
  */
-const parsed = new WeakMap<SseEvent, unknown>();
-
 export function eventJson(event: SseEvent): unknown {
-  const known = parsed.get(event);
+  const read = event as ReadEvent;
   // JSON.parse never returns undefined: undefined is "not parsed yet".
-  if (known !== undefined) return known;
+  if (read.json !== undefined) return read.json;
   const value: unknown = JSON.parse(event.data);
-  parsed.set(event, value);
+  read.json = value;
   return value;
 }
