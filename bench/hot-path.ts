@@ -2,7 +2,9 @@
  * The request path's per-request pieces timed one by one, this checkout against another
  * (BENCH_BASELINE=<checkout>, e.g. a worktree of main), through the APIs both have: the cache
  * ticket (exact key + semantic view), a cache miss (exact + semantic lookup) and the save after it,
- * the hashed embedding, the inbound reading, the metrics of one request. Each case runs in a fresh
+ * the hashed embedding, the inbound reading, the metrics of one request, and the relay of one
+ * streamed answer (the mock provider's own bytes for the bench question, replayed as they arrived:
+ * transformer, metering and the cache's copy of the answer). Each case runs in a fresh
  * process per checkout, alternating checkouts, several times; each reports the least CPU time
  * (process.cpuUsage, not wall time: a shared machine's waiting is not counted) per call over
  * batches, and the best of the runs is kept, so a busy machine inflates both sides alike.
@@ -12,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics'] as const;
+const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay'] as const;
 type Case = (typeof CASES)[number];
 
 const here = path.resolve(import.meta.dirname, '..');
@@ -94,6 +96,8 @@ async function child(name: Case, root: string): Promise<void> {
       const reading = inboundOf(request());
       return reading.model.length + Number(reading.stream) + reading.lastUserText.length;
     }, 2_000, 20);
+  } else if (name === 'relay') {
+    us = await relayCase(load, body);
   } else {
     const { createGatewayMetrics } = await load('src/metrics/gateway-metrics.ts');
     const { createUsage } = await load('src/domain/usage.ts');
@@ -102,4 +106,67 @@ async function child(name: Case, root: string): Promise<void> {
     us = await leastCpu(() => metrics.observeRequest(observation), 2_000, 20);
   }
   console.log(us.toFixed(3));
+}
+
+/**
+ * One streamed answer through the relay (`relayStream`, the same input in either checkout): the
+ * upstream reads are the mock provider's real answer to the bench question, as they arrived,
+ * replayed from memory; metering goes to a sink that drops the row, and the cache's copy is taken
+ * (and handed to a cache that keeps nothing) after the stream, as in the gateway.
+ */
+async function relayCase(load: (file: string) => Promise<Record<string, any>>, body: () => Record<string, unknown>): Promise<number> {
+  const { relayStream } = await load('src/pipeline/relay-stream.ts');
+  const { createOpenAiAdapter } = await load('src/providers/openai/adapter.ts');
+  const { startMockProvider } = await load('src/mock-provider/index.ts');
+  const mock = await startMockProvider({});
+  let reads: Buffer[];
+  try {
+    const response = await fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body(), stream: true, stream_options: { include_usage: true } }) });
+    reads = [];
+    for await (const chunk of response.body!) reads.push(Buffer.from(chunk as Uint8Array));
+  } finally {
+    await mock.close();
+  }
+  const adapter = createOpenAiAdapter('openai');
+  const provider = { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'bench', priceProvider: 'openai' };
+  const target = { providerId: 'mock', provider, upstreamModel: 'gpt-4o-mini' };
+  const cost = { inputNanoUsd: 1_000, outputNanoUsd: 2_000, totalNanoUsd: 3_000, priced: true, source: 'catalogue' };
+  let saved = 0;
+  const deps = {
+    config: { ledger: { storeBodies: false } },
+    priceBook: { cost: () => cost },
+    now: Date.now,
+    meterSink: { settled() {} },
+    metrics: { observeUpstreamError() {} },
+    ledger: { whenDurable: () => Promise.resolve() },
+    cache: {
+      willSave: () => true,
+      save() {
+        saved += 1;
+      },
+    },
+  };
+  const principal = { keyId: undefined, orgId: 'bench', projectId: 'bench', userId: undefined, tags: [] };
+  const fn = async () => {
+    const request = { id: 'r', receivedAtMs: Date.now(), wire: 'openai', operation: 'chat', body: { ...body(), stream: true }, headers: {}, principal, signal: undefined, cache: { key: 'k', mode: 'normal' } };
+    const call = { operation: 'chat', clientWire: 'openai', body: request.body, upstreamModel: 'gpt-4o-mini', stream: true, clientWantsStreamUsage: false, provider, clientHeaders: {} };
+    const response = {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      body: (async function* () {
+        for (const read of reads) yield read;
+      })(),
+      text: async () => '',
+      dump: async () => {},
+    };
+    const result = relayStream({ request, deps, target, adapter, call, response });
+    let bytes = 0;
+    for await (const piece of result.stream) bytes += piece.length;
+    // The cache's copy is read on the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    return bytes;
+  };
+  const us = await leastCpu(fn, 200, 20);
+  if (saved === 0) throw new Error('the relay kept no copy of the answer for the cache');
+  return us;
 }

@@ -27,9 +27,10 @@ export function bodies(stream: boolean): () => string {
 
 /**
  * `cwd`: run the Tollgate checked out there instead (BENCH_BASELINE: an older version side by side in the same run).
+ * `nodeArgs`: extra node flags (e.g. `--cpu-prof`, which NODE_OPTIONS does not take).
  * `compiled`: run this compiled CLI entry (`…/src/cli/main.js`, from `tsc --rewriteRelativeImportExtensions`) with plain node instead of the sources through tsx.
  */
-export type TollgateOptions = { budgets?: boolean; redis?: boolean; all?: boolean; cwd?: string; compiled?: string };
+export type TollgateOptions = { budgets?: boolean; redis?: boolean; all?: boolean; cwd?: string; compiled?: string; nodeArgs?: string[] };
 
 export async function startTollgate(mockUrl: string, dataDir: string, options: TollgateOptions = {}): Promise<Child> {
   mkdirSync(dataDir, { recursive: true });
@@ -63,7 +64,7 @@ export async function startTollgate(mockUrl: string, dataDir: string, options: T
   const child = await startChild({
     name: 'tollgate',
     command: process.execPath,
-    args: [...(options.compiled ? [options.compiled] : [...tsxArgs, 'src/cli/main.ts']), 'serve', '--config', configPath],
+    args: [...(options.nodeArgs ?? []), ...(options.compiled ? [options.compiled] : [...tsxArgs, 'src/cli/main.ts']), 'serve', '--config', configPath],
     cwd: options.cwd,
     env: { TOLLGATE_DATA_DIR: dataDir, DATABASE_URL: '', NODE_ENV: 'production', REDIS_URL: redis ? redis.url.replace('http:', 'redis:') : '' },
     port,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { NeutralAnswer } from '../domain/neutral-answer.ts';
 import { createUsage } from '../domain/usage.ts';
 import { startMockProvider, type MockProvider } from '../mock-provider/index.ts';
@@ -7,7 +7,9 @@ import { createOpenAiAdapter } from '../providers/openai/adapter.ts';
 import { anthropicSdkReplaying, chunksOf, makeCall, openAiSdkReplaying, providerConfig, sendUpstream } from '../providers/testing/harness.ts';
 import type { ProviderAdapter } from '../providers/types.ts';
 import { answerForWire } from './answer-for-wire.ts';
-import { captureAnswer } from './answer-capture.ts';
+import { captureAnswer, foldAnswer } from './answer-capture.ts';
+import { createSseParser } from '../providers/sse-parser.ts';
+import { parseEventData } from '../providers/stream-state.ts';
 import { neutralFromJson } from './answer-from-json.ts';
 import { createMemoryExactStore, type CachedAnswer } from './exact-store.ts';
 import { renderAnswerFrames, renderAnswerJson } from './render-answer.ts';
@@ -78,6 +80,42 @@ describe('neutral answers from upstream answers', () => {
     expect(neutralFromJson('anthropic', message([{ type: 'text', text: 'Hi', citations: [{ type: 'char_location' }] }]), usage)).toBeUndefined();
     expect(neutralFromJson('anthropic', message([{ type: 'server_tool_use', id: 's', name: 'web_search', input: {} }]), usage)).toBeUndefined();
     expect(neutralFromJson('anthropic', null, usage)).toBeUndefined();
+  });
+
+  it("a fold fed the relay's events (after the relay's reader parsed them) gives the capture's answer, each event's JSON parsed once", () => {
+    const whole = 'data: {"id":"chatcmpl-7","model":"m","choices":[{"index":0,"delta":{"content":"Par"}}]}\n\n' + 'data: {"id":"chatcmpl-7","model":"m","choices":[{"index":0,"delta":{"content":"is"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
+    const capture = captureAnswer('openai');
+    for (const piece of chunksOf(whole, 9)) capture.push(piece);
+    const expected = capture.finish(usage);
+    expect(expected).toMatchObject({ id: '7', content: [{ type: 'text', text: 'Paris' }], finish: 'stop' });
+
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const fold = foldAnswer('openai');
+      const parser = createSseParser();
+      for (const piece of chunksOf(whole, 9)) {
+        fold.count(piece.length);
+        for (const event of [...parser.push(piece)]) {
+          if (event.data !== '[DONE]') parseEventData(event); // what the relay's transformer does first
+          fold.add(event);
+        }
+      }
+      expect(fold.finish(usage)).toEqual(expected);
+      expect(parse).toHaveBeenCalledTimes(2);
+    } finally {
+      parse.mockRestore();
+    }
+
+    const bounded = foldAnswer('openai', 64);
+    const parser = createSseParser();
+    for (const piece of chunksOf(whole, 10)) {
+      bounded.count(piece.length);
+      for (const event of parser.push(piece)) bounded.add(event);
+    }
+    expect(bounded.finish(usage)).toBeUndefined();
+    const garbage = foldAnswer('anthropic');
+    for (const event of createSseParser().push('event: message_start\ndata: {not json\n\n')) garbage.add(event);
+    expect(garbage.finish(usage)).toBeUndefined();
   });
 
   it('a capture gives nothing for a stream cut before its end, or past its size bound', () => {

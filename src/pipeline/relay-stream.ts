@@ -6,7 +6,7 @@ import { createSseParser } from '../providers/sse-parser.ts';
 import { endsAtEventBoundary } from '../providers/sse-bytes.ts';
 import type { ProviderAdapter, SseEvent, StreamTransformer, UpstreamCall } from '../providers/types.ts';
 import { estimateUsage } from '../domain/estimate.ts';
-import { captureAnswer } from '../cache/answer-capture.ts';
+import { foldAnswer, type AnswerFold } from '../cache/answer-capture.ts';
 import { baseHeaders } from './response-headers.ts';
 import { meter, type Outcome } from './meter.ts';
 import type { Target } from '../domain/request.ts';
@@ -49,15 +49,15 @@ export function relayStream(input: RelayInput): PipelineResult {
 async function* relay(input: RelayInput): AsyncGenerator<string | Uint8Array> {
   const { request, deps, response } = input;
   const transformer = input.adapter.createStreamTransformer(input.call);
-  const state = new RelayState(input, transformer);
+  // The response cache's copy: the upstream events the relay reads anyway, folded into the neutral form as they are read.
+  const capture = deps.cache?.willSave(request.cache) ? foldAnswer(input.adapter.wire) : undefined;
+  const state = new RelayState(input, transformer, capture);
   let finished = false;
   /** True while the parser holds no partial event: only then can a read be forwarded whole. */
   let aligned = true;
-  // The response cache's copy: upstream chunks kept as they pass, read once into the neutral form at the end.
-  const capture = deps.cache?.willSave(request.cache) ? captureAnswer(input.adapter.wire) : undefined;
   try {
     for await (const chunk of response.body) {
-      capture?.push(chunk);
+      capture?.count(chunk.length);
       const forwarded = aligned && endsAtEventBoundary(chunk) ? transformer.forward?.(chunk) : undefined;
       if (forwarded) {
         state.defer(chunk, deps.now());
@@ -113,6 +113,8 @@ class RelayState {
   constructor(
     readonly input: RelayInput,
     readonly transformer: StreamTransformer,
+    /** The response cache's fold of the upstream events (each event after the transformer has read it: its JSON is parsed once). */
+    readonly capture: AnswerFold | undefined,
   ) {}
 
   /** Feeds one read (or the decoder's tail); returns the frames to write for it. */
@@ -159,7 +161,10 @@ class RelayState {
 
   private transform(events: SseEvent[], atMs: number): string {
     let out = '';
-    for (const event of events) for (const frame of this.transformer.push(event)) out += frame;
+    for (const event of events) {
+      for (const frame of this.transformer.push(event)) out += frame;
+      this.capture?.add(event);
+    }
     if (this.ttftMs === null && this.transformer.hasFirstToken()) this.ttftMs = atMs - this.input.request.receivedAtMs;
     return out;
   }

@@ -1,5 +1,6 @@
 import type { Usage } from '../domain/usage.ts';
 import { GatewayError } from '../domain/errors.ts';
+import { eventJson } from './event-json.ts';
 import type { StreamTransformer, SseEvent } from './types.ts';
 
 /**
@@ -56,10 +57,10 @@ function noFrames(): string[] {
   return [];
 }
 
-/** Parses one event's JSON data; a stream that is not JSON is a bad upstream, not a crash. */
+/** Parses one event's JSON data (once per event: `eventJson`); a stream that is not JSON is a bad upstream, not a crash. */
 export function parseEventData(event: SseEvent): Record<string, unknown> {
   try {
-    const value: unknown = JSON.parse(event.data);
+    const value = eventJson(event);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
     // fall through

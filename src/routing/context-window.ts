@@ -17,10 +17,27 @@ export function knownContextWindow(config: TollgateConfig, priceBook: PriceBook,
   const key = `${target.upstreamModel}@${target.providerId}`;
   const own = config.models[requestedModel];
   if (own?.target === key && own.contextWindow !== undefined) return own.contextWindow;
-  for (const model of Object.values(config.models)) if (model.target === key && model.contextWindow !== undefined) return model.contextWindow;
+  const configured = configuredWindows(config.models).get(key);
+  if (configured !== undefined) return configured;
   const kind = target.provider.kind;
   const priceProviderId = target.provider.priceProvider ?? (kind === 'openai-compatible' ? undefined : kind);
   return priceBook.rates({ model: target.upstreamModel, providerId: target.providerId, priceProviderId, nodeId: target.provider.node, timeMs: nowMs })?.contextWindow;
+}
+
+/**
+ * Per models map (a config's, never edited once loaded): each target's window from the first
+ * model in the map whose target it is and that sets one; read once per config instead of on
+ * every request (this runs for every chat request and target).
+ */
+const windowsByModels = new WeakMap<TollgateConfig['models'], Map<string, number>>();
+function configuredWindows(models: TollgateConfig['models']): Map<string, number> {
+  let windows = windowsByModels.get(models);
+  if (!windows) {
+    windows = new Map();
+    for (const model of Object.values(models)) if (model.contextWindow !== undefined && !windows.has(model.target)) windows.set(model.target, model.contextWindow);
+    windowsByModels.set(models, windows);
+  }
+  return windows;
 }
 
 /** The error a prompt too long for every target gets, worded like OpenAI's (`context_length_exceeded`) and Anthropic's. */
