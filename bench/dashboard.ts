@@ -13,7 +13,7 @@
  * - overviewAfterWarmupMs: the same once that start-up fit is done (what the first visitor of a running gateway sees);
  * - overviewWarmMs: median of BENCH_LOADS further loads (default 5; assets from the browser cache, forecasts kept by the
  *   gateway), and overviewWarmMaxMs;
- * - apiCalls / slowestApi: the overview's admin API calls in the last load and their durations.
+ * - apiCalls / slowestApi: the overview's admin API calls in the last load and their durations; coldApiCalls: the cold load's.
  * BENCH_DATA_DIR keeps the data directory: filled on the first run (when it holds no ledger yet), reused as is after
  * (its rows end when that run filled them), to compare versions on one ledger.
  * BENCH_NOW=<iso> (e.g. 2026-12-31T20:00:00Z) ends the filled rows at that time and sets the browser's clock (Date.now)
@@ -181,6 +181,7 @@ async function main(): Promise<void> {
     const cold = await loadOnce();
     result.firstTilesColdMs = cold.first;
     result.overviewColdMs = cold.complete;
+    result.coldApiCalls = [...apis].sort((a, b) => b.ms - a.ms);
     console.error(`[bench:dashboard] cold overview ${cold.complete} ms (first tiles ${cold.first} ms)`);
     // The start-up fit of the overview's forecast (the same request a dashboard in UTC makes): wait until it is kept.
     const now = new Date(benchNowMs ?? Date.now());
