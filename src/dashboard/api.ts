@@ -37,14 +37,37 @@ export function whenUnauthorized(handler: (message: string) => void): void {
   onUnauthorized = handler;
 }
 
+/** Where the boot script (boot.ts) leaves the calls it started before the app loaded. */
+export const EARLY_CALLS = '__tollgateEarlyCalls';
+export interface EarlyCalls {
+  atMs: number;
+  /** The session key the calls were made with: they serve only while it is still the session's. */
+  key: string;
+  responses: Record<string, Promise<Response>>;
+}
+/** How long an early answer may wait for the app before it is asked for again instead. */
+const EARLY_FRESH_MS = 10_000;
+
+/** The boot script's answer for a GET of `path` with the session key, taken once while fresh. */
+function takeEarly(path: string, key: string | null): Promise<Response> | undefined {
+  const early = (globalThis as Record<string, unknown>)[EARLY_CALLS] as EarlyCalls | undefined;
+  const response = early?.responses[path];
+  if (!early || !response) return undefined;
+  delete early.responses[path];
+  return early.key === key && Date.now() - early.atMs < EARLY_FRESH_MS ? response : undefined;
+}
+
 export async function api<T>(path: string, init: { method?: string; body?: unknown; key?: string } = {}): Promise<T> {
   const key = init.key ?? sessionKey();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (key) headers.authorization = `Bearer ${key}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const ask = () => fetch(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const early = (init.method ?? 'GET') === 'GET' && init.key === undefined ? takeEarly(path, key) : undefined;
   let response: Response;
   try {
-    response = await fetch(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    // An early call that could not reach the gateway is simply made again.
+    response = await (early ? early.catch(ask) : ask());
   } catch {
     throw new ApiError(0, 'The gateway did not answer (is it running?)');
   }

@@ -5,6 +5,7 @@ import { BudgetsPage } from './pages/budgets.tsx';
 import { ForecastPage } from './pages/forecast.tsx';
 import { KeysPage } from './pages/keys.tsx';
 import { OverviewPage, prefetchOverview } from './pages/overview.tsx';
+import { SESSION_CHECK } from './overview-calls.ts';
 import { RequestsPage } from './pages/requests.tsx';
 import { RoutingPage } from './pages/routing.tsx';
 import { SpendPage } from './pages/spend.tsx';
@@ -27,7 +28,7 @@ const PAGES = [
 const sessionCheck: Promise<Who> | undefined = (() => {
   if (!sessionKey()) return undefined;
   // The check first: a browser opens at most six connections to a host, and every page waits for this answer.
-  const check = api<Who>('/api/whoami');
+  const check = api<Who>(SESSION_CHECK);
   if ((PAGES.find((p) => p.id === parseHash().page) ?? PAGES[0]).id === 'overview') prefetchOverview();
   // Handled in the App's first effect; this keeps an early failure from being reported as unhandled meanwhile.
   check.catch(() => undefined);

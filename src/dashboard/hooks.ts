@@ -1,4 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { parseHash, type Route } from './route.ts';
+
+export { parseHash, type Route } from './route.ts';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -69,18 +72,6 @@ export function usePoll<T>(fetcher: () => Promise<T>, deps: readonly unknown[]):
   }, [load]);
 
   return { ...state, reload: load };
-}
-
-/** The hash route: `#/spend?by=model` → `{ page: 'spend', params }`. Filters live here, so a URL can be shared. */
-export interface Route {
-  page: string;
-  params: URLSearchParams;
-}
-
-export function parseHash(): Route {
-  const hash = location.hash.replace(/^#\/?/, '');
-  const [page = '', search = ''] = hash.split('?');
-  return { page: page || 'overview', params: new URLSearchParams(search) };
 }
 
 export function useRoute(): Route {

@@ -276,8 +276,22 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
     await context.addInitScript((key) => sessionStorage.setItem('tollgate.session', key), ADMIN_KEY);
     const page = await context.newPage();
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/')) asked.push(new URL(request.url()).pathname);
+    });
     await page.goto(`${server.url}/ui#/overview`);
     await page.locator('main [data-complete=true]').waitFor({ timeout: 30_000 });
+    // The boot script starts the session check and the overview's calls before the app loads; the app takes those
+    // answers instead of asking again: each call is made once (a local month by hour here, since Auckland is not UTC).
+    const once = ['/api/whoami', '/api/report', '/api/budgets', '/api/routing/catalogue', '/api/cost/anomalies', '/api/cost/forecast', '/api/cache/stats', '/api/routing/analytics'];
+    expect(asked.filter((path) => once.includes(path)).sort()).toEqual([...once].sort());
+    // ...and it did start them: its record is there, and the app took every answer from it.
+    const early = await page.evaluate(() => {
+      const calls = (globalThis as Record<string, unknown>).__tollgateEarlyCalls as { responses: Record<string, unknown> } | undefined;
+      return calls ? Object.keys(calls.responses) : null;
+    });
+    expect(early).toEqual([]);
     const { dayStart, monthStart, zone } = await page.evaluate(() => {
       const now = new Date();
       return { dayStart: new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime(), monthStart: new Date(now.getFullYear(), now.getMonth(), 1).getTime(), zone: Intl.DateTimeFormat().resolvedOptions().timeZone };

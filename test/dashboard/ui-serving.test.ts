@@ -26,7 +26,7 @@ describe('dashboard serving (issue #14)', () => {
     expect(csp).not.toContain('unsafe-inline');
     const html = await page.text();
     // Only external scripts, from the gateway itself.
-    expect(html.match(/<script[^>]*>/g)!.every((tag) => /src="\/ui\/assets\/app-[0-9a-f]{12}\.js"/.test(tag))).toBe(true);
+    expect(html.match(/<script[^>]*>/g)!.every((tag) => /src="\/ui\/assets\/(app|boot)-[0-9a-f]{12}\.js"/.test(tag))).toBe(true);
   }, 60_000);
 
   it('serves content-hashed assets cached for a year, gzipped when asked, and 404 for any other name', async () => {

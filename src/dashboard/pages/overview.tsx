@@ -1,4 +1,5 @@
-import { api, query } from '../api.ts';
+import { api } from '../api.ts';
+import { overviewCalls } from '../overview-calls.ts';
 import { Chart } from '../chart.tsx';
 import { Bar, Empty, ErrorBox, isMissing, Section, Tile } from '../components.tsx';
 import { count, localCalendar, localDayKey, localDayStart, localZone, percent, usd, usdStringToNano } from '../format.ts';
@@ -39,12 +40,12 @@ async function loadOverview(): Promise<OverviewData> {
   const calendar = calendarNow();
   // Where local days are UTC days (a browser in UTC), the month by day reads the gateway's daily rollup; elsewhere
   // local days cut UTC days, so the month comes by hour and is summed into local days here.
-  const utcDays = [calendar.monthStartMs, calendar.nowMs, calendar.monthEndMs - 1].every((ms) => new Date(ms).getTimezoneOffset() === 0);
+  const calls = overviewCalls(calendar.nowMs);
   const [month, budgets, catalogue, anomalies] = await Promise.all([
-    api<SpendReport>(`/api/report${query({ by: utcDays ? 'day,provider' : 'hour,provider', from: calendar.monthStartMs })}`),
-    api<{ data: BudgetStatus[] }>('/api/budgets'),
-    settle(api<{ data: { local: boolean; target: { providerId: string } }[] }>('/api/routing/catalogue')),
-    settle(api<{ data: Anomaly[] }>('/api/cost/anomalies?status=open').then((a) => a.data)),
+    api<SpendReport>(calls.report),
+    api<{ data: BudgetStatus[] }>(calls.budgets),
+    settle(api<{ data: { local: boolean; target: { providerId: string } }[] }>(calls.catalogue)),
+    settle(api<{ data: Anomaly[] }>(calls.anomalies).then((a) => a.data)),
   ]);
   const localProviders = catalogue instanceof Error ? null : new Set(catalogue.data.filter((e) => e.local).map((e) => e.target.providerId));
   return { calendar, month, budgets: budgets.data, localProviders, anomalies };
@@ -52,13 +53,13 @@ async function loadOverview(): Promise<OverviewData> {
 
 /** The forecast to the local month's end: kept by the gateway per closed hour (a fixed `until` keeps its key all month). */
 function loadForecast(): Promise<Forecast | Error> {
-  return settle(api<Forecast>(`/api/cost/forecast${query({ until: calendarNow().monthEndMs, metric: 'cost' })}`));
+  return settle(api<Forecast>(overviewCalls(Date.now()).forecast));
 }
 
 /** Cache and routing savings this month, from the rollups; loaded on their own so no other tile waits for them. */
 async function loadSavings(): Promise<Savings> {
-  const from = calendarNow().monthStartMs;
-  const [cache, routing] = await Promise.all([settle(api<Savings['cache'] & object>(`/api/cache/stats${query({ from })}`)), settle(api<{ alwaysStrong?: { savedUsd: string } }>(`/api/routing/analytics${query({ from })}`))]);
+  const calls = overviewCalls(Date.now());
+  const [cache, routing] = await Promise.all([settle(api<Savings['cache'] & object>(calls.cacheStats)), settle(api<{ alwaysStrong?: { savedUsd: string } }>(calls.routing))]);
   return { cache, routing };
 }
 
