@@ -9,7 +9,9 @@ import { createForecastProjector } from '../../analytics/forecast/spend-projecto
 import { seesOrg } from '../../domain/admin-principal.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import { usdToNano } from '../../domain/money.ts';
+import type { LedgerDimension } from '../../ledger/record.ts';
 import type { LedgerFilter } from '../../ledger/store.ts';
+import { ROUTING_DIMENSIONS } from '../../analytics/reports/routing-from-rollups.ts';
 import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { adminOf } from './guard.ts';
@@ -32,6 +34,13 @@ const DEFAULT_HISTORY_HOURS = 56 * 24;
  * `Cache-Control: no-cache` is answered by a new fit. The budget projections are computed on every
  * call (their spend is live).
  */
+/** The overview's month summaries (report, cache and routing savings), each asked twice at once so both read threads run it. */
+async function warmOverviewReads(ledger: Runtime['ledger'], monthStartMs: number): Promise<void> {
+  const filter = { fromMs: monthStartMs };
+  const groupings: LedgerDimension[][] = [['day', 'provider'], ['cache'], ['model', 'provider', 'day'], [...ROUTING_DIMENSIONS]];
+  for (const dimensions of groupings) await Promise.all([ledger.summarize(dimensions, filter), ledger.summarize(dimensions, filter)]);
+}
+
 export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime): void {
   const projector = () => runtime.spendProjector ?? (fallbackProjector ??= createForecastProjector(runtime.ledger));
   let fallbackProjector: ReturnType<typeof createForecastProjector> | undefined;
@@ -61,6 +70,9 @@ export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
       const untilMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
       const horizonHours = Math.ceil((untilMs - Math.floor(nowMs / HOUR_MS) * HOUR_MS) / HOUR_MS);
       await fitted({ orgId: undefined, metric: 'cost', by: undefined, filter: {}, untilMs, horizonHours, from: undefined, historyHours: DEFAULT_HISTORY_HOURS, backtest: false, nowMs });
+      // Then the overview's month reads, once on each interactive read thread: the first visitor's calls find their
+      // statements prepared and their pages cached rather than paying for that while the browser loads the page.
+      await warmOverviewReads(runtime.ledger, Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     };
     setTimeout(() => void warm().catch(() => {}), 1_000).unref();
   }
