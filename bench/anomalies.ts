@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HOUR_MS, buildCube, type HourCell } from '../src/analytics/anomalies/cube.ts';
 import { detectHour, judgedSeries, watchedSeries } from '../src/analytics/anomalies/detect.ts';
-import { LOOKBACK_HOURS, createAnomalyMonitor } from '../src/analytics/anomalies/monitor.ts';
+import { createAnomalyMonitor } from '../src/analytics/anomalies/monitor.ts';
+import { LOOKBACK_HOURS, createAnomalyScanner } from '../src/analytics/anomalies/scanner.ts';
 import { openStorage } from '../src/storage/open-storage.ts';
 import { ledgerRecord } from '../test/support/ledger-records.ts';
 import { hasSharedData } from '../test/support/shared-data.ts';
@@ -44,7 +45,7 @@ try {
   for (let i = 0; i < records.length; i += 5_000) await storage.ledger.append(records.slice(i, i + 5_000));
   // Checks run for the last CHECKS hours of the 14 days, one per closed hour, as the scheduler would.
   let nowMs = EPOCH_MS + (14 * 24 - CHECKS) * HOUR_MS + 60_000;
-  const monitor = createAnomalyMonitor({ ledger: storage.ledger, store: storage.anomalies, now: () => nowMs });
+  const monitor = createAnomalyMonitor({ scan: createAnomalyScanner(storage.ledger), store: storage.anomalies, now: () => nowMs });
   await monitor.check(); // the first check catches up on a day of hours: not the steady state
   const times: number[] = [];
   const cpu: number[] = [];

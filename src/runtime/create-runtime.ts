@@ -1,5 +1,4 @@
 import type { LedgerRecord } from '../ledger/record.ts';
-import { ledgerIn } from '../ledger/read-lane.ts';
 import { estimateInputTokens } from '../domain/estimate.ts';
 import { ORG_QUALIFIED_SCOPES, type TollgateConfig } from '../config/schema.ts';
 import { qualifiedScope } from '../budgets/applicable.ts';
@@ -173,7 +172,7 @@ export async function createRuntime(config: TollgateConfig, options: RuntimeOpti
   // The monitor's hourly checks and start-up catch-up read and detect on their own worker thread at background priority
   // (started by the first check), with their own read connection: neither proxied calls nor the dashboard's reads wait behind them.
   const anomalyScans = createAnomalyScanPool(storage.location);
-  const anomalyMonitor = createAnomalyMonitor({ ledger: ledgerIn(storage.ledger, 'background'), store: storage.anomalies, delivery: anomalyAlerts(alerts), now, log, scan: anomalyScans.scan });
+  const anomalyMonitor = createAnomalyMonitor({ scan: anomalyScans.scan, store: storage.anomalies, delivery: anomalyAlerts(alerts), now, log });
   const anomalyChecks = config.alerts.anomalies ? startAnomalyChecks({ monitor: anomalyMonitor, flushLedger: () => writer.flush(), now, log }) : undefined;
   let closed = false;
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { LedgerStore } from '../../ledger/store.ts';
 import { HOUR_MS } from './cube.ts';
-import { createAnomalyScanner, type Scan } from './scanner.ts';
+import type { Scan } from './scanner.ts';
 import { DEFAULT_EPISODE_OPTIONS, foldHour } from './episodes.ts';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './options.ts';
 import type { Anomaly, AnomalyStore } from './types.ts';
@@ -16,17 +15,16 @@ export interface AnomalyMonitor {
   check(): Promise<Anomaly[]>;
 }
 
-export { LOOKBACK_HOURS } from './scanner.ts';
-
 /**
- * The continuous check: as each hour closes, has the scanner (scanner.ts: reads the hourly rollup
- * and runs the pure detection per org; in process, or on a worker thread when `scan` is given) find
+ * The continuous check: as each hour closes, has `scan` (scanner.ts: reads the hourly rollup and runs
+ * the pure detection per org; `createAnomalyScanner` in process, or the runtime's worker thread) find
  * what is anomalous in each hour closed since the last check, folds the findings into episodes in
- * the store, and delivers each new anomaly once.
+ * the store, and delivers each new anomaly once. `options` are the scan's detect options (the
+ * episodes use its level-shift length).
  */
-export function createAnomalyMonitor(deps: { ledger: LedgerStore; store: AnomalyStore; delivery?: AnomalyDelivery | undefined; now: () => number; options?: DetectOptions; log?: (line: string) => void; scan?: Scan }): AnomalyMonitor {
+export function createAnomalyMonitor(deps: { scan: Scan; store: AnomalyStore; delivery?: AnomalyDelivery | undefined; now: () => number; options?: DetectOptions; log?: (line: string) => void }): AnomalyMonitor {
   const options = deps.options ?? DEFAULT_DETECT_OPTIONS;
-  const scan = deps.scan ?? createAnomalyScanner(deps.ledger, options);
+  const scan = deps.scan;
   let lastCheckedHour = Number.NEGATIVE_INFINITY;
   return {
     async check() {
