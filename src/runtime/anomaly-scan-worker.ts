@@ -1,5 +1,5 @@
-import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from './thread-priority.ts';
 import { createAnomalyScanner, type ScanRequest } from '../analytics/anomalies/scanner.ts';
 import type { DetectOptions } from '../analytics/anomalies/options.ts';
 import { openLedgerReader, type LedgerLocation } from '../storage/open-ledger-reader.ts';
@@ -10,14 +10,8 @@ import { BACKGROUND_READ_WORKER_NICE } from '../storage/sqlite/read-worker.ts';
  * ledger, then runs each scan it is sent (read the hourly rollup, build the cubes, detect), one at a
  * time, keeping the window's cells between scans, and answers with the findings and the task's id.
  */
-// A background thread: on Linux the nice value is the thread's own, so the gateway's thread runs first on a busy machine.
-if (process.platform === 'linux') {
-  try {
-    setPriority(Math.max(getPriority(), BACKGROUND_READ_WORKER_NICE));
-  } catch {
-    // Not allowed here: run at the normal priority.
-  }
-}
+// Below the gateway's thread (see thread-priority.ts).
+lowerThreadPriority(BACKGROUND_READ_WORKER_NICE);
 const { location, options } = workerData as { location: LedgerLocation; options?: DetectOptions };
 const reader = await openLedgerReader(location, { connections: 1 });
 const scan = createAnomalyScanner(reader.ledger, options);

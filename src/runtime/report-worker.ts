@@ -1,5 +1,5 @@
-import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from './thread-priority.ts';
 import type { CostReportRequest } from '../analytics/reports/cost-report-query.ts';
 import { inProcessReports } from '../analytics/reports/report-runner.ts';
 import { openLedgerReader, type LedgerLocation } from '../storage/open-ledger-reader.ts';
@@ -10,15 +10,8 @@ import { READ_WORKER_NICE } from '../storage/sqlite/read-worker.ts';
  * reads, builds and renders each report it is sent, one at a time, and answers with the body and the
  * task's id. A failing report answers with the error's message; the worker lives on.
  */
-// On Linux a nice value belongs to a thread: this lowers the report thread alone, so on a busy machine
-// the scheduler runs the gateway's thread first. Elsewhere it would renice the whole process: left as is.
-if (process.platform === 'linux') {
-  try {
-    setPriority(Math.max(getPriority(), READ_WORKER_NICE));
-  } catch {
-    // Not allowed here: run at the normal priority.
-  }
-}
+// Below the gateway's thread (see thread-priority.ts).
+lowerThreadPriority(READ_WORKER_NICE);
 const reader = await openLedgerReader(workerData as LedgerLocation);
 const reports = inProcessReports(reader.ledger);
 parentPort?.on('message', (message: { id: number; task: CostReportRequest }) => {
