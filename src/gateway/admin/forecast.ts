@@ -22,6 +22,13 @@ const MAX_HISTORY_HOURS = 365 * 24;
 const MAX_BUDGETS = 50;
 const DEFAULT_HISTORY_HOURS = 56 * 24;
 
+/** The overview's month summaries (report, cache and routing savings), each asked twice at once so both read threads run it. */
+async function warmOverviewReads(ledger: Runtime['ledger'], monthStartMs: number): Promise<void> {
+  const filter = { fromMs: monthStartMs };
+  const groupings: LedgerDimension[][] = [['day', 'provider'], ['cache'], ['model', 'provider', 'day'], [...ROUTING_DIMENSIONS]];
+  for (const dimensions of groupings) await Promise.all([ledger.summarize(dimensions, filter), ledger.summarize(dimensions, filter)]);
+}
+
 /**
  * GET /api/cost/forecast: spend, requests or tokens for the next hours or days, with 80% and 95%
  * intervals, per project or model when asked (parts reconciled to the total), and each visible
@@ -34,13 +41,6 @@ const DEFAULT_HISTORY_HOURS = 56 * 24;
  * `Cache-Control: no-cache` is answered by a new fit. The budget projections are computed on every
  * call (their spend is live).
  */
-/** The overview's month summaries (report, cache and routing savings), each asked twice at once so both read threads run it. */
-async function warmOverviewReads(ledger: Runtime['ledger'], monthStartMs: number): Promise<void> {
-  const filter = { fromMs: monthStartMs };
-  const groupings: LedgerDimension[][] = [['day', 'provider'], ['cache'], ['model', 'provider', 'day'], [...ROUTING_DIMENSIONS]];
-  for (const dimensions of groupings) await Promise.all([ledger.summarize(dimensions, filter), ledger.summarize(dimensions, filter)]);
-}
-
 export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime): void {
   const projector = () => runtime.spendProjector ?? (fallbackProjector ??= createForecastProjector(runtime.ledger));
   let fallbackProjector: ReturnType<typeof createForecastProjector> | undefined;
@@ -63,8 +63,7 @@ export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
     const warm = async () => {
       const nowMs = Date.now();
       // Its reads stay in the interactive lane: the first visitor's forecast request joins this very fit (kept.get), and
-      // a background read can starve on a busy machine (its thread runs at nice 19). Its reads are short and it starts
-      // before the anomaly catch-up, which runs in the background lane.
+      // a background read can starve on a busy machine (its thread runs at nice 19). Its reads are short.
       if ((await runtime.ledger.count({ toMs: nowMs - 7 * 24 * HOUR_MS })) === 0) return;
       const now = new Date(nowMs);
       const untilMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
