@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, clearSession, sessionKey, setSessionKey, whenUnauthorized, type Who } from './api.ts';
-import { getRefreshSeconds, parseHash, setRefreshSeconds, useRoute } from './hooks.ts';
+import { getRefreshSeconds, setRefreshSeconds, useRoute } from './hooks.ts';
+import { parseHash } from './route.ts';
 import { BudgetsPage } from './pages/budgets.tsx';
 import { ForecastPage } from './pages/forecast.tsx';
 import { KeysPage } from './pages/keys.tsx';

@@ -1,8 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { parseHash, type Route } from './route.ts';
 
-export { parseHash, type Route } from './route.ts';
-
 export interface Loaded<T> {
   data: T | undefined;
   error: Error | undefined;
