@@ -169,6 +169,20 @@ describe('price book', () => {
     });
   });
 
+  it('computes a plan\'s rates once per plan and batch flag, the same as a fresh book\'s, dated plans apart', () => {
+    const prices = book([{ model: 'gpt-4o', discountPercent: 12.5 }]);
+    const first = prices.rates(query('gpt-4o'));
+    expect(prices.rates(query('gpt-4o'))).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(prices.rates(query('gpt-4o', { batch: true }))).toEqual(book([{ model: 'gpt-4o', discountPercent: 12.5 }]).rates(query('gpt-4o', { batch: true })));
+    expect(prices.rates(query('gpt-4o', { batch: true }))?.inputPerMTokNanoUsd).toBe(first!.inputPerMTokNanoUsd / 2);
+    // o3's price changed on 2025-06-10: each date gets its own plan's rates, before and after a memoised read.
+    const before = Date.parse('2025-06-01T00:00:00Z');
+    expect(prices.rates(query('o3'))?.inputPerMTokNanoUsd).toBe(2_000_000_000);
+    expect(prices.rates(query('o3', { timeMs: before }))?.inputPerMTokNanoUsd).toBe(10_000_000_000);
+    expect(prices.rates(query('o3'))?.inputPerMTokNanoUsd).toBe(2_000_000_000);
+  });
+
   it('keeps answering correctly after its memo fills up', () => {
     const prices = book([], { memoLimit: 2 });
     for (const model of ['gpt-4o', 'o3', 'gpt-4o-mini', 'nope', 'gpt-4o']) prices.cost(MILLION, query(model));

@@ -7,6 +7,7 @@ import type { Ratio } from './decimal.ts';
 import { nodeCostNanoUsd, nodeRatePerMTok, type LocalNodeCosts } from './local-nodes.ts';
 import { resolveOverride } from './overrides.ts';
 import type { Cost, ModelRates, PriceBook, PriceQuery } from './price-book.ts';
+import type { PricePlan } from './price-plan.ts';
 import { compileSchedule, planAt, type PriceSchedule } from './price-schedule.ts';
 
 export interface PriceBookOptions {
@@ -40,6 +41,11 @@ interface Resolution {
   /** Appended to a local node's label. */
   discountSuffix: string;
   contextWindow: number | undefined;
+  /**
+   * `rates()` answers per plan of the schedules above, list price and batch: a plan, the factor
+   * and the context window never change for a resolution, so neither does its answer (frozen).
+   */
+  ratesByPlan: Map<PricePlan, { list?: ModelRates; batch?: ModelRates }> | undefined;
 }
 
 const UNPRICED: Cost = Object.freeze({ inputNanoUsd: 0, outputNanoUsd: 0, totalNanoUsd: 0, priced: false, source: 'unpriced' });
@@ -120,6 +126,7 @@ export function createPriceBook(options: PriceBookOptions): PriceBook {
       catalogueSource: catalogueSource + discountSuffix,
       discountSuffix,
       contextWindow: found?.hit.model.context_window,
+      ratesByPlan: undefined,
     };
     if (memoSize >= memoLimit) {
       // Bounded: model names come from upstream responses, so a hostile upstream could vary them.
@@ -167,15 +174,14 @@ export function createPriceBook(options: PriceBookOptions): PriceBook {
       const resolution = resolve(query);
       const { factor } = resolution;
       const schedule = resolution.overrideSchedule;
-      if (schedule) return toModelRates(baseRatesPerMTok(planAt(schedule, query.timeMs), { batch: query.batch, factor }), resolution);
+      if (schedule) return planRates(resolution, planAt(schedule, query.timeMs), query.batch === true);
+      // A node's rate depends on the time (its expected or measured throughput): not memoised.
       const rate = nodeRate(query);
       if (rate) {
         const perMTok = nodeRatePerMTok(rate, factor);
         return toModelRates({ input: perMTok, output: perMTok, cacheRead: perMTok, cacheWrite: perMTok }, resolution);
       }
-      if (resolution.catalogueSchedule) {
-        return toModelRates(baseRatesPerMTok(planAt(resolution.catalogueSchedule, query.timeMs), { batch: query.batch, factor }), resolution);
-      }
+      if (resolution.catalogueSchedule) return planRates(resolution, planAt(resolution.catalogueSchedule, query.timeMs), query.batch === true);
       return undefined;
     },
   };
@@ -190,6 +196,19 @@ function priced(cost: CostBreakdown, source: string): Cost {
     priced: true,
     source,
   };
+}
+
+/** A plan's base rates for a resolution, computed once per plan and batch flag (they are pure in both). */
+function planRates(resolution: Resolution, plan: PricePlan, batch: boolean): ModelRates {
+  resolution.ratesByPlan ??= new Map();
+  let byPlan = resolution.ratesByPlan.get(plan);
+  if (!byPlan) resolution.ratesByPlan.set(plan, (byPlan = {}));
+  const known = batch ? byPlan.batch : byPlan.list;
+  if (known) return known;
+  const rates = Object.freeze(toModelRates(baseRatesPerMTok(plan, { batch, factor: resolution.factor }), resolution));
+  if (batch) byPlan.batch = rates;
+  else byPlan.list = rates;
+  return rates;
 }
 
 function toModelRates(rates: { input: number; output: number; cacheRead: number; cacheWrite: number }, resolution: Resolution): ModelRates {
