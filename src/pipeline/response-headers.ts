@@ -3,13 +3,22 @@ import type { LedgerRecord } from '../ledger/record.ts';
 import type { Target } from '../domain/request.ts';
 import type { PipelineRequest } from './types.ts';
 
-/** Headers on every proxied response: which request, model and provider served it. */
-export function baseHeaders(request: PipelineRequest, target: Target, servedModel: string | undefined): Record<string, string> {
+/**
+ * Headers on every proxied response: which request, model and provider served it, and the
+ * budget's. A JSON answer passes the budget headers after its cost (`headers(cost)`), so they are
+ * computed once; a stream's are before any cost is known (`headers()`).
+ */
+export function baseHeaders(
+  request: PipelineRequest,
+  target: Target,
+  servedModel: string | undefined,
+  budgetHeaders: Record<string, string> | undefined = request.budget?.headers(),
+): Record<string, string> {
   return {
     'x-tollgate-request-id': request.id,
     'x-tollgate-model': servedModel ?? target.upstreamModel,
     'x-tollgate-provider': target.providerId,
-    ...request.budget?.headers(),
+    ...budgetHeaders,
     ...(request.route?.summary ? { 'x-tollgate-route': request.route.summary } : {}),
     ...(request.cacheStatus ? { 'x-tollgate-cache': request.cacheStatus } : {}),
   };

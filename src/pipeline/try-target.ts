@@ -73,7 +73,8 @@ export async function tryTarget(
     result: {
       kind: 'json',
       status: 200,
-      headers: { ...baseHeaders(request, target, result.servedModel), ...costHeaders(record), ...request.budget?.headers(record.costNanoUsd) },
+      // The budget headers once, after the cost (the same keys as before it, so in the same place).
+      headers: { ...baseHeaders(request, target, result.servedModel, request.budget?.headers(record.costNanoUsd)), ...costHeaders(record) },
       body: clientBody,
     },
   };
