@@ -1,8 +1,9 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { NANO_PER_USD, type NanoUsd } from '../domain/money.ts';
 import type { Usage } from '../domain/usage.ts';
 import { createLabelBound } from './bounded-labels.ts';
 import { TalliedCounter } from './tallied-counter.ts';
+import { TalliedHistogram } from './tallied-histogram.ts';
 
 export interface RequestObservation {
   operation: string;
@@ -104,19 +105,20 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
       for (const entry of costs.values()) if (entry.savedNano) this.inc(entry.labels, entry.savedNano / NANO_PER_USD);
     },
   });
-  const duration = new Histogram({
+  // Observed on every request: tallied in arrays and handed to prom-client at scrape time (the same text).
+  const duration = new TalliedHistogram({
     name: 'tollgate_request_duration_seconds',
     help: 'Time from request received to last byte sent.',
-    labelNames: ['operation', 'provider', 'stream'] as const,
+    labelNames: ['operation', 'provider', 'stream'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
-    registers: [registry],
+    registry,
   });
-  const ttft = new Histogram({
+  const ttft = new TalliedHistogram({
     name: 'tollgate_time_to_first_token_seconds',
     help: 'Streaming requests: time from request received to the first content token.',
-    labelNames: ['provider', 'model'] as const,
+    labelNames: ['provider', 'model'],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
-    registers: [registry],
+    registry,
   });
   const upstreamErrors = new Counter({
     name: 'tollgate_upstream_errors_total',
@@ -195,8 +197,10 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
       const statusClass = `${Math.floor(o.status / 100)}xx`;
       const cache = o.cache ?? 'none';
       requests.add(`${o.operation}\u0000${provider}\u0000${model}\u0000${statusClass}\u0000${cache}`, 1, () => ({ operation: o.operation, provider, model, status: statusClass, cache }));
-      duration.observe({ operation: o.operation, provider, stream: String(o.stream) }, o.durationMs / 1000);
-      if (o.ttftMs !== null) ttft.observe({ provider, model }, o.ttftMs / 1000);
+      const operation = o.operation;
+      const stream = String(o.stream);
+      duration.observe(`${operation}\u0000${provider}\u0000${stream}`, o.durationMs / 1000, () => ({ operation, provider, stream }));
+      if (o.ttftMs !== null) ttft.observe(`${provider}\u0000${model}`, o.ttftMs / 1000, () => ({ provider, model }));
       if (o.usage) {
         const u = o.usage;
         countTokens(provider, model, 'input_uncached', u.input.uncached);
