@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { estimateInputTokens } from './estimate.ts';
-import { inboundOf, replaceBody } from './inbound.ts';
+import { EXACT_COUNT_CHARS } from './estimate.ts';
+import { inboundOf, rememberSourceLength, replaceBody } from './inbound.ts';
+
+/** A body as the gateway parses it: from its JSON text, with the text's length remembered. */
+function parsed(text: string): Record<string, unknown> {
+  const body = JSON.parse(text) as Record<string, unknown>;
+  rememberSourceLength(body, text.length);
+  return body;
+}
 
 describe('inboundOf', () => {
   it('reads model, stream and the stream-usage wish with one coercion each', () => {
@@ -47,5 +55,54 @@ describe('inboundOf', () => {
     expect(inboundOf(request).countedInputTokens).toBeUndefined();
     expect(inboundOf(request).inputTokens).toBeGreaterThan(tokens);
     expect(inboundOf(request).lastUserText).toBe('and Macbeth, at much greater length than before');
+  });
+
+  it('inputTokensAtMost bounds the estimate by 3 per UTF-16 unit of the source text, for any script, escapes, tools and long sampled texts', () => {
+    const texts = [
+      'How many tokens is this sentence?',
+      // 3 UTF-8 bytes per unit, rare ideographs (the worst case for the 3x: several tokens a character).
+      '龘靐齉麤䨻䲜𠔻'.repeat(50) + '漢字かな交じり文',
+      // Surrogate pairs (4 bytes for 2 units), combining marks, a lone surrogate written as an escape.
+      '🦀🧪👩‍👩‍👧‍👦 e\u0301 \ud800 x',
+      // Escapes: the source is longer than the text (\u0001 is 6 units for one).
+      '\u0001\u0002\n\t"\\/'.repeat(40),
+      // Over the exact-count limit: sampled, and still bounded.
+      '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ꙮ '.repeat(Math.ceil((EXACT_COUNT_CHARS * 1.5) / 12)),
+      '',
+    ];
+    const bodies = texts.flatMap((text) => [
+      JSON.stringify({ model: 'm', messages: [{ role: 'user', content: text }] }),
+      JSON.stringify({ model: 'm', system: text, messages: [{ role: 'user', content: [{ type: 'text', text }] }] }, null, 0),
+      JSON.stringify({ model: 'm', prompt: [text, text] }),
+      // Many minimal messages: the per-message overhead paid by the list's own characters.
+      JSON.stringify({ model: 'm', messages: Array.from({ length: 50 }, () => text.slice(0, 1)) }),
+      `{"messages":[${Array.from({ length: 200 }, () => '0').join(',')}]}`,
+      `{"messages":[{}]}`,
+      // Tools re-serialised longer than their source (numbers spelled out).
+      `{"model":"m","messages":[{"role":"user","content":${JSON.stringify(text.slice(0, 20))}}],"tools":[{"type":"function","function":{"name":"f","parameters":{"max":1e20,"min":-1e19,"step":1e-6,"x":[${Array.from({ length: 100 }, () => '1e20').join(',')}]}}}]}`,
+      `{"model":"m","tools":null,"input":${JSON.stringify(text.slice(0, 100))}}`,
+    ]);
+    for (const text of bodies) {
+      const body = parsed(text);
+      const reading = inboundOf({ body, operation: 'chat' });
+      const bound = reading.inputTokensAtMost!;
+      expect(bound).toBeGreaterThanOrEqual(3 * text.length);
+      expect(estimateInputTokens(body)).toBeLessThanOrEqual(bound);
+      // Once counted, the count itself is the bound.
+      expect(reading.inputTokens).toBe(estimateInputTokens(body));
+      expect(reading.inputTokensAtMost).toBe(reading.inputTokens);
+    }
+  });
+
+  it('inputTokensAtMost is unknown for a body not parsed from text, and follows replaceBody only while the prompt is the same objects', () => {
+    expect(inboundOf({ body: { model: 'a', messages: [] }, operation: 'chat' }).inputTokensAtMost).toBeUndefined();
+    const text = '{"model":"a","messages":[{"role":"user","content":"Summarise Hamlet."}]}';
+    const request: { body: Record<string, unknown>; operation: 'chat' } = { body: parsed(text), operation: 'chat' };
+    // Replaced before anything read it: the source length still travels with the same prompt.
+    replaceBody(request, { ...request.body, model: 'b', max_tokens: 64 });
+    expect(inboundOf(request).inputTokensAtMost).toBe(3 * text.length);
+    expect(inboundOf(request).countedInputTokens).toBeUndefined();
+    replaceBody(request, { ...request.body, messages: [{ role: 'user', content: 'x'.repeat(10_000) }] });
+    expect(inboundOf(request).inputTokensAtMost).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../domain/errors.ts';
 import type { Principal } from '../domain/principal.ts';
+import { rememberSourceLength } from '../domain/inbound.ts';
 import { safeParseJson } from '../domain/safe-parse-json.ts';
 
 export interface BodyLimits {
@@ -95,6 +96,8 @@ export function parseJsonBody(text: string, limits: BodyLimits): unknown {
   if (!parsed.ok) {
     throw new GatewayError('invalid_json', parsed.tooDeep ? `The request body nests arrays/objects deeper than ${limits.depth} levels` : `The request body is not valid JSON: ${parsed.error}`);
   }
+  // What the prompt's tokens are bounded by, without tokenising or serialising it again (inbound.ts).
+  if (typeof parsed.value === 'object' && parsed.value !== null) rememberSourceLength(parsed.value, text.length);
   return parsed.value;
 }
 

@@ -66,11 +66,13 @@ function promptTokens(request: PipelineRequest): number {
 /**
  * True when the prompt cannot exceed `window` whatever it says, without tokenising it: an o200k
  * token covers at least one UTF-8 byte, a UTF-16 unit is at most three bytes, and the JSON text
- * of the body holds every counted character (plus more than the per-message overhead).
+ * of the body holds every counted character (plus more than the per-message overhead). The
+ * count once made, else the bound from the body's source text (`inputTokensAtMost`, no
+ * serialising); a body with neither (built in process) is serialised to get the same bound.
  */
 function fitsSurely(request: PipelineRequest, window: number): boolean {
-  const counted = inboundOf(request).countedInputTokens;
-  if (counted !== undefined) return counted <= window;
+  const atMost = inboundOf(request).inputTokensAtMost;
+  if (atMost !== undefined) return atMost <= window;
   try {
     return 3 * JSON.stringify(request.body).length <= window;
   } catch {
