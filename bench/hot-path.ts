@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay'] as const;
+const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'meter'] as const;
 type Case = (typeof CASES)[number];
 
 const here = path.resolve(import.meta.dirname, '..');
@@ -98,6 +98,8 @@ async function child(name: Case, root: string): Promise<void> {
     }, 2_000, 20);
   } else if (name === 'relay') {
     us = await relayCase(load, body);
+  } else if (name === 'meter') {
+    us = await meterCase(load, request);
   } else {
     const { createGatewayMetrics } = await load('src/metrics/gateway-metrics.ts');
     const { createUsage } = await load('src/domain/usage.ts');
@@ -169,4 +171,34 @@ async function relayCase(load: (file: string) => Promise<Record<string, any>>, b
   const us = await leastCpu(fn, 200, 20);
   if (saved === 0) throw new Error('the relay kept no copy of the answer for the cache');
   return us;
+}
+
+/**
+ * Metering one served JSON answer (`meter`): priced by the bundled catalogue's price book, the row
+ * handed to the ledger's sink (a writer that keeps the row, as the batch queue does, without the
+ * journal's or the store's I/O) and to the metrics; the price book's rates read as the context
+ * check does. The request is read once before (as the pipeline has by then).
+ */
+async function meterCase(load: (file: string) => Promise<Record<string, any>>, request: () => Record<string, any>): Promise<number> {
+  const { meter } = await load('src/pipeline/meter.ts');
+  const { fanOut, ledgerSink, metricsSink } = await load('src/pipeline/meter-sink.ts');
+  const { createPriceBook } = await load('src/pricing/genai-price-book.ts');
+  const { loadBundledCatalogue } = await load('src/pricing/bundled-catalogue.ts');
+  const { createGatewayMetrics } = await load('src/metrics/gateway-metrics.ts');
+  const { createUsage } = await load('src/domain/usage.ts');
+  const { inboundOf } = await load('src/domain/inbound.ts');
+  let kept: unknown[] = [];
+  const ledger = { write: (record: unknown) => (kept.length >= 500 ? (kept = [record]) : kept.push(record)), whenDurable: () => Promise.resolve() };
+  const priceBook = createPriceBook({ catalogue: loadBundledCatalogue() });
+  const deps = { config: { ledger: { storeBodies: false } }, priceBook, now: Date.now, meterSink: fanOut([ledgerSink(ledger), metricsSink(createGatewayMetrics({ defaultMetrics: false }))]) };
+  const target = { providerId: 'openai', provider: { kind: 'openai' }, upstreamModel: 'gpt-4o-mini' };
+  const query = { model: 'gpt-4o-mini', providerId: 'openai', priceProviderId: 'openai', timeMs: Date.now() };
+  const responseBody = { id: 'c', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'A prince avenges his father. Everyone dies.' }, finish_reason: 'stop' }] };
+  return leastCpu(() => {
+    const pipelineRequest = { ...request(), receivedAtMs: Date.now() };
+    inboundOf(pipelineRequest).lastUserText;
+    priceBook.rates(query);
+    const usage = createUsage({ inputTotal: 30, outputTotal: 20 });
+    return meter(pipelineRequest, { target, servedModel: 'gpt-4o-mini', usage, estimated: false, status: 200, errorCode: null, ttftMs: null, stream: false, responseBody, finishReason: 'stop' }, deps);
+  }, 1_000, 20);
 }
