@@ -37,4 +37,19 @@ describe('gateway metrics', () => {
     // A second scrape reports the same totals (the counter is rebuilt from the tallies, not added to).
     expect(await metrics.registry.metrics()).toContain('status="2xx",cache="miss"} 2');
   });
+
+  it('lists each token series from its first positive count, in the order they first counted, per provider and model', async () => {
+    const metrics = createGatewayMetrics({ defaultMetrics: false });
+    metrics.observeRequest(observation({ usage: createUsage({ inputTotal: 3, outputTotal: 0 }) }));
+    metrics.observeRequest(observation({ model: 'other', usage: createUsage({ inputTotal: 0, outputTotal: 2 }) }));
+    metrics.observeRequest(observation({ usage: createUsage({ inputTotal: 4, cacheRead: 1, outputTotal: 5, reasoning: 2 }) }));
+    const lines = (await metrics.registry.metrics()).split('\n').filter((line) => line.startsWith('tollgate_tokens_total{'));
+    expect(lines).toEqual([
+      'tollgate_tokens_total{provider="openai",model="gpt-4o-mini",kind="input_uncached"} 6',
+      'tollgate_tokens_total{provider="openai",model="other",kind="output_text"} 2',
+      'tollgate_tokens_total{provider="openai",model="gpt-4o-mini",kind="input_cache_read"} 1',
+      'tollgate_tokens_total{provider="openai",model="gpt-4o-mini",kind="output_text"} 3',
+      'tollgate_tokens_total{provider="openai",model="gpt-4o-mini",kind="output_reasoning"} 2',
+    ]);
+  });
 });

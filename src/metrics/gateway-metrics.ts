@@ -2,7 +2,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { NANO_PER_USD, type NanoUsd } from '../domain/money.ts';
 import type { Usage } from '../domain/usage.ts';
 import { createLabelBound } from './bounded-labels.ts';
-import { TalliedCounter } from './tallied-counter.ts';
+import { TalliedCounter, type Tally } from './tallied-counter.ts';
 import { TalliedHistogram } from './tallied-histogram.ts';
 
 export interface RequestObservation {
@@ -30,6 +30,9 @@ export interface BudgetGaugeRow {
   reservedNano: number;
   limitNano: number;
 }
+
+/** The token counter's kinds, in the order each request counts them. */
+const TOKEN_KINDS = ['input_uncached', 'input_cache_read', 'input_cache_write', 'output_text', 'output_reasoning'] as const;
 
 /** Budgets that get their own series; more would make /metrics unbounded (the rest are summed under `(other)`). */
 const MAX_BUDGET_SERIES = 200;
@@ -81,8 +84,17 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
     labelNames: ['provider', 'model', 'kind'],
     registry,
   });
-  const countTokens = (provider: string, model: string, kind: string, count: number) => {
-    if (count > 0 && Number.isFinite(count)) tokens.add(`${provider}\u0000${model}\u0000${kind}`, count, () => ({ provider, model, kind }));
+  // Per (provider, model), the five token series' tallies once each exists: one key per request, not one per kind.
+  // A series is still created only by its first positive count, so the exported series and their order are unchanged.
+  const tokenTallies = new Map<string, (Tally | undefined)[]>();
+  const countTokens = (tallies: (Tally | undefined)[], provider: string, model: string, slot: number, count: number) => {
+    if (!(count > 0 && Number.isFinite(count))) return;
+    const tally = tallies[slot];
+    if (tally) tally.value += count;
+    else {
+      const kind = TOKEN_KINDS[slot]!;
+      tallies[slot] = tokens.add(`${provider}\u0000${model}\u0000${kind}`, count, () => ({ provider, model, kind }));
+    }
   };
   const costs = new Map<string, { labels: Record<string, string>; nano: number; savedNano: number }>();
   new Counter({
@@ -203,11 +215,14 @@ export function createGatewayMetrics(options: MetricsOptions = {}): GatewayMetri
       if (o.ttftMs !== null) ttft.observe(`${provider}\u0000${model}`, o.ttftMs / 1000, () => ({ provider, model }));
       if (o.usage) {
         const u = o.usage;
-        countTokens(provider, model, 'input_uncached', u.input.uncached);
-        countTokens(provider, model, 'input_cache_read', u.input.cacheRead);
-        countTokens(provider, model, 'input_cache_write', u.input.cacheWrite);
-        countTokens(provider, model, 'output_text', u.output.text);
-        countTokens(provider, model, 'output_reasoning', u.output.reasoning);
+        const seriesKey = `${provider}\u0000${model}`;
+        let tallies = tokenTallies.get(seriesKey);
+        if (!tallies) tokenTallies.set(seriesKey, (tallies = [undefined, undefined, undefined, undefined, undefined]));
+        countTokens(tallies, provider, model, 0, u.input.uncached);
+        countTokens(tallies, provider, model, 1, u.input.cacheRead);
+        countTokens(tallies, provider, model, 2, u.input.cacheWrite);
+        countTokens(tallies, provider, model, 3, u.output.text);
+        countTokens(tallies, provider, model, 4, u.output.reasoning);
       }
       if (o.costNanoUsd || o.savedNanoUsd) {
         const project = boundProject(o.project);

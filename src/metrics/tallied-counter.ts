@@ -1,7 +1,7 @@
 import { Counter, type Registry } from 'prom-client';
 
-/** One label set's running total. */
-interface Tally {
+/** One label set's running total (a caller may keep it and add to `value` directly). */
+export interface Tally {
   labels: Record<string, string>;
   value: number;
 }
@@ -31,11 +31,13 @@ export class TalliedCounter {
 
   /**
    * Adds `value` to the series `key` names (a string unique per label set, such as the values
-   * joined by NUL); `labels` builds its label object the first time only.
+   * joined by NUL); `labels` builds its label object the first time only. Returns the series'
+   * tally, which a caller may keep and add to directly (series are never removed).
    */
-  add(key: string, value: number, labels: (this: void) => Record<string, string>): void {
-    const tally = this.tallies.get(key);
+  add(key: string, value: number, labels: (this: void) => Record<string, string>): Tally {
+    let tally = this.tallies.get(key);
     if (tally) tally.value += value;
-    else this.tallies.set(key, { labels: labels(), value });
+    else this.tallies.set(key, (tally = { labels: labels(), value }));
+    return tally;
   }
 }
