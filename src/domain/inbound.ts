@@ -108,8 +108,8 @@ class Reading implements Inbound {
   readonly #body: Record<string, unknown>;
   #text: string | undefined;
   #tokens: number | undefined;
-  /** The source text's length (own body's, or carried over with the same prompt). */
-  readonly #sourceLength: number | undefined;
+  /** The source text's length (own body's, or carried over with the same prompt); -1 until looked up (only when needed). */
+  #sourceLength: number | undefined = -1;
   #atMost: number | undefined;
 
   constructor(body: Record<string, unknown>, operation: string, samePrompt?: Reading) {
@@ -121,10 +121,8 @@ class Reading implements Inbound {
     if (samePrompt) {
       this.#text = samePrompt.#text;
       this.#tokens = samePrompt.#tokens;
-      this.#sourceLength = samePrompt.#sourceLength;
+      this.#sourceLength = samePrompt.#source();
       this.#atMost = samePrompt.#atMost;
-    } else {
-      this.#sourceLength = sourceLengths.get(body);
     }
     Object.freeze(this);
   }
@@ -149,8 +147,14 @@ class Reading implements Inbound {
 
   get inputTokensAtMost(): number | undefined {
     if (this.#tokens !== undefined) return this.#tokens;
-    if (this.#sourceLength === undefined) return undefined;
-    this.#atMost ??= boundFromSource(this.#body, this.#sourceLength);
+    const sourceLength = this.#source();
+    if (sourceLength === undefined) return undefined;
+    this.#atMost ??= boundFromSource(this.#body, sourceLength);
     return this.#atMost;
+  }
+
+  #source(): number | undefined {
+    if (this.#sourceLength === -1) this.#sourceLength = sourceLengths.get(this.#body);
+    return this.#sourceLength;
   }
 }
