@@ -13,6 +13,8 @@ export interface Embedder {
   dimensions: number;
   /** L2-normalised embedding (all zeros only for text with no features). */
   embed(text: string): Float32Array | Promise<Float32Array>;
+  /** The same embedding from the text's words (`tokenize(text)`), when the embedder works on them: the caller tokenises once for this and its other uses. */
+  embedWords?(words: readonly string[]): Float32Array;
 }
 
 export interface HashedEmbedderOptions {
@@ -31,6 +33,7 @@ export interface HashedEmbedderOptions {
 
 export interface HashedEmbedder extends Embedder {
   embed(text: string): Float32Array;
+  embedWords(words: readonly string[]): Float32Array;
 }
 
 const DEFAULTS: Required<HashedEmbedderOptions> = {
@@ -54,41 +57,60 @@ const FAMILY_WORD = 0x11;
 const FAMILY_BIGRAM = 0x22;
 const FAMILY_CHAR = 0x33;
 
-/** Feature hashes of one text, grouped by family; duplicates kept (they give tf). */
-interface Features {
-  words: number[];
-  bigrams: number[];
-  chars: number[];
+/** Distinct words whose hashes an embedder remembers (the memo is cleared when it is full), and the longest word remembered. */
+const WORD_MEMO_SIZE = 8_192;
+const WORD_MEMO_CHARS = 64;
+const NO_CHARS = new Uint32Array(0);
+
+/** A word's own features: its unigram hash and its character n-gram hashes (none for a short function word). */
+interface WordFeatures {
+  hash: number;
+  chars: Uint32Array;
 }
 
-function extractFeatures(text: string, o: Required<HashedEmbedderOptions>): Features {
-  const toks = tokenize(text);
-  const words: number[] = [];
-  const bigrams: number[] = [];
-  const chars: number[] = [];
-  const seedW = o.seed ^ FAMILY_WORD;
-  const seedB = o.seed ^ FAMILY_BIGRAM;
+/** The features of one word (`<word>` padded with boundary markers for the character n-grams). */
+function wordFeatures(w: string, o: Required<HashedEmbedderOptions>): WordFeatures {
+  const hash = hashString(w, o.seed ^ FAMILY_WORD);
+  // Character n-grams of the word padded with boundary markers; skip pure function words.
+  if (COMMON_WORDS.has(w) && w.length < 5) return { hash, chars: NO_CHARS };
   const seedC = o.seed ^ FAMILY_CHAR;
-  let prev = -1;
-  for (const w of toks) {
-    const hw = hashString(w, seedW);
-    words.push(hw);
-    if (prev !== -1) bigrams.push(mix((Math.imul(prev, 31) ^ hw ^ seedB) >>> 0));
-    prev = hw;
-    // Character n-grams of the word padded with boundary markers; skip pure function words.
-    if (COMMON_WORDS.has(w) && w.length < 5) continue;
-    const padded = `<${w}>`;
-    const L = padded.length;
-    for (let i = 0; i < L; i++) {
-      let h = (FNV_OFFSET ^ seedC) >>> 0;
-      for (let n = 1; n <= o.charMax && i + n <= L; n++) {
-        h ^= padded.charCodeAt(i + n - 1);
-        h = Math.imul(h, FNV_PRIME);
-        if (n >= o.charMin) chars.push((h ^ n) >>> 0);
-      }
+  const padded = `<${w}>`;
+  const L = padded.length;
+  const chars: number[] = [];
+  for (let i = 0; i < L; i++) {
+    let h = (FNV_OFFSET ^ seedC) >>> 0;
+    for (let n = 1; n <= o.charMax && i + n <= L; n++) {
+      h ^= padded.charCodeAt(i + n - 1);
+      h = Math.imul(h, FNV_PRIME);
+      if (n >= o.charMin) chars.push((h ^ n) >>> 0);
     }
   }
-  return { words, bigrams, chars };
+  return { hash, chars: Uint32Array.from(chars) };
+}
+
+/** A growable list of 32-bit hashes, reused from one text to the next. */
+class HashList {
+  items = new Uint32Array(256);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.items.length) this.grow(this.length + 1);
+    this.items[this.length++] = value;
+  }
+
+  pushAll(values: Uint32Array): void {
+    if (this.length + values.length > this.items.length) this.grow(this.length + values.length);
+    this.items.set(values, this.length);
+    this.length += values.length;
+  }
+
+  private grow(needed: number): void {
+    let capacity = this.items.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const items = new Uint32Array(capacity);
+    items.set(this.items.subarray(0, this.length));
+    this.items = items;
+  }
 }
 
 // ---------------------------------------------------------------- embedder
@@ -101,12 +123,29 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
   for (const w of COMMON_WORDS) commonHashes.add(hashString(w, o.seed ^ FAMILY_WORD));
   const wordWeight = (h: number): number => (commonHashes.has(h) ? 0.3 : 1);
   const flat = (): number => 1;
+  const seedB = o.seed ^ FAMILY_BIGRAM;
+
+  // Per-word features, remembered (bounded): most prompts repeat words the embedder has seen.
+  const memo = new Map<string, WordFeatures>();
+  const featuresOf = (word: string): WordFeatures => {
+    if (word.length > WORD_MEMO_CHARS) return wordFeatures(word, o);
+    let features = memo.get(word);
+    if (features === undefined) {
+      if (memo.size >= WORD_MEMO_SIZE) memo.clear();
+      memo.set(word, (features = wordFeatures(word, o)));
+    }
+    return features;
+  };
+  // Feature hashes of the current text, grouped by family; duplicates kept (they give tf). Reused per text.
+  const words = new HashList();
+  const bigrams = new HashList();
+  const chars = new HashList();
 
   // Per distinct hash in order of first occurrence (the order the float32 sums are taken in, so the vectors stay bit-identical).
   const counts = new FeatureCounts();
-  function accumulate(out: Float32Array, hashes: number[], weight: number, weightOf: (h: number) => number): void {
+  function accumulate(out: Float32Array, hashes: HashList, weight: number, weightOf: (h: number) => number): void {
     if (hashes.length === 0 || weight === 0) return;
-    counts.count(hashes);
+    counts.count(hashes.items, hashes.length);
     for (let index = 0; index < counts.size; index += 1) {
       const h = counts.hashAt(index);
       const tf = counts.countAt(index);
@@ -117,20 +156,36 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
     }
   }
 
+  function embedWords(toks: readonly string[]): Float32Array {
+    words.length = 0;
+    bigrams.length = 0;
+    chars.length = 0;
+    let prev = -1;
+    for (let index = 0; index < toks.length; index += 1) {
+      const features = featuresOf(toks[index]!);
+      const hw = features.hash;
+      words.push(hw);
+      if (prev !== -1) bigrams.push(mix((Math.imul(prev, 31) ^ hw ^ seedB) >>> 0));
+      prev = hw;
+      if (features.chars.length > 0) chars.pushAll(features.chars);
+    }
+    const out = new Float32Array(dims);
+    accumulate(out, words, o.unigramWeight, wordWeight);
+    accumulate(out, bigrams, o.bigramWeight, flat);
+    // Character n-grams are ~4x as many as words: scale so a family's mass stays comparable.
+    accumulate(out, chars, o.charWeight, flat);
+    return normalise(out);
+  }
+
   return {
     // Names the vectors: entries persisted under another id (such as the former `hashed-ngram-idf:v1:…:n0:flat`,
     // whose vectors were these same ones) are re-embedded from their text at load.
     id: `hashed-ngram:v2:d${dims}:c${o.charMin}-${o.charMax}:w${o.unigramWeight}/${o.bigramWeight}/${o.charWeight}:s${o.seed >>> 0}`,
     dimensions: dims,
     embed(text: string): Float32Array {
-      const f = extractFeatures(text, o);
-      const out = new Float32Array(dims);
-      accumulate(out, f.words, o.unigramWeight, wordWeight);
-      accumulate(out, f.bigrams, o.bigramWeight, flat);
-      // Character n-grams are ~4x as many as words: scale so a family's mass stays comparable.
-      accumulate(out, f.chars, o.charWeight, flat);
-      return normalise(out);
+      return embedWords(tokenize(text));
     },
+    embedWords,
   };
 }
 

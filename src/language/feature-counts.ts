@@ -12,11 +12,12 @@ export class FeatureCounts {
   private mask = 255;
   size = 0;
 
-  /** Counts `hashes` (after forgetting the previous ones). */
-  count(hashes: readonly number[]): void {
-    this.reset(hashes.length);
+  /** Counts the first `length` of `hashes` (all by default), after forgetting the previous ones. */
+  count(hashes: ArrayLike<number>, length: number = hashes.length): void {
+    this.reset(length);
     const { keys, counts, order, mask } = this;
-    for (const hash of hashes) {
+    for (let index = 0; index < length; index += 1) {
+      const hash = hashes[index]!;
       let slot = Math.imul(hash, 0x9e3779b1) >>> 0;
       for (;;) {
         slot &= mask;
