@@ -19,12 +19,39 @@ const MAX_CANDIDATES = 2_048;
  * "author" / "wrote"); for it the search looks under the rarest key that some entry holds.
  */
 export function contentKeys(text: string): string[] {
+  return contentKeysOf(tokenize(text));
+}
+
+/** `contentKeys` from the text's words (`tokenize(text)`), when the caller has them already. */
+export function contentKeysOf(words: readonly string[]): string[] {
   const keys = new Set<string>();
-  for (const token of tokenize(text)) {
-    if (/^[0-9]/.test(token)) keys.add(token);
-    else if (token.length >= 2 && !FUNCTION_WORDS.has(token) && !NEGATIONS.has(token)) keys.add(stem(token).slice(0, 5));
+  for (let index = 0; index < words.length; index += 1) {
+    const key = wordKey(words[index]!);
+    if (key !== '') keys.add(key);
   }
   return [...keys];
+}
+
+/** Words whose content key is remembered (the memo is cleared when full), and the longest one remembered. */
+const KEY_MEMO_SIZE = 8_192;
+const KEY_MEMO_CHARS = 64;
+const keyMemo = new Map<string, string>();
+
+/** A word's content key, or '' for a word without one (a function word, a negation, a single letter). */
+function wordKey(token: string): string {
+  if (token.length > KEY_MEMO_CHARS) return keyOfWord(token);
+  let key = keyMemo.get(token);
+  if (key === undefined) {
+    if (keyMemo.size >= KEY_MEMO_SIZE) keyMemo.clear();
+    keyMemo.set(token, (key = keyOfWord(token)));
+  }
+  return key;
+}
+
+function keyOfWord(token: string): string {
+  if (/^[0-9]/.test(token)) return token;
+  if (token.length >= 2 && !FUNCTION_WORDS.has(token) && !NEGATIONS.has(token)) return stem(token).slice(0, 5);
+  return '';
 }
 
 /**

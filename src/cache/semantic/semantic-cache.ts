@@ -3,7 +3,8 @@ import { matchesPurge, type CachePurgeFilter, type CachedAnswer } from '../exact
 import { cosine, type Embedder } from '../../language/embedder.ts';
 import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
 import { matchDecision, type MatchOptions } from './verifier.ts';
-import { contentKeys, NeighbourIndex } from './neighbour-index.ts';
+import { contentKeys, contentKeysOf, NeighbourIndex } from './neighbour-index.ts';
+import { tokenize } from '../../language/text.ts';
 import { VectorSlab } from './vector-slab.ts';
 
 export interface SemanticCacheOptions {
@@ -92,8 +93,17 @@ export class SemanticCache {
   }
 
   async lookup(namespace: string, text: string, vector?: Float32Array): Promise<SemanticLookup> {
-    const query = vector ?? (await this.embed(text));
-    const keys = contentKeys(text);
+    let query = vector;
+    let keys: string[];
+    if (query === undefined && this.embedder.embedWords) {
+      // The prompt is tokenised once, for its embedding and its content keys both.
+      const words = tokenize(text);
+      query = this.embedder.embedWords(words);
+      keys = contentKeysOf(words);
+    } else {
+      query ??= await this.embed(text);
+      keys = contentKeys(text);
+    }
     const index = this.indexes.get(namespace);
     const threshold = this.thresholdNear(namespace, query);
     const now = this.options.now();
