@@ -25,7 +25,8 @@ export class VectorSlab {
     }
     const offset = (row % VectorSlab.ROWS) * this.dimensions;
     const view = this.pages[page]!.subarray(offset, offset + this.dimensions);
-    view.fill(0);
+    // A shorter vector leaves the rest of a reused row zero; a full one overwrites all of it.
+    if (vector.length < this.dimensions) view.fill(0);
     view.set(vector.length > this.dimensions ? vector.subarray(0, this.dimensions) : vector);
     return view;
   }
