@@ -24,7 +24,8 @@ export class VectorSlab {
       this.pages.push(added);
     }
     const offset = (row % VectorSlab.ROWS) * this.dimensions;
-    const view = this.pages[page]!.subarray(offset, offset + this.dimensions);
+    // A view over the page's buffer (the same as `subarray`, without its species lookup).
+    const view = new Float32Array(this.pages[page]!.buffer, offset * Float32Array.BYTES_PER_ELEMENT, this.dimensions);
     // A shorter vector leaves the rest of a reused row zero; a full one overwrites all of it.
     if (vector.length < this.dimensions) view.fill(0);
     view.set(vector.length > this.dimensions ? vector.subarray(0, this.dimensions) : vector);
