@@ -79,7 +79,8 @@ function wordFeatures(w: string, o: Required<HashedEmbedderOptions>): WordFeatur
   // `<w>` without building it: code unit `i` of the padded word.
   const L = w.length + 2;
   const at = (i: number): number => (i === 0 ? 0x3c : i === L - 1 ? 0x3e : w.charCodeAt(i - 1));
-  const chars = new Uint32Array(L * Math.max(0, o.charMax - o.charMin + 1));
+  // At most one n-gram per length up to charMax from each position.
+  const chars = new Uint32Array(L * Math.min(L, Math.max(0, Math.ceil(o.charMax))));
   let count = 0;
   for (let i = 0; i < L; i++) {
     let h = (FNV_OFFSET ^ seedC) >>> 0;
