@@ -99,11 +99,33 @@ export function sha256Hex(text: string): string {
  */
 export const LONG_STRING_CHARS = 64 * 1024;
 
+/**
+ * Whether `value.replace(/\s+/g, ' ').trim()` would leave `value` as it is: no whitespace but single
+ * spaces between other characters. One pass over the code units, no new string (most prompts pass).
+ */
+export function isCollapsed(value: string): boolean {
+  const last = value.length - 1;
+  for (let index = 0; index <= last; index += 1) {
+    const c = value.charCodeAt(index);
+    if (c === 0x20) {
+      if (index === 0 || index === last || value.charCodeAt(index + 1) === 0x20) return false;
+    } else if (c <= 0x20) {
+      if (c >= 0x09 && c <= 0x0d) return false;
+    } else if (c >= 0xa0 && isUnicodeSpace(c)) return false;
+  }
+  return true;
+}
+
+/** The code units above U+007F that `\s` matches. */
+function isUnicodeSpace(c: number): boolean {
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     if (typeof value !== 'string') return JSON.stringify(value) ?? 'null';
     if (value.length > LONG_STRING_CHARS) return `"#sha256:${sha256Hex(value)}"`;
-    return JSON.stringify(value.replace(/\s+/g, ' ').trim());
+    return JSON.stringify(isCollapsed(value) ? value : value.replace(/\s+/g, ' ').trim());
   }
   // Loops instead of entries/filter/map/join: the same text, built with fewer short-lived arrays (this runs per request).
   if (Array.isArray(value)) {

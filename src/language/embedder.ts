@@ -13,6 +13,8 @@ export interface Embedder {
   dimensions: number;
   /** L2-normalised embedding (all zeros only for text with no features). */
   embed(text: string): Float32Array | Promise<Float32Array>;
+  /** The same embedding from the text's words (`tokenize(text)`), when the embedder works on them: the caller tokenises once for this and its other uses. */
+  embedWords?(words: readonly string[]): Float32Array;
 }
 
 export interface HashedEmbedderOptions {
@@ -31,6 +33,7 @@ export interface HashedEmbedderOptions {
 
 export interface HashedEmbedder extends Embedder {
   embed(text: string): Float32Array;
+  embedWords(words: readonly string[]): Float32Array;
 }
 
 const DEFAULTS: Required<HashedEmbedderOptions> = {
@@ -54,41 +57,72 @@ const FAMILY_WORD = 0x11;
 const FAMILY_BIGRAM = 0x22;
 const FAMILY_CHAR = 0x33;
 
-/** Feature hashes of one text, grouped by family; duplicates kept (they give tf). */
-interface Features {
-  words: number[];
-  bigrams: number[];
-  chars: number[];
+/** Distinct words whose hashes an embedder remembers (the memo is cleared when it is full), and the longest word remembered. */
+const WORD_MEMO_SIZE = 8_192;
+const WORD_MEMO_CHARS = 64;
+const NO_CHARS = new Uint32Array(0);
+
+/** A word's own features: its unigram hash and its character n-gram hashes (none for a short function word). */
+interface WordFeatures {
+  hash: number;
+  chars: Uint32Array;
+  /** Unigram weight (set by the embedder: 0.3 for a function word's hash, else 1). */
+  weight: number;
 }
 
-function extractFeatures(text: string, o: Required<HashedEmbedderOptions>): Features {
-  const toks = tokenize(text);
-  const words: number[] = [];
-  const bigrams: number[] = [];
-  const chars: number[] = [];
-  const seedW = o.seed ^ FAMILY_WORD;
-  const seedB = o.seed ^ FAMILY_BIGRAM;
+/** The features of one word (`<word>` padded with boundary markers for the character n-grams). */
+function wordFeatures(w: string, o: Required<HashedEmbedderOptions>): WordFeatures {
+  const hash = hashString(w, o.seed ^ FAMILY_WORD);
+  // Character n-grams of the word padded with boundary markers; skip pure function words.
+  if (COMMON_WORDS.has(w) && w.length < 5) return { hash, chars: NO_CHARS, weight: 1 };
   const seedC = o.seed ^ FAMILY_CHAR;
-  let prev = -1;
-  for (const w of toks) {
-    const hw = hashString(w, seedW);
-    words.push(hw);
-    if (prev !== -1) bigrams.push(mix((Math.imul(prev, 31) ^ hw ^ seedB) >>> 0));
-    prev = hw;
-    // Character n-grams of the word padded with boundary markers; skip pure function words.
-    if (COMMON_WORDS.has(w) && w.length < 5) continue;
-    const padded = `<${w}>`;
-    const L = padded.length;
-    for (let i = 0; i < L; i++) {
-      let h = (FNV_OFFSET ^ seedC) >>> 0;
-      for (let n = 1; n <= o.charMax && i + n <= L; n++) {
-        h ^= padded.charCodeAt(i + n - 1);
-        h = Math.imul(h, FNV_PRIME);
-        if (n >= o.charMin) chars.push((h ^ n) >>> 0);
-      }
+  // `<w>` without building it: code unit `i` of the padded word.
+  const L = w.length + 2;
+  const at = (i: number): number => (i === 0 ? 0x3c : i === L - 1 ? 0x3e : w.charCodeAt(i - 1));
+  // At most one n-gram per length up to charMax from each position.
+  const chars = new Uint32Array(L * Math.min(L, Math.max(0, Math.ceil(o.charMax))));
+  let count = 0;
+  for (let i = 0; i < L; i++) {
+    let h = (FNV_OFFSET ^ seedC) >>> 0;
+    for (let n = 1; n <= o.charMax && i + n <= L; n++) {
+      h ^= at(i + n - 1);
+      h = Math.imul(h, FNV_PRIME);
+      if (n >= o.charMin) chars[count++] = (h ^ n) >>> 0;
     }
   }
-  return { words, bigrams, chars };
+  return { hash, chars: count === chars.length ? chars : chars.slice(0, count), weight: 1 };
+}
+
+/** A copy of `array` with twice the room. */
+function grown(array: Float64Array): Float64Array {
+  const bigger = new Float64Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+/** A growable list of 32-bit hashes, reused from one text to the next. */
+class HashList {
+  items = new Uint32Array(256);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.items.length) this.grow(this.length + 1);
+    this.items[this.length++] = value;
+  }
+
+  pushAll(values: Uint32Array): void {
+    if (this.length + values.length > this.items.length) this.grow(this.length + values.length);
+    this.items.set(values, this.length);
+    this.length += values.length;
+  }
+
+  private grow(needed: number): void {
+    let capacity = this.items.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const items = new Uint32Array(capacity);
+    items.set(this.items.subarray(0, this.length));
+    this.items = items;
+  }
 }
 
 // ---------------------------------------------------------------- embedder
@@ -99,22 +133,69 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
   const dims = o.dimensions;
   const commonHashes = new Set<number>();
   for (const w of COMMON_WORDS) commonHashes.add(hashString(w, o.seed ^ FAMILY_WORD));
-  const wordWeight = (h: number): number => (commonHashes.has(h) ? 0.3 : 1);
-  const flat = (): number => 1;
+  const seedB = o.seed ^ FAMILY_BIGRAM;
+
+  // Per-word features, remembered (bounded): most prompts repeat words the embedder has seen.
+  const memo = new Map<string, WordFeatures>();
+  const featuresOf = (word: string): WordFeatures => {
+    if (word.length > WORD_MEMO_CHARS) return withWeight(wordFeatures(word, o));
+    let features = memo.get(word);
+    if (features === undefined) {
+      if (memo.size >= WORD_MEMO_SIZE) memo.clear();
+      memo.set(word, (features = withWeight(wordFeatures(word, o))));
+    }
+    return features;
+  };
+  // A word's unigram weight follows its hash (a word whose hash is a function word's is down-weighted too).
+  const withWeight = (features: WordFeatures): WordFeatures => {
+    features.weight = commonHashes.has(features.hash) ? 0.3 : 1;
+    return features;
+  };
+  // Feature hashes of the current text, grouped by family; duplicates kept (they give tf). Reused per text.
+  const words = new HashList();
+  const bigrams = new HashList();
+  const chars = new HashList();
+  /** Per entry of `words`: that word's weight. */
+  let wordWeights: Float64Array = new Float64Array(256);
 
   // Per distinct hash in order of first occurrence (the order the float32 sums are taken in, so the vectors stay bit-identical).
   const counts = new FeatureCounts();
-  function accumulate(out: Float32Array, hashes: number[], weight: number, weightOf: (h: number) => number): void {
+  /** `weights`: per hash counted, its weight (a hash's weight is the same wherever it occurs); 1 for all without. */
+  function accumulate(out: Float32Array, hashes: HashList, weight: number, weights?: Float64Array): void {
     if (hashes.length === 0 || weight === 0) return;
-    counts.count(hashes);
+    counts.count(hashes.items, hashes.length);
     for (let index = 0; index < counts.size; index += 1) {
       const h = counts.hashAt(index);
       const tf = counts.countAt(index);
-      const v = weight * (1 + Math.log(tf)) * weightOf(h);
+      // 1 + Math.log(1) is exactly 1.
+      const v = weight * (tf === 1 ? 1 : 1 + Math.log(tf)) * (weights ? weights[counts.firstAt(index)]! : 1);
       const p = mix(h ^ 0x5bd1e995);
       const d = p % dims;
       out[d] = (out[d] ?? 0) + (p & 0x80000000 ? -v : v);
     }
+  }
+
+  function embedWords(toks: readonly string[]): Float32Array {
+    words.length = 0;
+    bigrams.length = 0;
+    chars.length = 0;
+    let prev = -1;
+    for (let index = 0; index < toks.length; index += 1) {
+      const features = featuresOf(toks[index]!);
+      const hw = features.hash;
+      if (words.length === wordWeights.length) wordWeights = grown(wordWeights);
+      wordWeights[words.length] = features.weight;
+      words.push(hw);
+      if (prev !== -1) bigrams.push(mix((Math.imul(prev, 31) ^ hw ^ seedB) >>> 0));
+      prev = hw;
+      if (features.chars.length > 0) chars.pushAll(features.chars);
+    }
+    const out = new Float32Array(dims);
+    accumulate(out, words, o.unigramWeight, wordWeights);
+    accumulate(out, bigrams, o.bigramWeight);
+    // Character n-grams are ~4x as many as words: scale so a family's mass stays comparable.
+    accumulate(out, chars, o.charWeight);
+    return normalise(out);
   }
 
   return {
@@ -123,21 +204,16 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
     id: `hashed-ngram:v2:d${dims}:c${o.charMin}-${o.charMax}:w${o.unigramWeight}/${o.bigramWeight}/${o.charWeight}:s${o.seed >>> 0}`,
     dimensions: dims,
     embed(text: string): Float32Array {
-      const f = extractFeatures(text, o);
-      const out = new Float32Array(dims);
-      accumulate(out, f.words, o.unigramWeight, wordWeight);
-      accumulate(out, f.bigrams, o.bigramWeight, flat);
-      // Character n-grams are ~4x as many as words: scale so a family's mass stays comparable.
-      accumulate(out, f.chars, o.charWeight, flat);
-      return normalise(out);
+      return embedWords(tokenize(text));
     },
+    embedWords,
   };
 }
 
 /** Scales `vector` to unit length in place (a zero vector stays zero) and returns it. */
 export function normalise(vector: Float32Array): Float32Array {
   let norm = 0;
-  for (const v of vector) norm += v * v;
+  for (let i = 0; i < vector.length; i += 1) norm += (vector[i] as number) * (vector[i] as number);
   if (norm > 0) {
     const inv = 1 / Math.sqrt(norm);
     for (let i = 0; i < vector.length; i += 1) vector[i] = (vector[i] as number) * inv;

@@ -19,11 +19,26 @@ const CONTRACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/'s\b/g, ''],
 ];
 
+/** Apostrophe-like characters folded to `'`. */
+const APOSTROPHES_RE = /[\u2018\u2019\u02bc`´]/g;
+
 /** Lower-case, fold typographic apostrophes, expand common contractions. */
 export function normaliseText(text: string): string {
-  let s = text.toLowerCase().replace(/[\u2018\u2019\u02bc`´]/g, "'");
+  const lower = text.toLowerCase();
+  // Every contraction but `cannot` needs an apostrophe: without one, the other rewrites cannot apply.
+  if (!hasApostrophe(lower)) return lower.includes('cannot') ? lower.replace(CONTRACTIONS[1]![0], CONTRACTIONS[1]![1]) : lower;
+  let s = lower.replace(APOSTROPHES_RE, "'");
   for (const [re, rep] of CONTRACTIONS) s = s.replace(re, rep);
   return s;
+}
+
+/** Whether `s` holds `'` or a character `normaliseText` folds to it. */
+function hasApostrophe(s: string): boolean {
+  for (let index = 0; index < s.length; index += 1) {
+    const c = s.charCodeAt(index);
+    if (c === 0x27 || c === 0x60 || c === 0xb4 || c === 0x2bc || c === 0x2018 || c === 0x2019) return true;
+  }
+  return false;
 }
 
 /** Letters/digits (any script), `1,000` and `3.5` as one token, a trailing `++`/`#` kept (C++, C#). */
@@ -32,9 +47,51 @@ const WORD_RE = /[\p{L}\p{M}\p{N}]+(?:[.,][0-9]+)*(?:\+\+|#)?/gu;
 /** Words of a text after `normaliseText` (digits kept, `1,000` and `3.5` stay one token). */
 export function tokenize(text: string): string[] {
   const s = normaliseText(text);
+  if (isAscii(s)) return asciiWords(s);
   const out = s.match(WORD_RE);
   if (!out) return [];
-  return out.map((w) => (/^[0-9]/.test(w) ? w.replace(/,/g, '') : w));
+  for (let index = 0; index < out.length; index += 1) {
+    const w = out[index]!;
+    if (isDigit(w.charCodeAt(0)) && w.includes(',')) out[index] = w.replace(/,/g, '');
+  }
+  return out;
+}
+
+function isAscii(s: string): boolean {
+  for (let index = 0; index < s.length; index += 1) if (s.charCodeAt(index) > 0x7f) return false;
+  return true;
+}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+/** ASCII letters and digits: what `\p{L}\p{M}\p{N}` matches below U+0080. */
+const isAsciiWordChar = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
+
+/** `WORD_RE`'s matches in an ASCII string, scanned by hand (with the commas of numbers dropped, as `tokenize` drops them). */
+function asciiWords(s: string): string[] {
+  const out: string[] = [];
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    if (!isAsciiWordChar(s.charCodeAt(i))) {
+      i += 1;
+      continue;
+    }
+    const start = i;
+    while (i < n && isAsciiWordChar(s.charCodeAt(i))) i += 1;
+    let comma = false;
+    // (?:[.,][0-9]+)*
+    while (i + 1 < n && (s.charCodeAt(i) === 0x2e || s.charCodeAt(i) === 0x2c) && isDigit(s.charCodeAt(i + 1))) {
+      if (s.charCodeAt(i) === 0x2c) comma = true;
+      i += 2;
+      while (i < n && isDigit(s.charCodeAt(i))) i += 1;
+    }
+    // (?:\+\+|#)?
+    if (s.charCodeAt(i) === 0x2b && s.charCodeAt(i + 1) === 0x2b) i += 2;
+    else if (s.charCodeAt(i) === 0x23) i += 1;
+    const word = s.slice(start, i);
+    out.push(comma && isDigit(s.charCodeAt(start)) ? word.replace(/,/g, '') : word);
+  }
+  return out;
 }
 
 /** Words of a text with their original casing and offsets (for entity detection). */
@@ -55,6 +112,8 @@ export function tokenizeRaw(text: string): Array<{ raw: string; norm: string; se
   return out;
 }
 
+const SUFFIXES = ['ingly', 'edly', 'ness', 'ment', 'ings', 'ing', 'est', 'ers', 'ed', 'er', 'ly', 'ity', 'al', 'ic', 'e', 'y'];
+
 /** Cheap English stemmer (plural, -ing, -ed, -est, -er, -ly …) used to match spelling variants. */
 export function stem(word: string): string {
   let w = word;
@@ -63,16 +122,19 @@ export function stem(word: string): string {
   else if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (w.endsWith('es') && /(?:x|ch|sh|ss|zz)es$/.test(w)) w = w.slice(0, -2);
   else if (w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is') && w.length > 3) w = w.slice(0, -1);
-  for (const suf of ['ingly', 'edly', 'ness', 'ment', 'ings', 'ing', 'est', 'ers', 'ed', 'er', 'ly', 'ity', 'al', 'ic', 'e', 'y']) {
+  for (const suf of SUFFIXES) {
     if (w.endsWith(suf) && w.length - suf.length >= 3) {
       w = w.slice(0, -suf.length);
       break;
     }
   }
   // Collapse a doubled final consonant left by -ing/-ed/-est ("running" -> "runn" -> "run").
-  if (w.length > 3 && w[w.length - 1] === w[w.length - 2] && !/[aeiou]/.test(w[w.length - 1] ?? '')) w = w.slice(0, -1);
+  if (w.length > 3 && w.charCodeAt(w.length - 1) === w.charCodeAt(w.length - 2) && !isVowel(w.charCodeAt(w.length - 1))) w = w.slice(0, -1);
   return w;
 }
+
+/** a, e, i, o or u. */
+const isVowel = (c: number): boolean => c === 0x61 || c === 0x65 || c === 0x69 || c === 0x6f || c === 0x75;
 
 /** Levenshtein distance bounded by `max` (returns max+1 when exceeded). */
 export function editDistance(a: string, b: string, max = 2): number {

@@ -38,30 +38,33 @@ export function createWordVectorEmbedder(options: WordVectorEmbedderOptions = {}
   const common = commonDirection(table, weights);
   const meaningScale = Math.sqrt(meaning);
   const hashedScale = Math.sqrt(1 - meaning);
+  function embedWords(words: readonly string[]): Float32Array {
+    const out = new Float32Array(dims + hashed.dimensions);
+    const sentence = out.subarray(0, dims);
+    let known = 0;
+    for (const word of words) {
+      const row = table.row(word);
+      if (row === undefined) continue;
+      table.addTo(sentence, row, weights[row] as number);
+      known += 1;
+    }
+    if (known > 0) {
+      let dot = 0;
+      for (let d = 0; d < dims; d += 1) dot += (sentence[d] as number) * (common[d] as number);
+      for (let d = 0; d < dims; d += 1) sentence[d] = (sentence[d] as number) - dot * (common[d] as number);
+      normalise(sentence);
+      for (let d = 0; d < dims; d += 1) sentence[d] = (sentence[d] as number) * meaningScale;
+    }
+    const spelling = hashed.embedWords(words);
+    for (let d = 0; d < spelling.length; d += 1) out[dims + d] = (spelling[d] as number) * (known > 0 ? hashedScale : 1);
+    return normalise(out);
+  }
+
   return {
     id: `word-sif:v1:${table.size}x${dims}:m${meaning}:a${a}+${hashed.id}`,
     dimensions: dims + hashed.dimensions,
-    embed(text: string): Float32Array {
-      const out = new Float32Array(dims + hashed.dimensions);
-      const sentence = out.subarray(0, dims);
-      let known = 0;
-      for (const word of tokenize(text)) {
-        const row = table.row(word);
-        if (row === undefined) continue;
-        table.addTo(sentence, row, weights[row] as number);
-        known += 1;
-      }
-      if (known > 0) {
-        let dot = 0;
-        for (let d = 0; d < dims; d += 1) dot += (sentence[d] as number) * (common[d] as number);
-        for (let d = 0; d < dims; d += 1) sentence[d] = (sentence[d] as number) - dot * (common[d] as number);
-        normalise(sentence);
-        for (let d = 0; d < dims; d += 1) sentence[d] = (sentence[d] as number) * meaningScale;
-      }
-      const spelling = hashed.embed(text);
-      for (let d = 0; d < spelling.length; d += 1) out[dims + d] = (spelling[d] as number) * (known > 0 ? hashedScale : 1);
-      return normalise(out);
-    },
+    embed: (text: string): Float32Array => embedWords(tokenize(text)),
+    embedWords,
   };
 }
 

@@ -3,7 +3,8 @@ import { matchesPurge, type CachePurgeFilter, type CachedAnswer } from '../exact
 import { cosine, type Embedder } from '../../language/embedder.ts';
 import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
 import { matchDecision, type MatchOptions } from './verifier.ts';
-import { contentKeys, NeighbourIndex } from './neighbour-index.ts';
+import { contentKeys, contentKeysOf, NeighbourIndex } from './neighbour-index.ts';
+import { tokenize } from '../../language/text.ts';
 import { VectorSlab } from './vector-slab.ts';
 
 export interface SemanticCacheOptions {
@@ -58,7 +59,6 @@ export class SemanticCache {
   private readonly distrust = new Map<string, Float32Array[]>();
   /** Vectors in shared pages (per dimension: an upstream embedder's is known only after its first answer). */
   private readonly slabs = new Map<number, VectorSlab>();
-  private readonly rows = new Map<string, { slab: VectorSlab; row: number }>();
   private readonly guard: MatchOptions;
   private listener: ((change: SemanticChange) => void) | undefined;
 
@@ -92,8 +92,17 @@ export class SemanticCache {
   }
 
   async lookup(namespace: string, text: string, vector?: Float32Array): Promise<SemanticLookup> {
-    const query = vector ?? (await this.embed(text));
-    const keys = contentKeys(text);
+    let query = vector;
+    let keys: string[];
+    if (query === undefined && this.embedder.embedWords) {
+      // The prompt is tokenised once, for its embedding and its content keys both.
+      const words = tokenize(text);
+      query = this.embedder.embedWords(words);
+      keys = contentKeysOf(words);
+    } else {
+      query ??= await this.embed(text);
+      keys = contentKeys(text);
+    }
     const index = this.indexes.get(namespace);
     const threshold = this.thresholdNear(namespace, query);
     const now = this.options.now();
@@ -266,9 +275,17 @@ export class SemanticCache {
     this.evict(entry.id, false);
     let slab = this.slabs.get(entry.vector.length);
     if (!slab) this.slabs.set(entry.vector.length, (slab = new VectorSlab(entry.vector.length)));
-    const { row, view } = slab.store(entry.vector);
-    this.rows.set(entry.id, { slab, row });
-    entry = { ...entry, vector: view };
+    // Written field by field (one fixed shape, nothing but the entry's own fields), the vector a view of its slab row.
+    entry = {
+      id: entry.id,
+      namespace: entry.namespace,
+      embedderId: entry.embedderId,
+      text: entry.text,
+      vector: slab.store(entry.vector),
+      answer: entry.answer,
+      createdAtMs: entry.createdAtMs,
+      expiresAtMs: entry.expiresAtMs,
+    };
     this.entries.set(entry.id, entry);
     let index = this.indexes.get(entry.namespace);
     if (!index) this.indexes.set(entry.namespace, (index = new NeighbourIndex()));
@@ -284,11 +301,7 @@ export class SemanticCache {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
-    const stored = this.rows.get(id);
-    if (stored) {
-      stored.slab.release(stored.row);
-      this.rows.delete(id);
-    }
+    this.slabs.get(entry.vector.length)?.release(entry.vector);
     const index = this.indexes.get(entry.namespace);
     index?.remove(id);
     if (index?.size === 0) this.indexes.delete(entry.namespace);
