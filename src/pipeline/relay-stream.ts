@@ -99,7 +99,7 @@ class RelayState {
   readonly utf8 = new Utf8Reads();
   ttftMs: number | null = null;
   failed: GatewayError | undefined;
-  /** The bytes relayed so far match the upstream's bytes read so far, up to an event boundary: the next read may go out as it came. */
+  /** The frames written so far account for every upstream byte read so far (the last read ended on an event boundary): the next read may go out as it came. */
   aligned = true;
 
   constructor(
@@ -125,10 +125,11 @@ class RelayState {
       }
     }
     this.firstToken(atMs);
-    // Its bytes are exactly its events' text (every event whole, the text exactly the bytes): the read itself can go.
+    // Everything read so far is written once this read's frames are (no partial event or character held back).
     const wasAligned = this.aligned;
-    this.aligned = this.parser.idle() && this.utf8.exact && chunk[chunk.length - 1] === LF;
-    if (wasAligned && this.aligned && unchanged) return UNCHANGED;
+    this.aligned = this.parser.idle() && chunk[chunk.length - 1] === LF;
+    // Its bytes are exactly its events' text (every event whole, no BOM dropped, no character begun in the read before): the read itself can go.
+    if (unchanged && wasAligned && this.aligned && this.utf8.exact) return UNCHANGED;
     // An event cut across reads held back in the parser: its bytes are written once it is whole.
     return out;
   }
