@@ -3,8 +3,8 @@ import type { GatewayError } from '../domain/errors.ts';
 import { formatUsd } from '../domain/money.ts';
 import { createUsage, type Usage } from '../domain/usage.ts';
 import { createSseParser } from '../providers/sse-parser.ts';
-import { endsAtEventBoundary } from '../providers/sse-bytes.ts';
-import type { ProviderAdapter, SseEvent, StreamTransformer, UpstreamCall } from '../providers/types.ts';
+import { Utf8Reads } from '../providers/utf8-reads.ts';
+import type { ProviderAdapter, StreamTransformer, UpstreamCall } from '../providers/types.ts';
 import { estimateUsage } from '../domain/estimate.ts';
 import { foldAnswer, type AnswerFold } from '../cache/answer-capture.ts';
 import { baseHeaders } from './response-headers.ts';
@@ -24,13 +24,13 @@ interface RelayInput {
 }
 
 /**
- * Relays an upstream SSE stream to the client chunk by chunk as it arrives. A pass-through read
- * the transformer can forward (whole events, no in-band error, at most a usage chunk to cut out:
- * byte searches) goes out as the very bytes undici handed over, with no decode or re-encode; its
- * events are read into the transformer's state later, all at once (`catchUp`). Any other read is
- * parsed into events, transformed (usage stripped or translated) and written at once. Metering
- * happens when the stream ends, fails, or the client goes away (the generator's `finally`), so a
- * cut stream is still metered (estimated if needed).
+ * Relays an upstream SSE stream to the client read by read as it arrives. Each read is decoded
+ * once and each event parsed once (its JSON too: the transformer's reading of usage, served model
+ * and text and the response cache's fold share it). A read made only of whole events the
+ * transformer relays unchanged goes out as the very bytes undici handed over (no re-encode); any
+ * other read (usage stripped, wire translated, an event cut across reads) goes out as the
+ * transformer's frames. Metering happens when the stream ends, fails, or the client goes away (the
+ * generator's `finally`), so a cut stream is still metered (estimated if needed).
  */
 export function relayStream(input: RelayInput): PipelineResult {
   const { request, target } = input;
@@ -53,23 +53,13 @@ async function* relay(input: RelayInput): AsyncGenerator<string | Uint8Array> {
   const capture = deps.cache?.willSave(request.cache) ? foldAnswer(input.adapter.wire) : undefined;
   const state = new RelayState(input, transformer, capture);
   let finished = false;
-  /** True while the parser holds no partial event: only then can a read be forwarded whole. */
-  let aligned = true;
   try {
     for await (const chunk of response.body) {
       capture?.count(chunk.length);
-      const forwarded = aligned && endsAtEventBoundary(chunk) ? transformer.forward?.(chunk) : undefined;
-      if (forwarded) {
-        state.defer(chunk, deps.now());
-        if (forwarded.length > 0) yield forwarded;
-        continue;
-      }
-      state.catchUp();
       const out = state.read(chunk, deps.now());
-      aligned = endsAtEventBoundary(chunk);
-      if (out) yield out;
+      if (out === UNCHANGED) yield chunk;
+      else if (out) yield out;
     }
-    state.catchUp();
     const tail = state.end(deps.now());
     finished = true;
     const { record } = meter(request, state.outcome(), deps);
@@ -82,33 +72,35 @@ async function* relay(input: RelayInput): AsyncGenerator<string | Uint8Array> {
   } catch (error) {
     state.failed = toUpstreamError(error, false, request.signal?.aborted ?? false);
     finished = true;
-    state.readWhatArrived();
     meter(request, state.outcome(), deps);
     if (state.failed.code !== 'client_closed') yield errorFrame(state.failed, request.wire);
   } finally {
     // Reached without `finished` when the client disconnected and the consumer stopped iterating.
     if (!finished) {
       state.failed = toUpstreamError(new Error('client closed'), false, true);
-      state.readWhatArrived();
       meter(request, state.outcome(), deps);
       void response.dump().catch(() => undefined);
     }
   }
 }
 
+/** What `RelayState.read` returns for a read to be sent as the upstream's own bytes. */
+const UNCHANGED = Symbol('unchanged');
+
+const LF = 10;
+
 /**
- * What a relay knows of its stream: the parser, the transformer's reading of the events, TTFT and
- * the reads forwarded but not read yet. A class rather than closures in the generator: under tsx
- * (esbuild keepNames) every named closure costs an Object.defineProperty per stream.
+ * What a relay knows of its stream: the decoder, the parser, the transformer's reading of the
+ * events and TTFT. A class rather than closures in the generator: under tsx (esbuild keepNames)
+ * every named closure costs an Object.defineProperty per stream.
  */
 class RelayState {
   readonly parser = createSseParser();
-  readonly decoder = new TextDecoder();
+  readonly utf8 = new Utf8Reads();
   ttftMs: number | null = null;
   failed: GatewayError | undefined;
-  /** Reads already forwarded as they came and not yet pushed through the transformer, with when each arrived (for TTFT). */
-  unread: Buffer[] = [];
-  unreadAtMs: number[] = [];
+  /** The frames written so far account for every upstream byte read so far (the last read ended on an event boundary): the next read may go out as it came. */
+  aligned = true;
 
   constructor(
     readonly input: RelayInput,
@@ -117,56 +109,45 @@ class RelayState {
     readonly capture: AnswerFold | undefined,
   ) {}
 
-  /** Feeds one read (or the decoder's tail); returns the frames to write for it. */
-  read(chunk: Uint8Array | undefined, atMs: number): string {
-    return this.transform(this.parser.push(chunk === undefined ? this.decoder.decode() : this.decoder.decode(chunk, { stream: true })), atMs);
-  }
-
-  defer(chunk: Buffer, atMs: number): void {
-    this.unread.push(chunk);
-    this.unreadAtMs.push(atMs);
-  }
-
-  /** Reads the forwarded reads into the transformer's state; what it would write for them went out already. */
-  catchUp(): void {
-    if (this.unread.length === 0) return;
-    // Taken first: a bad event among them throws, and must not be read twice by the failure path.
-    const reads = this.unread;
-    const times = this.unreadAtMs;
-    this.unread = [];
-    this.unreadAtMs = [];
-    for (let index = 0; index < reads.length; index += 1) {
-      if (this.ttftMs !== null) {
-        // TTFT is known: the rest is read in one piece.
-        this.read(index === reads.length - 1 ? reads[index]! : Buffer.concat(reads.slice(index)), 0);
-        return;
+  /** Feeds one read; returns the frames to write for it, or UNCHANGED when the read itself is what to write. */
+  read(chunk: Uint8Array, atMs: number): string | typeof UNCHANGED {
+    const events = this.parser.push(this.utf8.decode(chunk));
+    let out = '';
+    let unchanged = true;
+    for (const event of events) {
+      const frames = this.transformer.push(event);
+      this.capture?.add(event);
+      if (frames.length === 1 && frames[0] === event.raw) {
+        out += event.raw;
+      } else {
+        unchanged = false;
+        for (const frame of frames) out += frame;
       }
-      this.read(reads[index]!, times[index]!);
     }
-  }
-
-  /** After a failure: what the client already received still counts (text for the estimate, usage seen). */
-  readWhatArrived(): void {
-    try {
-      this.catchUp();
-    } catch {
-      // An in-band error or a bad event among them: the failure already recorded stands.
-    }
+    this.firstToken(atMs);
+    // Everything read so far is written once this read's frames are (no partial event or character held back).
+    const wasAligned = this.aligned;
+    this.aligned = this.parser.idle() && chunk[chunk.length - 1] === LF;
+    // Its bytes are exactly its events' text (every event whole, no BOM dropped, no character begun in the read before): the read itself can go.
+    if (unchanged && wasAligned && this.aligned && this.utf8.exact) return UNCHANGED;
+    // An event cut across reads held back in the parser: its bytes are written once it is whole.
+    return out;
   }
 
   /** The upstream finished cleanly: the last frames (a final event without its blank line, closing frames). */
   end(atMs: number): string {
-    return this.read(undefined, atMs) + this.transform(this.parser.flush(), atMs) + this.transformer.end().join('');
-  }
-
-  private transform(events: SseEvent[], atMs: number): string {
     let out = '';
-    for (const event of events) {
+    for (const event of [...this.parser.push(this.utf8.end()), ...this.parser.flush()]) {
       for (const frame of this.transformer.push(event)) out += frame;
       this.capture?.add(event);
     }
-    if (this.ttftMs === null && this.transformer.hasFirstToken()) this.ttftMs = atMs - this.input.request.receivedAtMs;
+    this.firstToken(atMs);
+    for (const frame of this.transformer.end()) out += frame;
     return out;
+  }
+
+  private firstToken(atMs: number): void {
+    if (this.ttftMs === null && this.transformer.hasFirstToken()) this.ttftMs = atMs - this.input.request.receivedAtMs;
   }
 
   outcome(): Outcome {

@@ -18,7 +18,3 @@ export function eventJson(event: SseEvent): unknown {
   return value;
 }
 
-/** Gives an event the JSON its data was already parsed to elsewhere (the same text: `JSON.parse(event.data)` would give an equal value). */
-export function primeEventJson(event: SseEvent, value: unknown): void {
-  if (value !== undefined) (event as ReadEvent).json = value;
-}

@@ -5,6 +5,8 @@ export interface SseParser {
   push(text: string): SseEvent[];
   /** End of stream: returns a final event that lacked its blank line, if any. */
   flush(): SseEvent[];
+  /** True when no partial event is buffered: the text pushed so far ended on an event boundary. */
+  idle(): boolean;
 }
 
 const LF = '\n';
@@ -127,6 +129,9 @@ export function createSseParser(): SseParser {
     },
     flush() {
       return take(true);
+    },
+    idle() {
+      return buffer === '';
     },
   };
 }

@@ -27,14 +27,12 @@ export function streamTransformer(
   push: (event: SseEvent) => string[],
   end?: () => string[],
   usage?: () => Usage | undefined,
-  forward?: (chunk: Buffer) => Uint8Array | undefined,
 ): StreamTransformer {
   // Methods, not arrow properties: under tsx (esbuild keepNames) every named closure costs an
   // Object.defineProperty each time it is created, here on every stream.
   return {
     push,
     end: end ?? noFrames,
-    ...(forward ? { forward } : {}),
     usage() {
       return usage ? usage() : state.usage;
     },

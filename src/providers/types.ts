@@ -67,7 +67,11 @@ export interface SseEvent {
 }
 
 export interface StreamTransformer {
-  /** Feeds one upstream event; returns frames (complete SSE text) to write to the client now. */
+  /**
+   * Feeds one upstream event; returns frames (complete SSE text) to write to the client now. A
+   * pass-through transformer returns `[event.raw]` (that very string) for an event it relays
+   * unchanged, which lets the relay send the upstream's own bytes.
+   */
   push(event: SseEvent): string[];
   /** Upstream finished cleanly; returns any closing frames. */
   end(): string[];
@@ -79,11 +83,4 @@ export interface StreamTransformer {
   outputText(): string;
   /** True once the first content token (text, tool call or reasoning) has been seen; drives TTFT. */
   hasFirstToken(): boolean;
-  /**
-   * Pass-through transformers only: the bytes `push` would write for this raw upstream read (whole
-   * events), found by a cheap byte check without parsing it, so the read goes to the client at once
-   * and its events are `push`ed later (their frames then dropped). Undefined whenever it cannot
-   * tell: the read is then pushed at once.
-   */
-  forward?(chunk: Buffer): Uint8Array | undefined;
 }

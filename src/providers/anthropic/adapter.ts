@@ -3,7 +3,6 @@ import { anthropicHeaders } from './headers.ts';
 import { AnthropicStreamReader } from './stream.ts';
 import { asRecord } from '../read-fields.ts';
 import { streamTransformer } from '../stream-state.ts';
-import { mayCarryError } from '../sse-bytes.ts';
 import { anthropicStreamToOpenAi } from '../translate/anthropic-stream-to-openai.ts';
 import { anthropicToOpenAiResponse } from '../translate/anthropic-to-openai-response.ts';
 import { openAiToAnthropicRequest } from '../translate/openai-to-anthropic-request.ts';
@@ -42,17 +41,11 @@ export function createAnthropicAdapter(): ProviderAdapter {
   };
 }
 
-/** Relays Anthropic events byte for byte while reading usage (latest value of each field); a read without an in-band error goes out as it came and is read afterwards. */
+/** Relays Anthropic events byte for byte while reading usage (latest value of each field). */
 function passthroughStream(): StreamTransformer {
   const reader = new AnthropicStreamReader();
-  return streamTransformer(
-    reader.state,
-    (event) => {
-      reader.read(event);
-      return [event.raw];
-    },
-    undefined,
-    undefined,
-    (bytes) => (mayCarryError(bytes) ? undefined : bytes),
-  );
+  return streamTransformer(reader.state, (event) => {
+    reader.read(event);
+    return [event.raw];
+  });
 }

@@ -192,7 +192,7 @@ describe('OpenAI adapter: streams', () => {
     expect(transformer.push(event('[DONE]'))).toEqual(['data: [DONE]\n\n']);
   });
 
-  it('forwards a read less the usage-only chunk the client did not ask for, however that event is written, and reads its usage after', () => {
+  it('drops the usage-only chunk the client did not ask for, however that event is written, and reads its usage', () => {
     const content = 'data: {"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"Paris"},"finish_reason":"stop"}],"usage":null}\n\n';
     const usageJson = '{"id":"c","model":"m","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":3}}';
     const done = 'data: [DONE]\n\n';
@@ -200,19 +200,16 @@ describe('OpenAI adapter: streams', () => {
     const shapes = [`data: ${usageJson}\n\n`, `data:${usageJson}\n\n`, 'data: {"id":"c","model":"m","choices":[],\ndata: "usage":{"prompt_tokens":12,"completion_tokens":3}}\n\n'];
     for (const usageEvent of shapes) {
       const transformer = adapter.createStreamTransformer(makeCall({ provider: provider(), body: streamBody() }));
-      const read = Buffer.from(content + usageEvent + done);
-      const forwarded = transformer.forward?.(read);
-      expect(Buffer.from(forwarded!).toString()).toBe(content + done);
-      for (const parsed of parseEvents(read.toString())) transformer.push(parsed);
+      expect(relayText(transformer, content + usageEvent + done)).toBe(content + done);
       expect(transformer.usage()?.input.total).toBe(12);
       expect(transformer.usage()?.output.total).toBe(3);
       expect(transformer.outputText()).toBe('Paris');
     }
-    // A usage event with choices stays (the client needs its text); one whose JSON is broken is left to the full read.
-    const withChoices = Buffer.from(content.replace('"usage":null', '"usage":{"prompt_tokens":12,"completion_tokens":3}') + done);
-    expect(adapter.createStreamTransformer(makeCall({ provider: provider(), body: streamBody() })).forward?.(withChoices)).toBe(withChoices);
-    const broken = Buffer.from(`${content}data: {"choices":[],"usage":{"prompt_tokens":1}\n\n${done}`);
-    expect(adapter.createStreamTransformer(makeCall({ provider: provider(), body: streamBody() })).forward?.(broken)).toBeUndefined();
+    // A usage event with choices stays (the client needs its text); one whose JSON is broken is a bad upstream.
+    const withChoices = content.replace('"usage":null', '"usage":{"prompt_tokens":12,"completion_tokens":3}') + done;
+    expect(relayText(adapter.createStreamTransformer(makeCall({ provider: provider(), body: streamBody() })), withChoices)).toBe(withChoices);
+    const broken = `${content}data: {"choices":[],"usage":{"prompt_tokens":1}\n\n${done}`;
+    expect(() => relayText(adapter.createStreamTransformer(makeCall({ provider: provider(), body: streamBody() })), broken)).toThrow(GatewayError);
   });
 
   it('passes comments through and throws a GatewayError for an in-band error or a non-JSON event', () => {

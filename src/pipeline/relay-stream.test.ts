@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import type { Target } from '../domain/request.ts';
+import { createAnthropicAdapter } from '../providers/anthropic/adapter.ts';
+import { createOpenAiAdapter } from '../providers/openai/adapter.ts';
+import { makeCall, providerConfig } from '../providers/testing/harness.ts';
+import type { ProviderAdapter } from '../providers/types.ts';
+import type { MeteredRequest } from './meter-sink.ts';
+import { relayStream } from './relay-stream.ts';
+import type { PipelineDeps, PipelineRequest } from './types.ts';
+
+const principal = { keyId: undefined, orgId: 'o', projectId: 'p', userId: undefined, tags: [], allow: { project: false, user: false, tags: false } };
+const cost = { inputNanoUsd: 1_000, outputNanoUsd: 2_000, totalNanoUsd: 3_000, priced: true, source: 'catalogue' };
+const chunk = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
+const delta = (content: string, finish: string | null = null) => chunk({ id: 'chatcmpl-1', model: 'm-served', choices: [{ index: 0, delta: { content }, finish_reason: finish }], usage: null });
+const usageOnly = chunk({ id: 'chatcmpl-1', model: 'm-served', choices: [], usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 } });
+const done = 'data: [DONE]\n\n';
+const COST_LINE = /: x-tollgate-cost-usd [^\n]*\n\n$/;
+
+interface Relayed {
+  /** What the client received, piece by piece (Buffers as they were handed over). */
+  pieces: Array<string | Uint8Array>;
+  text: string;
+  metered: MeteredRequest[];
+  saved: Array<{ body: string }>;
+}
+
+/** Relays the given upstream reads (strings are UTF-8 encoded, Buffers used as they are) through `relayStream`. */
+async function relay(reads: Array<string | Buffer>, options: { adapter?: ProviderAdapter; clientWire?: 'openai' | 'anthropic'; includeUsage?: boolean } = {}): Promise<Relayed> {
+  const adapter = options.adapter ?? createOpenAiAdapter('openai');
+  const clientWire = options.clientWire ?? 'openai';
+  const provider = providerConfig(adapter.kind, 'http://127.0.0.1:1');
+  const target: Target = { providerId: 'up', provider, upstreamModel: 'm' };
+  const body: Record<string, unknown> = { model: 'm', stream: true, max_tokens: 5, messages: [{ role: 'user', content: 'What is the capital of France?' }] };
+  if (options.includeUsage) body.stream_options = { include_usage: true };
+  const call = makeCall({ provider, body, clientWire, operation: clientWire === 'anthropic' ? 'messages' : 'chat' });
+  const metered: MeteredRequest[] = [];
+  const saved: Array<{ body: string }> = [];
+  const deps = {
+    config: { ledger: { storeBodies: false } },
+    priceBook: { cost: () => cost },
+    now: () => 1_000,
+    meterSink: { settled: (event: MeteredRequest) => metered.push(event) },
+    metrics: { observeUpstreamError() {} },
+    ledger: { whenDurable: () => Promise.resolve() },
+    cache: { willSave: () => true, save: (_key: unknown, entry: { body: string }) => saved.push(entry) },
+  } as unknown as PipelineDeps;
+  const request = { id: 'r', receivedAtMs: 900, wire: clientWire, operation: call.operation, body, headers: {}, principal, signal: undefined, cache: { key: 'k', mode: 'normal' } } as unknown as PipelineRequest;
+  const buffers = reads.map((read) => (typeof read === 'string' ? Buffer.from(read) : read));
+  const response = {
+    status: 200,
+    headers: {},
+    body: (async function* () {
+      yield* buffers;
+    })(),
+    text: async () => '',
+    dump: async () => {},
+  };
+  const result = relayStream({ request, deps, target, adapter, call, response } as Parameters<typeof relayStream>[0]);
+  if (result.kind !== 'stream') throw new Error('not a stream');
+  const pieces: Array<string | Uint8Array> = [];
+  for await (const piece of result.stream) pieces.push(piece);
+  await new Promise((resolve) => setImmediate(resolve));
+  const text = Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))).toString();
+  return { pieces, text, metered, saved };
+}
+
+describe('relayStream', () => {
+  it('sends a read of unchanged whole events as the upstream\'s very bytes', async () => {
+    const reads = [Buffer.from(delta('Par')), Buffer.from(delta('is') + delta('!', 'stop')), Buffer.from(usageOnly + done)];
+    const { pieces, text, metered, saved } = await relay(reads, { includeUsage: true });
+    expect(pieces[0]).toBe(reads[0]);
+    expect(pieces[1]).toBe(reads[1]);
+    expect(pieces[2]).toBe(reads[2]);
+    expect(text.replace(COST_LINE, '')).toBe(reads.join(''));
+    expect(metered[0]!.record).toMatchObject({ inputTokens: 12, outputTokens: 3, estimated: false, servedModel: 'm-served' });
+    expect(saved).toHaveLength(1);
+    expect(JSON.parse(saved[0]!.body)).toMatchObject({ id: '1', model: 'm-served' });
+    expect(saved[0]!.body).toContain('Paris!');
+  });
+
+  it('strips the usage-only chunk the client did not ask for (reading its usage), keeps it when asked', async () => {
+    const stream = delta('Paris', 'stop') + usageOnly + done;
+    const stripped = await relay([stream]);
+    expect(stripped.text.replace(COST_LINE, '')).toBe(delta('Paris', 'stop') + done);
+    expect(stripped.metered[0]!.record).toMatchObject({ inputTokens: 12, outputTokens: 3, estimated: false });
+    // The read after the stripped one is aligned again: it goes as it came.
+    const next = Buffer.from(done);
+    const split = await relay([delta('Paris', 'stop') + usageOnly, next]);
+    expect(split.pieces[1]).toBe(next);
+    expect(split.text.replace(COST_LINE, '')).toBe(delta('Paris', 'stop') + done);
+    const kept = await relay([stream], { includeUsage: true });
+    expect(kept.text.replace(COST_LINE, '')).toBe(stream);
+  });
+
+  it('joins an event split across reads, mid-event and mid-multibyte character', async () => {
+    const stream = Buffer.from(delta('Ça coûte 5 €') + delta(' 🙂', 'stop') + usageOnly + done);
+    const euro = stream.indexOf(Buffer.from('€'));
+    const smile = stream.indexOf(Buffer.from('🙂'));
+    // Cut inside the euro sign (3 bytes), inside the emoji (4 bytes), and mid-event in ASCII.
+    const cuts = [0, 10, euro + 1, euro + 2, smile + 3, stream.length - 5, stream.length];
+    const reads = cuts.slice(1).map((end, index) => stream.subarray(cuts[index]!, end));
+    const { text, metered, saved } = await relay(reads, { includeUsage: true });
+    expect(text.replace(COST_LINE, '')).toBe(stream.toString());
+    expect(metered[0]!.record).toMatchObject({ inputTokens: 12, outputTokens: 3, estimated: false });
+    expect(saved[0]!.body).toContain('Ça coûte 5 € 🙂');
+  });
+
+  it('a read ending with whole events and the first byte of a character is rewritten, so no byte goes out twice', async () => {
+    const euro = Buffer.from('€');
+    // The parser holds no partial event after the first read (the decoder holds the byte): its bytes are not the events' text.
+    const reads = [Buffer.concat([Buffer.from(delta('a')), euro.subarray(0, 1)]), Buffer.concat([euro.subarray(1), Buffer.from(`: comment\n\n${delta('b', 'stop')}`)]), Buffer.from(usageOnly + done)];
+    const { text, pieces } = await relay(reads, { includeUsage: true });
+    expect(text.replace(COST_LINE, '')).toBe(Buffer.concat(reads).toString());
+    expect(typeof pieces[0]).toBe('string');
+    expect(pieces[2]).toBe(reads[2]);
+  });
+
+  it('drops a leading byte-order mark; one later in the stream is text', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const { text, pieces, metered } = await relay([Buffer.concat([bom, Buffer.from(delta('Paris', 'stop'))]), usageOnly + done], { includeUsage: true });
+    expect(text.replace(COST_LINE, '')).toBe(delta('Paris', 'stop') + usageOnly + done);
+    expect(typeof pieces[0]).toBe('string'); // rewritten: the BOM is not sent on
+    expect(metered[0]!.record.outputTokens).toBe(3);
+    const later = await relay([delta('a'), Buffer.concat([Buffer.from('data: {"choices":[{"index":0,"delta":{"content":"'), bom, Buffer.from('b"},"finish_reason":"stop"}]}\n\n')]), usageOnly + done], { includeUsage: true });
+    expect(later.text).toContain('\uFEFFb');
+  });
+
+  it('ends the stream with an error frame for an in-band error, metering what arrived as estimated', async () => {
+    const { text, metered, saved } = await relay([delta('Par'), delta('is') + chunk({ error: { message: 'overloaded', type: 'server_error' } })]);
+    expect(text.startsWith(delta('Par'))).toBe(true);
+    expect(text).not.toContain('"is"');
+    expect(text).toContain('"error"');
+    expect(text).toContain('upstream: overloaded');
+    expect(metered[0]!.record).toMatchObject({ estimated: true, status: 502 });
+    expect(saved).toHaveLength(0);
+  });
+
+  it('Anthropic wire: passes events through byte for byte (reads cut anywhere), reads cumulative usage', async () => {
+    const events = [
+      'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-x","content":[],"stop_reason":null,"usage":{"input_tokens":20,"output_tokens":1}}}\n\n',
+      'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n',
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Paris é"}}\n\n',
+      'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
+      'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":4}}\n\n',
+      'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+    ];
+    const stream = Buffer.from(events.join(''));
+    for (const size of [7, 64, stream.length]) {
+      const reads: Buffer[] = [];
+      for (let at = 0; at < stream.length; at += size) reads.push(stream.subarray(at, at + size));
+      const { text, metered, saved, pieces } = await relay(reads, { adapter: createAnthropicAdapter(), clientWire: 'anthropic' });
+      expect(text.replace(COST_LINE, '')).toBe(stream.toString());
+      expect(metered[0]!.record).toMatchObject({ inputTokens: 20, outputTokens: 4, estimated: false, servedModel: 'claude-x' });
+      expect(saved[0]!.body).toContain('Paris é');
+      if (size === stream.length) expect(pieces[0]).toBe(reads[0]);
+    }
+    // Translated to an OpenAI client: rewritten, never the upstream's bytes.
+    const translated = await relay([stream], { adapter: createAnthropicAdapter(), clientWire: 'openai', includeUsage: true });
+    expect(translated.text).toContain('"content":"Paris é"');
+    expect(translated.text).toContain('data: [DONE]');
+    expect(translated.metered[0]!.record).toMatchObject({ inputTokens: 20, outputTokens: 4 });
+  });
+});
