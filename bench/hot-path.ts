@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'meter'] as const;
+const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'meter', 'admit'] as const;
 type Case = (typeof CASES)[number];
 
 const here = path.resolve(import.meta.dirname, '..');
@@ -100,6 +100,8 @@ async function child(name: Case, root: string): Promise<void> {
     us = await relayCase(load, body);
   } else if (name === 'meter') {
     us = await meterCase(load, request);
+  } else if (name === 'admit') {
+    us = await admitCase(load, request);
   } else {
     const { createGatewayMetrics } = await load('src/metrics/gateway-metrics.ts');
     const { createUsage } = await load('src/domain/usage.ts');
@@ -201,4 +203,45 @@ async function meterCase(load: (file: string) => Promise<Record<string, any>>, r
     const usage = createUsage({ inputTotal: 30, outputTotal: 20 });
     return meter(pipelineRequest, { target, servedModel: 'gpt-4o-mini', usage, estimated: false, status: 200, errorCode: null, ttftMs: null, stream: false, responseBody, finishReason: 'stop' }, deps);
   }, 1_000, 20);
+
+/**
+ * Budget admission of one request and its settle, built as the runtime builds it with in-process
+ * counters and the bench:overhead config's two budgets (global monthly, the bench project's daily),
+ * large enough never to refuse. Each request is a new body, so its token estimate is counted too.
+ * The settles' bookkeeping runs on later turns of the event loop, as in the gateway.
+ */
+async function admitCase(load: (file: string) => Promise<Record<string, any>>, request: () => Record<string, any>): Promise<number> {
+  const { parseConfig } = await load('src/config/load.ts');
+  const { BudgetEnforcer } = await load('src/budgets/enforcer.ts');
+  const { createMemoryCounters } = await load('src/budgets/counters/memory.ts');
+  const { createPriceBook } = await load('src/pricing/genai-price-book.ts');
+  const { loadBundledCatalogue } = await load('src/pricing/bundled-catalogue.ts');
+  const config = parseConfig(
+    {
+      providers: { mock: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'bench', priceProvider: 'openai' } },
+      models: { 'gpt-4o-mini': { target: 'gpt-4o-mini@mock' } },
+      budgets: [
+        { id: 'global-month', scope: 'global', period: 'monthly', limitUsd: 1_000_000 },
+        { id: 'bench-day', scope: 'project', org: 'bench', value: 'bench', period: 'daily', limitUsd: 100_000 },
+      ],
+    },
+    {},
+  );
+  const providerKinds = { mock: 'openai-compatible' };
+  const priceBook = createPriceBook({ catalogue: loadBundledCatalogue(), overrides: config.pricing.overrides, providerKinds });
+  const enforcer = new BudgetEnforcer({ config, priceBook, counters: createMemoryCounters(), ledger: {}, alerts: { raise: async () => undefined }, now: Date.now, log: () => undefined });
+  enforcer.setStoredBudgets([]);
+  const target = { providerId: 'mock', provider: config.providers.mock, upstreamModel: 'gpt-4o-mini' };
+  const chain = [target];
+  let admitted = 0;
+  const us = await leastCpu(async () => {
+    const req = request();
+    const admission = await enforcer.admit(req, chain, () => chain);
+    if (!admission.grant) throw new Error('no budget applied to the bench request');
+    admission.grant.settle({ status: 200, timeMs: Date.now(), provider: 'mock', costNanoUsd: 1_234, inputTokens: 20, outputTokens: 10, estimated: false });
+    admitted += 1;
+    await new Promise((resolve) => setImmediate(resolve));
+  }, 500, 20);
+  if (admitted === 0) throw new Error('nothing was admitted');
+  return us;
 }

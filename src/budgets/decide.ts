@@ -20,9 +20,12 @@ export interface ThresholdDecision {
  */
 export function decide(thresholds: readonly BudgetThreshold[], usedNano: number, worstCaseNano: number, limitNano: number, priority: Priority): ThresholdDecision {
   const projectedPercent = ((usedNano + worstCaseNano) / limitNano) * 100;
-  const active = thresholds
-    .filter((threshold) => threshold.action !== 'alert' && threshold.percent <= projectedPercent && (threshold.action !== 'queue' || priority === 'low'))
-    .sort((a, b) => b.percent - a.percent)[0];
+  // One pass, no arrays: the highest applying threshold (the first of equals, as a stable sort gave).
+  let active: BudgetThreshold | undefined;
+  for (const threshold of thresholds) {
+    if (threshold.action === 'alert' || !(threshold.percent <= projectedPercent) || (threshold.action === 'queue' && priority !== 'low')) continue;
+    if (active === undefined || threshold.percent > active.percent) active = threshold;
+  }
   const over = usedNano + worstCaseNano > limitNano;
   if (!active) return { action: over ? 'block' : 'allow', threshold: undefined };
   return { action: active.action as ThresholdDecision['action'], threshold: active };

@@ -28,20 +28,31 @@ interface Ring {
  * model's ratio over everyone. Until a model has 20 answers the factor is 1.
  */
 export class InputRatios {
-  private readonly samples = new Map<string, Ring>();
+  /** Per model, and per org then model (nested maps: no key string built per request). */
+  private readonly byModel = new Map<string, Ring>();
+  private readonly byOrg = new Map<string, Map<string, Ring>>();
+  private rings = 0;
 
   observe(model: string, estimatedTokens: number, reportedTokens: number, orgId?: string): void {
     if (!model || !Number.isFinite(estimatedTokens) || !Number.isFinite(reportedTokens) || estimatedTokens < MIN_ESTIMATE || reportedTokens <= 0) return;
     const ratio = reportedTokens / estimatedTokens;
-    this.push(model, ratio, WINDOW);
-    if (orgId) this.push(orgKey(model, orgId), ratio, ORG_WINDOW);
+    this.push(this.byModel, model, ratio, WINDOW);
+    if (orgId) {
+      let models = this.byOrg.get(orgId);
+      if (!models) {
+        if (this.rings >= MAX_KEYS) return;
+        this.byOrg.set(orgId, (models = new Map()));
+      }
+      this.push(models, model, ratio, ORG_WINDOW);
+    }
   }
 
-  private push(key: string, ratio: number, window: number): void {
-    let entry = this.samples.get(key);
+  private push(rings: Map<string, Ring>, model: string, ratio: number, window: number): void {
+    let entry = rings.get(model);
     if (!entry) {
-      if (this.samples.size >= MAX_KEYS) return; // bounded memory: at most 5,000 rings
-      this.samples.set(key, (entry = { ring: [], next: 0, factor: undefined, dirty: 0 }));
+      if (this.rings >= MAX_KEYS) return; // bounded memory: at most 5,000 rings
+      rings.set(model, (entry = { ring: [], next: 0, factor: undefined, dirty: 0 }));
+      this.rings += 1;
     }
     if (entry.ring.length < window) entry.ring.push(ratio);
     else entry.ring[entry.next] = ratio;
@@ -68,9 +79,9 @@ export class InputRatios {
 
   /** What to multiply a model's input estimate by when reserving (the org's own ratio once it has one; 1 until the model has a history). */
   factor(model: string, orgId?: string): number {
-    const own = orgId ? this.samples.get(orgKey(model, orgId)) : undefined;
+    const own = orgId ? this.byOrg.get(orgId)?.get(model) : undefined;
     if (own && own.ring.length >= MIN_SAMPLES) return factorOf(own);
-    const entry = this.samples.get(model);
+    const entry = this.byModel.get(model);
     return entry && entry.ring.length >= MIN_SAMPLES ? factorOf(entry) : 1;
   }
 
@@ -78,10 +89,6 @@ export class InputRatios {
   reserve(model: string, estimatedTokens: number, orgId?: string): number {
     return Math.ceil(estimatedTokens * this.factor(model, orgId));
   }
-}
-
-function orgKey(model: string, orgId: string): string {
-  return `${orgId}\u0000${model}`;
 }
 
 /** Recomputed after every 20 new answers (a sort of at most 1,000 numbers). */

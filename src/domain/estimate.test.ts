@@ -1,6 +1,6 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
-import { countTokensBounded, EXACT_COUNT_CHARS } from './estimate.ts';
+import { countTokensBounded, EXACT_COUNT_CHARS, MERGE_CACHE_LIMIT, mergeCacheSize } from './estimate.ts';
 
 describe('countTokensBounded', () => {
   it('is exact for ordinary prompts', () => {
@@ -15,5 +15,28 @@ describe('countTokensBounded', () => {
     const exact = countTokens(text);
     const bounded = countTokensBounded(text);
     expect(Math.abs(bounded - exact) / exact).toBeLessThan(0.05);
+  });
+});
+
+describe('the tokenizer merge cache', () => {
+  it('is emptied before it reaches its limit, however many new words arrive', () => {
+    // 100 new words a call (letters only: one cache entry each), three times the limit in all.
+    const word = (n: number) => `zq${[...n.toString(26)].map((digit) => String.fromCharCode(97 + parseInt(digit, 26))).join('')}`;
+    const calls = Math.ceil((3 * MERGE_CACHE_LIMIT) / 100);
+    let largest = 0;
+    let emptied = 0;
+    let before = mergeCacheSize();
+    expect(before).toBeTypeOf('number'); // gpt-tokenizer still keeps the cache where estimate.ts reads it
+    for (let call = 0; call < calls; call += 1) {
+      const text = Array.from({ length: 100 }, (_, index) => word(call * 100 + index)).join(' ');
+      expect(countTokensBounded(text)).toBe(countTokens(text));
+      const size = mergeCacheSize()!;
+      if (size < before!) emptied += 1;
+      largest = Math.max(largest, size);
+      before = size;
+    }
+    expect(emptied).toBeGreaterThanOrEqual(2);
+    // Emptied before a call once at the limit: at most one call's words over it, never the library's own 100,000.
+    expect(largest).toBeLessThan(MERGE_CACHE_LIMIT + 1_000);
   });
 });

@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import o200k, { clearMergeCache, countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { createUsage, type Usage } from './usage.ts';
 
 /**
@@ -38,12 +38,37 @@ const SAMPLES = 8;
  * upstream's reported usage settles.
  */
 export function countTokensBounded(text: string): number {
+  boundMergeCache();
   if (text.length <= EXACT_COUNT_CHARS) return countTokens(text);
   const window = Math.floor(EXACT_COUNT_CHARS / SAMPLES);
   const stride = Math.floor((text.length - window) / (SAMPLES - 1));
   let sampled = 0;
   for (let index = 0; index < SAMPLES; index += 1) sampled += countTokens(text.slice(index * stride, index * stride + window));
   return Math.ceil((sampled * text.length) / (window * SAMPLES));
+}
+
+/**
+ * Words the tokenizer's merge cache may hold before it is emptied. gpt-tokenizer keeps every word
+ * it has merged (up to 100,000) as an LRU: each hit is moved to the end and, once full, every new
+ * word evicts the oldest, which walks a table full of holes. A gateway sees an endless stream of
+ * new words (ids, numbers, names), so the cost of an estimate grew with the process's age (and a
+ * large table is slower even before it fills). Emptied at this size, it keeps the common words
+ * of the traffic of the moment and costs the same after a million requests as after a thousand.
+ */
+export const MERGE_CACHE_LIMIT = 10_000;
+
+/**
+ * The merge cache's size, read off the encoder's internals (gpt-tokenizer exposes only
+ * `clearMergeCache` and `setMergeCacheSize`); undefined if a release moves it (estimate.test.ts
+ * fails then, rather than the bound silently lapsing).
+ */
+export function mergeCacheSize(): number | undefined {
+  const size = (o200k as unknown as { bytePairEncodingCoreProcessor?: { mergeCache?: { size?: unknown } } }).bytePairEncodingCoreProcessor?.mergeCache?.size;
+  return typeof size === 'number' ? size : undefined;
+}
+
+function boundMergeCache(): void {
+  if ((mergeCacheSize() ?? 0) >= MERGE_CACHE_LIMIT) clearMergeCache();
 }
 
 function collectText(value: unknown, out: string[]): void {

@@ -3,17 +3,14 @@ import type { BudgetCounters, ReserveCheck, ReserveResult } from './types.ts';
 /** Counters in this process: exact for one instance (JS runs one reservation at a time). */
 export function createMemoryCounters(): BudgetCounters {
   const spent = new Map<string, number>();
-  const reservations = new Map<string, Map<string, { amount: number; expiresAtMs: number }>>();
+  const reservations = new Map<string, InFlight>();
 
+  /** In-flight reservations of a budget: a running total, swept only once one of them may have lapsed. */
   function reservedIn(budgetId: string, nowMs: number): number {
-    const entries = reservations.get(budgetId);
-    if (!entries) return 0;
-    let total = 0;
-    for (const [id, entry] of entries) {
-      if (entry.expiresAtMs < nowMs) entries.delete(id);
-      else total += entry.amount;
-    }
-    return total;
+    const flight = reservations.get(budgetId);
+    if (!flight) return 0;
+    if (nowMs > flight.earliestExpiryMs) sweep(flight, nowMs);
+    return flight.total;
   }
 
   function used(check: Pick<ReserveCheck, 'budgetId' | 'buckets' | 'fixedNano'>, nowMs: number): number {
@@ -29,15 +26,22 @@ export function createMemoryCounters(): BudgetCounters {
       const failedIndex = checks.findIndex((check, index) => !check.force && usedBefore[index]! + check.amountNano > check.limitNano);
       if (failedIndex === -1) {
         for (const check of checks) {
-          let entries = reservations.get(check.budgetId);
-          if (!entries) reservations.set(check.budgetId, (entries = new Map()));
-          entries.set(reservationId, { amount: check.amountNano, expiresAtMs: nowMs + ttlMs });
+          let flight = reservations.get(check.budgetId);
+          if (!flight) reservations.set(check.budgetId, (flight = { entries: new Map(), total: 0, earliestExpiryMs: Number.POSITIVE_INFINITY }));
+          remove(flight, reservationId);
+          const expiresAtMs = nowMs + ttlMs;
+          flight.entries.set(reservationId, { amount: check.amountNano, expiresAtMs });
+          flight.total += check.amountNano;
+          if (expiresAtMs < flight.earliestExpiryMs) flight.earliestExpiryMs = expiresAtMs;
         }
       }
       return { ok: failedIndex === -1, failedIndex, used: usedBefore };
     },
     async settle(reservationId, budgetIds, spends) {
-      for (const budgetId of budgetIds) reservations.get(budgetId)?.delete(reservationId);
+      for (const budgetId of budgetIds) {
+        const flight = reservations.get(budgetId);
+        if (flight) remove(flight, reservationId);
+      }
       for (const spend of spends) spent.set(spend.bucket, (spent.get(spend.bucket) ?? 0) + spend.amountNano);
     },
     async peek(checks, nowMs) {
@@ -56,4 +60,34 @@ export function createMemoryCounters(): BudgetCounters {
     },
     async close() {},
   };
+}
+
+interface InFlight {
+  entries: Map<string, { amount: number; expiresAtMs: number }>;
+  /** The sum of the entries' amounts. */
+  total: number;
+  /** No entry lapses before this (it may be earlier than the true earliest after a settle: one extra sweep). */
+  earliestExpiryMs: number;
+}
+
+function remove(flight: InFlight, reservationId: string): void {
+  const entry = flight.entries.get(reservationId);
+  if (!entry) return;
+  flight.entries.delete(reservationId);
+  flight.total -= entry.amount;
+}
+
+/** Drops lapsed reservations (expired before `nowMs`) and recomputes the total exactly. */
+function sweep(flight: InFlight, nowMs: number): void {
+  let total = 0;
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const [id, entry] of flight.entries) {
+    if (entry.expiresAtMs < nowMs) flight.entries.delete(id);
+    else {
+      total += entry.amount;
+      if (entry.expiresAtMs < earliest) earliest = entry.expiresAtMs;
+    }
+  }
+  flight.total = total;
+  flight.earliestExpiryMs = earliest;
 }
