@@ -203,6 +203,7 @@ async function meterCase(load: (file: string) => Promise<Record<string, any>>, r
     const usage = createUsage({ inputTotal: 30, outputTotal: 20 });
     return meter(pipelineRequest, { target, servedModel: 'gpt-4o-mini', usage, estimated: false, status: 200, errorCode: null, ttftMs: null, stream: false, responseBody, finishReason: 'stop' }, deps);
   }, 1_000, 20);
+}
 
 /**
  * Budget admission of one request and its settle, built as the runtime builds it with in-process
