@@ -153,11 +153,13 @@ describe('tenancy: every admin route, every role, two orgs', () => {
    * Everything a refused call must leave as it was, as the operator sees it, once it is still:
    * settles, ledger rows and alerts land after the answers, so the "nothing changes" comparisons
    * wait out late bookkeeping of earlier calls (and would see a refused call's own, late or not).
+   * Still means unchanged over 1.1 s: a budget's trailing alert check runs up to 1 s after its
+   * last settle (AlertChecks' throttle), so a shorter wait could take a snapshot just before it.
    */
   const snapshot = async () => {
     let previous = JSON.stringify(await snapshotNow());
     for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
       const current = JSON.stringify(await snapshotNow());
       if (current === previous) break;
       previous = current;
