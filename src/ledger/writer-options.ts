@@ -43,6 +43,8 @@ export interface LedgerWriterSettings {
 }
 
 export function ledgerWriterSettings(options: LedgerWriterOptions): LedgerWriterSettings {
+  // A missing or fractional batch size would slice every append empty and spill every record.
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new TypeError(`ledger batchSize must be a positive integer, not ${String(options.batchSize)}`);
   return {
     batchSize: options.batchSize,
     flushIntervalMs: options.flushIntervalMs,
