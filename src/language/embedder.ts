@@ -66,15 +66,13 @@ const NO_CHARS = new Uint32Array(0);
 interface WordFeatures {
   hash: number;
   chars: Uint32Array;
-  /** Unigram weight (set by the embedder: 0.3 for a function word's hash, else 1). */
-  weight: number;
 }
 
 /** The features of one word (`<word>` padded with boundary markers for the character n-grams). */
 function wordFeatures(w: string, o: Required<HashedEmbedderOptions>): WordFeatures {
   const hash = hashString(w, o.seed ^ FAMILY_WORD);
   // Character n-grams of the word padded with boundary markers; skip pure function words.
-  if (COMMON_WORDS.has(w) && w.length < 5) return { hash, chars: NO_CHARS, weight: 1 };
+  if (COMMON_WORDS.has(w) && w.length < 5) return { hash, chars: NO_CHARS };
   const seedC = o.seed ^ FAMILY_CHAR;
   // `<w>` without building it: code unit `i` of the padded word.
   const L = w.length + 2;
@@ -90,14 +88,7 @@ function wordFeatures(w: string, o: Required<HashedEmbedderOptions>): WordFeatur
       if (n >= o.charMin) chars[count++] = (h ^ n) >>> 0;
     }
   }
-  return { hash, chars: count === chars.length ? chars : chars.slice(0, count), weight: 1 };
-}
-
-/** A copy of `array` with twice the room. */
-function grown(array: Float64Array): Float64Array {
-  const bigger = new Float64Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
+  return { hash, chars: count === chars.length ? chars : chars.slice(0, count) };
 }
 
 /** A growable list of 32-bit hashes, reused from one text to the next. */
@@ -138,37 +129,32 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
   // Per-word features, remembered (bounded): most prompts repeat words the embedder has seen.
   const memo = new Map<string, WordFeatures>();
   const featuresOf = (word: string): WordFeatures => {
-    if (word.length > WORD_MEMO_CHARS) return withWeight(wordFeatures(word, o));
+    if (word.length > WORD_MEMO_CHARS) return wordFeatures(word, o);
     let features = memo.get(word);
     if (features === undefined) {
       if (memo.size >= WORD_MEMO_SIZE) memo.clear();
-      memo.set(word, (features = withWeight(wordFeatures(word, o))));
+      memo.set(word, (features = wordFeatures(word, o)));
     }
     return features;
   };
-  // A word's unigram weight follows its hash (a word whose hash is a function word's is down-weighted too).
-  const withWeight = (features: WordFeatures): WordFeatures => {
-    features.weight = commonHashes.has(features.hash) ? 0.3 : 1;
-    return features;
-  };
+  // A unigram's weight follows its hash (a word whose hash is a function word's is down-weighted too).
+  const wordWeight = (h: number): number => (commonHashes.has(h) ? 0.3 : 1);
   // Feature hashes of the current text, grouped by family; duplicates kept (they give tf). Reused per text.
   const words = new HashList();
   const bigrams = new HashList();
   const chars = new HashList();
-  /** Per entry of `words`: that word's weight. */
-  let wordWeights: Float64Array = new Float64Array(256);
 
   // Per distinct hash in order of first occurrence (the order the float32 sums are taken in, so the vectors stay bit-identical).
   const counts = new FeatureCounts();
-  /** `weights`: per hash counted, its weight (a hash's weight is the same wherever it occurs); 1 for all without. */
-  function accumulate(out: Float32Array, hashes: HashList, weight: number, weights?: Float64Array): void {
+  /** `weightOf`: a hash's own weight (1 for every hash without it). */
+  function accumulate(out: Float32Array, hashes: HashList, weight: number, weightOf?: (h: number) => number): void {
     if (hashes.length === 0 || weight === 0) return;
     counts.count(hashes.items, hashes.length);
     for (let index = 0; index < counts.size; index += 1) {
       const h = counts.hashAt(index);
       const tf = counts.countAt(index);
       // 1 + Math.log(1) is exactly 1.
-      const v = weight * (tf === 1 ? 1 : 1 + Math.log(tf)) * (weights ? weights[counts.firstAt(index)]! : 1);
+      const v = weight * (tf === 1 ? 1 : 1 + Math.log(tf)) * (weightOf ? weightOf(h) : 1);
       const p = mix(h ^ 0x5bd1e995);
       const d = p % dims;
       out[d] = (out[d] ?? 0) + (p & 0x80000000 ? -v : v);
@@ -183,15 +169,13 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
     for (let index = 0; index < toks.length; index += 1) {
       const features = featuresOf(toks[index]!);
       const hw = features.hash;
-      if (words.length === wordWeights.length) wordWeights = grown(wordWeights);
-      wordWeights[words.length] = features.weight;
       words.push(hw);
       if (prev !== -1) bigrams.push(mix((Math.imul(prev, 31) ^ hw ^ seedB) >>> 0));
       prev = hw;
       if (features.chars.length > 0) chars.pushAll(features.chars);
     }
     const out = new Float32Array(dims);
-    accumulate(out, words, o.unigramWeight, wordWeights);
+    accumulate(out, words, o.unigramWeight, wordWeight);
     accumulate(out, bigrams, o.bigramWeight);
     // Character n-grams are ~4x as many as words: scale so a family's mass stays comparable.
     accumulate(out, chars, o.charWeight);

@@ -9,8 +9,6 @@ export class FeatureCounts {
   private counts = new Uint32Array(256);
   /** Slots in order of first occurrence. */
   private order = new Uint32Array(256);
-  /** Per slot in `order`: where in the counted hashes that hash first occurred. */
-  private firsts = new Uint32Array(256);
   private mask = 255;
   size = 0;
 
@@ -26,7 +24,6 @@ export class FeatureCounts {
         if (counts[slot] === 0) {
           keys[slot] = hash;
           counts[slot] = 1;
-          this.firsts[this.size] = index;
           order[this.size++] = slot;
           break;
         }
@@ -48,11 +45,6 @@ export class FeatureCounts {
     return this.counts[this.order[index]!]!;
   }
 
-  /** Where the `index`-th distinct hash first occurred in the hashes counted. */
-  firstAt(index: number): number {
-    return this.firsts[index]!;
-  }
-
   /** Room for `distinct` hashes at most half full; clears only the slots the last text used. */
   private reset(distinct: number): void {
     let capacity = this.keys.length;
@@ -61,7 +53,6 @@ export class FeatureCounts {
       this.keys = new Uint32Array(capacity);
       this.counts = new Uint32Array(capacity);
       this.order = new Uint32Array(capacity);
-      this.firsts = new Uint32Array(capacity);
       this.mask = capacity - 1;
     } else {
       for (let index = 0; index < this.size; index += 1) this.counts[this.order[index]!] = 0;
