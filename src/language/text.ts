@@ -3,9 +3,12 @@
  * expansion and word tokenisation. The embedder and the guard must agree on what a "word" is.
  */
 
+/** The one contraction without an apostrophe. */
+const CANNOT: readonly [RegExp, string] = [/\bcannot\b/g, 'can not'];
+
 const CONTRACTIONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bcan't\b/g, 'can not'],
-  [/\bcannot\b/g, 'can not'],
+  CANNOT,
   [/\bwon't\b/g, 'will not'],
   [/\bshan't\b/g, 'shall not'],
   [/\bain't\b/g, 'is not'],
@@ -26,7 +29,7 @@ const APOSTROPHES_RE = /[\u2018\u2019\u02bc`´]/g;
 export function normaliseText(text: string): string {
   const lower = text.toLowerCase();
   // Every contraction but `cannot` needs an apostrophe: without one, the other rewrites cannot apply.
-  if (!hasApostrophe(lower)) return lower.includes('cannot') ? lower.replace(CONTRACTIONS[1]![0], CONTRACTIONS[1]![1]) : lower;
+  if (!hasApostrophe(lower)) return lower.includes('cannot') ? lower.replace(CANNOT[0], CANNOT[1]) : lower;
   let s = lower.replace(APOSTROPHES_RE, "'");
   for (const [re, rep] of CONTRACTIONS) s = s.replace(re, rep);
   return s;
