@@ -54,13 +54,14 @@ function keyOfWord(token: string): string {
   return '';
 }
 
+/** How many ids a posting list holds. */
+const sizeOf = (list: string | Set<string>): number => (typeof list === 'string' ? 1 : list.size);
+
 /**
  * In-process neighbour search for one namespace: vectors by id, plus posting lists by content key.
  * A lookup scores (dot product of L2-normalised vectors) only the entries under the query's rarest
  * held key, so its cost follows that key's frequency, not the index size.
  */
-const sizeOf = (list: string | Set<string>): number => (typeof list === 'string' ? 1 : list.size);
-
 export class NeighbourIndex {
   private readonly vectors = new Map<string, { vector: Float32Array; keys: string[] }>();
   /** Ids by content key: one id as itself (most keys of rare words have one), more in a Set (insertion order kept). */
