@@ -6,6 +6,8 @@
  *   other folds' Arena prompts (how much more labelled data of that kind would buy);
  * - the spread of both cross-validated figures over training seeds (how much of a difference between
  *   two settings is the order SGD happened to visit the examples in).
+ * - the same two figures per seed with Arena-Hard v0.1's hand-labelled prompts added to training
+ *   (`arenaHardV01`, not in the shipped model): more Arena-like data against MT-Bench.
  * Arena-Hard's odd prompts, the held-out report of test/data/task-classes.test.ts, are never read.
  * Reads `../shared/data/` (or TOLLGATE_DATA_DIR). Takes a few minutes on a loaded machine.
  */
@@ -43,3 +45,15 @@ for (const seed of seeds) {
 }
 const range = (xs: number[]): string => `${Math.min(...xs).toFixed(3)}-${Math.max(...xs).toFixed(3)} (mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)})`;
 console.log(`  Arena even ${range(arenaBySeed)}; MT-Bench ${range(mtBySeed)}`);
+
+const withV01 = featured(trainingPrompts(dataDir, { arenaV01: true }));
+console.log(`\nwith Arena-Hard v0.1's ${withV01.length - examples.length} hand-labelled prompts added to training (not in the shipped model):`);
+const arenaV01BySeed: number[] = [];
+const mtV01BySeed: number[] = [];
+for (const seed of seeds) {
+  const train = (rows: Parameters<typeof trainTaskWeights>[1]): Float32Array => trainTaskWeights(TASK_CLASSES, rows, { ...TRAIN_OPTIONS, seed });
+  arenaV01BySeed.push(accuracy(arenaEvenCrossValidated(withV01, { train })));
+  mtV01BySeed.push(accuracy(mtBenchCrossValidated(withV01, 10, train)));
+  console.log(`  seed ${String(seed).padStart(3)}: Arena even ${arenaV01BySeed.at(-1)!.toFixed(3)}, MT-Bench ${mtV01BySeed.at(-1)!.toFixed(3)}`);
+}
+console.log(`  Arena even ${range(arenaV01BySeed)}; MT-Bench ${range(mtV01BySeed)}`);
