@@ -270,7 +270,16 @@ export class BudgetEnforcer {
     for (const alert of alerts) await this.options.alerts.raise(alert).catch(() => undefined);
   }
 
+  /** What every grant settles through: built once (the request path admits with it every time). */
   private grantDeps(): GrantDeps {
+    this.deps ??= this.buildGrantDeps();
+    return this.deps;
+  }
+
+  private deps: GrantDeps | undefined;
+
+  private buildGrantDeps(): GrantDeps {
+    const { config } = this.options;
     return {
       counters: this.options.counters,
       now: this.options.now,
@@ -281,7 +290,10 @@ export class BudgetEnforcer {
         this.wake();
         void this.checkAlerts(budgets);
       },
-      disclosure: this.options.config.enforcement.discloseBudgets,
+      // Read at each use, as before the deps were kept.
+      get disclosure() {
+        return config.enforcement.discloseBudgets;
+      },
     };
   }
 
