@@ -199,8 +199,8 @@ export class BudgetEnforcer {
         refusedLogged = true;
         this.options.log(overrideRefusedLine(request));
       }
-      // Only the operator's global token also lifts the local-share rule.
-      const shareSlot = !local && override?.authority !== 'global' ? await this.share.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
+      // Only the operator's global token also lifts the local-share rule; without a guard there is no slot to take (nor a turn to wait for one).
+      const shareSlot = this.share.enabled && !local && override?.authority !== 'global' ? await this.share.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
       if (budgets.length === 0) return { chain: targets, grant: this.share.grant(local, shareSlot) };
       const forced = override?.budgetIds ?? new Set<string>();
       let granted = false;
