@@ -4,8 +4,9 @@
  * ticket (exact key + semantic view), a cache miss (exact + semantic lookup) and the save after it,
  * the hashed embedding, the inbound reading, the metrics of one request, and the relay of one
  * streamed answer (the mock provider's own bytes for the bench question, replayed as they arrived:
- * transformer, metering and the cache's copy of the answer). Each case runs in a fresh
- * process per checkout, alternating checkouts, several times; each reports the least CPU time
+ * transformer, metering and the cache's copy of the answer), budget admission and its settle, and
+ * the same with what the budgets learn from each answer (output bounds, input ratios). Each case
+ * runs in a fresh process per checkout, alternating checkouts, several times; each reports the least CPU time
  * (process.cpuUsage, not wall time: a shared machine's waiting is not counted) per call over
  * batches, and the best of the runs is kept, so a busy machine inflates both sides alike.
  *
@@ -14,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'meter', 'admit'] as const;
+const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'meter', 'admit', 'admit+learn'] as const;
 type Case = (typeof CASES)[number];
 
 const here = path.resolve(import.meta.dirname, '..');
@@ -100,8 +101,8 @@ async function child(name: Case, root: string): Promise<void> {
     us = await relayCase(load, body);
   } else if (name === 'meter') {
     us = await meterCase(load, request);
-  } else if (name === 'admit') {
-    us = await admitCase(load, request);
+  } else if (name === 'admit' || name === 'admit+learn') {
+    us = await admitCase(load, request, name === 'admit+learn');
   } else {
     const { createGatewayMetrics } = await load('src/metrics/gateway-metrics.ts');
     const { createUsage } = await load('src/domain/usage.ts');
@@ -209,9 +210,11 @@ async function meterCase(load: (file: string) => Promise<Record<string, any>>, r
  * Budget admission of one request and its settle, built as the runtime builds it with in-process
  * counters and the bench:overhead config's two budgets (global monthly, the bench project's daily),
  * large enough never to refuse. Each request is a new body, so its token estimate is counted too.
- * The settles' bookkeeping runs on later turns of the event loop, as in the gateway.
+ * The settles' bookkeeping runs on later turns of the event loop, as in the gateway. With `learn`
+ * (`admit+learn`), each answer also teaches the budgets its output length and input ratio before
+ * the settle, as the meter does in the gateway, so the learnt bounds are in use and kept up to date.
  */
-async function admitCase(load: (file: string) => Promise<Record<string, any>>, request: () => Record<string, any>): Promise<number> {
+async function admitCase(load: (file: string) => Promise<Record<string, any>>, request: () => Record<string, any>, learn = false): Promise<number> {
   const { parseConfig } = await load('src/config/load.ts');
   const { BudgetEnforcer } = await load('src/budgets/enforcer.ts');
   const { createMemoryCounters } = await load('src/budgets/counters/memory.ts');
@@ -239,7 +242,9 @@ async function admitCase(load: (file: string) => Promise<Record<string, any>>, r
     const req = request();
     const admission = await enforcer.admit(req, chain, () => chain);
     if (!admission.grant) throw new Error('no budget applied to the bench request');
-    admission.grant.settle({ status: 200, timeMs: Date.now(), provider: 'mock', costNanoUsd: 1_234, inputTokens: 20, outputTokens: 10, estimated: false });
+    const record = { status: 200, timeMs: Date.now(), provider: 'mock', costNanoUsd: 1_234, inputTokens: 20 + (admitted % 7), outputTokens: 10 + (admitted % 13), estimated: false };
+    if (learn) enforcer.observeAnswer(target.upstreamModel, req, record);
+    admission.grant.settle(record);
     admitted += 1;
     await new Promise((resolve) => setImmediate(resolve));
   }, 500, 20);

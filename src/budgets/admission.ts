@@ -1,10 +1,10 @@
 import type { BudgetConfig, TollgateConfig } from '../config/schema.ts';
-import { usdToNano } from '../domain/money.ts';
 import type { Target } from '../domain/request.ts';
 import type { ReserveCheck } from './counters/types.ts';
 import { decide, type Priority } from './decide.ts';
 import { countsToward } from './fixed-accrual.ts';
 import type { BudgetGrant } from './grant.ts';
+import { limitNanoOf } from './limit-nano.ts';
 import type { OverrideTokens } from './override.ts';
 import type { BudgetWindow } from './windows.ts';
 
@@ -42,7 +42,7 @@ export function reserveChecks(
   return budgets.map((budget, index) => ({
     budgetId: budget.id,
     buckets: windows[index]!.buckets,
-    limitNano: usdToNano(budget.limitUsd),
+    limitNano: limitNanoOf(budget),
     // Fixed costs are commitments: the whole period's share counts from day one, so "$30/month" is a total.
     fixedNano: fixedNano(budget, windows[index]!, windows[index]!.endMs),
     amountNano: countsToward(budget, local) ? worst : 0,

@@ -17,6 +17,20 @@ describe('budget scopes are qualified by org', () => {
     expect(qualifiedScope({ scope: 'model', value: 'openai/gpt-4o', org: undefined })).toEqual({ org: undefined, name: 'openai/gpt-4o' });
   });
 
+  it('a budget changed in place is read again (its scope, value or org)', () => {
+    const budget: { scope: 'project' | 'user' | 'model'; value: string; org: string | undefined } = { scope: 'project', value: 'acme/web', org: undefined };
+    expect(qualifiedScope(budget)).toEqual({ org: 'acme', name: 'web' });
+    expect(covers(budget, subject('acme'))).toBe(true);
+    budget.value = 'globex/web';
+    expect(qualifiedScope(budget)).toEqual({ org: 'globex', name: 'web' });
+    expect(covers(budget, subject('acme'))).toBe(false);
+    budget.org = 'acme';
+    expect(qualifiedScope(budget)).toEqual({ org: 'acme', name: 'globex/web' });
+    budget.org = undefined;
+    budget.scope = 'model';
+    expect(qualifiedScope(budget)).toEqual({ org: undefined, name: 'globex/web' });
+  });
+
   it('project, user and tag budgets cover only their org', () => {
     for (const budget of [
       { scope: 'project' as const, value: 'web', org: 'acme' },

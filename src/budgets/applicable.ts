@@ -17,7 +17,20 @@ type ScopedBudget = Pick<BudgetConfig, 'scope' | 'value' | 'org'>;
  * when no `org` is set (project, user and tag budgets only). `org: undefined` means every org; the
  * schema no longer accepts that for project/user/tag, but budgets stored before it may have it.
  */
-export function qualifiedScope(budget: ScopedBudget): { org: string | undefined; name: string | undefined } {
+export function qualifiedScope(budget: ScopedBudget): QualifiedScope {
+  // Read on every request for every budget: kept per budget object, checked against the fields it was read from.
+  const held = qualified.get(budget);
+  if (held && held.scope === budget.scope && held.value === budget.value && held.org === budget.org) return held.qualified;
+  const found = readScope(budget);
+  qualified.set(budget, { scope: budget.scope, value: budget.value, org: budget.org, qualified: found });
+  return found;
+}
+
+type QualifiedScope = { readonly org: string | undefined; readonly name: string | undefined };
+
+const qualified = new WeakMap<object, { scope: ScopedBudget['scope']; value: string | undefined; org: string | undefined; qualified: QualifiedScope }>();
+
+function readScope(budget: ScopedBudget): QualifiedScope {
   if (budget.org !== undefined || budget.value === undefined) return { org: budget.org, name: budget.value };
   if (budget.scope === 'project' || budget.scope === 'user' || budget.scope === 'tag') {
     const slash = budget.value.indexOf('/');

@@ -199,8 +199,8 @@ export class BudgetEnforcer {
         refusedLogged = true;
         this.options.log(overrideRefusedLine(request));
       }
-      // Only the operator's global token also lifts the local-share rule.
-      const shareSlot = !local && override?.authority !== 'global' ? await this.share.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
+      // Only the operator's global token also lifts the local-share rule; without a guard there is no slot to take (nor a turn to wait for one).
+      const shareSlot = this.share.enabled && !local && override?.authority !== 'global' ? await this.share.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
       if (budgets.length === 0) return { chain: targets, grant: this.share.grant(local, shareSlot) };
       const forced = override?.budgetIds ?? new Set<string>();
       let granted = false;
@@ -270,7 +270,16 @@ export class BudgetEnforcer {
     for (const alert of alerts) await this.options.alerts.raise(alert).catch(() => undefined);
   }
 
+  /** What every grant settles through: built once (the request path admits with it every time). */
   private grantDeps(): GrantDeps {
+    this.deps ??= this.buildGrantDeps();
+    return this.deps;
+  }
+
+  private deps: GrantDeps | undefined;
+
+  private buildGrantDeps(): GrantDeps {
+    const { config } = this.options;
     return {
       counters: this.options.counters,
       now: this.options.now,
@@ -281,7 +290,10 @@ export class BudgetEnforcer {
         this.wake();
         void this.checkAlerts(budgets);
       },
-      disclosure: this.options.config.enforcement.discloseBudgets,
+      // Read at each use, as before the deps were kept.
+      get disclosure() {
+        return config.enforcement.discloseBudgets;
+      },
     };
   }
 

@@ -47,4 +47,18 @@ describe('learnt input ratios', () => {
     // An org new to the model has only the model's ratio over everyone.
     expect(ratios.factor('m', 'new-org')).toBe(8);
   });
+  it('the factor is the 99th percentile of the last 1,000 ratios, after the ring wraps', () => {
+    const ratios = new InputRatios();
+    let seed = 7;
+    const next = () => (seed = (seed * 48_271) % 2_147_483_647);
+    const seen: number[] = [];
+    for (let i = 0; i < 1_537; i += 1) {
+      const reported = 60 + (next() % 500);
+      ratios.observe('m', 100, reported);
+      seen.push(reported / 100);
+    }
+    // The 990th smallest of the newest 1,000 (rank ceil(0.99 x 1,000)), at least 1.
+    const newest = seen.slice(-1_000).sort((a, b) => a - b);
+    expect(ratios.factor('m')).toBe(Math.min(8, Math.max(1, newest[989]!)));
+  });
 });

@@ -4,7 +4,7 @@ import type { LedgerRecord } from '../ledger/record.ts';
 import type { LedgerStore } from '../ledger/store.ts';
 import { RESERVATION_TTL_MS, type BudgetCounters, type SettleSpend } from './counters/types.ts';
 import type { BudgetGrant } from './grant.ts';
-import { budgetWindow, ttlSeconds, type BudgetWindow } from './windows.ts';
+import { budgetWindow, ttlSeconds, type BudgetWindow, type WindowedBudget } from './windows.ts';
 
 const CLOUD = '~share-cloud';
 const LOCAL = '~share-local';
@@ -25,13 +25,18 @@ export class LocalShareGuard {
     private readonly book: (reservationId: string, budgetIds: string[], spends: SettleSpend[]) => Promise<void>,
   ) {}
 
+  private definition: WindowedBudget | undefined;
+
   get enabled(): boolean {
     return this.settings !== undefined;
   }
 
   private window(at: number): { local: string; cloud: string; window: BudgetWindow } | undefined {
     if (!this.settings) return undefined;
-    const window = budgetWindow({ id: 'local-share', period: this.settings.period, timezone: this.settings.timezone }, at);
+    // One definition object while the settings stay the same, so its window is memoised with it (see budgetWindow).
+    const { period, timezone } = this.settings;
+    if (this.definition?.period !== period || this.definition.timezone !== timezone) this.definition = { id: 'local-share', period, timezone };
+    const window = budgetWindow(this.definition, at);
     return { local: `${window.currentBucket}:local`, cloud: `${window.currentBucket}:cloud`, window };
   }
 

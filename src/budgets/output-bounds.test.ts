@@ -26,4 +26,19 @@ describe('learnt output bounds', () => {
     bounds.seed(rows, () => 'm');
     expect(bounds.bound('m')).toBe(50);
   });
+
+  it('the bound is the 99.5th percentile of the newest 1,000 counts plus 25%, after the ring wraps', () => {
+    const bounds = new OutputBounds();
+    let seed = 11;
+    const next = () => (seed = (seed * 48_271) % 2_147_483_647);
+    const seen: number[] = [];
+    for (let i = 0; i < 1_321; i += 1) {
+      const tokens = next() % 3_000;
+      bounds.observe('m', tokens);
+      seen.push(tokens);
+    }
+    // The 995th smallest of the newest 1,000 (a numeric order: 1000 after 999, not before it).
+    const newest = seen.slice(-1_000).sort((a, b) => a - b);
+    expect(bounds.bound('m')).toBe(Math.max(1, Math.ceil(newest[994]! * 1.25)));
+  });
 });

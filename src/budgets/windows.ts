@@ -18,19 +18,50 @@ export interface BudgetWindow {
  * current one. Pure: time is a parameter.
  */
 export function budgetWindow(budget: WindowedBudget, nowMs: number): BudgetWindow {
-  // Memoised while `nowMs` stays in the same window (rolling: the same hour): the time-zone
-  // arithmetic costs far more than the rest of a budget check.
-  const key = `${counterKey(budget)}|${budget.period}|${budget.rollingHours ?? ''}|${budget.timezone}`;
-  const cached = memo.get(key);
-  if (cached && nowMs >= cached.validFromMs && nowMs < cached.validToMs) return cached.window;
-  const window = computeWindow(budget, nowMs);
-  const hour = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
-  memo.set(key, budget.period === 'rolling' ? { window, validFromMs: hour, validToMs: hour + HOUR_MS } : { window, validFromMs: window.startMs, validToMs: window.endMs });
-  if (memo.size > 10_000) memo.clear();
-  return window;
+  // Memoised per budget object while `nowMs` stays in the same window (rolling: the same hour): the
+  // time-zone arithmetic costs far more than the rest of a budget check. The memo is checked against
+  // the fields the window depends on, so a budget changed in place (a reset) is never served a stale
+  // one; a definition replaced by the admin API or a sync is a new object, with an empty memo.
+  const held = byBudget.get(budget);
+  if (held && nowMs >= held.validFromMs && nowMs < held.validToMs && sameWindowFields(held, budget)) return held.window;
+  const found = byFields(budget, nowMs);
+  byBudget.set(budget, found);
+  return found.window;
 }
 
-const memo = new Map<string, { window: BudgetWindow; validFromMs: number; validToMs: number }>();
+interface Memo {
+  window: BudgetWindow;
+  validFromMs: number;
+  validToMs: number;
+  id: string;
+  resetAtMs: number | undefined;
+  period: WindowedBudget['period'];
+  rollingHours: number | undefined;
+  timezone: string;
+}
+
+/** Per budget object: the window last computed for it (the request path asks for the same budgets every time). */
+const byBudget = new WeakMap<object, Memo>();
+/** Per window definition: for budgets passed as fresh objects each time (the local-share guard, rebuilds). */
+const memo = new Map<string, Memo>();
+
+function sameWindowFields(held: Memo, budget: WindowedBudget): boolean {
+  return held.id === budget.id && held.resetAtMs === budget.resetAtMs && held.period === budget.period && held.rollingHours === budget.rollingHours && held.timezone === budget.timezone;
+}
+
+function byFields(budget: WindowedBudget, nowMs: number): Memo {
+  const key = `${counterKey(budget)}|${budget.period}|${budget.rollingHours ?? ''}|${budget.timezone}`;
+  const cached = memo.get(key);
+  if (cached && nowMs >= cached.validFromMs && nowMs < cached.validToMs && sameWindowFields(cached, budget)) return cached;
+  const window = computeWindow(budget, nowMs);
+  const hour = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
+  const [validFromMs, validToMs] = budget.period === 'rolling' ? [hour, hour + HOUR_MS] : [window.startMs, window.endMs];
+  const fields = { id: budget.id, resetAtMs: budget.resetAtMs, period: budget.period, rollingHours: budget.rollingHours, timezone: budget.timezone };
+  const entry: Memo = { window, validFromMs, validToMs, ...fields };
+  memo.set(key, entry);
+  if (memo.size > 10_000) memo.clear();
+  return entry;
+}
 
 /** What a window needs of a budget; `resetAtMs` is set when its spend was reset at run time. */
 export type WindowedBudget = Pick<BudgetConfig, 'id' | 'period' | 'rollingHours' | 'timezone'> & { resetAtMs?: number | undefined };
