@@ -18,6 +18,17 @@ describe('countTokensBounded', () => {
   });
 });
 
+describe('special-token spellings in a prompt', () => {
+  it('are counted as the text they are, exactly and when sampled, never refused', () => {
+    const quoted = 'a <|endoftext|> b <|im_start|> c <|fim_middle|> d';
+    // Read as text: 'a', ' <', '|', 'end', 'of', 'text', '|', '>', ' b' in o200k.
+    expect(countTokensBounded('a <|endoftext|> b')).toBe(9);
+    expect(countTokensBounded(quoted)).toBeGreaterThan(15);
+    expect(() => countTokens(quoted)).toThrow(/special token/);
+    expect(countTokensBounded(quoted.repeat(20_000))).toBeGreaterThan(15 * 20_000 * 0.9);
+  });
+});
+
 describe('the tokenizer merge cache', () => {
   it('is emptied before it reaches its limit, however many new words arrive', () => {
     // 100 new words a call (letters only: one cache entry each), three times the limit in all.

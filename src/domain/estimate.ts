@@ -27,6 +27,13 @@ export function estimateInputTokens(body: Record<string, unknown>): number {
   return overhead + (parts.length ? countTokensBounded(parts.join('\n')) : 0);
 }
 
+/**
+ * Special-token spellings (`<|endoftext|>`, `<|im_start|>`) in a prompt are counted as the text they
+ * are, as a provider reads user content. gpt-tokenizer refuses them by default (it throws); an empty
+ * disallowed set also skips its scan of every text for them.
+ */
+const AS_TEXT = { disallowedSpecial: new Set<string>() };
+
 /** Texts up to this many characters are counted exactly; longer ones are sampled. */
 export const EXACT_COUNT_CHARS = 65_536;
 const SAMPLES = 8;
@@ -39,11 +46,11 @@ const SAMPLES = 8;
  */
 export function countTokensBounded(text: string): number {
   boundMergeCache();
-  if (text.length <= EXACT_COUNT_CHARS) return countTokens(text);
+  if (text.length <= EXACT_COUNT_CHARS) return countTokens(text, AS_TEXT);
   const window = Math.floor(EXACT_COUNT_CHARS / SAMPLES);
   const stride = Math.floor((text.length - window) / (SAMPLES - 1));
   let sampled = 0;
-  for (let index = 0; index < SAMPLES; index += 1) sampled += countTokens(text.slice(index * stride, index * stride + window));
+  for (let index = 0; index < SAMPLES; index += 1) sampled += countTokens(text.slice(index * stride, index * stride + window), AS_TEXT);
   return Math.ceil((sampled * text.length) / (window * SAMPLES));
 }
 
