@@ -35,25 +35,21 @@ for (const keep of [1 / 3, 2 / 3, 1]) console.log(`  ${keep.toFixed(2)}  ${accur
 
 const seeds = (process.env.SEEDS ?? '15,1,2,3,4').split(',').map(Number);
 console.log(`\nseed spread (seeds ${seeds.join(', ')}; the shipped model uses seed ${TRAIN_OPTIONS.seed}):`);
-const arenaBySeed: number[] = [];
-const mtBySeed: number[] = [];
-for (const seed of seeds) {
-  const train = (rows: Parameters<typeof trainTaskWeights>[1]): Float32Array => trainTaskWeights(TASK_CLASSES, rows, { ...TRAIN_OPTIONS, seed });
-  arenaBySeed.push(accuracy(arenaEvenCrossValidated(examples, { train })));
-  mtBySeed.push(accuracy(mtBenchCrossValidated(examples, 10, train)));
-  console.log(`  seed ${String(seed).padStart(3)}: Arena even ${arenaBySeed.at(-1)!.toFixed(3)}, MT-Bench ${mtBySeed.at(-1)!.toFixed(3)}`);
-}
 const range = (xs: number[]): string => `${Math.min(...xs).toFixed(3)}-${Math.max(...xs).toFixed(3)} (mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)})`;
-console.log(`  Arena even ${range(arenaBySeed)}; MT-Bench ${range(mtBySeed)}`);
+/** Arena even 5-fold and MT-Bench 10-fold accuracy of models trained on `rows` with each seed, then their ranges. */
+function seedSpread(rows: typeof examples): void {
+  const arenaBySeed: number[] = [];
+  const mtBySeed: number[] = [];
+  for (const seed of seeds) {
+    const train = (fold: Parameters<typeof trainTaskWeights>[1]): Float32Array => trainTaskWeights(TASK_CLASSES, fold, { ...TRAIN_OPTIONS, seed });
+    arenaBySeed.push(accuracy(arenaEvenCrossValidated(rows, { train })));
+    mtBySeed.push(accuracy(mtBenchCrossValidated(rows, 10, train)));
+    console.log(`  seed ${String(seed).padStart(3)}: Arena even ${arenaBySeed.at(-1)!.toFixed(3)}, MT-Bench ${mtBySeed.at(-1)!.toFixed(3)}`);
+  }
+  console.log(`  Arena even ${range(arenaBySeed)}; MT-Bench ${range(mtBySeed)}`);
+}
+seedSpread(examples);
 
 const withV01 = featured(trainingPrompts(dataDir, { arenaV01: true }));
 console.log(`\nwith Arena-Hard v0.1's ${withV01.length - examples.length} hand-labelled prompts added to training (not in the shipped model):`);
-const arenaV01BySeed: number[] = [];
-const mtV01BySeed: number[] = [];
-for (const seed of seeds) {
-  const train = (rows: Parameters<typeof trainTaskWeights>[1]): Float32Array => trainTaskWeights(TASK_CLASSES, rows, { ...TRAIN_OPTIONS, seed });
-  arenaV01BySeed.push(accuracy(arenaEvenCrossValidated(withV01, { train })));
-  mtV01BySeed.push(accuracy(mtBenchCrossValidated(withV01, 10, train)));
-  console.log(`  seed ${String(seed).padStart(3)}: Arena even ${arenaV01BySeed.at(-1)!.toFixed(3)}, MT-Bench ${mtV01BySeed.at(-1)!.toFixed(3)}`);
-}
-console.log(`  Arena even ${range(arenaV01BySeed)}; MT-Bench ${range(mtV01BySeed)}`);
+seedSpread(withV01);
