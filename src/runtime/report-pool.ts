@@ -1,6 +1,7 @@
 import { createWorkerPool, poolFace, type WorkerPool } from '../analytics/worker-pool.ts';
 import type { CostReportRequest } from '../analytics/reports/cost-report-query.ts';
-import type { CostReportRunner } from '../analytics/reports/report-runner.ts';
+import type { CostReportRunner, SummaryQuery } from '../analytics/reports/report-runner.ts';
+import type { SpendRow } from '../ledger/store.ts';
 import type { LedgerLocation } from '../storage/open-ledger-reader.ts';
 
 export interface ReportPoolOptions {
@@ -10,7 +11,10 @@ export interface ReportPoolOptions {
   maxQueued?: number;
 }
 
-export interface ReportPool extends CostReportRunner, Omit<WorkerPool<CostReportRequest, Uint8Array<ArrayBuffer>>, 'run'> {}
+/** What the report worker is sent: a report to render, or ledger sums to read. */
+export type ReportTask = { report: CostReportRequest } | { summaries: readonly SummaryQuery[] };
+
+export interface ReportPool extends CostReportRunner, Omit<WorkerPool<ReportTask, Uint8Array<ArrayBuffer> | SpendRow[][]>, 'run'> {}
 
 /**
  * The gateway's cost reports on one worker thread (report-worker.ts; pool mechanics in
@@ -18,9 +22,10 @@ export interface ReportPool extends CostReportRunner, Omit<WorkerPool<CostReport
  * connection, or a PostgreSQL pool of two), reads the summaries, builds the report and renders it
  * there, and hands back only the finished body. The gateway's event loop neither parses the rows nor
  * builds the report (~25 ms per report at 10 million rows), so proxied calls do not wait behind it.
+ * Other admin reads of ledger sums (the cache statistics) go the same way (`summaries`).
  */
 export function createReportPool(location: LedgerLocation, options: ReportPoolOptions = {}): ReportPool {
-  const pool = createWorkerPool<CostReportRequest, Uint8Array<ArrayBuffer>>({
+  const pool = createWorkerPool<ReportTask, Uint8Array<ArrayBuffer> | SpendRow[][]>({
     entry: new URL('./report-worker.ts', import.meta.url),
     workerData: location,
     noun: 'report',
@@ -28,5 +33,8 @@ export function createReportPool(location: LedgerLocation, options: ReportPoolOp
     timeoutAdvice: 'ask for less: a shorter range, fewer dimensions, or hour-aligned from= and to= (they read the rollups)',
     maxQueued: options.maxQueued ?? 32,
   });
-  return poolFace(pool, { render: (request: CostReportRequest) => pool.run(request) });
+  return poolFace(pool, {
+    render: (request: CostReportRequest) => pool.run({ report: request }) as Promise<Uint8Array<ArrayBuffer>>,
+    summaries: (queries: readonly SummaryQuery[]) => pool.run({ summaries: queries }) as Promise<SpendRow[][]>,
+  });
 }

@@ -103,6 +103,23 @@ function contract(open: () => Promise<{ storage: Storage; cleanup(): Promise<voi
     }
   });
 
+  it('reads ledger sums (the cache statistics) on the worker: the same rows the ledger summarizes in process', async () => {
+    const queries = [
+      { dimensions: ['cache' as const], filter: {} },
+      { dimensions: ['model' as const, 'provider' as const, 'day' as const], filter: {} },
+      { dimensions: ['project' as const], filter: { orgId: 'globex', fromMs: BASE + 86_400_000 + 17, toMs: NOW } },
+    ];
+    const inWorker = await pool.summaries(queries);
+    const inProcess = await inProcessReports(storage.ledger).summaries(queries);
+    const sorted = (rows: unknown[]) => rows.map((row) => JSON.stringify(row)).sort();
+    expect(inWorker).toHaveLength(3);
+    for (const [index, answer] of inWorker.entries()) expect(sorted(answer), `query ${index}`).toEqual(sorted(inProcess[index]!));
+    // Counted from the records written: every call once by cache status, hits as written.
+    expect(inWorker[0]!.reduce((sum, row) => sum + row.requests, 0)).toBe(rows.length);
+    expect(inWorker[0]!.find((row) => row.keys.cache === 'hit')?.requests).toBe(rows.filter((r) => r.cacheStatus === 'hit').length);
+    expect(inWorker[2]!.reduce((sum, row) => sum + row.requests, 0)).toBe(rows.filter((r) => r.orgId === 'globex' && r.timeMs >= BASE + 86_400_000 + 17).length);
+  });
+
   it('runs on one worker thread started on first use, which lives on after a report that fails', async () => {
     expect(pool.started).toBe(true);
     const starts = pool.starts;

@@ -12,9 +12,11 @@ import { parseAdminBody } from './parse-admin-body.ts';
 import { formatUsd } from '../../domain/money.ts';
 import { priceProviderFor } from '../../pricing/price-provider.ts';
 import type { Runtime } from '../runtime.ts';
+import type { SpendRow } from '../../ledger/store.ts';
 import type { GatewayEnv } from '../context.ts';
 import { filterFrom } from './reports.ts';
 import { ownEntry } from '../../domain/own-entry.ts';
+import { inProcessReports } from '../../analytics/reports/report-runner.ts';
 
 const warmSchema = z
   .object({
@@ -33,6 +35,8 @@ const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / wh
  * provider prompt caching (cached input tokens and what they saved) reported separately.
  */
 export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): void {
+  // Read where the reports are (the report worker in the gateway): the rows are queried and decoded there, not on this thread.
+  const reads = runtime.reports ?? inProcessReports(runtime.ledger);
   app.get('/api/cache/stats', async (c) => {
     const admin = c.get('admin');
     const filter = filterFrom(c.req.query());
@@ -44,7 +48,7 @@ export function registerCacheRoutes(app: Hono<GatewayEnv>, runtime: Runtime): vo
     const operator = admin.orgId === undefined;
     await runtime.flushLedger();
     // Sums from the hourly rollups (bounded work whatever the ledger's size), never a scan of raw rows here.
-    const [byStatus, byModel] = await Promise.all([runtime.ledger.summarize(['cache'], filter), runtime.ledger.summarize(['model', 'provider', 'day'], filter)]);
+    const [byStatus, byModel] = (await reads.summaries([{ dimensions: ['cache'], filter }, { dimensions: ['model', 'provider', 'day'], filter }])) as [SpendRow[], SpendRow[]];
     const counts = { hit: 0, 'semantic-hit': 0, miss: 0, bypass: 0 } as Record<string, number>;
     const savedBy = { exact: 0, semantic: 0 };
     let requests = 0;

@@ -13,7 +13,15 @@ export function createRequestId(nowMs: number): string {
   return `req_${nowMs.toString(36)}${PROCESS_PREFIX}${counter.toString(36)}`;
 }
 
-/** Stamps every request with an id and its arrival time, and echoes the id on the response. */
+/**
+ * Stamps every request with an id and its arrival time, and echoes the id on the response.
+ *
+ * The header is set before the route runs, so hono builds it into the response the route makes
+ * (`c.json`, `c.body`, ...). Set afterwards, it made hono rebuild every finished response: a web
+ * Response around the body, copied, then read back through a ReadableStream on the gateway's
+ * thread (about 1 ms per admin call, more for a report of a few hundred KB). A response the route
+ * built apart (a `new Response`, an error) is stamped afterwards as before.
+ */
 export const requestId = (now: () => number): MiddlewareHandler<GatewayEnv> =>
   async function requestIdMiddleware(c, next) {
     const receivedAtMs = now();
@@ -22,7 +30,9 @@ export const requestId = (now: () => number): MiddlewareHandler<GatewayEnv> =>
     c.set('requestId', id);
     c.set('receivedAtMs', receivedAtMs);
     c.set('wire', wireOfPath(path));
-    await next();
     // Proxy responses (success and error) already carry the id: stamping them again would force hono to rebuild the response.
-    if (!PROXY_OPERATIONS.has(path)) c.header('x-tollgate-request-id', id);
+    const stamp = !PROXY_OPERATIONS.has(path);
+    if (stamp) c.header('x-tollgate-request-id', id);
+    await next();
+    if (stamp && c.res.headers.get('x-tollgate-request-id') !== id) c.header('x-tollgate-request-id', id);
   };
