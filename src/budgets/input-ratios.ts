@@ -1,4 +1,5 @@
 import type { LedgerRecord } from '../ledger/record.ts';
+import { nearestRank } from './nearest-rank.ts';
 
 /** Ratios kept per model and per org's use of it (rings: the newest), observations before a ratio is trusted, the quantile, its ceiling. */
 const WINDOW = 1_000;
@@ -91,15 +92,10 @@ export class InputRatios {
   }
 }
 
-/**
- * Recomputed after every 20 new answers (a sort of at most 1,000 numbers, in a typed array: a numeric
- * sort without a comparator call per step, about five times faster; the ratios are finite, so the
- * order is the same).
- */
+/** Recomputed after every 20 new answers (a sort of at most 1,000 numbers). */
 function factorOf(entry: Ring): number {
   if (entry.factor === undefined || entry.dirty >= MIN_SAMPLES) {
-    const sorted = Float64Array.from(entry.ring).sort();
-    const quantile = sorted[Math.min(sorted.length - 1, Math.ceil(QUANTILE * sorted.length) - 1)] ?? 1;
+    const quantile = nearestRank(entry.ring, QUANTILE) ?? 1;
     entry.factor = Math.min(MAX_FACTOR, Math.max(1, quantile));
     entry.dirty = 0;
   }

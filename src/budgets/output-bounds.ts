@@ -1,4 +1,5 @@
 import type { LedgerRecord } from '../ledger/record.ts';
+import { nearestRank } from './nearest-rank.ts';
 
 /** Samples kept per model (a ring: the newest), observations before a bound is trusted, and the safety margin. */
 const WINDOW = 1_000;
@@ -39,11 +40,9 @@ export class OutputBounds {
   bound(model: string): number | undefined {
     const entry = this.samples.get(model);
     if (!entry || entry.ring.length < MIN_SAMPLES) return undefined;
-    // Recomputed after every 50 new answers (a sort of at most 1,000 numbers, in a typed array: a numeric
-    // sort without a comparator call per step; the counts are finite, so the order is the same).
+    // Recomputed after every 50 new answers (a sort of at most 1,000 numbers).
     if (entry.bound === undefined || entry.dirty >= MIN_SAMPLES) {
-      const sorted = Float64Array.from(entry.ring).sort();
-      const quantile = sorted[Math.min(sorted.length - 1, Math.ceil(QUANTILE * sorted.length) - 1)] ?? 0;
+      const quantile = nearestRank(entry.ring, QUANTILE) ?? 0;
       entry.bound = Math.max(1, Math.ceil(quantile * MARGIN));
       entry.dirty = 0;
     }
