@@ -4,19 +4,22 @@
  * ticket (exact key + semantic view), a cache miss (exact + semantic lookup) and the save after it,
  * the hashed embedding, the inbound reading, the metrics of one request, and the relay of one
  * streamed answer (the mock provider's own bytes for the bench question, replayed as they arrived:
- * transformer, metering and the cache's copy of the answer), budget admission and its settle, and
+ * transformer, metering and the cache's copy of the answer; `relay-nocache` the same without the
+ * cache's copy, as with the cache off or a request it will not save), budget admission and its settle, and
  * the same with what the budgets learn from each answer (output bounds, input ratios). Each case
  * runs in a fresh process per checkout, alternating checkouts, several times; each reports the least CPU time
  * (process.cpuUsage, not wall time: a shared machine's waiting is not counted) per call over
  * batches, and the best of the runs is kept, so a busy machine inflates both sides alike.
  *
- * `npm run bench:hot-path` (BENCH_BASELINE=<checkout> BENCH_RUNS=3).
+ * `npm run bench:hot-path` (BENCH_BASELINE=<checkout> BENCH_RUNS=3 BENCH_CASES=<case,…>).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'meter', 'admit', 'admit+learn'] as const;
+const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'relay-nocache', 'meter', 'admit', 'admit+learn'] as const;
 type Case = (typeof CASES)[number];
+/** BENCH_CASES=relay,relay-nocache runs only those cases. */
+const RUN = process.env.BENCH_CASES ? CASES.filter((name) => process.env.BENCH_CASES!.split(',').includes(name)) : CASES;
 
 const here = path.resolve(import.meta.dirname, '..');
 
@@ -29,7 +32,7 @@ function parent(): void {
   const roots = baseline ? { baseline, now: here } : { now: here };
   const best: Record<string, Record<string, number>> = {};
   for (let run = 0; run < runs; run += 1) {
-    for (const name of CASES) {
+    for (const name of RUN) {
       for (const [label, root] of Object.entries(roots)) {
         const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'bench/hot-path.ts'), '--case', name, root], { cwd: here, encoding: 'utf8' });
         const us = Number(out.trim());
@@ -40,7 +43,7 @@ function parent(): void {
   }
   console.log(`\nCPU µs per call (best of ${runs} runs; each run the least over batches)`);
   console.log(`${'case'.padEnd(12)} ${baseline ? 'baseline'.padStart(10) : ''} ${'now'.padStart(10)} ${baseline ? 'now/baseline'.padStart(14) : ''}`);
-  for (const name of CASES) {
+  for (const name of RUN) {
     const row = best[name]!;
     console.log(`${name.padEnd(12)} ${baseline ? row.baseline!.toFixed(2).padStart(10) : ''} ${row.now!.toFixed(2).padStart(10)} ${baseline ? (row.now! / row.baseline!).toFixed(2).padStart(14) : ''}`);
   }
@@ -97,8 +100,8 @@ async function child(name: Case, root: string): Promise<void> {
       const reading = inboundOf(request());
       return reading.model.length + Number(reading.stream) + reading.lastUserText.length;
     }, 2_000, 20);
-  } else if (name === 'relay') {
-    us = await relayCase(load, body);
+  } else if (name === 'relay' || name === 'relay-nocache') {
+    us = await relayCase(load, body, name === 'relay');
   } else if (name === 'meter') {
     us = await meterCase(load, request);
   } else if (name === 'admit' || name === 'admit+learn') {
@@ -116,10 +119,10 @@ async function child(name: Case, root: string): Promise<void> {
 /**
  * One streamed answer through the relay (`relayStream`, the same input in either checkout): the
  * upstream reads are the mock provider's real answer to the bench question, as they arrived,
- * replayed from memory; metering goes to a sink that drops the row, and the cache's copy is taken
- * (and handed to a cache that keeps nothing) after the stream, as in the gateway.
+ * replayed from memory; metering goes to a sink that drops the row, and (`withCache`) the cache's
+ * copy is taken (and handed to a cache that keeps nothing) after the stream, as in the gateway.
  */
-async function relayCase(load: (file: string) => Promise<Record<string, any>>, body: () => Record<string, unknown>): Promise<number> {
+async function relayCase(load: (file: string) => Promise<Record<string, any>>, body: () => Record<string, unknown>, withCache: boolean): Promise<number> {
   const { relayStream } = await load('src/pipeline/relay-stream.ts');
   const { createOpenAiAdapter } = await load('src/providers/openai/adapter.ts');
   const { startMockProvider } = await load('src/mock-provider/index.ts');
@@ -145,7 +148,7 @@ async function relayCase(load: (file: string) => Promise<Record<string, any>>, b
     metrics: { observeUpstreamError() {} },
     ledger: { whenDurable: () => Promise.resolve() },
     cache: {
-      willSave: () => true,
+      willSave: () => withCache,
       save() {
         saved += 1;
       },
@@ -172,7 +175,8 @@ async function relayCase(load: (file: string) => Promise<Record<string, any>>, b
     return bytes;
   };
   const us = await leastCpu(fn, 200, 20);
-  if (saved === 0) throw new Error('the relay kept no copy of the answer for the cache');
+  if (withCache && saved === 0) throw new Error('the relay kept no copy of the answer for the cache');
+  if (!withCache && saved !== 0) throw new Error('the relay kept a copy of the answer with the cache off');
   return us;
 }
 

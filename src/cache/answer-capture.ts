@@ -22,10 +22,11 @@ export interface AnswerCapture {
 }
 
 /**
- * The same capture fed with the events the relay has already parsed (the relay's own reading of
- * the stream, so the stream is parsed once, not once more for the cache): `count` each upstream
- * read (the size bound is in bytes), `add` each upstream event in order. The events are folded
- * into the answer as they come, so nothing of the stream is kept but the answer itself.
+ * The same capture fed with the events the relay has already split (the relay's own reading of the
+ * stream, so the stream is split once, and an event the relay's reader parsed is not parsed again):
+ * `count` each upstream read (the size bound is in bytes), `add` each upstream event in order.
+ * `add` only keeps the event (a reference, no parse); `finish` folds them into the answer, so the
+ * client's stream never waits on the cache's reading of it (the relay finishes after the last byte).
  */
 export interface AnswerFold {
   count(bytes: number): void;
@@ -66,31 +67,32 @@ export function foldAnswer(upstreamWire: WireFormat, maxBytes = MAX_CAPTURE_BYTE
 class NotNeutral extends Error {}
 
 /**
- * What both folds share: the size bound, and giving up for good on the first event that is not
- * JSON or not representable (the answer is then not cached).
+ * What both folds share: the size bound, the events kept until the end, and giving up on the first
+ * event that is not JSON or not representable (the answer is then not cached).
  */
 abstract class Fold implements AnswerFold {
   private bytes = 0;
-  private gaveUp = false;
+  /** The events added, not read yet (dropped once the stream is past the size bound). */
+  private events: SseEvent[] = [];
 
   constructor(private readonly maxBytes: number) {}
 
   count(bytes: number): void {
     this.bytes += bytes;
+    if (this.bytes > this.maxBytes) this.events = [];
   }
 
   add(event: SseEvent): void {
-    if (this.gaveUp || this.bytes > this.maxBytes) return;
-    try {
-      if (!this.read(event)) this.gaveUp = true;
-    } catch {
-      this.gaveUp = true; // an event that is not JSON (the relay reported it), or one the form cannot hold
-    }
+    if (this.bytes <= this.maxBytes) this.events.push(event);
   }
 
   finish(usage: Usage): NeutralAnswer | undefined {
-    if (this.gaveUp || this.bytes > this.maxBytes) return undefined;
+    if (this.bytes > this.maxBytes) return undefined;
+    const { events } = this;
+    this.events = [];
     try {
+      // An event that is not JSON (the relay reported it), or one the form cannot hold: the answer is not kept.
+      for (const event of events) if (!this.read(event)) return undefined;
       return this.answer(usage);
     } catch {
       return undefined;

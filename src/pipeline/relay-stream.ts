@@ -25,8 +25,11 @@ interface RelayInput {
 
 /**
  * Relays an upstream SSE stream to the client read by read as it arrives. Each read is decoded
- * once and each event parsed once (its JSON too: the transformer's reading of usage, served model
- * and text and the response cache's fold share it). A read made only of whole events the
+ * once and split into events once. An event's JSON is parsed at most once (the transformer's
+ * reading of usage, served model and text and the response cache's fold share it), and only where
+ * it is read: an OpenAI passthrough reads its content chunks without parsing them (their shape,
+ * learnt from the first), and the cache's fold reads the events it was handed after the last byte
+ * has gone to the client. A read made only of whole events the
  * transformer relays unchanged goes out as the very bytes undici handed over (no re-encode); any
  * other read (usage stripped, wire translated, an event cut across reads) goes out as the
  * transformer's frames. Metering happens when the stream ends, fails, or the client goes away (the
@@ -49,7 +52,7 @@ export function relayStream(input: RelayInput): PipelineResult {
 async function* relay(input: RelayInput): AsyncGenerator<string | Uint8Array> {
   const { request, deps, response } = input;
   const transformer = input.adapter.createStreamTransformer(input.call);
-  // The response cache's copy: the upstream events the relay reads anyway, folded into the neutral form as they are read.
+  // The response cache's copy: the upstream events the relay splits anyway, kept as they are read and folded into the neutral form after the stream.
   const capture = deps.cache?.willSave(request.cache) ? foldAnswer(input.adapter.wire) : undefined;
   const state = new RelayState(input, transformer, capture);
   let finished = false;
@@ -105,7 +108,7 @@ class RelayState {
   constructor(
     readonly input: RelayInput,
     readonly transformer: StreamTransformer,
-    /** The response cache's fold of the upstream events (each event after the transformer has read it: its JSON is parsed once). */
+    /** The response cache's fold of the upstream events (kept as read, folded at the end: an event the transformer parsed is not parsed again). */
     readonly capture: AnswerFold | undefined,
   ) {}
 

@@ -1,6 +1,7 @@
 import type { ProviderKind } from '../../config/schema.ts';
 import { convertOpenAiEmbeddingsUsage, convertOpenAiUsage } from './convert-usage.ts';
 import { openAiHeaders } from './headers.ts';
+import { ChunkShape } from './chunk-shape.ts';
 import { isUsageOnlyChunk, readOpenAiChunk } from './stream.ts';
 import { asRecord } from '../read-fields.ts';
 import { StreamState, streamTransformer } from '../stream-state.ts';
@@ -55,11 +56,19 @@ export function createOpenAiAdapter(kind: ProviderKind): ProviderAdapter {
   };
 }
 
-/** Relays OpenAI chunks byte for byte, reading usage; drops the usage-only chunk the client did not ask for. */
+/**
+ * Relays OpenAI chunks byte for byte, reading usage; drops the usage-only chunk the client did not
+ * ask for. Content chunks of the shape learnt from the first ones are read without parsing
+ * (`ChunkShape`); every other chunk is parsed.
+ */
 function passthroughStream(call: UpstreamCall): StreamTransformer {
   const state = new StreamState();
+  const shape = new ChunkShape();
   return streamTransformer(state, (event) => {
+    if (shape.read(event, state)) return [event.raw];
+    const before = state.text.length;
     const chunk = readOpenAiChunk(event, state);
+    if (chunk) shape.learn(event, state.text.slice(before));
     if (chunk && !call.clientWantsStreamUsage && isUsageOnlyChunk(chunk)) return [];
     return [event.raw];
   });
