@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { estimateUsage } from '../domain/estimate.ts';
 import type { Target } from '../domain/request.ts';
 import { createAnthropicAdapter } from '../providers/anthropic/adapter.ts';
 import { createOpenAiAdapter } from '../providers/openai/adapter.ts';
@@ -25,7 +26,10 @@ interface Relayed {
 }
 
 /** Relays the given upstream reads (strings are UTF-8 encoded, Buffers used as they are) through `relayStream`. */
-async function relay(reads: Array<string | Buffer>, options: { adapter?: ProviderAdapter; clientWire?: 'openai' | 'anthropic'; includeUsage?: boolean } = {}): Promise<Relayed> {
+async function relay(
+  reads: Array<string | Buffer>,
+  options: { adapter?: ProviderAdapter; clientWire?: 'openai' | 'anthropic'; includeUsage?: boolean; cache?: boolean; cutAfter?: boolean } = {},
+): Promise<Relayed> {
   const adapter = options.adapter ?? createOpenAiAdapter('openai');
   const clientWire = options.clientWire ?? 'openai';
   const provider = providerConfig(adapter.kind, 'http://127.0.0.1:1');
@@ -42,7 +46,7 @@ async function relay(reads: Array<string | Buffer>, options: { adapter?: Provide
     meterSink: { settled: (event: MeteredRequest) => metered.push(event) },
     metrics: { observeUpstreamError() {} },
     ledger: { whenDurable: () => Promise.resolve() },
-    cache: { willSave: () => true, save: (_key: unknown, entry: { body: string }) => saved.push(entry) },
+    cache: { willSave: () => options.cache ?? true, save: (_key: unknown, entry: { body: string }) => saved.push(entry) },
   } as unknown as PipelineDeps;
   const request = { id: 'r', receivedAtMs: 900, wire: clientWire, operation: call.operation, body, headers: {}, principal, signal: undefined, cache: { key: 'k', mode: 'normal' } } as unknown as PipelineRequest;
   const buffers = reads.map((read) => (typeof read === 'string' ? Buffer.from(read) : read));
@@ -51,6 +55,7 @@ async function relay(reads: Array<string | Buffer>, options: { adapter?: Provide
     headers: {},
     body: (async function* () {
       yield* buffers;
+      if (options.cutAfter) throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
     })(),
     text: async () => '',
     dump: async () => {},
@@ -133,6 +138,41 @@ describe('relayStream', () => {
     expect(text).toContain('upstream: overloaded');
     expect(metered[0]!.record).toMatchObject({ estimated: true, status: 502 });
     expect(saved).toHaveLength(0);
+  });
+
+  it('content chunks are not parsed on the way (cache off); the cache, when it saves, still reads every one after the stream', async () => {
+    const words = Array.from({ length: 30 }, (_, index) => ` w${index}`);
+    const reads = [delta(''), ...words.map((word) => delta(word)), delta('', 'stop') + usageOnly + done];
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const off = await relay(reads, { cache: false });
+      // The first chunk (no token yet), the first token and the probe of its shape, the finish chunk, the usage chunk.
+      expect(parse).toHaveBeenCalledTimes(5);
+      expect(off.saved).toHaveLength(0);
+      expect(off.metered[0]!.record).toMatchObject({ inputTokens: 12, outputTokens: 3, estimated: false, servedModel: 'm-served' });
+      expect(off.text.replace(COST_LINE, '')).toBe(delta('') + words.map((word) => delta(word)).join('') + delta('', 'stop') + done);
+      parse.mockClear();
+      const on = await relay(reads);
+      expect(parse).toHaveBeenCalledTimes(5 + words.length - 1);
+      expect(on.saved).toHaveLength(1);
+      expect(on.saved[0]!.body).toContain(words.join(''));
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('a stream cut after content chunks read by their shape is metered with the output tokens its text comes to', async () => {
+    const words = Array.from({ length: 30 }, (_, index) => ` word${index}`);
+    const body = { model: 'm', stream: true, max_tokens: 5, messages: [{ role: 'user', content: 'What is the capital of France?' }] };
+    const expected = estimateUsage(body, words.join(''));
+    expect(expected.output.total).toBeGreaterThan(30);
+    for (const cache of [false, true]) {
+      const { metered, saved, text } = await relay([delta(''), ...words.map((word) => delta(word))], { cache, cutAfter: true });
+      expect(metered[0]!.record).toMatchObject({ estimated: true, outputTokens: expected.output.total, inputTokens: expected.input.total });
+      expect(metered[0]!.record.status).toBeGreaterThanOrEqual(500);
+      expect(text).toContain('"error"');
+      expect(saved).toHaveLength(0);
+    }
   });
 
   it('Anthropic wire: passes events through byte for byte (reads cut anywhere), reads cumulative usage', async () => {

@@ -12,6 +12,13 @@ const PROBE_TEXT = '\u0000\u0001';
 const MAX_PROBES = 4;
 /** A string literal's body that is its own value: no quote, backslash or control character. */
 const NEEDS_PARSE = /["\\\u0000-\u001f]/;
+/** OpenAI's padding field (`stream_options.include_obfuscation`, on by default), last in every chunk. */
+const PAD_KEY = ',"obfuscation":';
+const PADDED = /,"obfuscation":"[^"\\\u0000-\u001f]*"\}$/;
+const PROBE_PAD = 'tollgate-probe';
+const QUOTE = 34;
+const BACKSLASH = 92;
+const CLOSE_BRACE = 125;
 
 /**
  * The shape of an OpenAI content chunk, learnt once from a parsed chunk and then read without
@@ -32,6 +39,8 @@ const NEEDS_PARSE = /["\\\u0000-\u001f]/;
 export class ChunkShape {
   private prefix = '';
   private suffix = '';
+  /** The chunks end with OpenAI's `,"obfuscation":"…"}` (random padding, different in every chunk, read by nobody). */
+  private padded = false;
   private model: string | undefined;
   private known = false;
   private probes = 0;
@@ -44,10 +53,23 @@ export class ChunkShape {
     if (!this.known) return false;
     const { data } = event;
     const { prefix, suffix } = this;
-    const end = data.length - suffix.length;
+    let stop = data.length;
+    if (this.padded) {
+      // `,"obfuscation":"<padding>"}` last: found from the end, the padding a plain literal (no escapes) or no match.
+      if (data.charCodeAt(stop - 1) !== CLOSE_BRACE || data.charCodeAt(stop - 2) !== QUOTE) return false;
+      let open = stop - 3;
+      for (; open >= 0; open -= 1) {
+        const code = data.charCodeAt(open);
+        if (code === QUOTE) break;
+        if (code === BACKSLASH || code < 32) return false;
+      }
+      stop = open - PAD_KEY.length;
+      if (stop < 0 || data.slice(stop, open) !== PAD_KEY) return false;
+    }
+    const end = stop - suffix.length;
     // Sliced and compared, not startsWith/endsWith: V8 compares those character by character (~10x slower here).
-    if (end - prefix.length < 2 || data.slice(0, prefix.length) !== prefix || data.slice(end) !== suffix) return false;
-    if (data.charCodeAt(prefix.length) !== 34 || data.charCodeAt(end - 1) !== 34) return false;
+    if (end - prefix.length < 2 || data.slice(0, prefix.length) !== prefix || data.slice(end, stop) !== suffix) return false;
+    if (data.charCodeAt(prefix.length) !== QUOTE || data.charCodeAt(end - 1) !== QUOTE) return false;
     const literal = data.slice(prefix.length, end);
     let text: string;
     if (!NEEDS_PARSE.test(literal.slice(1, -1))) text = literal.slice(1, -1);
@@ -79,18 +101,23 @@ export class ChunkShape {
     // Not written as JSON.stringify writes it (other escapes), or written twice: no cut to make.
     if (at === -1 || data.indexOf(literal, at + 1) !== -1) return;
     const prefix = data.slice(0, at);
-    const suffix = data.slice(at + literal.length);
+    let suffix = data.slice(at + literal.length);
+    const pad = PADDED.exec(suffix);
+    if (pad) suffix = suffix.slice(0, pad.index);
     this.probes += 1;
     const probe = new StreamState();
     let chunk: Record<string, unknown> | undefined;
     try {
-      chunk = readOpenAiChunk({ event: event.event, data: prefix + PROBE_LITERAL + suffix, raw: '' }, probe);
+      chunk = readOpenAiChunk({ event: event.event, data: prefix + PROBE_LITERAL + suffix + (pad ? `${PAD_KEY}"${PROBE_PAD}"}` : ''), raw: '' }, probe);
     } catch {
       return;
     }
     if (!chunk || probe.text !== PROBE_TEXT || probe.usage !== undefined || probe.finishReason !== undefined || isUsageOnlyChunk(chunk)) return;
+    // The padding is the top-level `obfuscation` (which the reader does not read), not a field of the same name deeper in.
+    if (pad && chunk.obfuscation !== PROBE_PAD) return;
     this.prefix = prefix;
     this.suffix = suffix;
+    this.padded = pad !== null;
     this.model = probe.servedModel;
     this.known = true;
   }
