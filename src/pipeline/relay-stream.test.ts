@@ -140,7 +140,7 @@ describe('relayStream', () => {
     expect(saved).toHaveLength(0);
   });
 
-  it('content chunks are not parsed on the way (cache off); the cache, when it saves, still reads every one after the stream', async () => {
+  it('content chunks are not parsed, with the cache off or saving (its fold, after the stream, gets their JSON from their shape)', async () => {
     const words = Array.from({ length: 30 }, (_, index) => ` w${index}`);
     const reads = [delta(''), ...words.map((word) => delta(word)), delta('', 'stop') + usageOnly + done];
     const parse = vi.spyOn(JSON, 'parse');
@@ -153,9 +153,10 @@ describe('relayStream', () => {
       expect(off.text.replace(COST_LINE, '')).toBe(delta('') + words.map((word) => delta(word)).join('') + delta('', 'stop') + done);
       parse.mockClear();
       const on = await relay(reads);
-      expect(parse).toHaveBeenCalledTimes(5 + words.length - 1);
+      expect(parse).toHaveBeenCalledTimes(5);
       expect(on.saved).toHaveLength(1);
       expect(on.saved[0]!.body).toContain(words.join(''));
+      expect(on.metered[0]!.record).toEqual({ ...off.metered[0]!.record, cacheKey: on.metered[0]!.record.cacheKey });
     } finally {
       parse.mockRestore();
     }

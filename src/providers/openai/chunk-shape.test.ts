@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../domain/errors.ts';
+import { eventJson } from '../event-json.ts';
 import { StreamState } from '../stream-state.ts';
 import { makeCall, providerConfig } from '../testing/harness.ts';
 import type { SseEvent, StreamTransformer } from '../types.ts';
@@ -36,7 +37,21 @@ function reference(datas: string[], clientWantsStreamUsage = false): Step[] {
 
 function actual(datas: string[], clientWantsStreamUsage = false): Step[] {
   const transformer: StreamTransformer = passthrough(clientWantsStreamUsage);
-  return run(datas, (sse) => transformer.push(sse), () => ({ text: transformer.outputText(), model: transformer.servedModel(), finish: transformer.finishReason(), usage: transformer.usage(), firstToken: transformer.hasFirstToken() }));
+  const events: SseEvent[] = [];
+  const steps = run(datas, (sse) => (events.push(sse), transformer.push(sse)), () => ({ text: transformer.outputText(), model: transformer.servedModel(), finish: transformer.finishReason(), usage: transformer.usage(), firstToken: transformer.hasFirstToken() }));
+  // A later reader of the events (the cache's fold) gets each one's JSON as a parse gives it, read by its shape or not
+  // (all read first: one event's JSON is not changed by reading another's).
+  const parseable = events.filter((sse) => {
+    try {
+      JSON.parse(sse.data);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const read = parseable.map((sse) => eventJson(sse));
+  expect(read).toEqual(parseable.map((sse) => JSON.parse(sse.data)));
+  return steps;
 }
 
 function run(datas: string[], push: (sse: SseEvent) => string[], read: () => Omit<Step, 'frames'>): Step[] {

@@ -1,4 +1,5 @@
 import { readOpenAiChunk, isUsageOnlyChunk } from './stream.ts';
+import { setEventJsonSource, type EventJsonSource } from '../event-json.ts';
 import { StreamState } from '../stream-state.ts';
 import type { SseEvent } from '../types.ts';
 
@@ -20,29 +21,31 @@ const QUOTE = 34;
 const BACKSLASH = 92;
 const CLOSE_BRACE = 125;
 
+type Json = Record<string, unknown> | unknown[];
+
 /**
- * The shape of an OpenAI content chunk, learnt once from a parsed chunk and then read without
- * parsing. A compatible server writes every content chunk of a stream alike: the same id, model and
- * fields, and only the delta's text differs (`{"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"…"},"finish_reason":null}],"usage":null}`).
+ * Reads the content chunks of an OpenAI stream without parsing them, once it has learnt their
+ * shape from a parsed one. A compatible server writes every content chunk of a stream alike: the
+ * same id, model and fields, and only the delta's text differs
+ * (`{"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"…"},"finish_reason":null}],"usage":null}`;
+ * OpenAI itself adds a random `"obfuscation"` padding last, which nobody reads).
+ *
  * A shape is a parsed chunk's data cut around the JSON string literal of its one text piece
- * (prefix + literal + suffix). A chunk whose data is that prefix, any valid JSON string literal and
- * that suffix has the same JSON structure, so it reads exactly as the learnt chunk with that one
- * string changed: its text is the literal's value, its model the learnt one, and it carries no
- * usage, finish reason or error (the shape is only kept when the chunk it came from carried none).
- * Anything else (the first chunks, the finish and usage chunks, an error, a chunk with other
- * fields) does not match and is parsed as before.
+ * (prefix + literal + suffix). A chunk whose data is that prefix, any valid JSON string literal
+ * and that suffix has the same JSON structure, so it reads exactly as the learnt chunk with that
+ * one string changed: its text is the literal's value, its model the learnt one, and it carries
+ * no usage, finish reason or error (a shape is only kept when the chunk it came from carried
+ * none). Anything else (the first chunks, the finish and usage chunks, an error, a chunk with
+ * other fields) does not match and is parsed as before.
  *
  * The cut is verified once, by parsing the data with a probe literal in the slot: the probe must
  * read as the whole text and nothing else. A shape is exact, not a guess: a false match is not
- * possible, a miss only costs the parse it would have cost anyway.
+ * possible, a miss only costs the parse it would have cost anyway. A chunk read by its shape can
+ * still give its JSON to a later reader (the response cache's fold) without a parse: the probe's
+ * JSON with the slot (and padding) set (`Shape.jsonOf`).
  */
 export class ChunkShape {
-  private prefix = '';
-  private suffix = '';
-  /** The chunks end with OpenAI's `,"obfuscation":"…"}` (random padding, different in every chunk, read by nobody). */
-  private padded = false;
-  private model: string | undefined;
-  private known = false;
+  private shape: Shape | undefined;
   private probes = 0;
 
   /**
@@ -50,41 +53,13 @@ export class ChunkShape {
    * returns true; false when it does not match (the caller parses it).
    */
   read(event: SseEvent, state: StreamState): boolean {
-    if (!this.known) return false;
-    const { data } = event;
-    const { prefix, suffix } = this;
-    let stop = data.length;
-    if (this.padded) {
-      // `,"obfuscation":"<padding>"}` last: found from the end, the padding a plain literal (no escapes) or no match.
-      if (data.charCodeAt(stop - 1) !== CLOSE_BRACE || data.charCodeAt(stop - 2) !== QUOTE) return false;
-      let open = stop - 3;
-      for (; open >= 0; open -= 1) {
-        const code = data.charCodeAt(open);
-        if (code === QUOTE) break;
-        if (code === BACKSLASH || code < 32) return false;
-      }
-      stop = open - PAD_KEY.length;
-      if (stop < 0 || data.slice(stop, open) !== PAD_KEY) return false;
-    }
-    const end = stop - suffix.length;
-    // Sliced and compared, not startsWith/endsWith: V8 compares those character by character (~10x slower here).
-    if (end - prefix.length < 2 || data.slice(0, prefix.length) !== prefix || data.slice(end, stop) !== suffix) return false;
-    if (data.charCodeAt(prefix.length) !== QUOTE || data.charCodeAt(end - 1) !== QUOTE) return false;
-    const literal = data.slice(prefix.length, end);
-    let text: string;
-    if (!NEEDS_PARSE.test(literal.slice(1, -1))) text = literal.slice(1, -1);
-    else {
-      // Escapes: the literal alone is parsed (a small string, not the chunk); one that is not a valid literal is no match.
-      try {
-        const value: unknown = JSON.parse(literal);
-        if (typeof value !== 'string') return false;
-        text = value;
-      } catch {
-        return false;
-      }
-    }
-    if (this.model !== undefined) state.servedModel = this.model;
+    const shape = this.shape;
+    if (shape === undefined) return false;
+    const text = shape.textOf(event.data);
+    if (text === undefined) return false;
+    if (shape.model !== undefined) state.servedModel = shape.model;
     state.addText(text);
+    if (shape.path !== undefined) setEventJsonSource(event, shape);
     return true;
   }
 
@@ -115,10 +90,96 @@ export class ChunkShape {
     if (!chunk || probe.text !== PROBE_TEXT || probe.usage !== undefined || probe.finishReason !== undefined || isUsageOnlyChunk(chunk)) return;
     // The padding is the top-level `obfuscation` (which the reader does not read), not a field of the same name deeper in.
     if (pad && chunk.obfuscation !== PROBE_PAD) return;
-    this.prefix = prefix;
-    this.suffix = suffix;
-    this.padded = pad !== null;
-    this.model = probe.servedModel;
-    this.known = true;
+    this.shape = new Shape(prefix, suffix, pad !== null, probe.servedModel, chunk, slotPath(chunk));
   }
+}
+
+/** One learnt shape (immutable: a chunk read by it can give its JSON later, whatever is learnt after). */
+class Shape implements EventJsonSource {
+  constructor(
+    readonly prefix: string,
+    readonly suffix: string,
+    /** The chunks end with OpenAI's `,"obfuscation":"…"}` (random padding, different in every chunk, read by nobody). */
+    readonly padded: boolean,
+    readonly model: string | undefined,
+    /** The probe's JSON: every chunk of the shape is this with the slot (and padding) set. */
+    readonly probe: Record<string, unknown>,
+    /** Where the slot's string is in that JSON (undefined: not found once and only once, the JSON is parsed). */
+    readonly path: Array<string | number> | undefined,
+  ) {}
+
+  /** The text of data of this shape; undefined when it is not of this shape. */
+  textOf(data: string): string | undefined {
+    const { prefix, suffix } = this;
+    let stop = data.length;
+    if (this.padded) {
+      const open = padOpen(data);
+      if (open === -1) return undefined;
+      stop = open - PAD_KEY.length;
+    }
+    const end = stop - suffix.length;
+    // Sliced and compared, not startsWith/endsWith: V8 compares those character by character (~10x slower here).
+    if (end - prefix.length < 2 || data.slice(0, prefix.length) !== prefix || data.slice(end, stop) !== suffix) return undefined;
+    if (data.charCodeAt(prefix.length) !== QUOTE || data.charCodeAt(end - 1) !== QUOTE) return undefined;
+    const literal = data.slice(prefix.length, end);
+    const body = literal.slice(1, -1);
+    if (!NEEDS_PARSE.test(body)) return body;
+    // Escapes: the literal alone is parsed (a small string, not the chunk); one that is not a valid literal is no match.
+    try {
+      const value: unknown = JSON.parse(literal);
+      return typeof value === 'string' ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The JSON of an event read by this shape: the probe's, copied along the slot's path, with the slot and padding set. */
+  jsonOf(event: SseEvent): unknown {
+    const { path } = this;
+    const text = this.textOf(event.data);
+    if (path === undefined || text === undefined) return undefined;
+    const top = { ...this.probe };
+    let node: Json = top;
+    for (let depth = 0; depth < path.length - 1; depth += 1) {
+      const key = path[depth]!;
+      const child = (node as Record<string | number, unknown>)[key] as Json;
+      const copy: Json = Array.isArray(child) ? child.slice() : { ...child };
+      (node as Record<string | number, unknown>)[key] = copy;
+      node = copy;
+    }
+    (node as Record<string | number, unknown>)[path[path.length - 1]!] = text;
+    if (this.padded) top.obfuscation = event.data.slice(padOpen(event.data) + 1, -2);
+    return top;
+  }
+}
+
+/**
+ * Where `,"obfuscation":"<padding>"}` starts to end the data: the index of the padding's opening
+ * quote, the padding a plain literal (no escapes); -1 when the data does not end so.
+ */
+function padOpen(data: string): number {
+  const length = data.length;
+  if (data.charCodeAt(length - 1) !== CLOSE_BRACE || data.charCodeAt(length - 2) !== QUOTE) return -1;
+  let open = length - 3;
+  for (; open >= 0; open -= 1) {
+    const code = data.charCodeAt(open);
+    if (code === QUOTE) break;
+    if (code === BACKSLASH || code < 32) return -1;
+  }
+  const key = open - PAD_KEY.length;
+  return key >= 0 && data.slice(key, open) === PAD_KEY ? open : -1;
+}
+
+/** The path to the probe's text in its JSON, when it is there once and only once. */
+function slotPath(json: unknown): Array<string | number> | undefined {
+  const found: Array<Array<string | number>> = [];
+  const walk = (node: unknown, path: Array<string | number>): void => {
+    if (found.length > 1) return;
+    if (node === PROBE_TEXT) found.push(path);
+    else if (Array.isArray(node)) node.forEach((item, index) => walk(item, [...path, index]));
+    else if (typeof node === 'object' && node !== null) for (const [key, value] of Object.entries(node)) walk(value, [...path, key]);
+  };
+  walk(json, []);
+  // (A `__proto__` key on the way could not be copied by assignment.)
+  return found.length === 1 && found[0]!.length > 0 && !found[0]!.includes('__proto__') ? found[0] : undefined;
 }
