@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 /**
  * Decodes a stream's reads as UTF-8, one read at a time. While every byte is ASCII (< 0x80), a
  * read is decoded as latin1 (the same characters, a cheaper native path than TextDecoder); at the
@@ -17,9 +19,8 @@ export class Utf8Reads {
     const length = chunk.length;
     let bom = false;
     if (this.decoder === undefined) {
-      let index = 0;
-      while (index < length && chunk[index]! < 0x80) index += 1;
-      if (index === length) {
+      // Native (vectorised) check: a byte loop here was a tenth of the relay's CPU for a short answer.
+      if (isAscii(chunk)) {
         if (length > 0) this.started = true;
         this.exact = true;
         return asBuffer(chunk).toString('latin1');
