@@ -1,5 +1,6 @@
 import { readOpenAiChunk, isUsageOnlyChunk } from './stream.ts';
 import { setEventJsonSource, type EventJsonSource } from '../event-json.ts';
+import { asRecord } from '../read-fields.ts';
 import { StreamState } from '../stream-state.ts';
 import type { SseEvent } from '../types.ts';
 
@@ -22,6 +23,9 @@ const BACKSLASH = 92;
 const CLOSE_BRACE = 125;
 
 type Json = Record<string, unknown> | unknown[];
+/** The text fields the reader reads, in a choice's delta and in a tool call's function. */
+const DELTA_TEXT = ['content', 'reasoning_content', 'reasoning'] as const;
+const CALL_TEXT = ['name', 'arguments'] as const;
 
 /**
  * Reads the content chunks of an OpenAI stream without parsing them, once it has learnt their
@@ -170,16 +174,27 @@ function padOpen(data: string): number {
   return key >= 0 && data.slice(key, open) === PAD_KEY ? open : -1;
 }
 
-/** The path to the probe's text in its JSON, when it is there once and only once. */
-function slotPath(json: unknown): Array<string | number> | undefined {
-  const found: Array<Array<string | number>> = [];
-  const walk = (node: unknown, path: Array<string | number>): void => {
-    if (found.length > 1) return;
-    if (node === PROBE_TEXT) found.push(path);
-    else if (Array.isArray(node)) node.forEach((item, index) => walk(item, [...path, index]));
-    else if (typeof node === 'object' && node !== null) for (const [key, value] of Object.entries(node)) walk(value, [...path, key]);
-  };
-  walk(json, []);
-  // (A `__proto__` key on the way could not be copied by assignment.)
-  return found.length === 1 && found[0]!.length > 0 && !found[0]!.includes('__proto__') ? found[0] : undefined;
+/**
+ * Where the reader (`readOpenAiChunk`) found the probe's text: the one text field of a choice that
+ * holds it (the reading was the probe's text and nothing else, so no other text field holds any).
+ */
+function slotPath(chunk: Record<string, unknown>): Array<string | number> | undefined {
+  const { choices } = chunk;
+  if (!Array.isArray(choices)) return undefined;
+  for (let index = 0; index < choices.length; index += 1) {
+    const choice = asRecord(choices[index]);
+    if (!choice) continue;
+    const delta = asRecord(choice.delta);
+    if (!delta) {
+      if (choice.text === PROBE_TEXT) return ['choices', index, 'text'];
+      continue;
+    }
+    for (const key of DELTA_TEXT) if (delta[key] === PROBE_TEXT) return ['choices', index, 'delta', key];
+    const calls = Array.isArray(delta.tool_calls) ? delta.tool_calls : [];
+    for (let call = 0; call < calls.length; call += 1) {
+      const fn = asRecord(asRecord(calls[call])?.function);
+      for (const key of CALL_TEXT) if (fn?.[key] === PROBE_TEXT) return ['choices', index, 'delta', 'tool_calls', call, 'function', key];
+    }
+  }
+  return undefined;
 }
