@@ -13,11 +13,16 @@ export class StreamState {
   finishReason: string | undefined;
   text = '';
   firstToken = false;
+  /** How many pieces the text was made of, and the last one (an OpenAI chunk's one piece gives its shape: `ChunkShape`). */
+  pieces = 0;
+  lastPiece = '';
 
   addText(text: unknown): void {
     if (typeof text !== 'string' || text === '') return;
     this.text += text;
     this.firstToken = true;
+    this.pieces += 1;
+    this.lastPiece = text;
   }
 }
 

@@ -66,9 +66,10 @@ function passthroughStream(call: UpstreamCall): StreamTransformer {
   const shape = new ChunkShape();
   return streamTransformer(state, (event) => {
     if (shape.read(event, state)) return [event.raw];
-    const before = state.text.length;
+    // Counted, not sliced off the text: a slice would flatten the whole text at every parsed chunk.
+    const pieces = state.pieces;
     const chunk = readOpenAiChunk(event, state);
-    if (chunk) shape.learn(event, state.text.slice(before));
+    if (chunk && state.pieces === pieces + 1) shape.learn(event, state.lastPiece);
     if (chunk && !call.clientWantsStreamUsage && isUsageOnlyChunk(chunk)) return [];
     return [event.raw];
   });

@@ -68,8 +68,8 @@ export class ChunkShape {
   }
 
   /**
-   * Learns the shape of a chunk just parsed whose reading added `piece` to the text, when it is a
-   * plain content chunk (its text is one string, no usage, finish reason or error).
+   * Learns the shape of a chunk just parsed whose reading added one piece, `piece`, to the text,
+   * when it is a plain content chunk (no usage, finish reason or error).
    */
   learn(event: SseEvent, piece: string): void {
     // (A piece that is the probe's own text could not tell the slot from the probe.)
