@@ -24,19 +24,46 @@ const LF_CODE = 10;
  * be relayed byte for byte. A comment-only block is returned as an event with empty `data`.
  */
 export function createSseParser(): SseParser {
-  /** Text from the start of the current (incomplete) event. */
-  let buffer = '';
-  /** Start of the next unread line in `buffer`. */
-  let lineStart = 0;
-  /** Where to resume looking for a line end: the incomplete line before it was searched already. */
-  let searchFrom = 0;
-  /** Fields of the current event read so far. */
-  let eventName: string | undefined;
-  let data: string | undefined;
-  let hasLines = false;
+  return new IncrementalSseParser();
+}
 
-  function readLine(end: number): void {
-    hasLines = true;
+/** A class rather than closures: under tsx (esbuild keepNames) every named closure costs an Object.defineProperty on every stream. */
+class IncrementalSseParser implements SseParser {
+  /** Text from the start of the current (incomplete) event. */
+  private buffer = '';
+  /** Start of the next unread line in `buffer`. */
+  private lineStart = 0;
+  /** Where to resume looking for a line end: the incomplete line before it was searched already. */
+  private searchFrom = 0;
+  /** Fields of the current event read so far. */
+  private eventName: string | undefined;
+  private data: string | undefined;
+  private hasLines = false;
+
+  push(text: string): SseEvent[] {
+    if (text === '') return [];
+    if (this.searchFrom === this.buffer.length && this.buffer !== '' && text.indexOf(LF) === -1 && text.indexOf(CR) === -1) {
+      // Another piece of a long line: append without rescanning (or flattening) the buffer.
+      this.buffer += text;
+      this.searchFrom = this.buffer.length;
+      return [];
+    }
+    this.buffer = this.buffer === '' ? text : this.buffer + text;
+    return this.take(false);
+  }
+
+  flush(): SseEvent[] {
+    return this.take(true);
+  }
+
+  idle(): boolean {
+    return this.buffer === '';
+  }
+
+  private readLine(end: number): void {
+    const buffer = this.buffer;
+    const lineStart = this.lineStart;
+    this.hasLines = true;
     if (buffer.charCodeAt(lineStart) === COLON) return;
     const colon = buffer.indexOf(':', lineStart);
     let field: string;
@@ -49,19 +76,20 @@ export function createSseParser(): SseParser {
       const valueStart = buffer.charCodeAt(colon + 1) === SPACE && colon + 1 < end ? colon + 2 : colon + 1;
       value = buffer.slice(valueStart, end);
     }
-    if (field === 'data') data = data === undefined ? value : `${data}\n${value}`;
-    else if (field === 'event') eventName = value;
+    if (field === 'data') this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+    else if (field === 'event') this.eventName = value;
   }
 
-  function take(final: boolean): SseEvent[] {
+  private take(final: boolean): SseEvent[] {
     const events: SseEvent[] = [];
+    const buffer = this.buffer;
     let eventStart = 0;
     const length = buffer.length;
     // Next line feed and carriage return at or after lineStart (-1: none left in the buffer).
-    const from = Math.max(lineStart, searchFrom);
+    const from = Math.max(this.lineStart, this.searchFrom);
     let lf = buffer.indexOf(LF, from);
     let cr = buffer.indexOf(CR, from);
-    searchFrom = length;
+    this.searchFrom = length;
     while (lf !== -1 || cr !== -1) {
       let end: number;
       let next: number;
@@ -73,65 +101,45 @@ export function createSseParser(): SseParser {
         if (cr + 1 < length) next = buffer.charCodeAt(cr + 1) === LF_CODE ? cr + 2 : cr + 1;
         else if (final) next = cr + 1;
         else {
-          searchFrom = cr; // a trailing `\r` may be the first half of `\r\n`: wait for more text
+          this.searchFrom = cr; // a trailing `\r` may be the first half of `\r\n`: wait for more text
           break;
         }
       }
-      if (end === lineStart) {
+      if (end === this.lineStart) {
         // A blank line ends the event; blank lines with nothing before them stay in the next event's raw.
-        if (hasLines) {
-          events.push({ event: eventName, data: data ?? '', raw: buffer.slice(eventStart, next) });
+        if (this.hasLines) {
+          events.push({ event: this.eventName, data: this.data ?? '', raw: buffer.slice(eventStart, next) });
           eventStart = next;
-          eventName = undefined;
-          data = undefined;
-          hasLines = false;
+          this.eventName = undefined;
+          this.data = undefined;
+          this.hasLines = false;
         }
       } else {
-        readLine(end);
+        this.readLine(end);
       }
-      lineStart = next;
+      this.lineStart = next;
       if (lf !== -1 && lf < next) lf = buffer.indexOf(LF, next);
       if (cr !== -1 && cr < next) cr = buffer.indexOf(CR, next);
     }
     if (final) {
-      if (lineStart < length) {
-        readLine(length);
-        lineStart = length;
+      if (this.lineStart < length) {
+        this.readLine(length);
+        this.lineStart = length;
       }
-      if (hasLines) events.push({ event: eventName, data: data ?? '', raw: buffer.slice(eventStart) });
-      buffer = '';
-      lineStart = 0;
-      searchFrom = 0;
-      eventName = undefined;
-      data = undefined;
-      hasLines = false;
+      if (this.hasLines) events.push({ event: this.eventName, data: this.data ?? '', raw: buffer.slice(eventStart) });
+      this.buffer = '';
+      this.lineStart = 0;
+      this.searchFrom = 0;
+      this.eventName = undefined;
+      this.data = undefined;
+      this.hasLines = false;
       return events;
     }
     if (eventStart > 0) {
-      buffer = buffer.slice(eventStart);
-      lineStart -= eventStart;
-      searchFrom -= eventStart;
+      this.buffer = buffer.slice(eventStart);
+      this.lineStart -= eventStart;
+      this.searchFrom -= eventStart;
     }
     return events;
   }
-
-  return {
-    push(text) {
-      if (text === '') return [];
-      if (searchFrom === buffer.length && buffer !== '' && text.indexOf(LF) === -1 && text.indexOf(CR) === -1) {
-        // Another piece of a long line: append without rescanning (or flattening) the buffer.
-        buffer += text;
-        searchFrom = buffer.length;
-        return [];
-      }
-      buffer = buffer === '' ? text : buffer + text;
-      return take(false);
-    },
-    flush() {
-      return take(true);
-    },
-    idle() {
-      return buffer === '';
-    },
-  };
 }
