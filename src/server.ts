@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { TollgateConfig } from './config/schema.ts';
@@ -32,6 +32,7 @@ export async function startServer(config: TollgateConfig, options: GatewayOption
           // The proxy routes are answered on Node's own request and response; everything else through hono.
           createServer: ((serverOptions: object, honoListener: Parameters<typeof createServer>[1]) =>
             createServer(serverOptions, (incoming, outgoing) => {
+              closeAfterLastRequest(outgoing);
               if (!gateway.nodeRoute(incoming, outgoing)) honoListener?.(incoming, outgoing);
             })) as never,
           port: config.server.port,
@@ -68,4 +69,14 @@ export async function startServer(config: TollgateConfig, options: GatewayOption
     await gateway.close();
     throw error;
   }
+}
+
+/**
+ * The last request `maxRequestsPerSocket` allows on a connection: its answer says `Connection: close`
+ * (Node does that) and the connection really is closed after it (Node does not: it keeps the socket
+ * open and answers every later request on it with a bare 503, so a client that ignores the header,
+ * like autocannon or a pipelining proxy, gets nothing but 503s from then on).
+ */
+function closeAfterLastRequest(outgoing: ServerResponse): void {
+  if ((outgoing as ServerResponse & { maxRequestsOnConnectionReached?: boolean }).maxRequestsOnConnectionReached) outgoing.shouldKeepAlive = false;
 }

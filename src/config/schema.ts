@@ -6,6 +6,12 @@ import { z } from 'zod';
  * code converts them to nano-dollars once, at load.
  */
 const usdAmount = z.number().nonnegative().finite();
+/**
+ * The largest budget limit: money is counted in integer nano-dollars, exact up to 2^53 (about $9.007
+ * million). A larger limit cannot be represented, and every request the budget covers, and every
+ * budget status, would fail on it.
+ */
+export const MAX_BUDGET_LIMIT_USD = 9_000_000;
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (max 64)');
 
 /** Records keyed by user-chosen names are looked up with request input: no `constructor`/`__proto__` from Object.prototype. */
@@ -210,7 +216,7 @@ export const budgetSchema = z
     period: z.enum(['daily', 'weekly', 'monthly', 'rolling']),
     rollingHours: z.number().int().positive().max(24 * 366).optional(),
     timezone: z.string().default('UTC'),
-    limitUsd: z.number().positive().finite(),
+    limitUsd: z.number().positive().max(MAX_BUDGET_LIMIT_USD, `at most ${MAX_BUDGET_LIMIT_USD} (money is counted in nano-dollars, exact up to about $9 million)`),
     /** Fixed monthly costs and local node hours accrue into this budget (global and org budgets). */
     includeFixedCosts: z.boolean().default(false),
     thresholds: z.array(budgetThresholdSchema).max(32).default([

@@ -1,4 +1,5 @@
 import { renderErrorBody } from '../domain/error-envelope.ts';
+import { estimateUsage } from '../domain/estimate.ts';
 import type { GatewayError } from '../domain/errors.ts';
 import type { Target } from '../domain/request.ts';
 import { meter } from './meter.ts';
@@ -9,7 +10,10 @@ import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
 export function failure(request: PipelineRequest, deps: PipelineDeps, error: GatewayError, target: Target | undefined): PipelineResult {
   // Every 500 that remains is a bug: logged with its request id (the client sees only the id).
   if (error.code === 'internal') console.error(`[tollgate] ${request.id} internal error`, error.cause ?? error);
-  meter(request, { target, servedModel: undefined, usage: undefined, estimated: false, status: error.status, errorCode: error.code, ttftMs: null, stream: false }, deps);
+  // A client that left while the upstream worked on its request (a whole answer it did not wait for): the provider
+  // bills the prompt all the same, so the row counts the estimated prompt, marked estimated, as a cut stream's does.
+  const usage = error.code === 'client_closed' && request.leftDuringUpstream && target ? estimateUsage(request.body, '') : undefined;
+  meter(request, { target, servedModel: undefined, usage, estimated: usage !== undefined, status: error.status, errorCode: error.code, ttftMs: null, stream: false }, deps);
   return {
     kind: 'json',
     status: error.status,

@@ -29,11 +29,13 @@ export async function tryTarget(
     // Nothing was sent: the request itself is at fault (e.g. a field nested too deep to serialise).
     return { ok: false, error: requestBuildError(error) };
   }
+  // A client already gone: nothing is sent (and nothing is billed upstream).
+  if (request.signal?.aborted) return { ok: false, error: toUpstreamError(undefined, false, true) };
   let response: UpstreamResponse;
   try {
     response = await deps.upstream.send(target.provider, upstreamRequest, request.signal);
   } catch (error) {
-    return { ok: false, error: toUpstreamError(error, false, request.signal?.aborted ?? false) };
+    return { ok: false, error: leftDuringUpstream(request, toUpstreamError(error, false, request.signal?.aborted ?? false)) };
   }
   if (response.status >= 400) {
     const text = await readText(response, request);
@@ -44,7 +46,7 @@ export async function tryTarget(
     return { ok: true, result: relayStream({ request, deps, target, adapter, call, response }) };
   }
   const text = await readText(response, request);
-  if (typeof text !== 'string') return { ok: false, error: text };
+  if (typeof text !== 'string') return { ok: false, error: leftDuringUpstream(request, text) };
   const parsed = safeParseJson(text);
   if (!parsed.ok) {
     return { ok: false, error: new GatewayError('upstream_bad_response', 'the upstream returned a body that is not JSON', { retryable: true }) };
@@ -102,6 +104,12 @@ function pickClientHeaders(request: PipelineRequest, adapter: ProviderAdapter): 
     if (value) headers[name] = value;
   }
   return headers;
+}
+
+/** Notes on the request that its client left while the upstream was answering it (see `failure`). */
+function leftDuringUpstream(request: PipelineRequest, error: GatewayError): GatewayError {
+  if (error.code === 'client_closed') request.leftDuringUpstream = true;
+  return error;
 }
 
 async function readText(response: UpstreamResponse, request: PipelineRequest): Promise<string | GatewayError> {

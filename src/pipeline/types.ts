@@ -21,6 +21,8 @@ export interface PipelineRequest extends ClientRequest {
   budget?: BudgetGrant | undefined;
   /** Set when the key's tokens-per-minute window counted this request; the meter settles it with the real tokens. */
   keyRate?: { settle(usedTokens: number): void } | undefined;
+  /** The client left while an upstream was working on the request (it is billed there for the prompt at least). */
+  leftDuringUpstream?: boolean | undefined;
 }
 
 export interface PipelineDeps {

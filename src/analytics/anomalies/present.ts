@@ -1,4 +1,5 @@
 import { formatUsd } from '../../domain/money.ts';
+import { csvCell } from '../reports/csv.ts';
 import type { Anomaly } from './types.ts';
 
 /** The API's JSON for an anomaly (CONTRACTS-13): money as nano-USD numbers plus display strings. */
@@ -41,15 +42,12 @@ export function formatAnomalyTable(rows: readonly AnomalyJson[]): string {
 
 const CSV_COLUMNS = ['id', 'kind', 'severity', 'status', 'orgId', 'seriesDimension', 'seriesValue', 'start', 'end', 'observed', 'expected', 'atStakeUsd', 'score', 'rootCause', 'message'] as const;
 
-function csvCell(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
+/** CSV for the CLI's export, spreadsheet-safe like the cost report's: a model or project named `=1+2` stays text. */
 export function formatAnomalyCsv(rows: readonly AnomalyJson[]): string {
   const lines = rows.map((a) =>
     [
       a.id, a.kind, a.severity, a.status, a.orgId ?? '', a.series.dimension, a.series.value ?? '', new Date(a.startMs).toISOString(), a.endMs === null ? '' : new Date(a.endMs).toISOString(),
-      String(a.observed), String(a.expected), a.atStakeUsd, String(a.score), a.rootCause.map((c) => `${c.dimension}=${c.value}:${c.share}`).join(' '), a.message,
+      a.observed, a.expected, a.atStakeUsd, a.score, a.rootCause.map((c) => `${c.dimension}=${c.value}:${c.share}`).join(' '), a.message,
     ].map(csvCell).join(','),
   );
   return [CSV_COLUMNS.join(','), ...lines].join('\n');

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
+import { MAX_BUDGET_LIMIT_USD } from '../../config/schema.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import { formatUsd, usdToNano } from '../../domain/money.ts';
 import { lastUserText } from '../../domain/prompt-text.ts';
@@ -15,8 +16,23 @@ import { ownEntry } from '../../domain/own-entry.ts';
 
 const batchSchema = z
   .object({
-    requests: z.array(z.object({ id: z.string().min(1) }).passthrough()).min(1).max(50_000),
-    budgetUsd: z.number().positive(),
+    requests: z
+      .array(z.object({ id: z.string().min(1) }).passthrough())
+      .min(1)
+      .max(50_000)
+      .superRefine((requests, context) => {
+        // The answer maps each id to its model: a repeated id would silently lose a request.
+        const seen = new Set<string>();
+        for (const [index, request] of requests.entries()) {
+          if (seen.has(request.id)) {
+            context.addIssue({ code: 'custom', path: [index, 'id'], message: `'${request.id.slice(0, 100)}' is repeated: each request needs its own id` });
+            return;
+          }
+          seen.add(request.id);
+        }
+      }),
+    /** At most what nano-dollar integers hold, like a budget's limit. */
+    budgetUsd: z.number().positive().max(MAX_BUDGET_LIMIT_USD),
     /** Mean expected quality the batch must reach (0..1). */
     minQuality: z.number().min(0).max(1),
     /** Model aliases to choose from (default: every catalogue model). */

@@ -93,7 +93,7 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
     return c.json(await submitFeedback(runtime, row, input), 201);
   });
   app.get('/api/feedback', async (c) => {
-    const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 1_000);
+    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1_000);
     const orgId = c.get('admin').orgId;
     const all = await runtime.feedback.list(limit);
     if (orgId === undefined) return c.json({ data: all });

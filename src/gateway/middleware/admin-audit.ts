@@ -12,5 +12,13 @@ export const adminAudit = (log: (line: string) => void): MiddlewareHandler<Gatew
     if (method === 'GET' || method === 'HEAD') return;
     const admin = c.get('admin');
     const who = `${admin.name} (${admin.role}${admin.orgId === undefined ? '' : `, org ${admin.orgId}`})`;
-    log(`admin audit: ${who} ${method} ${c.req.path} -> ${c.res.status}`);
+    log(`admin audit: ${who} ${method} ${escapeControls(c.req.path)} -> ${c.res.status}`);
   };
+
+/**
+ * The path as the caller sent it is percent-decoded: `%0A` would start a new line, and a viewer
+ * could write a forged audit line (`… root (admin) DELETE …`). Control characters are shown escaped.
+ */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { GatewayError } from '../../domain/errors.ts';
 import { estimateInputTokens } from '../../domain/estimate.ts';
+import { modelAllowed, targetNames } from '../../keys/model-allowlist.ts';
 import { resolveTargets } from '../../routing/resolve-target.ts';
 import type { PipelineDeps } from '../../pipeline/types.ts';
 import { toUpstreamError } from '../../pipeline/upstream-client.ts';
@@ -20,6 +21,10 @@ export function registerCountTokensRoute(app: Hono<GatewayEnv>, deps: PipelineDe
     const body = validCountBody(await readJsonBody(c.req.raw, bodyLimits));
     const target = resolveTargets(deps.config, body.model).chain[0];
     if (!target) throw new GatewayError('model_not_found', `The model '${body.model}' does not exist or is not served by this gateway`, { param: 'model' });
+    // A key limited to some models counts only with those (the count goes to the operator's Anthropic account).
+    if (!modelAllowed(c.get('principal')?.limits?.allowedModels, targetNames(target, deps.config.models))) {
+      throw new GatewayError('forbidden', `This API key may not use the model '${body.model}'`, { param: 'model' });
+    }
     // (The request id is stamped by the request-id middleware.)
     const headers = { 'x-tollgate-model': target.upstreamModel };
     if (target.provider.kind !== 'anthropic') {
