@@ -1,9 +1,9 @@
 import type { TollgateConfig } from '../config/schema.ts';
-import { GatewayError } from '../domain/errors.ts';
 import type { LedgerRecord } from '../ledger/record.ts';
 import type { LedgerStore } from '../ledger/store.ts';
 import { RESERVATION_TTL_MS, type BudgetCounters, type SettleSpend } from './counters/types.ts';
 import type { BudgetGrant } from './grant.ts';
+import { localShareRefused } from './refusals.ts';
 import { budgetWindow, ttlSeconds, type BudgetWindow, type WindowedBudget } from './windows.ts';
 
 const CLOUD = '~share-cloud';
@@ -65,11 +65,7 @@ export class LocalShareGuard {
       return undefined;
     }
     if (!result.ok) {
-      throw new GatewayError(
-        'budget_exceeded',
-        `Local-share guard: ${cloudCount} of ${localCount + cloudCount} requests this ${share.period} went to cloud models (${(result.used[0] ?? cloudCount) - cloudCount} more in flight); one more would take the local share below ${(share.target * 100).toFixed(1)}%`,
-        { headers: { 'x-tollgate-budget': 'local-share' } },
-      );
+      throw localShareRefused({ target: share.target, period: share.period, local: localCount, cloud: cloudCount, inFlight: (result.used[0] ?? cloudCount) - cloudCount }, buckets.window);
     }
     return reservationId;
   }
