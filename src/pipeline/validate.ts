@@ -35,6 +35,26 @@ function checkParts(content: unknown, param: string): void {
   }
 }
 
+const isToken = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
+const isTokenArray = (value: unknown): boolean => Array.isArray(value) && value.length > 0 && value.every(isToken);
+
+/**
+ * Completions `prompt` and embeddings `input`, as the OpenAI API takes them: a string, an array of
+ * strings, an array of token ids, or an array of token arrays, never empty (`emptyText`: whether an
+ * empty string is allowed; embeddings refuse it, completions take it).
+ */
+function checkPromptInput(value: unknown, param: string, emptyText: boolean): void {
+  const shape = `'${param}' must be a string, an array of strings, an array of integer token ids, or an array of token arrays`;
+  const isText = (item: unknown): boolean => typeof item === 'string' && (emptyText || item !== '');
+  if (isText(value)) return;
+  if (!Array.isArray(value)) throw new GatewayError('invalid_request', emptyText || typeof value !== 'string' ? shape : `'${param}' must not be empty`, { param });
+  if (value.length === 0) throw new GatewayError('invalid_request', `'${param}' must not be an empty array`, { param });
+  if (value.every(isToken)) return;
+  const each = typeof value[0] === 'string' ? isText : isTokenArray;
+  const index = value.findIndex((item) => !each(item));
+  if (index >= 0) throw new GatewayError('invalid_request', `${shape} ('${param}[${index}]' is not)`, { param: `${param}[${index}]` });
+}
+
 /**
  * Checks only the fields the gateway itself relies on; everything else passes through to the
  * upstream untouched, so a new OpenAI parameter never breaks a client.
@@ -74,11 +94,13 @@ export function validateBody(body: unknown, operation: Operation, wire: WireForm
       throw new GatewayError('invalid_request', 'max_tokens: Field required (a positive integer)', { param: 'max_tokens' });
     }
   }
-  if (operation === 'completion' && record.prompt === undefined) {
-    throw new GatewayError('invalid_request', "'prompt' is required", { param: 'prompt' });
+  if (operation === 'completion') {
+    if (record.prompt === undefined) throw new GatewayError('invalid_request', "'prompt' is required", { param: 'prompt' });
+    checkPromptInput(record.prompt, 'prompt', true);
   }
-  if (operation === 'embedding' && record.input === undefined) {
-    throw new GatewayError('invalid_request', "'input' is required", { param: 'input' });
+  if (operation === 'embedding') {
+    if (record.input === undefined) throw new GatewayError('invalid_request', "'input' is required", { param: 'input' });
+    checkPromptInput(record.input, 'input', false);
   }
   for (const field of ['max_tokens', 'max_completion_tokens'] as const) {
     const value = record[field];
