@@ -12,6 +12,8 @@ const usdAmount = z.number().nonnegative().finite();
  * budget status, would fail on it.
  */
 export const MAX_BUDGET_LIMIT_USD = 9_000_000;
+/** The smallest positive budget limit, one nano-dollar: a smaller one would round to $0 (and block everything while saying "$0 of $0"). */
+export const MIN_BUDGET_LIMIT_USD = 1e-9;
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (max 64)');
 
 /** Records keyed by user-chosen names are looked up with request input: no `constructor`/`__proto__` from Object.prototype. */
@@ -216,7 +218,11 @@ export const budgetSchema = z
     period: z.enum(['daily', 'weekly', 'monthly', 'rolling']),
     rollingHours: z.number().int().positive().max(24 * 366).optional(),
     timezone: z.string().default('UTC'),
-    limitUsd: z.number().positive().max(MAX_BUDGET_LIMIT_USD, `at most ${MAX_BUDGET_LIMIT_USD} (money is counted in nano-dollars, exact up to about $9 million)`),
+    limitUsd: z
+      .number()
+      .positive()
+      .min(MIN_BUDGET_LIMIT_USD, `at least ${MIN_BUDGET_LIMIT_USD.toFixed(9)} (one nano-dollar, the unit money is counted in)`)
+      .max(MAX_BUDGET_LIMIT_USD, `at most ${MAX_BUDGET_LIMIT_USD} (money is counted in nano-dollars, exact up to about $9 million)`),
     /** Fixed monthly costs and local node hours accrue into this budget (global and org budgets). */
     includeFixedCosts: z.boolean().default(false),
     thresholds: z.array(budgetThresholdSchema).max(32).default([
