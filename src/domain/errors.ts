@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   forbidden: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
   not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error' },
   model_not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error' },
+  /** The path exists but not for this method (the `allow` header says which). */
+  method_not_allowed: { status: 405, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
   payload_too_large: { status: 413, openaiType: 'invalid_request_error', anthropicType: 'request_too_large' },
   rate_limited: { status: 429, openaiType: 'rate_limit_error', anthropicType: 'rate_limit_error' },
   budget_exceeded: { status: 429, openaiType: 'insufficient_quota', anthropicType: 'rate_limit_error' },

@@ -25,6 +25,7 @@ import { requestId } from './middleware/request-id.ts';
 import { registerVirtualKeyFeedback } from './feedback/virtual-key-feedback.ts';
 import { registerCountTokensRoute } from './routes/count-tokens.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerMethodNotAllowed } from './routes/method-not-allowed.ts';
 import { registerModelRoutes } from './routes/models.ts';
 import { registerProxyRoutes } from './routes/proxy.ts';
 import { registerSelfUsageRoute } from './routes/self-usage.ts';
@@ -56,6 +57,7 @@ export function createApp(runtime: Runtime, edge: Edge = createEdge(runtime)): H
   registerProxyRoutes(app, runtime.deps, bodyLimits);
   registerCountTokensRoute(app, runtime.deps, bodyLimits);
   registerVirtualKeyFeedback(app, runtime);
+  registerMethodNotAllowed(app, '/v1/');
 
   app.use('/api/*', adminAuth(credentials));
   app.use('/api/*', adminAudit((line) => runtime.log(line)));
