@@ -11,9 +11,18 @@ const IGNORED = new Set(['stream', 'stream_options', 'user', 'metadata', 'store'
  * namespace (the tenant, unless the operator shares one) and the wire and operation. Pure.
  */
 export function exactCacheKey(namespace: string, wire: string, operation: string, body: Record<string, unknown>): string {
-  const relevant: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) if (!IGNORED.has(key) && value !== undefined) relevant[key] = value;
-  return sha256Hex(`${namespace}\u0000${wire}\u0000${operation}\u0000${canonicalJson(relevant)}`);
+  return sha256Hex(`${namespace}\u0000${wire}\u0000${operation}\u0000${canonicalJson(fieldsExcept(body, IGNORED))}`);
+}
+
+/**
+ * A body's own defined fields outside `ignored`, for a key. The copy has no prototype, so a parsed
+ * body's own `__proto__` field stays a field (assigned onto `{}` it would set the prototype, or be
+ * dropped) and keys like any other. Pure.
+ */
+export function fieldsExcept(body: Record<string, unknown>, ignored: ReadonlySet<string>): Record<string, unknown> {
+  const fields = Object.create(null) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(body)) if (!ignored.has(key) && value !== undefined) fields[key] = value;
+  return fields;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Operation, WireFormat } from '../../domain/request.ts';
-import { canonicalJson, neutralMaterial, sha256Hex, type NeutralMaterial } from '../canonical-key.ts';
+import { canonicalJson, fieldsExcept, neutralMaterial, sha256Hex, type NeutralMaterial } from '../canonical-key.ts';
 
 /** What the semantic cache compares: the last user turn, and a digest of everything else that shapes the answer. */
 export interface SemanticView {
@@ -34,9 +34,7 @@ export function semanticView(operation: string, body: Record<string, unknown>): 
   if (text === undefined) return undefined;
   text = text.trim();
   if (text.length === 0 || text.length > MAX_SEMANTIC_CHARS) return undefined;
-  const rest: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) if (!IGNORED.has(key) && value !== undefined) rest[key] = value;
-  const contextDigest = sha256Hex(canonicalJson({ rest, context }));
+  const contextDigest = sha256Hex(canonicalJson({ rest: fieldsExcept(body, IGNORED), context }));
   return { text, contextDigest };
 }
 
