@@ -63,7 +63,6 @@ export function writeWhole(outgoing: ServerResponse, status: number, headers: Re
 
 /** Longest header value echoed to a client (model names from an upstream, routes): Node clients refuse huge headers. */
 const MAX_HEADER_VALUE = 1_024;
-const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 
 /**
  * Response headers can echo upstream-controlled text (the served model): a value with CR/LF, NUL
@@ -71,13 +70,28 @@ const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
  */
 export function safeHeaders(headers: Record<string, string>): Record<string, string> {
   let safe: Record<string, string> | undefined;
-  for (const [name, value] of Object.entries(headers)) {
-    if (HEADER_VALUE.test(value) && value.length <= MAX_HEADER_VALUE) continue;
+  for (const name in headers) {
+    const value = headers[name]!;
+    const printable = isPrintable(value);
+    if (printable && value.length <= MAX_HEADER_VALUE) continue;
     safe ??= { ...headers };
-    if (HEADER_VALUE.test(value)) safe[name] = value.slice(0, MAX_HEADER_VALUE);
+    if (printable) safe[name] = value.slice(0, MAX_HEADER_VALUE);
     else delete safe[name];
   }
   return safe ?? headers;
+}
+
+/**
+ * Tab and printable ASCII only. A loop over the char codes rather than a regular expression: under
+ * load the profile put ~20 µs a streamed request in the pattern's test (cause not pinned down: a
+ * micro-benchmark of the same headers runs in well under 1 µs), the loop a few.
+ */
+function isPrintable(value: string): boolean {
+  for (let index = 0; index < value.length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code > 0x7e || (code < 0x20 && code !== 0x09)) return false;
+  }
+  return true;
 }
 
 async function writeStream(result: Extract<PipelineResult, { kind: 'stream' }>, headers: Record<string, string>, outgoing: ServerResponse): Promise<void> {
