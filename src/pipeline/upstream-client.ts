@@ -170,7 +170,8 @@ class ReadableReads implements BodyReads {
       if (body.errored) throw body.errored;
       const chunk = body.destroyed ? null : (body.read() as Buffer | null);
       if (chunk !== null) return chunk;
-      if (body.readableEnded) return null;
+      // The end has arrived and all is read: no need to wait for the 'end' event (a tick later).
+      if (body.readableEnded || this.ended()) return null;
       if (this.closed || body.destroyed) throw Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
       await new Promise<void>((resolve) => {
         this.wake = resolve;
