@@ -40,11 +40,7 @@ export function relayStream(input: RelayInput): PipelineResult {
   return {
     kind: 'stream',
     status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      ...baseHeaders(request, target, undefined),
-    },
+    headers: baseHeaders(request, target, undefined, request.budget?.headers(), { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }),
     stream: relay(input),
   };
 }
