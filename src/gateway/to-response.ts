@@ -113,11 +113,14 @@ async function writeStream(result: Extract<PipelineResult, { kind: 'stream' }>, 
     outgoing.end();
   } catch {
     outgoing.destroy();
+    // Whatever failed (the head, a write), the stream is stopped so that it meters the request and releases the upstream.
+    void iterator.return?.(undefined)?.catch(() => undefined);
   }
 }
 
 /** Resolves on the response's next 'drain' or its 'close', whichever comes first, leaving no listener behind. */
 function drainedOrClosed(outgoing: ServerResponse): Promise<void> {
+  if (outgoing.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const settle = () => {
       outgoing.off('drain', settle);

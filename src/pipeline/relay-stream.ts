@@ -57,6 +57,11 @@ async function* relay(input: RelayInput): AsyncGenerator<string | Uint8Array> {
   let last: string | Uint8Array = '';
   try {
     for (let chunk = await reads.next(); chunk !== null; chunk = await reads.next()) {
+      // Never when the end had arrived; should a read follow all the same, the held one goes first.
+      if (last.length > 0) {
+        yield last;
+        last = '';
+      }
       capture?.count(chunk.length);
       const out = state.read(chunk, deps.now());
       const frames = out === UNCHANGED ? chunk : out;

@@ -204,13 +204,16 @@ function closeReads(this: ReadBody): void {
   wakeReads.call(this);
 }
 
+function chunkOf(step: IteratorResult<Buffer>): Buffer | null {
+  return step.done ? null : step.value;
+}
+
 /** Any other body (the scrubbing wrapper's generator): its iterator, the end never known before it comes. */
 class IteratorReads implements BodyReads {
   constructor(readonly iterator: AsyncIterator<Buffer>) {}
 
-  async next(): Promise<Buffer | null> {
-    const step = await this.iterator.next();
-    return step.done ? null : step.value;
+  next(): Promise<Buffer | null> {
+    return this.iterator.next().then(chunkOf);
   }
 
   ended(): boolean {
