@@ -94,7 +94,7 @@ async function* relay(input: RelayInput): AsyncGenerator<string | Uint8Array> {
   }
 }
 
-/** Held frames and the closing ones as one piece (a Buffer stays bytes: it may end inside a character the closing text does not). */
+/** Held frames and the closing ones as one piece (the upstream's own bytes stay bytes, with the closing text appended). */
 function joined(held: string | Uint8Array, closing: string): string | Uint8Array {
   if (typeof held === 'string') return held + closing;
   return Buffer.concat([held, Buffer.from(closing)]);
