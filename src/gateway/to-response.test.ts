@@ -1,5 +1,9 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { safeHeaders, toResponse } from './to-response.ts';
+import type { PipelineResult } from '../pipeline/types.ts';
+import { safeHeaders, toResponse, writeResult } from './to-response.ts';
 
 describe('response headers echoing upstream text', () => {
   it('drops values with CR/LF, NUL or non-ASCII and cuts long ones, so building the response cannot throw', () => {
@@ -15,5 +19,76 @@ describe('response headers echoing upstream text', () => {
   it('returns the same object when every header is fine (no copy on the hot path)', () => {
     const headers = { 'x-tollgate-model': 'gpt-4o-mini' };
     expect(safeHeaders(headers)).toBe(headers);
+  });
+});
+
+describe('writing a stream straight to Node\'s response', () => {
+  async function serve(result: PipelineResult, onResponse?: (outgoing: ServerResponse) => void): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = createServer((_incoming, outgoing) => {
+      onResponse?.(outgoing);
+      writeResult(result, outgoing);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+
+  it('waits for drain on a slow client, sends every byte, and leaves no listener behind per wait', async () => {
+    const piece = Buffer.alloc(256 * 1024, 'a');
+    const count = 40;
+    let maxListeners = 0;
+    let outgoing: ServerResponse | undefined;
+    const stream = (async function* () {
+      for (let index = 0; index < count; index += 1) {
+        if (outgoing) maxListeners = Math.max(maxListeners, outgoing.listenerCount('drain'), outgoing.listenerCount('close'));
+        yield index === count - 1 ? 'end' : piece;
+      }
+    })();
+    const server = await serve({ kind: 'stream', status: 200, headers: { 'content-type': 'text/event-stream' }, stream }, (response) => {
+      outgoing = response;
+    });
+    try {
+      const response = await request(server.url);
+      let received = 0;
+      let last = '';
+      for await (const chunk of response.body) {
+        received += (chunk as Buffer).length;
+        last = (chunk as Buffer).toString('latin1').slice(-3);
+        // A slow reader: the server's writes back up and it waits for 'drain'.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      expect(received).toBe(piece.length * (count - 1) + 3);
+      expect(last).toBe('end');
+      expect(outgoing!.listenerCount('drain')).toBe(0);
+      // The server's own 'close' listeners and at most one of the drain wait's.
+      expect(maxListeners).toBeLessThanOrEqual(outgoing!.listenerCount('close') + 1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a client leaving mid-stream stops the stream (its finally runs: the request is metered and the upstream released)', async () => {
+    let finished: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    const stream = (async function* () {
+      try {
+        for (;;) {
+          yield 'data: x\n\n';
+          await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+      } finally {
+        finished();
+      }
+    })();
+    const server = await serve({ kind: 'stream', status: 200, headers: {}, stream });
+    try {
+      const response = await request(server.url);
+      for await (const _chunk of response.body) break;
+      await stopped;
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { estimateUsage } from '../domain/estimate.ts';
 import type { Target } from '../domain/request.ts';
@@ -28,7 +29,19 @@ interface Relayed {
 /** Relays the given upstream reads (strings are UTF-8 encoded, Buffers used as they are) through `relayStream`. */
 async function relay(
   reads: Array<string | Buffer>,
-  options: { adapter?: ProviderAdapter; clientWire?: 'openai' | 'anthropic'; includeUsage?: boolean; cache?: boolean; cutAfter?: boolean } = {},
+  options: {
+    adapter?: ProviderAdapter;
+    clientWire?: 'openai' | 'anthropic';
+    includeUsage?: boolean;
+    cache?: boolean;
+    cutAfter?: boolean;
+    /** The upstream body itself (a Node Readable, as undici's) instead of `reads`. */
+    body?: AsyncIterable<Buffer>;
+    /** Called with each piece as the client gets it. */
+    onPiece?: (piece: string | Uint8Array, index: number) => void;
+    /** The client stops reading after this many pieces. */
+    leaveAfter?: number;
+  } = {},
 ): Promise<Relayed> {
   const adapter = options.adapter ?? createOpenAiAdapter('openai');
   const clientWire = options.clientWire ?? 'openai';
@@ -53,17 +66,23 @@ async function relay(
   const response = {
     status: 200,
     headers: {},
-    body: (async function* () {
-      yield* buffers;
-      if (options.cutAfter) throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
-    })(),
+    body:
+      options.body ??
+      (async function* () {
+        yield* buffers;
+        if (options.cutAfter) throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+      })(),
     text: async () => '',
     dump: async () => {},
   };
   const result = relayStream({ request, deps, target, adapter, call, response } as Parameters<typeof relayStream>[0]);
   if (result.kind !== 'stream') throw new Error('not a stream');
   const pieces: Array<string | Uint8Array> = [];
-  for await (const piece of result.stream) pieces.push(piece);
+  for await (const piece of result.stream) {
+    pieces.push(piece);
+    options.onPiece?.(piece, pieces.length - 1);
+    if (pieces.length === options.leaveAfter) break;
+  }
   await new Promise((resolve) => setImmediate(resolve));
   const text = Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))).toString();
   return { pieces, text, metered, saved };
@@ -200,5 +219,88 @@ describe('relayStream', () => {
     expect(translated.text).toContain('"content":"Paris é"');
     expect(translated.text).toContain('data: [DONE]');
     expect(translated.metered[0]!.record).toMatchObject({ inputTokens: 20, outputTokens: 4 });
+  });
+});
+
+describe('relayStream over a Node Readable body (undici\'s)', () => {
+  const upstream = () => new Readable({ read() {} });
+  const socketError = () => Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+
+  it('a read that came with the upstream\'s end goes out with the closing frames, as one piece (one write)', async () => {
+    const body = upstream();
+    const stream = delta('Paris', 'stop') + usageOnly + done;
+    body.push(Buffer.from(stream));
+    body.push(null);
+    const { pieces, text, metered } = await relay([], { body, includeUsage: true });
+    expect(pieces).toHaveLength(1);
+    expect(text).toMatch(COST_LINE);
+    expect(text.replace(COST_LINE, '')).toBe(stream);
+    expect(metered[0]!.record).toMatchObject({ inputTokens: 12, outputTokens: 3, estimated: false, servedModel: 'm-served' });
+  });
+
+  it('a read before the end goes out on its own as soon as it is read: the next read comes only once the client has it', async () => {
+    const body = upstream();
+    const first = Buffer.from(delta('Par'));
+    const rest = delta('is', 'stop') + usageOnly + done;
+    body.push(first);
+    const { pieces, text, metered } = await relay([], {
+      body,
+      includeUsage: true,
+      onPiece: (_piece, index) => {
+        if (index > 0) return;
+        setImmediate(() => {
+          body.push(Buffer.from(rest));
+          body.push(null);
+        });
+      },
+    });
+    expect(pieces).toHaveLength(2);
+    expect(Buffer.from(pieces[0]!).equals(first)).toBe(true);
+    expect(Buffer.from(pieces[1]!).toString().replace(COST_LINE, '')).toBe(rest);
+    expect(text.replace(COST_LINE, '')).toBe(first.toString() + rest);
+    expect(metered[0]!.record).toMatchObject({ outputTokens: 3, estimated: false });
+  });
+
+  it('reads that arrived together are relayed as one read', async () => {
+    const body = upstream();
+    const reads = [delta('Par'), delta('is'), delta('!', 'stop')];
+    for (const read of reads) body.push(Buffer.from(read));
+    const { pieces, text } = await relay([], {
+      body,
+      onPiece: (_piece, index) => {
+        if (index === 0) setImmediate(() => body.push(null));
+      },
+    });
+    expect(Buffer.from(pieces[0]!).toString()).toBe(reads.join(''));
+    expect(text.replace(COST_LINE, '')).toBe(reads.join(''));
+  });
+
+  it('a client leaving mid-stream: the upstream body is destroyed (released) and the request metered as the client\'s leaving', async () => {
+    const body = upstream();
+    body.push(Buffer.from(delta('Par')));
+    const { pieces, metered } = await relay([], { body, leaveAfter: 1 });
+    expect(pieces).toHaveLength(1);
+    expect(body.destroyed).toBe(true);
+    expect(metered).toHaveLength(1);
+    expect(metered[0]!.record).toMatchObject({ estimated: true, errorCode: 'client_closed' });
+  });
+
+  it('an upstream error mid-stream, or a body closed without its end, becomes the client\'s error frame after what arrived', async () => {
+    for (const cut of [(body: Readable) => body.destroy(socketError()), (body: Readable) => body.destroy()]) {
+      const body = upstream();
+      body.push(Buffer.from(delta('Par')));
+      const { text, metered } = await relay([], {
+        body,
+        onPiece: (_piece, index) => {
+          if (index === 0) setImmediate(() => cut(body));
+        },
+      });
+      expect(text.startsWith(delta('Par'))).toBe(true);
+      expect(text).toContain('"error"');
+      expect(text).not.toMatch(COST_LINE);
+      expect(metered).toHaveLength(1);
+      expect(metered[0]!.record).toMatchObject({ estimated: true });
+      expect(metered[0]!.record.status).toBeGreaterThanOrEqual(500);
+    }
   });
 });

@@ -11,7 +11,7 @@ import { baseHeaders } from './response-headers.ts';
 import { meter, type Outcome } from './meter.ts';
 import type { Target } from '../domain/request.ts';
 import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
-import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
+import { readBody, toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
 import { saveAnswer } from './save-answer.ts';
 
 interface RelayInput {
@@ -40,11 +40,7 @@ export function relayStream(input: RelayInput): PipelineResult {
   return {
     kind: 'stream',
     status: 200,
-    headers: {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      ...baseHeaders(request, target, undefined),
-    },
+    headers: baseHeaders(request, target, undefined, request.budget?.headers(), { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }),
     stream: relay(input),
   };
 }
@@ -55,13 +51,22 @@ async function* relay(input: RelayInput): AsyncGenerator<string | Uint8Array> {
   // The response cache's copy: the upstream events the relay splits anyway, kept as they are read and folded into the neutral form after the stream.
   const capture = deps.cache?.willSave(request.cache) ? foldAnswer(input.adapter.wire) : undefined;
   const state = new RelayState(input, transformer, capture);
+  const reads = readBody(response.body);
   let finished = false;
+  // The frames of a read that came with the upstream's end: they go out with the closing frames, one write instead of two.
+  let last: string | Uint8Array = '';
   try {
-    for await (const chunk of response.body) {
+    for (let chunk = await reads.next(); chunk !== null; chunk = await reads.next()) {
+      // Never when the end had arrived; should a read follow all the same, the held one goes first.
+      if (last.length > 0) {
+        yield last;
+        last = '';
+      }
       capture?.count(chunk.length);
       const out = state.read(chunk, deps.now());
-      if (out === UNCHANGED) yield chunk;
-      else if (out) yield out;
+      const frames = out === UNCHANGED ? chunk : out;
+      if (reads.ended()) last = frames;
+      else if (frames.length > 0) yield frames;
     }
     const tail = state.end(deps.now());
     finished = true;
@@ -71,20 +76,28 @@ async function* relay(input: RelayInput): AsyncGenerator<string | Uint8Array> {
     // Read after the last bytes are on their way: the client's stream never waits on the cache's copy.
     if (capture && !record.estimated && usage) setImmediate(() => saveAnswer(deps, request, record, { neutral: capture.finish(usage) }));
     // SSE comment: ignored by SDKs, but gives streaming callers the cost that headers cannot carry.
-    yield `${tail}: x-tollgate-cost-usd ${record.priced ? formatUsd(record.costNanoUsd) : 'unpriced'}\n\n`;
+    yield joined(last, `${tail}: x-tollgate-cost-usd ${record.priced ? formatUsd(record.costNanoUsd) : 'unpriced'}\n\n`);
   } catch (error) {
     state.failed = toUpstreamError(error, false, request.signal?.aborted ?? false);
+    if (!finished) await reads.cancel();
     finished = true;
     meter(request, state.outcome(), deps);
-    if (state.failed.code !== 'client_closed') yield errorFrame(state.failed, request.wire);
+    if (state.failed.code !== 'client_closed') yield joined(last, errorFrame(state.failed, request.wire));
   } finally {
     // Reached without `finished` when the client disconnected and the consumer stopped iterating.
     if (!finished) {
       state.failed = toUpstreamError(new Error('client closed'), false, true);
       meter(request, state.outcome(), deps);
+      await reads.cancel();
       void response.dump().catch(() => undefined);
     }
   }
+}
+
+/** Held frames and the closing ones as one piece (the upstream's own bytes stay bytes, with the closing text appended). */
+function joined(held: string | Uint8Array, closing: string): string | Uint8Array {
+  if (typeof held === 'string') return held + closing;
+  return Buffer.concat([held, Buffer.from(closing)]);
 }
 
 /** What `RelayState.read` returns for a read to be sent as the upstream's own bytes. */
