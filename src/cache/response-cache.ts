@@ -3,7 +3,7 @@ import { keyOf, neutralMaterial } from './canonical-key.ts';
 import { CACHED_ANSWER_VERSION, isCurrentAnswer, type CachePurgeFilter, type CachedAnswer, type ExactCacheStore } from './exact-store.ts';
 import { cacheMode, reads, writes, type CacheMode } from './policy.ts';
 import { semanticViewOf } from './semantic/request-view.ts';
-import type { SemanticCache } from './semantic/semantic-cache.ts';
+import type { SemanticCache, SemanticLookup } from './semantic/semantic-cache.ts';
 
 export interface CacheTicket {
   key: string;
@@ -25,6 +25,9 @@ export interface CacheHit {
 }
 
 const SEMANTIC_PREFIX = 'semantic:';
+
+/** A failed store write or semantic save is not the client's: the answer is just not kept. */
+const ignore = (): undefined => undefined;
 
 /**
  * The response cache: decides per request (policy), looks answers up by canonical key in the
@@ -62,14 +65,24 @@ export class ResponseCache {
 
   async lookup(ticket: CacheTicket): Promise<CacheHit | undefined> {
     if (!reads(ticket.mode)) return undefined;
-    const answer = await this.store.get(ticket.key).catch(() => undefined);
+    let answer: CachedAnswer | undefined;
+    try {
+      answer = await this.store.get(ticket.key);
+    } catch {
+      answer = undefined;
+    }
     // An older release's entry under this key is a miss (the fresh answer overwrites it).
     if (isCurrentAnswer(answer)) {
       this.hits += 1;
       return { answer, kind: 'exact', servedKey: ticket.key };
     }
     if (this.semantic && ticket.semantic) {
-      const found = await this.semantic.lookup(ticket.semantic.namespace, ticket.semantic.text).catch(() => undefined);
+      let found: SemanticLookup | undefined;
+      try {
+        found = await this.semantic.lookup(ticket.semantic.namespace, ticket.semantic.text);
+      } catch {
+        found = undefined;
+      }
       ticket.semantic.vector = found?.vector;
       ticket.semantic.keys = found?.keys;
       if (found?.hit && isCurrentAnswer(found.hit.entry.answer)) {
@@ -105,9 +118,18 @@ export class ResponseCache {
       namespace: ticket.namespace,
       model: ticket.model,
     };
-    void this.store.set(ticket.key, answer, this.options.ttlMs).catch(() => undefined);
+    void this.store.set(ticket.key, answer, this.options.ttlMs).catch(ignore);
     const semantic = ticket.semantic;
-    if (this.semantic && semantic) void this.semantic.save(semantic.namespace, semantic.text, answer, semantic.vector, semantic.keys).catch(() => undefined);
+    if (!this.semantic || !semantic) return;
+    // The lookup's embedding at hand (the usual miss): kept at once, nothing to wait for; else embedded first.
+    if (semantic.vector === undefined) void this.semantic.save(semantic.namespace, semantic.text, answer, undefined, semantic.keys).catch(ignore);
+    else {
+      try {
+        this.semantic.keep(semantic.namespace, semantic.text, answer, semantic.vector, semantic.keys);
+      } catch {
+        // As a failed save: not kept.
+      }
+    }
   }
 
   /** Something to release with the cache (a Redis subscription). */

@@ -67,6 +67,9 @@ export class NeighbourIndex {
   /** Ids by content key: one id as itself (most keys of rare words have one), more in a Set (insertion order kept). */
   private readonly postings = new Map<string, string | Set<string>>();
 
+  /** `namespace`: the name it is kept under (entries of the namespace share this string). */
+  constructor(readonly namespace = '') {}
+
   get size(): number {
     return this.vectors.size;
   }
