@@ -40,6 +40,7 @@ export class ResponseCache {
   writes = 0;
   evictedByFeedback = 0;
   private readonly closers: Array<() => Promise<void>> = [];
+  private readonly orgNamespaces = new Map<string, string>();
 
   constructor(
     readonly store: ExactCacheStore,
@@ -144,7 +145,17 @@ export class ResponseCache {
 
   /** The cache namespace of an org's requests: `org:<org id>`, or the operator's shared namespace. */
   namespaceOf(orgId: string): string {
-    return this.options.sharedNamespace ?? `org:${orgId}`;
+    return this.options.sharedNamespace ?? this.orgNamespace(orgId);
+  }
+
+  /** `org:<org id>`: one string per org (every stored answer names its namespace), not a new one per request. */
+  private orgNamespace(orgId: string): string {
+    let namespace = this.orgNamespaces.get(orgId);
+    if (namespace === undefined) {
+      if (this.orgNamespaces.size >= 10_000) this.orgNamespaces.clear();
+      this.orgNamespaces.set(orgId, (namespace = `org:${orgId}`));
+    }
+    return namespace;
   }
 
   /**
