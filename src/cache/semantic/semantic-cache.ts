@@ -274,7 +274,9 @@ export class SemanticCache {
   private thresholdNear(namespace: string, vector: Float32Array): number {
     const base = this.options.threshold;
     const radius = this.options.distrustRadius ?? 0.8;
-    for (const point of this.distrust.get(namespace) ?? []) {
+    const points = this.distrust.get(namespace);
+    if (points === undefined) return base;
+    for (const point of points) {
       if (cosine(point, vector) >= radius) return Math.min(0.995, base + (this.options.distrustPenalty ?? 0.05));
     }
     return base;
