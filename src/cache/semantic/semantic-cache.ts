@@ -193,9 +193,10 @@ export class SemanticCache {
 
   /** Entries are kept oldest first and share one TTL: expired ones are dropped from the front (here and in the store). */
   private dropExpired(now: number): void {
-    for (const [id, entry] of this.entries) {
+    // By value (an entry's key is its id): no [id, entry] pair per step.
+    for (const entry of this.entries.values()) {
       if (entry.expiresAtMs > now) break;
-      this.evict(id);
+      this.evict(entry.id);
     }
   }
 
