@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { canonicalJson, exactCacheKey, keyOf, LONG_STRING_CHARS, neutralMaterial, requestCacheKey } from './canonical-key.ts';
+import { canonicalJson, exactCacheKey, keyOf, LONG_STRING_CHARS, neutralMaterial, quote, requestCacheKey } from './canonical-key.ts';
 import { neutralRequestView } from './neutral-request.ts';
 
 describe('canonical cache key', () => {
@@ -40,5 +40,12 @@ describe('neutral material (read once per request)', () => {
       expect(requestCacheKey('org:a', 'openai', 'chat', body)).toBe(keyOf('org:a', 'openai', 'chat', body, material));
     }
     expect(neutralMaterial('openai', 'embedding', { model: 'e', input: 'x' })).toBeUndefined();
+  });
+});
+
+describe('quote', () => {
+  it('is JSON.stringify for every string: quotes, backslashes, control characters, lone and paired surrogates', () => {
+    const samples = ['', 'plain text', 'a "quoted" word', 'back\\slash', 'line\nbreak\ttab', '\u0000\u001f\u007f', '\ud83d', '\ude00x', 'emoji \ud83d\ude00', '\u2028\u2029', 'café ñ 中文'];
+    for (const sample of samples) expect(quote(sample)).toBe(JSON.stringify(sample));
   });
 });

@@ -87,9 +87,12 @@ export function createMemoryExactStore(maxBytes: number, now: () => number = Dat
       drop(key);
       entries.set(key, { answer, expiresAtMs: now() + ttlMs, bytes: size });
       bytes += size;
-      for (const oldest of entries.keys()) {
-        if (bytes <= maxBytes) break;
-        drop(oldest);
+      // Oldest first, and only when over the bound (no iterator per write below it).
+      if (bytes > maxBytes) {
+        for (const oldest of entries.keys()) {
+          if (bytes <= maxBytes) break;
+          drop(oldest);
+        }
       }
     },
     async delete(key) {

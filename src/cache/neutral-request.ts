@@ -64,19 +64,28 @@ function idOrdinals(): (id: unknown) => number | string {
 
 /** Own fields of `record` outside `known`, as sorted pairs (never assigned onto an object: `__proto__` stays data). */
 function restOf(record: Record<string, unknown>, known: ReadonlySet<string>): Array<[string, unknown]> | undefined {
-  const rest = Object.entries(record).filter(([key, value]) => !known.has(key) && value !== undefined);
-  if (rest.length === 0) return undefined;
-  return rest.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Keys first, pairs only for what is left (nearly always nothing): no array of entries per message and part.
+  let rest: Array<[string, unknown]> | undefined;
+  for (const key of Object.keys(record)) {
+    if (known.has(key)) continue;
+    const value = record[key];
+    if (value !== undefined) (rest ??= []).push([key, value]);
+  }
+  return rest?.sort(byKey);
 }
+
+/** Pairs by key, in code-unit order. */
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The top-level fields the neutral view does not read: wire-only ones under the wire's name, unknown ones under their own. */
 function extras(body: Record<string, unknown>, wire: WireFormat, neutral: ReadonlySet<string>, only: ReadonlySet<string>): Array<[string, unknown]> {
   const out: Array<[string, unknown]> = [];
-  for (const [key, value] of Object.entries(body)) {
-    if (value === undefined || neutral.has(key) || IGNORED.has(key)) continue;
-    out.push([only.has(key) ? `${wire}:${key}` : `x:${key}`, value]);
+  for (const key of Object.keys(body)) {
+    if (neutral.has(key) || IGNORED.has(key)) continue;
+    const value = body[key];
+    if (value !== undefined) out.push([only.has(key) ? `${wire}:${key}` : `x:${key}`, value]);
   }
-  return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return out.sort(byKey);
 }
 
 const given = (value: unknown) => (value === null ? undefined : value);

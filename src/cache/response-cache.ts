@@ -3,7 +3,7 @@ import { keyOf, neutralMaterial } from './canonical-key.ts';
 import { CACHED_ANSWER_VERSION, isCurrentAnswer, type CachePurgeFilter, type CachedAnswer, type ExactCacheStore } from './exact-store.ts';
 import { cacheMode, reads, writes, type CacheMode } from './policy.ts';
 import { semanticViewOf } from './semantic/request-view.ts';
-import type { SemanticCache } from './semantic/semantic-cache.ts';
+import type { SemanticCache, SemanticLookup } from './semantic/semantic-cache.ts';
 
 export interface CacheTicket {
   key: string;
@@ -26,6 +26,9 @@ export interface CacheHit {
 
 const SEMANTIC_PREFIX = 'semantic:';
 
+/** A failed store write or semantic save is not the client's: the answer is just not kept. */
+const ignore = (): undefined => undefined;
+
 /**
  * The response cache: decides per request (policy), looks answers up by canonical key in the
  * tenant's namespace (the org, unless the operator shares one), then, on a miss, asks the guarded
@@ -37,6 +40,7 @@ export class ResponseCache {
   writes = 0;
   evictedByFeedback = 0;
   private readonly closers: Array<() => Promise<void>> = [];
+  private readonly orgNamespaces = new Map<string, string>();
 
   constructor(
     readonly store: ExactCacheStore,
@@ -62,14 +66,24 @@ export class ResponseCache {
 
   async lookup(ticket: CacheTicket): Promise<CacheHit | undefined> {
     if (!reads(ticket.mode)) return undefined;
-    const answer = await this.store.get(ticket.key).catch(() => undefined);
+    let answer: CachedAnswer | undefined;
+    try {
+      answer = await this.store.get(ticket.key);
+    } catch {
+      answer = undefined;
+    }
     // An older release's entry under this key is a miss (the fresh answer overwrites it).
     if (isCurrentAnswer(answer)) {
       this.hits += 1;
       return { answer, kind: 'exact', servedKey: ticket.key };
     }
     if (this.semantic && ticket.semantic) {
-      const found = await this.semantic.lookup(ticket.semantic.namespace, ticket.semantic.text).catch(() => undefined);
+      let found: SemanticLookup | undefined;
+      try {
+        found = await this.semantic.lookup(ticket.semantic.namespace, ticket.semantic.text);
+      } catch {
+        found = undefined;
+      }
       ticket.semantic.vector = found?.vector;
       ticket.semantic.keys = found?.keys;
       if (found?.hit && isCurrentAnswer(found.hit.entry.answer)) {
@@ -105,9 +119,18 @@ export class ResponseCache {
       namespace: ticket.namespace,
       model: ticket.model,
     };
-    void this.store.set(ticket.key, answer, this.options.ttlMs).catch(() => undefined);
+    void this.store.set(ticket.key, answer, this.options.ttlMs).catch(ignore);
     const semantic = ticket.semantic;
-    if (this.semantic && semantic) void this.semantic.save(semantic.namespace, semantic.text, answer, semantic.vector, semantic.keys).catch(() => undefined);
+    if (!this.semantic || !semantic) return;
+    // The lookup's embedding at hand (the usual miss): kept at once, nothing to wait for; else embedded first.
+    if (semantic.vector === undefined) void this.semantic.save(semantic.namespace, semantic.text, answer, undefined, semantic.keys).catch(ignore);
+    else {
+      try {
+        this.semantic.keep(semantic.namespace, semantic.text, answer, semantic.vector, semantic.keys);
+      } catch {
+        // As a failed save: not kept.
+      }
+    }
   }
 
   /** Something to release with the cache (a Redis subscription). */
@@ -122,7 +145,17 @@ export class ResponseCache {
 
   /** The cache namespace of an org's requests: `org:<org id>`, or the operator's shared namespace. */
   namespaceOf(orgId: string): string {
-    return this.options.sharedNamespace ?? `org:${orgId}`;
+    return this.options.sharedNamespace ?? this.orgNamespace(orgId);
+  }
+
+  /** `org:<org id>`: one string per org (every stored answer names its namespace), not a new one per request. */
+  private orgNamespace(orgId: string): string {
+    let namespace = this.orgNamespaces.get(orgId);
+    if (namespace === undefined) {
+      if (this.orgNamespaces.size >= 10_000) this.orgNamespaces.clear();
+      this.orgNamespaces.set(orgId, (namespace = `org:${orgId}`));
+    }
+    return namespace;
   }
 
   /**

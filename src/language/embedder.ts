@@ -13,8 +13,12 @@ export interface Embedder {
   dimensions: number;
   /** L2-normalised embedding (all zeros only for text with no features). */
   embed(text: string): Float32Array | Promise<Float32Array>;
-  /** The same embedding from the text's words (`tokenize(text)`), when the embedder works on them: the caller tokenises once for this and its other uses. */
-  embedWords?(words: readonly string[]): Float32Array;
+  /**
+   * The same embedding from the text's words (`tokenize(text)`), when the embedder works on them: the
+   * caller tokenises once for this and its other uses. `into` (`dimensions` long): memory of the
+   * caller's to write the embedding to (and return) instead of a new array; an embedder may ignore it.
+   */
+  embedWords?(words: readonly string[], into?: Float32Array): Float32Array;
 }
 
 export interface HashedEmbedderOptions {
@@ -33,7 +37,7 @@ export interface HashedEmbedderOptions {
 
 export interface HashedEmbedder extends Embedder {
   embed(text: string): Float32Array;
-  embedWords(words: readonly string[]): Float32Array;
+  embedWords(words: readonly string[], into?: Float32Array): Float32Array;
 }
 
 const DEFAULTS: Required<HashedEmbedderOptions> = {
@@ -60,35 +64,12 @@ const FAMILY_CHAR = 0x33;
 /** Distinct words whose hashes an embedder remembers (the memo is cleared when it is full), and the longest word remembered. */
 const WORD_MEMO_SIZE = 8_192;
 const WORD_MEMO_CHARS = 64;
-const NO_CHARS = new Uint32Array(0);
 
-/** A word's own features: its unigram hash and its character n-gram hashes (none for a short function word). */
+/** A word's unigram hash, and where its character n-gram hashes sit in the embedder's table of them (`start` to `end`). */
 interface WordFeatures {
   hash: number;
-  chars: Uint32Array;
-}
-
-/** The features of one word (`<word>` padded with boundary markers for the character n-grams). */
-function wordFeatures(w: string, o: Required<HashedEmbedderOptions>): WordFeatures {
-  const hash = hashString(w, o.seed ^ FAMILY_WORD);
-  // Character n-grams of the word padded with boundary markers; skip pure function words.
-  if (COMMON_WORDS.has(w) && w.length < 5) return { hash, chars: NO_CHARS };
-  const seedC = o.seed ^ FAMILY_CHAR;
-  // `<w>` without building it: code unit `i` of the padded word.
-  const L = w.length + 2;
-  const at = (i: number): number => (i === 0 ? 0x3c : i === L - 1 ? 0x3e : w.charCodeAt(i - 1));
-  // At most one n-gram per length up to charMax from each position.
-  const chars = new Uint32Array(L * Math.min(L, Math.max(0, Math.ceil(o.charMax))));
-  let count = 0;
-  for (let i = 0; i < L; i++) {
-    let h = (FNV_OFFSET ^ seedC) >>> 0;
-    for (let n = 1; n <= o.charMax && i + n <= L; n++) {
-      h ^= at(i + n - 1);
-      h = Math.imul(h, FNV_PRIME);
-      if (n >= o.charMin) chars[count++] = (h ^ n) >>> 0;
-    }
-  }
-  return { hash, chars: count === chars.length ? chars : chars.slice(0, count) };
+  start: number;
+  end: number;
 }
 
 /** A growable list of 32-bit hashes, reused from one text to the next. */
@@ -101,10 +82,19 @@ class HashList {
     this.items[this.length++] = value;
   }
 
-  pushAll(values: Uint32Array): void {
-    if (this.length + values.length > this.items.length) this.grow(this.length + values.length);
-    this.items.set(values, this.length);
-    this.length += values.length;
+  /** Appends `from[start..end)` (`from` may be another list's items). */
+  pushRange(from: Uint32Array, start: number, end: number): void {
+    this.reserve(end - start);
+    // A loop, not `set(from.subarray(…))`: a word's few dozen hashes, without a view object per word.
+    const items = this.items;
+    let length = this.length;
+    for (let index = start; index < end; index += 1) items[length++] = from[index]!;
+    this.length = length;
+  }
+
+  /** Room for `count` more without growing. */
+  reserve(count: number): void {
+    if (this.length + count > this.items.length) this.grow(this.length + count);
   }
 
   private grow(needed: number): void {
@@ -114,6 +104,32 @@ class HashList {
     items.set(this.items.subarray(0, this.length));
     this.items = items;
   }
+}
+
+/**
+ * Appends the character n-gram hashes of one word (`<word>` padded with boundary markers) to `out`,
+ * none for a short function word. Written into the list in place: no typed array per word.
+ */
+function appendCharFeatures(w: string, o: Required<HashedEmbedderOptions>, out: HashList): void {
+  // Character n-grams of the word padded with boundary markers; skip pure function words.
+  if (COMMON_WORDS.has(w) && w.length < 5) return;
+  const seedC = o.seed ^ FAMILY_CHAR;
+  // `<w>` without building it (code unit `k` of the padded word is read in the loop; no closure per word).
+  const L = w.length + 2;
+  // At most one n-gram per length up to charMax from each position.
+  out.reserve(L * Math.min(L, Math.max(0, Math.ceil(o.charMax))));
+  const items = out.items;
+  let count = out.length;
+  for (let i = 0; i < L; i++) {
+    let h = (FNV_OFFSET ^ seedC) >>> 0;
+    for (let n = 1; n <= o.charMax && i + n <= L; n++) {
+      const k = i + n - 1;
+      h ^= k === 0 ? 0x3c : k === L - 1 ? 0x3e : w.charCodeAt(k - 1);
+      h = Math.imul(h, FNV_PRIME);
+      if (n >= o.charMin) items[count++] = (h ^ n) >>> 0;
+    }
+  }
+  out.length = count;
 }
 
 // ---------------------------------------------------------------- embedder
@@ -126,15 +142,19 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
   for (const w of COMMON_WORDS) commonHashes.add(hashString(w, o.seed ^ FAMILY_WORD));
   const seedB = o.seed ^ FAMILY_BIGRAM;
 
-  // Per-word features, remembered (bounded): most prompts repeat words the embedder has seen.
+  // Per-word features, remembered (bounded): most prompts repeat words the embedder has seen. The
+  // remembered words' character n-gram hashes sit end to end in one table, emptied with the memo.
   const memo = new Map<string, WordFeatures>();
-  const featuresOf = (word: string): WordFeatures => {
-    if (word.length > WORD_MEMO_CHARS) return wordFeatures(word, o);
-    let features = memo.get(word);
-    if (features === undefined) {
-      if (memo.size >= WORD_MEMO_SIZE) memo.clear();
-      memo.set(word, (features = wordFeatures(word, o)));
+  const charTable = new HashList();
+  const remember = (word: string): WordFeatures => {
+    if (memo.size >= WORD_MEMO_SIZE) {
+      memo.clear();
+      charTable.length = 0;
     }
+    const start = charTable.length;
+    appendCharFeatures(word, o, charTable);
+    const features: WordFeatures = { hash: hashString(word, o.seed ^ FAMILY_WORD), start, end: charTable.length };
+    memo.set(word, features);
     return features;
   };
   // A unigram's weight follows its hash (a word whose hash is a function word's is down-weighted too).
@@ -161,20 +181,27 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
     }
   }
 
-  function embedWords(toks: readonly string[]): Float32Array {
+  function embedWords(toks: readonly string[], into?: Float32Array): Float32Array {
     words.length = 0;
     bigrams.length = 0;
     chars.length = 0;
     let prev = -1;
     for (let index = 0; index < toks.length; index += 1) {
-      const features = featuresOf(toks[index]!);
-      const hw = features.hash;
+      const word = toks[index]!;
+      let hw: number;
+      if (word.length > WORD_MEMO_CHARS) {
+        hw = hashString(word, o.seed ^ FAMILY_WORD);
+        appendCharFeatures(word, o, chars);
+      } else {
+        const features = memo.get(word) ?? remember(word);
+        hw = features.hash;
+        chars.pushRange(charTable.items, features.start, features.end);
+      }
       words.push(hw);
       if (prev !== -1) bigrams.push(mix((Math.imul(prev, 31) ^ hw ^ seedB) >>> 0));
       prev = hw;
-      if (features.chars.length > 0) chars.pushAll(features.chars);
     }
-    const out = new Float32Array(dims);
+    const out = into ? into.fill(0) : new Float32Array(dims);
     accumulate(out, words, o.unigramWeight, wordWeight);
     accumulate(out, bigrams, o.bigramWeight);
     // Character n-grams are ~4x as many as words: scale so a family's mass stays comparable.

@@ -75,6 +75,25 @@ export function semanticViewOf(wire: WireFormat, operation: Operation, body: Rec
   }
   const text = texts.join('\n').trim();
   if (text.length === 0 || text.length > MAX_SEMANTIC_CHARS) return undefined;
-  const contextDigest = sha256Hex(`neutral\u0000${material.withoutLastTurn()}`);
-  return { text, contextDigest };
+  return { text, contextDigest: contextDigestOf(material.withoutLastTurn()) };
+}
+
+/** Contexts whose digest is remembered (cleared when full), and the longest one remembered. */
+const DIGEST_MEMO_SIZE = 256;
+const DIGEST_MEMO_CHARS = 4_096;
+const digests = new Map<string, string>();
+
+/**
+ * SHA-256 of a neutral context (`neutral\0` + its canonical form without the last turn). Most
+ * requests share theirs with earlier ones (one system prompt, one model and parameters, a first
+ * turn), so recent ones are remembered: the same text gives the same digest, without hashing again.
+ */
+function contextDigestOf(context: string): string {
+  if (context.length > DIGEST_MEMO_CHARS) return sha256Hex(`neutral\u0000${context}`);
+  let digest = digests.get(context);
+  if (digest === undefined) {
+    if (digests.size >= DIGEST_MEMO_SIZE) digests.clear();
+    digests.set(context, (digest = sha256Hex(`neutral\u0000${context}`)));
+  }
+  return digest;
 }

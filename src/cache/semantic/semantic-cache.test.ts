@@ -3,7 +3,9 @@ import type { CachedAnswer } from '../exact-store.ts';
 import { cosine, createHashedEmbedder } from '../../language/embedder.ts';
 import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
 import { guardMatch } from './guard.ts';
-import { semanticView } from './request-view.ts';
+import { clientSemanticView, semanticView } from './request-view.ts';
+import { neutralMaterial } from '../canonical-key.ts';
+import { createHash } from 'node:crypto';
 import { SemanticCache } from './semantic-cache.ts';
 import { NEAR_MISSES, PARAPHRASES } from '../../../test/support/semantic-pairs.ts';
 
@@ -106,6 +108,32 @@ describe('guarded semantic cache', () => {
     expect(semanticView('chat', { ...base, messages: [{ role: 'assistant', content: 'Hello' }] })).toBeUndefined();
     expect(semanticView('embedding', { input: 'x' })).toBeUndefined();
     expect(semanticView('completion', { model: 'm', prompt: 'Once upon' })?.text).toBe('Once upon');
+  });
+
+  it('keep indexes a miss with the vector and keys its lookup computed, as save does, the entry holding its own copy', async () => {
+    const cache = cacheWith();
+    const text = 'What is the capital of France?';
+    const missed = await cache.lookup('ns', text);
+    expect(missed.hit).toBeUndefined();
+    const id = cache.keep('ns', text, answer('paris'), missed.vector, missed.keys);
+    // Later lookups take new query vectors; the kept entry's is its own copy.
+    for (let index = 0; index < 300; index += 1) await cache.lookup('ns', `Unrelated question number ${index}?`);
+    const kept = cache.entry(id)!;
+    expect([...kept.vector]).toEqual([...embedder.embed(text)]);
+    expect(kept.vector).not.toBe(missed.vector);
+    const found = await cache.lookup('ns', 'What is the capital of France ?');
+    expect(found.hit?.entry.id).toBe(id);
+    expect(found.hit?.entry.answer.body).toBe('paris');
+    expect((await cache.lookup('other', text)).hit).toBeUndefined();
+    expect(cache.stats().writes).toBe(1);
+  });
+
+  it('the context digest is the SHA-256 of the neutral context, the same when it is asked for again (remembered) or too long to remember', () => {
+    const digestOf = (body: Record<string, unknown>) => createHash('sha256').update(`neutral\u0000${neutralMaterial('openai', 'chat', body)!.withoutLastTurn()}`).digest('hex');
+    const short = { model: 'm', temperature: 0, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }] };
+    const long = { ...short, messages: [{ role: 'system', content: 'Be brief. '.repeat(600) }, { role: 'user', content: 'Hi there' }] };
+    for (const body of [short, long, short, long]) expect(clientSemanticView('openai', 'chat', body)?.contextDigest).toBe(digestOf(body));
+    expect(digestOf(long)).not.toBe(digestOf(short));
   });
 
   it('invalidate names a cache namespace exactly (org:acme is not org:acme2) and can narrow to one model', async () => {

@@ -5,6 +5,7 @@ import type { SemanticEntry, SemanticEntryStore } from './entry-store.ts';
 import { matchDecision, type MatchOptions } from './verifier.ts';
 import { contentKeys, contentKeysOf, NeighbourIndex } from './neighbour-index.ts';
 import { tokenize } from '../../language/text.ts';
+import { VectorArena } from './vector-arena.ts';
 import { VectorSlab } from './vector-slab.ts';
 
 export interface SemanticCacheOptions {
@@ -31,7 +32,7 @@ export type SemanticChange = { op: 'add'; entry: SemanticEntry } | { op: 'delete
 
 export interface SemanticLookup {
   hit: SemanticHit | undefined;
-  /** The query's embedding, reused when the answer is saved after a miss. */
+  /** The query's embedding, reused when the answer is saved after a miss (a view into shared memory: kept by copying). */
   vector: Float32Array;
   /** The query's content keys (`contentKeys`), reused with the vector when the answer is saved. */
   keys: string[];
@@ -59,6 +60,8 @@ export class SemanticCache {
   private readonly distrust = new Map<string, Float32Array[]>();
   /** Vectors in shared pages (per dimension: an upstream embedder's is known only after its first answer). */
   private readonly slabs = new Map<number, VectorSlab>();
+  /** A lookup's query vector until its save copies it into a slab (or it is dropped on a hit). */
+  private readonly queries = new VectorArena();
   private readonly guard: MatchOptions;
   private listener: ((change: SemanticChange) => void) | undefined;
 
@@ -97,7 +100,7 @@ export class SemanticCache {
     if (query === undefined && this.embedder.embedWords) {
       // The prompt is tokenised once, for its embedding and its content keys both.
       const words = tokenize(text);
-      query = this.embedder.embedWords(words);
+      query = this.embedder.embedWords(words, this.queries.take(this.embedder.dimensions));
       keys = contentKeysOf(words);
     } else {
       query ??= await this.embed(text);
@@ -127,25 +130,32 @@ export class SemanticCache {
     return { hit: undefined, vector: query, keys, rejected };
   }
 
-  /** Keeps an answer for `text` in `namespace`; returns the entry id. */
+  /** Keeps an answer for `text` in `namespace` (embedding it unless `vector` is given); returns the entry id once the store has it. */
   async save(namespace: string, text: string, answer: CachedAnswer, vector?: Float32Array, keys?: string[]): Promise<string> {
     const now = this.options.now();
-    const entry: SemanticEntry = {
-      id: randomUUID(),
-      namespace,
-      embedderId: this.embedder.id,
-      text,
-      vector: vector ?? (await this.embed(text)),
-      answer,
-      createdAtMs: now,
-      expiresAtMs: now + this.options.ttlMs,
-    };
+    const entry = this.add(now, namespace, text, answer, vector ?? (await this.embed(text)), keys);
+    await this.persist(() => this.store!.insert(entry));
+    return entry.id;
+  }
+
+  /**
+   * `save` with the embedding at hand (a lookup's `vector` and `keys`), without waiting: the entry is
+   * indexed before this returns; its store write, when entries persist, runs on. Returns the entry id.
+   */
+  keep(namespace: string, text: string, answer: CachedAnswer, vector: Float32Array, keys?: string[]): string {
+    const entry = this.add(this.options.now(), namespace, text, answer, vector, keys);
+    if (this.store) void this.persist(() => this.store!.insert(entry));
+    return entry.id;
+  }
+
+  /** A new entry made at `now`, indexed and announced; the entry returned (announced, to be written) holds `vector` itself, not the index's copy. */
+  private add(now: number, namespace: string, text: string, answer: CachedAnswer, vector: Float32Array, keys: string[] | undefined): SemanticEntry {
+    const entry: SemanticEntry = { id: randomUUID(), namespace, embedderId: this.embedder.id, text, vector, answer, createdAtMs: now, expiresAtMs: now + this.options.ttlMs };
     this.dropExpired(now);
     this.index(entry, keys);
     this.writes += 1;
     this.listener?.({ op: 'add', entry });
-    await this.persist(() => this.store!.insert(entry));
-    return entry.id;
+    return entry;
   }
 
   /** Called with every local add and delete, so they can be broadcast to other instances. */
@@ -183,9 +193,10 @@ export class SemanticCache {
 
   /** Entries are kept oldest first and share one TTL: expired ones are dropped from the front (here and in the store). */
   private dropExpired(now: number): void {
-    for (const [id, entry] of this.entries) {
+    // By value (an entry's key is its id): no [id, entry] pair per step.
+    for (const entry of this.entries.values()) {
       if (entry.expiresAtMs > now) break;
-      this.evict(id);
+      this.evict(entry.id);
     }
   }
 
@@ -264,21 +275,26 @@ export class SemanticCache {
   private thresholdNear(namespace: string, vector: Float32Array): number {
     const base = this.options.threshold;
     const radius = this.options.distrustRadius ?? 0.8;
-    for (const point of this.distrust.get(namespace) ?? []) {
+    const points = this.distrust.get(namespace);
+    if (points === undefined) return base;
+    for (const point of points) {
       if (cosine(point, vector) >= radius) return Math.min(0.995, base + (this.options.distrustPenalty ?? 0.05));
     }
     return base;
   }
 
-  /** `keys`: the text's content keys when the lookup already computed them. */
-  private index(entry: SemanticEntry, keys?: string[]): void {
+  /** Indexes an entry as kept (its vector copied to a slab row); returns that. `keys`: the text's content keys when the lookup already computed them. */
+  private index(entry: SemanticEntry, keys?: string[]): SemanticEntry {
     this.evict(entry.id, false);
     let slab = this.slabs.get(entry.vector.length);
     if (!slab) this.slabs.set(entry.vector.length, (slab = new VectorSlab(entry.vector.length)));
-    // Written field by field (one fixed shape, nothing but the entry's own fields), the vector a view of its slab row.
+    let index = this.indexes.get(entry.namespace);
+    if (!index) this.indexes.set(entry.namespace, (index = new NeighbourIndex(entry.namespace)));
+    // Written field by field (one fixed shape, nothing but the entry's own fields), the vector a view of its slab row,
+    // the namespace the index's own string (one per namespace, not a copy per entry).
     entry = {
       id: entry.id,
-      namespace: entry.namespace,
+      namespace: index.namespace,
       embedderId: entry.embedderId,
       text: entry.text,
       vector: slab.store(entry.vector),
@@ -287,13 +303,14 @@ export class SemanticCache {
       expiresAtMs: entry.expiresAtMs,
     };
     this.entries.set(entry.id, entry);
-    let index = this.indexes.get(entry.namespace);
-    if (!index) this.indexes.set(entry.namespace, (index = new NeighbourIndex()));
     index.add(entry.id, entry.text, entry.vector, keys);
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.options.maxEntries) break;
-      this.evict(oldest);
+    if (this.entries.size > this.options.maxEntries) {
+      for (const oldest of this.entries.keys()) {
+        if (this.entries.size <= this.options.maxEntries) break;
+        this.evict(oldest);
+      }
     }
+    return entry;
   }
 
   /** Drops an entry here; `persist` also deletes it from the store (not for a remote change, already applied there). */
