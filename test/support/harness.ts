@@ -19,6 +19,8 @@ export interface Harness {
   dataDir: string;
   /** Every ledger row so far, after a flush. */
   ledger(): ReturnType<RunningServer['gateway']['runtime']['ledger']['list']>;
+  /** The ledger once it holds more than `count` rows (a row written after the answer, e.g. a client that left), polling for up to 3 s. */
+  ledgerBeyond(count: number): ReturnType<RunningServer['gateway']['runtime']['ledger']['list']>;
   admin(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
@@ -43,15 +45,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = parseConfig(input, {});
   const server = await startServer(config, { dataDir, databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, adminKey: ADMIN_KEY, defaultMetrics: false, now: options.now, log: () => {} });
   const runtime = server.gateway.runtime;
+  async function ledger() {
+    await runtime.flushLedger();
+    return runtime.ledger.list({}, 100_000);
+  }
   return {
     mock,
     server,
     url: server.url,
     config,
     dataDir,
-    async ledger() {
-      await runtime.flushLedger();
-      return runtime.ledger.list({}, 100_000);
+    ledger,
+    async ledgerBeyond(count) {
+      let rows = await ledger();
+      for (let attempt = 0; attempt < 60 && rows.length <= count; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        rows = await ledger();
+      }
+      return rows;
     },
     admin(path, init = {}) {
       return fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json', ...init.headers } });
