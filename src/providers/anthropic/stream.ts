@@ -2,6 +2,7 @@ import { convertAnthropicUsage } from './convert-usage.ts';
 import type { Usage } from '../../domain/usage.ts';
 import { StreamState, inBandError, parseEventData } from '../stream-state.ts';
 import { asRecord } from '../read-fields.ts';
+import type { ChunkWire } from '../chunk-shape.ts';
 import type { SseEvent } from '../types.ts';
 
 /**
@@ -62,3 +63,15 @@ export class AnthropicStreamReader {
     this.state.usage = convertAnthropicUsage(this.rawUsage);
   }
 }
+
+/**
+ * Anthropic events for `ChunkShape`: a content block's delta (or start) that reads as one text
+ * piece and nothing else; the event name is part of the shape.
+ */
+export const ANTHROPIC_CHUNKS: ChunkWire = {
+  readFresh(event) {
+    const reader = new AnthropicStreamReader();
+    return { chunk: reader.read(event), state: reader.state };
+  },
+  learnable: () => true,
+};
