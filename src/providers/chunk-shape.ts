@@ -15,6 +15,8 @@ const NEEDS_PARSE = /["\\\u0000-\u001f]/;
 /** JSON's whitespace, first character after a key: a slot followed by it is a key, not a value. */
 const KEY_NEXT = /^[ \t\n\r]*:/;
 const PROBE_PAD = 'tollgate-probe';
+/** A plain string literal (no escapes) closing the chunk. */
+const PLAIN_PAD = /"[^"\\\u0000-\u001f]*"\}$/;
 const QUOTE = 34;
 const BACKSLASH = 92;
 const CLOSE_BRACE = 125;
@@ -30,11 +32,23 @@ export interface ChunkWire {
   readFresh(event: SseEvent): { chunk: Record<string, unknown> | undefined; state: StreamState };
   /** Whether a parsed chunk whose reading was one text piece and nothing else may give a shape (the relay treats every chunk of it alike). */
   learnable(chunk: Record<string, unknown>): boolean;
-  /**
-   * A top-level field, last in the chunk, whose value is random padding read by nobody
-   * (OpenAI's `obfuscation`): a shape learnt from a padded chunk takes any plain padding.
-   */
-  padField?: string;
+  /** Random padding read by nobody, last in the chunk (OpenAI's `obfuscation`): `paddedBy`. */
+  padding?: Padding;
+}
+
+/** A top-level field, last in the chunk, whose value is random padding: a shape learnt from a padded chunk takes any plain padding. */
+export interface Padding {
+  field: string;
+  /** `,"<field>":` */
+  key: string;
+  /** The padding ending a chunk's data: `,"<field>":"<plain literal>"}`. */
+  trailing: RegExp;
+}
+
+/** The padding of a wire whose chunks may end with `,"<field>":"…"}` (built once per wire, not per stream). */
+export function paddedBy(field: string): Padding {
+  const key = `,${JSON.stringify(field)}:`;
+  return { field, key, trailing: new RegExp(escapeRegExp(key) + PLAIN_PAD.source) };
 }
 
 /**
@@ -65,16 +79,8 @@ export interface ChunkWire {
 export class ChunkShape {
   private shape: Shape | undefined;
   private probes = 0;
-  private readonly padKey: string | undefined;
-  private readonly padded: RegExp | undefined;
 
-  constructor(private readonly wire: ChunkWire) {
-    const field = wire.padField;
-    if (field !== undefined) {
-      this.padKey = `,${JSON.stringify(field)}:`;
-      this.padded = new RegExp(`${escapeRegExp(this.padKey)}"[^"\\\\\\u0000-\\u001f]*"\\}$`);
-    }
-  }
+  constructor(private readonly wire: ChunkWire) {}
 
   /**
    * Reads an event that has the learnt shape into the state (its text, the shape's model) and
@@ -107,21 +113,21 @@ export class ChunkShape {
     let suffix = data.slice(at + literal.length);
     // A key (followed by a colon) is no text slot: renaming it could change what is read.
     if (KEY_NEXT.test(suffix)) return;
-    const pad = this.padded?.exec(suffix) ?? null;
+    const { padding } = this.wire;
+    const pad = padding?.trailing.exec(suffix) ?? null;
     if (pad) suffix = suffix.slice(0, pad.index);
     this.probes += 1;
     let read: ReturnType<ChunkWire['readFresh']>;
     try {
-      read = this.wire.readFresh({ event: event.event, data: prefix + PROBE_LITERAL + suffix + (pad ? `${this.padKey}"${PROBE_PAD}"}` : ''), raw: '' });
+      read = this.wire.readFresh({ event: event.event, data: prefix + PROBE_LITERAL + suffix + (pad ? `${padding!.key}"${PROBE_PAD}"}` : ''), raw: '' });
     } catch {
       return;
     }
     const { chunk, state: probe } = read;
     if (!chunk || probe.text !== PROBE_TEXT || probe.usage !== undefined || probe.finishReason !== undefined || !this.wire.learnable(chunk)) return;
     // The padding is the top-level field (which the reader does not read), not a field of the same name deeper in.
-    if (pad && chunk[this.wire.padField!] !== PROBE_PAD) return;
-    const padding = pad ? { key: this.padKey!, field: this.wire.padField! } : undefined;
-    this.shape = new Shape(event.event, prefix, suffix, padding, probe.servedModel, chunk, slotPath(chunk));
+    if (pad && chunk[padding!.field] !== PROBE_PAD) return;
+    this.shape = new Shape(event.event, prefix, suffix, pad ? padding : undefined, probe.servedModel, chunk, slotPath(chunk));
   }
 }
 
@@ -133,7 +139,7 @@ class Shape implements EventJsonSource {
     readonly prefix: string,
     readonly suffix: string,
     /** The chunks end with `<key>"…"}` (random padding, different in every chunk, read by nobody). */
-    readonly padding: { key: string; field: string } | undefined,
+    readonly padding: Padding | undefined,
     readonly model: string | undefined,
     /** The probe's JSON: every chunk of the shape is this with the slot (and padding) set. */
     readonly probe: Record<string, unknown>,
@@ -210,18 +216,28 @@ function padOpen(data: string, padKey: string): number {
  */
 function slotPath(chunk: Record<string, unknown>): Array<string | number> | undefined {
   const found: Array<Array<string | number>> = [];
-  const visit = (node: unknown, path: Array<string | number>): void => {
-    if (found.length > 1) return;
-    if (node === PROBE_TEXT) {
-      found.push(path);
-    } else if (Array.isArray(node)) {
-      for (let index = 0; index < node.length; index += 1) visit(node[index], [...path, index]);
-    } else if (typeof node === 'object' && node !== null) {
-      for (const key of Object.keys(node)) visit((node as Record<string, unknown>)[key], [...path, key]);
-    }
-  };
-  visit(chunk, []);
+  findText(chunk, [], found);
   return found.length === 1 ? found[0] : undefined;
+}
+
+/** Collects the paths of the values under `node` that are the probe's text (stops at two); `path` is `node`'s, restored on return. */
+function findText(node: unknown, path: Array<string | number>, found: Array<Array<string | number>>): void {
+  if (node === PROBE_TEXT) {
+    found.push(path.slice());
+  } else if (Array.isArray(node)) {
+    for (let index = 0; index < node.length && found.length < 2; index += 1) {
+      path.push(index);
+      findText(node[index], path, found);
+      path.pop();
+    }
+  } else if (typeof node === 'object' && node !== null) {
+    for (const key of Object.keys(node)) {
+      if (found.length > 1) return;
+      path.push(key);
+      findText((node as Record<string, unknown>)[key], path, found);
+      path.pop();
+    }
+  }
 }
 
 function escapeRegExp(text: string): string {

@@ -1,7 +1,7 @@
 import { convertOpenAiUsage } from './convert-usage.ts';
 import { StreamState, inBandError, parseEventData } from '../stream-state.ts';
 import { asRecord } from '../read-fields.ts';
-import type { ChunkWire } from '../chunk-shape.ts';
+import { paddedBy, type ChunkWire } from '../chunk-shape.ts';
 import type { SseEvent } from '../types.ts';
 
 /**
@@ -50,5 +50,5 @@ export const OPENAI_CHUNKS: ChunkWire = {
     return { chunk: readOpenAiChunk(event, state), state };
   },
   learnable: (chunk) => !isUsageOnlyChunk(chunk),
-  padField: 'obfuscation',
+  padding: paddedBy('obfuscation'),
 };
