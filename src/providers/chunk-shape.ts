@@ -98,12 +98,12 @@ export class ChunkShape {
   }
 
   /**
-   * Learns the shape of a chunk just parsed whose reading added one piece, `piece`, to the text,
-   * when it is a plain content chunk (no usage, finish reason or error).
+   * Learns the shape of a chunk just parsed (`chunk`, its JSON) whose reading added one piece,
+   * `piece`, to the text, when it is a plain content chunk (no usage, finish reason or error).
    */
-  learn(event: SseEvent, piece: string): void {
+  learn(event: SseEvent, chunk: Record<string, unknown>, piece: string): void {
     // (A piece that is the probe's own text could not tell the slot from the probe.)
-    if (piece === '' || piece === PROBE_TEXT || this.probes >= MAX_PROBES) return;
+    if (piece === '' || piece === PROBE_TEXT || this.probes >= MAX_PROBES || !this.wire.learnable(chunk)) return;
     const { data } = event;
     const literal = JSON.stringify(piece);
     const at = data.indexOf(literal);
@@ -123,11 +123,12 @@ export class ChunkShape {
     } catch {
       return;
     }
-    const { chunk, state: probe } = read;
-    if (!chunk || probe.text !== PROBE_TEXT || probe.usage !== undefined || probe.finishReason !== undefined || !this.wire.learnable(chunk)) return;
+    const { chunk: probed, state: probe } = read;
+    // Checked again on the probe's JSON: the shape is that of every chunk with any text in the slot.
+    if (!probed || probe.text !== PROBE_TEXT || probe.usage !== undefined || probe.finishReason !== undefined || !this.wire.learnable(probed)) return;
     // The padding is the top-level field (which the reader does not read), not a field of the same name deeper in.
-    if (pad && chunk[padding!.field] !== PROBE_PAD) return;
-    this.shape = new Shape(event.event, prefix, suffix, pad ? padding : undefined, probe.servedModel, chunk, slotPath(chunk));
+    if (pad && probed[padding!.field] !== PROBE_PAD) return;
+    this.shape = new Shape(event.event, prefix, suffix, pad ? padding : undefined, probe.servedModel, probed, slotPath(probed));
   }
 }
 

@@ -56,7 +56,7 @@ function passthroughStream(): StreamTransformer {
     // Counted, not sliced off the text: a slice would flatten the whole text at every parsed event.
     const pieces = state.pieces;
     const payload = reader.read(event);
-    if (payload && state.pieces === pieces + 1) shape.learn(event, state.lastPiece);
+    if (payload && state.pieces === pieces + 1) shape.learn(event, payload, state.lastPiece);
     return [event.raw];
   });
 }

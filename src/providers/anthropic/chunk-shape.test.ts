@@ -111,6 +111,21 @@ describe('Anthropic passthrough: content deltas read by their shape', () => {
     expect(expectSame(wires).at(-1)!.text).toBe('Let me thinkSo:{"q":"Paris"}');
   });
 
+  it("a block's start is no shape: a tool use's start costs no probe", () => {
+    const toolStart = (id: string, name: string): Wire => ['content_block_start', `{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"${id}","name":"${name}","input":{}}}`];
+    const wires = [messageStart(), text('a'), text('b'), toolStart('toolu_1', 'get_weather'), json('{"q"'), json(':1}'), toolStart('toolu_2', 'get_time')];
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const transformer = passthrough();
+      for (const wire of wires) transformer.push(event(wire));
+      // message_start, 'a' and its probe, the tool use's start (no probe), '{"q"' and its probe, the second start.
+      expect(parse).toHaveBeenCalledTimes(7);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(expectSame(wires).at(-1)!.text).toBe('abget_weather{"q":1}get_time');
+  });
+
   it('the event name is part of the shape: the same data under another name is parsed', () => {
     const renamed = (value: string, name: string | undefined): Wire => [name, text(value)[1]];
     const wires = [messageStart(), text('a'), text('x'), renamed('b', undefined), renamed('c', 'other'), text('d')];

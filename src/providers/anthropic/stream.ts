@@ -65,13 +65,14 @@ export class AnthropicStreamReader {
 }
 
 /**
- * Anthropic events for `ChunkShape`: a content block's delta (or start) that reads as one text
- * piece and nothing else; the event name is part of the shape.
+ * Anthropic events for `ChunkShape`: a content block's delta that reads as one text piece and
+ * nothing else (a block's start comes once per block, with its own id: no shape worth a probe);
+ * the event name is part of the shape.
  */
 export const ANTHROPIC_CHUNKS: ChunkWire = {
   readFresh(event) {
     const reader = new AnthropicStreamReader();
     return { chunk: reader.read(event), state: reader.state };
   },
-  learnable: () => true,
+  learnable: (chunk) => chunk.type === 'content_block_delta',
 };

@@ -69,7 +69,7 @@ function passthroughStream(call: UpstreamCall): StreamTransformer {
     // Counted, not sliced off the text: a slice would flatten the whole text at every parsed chunk.
     const pieces = state.pieces;
     const chunk = readOpenAiChunk(event, state);
-    if (chunk && state.pieces === pieces + 1) shape.learn(event, state.lastPiece);
+    if (chunk && state.pieces === pieces + 1) shape.learn(event, chunk, state.lastPiece);
     if (chunk && !call.clientWantsStreamUsage && isUsageOnlyChunk(chunk)) return [];
     return [event.raw];
   });
