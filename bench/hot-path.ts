@@ -5,7 +5,8 @@
  * the hashed embedding, the inbound reading, the metrics of one request, and the relay of one
  * streamed answer (the mock provider's own bytes for the bench question, replayed as they arrived:
  * transformer, metering and the cache's copy of the answer; `relay-nocache` the same without the
- * cache's copy, as with the cache off or a request it will not save), budget admission and its settle, and
+ * cache's copy, as with the cache off or a request it will not save; `anthropic-relay` the same
+ * with an Anthropic client and upstream), budget admission and its settle, and
  * the same with what the budgets learn from each answer (output bounds, input ratios). Each case
  * runs in a fresh process per checkout, alternating checkouts, several times; each reports the least CPU time
  * (process.cpuUsage, not wall time: a shared machine's waiting is not counted) per call over
@@ -16,7 +17,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'relay-nocache', 'meter', 'admit', 'admit+learn'] as const;
+const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'relay-nocache', 'anthropic-relay', 'meter', 'admit', 'admit+learn'] as const;
 type Case = (typeof CASES)[number];
 /** BENCH_CASES=relay,relay-nocache runs only those cases. */
 const RUN = process.env.BENCH_CASES ? CASES.filter((name) => process.env.BENCH_CASES!.split(',').includes(name)) : CASES;
@@ -42,10 +43,10 @@ function parent(): void {
     console.error(`run ${run + 1}/${runs} done`);
   }
   console.log(`\nCPU µs per call (best of ${runs} runs; each run the least over batches)`);
-  console.log(`${'case'.padEnd(12)} ${baseline ? 'baseline'.padStart(10) : ''} ${'now'.padStart(10)} ${baseline ? 'now/baseline'.padStart(14) : ''}`);
+  console.log(`${'case'.padEnd(16)} ${baseline ? 'baseline'.padStart(10) : ''} ${'now'.padStart(10)} ${baseline ? 'now/baseline'.padStart(14) : ''}`);
   for (const name of RUN) {
     const row = best[name]!;
-    console.log(`${name.padEnd(12)} ${baseline ? row.baseline!.toFixed(2).padStart(10) : ''} ${row.now!.toFixed(2).padStart(10)} ${baseline ? (row.now! / row.baseline!).toFixed(2).padStart(14) : ''}`);
+    console.log(`${name.padEnd(16)} ${baseline ? row.baseline!.toFixed(2).padStart(10) : ''} ${row.now!.toFixed(2).padStart(10)} ${baseline ? (row.now! / row.baseline!).toFixed(2).padStart(14) : ''}`);
   }
   console.log(JSON.stringify({ bench: 'hot-path', runs, cpuUsPerCall: best }));
 }
@@ -100,8 +101,8 @@ async function child(name: Case, root: string): Promise<void> {
       const reading = inboundOf(request());
       return reading.model.length + Number(reading.stream) + reading.lastUserText.length;
     }, 2_000, 20);
-  } else if (name === 'relay' || name === 'relay-nocache') {
-    us = await relayCase(load, body, name === 'relay');
+  } else if (name === 'relay' || name === 'relay-nocache' || name === 'anthropic-relay') {
+    us = await relayCase(load, body, name !== 'relay-nocache', name === 'anthropic-relay' ? 'anthropic' : 'openai');
   } else if (name === 'meter') {
     us = await meterCase(load, request);
   } else if (name === 'admit' || name === 'admit+learn') {
@@ -122,22 +123,31 @@ async function child(name: Case, root: string): Promise<void> {
  * replayed from memory; metering goes to a sink that drops the row, and (`withCache`) the cache's
  * copy is taken (and handed to a cache that keeps nothing) after the stream, as in the gateway.
  */
-async function relayCase(load: (file: string) => Promise<Record<string, any>>, body: () => Record<string, unknown>, withCache: boolean): Promise<number> {
+async function relayCase(load: (file: string) => Promise<Record<string, any>>, body: () => Record<string, unknown>, withCache: boolean, wire: 'openai' | 'anthropic'): Promise<number> {
   const { relayStream } = await load('src/pipeline/relay-stream.ts');
-  const { createOpenAiAdapter } = await load('src/providers/openai/adapter.ts');
   const { startMockProvider } = await load('src/mock-provider/index.ts');
+  const anthropic = wire === 'anthropic';
+  // An Anthropic client's body: the system prompt on its own, max_tokens required.
+  const wireBody = (): Record<string, any> => {
+    const openAi = body() as { model: string; messages: Array<{ role: string; content: string }> };
+    return anthropic ? { model: 'claude-sonnet-4-5', max_tokens: 256, system: openAi.messages[0]!.content, messages: openAi.messages.slice(1) } : openAi;
+  };
   const mock = await startMockProvider({});
   let reads: Buffer[];
   try {
-    const response = await fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body(), stream: true, stream_options: { include_usage: true } }) });
+    const upstreamBody = anthropic ? { ...wireBody(), stream: true } : { ...wireBody(), stream: true, stream_options: { include_usage: true } };
+    const response = await fetch(`${mock.url}/v1/${anthropic ? 'messages' : 'chat/completions'}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(upstreamBody) });
     reads = [];
     for await (const chunk of response.body!) reads.push(Buffer.from(chunk as Uint8Array));
   } finally {
     await mock.close();
   }
-  const adapter = createOpenAiAdapter('openai');
-  const provider = { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'bench', priceProvider: 'openai' };
-  const target = { providerId: 'mock', provider, upstreamModel: 'gpt-4o-mini' };
+  const adapter = anthropic ? (await load('src/providers/anthropic/adapter.ts')).createAnthropicAdapter() : (await load('src/providers/openai/adapter.ts')).createOpenAiAdapter('openai');
+  const provider = anthropic
+    ? { kind: 'anthropic', baseUrl: 'http://127.0.0.1:1', apiKey: 'bench', priceProvider: 'anthropic' }
+    : { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'bench', priceProvider: 'openai' };
+  const model = anthropic ? 'claude-sonnet-4-5' : 'gpt-4o-mini';
+  const target = { providerId: 'mock', provider, upstreamModel: model };
   const cost = { inputNanoUsd: 1_000, outputNanoUsd: 2_000, totalNanoUsd: 3_000, priced: true, source: 'catalogue' };
   let saved = 0;
   const deps = {
@@ -156,8 +166,9 @@ async function relayCase(load: (file: string) => Promise<Record<string, any>>, b
   };
   const principal = { keyId: undefined, orgId: 'bench', projectId: 'bench', userId: undefined, tags: [] };
   const fn = async () => {
-    const request = { id: 'r', receivedAtMs: Date.now(), wire: 'openai', operation: 'chat', body: { ...body(), stream: true }, headers: {}, principal, signal: undefined, cache: { key: 'k', mode: 'normal' } };
-    const call = { operation: 'chat', clientWire: 'openai', body: request.body, upstreamModel: 'gpt-4o-mini', stream: true, clientWantsStreamUsage: false, provider, clientHeaders: {} };
+    const operation = anthropic ? 'messages' : 'chat';
+    const request = { id: 'r', receivedAtMs: Date.now(), wire, operation, body: { ...wireBody(), stream: true }, headers: {}, principal, signal: undefined, cache: { key: 'k', mode: 'normal' } };
+    const call = { operation, clientWire: wire, body: request.body, upstreamModel: model, stream: true, clientWantsStreamUsage: false, provider, clientHeaders: {} };
     const response = {
       status: 200,
       headers: { 'content-type': 'text/event-stream' },

@@ -220,6 +220,39 @@ describe('relayStream', () => {
     expect(translated.text).toContain('data: [DONE]');
     expect(translated.metered[0]!.record).toMatchObject({ inputTokens: 20, outputTokens: 4 });
   });
+
+  it('Anthropic wire: content deltas are not parsed, with the cache off or saving (its fold gets their JSON from their shape)', async () => {
+    const sse = (name: string, value: unknown) => `event: ${name}\ndata: ${JSON.stringify(value)}\n\n`;
+    const words = Array.from({ length: 30 }, (_, index) => ` w${index}`);
+    const textDelta = (text: string) => sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
+    const reads = [
+      sse('message_start', { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-x', content: [], stop_reason: null, usage: { input_tokens: 20, output_tokens: 1 } } }),
+      sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+      ...words.map(textDelta),
+      sse('content_block_stop', { type: 'content_block_stop', index: 0 }) +
+        sse('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 31 } }) +
+        sse('message_stop', { type: 'message_stop' }),
+    ];
+    const options = { adapter: createAnthropicAdapter(), clientWire: 'anthropic' as const };
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const off = await relay(reads, { ...options, cache: false });
+      // message_start, content_block_start, the first delta and the probe of its shape, content_block_stop, message_delta, message_stop.
+      expect(parse).toHaveBeenCalledTimes(7);
+      expect(off.saved).toHaveLength(0);
+      expect(off.metered[0]!.record).toMatchObject({ inputTokens: 20, outputTokens: 31, estimated: false, servedModel: 'claude-x' });
+      expect(off.text.replace(COST_LINE, '')).toBe(reads.join(''));
+      parse.mockClear();
+      const on = await relay(reads, options);
+      expect(parse).toHaveBeenCalledTimes(7);
+      parse.mockRestore();
+      expect(on.saved).toHaveLength(1);
+      expect(JSON.parse(on.saved[0]!.body)).toMatchObject({ model: 'claude-x', content: [{ type: 'text', text: words.join('') }] });
+      expect(on.metered[0]!.record).toEqual({ ...off.metered[0]!.record, cacheKey: on.metered[0]!.record.cacheKey });
+    } finally {
+      parse.mockRestore();
+    }
+  });
 });
 
 describe('relayStream over a Node Readable body (undici\'s)', () => {

@@ -13,7 +13,7 @@ export class StreamState {
   finishReason: string | undefined;
   text = '';
   firstToken = false;
-  /** How many pieces the text was made of, and the last one (an OpenAI chunk's one piece gives its shape: `ChunkShape`). */
+  /** How many pieces the text was made of, and the last one (a chunk's one piece gives its shape: `ChunkShape`). */
   pieces = 0;
   lastPiece = '';
 

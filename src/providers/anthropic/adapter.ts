@@ -1,6 +1,7 @@
 import { convertAnthropicUsage } from './convert-usage.ts';
 import { anthropicHeaders } from './headers.ts';
-import { AnthropicStreamReader } from './stream.ts';
+import { ANTHROPIC_CHUNKS, AnthropicStreamReader } from './stream.ts';
+import { ChunkShape } from '../chunk-shape.ts';
 import { asRecord } from '../read-fields.ts';
 import { streamTransformer } from '../stream-state.ts';
 import { anthropicStreamToOpenAi } from '../translate/anthropic-stream-to-openai.ts';
@@ -41,11 +42,21 @@ export function createAnthropicAdapter(): ProviderAdapter {
   };
 }
 
-/** Relays Anthropic events byte for byte while reading usage (latest value of each field). */
+/**
+ * Relays Anthropic events byte for byte while reading usage (latest value of each field). Content
+ * deltas of the shape learnt from the first ones are read without parsing (`ChunkShape`); every
+ * other event is parsed.
+ */
 function passthroughStream(): StreamTransformer {
   const reader = new AnthropicStreamReader();
-  return streamTransformer(reader.state, (event) => {
-    reader.read(event);
+  const { state } = reader;
+  const shape = new ChunkShape(ANTHROPIC_CHUNKS);
+  return streamTransformer(state, (event) => {
+    if (shape.read(event, state)) return [event.raw];
+    // Counted, not sliced off the text: a slice would flatten the whole text at every parsed event.
+    const pieces = state.pieces;
+    const payload = reader.read(event);
+    if (payload && state.pieces === pieces + 1) shape.learn(event, payload, state.lastPiece);
     return [event.raw];
   });
 }

@@ -2,6 +2,7 @@ import { convertAnthropicUsage } from './convert-usage.ts';
 import type { Usage } from '../../domain/usage.ts';
 import { StreamState, inBandError, parseEventData } from '../stream-state.ts';
 import { asRecord } from '../read-fields.ts';
+import type { ChunkWire } from '../chunk-shape.ts';
 import type { SseEvent } from '../types.ts';
 
 /**
@@ -62,3 +63,16 @@ export class AnthropicStreamReader {
     this.state.usage = convertAnthropicUsage(this.rawUsage);
   }
 }
+
+/**
+ * Anthropic events for `ChunkShape`: a content block's delta that reads as one text piece and
+ * nothing else (a block's start comes once per block, with its own id: no shape worth a probe);
+ * the event name is part of the shape.
+ */
+export const ANTHROPIC_CHUNKS: ChunkWire = {
+  readFresh(event) {
+    const reader = new AnthropicStreamReader();
+    return { chunk: reader.read(event), state: reader.state };
+  },
+  learnable: (chunk) => chunk.type === 'content_block_delta',
+};

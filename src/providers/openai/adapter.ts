@@ -1,8 +1,8 @@
 import type { ProviderKind } from '../../config/schema.ts';
 import { convertOpenAiEmbeddingsUsage, convertOpenAiUsage } from './convert-usage.ts';
 import { openAiHeaders } from './headers.ts';
-import { ChunkShape } from './chunk-shape.ts';
-import { isUsageOnlyChunk, readOpenAiChunk } from './stream.ts';
+import { OPENAI_CHUNKS, isUsageOnlyChunk, readOpenAiChunk } from './stream.ts';
+import { ChunkShape } from '../chunk-shape.ts';
 import { asRecord } from '../read-fields.ts';
 import { StreamState, streamTransformer } from '../stream-state.ts';
 import { anthropicToOpenAiRequest } from '../translate/anthropic-to-openai-request.ts';
@@ -63,13 +63,13 @@ export function createOpenAiAdapter(kind: ProviderKind): ProviderAdapter {
  */
 function passthroughStream(call: UpstreamCall): StreamTransformer {
   const state = new StreamState();
-  const shape = new ChunkShape();
+  const shape = new ChunkShape(OPENAI_CHUNKS);
   return streamTransformer(state, (event) => {
     if (shape.read(event, state)) return [event.raw];
     // Counted, not sliced off the text: a slice would flatten the whole text at every parsed chunk.
     const pieces = state.pieces;
     const chunk = readOpenAiChunk(event, state);
-    if (chunk && state.pieces === pieces + 1) shape.learn(event, state.lastPiece);
+    if (chunk && state.pieces === pieces + 1) shape.learn(event, chunk, state.lastPiece);
     if (chunk && !call.clientWantsStreamUsage && isUsageOnlyChunk(chunk)) return [];
     return [event.raw];
   });

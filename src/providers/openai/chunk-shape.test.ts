@@ -185,6 +185,12 @@ describe('OpenAI passthrough: content chunks read by their shape', () => {
     expect(steps.at(-1)!.text).toBe('gpt-4o-minifp_x\u0000\u0001xy');
   });
 
+  it('a slot that is a key is no shape (renaming it could change what is read)', () => {
+    // The piece "content" is written once as JSON.stringify writes it: as the last key; the delta's first key is `content` escaped.
+    const keyed = (key: string) => `${head()}"delta":{"\\u0063ontent":"\\u0000\\u0001",${JSON.stringify(key)}:"\\u0063ontent"},"finish_reason":null}],"usage":null}`;
+    expect(expectSame([roleChunk, keyed('content'), keyed('reasoning_content'), keyed('content')]).at(-1)!.text).toBe('content\u0000\u0001contentcontent');
+  });
+
   it('agrees with parsing every chunk on random streams', () => {
     let seed = 12345;
     const random = () => {

@@ -1,6 +1,7 @@
 import { convertOpenAiUsage } from './convert-usage.ts';
 import { StreamState, inBandError, parseEventData } from '../stream-state.ts';
 import { asRecord } from '../read-fields.ts';
+import { paddedBy, type ChunkWire } from '../chunk-shape.ts';
 import type { SseEvent } from '../types.ts';
 
 /**
@@ -41,3 +42,13 @@ export function readOpenAiChunk(event: SseEvent, state: StreamState): Record<str
 export function isUsageOnlyChunk(chunk: Record<string, unknown>): boolean {
   return chunk.usage != null && Array.isArray(chunk.choices) && chunk.choices.length === 0;
 }
+
+/** OpenAI chunks for `ChunkShape`: a usage-only chunk is no content chunk; `obfuscation` is OpenAI's padding. */
+export const OPENAI_CHUNKS: ChunkWire = {
+  readFresh(event) {
+    const state = new StreamState();
+    return { chunk: readOpenAiChunk(event, state), state };
+  },
+  learnable: (chunk) => !isUsageOnlyChunk(chunk),
+  padding: paddedBy('obfuscation'),
+};
