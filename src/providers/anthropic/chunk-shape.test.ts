@@ -1,8 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { GatewayError } from '../../domain/errors.ts';
-import { eventJson } from '../event-json.ts';
 import { makeCall, providerConfig } from '../testing/harness.ts';
 import type { SseEvent, StreamTransformer } from '../types.ts';
+import { runSteps, stateReadings, transformerSteps, type Step } from '../testing/stream-steps.ts';
 import { createAnthropicAdapter } from './adapter.ts';
 import { AnthropicStreamReader } from './stream.ts';
 
@@ -18,54 +17,15 @@ function event([name, data]: Wire): SseEvent {
   return { event: name, data, raw: `${name === undefined ? '' : `event: ${name}\n`}data: ${data}\n\n` };
 }
 
-/** What one event did: the frames, or the error it threw; then the readings after it. */
-interface Step {
-  frames: string[] | string;
-  text: string;
-  model: string | undefined;
-  finish: string | undefined;
-  usage: unknown;
-  firstToken: boolean;
-}
-
 /** The reference: every event parsed and read (what the passthrough did before it learnt shapes). */
 function reference(wires: Wire[]): Step[] {
   const reader = new AnthropicStreamReader();
   const { state } = reader;
-  return run(wires, (sse) => (reader.read(sse), [sse.raw]), () => ({ text: state.text, model: state.servedModel, finish: state.finishReason, usage: state.usage, firstToken: state.firstToken }));
+  return runSteps(wires.map(event), (sse) => (reader.read(sse), [sse.raw]), stateReadings(state));
 }
 
 function actual(wires: Wire[]): Step[] {
-  const transformer: StreamTransformer = passthrough();
-  const events: SseEvent[] = [];
-  const steps = run(wires, (sse) => (events.push(sse), transformer.push(sse)), () => ({ text: transformer.outputText(), model: transformer.servedModel(), finish: transformer.finishReason(), usage: transformer.usage(), firstToken: transformer.hasFirstToken() }));
-  // A later reader of the events (the cache's fold) gets each one's JSON as a parse gives it, read by its shape or not.
-  const parseable = events.filter((sse) => {
-    try {
-      JSON.parse(sse.data);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  const read = parseable.map((sse) => eventJson(sse));
-  expect(read).toEqual(parseable.map((sse) => JSON.parse(sse.data)));
-  return steps;
-}
-
-function run(wires: Wire[], push: (sse: SseEvent) => string[], read: () => Omit<Step, 'frames'>): Step[] {
-  const steps: Step[] = [];
-  for (const wire of wires) {
-    let frames: string[] | string;
-    try {
-      frames = push(event(wire));
-    } catch (error) {
-      frames = error instanceof GatewayError ? `${error.code}: ${error.message}` : `crash: ${String(error)}`;
-    }
-    steps.push({ frames, ...read() });
-    if (typeof frames === 'string') break; // the relay stops at the first error
-  }
-  return steps;
+  return transformerSteps(passthrough(), wires.map(event));
 }
 
 const messageStart = (model = 'claude-sonnet-4-5'): Wire => ['message_start', `{"type":"message_start","message":{"id":"msg_01","type":"message","role":"assistant","model":${JSON.stringify(model)},"content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":25,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":1}}}`];

@@ -1,9 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { GatewayError } from '../../domain/errors.ts';
-import { eventJson } from '../event-json.ts';
 import { StreamState } from '../stream-state.ts';
 import { makeCall, providerConfig } from '../testing/harness.ts';
 import type { SseEvent, StreamTransformer } from '../types.ts';
+import { runSteps, stateReadings, transformerSteps, type Step } from '../testing/stream-steps.ts';
 import { createOpenAiAdapter } from './adapter.ts';
 import { isUsageOnlyChunk, readOpenAiChunk } from './stream.ts';
 
@@ -16,57 +15,17 @@ function event(data: string): SseEvent {
   return { event: undefined, data, raw: `data: ${data}\n\n` };
 }
 
-/** What one event did: the frames, or the error it threw; then the readings after it. */
-interface Step {
-  frames: string[] | string;
-  text: string;
-  model: string | undefined;
-  finish: string | undefined;
-  usage: unknown;
-  firstToken: boolean;
-}
-
 /** The reference: every event parsed and read (what the passthrough did before it learnt shapes). */
 function reference(datas: string[], clientWantsStreamUsage = false): Step[] {
   const state = new StreamState();
-  return run(datas, (sse) => {
+  return runSteps(datas.map(event), (sse) => {
     const chunk = readOpenAiChunk(sse, state);
     return chunk && !clientWantsStreamUsage && isUsageOnlyChunk(chunk) ? [] : [sse.raw];
-  }, () => ({ text: state.text, model: state.servedModel, finish: state.finishReason, usage: state.usage, firstToken: state.firstToken }));
+  }, stateReadings(state));
 }
 
 function actual(datas: string[], clientWantsStreamUsage = false): Step[] {
-  const transformer: StreamTransformer = passthrough(clientWantsStreamUsage);
-  const events: SseEvent[] = [];
-  const steps = run(datas, (sse) => (events.push(sse), transformer.push(sse)), () => ({ text: transformer.outputText(), model: transformer.servedModel(), finish: transformer.finishReason(), usage: transformer.usage(), firstToken: transformer.hasFirstToken() }));
-  // A later reader of the events (the cache's fold) gets each one's JSON as a parse gives it, read by its shape or not
-  // (all read first: one event's JSON is not changed by reading another's).
-  const parseable = events.filter((sse) => {
-    try {
-      JSON.parse(sse.data);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  const read = parseable.map((sse) => eventJson(sse));
-  expect(read).toEqual(parseable.map((sse) => JSON.parse(sse.data)));
-  return steps;
-}
-
-function run(datas: string[], push: (sse: SseEvent) => string[], read: () => Omit<Step, 'frames'>): Step[] {
-  const steps: Step[] = [];
-  for (const data of datas) {
-    let frames: string[] | string;
-    try {
-      frames = push(event(data));
-    } catch (error) {
-      frames = error instanceof GatewayError ? `${error.code}: ${error.message}` : `crash: ${String(error)}`;
-    }
-    steps.push({ frames, ...read() });
-    if (typeof frames === 'string') break; // the relay stops at the first error
-  }
-  return steps;
+  return transformerSteps(passthrough(clientWantsStreamUsage), datas.map(event));
 }
 
 const head = (model = 'gpt-4o-mini') => `{"id":"chatcmpl-9","object":"chat.completion.chunk","created":1796299616,"model":${JSON.stringify(model)},"system_fingerprint":"fp_x","choices":[{"index":0,`;
