@@ -83,10 +83,22 @@ export class ChunkShape {
   constructor(private readonly wire: ChunkWire) {}
 
   /**
-   * Reads an event that has the learnt shape into the state (its text, the shape's model) and
-   * returns true; false when it does not match (the caller parses it).
+   * Reads one event into `state`: by the learnt shape when it has it (undefined is returned: no
+   * JSON was made), else with `read`, the wire's parsing reader (given `context`: no closure per
+   * stream), learning a shape from the chunk when its reading added one text piece and nothing
+   * else. Returns what `read` returned; throws as it throws.
    */
-  read(event: SseEvent, state: StreamState): boolean {
+  readEvent<C>(event: SseEvent, state: StreamState, read: (event: SseEvent, context: C) => Record<string, unknown> | undefined, context: C): Record<string, unknown> | undefined {
+    if (this.readByShape(event, state)) return undefined;
+    // Counted, not sliced off the text: a slice would flatten the whole text at every parsed chunk.
+    const pieces = state.pieces;
+    const chunk = read(event, context);
+    if (chunk && state.pieces === pieces + 1) this.learn(event, chunk, state.lastPiece);
+    return chunk;
+  }
+
+  /** Reads an event that has the learnt shape into the state (its text, the shape's model) and returns true; false when it does not match. */
+  private readByShape(event: SseEvent, state: StreamState): boolean {
     const shape = this.shape;
     if (shape === undefined || event.event !== shape.event) return false;
     const text = shape.textOf(event.data);
@@ -101,7 +113,7 @@ export class ChunkShape {
    * Learns the shape of a chunk just parsed (`chunk`, its JSON) whose reading added one piece,
    * `piece`, to the text, when it is a plain content chunk (no usage, finish reason or error).
    */
-  learn(event: SseEvent, chunk: Record<string, unknown>, piece: string): void {
+  private learn(event: SseEvent, chunk: Record<string, unknown>, piece: string): void {
     // (A piece that is the probe's own text could not tell the slot from the probe.)
     if (piece === '' || piece === PROBE_TEXT || this.probes >= MAX_PROBES || !this.wire.learnable(chunk)) return;
     const { data } = event;

@@ -7,7 +7,7 @@ import { streamTransformer } from '../stream-state.ts';
 import { anthropicStreamToOpenAi } from '../translate/anthropic-stream-to-openai.ts';
 import { anthropicToOpenAiResponse } from '../translate/anthropic-to-openai-response.ts';
 import { openAiToAnthropicRequest } from '../translate/openai-to-anthropic-request.ts';
-import type { ProviderAdapter, StreamTransformer } from '../types.ts';
+import type { ProviderAdapter, SseEvent, StreamTransformer } from '../types.ts';
 import { parseUpstreamError } from '../upstream-error.ts';
 
 /**
@@ -52,11 +52,12 @@ function passthroughStream(): StreamTransformer {
   const { state } = reader;
   const shape = new ChunkShape(ANTHROPIC_CHUNKS);
   return streamTransformer(state, (event) => {
-    if (shape.read(event, state)) return [event.raw];
-    // Counted, not sliced off the text: a slice would flatten the whole text at every parsed event.
-    const pieces = state.pieces;
-    const payload = reader.read(event);
-    if (payload && state.pieces === pieces + 1) shape.learn(event, payload, state.lastPiece);
+    shape.readEvent(event, state, readAnthropicEvent, reader);
     return [event.raw];
   });
+}
+
+/** The reader's parse of one event, as `ChunkShape.readEvent` calls it (a module function: no closure per stream). */
+function readAnthropicEvent(event: SseEvent, reader: AnthropicStreamReader): Record<string, unknown> | undefined {
+  return reader.read(event);
 }

@@ -65,11 +65,7 @@ function passthroughStream(call: UpstreamCall): StreamTransformer {
   const state = new StreamState();
   const shape = new ChunkShape(OPENAI_CHUNKS);
   return streamTransformer(state, (event) => {
-    if (shape.read(event, state)) return [event.raw];
-    // Counted, not sliced off the text: a slice would flatten the whole text at every parsed chunk.
-    const pieces = state.pieces;
-    const chunk = readOpenAiChunk(event, state);
-    if (chunk && state.pieces === pieces + 1) shape.learn(event, chunk, state.lastPiece);
+    const chunk = shape.readEvent(event, state, readOpenAiChunk, state);
     if (chunk && !call.clientWantsStreamUsage && isUsageOnlyChunk(chunk)) return [];
     return [event.raw];
   });
