@@ -283,8 +283,8 @@ export class SemanticCache {
     return base;
   }
 
-  /** Indexes an entry as kept (its vector copied to a slab row); returns that. `keys`: the text's content keys when the lookup already computed them. */
-  private index(entry: SemanticEntry, keys?: string[]): SemanticEntry {
+  /** Indexes an entry (its vector copied to a slab row). `keys`: the text's content keys when the lookup already computed them. */
+  private index(entry: SemanticEntry, keys?: string[]): void {
     this.evict(entry.id, false);
     let slab = this.slabs.get(entry.vector.length);
     if (!slab) this.slabs.set(entry.vector.length, (slab = new VectorSlab(entry.vector.length)));
@@ -310,7 +310,6 @@ export class SemanticCache {
         this.evict(oldest);
       }
     }
-    return entry;
   }
 
   /** Drops an entry here; `persist` also deletes it from the store (not for a remote change, already applied there). */
