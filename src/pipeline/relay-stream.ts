@@ -11,7 +11,8 @@ import { baseHeaders } from './response-headers.ts';
 import { meter, type Outcome } from './meter.ts';
 import type { Target } from '../domain/request.ts';
 import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
-import { readBody, toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
+import { readBody } from './body-reads.ts';
+import { toUpstreamError, type UpstreamResponse } from './upstream-client.ts';
 import { saveAnswer } from './save-answer.ts';
 
 interface RelayInput {
