@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TollgateConfigInput } from '../../src/config/schema.ts';
 import { withMock } from '../../src/mock-provider/index.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
+import { localShareConfig } from '../support/local-share.ts';
 
 /**
  * The local-share guard under concurrency: cloud requests that arrive together cannot all pass on
@@ -10,14 +11,8 @@ import { startHarness, type Harness } from '../support/harness.ts';
  */
 describe('local-share guard under concurrency', () => {
   let h: Harness;
-  const config = (input: TollgateConfigInput, mockUrl: string): TollgateConfigInput => ({
-    ...input,
-    providers: { ...input.providers, 'cpu-box': { kind: 'openai-compatible', baseUrl: `${mockUrl}/v1`, node: 'cpu-box' } },
-    models: { local: { target: 'llama3.1:8b@cpu-box' }, cloud: { target: 'gpt-4o-mini@mock-openai' } },
-    pricing: { localNodes: [{ id: 'cpu-box', hourlyUsd: 0.05 }] },
-    // target 0.8: one cloud request per four local ones, after a warm-up of the first 5 requests.
-    localShare: { target: 0.8, period: 'daily' },
-  });
+  // target 0.8: one cloud request per four local ones, after a warm-up of the first 5 requests.
+  const config = (input: TollgateConfigInput, mockUrl: string): TollgateConfigInput => localShareConfig(input, mockUrl, 0.8);
   beforeAll(async () => {
     h = await startHarness({ config, mock: { recordRequests: false } });
   });

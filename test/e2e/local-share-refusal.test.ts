@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TollgateConfigInput } from '../../src/config/schema.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
+import { localShareConfig } from '../support/local-share.ts';
 
 /**
  * A local-share refusal cannot be lifted by waiting a few seconds: the cloud count of the period
@@ -12,15 +13,8 @@ import { startHarness, type Harness } from '../support/harness.ts';
  */
 describe('local-share refusal', () => {
   let h: Harness;
-  const config = (input: TollgateConfigInput, mockUrl: string): TollgateConfigInput => ({
-    ...input,
-    providers: { ...input.providers, 'cpu-box': { kind: 'openai-compatible', baseUrl: `${mockUrl}/v1`, node: 'cpu-box' } },
-    models: { local: { target: 'llama3.1:8b@cpu-box' }, cloud: { target: 'gpt-4o-mini@mock-openai' } },
-    pricing: { localNodes: [{ id: 'cpu-box', hourlyUsd: 0.05 }] },
-    // target 0.5: after one local request, one cloud request; the second is refused.
-    localShare: { target: 0.5, period: 'daily' },
-    cache: { enabled: false },
-  });
+  // target 0.5: after one local request, one cloud request; the second is refused.
+  const config = (input: TollgateConfigInput, mockUrl: string): TollgateConfigInput => ({ ...localShareConfig(input, mockUrl, 0.5), cache: { enabled: false } });
   beforeAll(async () => {
     h = await startHarness({ config });
   });
