@@ -16,7 +16,8 @@ import { skipUnless } from '../support/skip-unless.ts';
 import { traceSlice } from './replay.ts';
 
 /** Browser globals, used only inside callbacks that run in the page (page.evaluate / waitForFunction). */
-declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare const document: { querySelector(selector: string): { textContent: string | null } | null; documentElement: { scrollWidth: number } };
+declare const innerWidth: number;
 declare const sessionStorage: { getItem(name: string): string | null; setItem(name: string, value: string): void };
 declare const location: { hash: string };
 declare const window: Record<string, unknown>;
@@ -167,6 +168,9 @@ skipUnless(existsSync(CHROMIUM), `${CHROMIUM} is missing (apt-get install chromi
         await page.waitForTimeout(50); // let charts lay out
         await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
         await axe(page, `${name} at ${width}px`);
+        // No page scrolls sideways: wide tables scroll inside their own box, and nothing else is wider than the window.
+        const sideways = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+        expect(sideways, `${name} at ${width}px is ${sideways} px wider than the window`).toBeLessThanOrEqual(0);
       }
     }
     await page.setViewportSize({ width: 1280, height: 900 });
