@@ -6,8 +6,8 @@
  * with the same shape when the data is absent. Prints one JSON line:
  * - totalMs: median of `runs` forecasts of the total series (target: under 1 s);
  * - uncalibratedMs: the same without the calibration fit (what one fit costs);
- * - selectedMs: the same with `selectMethod` (the method chosen by a 4-origin backtest on the history,
- *   whose errors calibrate the intervals instead of the held-out fit; target: under 1 s too);
+ * - selectedMs: the same with `selectMethod` (the method chosen by a 4-origin backtest on the history;
+ *   target: under 1 s too);
  * - *CpuMs: the same medians in CPU time (process.cpuUsage), which the shared host's load does not inflate;
  * - perDimensionMs: `buildForecast` by project with 10 parts (11 series fitted and reconciled);
  * - perPartMs: perDimensionMs / 11; seasonalNaiveMs: the baseline, for a ratio in the same run;

@@ -115,17 +115,24 @@ function evaluate(name: string, values: Float64Array, options: SeriesForecastOpt
  * end of day 10, once with the default method and once choosing its method by its own backtest
  * (selectMethod, on the same history it is given). Hourly WAPE per series and cut.
  */
-function inTrainingStudy(values: Float64Array): { defaultWape: number[]; selectedWape: number[] } {
+function inTrainingStudy(values: Float64Array): { defaultWape: number[]; selectedWape: number[]; defaultCover80: number; selectedCover80: number } {
   const defaultWape: number[] = [];
   const selectedWape: number[] = [];
+  const inside = { default: 0, selected: 0, hours: 0 };
+  const covered = (points: readonly { lo80: number; hi80: number }[], actual: ArrayLike<number>) => points.filter((p, i) => actual[i]! >= p.lo80 && actual[i]! <= p.hi80).length;
   for (const cut of [192, 216, 240]) {
     const history = Array.from(values.subarray(0, cut));
     const actual = values.subarray(cut, TRAIN_HOURS);
     const selection = selectMethod(chooseModel(cut, cut), history, cleanHistory(history).values)!;
-    defaultWape.push(wape(forecastSeries(history, TRAIN_HOURS - cut, { calibrate: false }).points.map((p) => p.mean), actual));
-    selectedWape.push(wape(forecastSeries(history, TRAIN_HOURS - cut, { calibrate: false, method: selection.method }).points.map((p) => p.mean), actual));
+    const byDefault = forecastSeries(history, TRAIN_HOURS - cut);
+    const selected = forecastSeries(history, TRAIN_HOURS - cut, { method: selection.method });
+    defaultWape.push(wape(byDefault.points.map((p) => p.mean), actual));
+    selectedWape.push(wape(selected.points.map((p) => p.mean), actual));
+    inside.default += covered(byDefault.points, actual);
+    inside.selected += covered(selected.points, actual);
+    inside.hours += actual.length;
   }
-  return { defaultWape, selectedWape };
+  return { defaultWape, selectedWape, defaultCover80: (100 * inside.default) / inside.hours, selectedCover80: (100 * inside.selected) / inside.hours };
 }
 
 /** The least hourly WAPE any forecast with the same total every day could reach: its daily errors alone (at the median day). */
@@ -166,7 +173,7 @@ skipUnless(hasSharedData('servegen'), missingSharedData('servegen'))('forecast a
   const rows: Row[] = [];
   const selectedRows: Row[] = [];
   const backtests: string[] = [];
-  const study: Array<{ series: string; defaultWape: number[]; selectedWape: number[] }> = [];
+  const study: Array<{ series: string } & ReturnType<typeof inTrainingStudy>> = [];
   const bounds: Array<{ series: string; bound: number; knownTotals: number; target: number }> = [];
   for (const model of Object.keys(STAND_INS) as (keyof typeof STAND_INS)[]) {
     const series = load(model);
@@ -196,9 +203,9 @@ skipUnless(hasSharedData('servegen'), missingSharedData('servegen'))('forecast a
       ...table(selectedRows),
       `  pooled coverage 80% ${f(pooled(selectedRows, 'cov80'))}, 95% ${f(pooled(selectedRows, 'cov95'))}`,
       '',
-      'in-training study that chose it (days 0-10 only; cuts after days 8, 9, 10, forecasting to the end of day 10): hourly WAPE default -> selected',
-      ...study.map((s) => `${s.series.padEnd(18)} ${s.defaultWape.map(f).join(' / ')}  ->  ${s.selectedWape.map(f).join(' / ')}`),
-      `mean over the 18 cuts: default ${f(studyDefault)}, selected ${f(studySelected)}`,
+      'in-training study that chose it (days 0-10 only; cuts after days 8, 9, 10, forecasting to the end of day 10): hourly WAPE default -> selected; 80% coverage default, selected',
+      ...study.map((s) => `${s.series.padEnd(18)} ${s.defaultWape.map(f).join(' / ')}  ->  ${s.selectedWape.map(f).join(' / ')};  ${f(s.defaultCover80)}, ${f(s.selectedCover80)}`),
+      `mean over the 18 cuts: default ${f(studyDefault)}, selected ${f(studySelected)}; 80% coverage (mean of the series) default ${f(average(study.map((s) => s.defaultCover80)))}, selected ${f(average(study.map((s) => s.selectedCover80)))}`,
       '',
       'bounds on days 11-13 vs the target (0.7 x better naive): least hourly WAPE of any flat-daily-total forecast (its daily errors alone); WAPE of the true daily totals spread by the 7-day training profile',
       ...bounds.map((b) => `${b.series.padEnd(18)} flat ${f(b.bound)}, known totals ${f(b.knownTotals)} vs target ${f(b.target)}`),

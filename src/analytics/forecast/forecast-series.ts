@@ -37,8 +37,8 @@ export interface SeriesForecastOptions {
   /** Use this method (shape and level half-life) for MSTL and AutoETS instead of the default (parts of a total take the total's). */
   method?: ForecastMethod;
   /**
-   * Choose MSTL's method by a rolling-origin backtest on the history (select-method.ts), and
-   * calibrate the intervals on that backtest's errors instead of a held-out fit. Off by default:
+   * Choose MSTL's method by a rolling-origin backtest on the history (select-method.ts); the
+   * intervals are calibrated on a held-out fit of the chosen method, as always. Off by default:
    * on ServeGen it helps the series with a level shift and costs the steadier ones (see
    * test/data/forecast-servegen.test.ts).
    */
@@ -60,7 +60,7 @@ export function forecastSeries(history: ArrayLike<number>, horizon: number, opti
     return { model: 'none', reason: choice.reason, historyHours: values.length, cleanedHours: [], points: [], calibration: { factor80: 1, factor95: 1, holdoutHours: 0 } };
   }
   const cleaned = choice.model === 'mean' ? { values: Float64Array.from(values), replaced: [] } : cleanHistory(values);
-  // When asked, MSTL's mean (shape and level half-life) is chosen by a backtest on the history; its errors calibrate the intervals.
+  // When asked, MSTL's mean (shape and level half-life) is chosen by a backtest on the history.
   const selection = choice.model === 'mstl' && !options.method && options.selectMethod === true ? selectMethod(choice, values, cleaned.values) : undefined;
   const method = options.method ?? selection?.method ?? DEFAULT_METHOD;
   let raw: RawPoints;
@@ -75,7 +75,7 @@ export function forecastSeries(history: ArrayLike<number>, horizon: number, opti
   const seasonal = choice.model === 'mstl' || choice.model === 'ets';
   const uncalibrated = { factor80: 1, factor95: 1, holdoutHours: 0 };
   const calibration =
-    options.calibration ?? (options.calibrate === false ? uncalibrated : selection && choice.model === 'mstl' ? selection.calibration : calibrate(choice, cleaned.values, values, horizon, method));
+    options.calibration ?? (options.calibrate === false ? uncalibrated : calibrate(choice, cleaned.values, values, horizon, method));
   const points = raw.mean.map((mean, i): ForecastPoint => {
     const m = Math.max(0, mean);
     const h80 = raw.half80[i]! * calibration.factor80;
