@@ -48,9 +48,11 @@ export interface SeriesForecastOptions {
 /**
  * Forecasts `horizon` hours after an hourly history (oldest first, the last complete hour last).
  * The model follows the history's length (see chooseModel); the history is cleaned of outages and
- * bursts first (see cleanHistory); intervals are the model's, rescaled so they cover their level
- * on the last stretch of history the model was not fitted on (conformal scaling). Pure apart
- * from the WASM models it calls.
+ * bursts first (see cleanHistory); MSTL's and AutoETS's means are the model's shape on the recent
+ * level (see seasonal-fit.ts), or, with `selectMethod`, the shape and level half-life that a
+ * backtest on the history itself chooses (see select-method.ts); intervals are the model's,
+ * rescaled so they cover their level on the last stretch of history the model was not fitted on
+ * (conformal scaling). Pure apart from the WASM models it calls.
  */
 export function forecastSeries(history: ArrayLike<number>, horizon: number, options: SeriesForecastOptions = {}): SeriesForecast {
   const values = trimLeadingZeros(history);

@@ -31,7 +31,10 @@ export interface MethodSelection {
  * not a pattern to forecast). One model fit per origin: the candidates differ only in arithmetic
  * on it. These errors do not calibrate the intervals: chosen on them, the winner's errors are the
  * smallest of fifteen and too small (80% intervals scaled on them covered 65% of the later hours
- * of ServeGen's training days; the held-out fit's, 75%). Returns undefined when no origin has enough history before it. Pure apart from the models.
+ * of ServeGen's training days; the held-out fit's, 75%). `minGainPercent` keeps the default
+ * unless a candidate beats it by that much (0: the lowest WAPE wins; in ServeGen's training days
+ * any margin did worse). Returns undefined when no origin has enough history before it. Pure
+ * apart from the models.
  */
 export function selectMethod(choice: ModelChoice, raw: readonly number[], cleaned: ArrayLike<number>, minGainPercent = MIN_GAIN_PERCENT): MethodSelection | undefined {
   const n = raw.length;
