@@ -6,6 +6,9 @@
  * with the same shape when the data is absent. Prints one JSON line:
  * - totalMs: median of `runs` forecasts of the total series (target: under 1 s);
  * - uncalibratedMs: the same without the calibration fit (what one fit costs);
+ * - selectedMs: the same with `selectMethod` (the method chosen by a 4-origin backtest on the history;
+ *   target: under 1 s too);
+ * - *CpuMs: the same medians in CPU time (process.cpuUsage), which the shared host's load does not inflate;
  * - perDimensionMs: `buildForecast` by project with 10 parts (11 series fitted and reconciled);
  * - perPartMs: perDimensionMs / 11; seasonalNaiveMs: the baseline, for a ratio in the same run;
  * - stallInProcessMs / stallOnWorkerMs: the longest event-loop stall (a 5 ms timer's worst lateness)
@@ -39,21 +42,36 @@ function history(): { values: number[]; source: string } {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+const cpuTimes = new Map<() => unknown, number>();
 function time(fn: () => unknown): number {
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     fn();
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
     times.push(performance.now() - start);
   }
+  cpuTimes.set(fn, median(cpu));
   return median(times);
+}
+/** Wall and CPU medians of `fn` (see time). */
+function timeBoth(fn: () => unknown): { wallMs: number; cpuMs: number } {
+  const wallMs = time(fn);
+  return { wallMs, cpuMs: cpuTimes.get(fn)! };
 }
 
 const { values, source } = history();
 // Warm-up: the WASM modules compile on first use.
 const first = forecastSeries(values, HORIZON);
-const totalMs = time(() => forecastSeries(values, HORIZON));
-const uncalibratedMs = time(() => forecastSeries(values, HORIZON, { calibrate: false }));
+const total = timeBoth(() => forecastSeries(values, HORIZON));
+const totalMs = total.wallMs;
+const uncalibrated = timeBoth(() => forecastSeries(values, HORIZON, { calibrate: false }));
+const uncalibratedMs = uncalibrated.wallMs;
+const selected = timeBoth(() => forecastSeries(values, HORIZON, { selectMethod: true }));
+const selectedMethod = forecastSeries(values, HORIZON, { selectMethod: true }).method;
 const seasonalNaiveMs = time(() => forecastSeries(values, HORIZON, { model: { model: 'seasonal-naive', periods: [24], reason: 'bench' } }));
 
 // Ten projects sharing the traffic in fixed, unequal shares (with a little independent wobble).
@@ -107,8 +125,14 @@ console.log(
     model: first.model,
     runs,
     totalMs: round(totalMs),
+    totalCpuMs: round(total.cpuMs),
     underOneSecond: totalMs < 1000,
     uncalibratedMs: round(uncalibratedMs),
+    uncalibratedCpuMs: round(uncalibrated.cpuMs),
+    selectedMs: round(selected.wallMs),
+    selectedCpuMs: round(selected.cpuMs),
+    selectedUnderOneSecond: selected.wallMs < 1000,
+    selectedMethod: selectedMethod ? `${selectedMethod.shape}/${selectedMethod.halfLifeHours}h` : null,
     seasonalNaiveMs: round(seasonalNaiveMs),
     mstlVsSeasonalNaive: round(totalMs / Math.max(seasonalNaiveMs, 0.01)),
     perDimensionMs: round(perDimensionMs),

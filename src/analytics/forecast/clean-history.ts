@@ -6,6 +6,12 @@
  * three before and three after), a seasonal estimate that one bad day cannot move. Hours whose
  * log-ratio to that expectation is a robust outlier (beyond `threshold` MADs of all the
  * log-ratios), and zero hours where traffic was expected, are replaced by the expectation. Pure.
+ *
+ * The log-ratios are judged against their own running median over the day around each hour
+ * (`period` + 1 hours, cut at the ends): a level shift moves every hour after it, and near the end
+ * of the history the expectation still comes from the days before the shift, so without this a
+ * drop (or rise) in the last days would be "cleaned" back to the old level and never forecast. An
+ * outage or a burst of a few hours does not move a day's median.
  */
 export interface CleanedHistory {
   values: Float64Array;
@@ -33,12 +39,16 @@ export function cleanHistory(values: ArrayLike<number>, options: { period?: numb
     logRatio[t] = Math.log1p(Math.max(values[t]!, 0)) - Math.log1p(expected[t]!);
     ratios.push(logRatio[t]!);
   }
-  const centre = median(ratios);
-  const spread = 1.4826 * median(ratios.map((r) => Math.abs(r - centre))) || 1e-9;
+  const half = period >> 1;
+  const deviation = ratios.map((ratio, t) => ratio - median(ratios.slice(Math.max(0, t - half), Math.min(n, t + half + 1))));
+  // The spread stays that of the log-ratios themselves, so an hour needs as large a deviation as before to be judged.
+  const centre = median(deviation);
+  const ratioCentre = median(ratios);
+  const spread = 1.4826 * median(ratios.map((r) => Math.abs(r - ratioCentre))) || 1e-9;
   const replaced: number[] = [];
   for (let t = 0; t < n; t++) {
     const outage = values[t]! <= 0 && expected[t]! > 0;
-    if (outage || Math.abs(logRatio[t]! - centre) > threshold * spread) {
+    if (outage || Math.abs(deviation[t]! - centre) > threshold * spread) {
       out[t] = expected[t]!;
       replaced.push(t);
     }

@@ -78,8 +78,9 @@ export function buildForecastFromSeries(input: { series: HistorySeries; metric: 
   const kept = ranked.slice(0, maxParts);
   const rest = ranked.slice(maxParts);
   if (rest.length > 0) kept.push({ key: '(other)', values: sumSeries(new Map(rest.map((part) => [part.key, part.values]))), sum: rest.reduce((a, part) => a + part.sum, 0) });
-  // Parts take the total's interval calibration (their errors are the total's, split): one fit each.
-  const fitted = kept.map((part) => ({ key: part.key, forecast: forecastSeries(part.values, horizonHours, { calibration: total.calibration }) }));
+  // Parts take the total's interval calibration (their errors are the total's, split) and its method: one fit each.
+  const partOptions = total.method ? { calibration: total.calibration, method: total.method } : { calibration: total.calibration };
+  const fitted = kept.map((part) => ({ key: part.key, forecast: forecastSeries(part.values, horizonHours, partOptions) }));
   const partPoints = fitted.map((part) => (part.forecast.points.length > 0 ? part.forecast.points : total.points.map(() => ({ mean: 0, lo80: 0, hi80: 0, lo95: 0, hi95: 0 }))));
   const reconciled = reconcileTopDown(total.points, partPoints, kept.map((part) => part.sum));
   report.parts = fitted.map((part, i) => ({ key: part.key, model: part.forecast.model, total: sumPoints(reconciled[i]!) }));

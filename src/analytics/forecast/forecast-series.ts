@@ -1,8 +1,8 @@
-import { etsForecast, mstlForecast } from './augurs.ts';
 import { chooseModel, type ForecastModel, type ModelChoice } from './choose-model.ts';
 import { cleanHistory } from './clean-history.ts';
 import { conformalFactor, zOf } from './intervals.ts';
-import { anchorLevel } from './level-anchor.ts';
+import { DEFAULT_METHOD, fitRawSeasonal, type ForecastMethod, type RawPoints } from './seasonal-fit.ts';
+import { selectMethod } from './select-method.ts';
 
 /** One forecast hour: the mean and the 80% and 95% prediction intervals (never below zero). */
 export interface ForecastPoint {
@@ -23,6 +23,8 @@ export interface SeriesForecast {
   points: ForecastPoint[];
   /** Factors applied to the model's own interval half-widths (conformal, from a held-out stretch); 1 when not calibrated. */
   calibration: { factor80: number; factor95: number; holdoutHours: number };
+  /** How MSTL's and AutoETS's means are made (shape and level half-life; chosen by backtest when `selectMethod` asks). */
+  method?: ForecastMethod;
 }
 
 export interface SeriesForecastOptions {
@@ -32,21 +34,25 @@ export interface SeriesForecastOptions {
   calibrate?: boolean;
   /** Use these factors instead of learning them (parts of a total share the total's: one fit each). */
   calibration?: SeriesForecast['calibration'];
-}
-
-/** A model's raw forecast: means and half-widths at 80% and 95%. */
-interface RawPoints {
-  mean: number[];
-  half80: number[];
-  half95: number[];
+  /** Use this method (shape and level half-life) for MSTL and AutoETS instead of the default (parts of a total take the total's). */
+  method?: ForecastMethod;
+  /**
+   * Choose MSTL's method by a rolling-origin backtest on the history (select-method.ts); the
+   * intervals are calibrated on a held-out fit of the chosen method, as always. Off by default:
+   * on ServeGen it helps the series with a level shift and costs the steadier ones (see
+   * test/data/forecast-servegen.test.ts).
+   */
+  selectMethod?: boolean;
 }
 
 /**
  * Forecasts `horizon` hours after an hourly history (oldest first, the last complete hour last).
  * The model follows the history's length (see chooseModel); the history is cleaned of outages and
- * bursts first (see cleanHistory); intervals are the model's, rescaled so they cover their level
- * on the last stretch of history the model was not fitted on (conformal scaling). Pure apart
- * from the WASM models it calls.
+ * bursts first (see cleanHistory); MSTL's and AutoETS's means are the model's shape on the recent
+ * level (see seasonal-fit.ts), or, with `selectMethod`, the shape and level half-life that a
+ * backtest on the history itself chooses (see select-method.ts); intervals are the model's,
+ * rescaled so they cover their level on the last stretch of history the model was not fitted on
+ * (conformal scaling). Pure apart from the WASM models it calls.
  */
 export function forecastSeries(history: ArrayLike<number>, horizon: number, options: SeriesForecastOptions = {}): SeriesForecast {
   const values = trimLeadingZeros(history);
@@ -56,16 +62,22 @@ export function forecastSeries(history: ArrayLike<number>, horizon: number, opti
     return { model: 'none', reason: choice.reason, historyHours: values.length, cleanedHours: [], points: [], calibration: { factor80: 1, factor95: 1, holdoutHours: 0 } };
   }
   const cleaned = choice.model === 'mean' ? { values: Float64Array.from(values), replaced: [] } : cleanHistory(values);
+  // When asked, MSTL's mean (shape and level half-life) is chosen by a backtest on the history.
+  const selection = choice.model === 'mstl' && !options.method && options.selectMethod === true ? selectMethod(choice, values, cleaned.values) : undefined;
+  const method = options.method ?? selection?.method ?? DEFAULT_METHOD;
   let raw: RawPoints;
   try {
-    raw = fitRaw(choice, cleaned.values, horizon);
+    raw = fitRaw(choice, cleaned.values, horizon, method);
   } catch (error) {
     // A model that cannot fit this history (flat, degenerate) falls back to a plainer one, said so.
     const fallback = values.length >= 48 ? 'seasonal-naive' : 'mean';
     choice = { model: fallback, periods: fallback === 'mean' ? [] : [24], reason: `${choice.model} could not fit this history (${(error as Error).message}); ${fallback} instead` };
-    raw = fitRaw(choice, cleaned.values, horizon);
+    raw = fitRaw(choice, cleaned.values, horizon, method);
   }
-  const calibration = options.calibration ?? (options.calibrate === false ? { factor80: 1, factor95: 1, holdoutHours: 0 } : calibrate(choice, cleaned.values, values, horizon));
+  const seasonal = choice.model === 'mstl' || choice.model === 'ets';
+  const uncalibrated = { factor80: 1, factor95: 1, holdoutHours: 0 };
+  const calibration =
+    options.calibration ?? (options.calibrate === false ? uncalibrated : calibrate(choice, cleaned.values, values, horizon, method));
   const points = raw.mean.map((mean, i): ForecastPoint => {
     const m = Math.max(0, mean);
     const h80 = raw.half80[i]! * calibration.factor80;
@@ -73,7 +85,18 @@ export function forecastSeries(history: ArrayLike<number>, horizon: number, opti
     return { mean: m, lo80: Math.max(0, m - h80), hi80: m + h80, lo95: Math.max(0, m - h95), hi95: m + h95 };
   });
   const cleanedNote = cleaned.replaced.length > 0 ? `; ${cleaned.replaced.length} outage or burst hour(s) replaced by their seasonal expectation before fitting` : '';
-  return { model: choice.model, reason: choice.reason + cleanedNote, historyHours: values.length, cleanedHours: cleaned.replaced, points, calibration };
+  const methodNote =
+    selection && choice.model === 'mstl'
+      ? `; ${describe(selection.method)}, chosen by a backtest on the history (${selection.origins} origins, ${selection.hours} hours: WAPE ${selection.wapePercent.toFixed(1)}% against ${selection.defaultWapePercent.toFixed(1)}% for ${describe(DEFAULT_METHOD)})`
+      : '';
+  const result: SeriesForecast = { model: choice.model, reason: choice.reason + cleanedNote + methodNote, historyHours: values.length, cleanedHours: cleaned.replaced, points, calibration };
+  if (seasonal) result.method = method;
+  return result;
+}
+
+function describe(method: ForecastMethod): string {
+  const shape = method.shape === 'model' ? "the model's shape" : method.shape === 'profile' ? 'the recent seasonal profile' : "the mean of the model's shape and the recent seasonal profile";
+  return `${shape} on the recent level (half-life ${method.halfLifeHours} h)`;
 }
 
 function trimLeadingZeros(history: ArrayLike<number>): number[] {
@@ -83,17 +106,9 @@ function trimLeadingZeros(history: ArrayLike<number>): number[] {
 }
 
 /** The model's means and Gaussian half-widths; augurs gives the 95% band, the 80% one is scaled by z. */
-function fitRaw(choice: ModelChoice, y: Float64Array, horizon: number): RawPoints {
+function fitRaw(choice: ModelChoice, y: Float64Array, horizon: number, method: ForecastMethod): RawPoints {
   const ratio = zOf(0.8) / zOf(0.95);
-  if (choice.model === 'mstl' || choice.model === 'ets') {
-    // Whole seasons, at least two, so the re-levelling sees the shape's true mean; cut afterwards.
-    const season = Math.max(...choice.periods, 24);
-    const steps = Math.max(2 * season, Math.ceil(horizon / season) * season);
-    const forecast = choice.model === 'mstl' ? mstlForecast(y, choice.periods, steps, 0.95) : etsForecast(y, choice.periods[0] ?? 24, steps, 0.95);
-    if (forecast.point.some((value) => !Number.isFinite(value))) throw new Error('the model produced non-finite values');
-    const half95 = forecast.point.slice(0, horizon).map((point, i) => Math.max(0, (forecast.upper[i]! - forecast.lower[i]!) / 2) || Math.abs(point) * 0.1);
-    return { mean: anchorLevel(forecast.point, y, 48, season).slice(0, horizon), half95, half80: half95.map((h) => h * ratio) };
-  }
+  if (choice.model === 'mstl' || choice.model === 'ets') return fitRawSeasonal(choice, y, horizon, method);
   if (choice.model === 'seasonal-naive') {
     const period = choice.periods[0] ?? 24;
     const residuals: number[] = [];
@@ -115,7 +130,7 @@ function fitRaw(choice: ModelChoice, y: Float64Array, horizon: number): RawPoint
  * factors that make 80% and 95% of them fall inside. No calibration when the history cannot spare
  * the stretch.
  */
-function calibrate(choice: ModelChoice, cleaned: Float64Array, raw: readonly number[], horizon: number): SeriesForecast['calibration'] {
+function calibrate(choice: ModelChoice, cleaned: Float64Array, raw: readonly number[], horizon: number, method: ForecastMethod): SeriesForecast['calibration'] {
   const holdout = Math.min(Math.max(24, Math.min(horizon, 168)), Math.floor(cleaned.length / 4));
   const trainLength = cleaned.length - holdout;
   if (holdout < 24 || trainLength < 48) return { factor80: 1, factor95: 1, holdoutHours: 0 };
@@ -124,7 +139,7 @@ function calibrate(choice: ModelChoice, cleaned: Float64Array, raw: readonly num
   const model: ModelChoice = choice.model === 'mstl' && periods.length === 0 ? { ...choice, model: 'ets', periods: [24] } : { ...choice, periods: periods.length > 0 ? periods : choice.periods };
   let fitted: RawPoints;
   try {
-    fitted = fitRaw(model, cleaned.subarray(0, trainLength), holdout);
+    fitted = fitRaw(model, cleaned.subarray(0, trainLength), holdout, method);
   } catch {
     return { factor80: 1, factor95: 1, holdoutHours: 0 };
   }
