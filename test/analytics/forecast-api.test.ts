@@ -53,7 +53,7 @@ describe('GET /api/cost/forecast', () => {
   });
 
   it('rejects bad parameters with a 400 and a message', async () => {
-    for (const query of ['horizon=abc', 'horizon=1000d', 'horizon=0h', 'metric=bogus', 'by=user', 'history=-3d', 'from=nonsense']) {
+    for (const query of ['horizon=abc', 'horizon=1000d', 'horizon=0h', 'metric=bogus', 'by=user', 'history=-3d', 'from=nonsense', 'method=best', 'method=__proto__']) {
       const { status, body } = await get(`/api/cost/forecast?${query}`);
       expect(status, query).toBe(400);
       expect(body.error!.message.length, query).toBeGreaterThan(10);
@@ -94,6 +94,19 @@ describe('GET /api/cost/forecast', () => {
     expect(budget.exhaustionAtMs).toBeNull();
     expect(body.backtest!.origins).toBeGreaterThan(0);
     expect(body.backtest!.forecast.wapePercent).toBeLessThan(15);
+  });
+
+  it('with method=select, a backtest on the history chooses the shape and level and the reason says which; parts still add up', async () => {
+    // The three weeks written by the test above.
+    const plain = await get('/api/cost/forecast?horizon=7d&by=project');
+    const { status, body } = await get('/api/cost/forecast?horizon=7d&by=project&method=select');
+    expect(status).toBe(200);
+    expect(body.model).toBe('mstl');
+    expect(body.reason).toMatch(/chosen by a backtest on the history \(\d+ origins, \d+ hours: WAPE [\d.]+% against [\d.]+% for/);
+    expect(plain.body.reason).not.toMatch(/chosen by a backtest/);
+    expect(body.points).toHaveLength(7 * 24);
+    for (const p of body.points) expect(p.lo95 <= p.lo80 && p.lo80 <= p.mean && p.mean <= p.hi80 && p.hi80 <= p.hi95).toBe(true);
+    expect(Math.abs(body.parts!.reduce((sum, p) => sum + p.total.mean, 0) - body.total.mean)).toBeLessThan(1e-6 * body.total.mean);
   });
 
   it('takes the history from from= (start of its hour), and refuses to= and from= with history= with a 400 naming history=', async () => {

@@ -82,6 +82,10 @@ describe('tollgate forecast (CLI, local store)', () => {
     const csv = (await cli(['--horizon', '24h', '--format', 'csv'])).out.trim().split('\n');
     expect(csv[0]).toBe('time,mean,lo80,hi80,lo95,hi95');
     expect(csv).toHaveLength(25);
+    const selected = JSON.parse((await cli(['--horizon', '24h', '--format', 'json', '--select-method'])).out) as { model: string; reason: string; points: unknown[] };
+    expect(selected.model).toBe('mstl');
+    expect(selected.reason).toMatch(/chosen by a backtest on the history/);
+    expect(selected.points).toHaveLength(24);
   });
 
   it('refuses bad flags with exit code 2', { timeout: 60_000 }, async () => {

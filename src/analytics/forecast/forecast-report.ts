@@ -63,10 +63,10 @@ export function buildForecast(input: { rows: readonly SpendRow[]; metric: Foreca
  * `firstHourMs` (the current, unfinished hour), and each part (when given) forecast on its own and
  * reconciled top-down so the parts add up to the total hour by hour. Pure apart from the models.
  */
-export function buildForecastFromSeries(input: { series: HistorySeries; metric: ForecastMetric; historyFromMs: number; firstHourMs: number; horizonHours: number; maxParts?: number }): Omit<ForecastReport, 'budgets'> {
+export function buildForecastFromSeries(input: { series: HistorySeries; metric: ForecastMetric; historyFromMs: number; firstHourMs: number; horizonHours: number; maxParts?: number; selectMethod?: boolean }): Omit<ForecastReport, 'budgets'> {
   const { series, metric, historyFromMs, firstHourMs, horizonHours } = input;
   const totalSeries = series.total;
-  const total = forecastSeries(totalSeries, horizonHours);
+  const total = forecastSeries(totalSeries, horizonHours, { selectMethod: input.selectMethod === true });
   const startIndex = totalSeries.length - total.historyHours;
   const history = Array.from(totalSeries.subarray(startIndex), (value, i) => ({ t: historyFromMs + (startIndex + i) * HOUR_MS, value }));
   const points = total.points.map((point, i) => ({ t: firstHourMs + i * HOUR_MS, ...point }));

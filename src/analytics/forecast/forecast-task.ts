@@ -11,7 +11,7 @@ import type { ForecastMetric } from './hourly-series.ts';
  * `runForecastTask` is the same pure function in and out of the worker.
  */
 export type ForecastTask =
-  | { kind: 'report'; series: HistorySeries; metric: ForecastMetric; historyFromMs: number; firstHourMs: number; horizonHours: number; backtest: boolean }
+  | { kind: 'report'; series: HistorySeries; metric: ForecastMetric; historyFromMs: number; firstHourMs: number; horizonHours: number; backtest: boolean; selectMethod?: boolean }
   | { kind: 'series'; history: Float64Array; horizonHours: number };
 
 export type ReportResult = Omit<ForecastReport, 'budgets'> & { horizonHours: number; backtest?: BacktestResult | { reason: string } };

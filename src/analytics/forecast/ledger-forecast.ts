@@ -13,6 +13,8 @@ export interface LedgerForecastRequest {
   nowMs: number;
   /** Add a rolling-origin backtest (7 daily origins, 24 hours ahead) against seasonal-naive. */
   backtest?: boolean;
+  /** Choose the seasonal forecast's shape and level half-life by a backtest on the history (see select-method.ts). */
+  selectMethod?: boolean;
 }
 
 export type LedgerForecast = ReportResult;
@@ -28,5 +30,5 @@ export async function forecastLedger(ledger: Pick<LedgerStore, 'summarize'>, req
   const dimensions: LedgerDimension[] = request.by ? ['hour', request.by] : ['hour'];
   const rows = await ledger.summarize(dimensions, { ...request.filter, fromMs: historyFromMs, toMs: firstHourMs });
   const series = historySeries(rows, request.metric, historyFromMs, firstHourMs, request.by);
-  return runner.run({ kind: 'report', series, metric: request.metric, historyFromMs, firstHourMs, horizonHours: request.horizonHours, backtest: request.backtest === true });
+  return runner.run({ kind: 'report', series, metric: request.metric, historyFromMs, firstHourMs, horizonHours: request.horizonHours, backtest: request.backtest === true, selectMethod: request.selectMethod === true });
 }

@@ -8,7 +8,7 @@ import { CliError, defineCommand } from '../command.ts';
 import { localBudgetForecasts } from '../local-budget-forecasts.ts';
 import { loadCliConfig, openCliStorage } from '../open-state.ts';
 
-const USAGE = 'tollgate forecast [--horizon 30d] [--metric cost|requests|tokens] [--by project|model] [--project P] [--model M] [--history 56d] [--backtest] [--format table|json|csv] [--local] [--config FILE]';
+const USAGE = 'tollgate forecast [--horizon 30d] [--metric cost|requests|tokens] [--by project|model] [--project P] [--model M] [--history 56d] [--backtest] [--select-method] [--format table|json|csv] [--local] [--config FILE]';
 
 export default defineCommand({
   name: 'forecast',
@@ -22,6 +22,7 @@ export default defineCommand({
     project: { type: 'string' },
     model: { type: 'string' },
     backtest: { type: 'boolean' },
+    'select-method': { type: 'boolean' },
     format: { type: 'string' },
     local: { type: 'boolean' },
     config: { type: 'string' },
@@ -41,7 +42,7 @@ export default defineCommand({
     let report: LedgerForecast & { budgets?: BudgetForecast[] };
     // A running gateway (admin key set) also projects its budgets; otherwise the store is read directly.
     if (process.env.TOLLGATE_ADMIN_KEY && values.local !== true) {
-      const query = new URLSearchParams({ horizon, history, metric, ...(by ? { by } : {}), ...(text('project') ? { project: text('project')! } : {}), ...(text('model') ? { model: text('model')! } : {}), ...(values.backtest ? { backtest: 'true' } : {}) });
+      const query = new URLSearchParams({ horizon, history, metric, ...(by ? { by } : {}), ...(text('project') ? { project: text('project')! } : {}), ...(text('model') ? { model: text('model')! } : {}), ...(values.backtest ? { backtest: 'true' } : {}), ...(values['select-method'] ? { method: 'select' } : {}) });
       report = (await adminRequest(`/api/cost/forecast?${query}`)) as LedgerForecast;
     } else {
       const filter: LedgerFilter = {};
@@ -50,7 +51,7 @@ export default defineCommand({
       const storage = await openCliStorage();
       try {
         const nowMs = Date.now();
-        report = await forecastLedger(storage.ledger, { metric, by: by as ForecastDimension | undefined, filter, horizonHours, historyHours, nowMs, backtest: values.backtest === true });
+        report = await forecastLedger(storage.ledger, { metric, by: by as ForecastDimension | undefined, filter, horizonHours, historyHours, nowMs, backtest: values.backtest === true, selectMethod: values['select-method'] === true });
         // Budgets from the config (--config, TOLLGATE_CONFIG) and the store, spend read from the ledger.
         if (metric === 'cost' && report.model !== 'none') report = { ...report, budgets: await localBudgetForecasts(loadCliConfig(text('config')), storage, nowMs) };
       } finally {

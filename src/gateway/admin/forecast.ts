@@ -33,7 +33,8 @@ async function warmOverviewReads(ledger: Runtime['ledger'], monthStartMs: number
  * GET /api/cost/forecast: spend, requests or tokens for the next hours or days, with 80% and 95%
  * intervals, per project or model when asked (parts reconciled to the total), and each visible
  * budget's projection to its period's end. An empty or tiny ledger answers 200 with model 'none'
- * and the reason. `backtest=true` adds a rolling-origin backtest against seasonal-naive. `until=` (an
+ * and the reason. `backtest=true` adds a rolling-origin backtest against seasonal-naive; `method=select` lets a
+ * backtest on the history choose the seasonal forecast's shape and level half-life (select-method.ts). `until=` (an
  * ISO date or epoch ms) in place of `horizon` forecasts up to that time (the overview's month end).
  *
  * Answers are kept per (org, parameters) and refitted at most once per closed hour, the old answer
@@ -47,13 +48,13 @@ export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
   // A 'none' answer (too little history) is not kept: the first rows imported or served show up at the next call.
   const kept = createForecastCache<Awaited<ReturnType<typeof forecastLedger>>>({ maxEntries: 200, keep: (report) => report.model !== 'none' });
   const fitted = (request: KeptRequest) => {
-    const { orgId, metric, by, filter, untilMs, horizonHours, from, historyHours, backtest, nowMs, fresh } = request;
+    const { orgId, metric, by, filter, untilMs, horizonHours, from, historyHours, backtest, selectMethod, nowMs, fresh } = request;
     // Everything the answer depends on but the hour, which is the entry's version: as hours close the key stays the same
     // (a relative horizon moves with the hour, a fixed `until` stays put) and the kept answer is served while the refit runs.
-    const key = JSON.stringify([orgId ?? null, metric, by ?? null, filter, untilMs ?? `${horizonHours}h`, from ?? `${historyHours}h`, backtest]);
+    const key = JSON.stringify([orgId ?? null, metric, by ?? null, filter, untilMs ?? `${horizonHours}h`, from ?? `${historyHours}h`, backtest, selectMethod]);
     return kept.get(key, Math.floor(nowMs / HOUR_MS) * HOUR_MS, async () => {
       await runtime.flushLedger();
-      return forecastLedger(runtime.ledger, { metric, by, filter, horizonHours, historyHours, nowMs, backtest }, runtime.forecasts);
+      return forecastLedger(runtime.ledger, { metric, by, filter, horizonHours, historyHours, nowMs, backtest, selectMethod }, runtime.forecasts);
     }, { fresh });
   };
   // The overview's forecast (the whole ledger to the UTC month's end, as a dashboard in UTC asks for it) is fitted once in
@@ -68,7 +69,7 @@ export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
       const now = new Date(nowMs);
       const untilMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
       const horizonHours = Math.ceil((untilMs - Math.floor(nowMs / HOUR_MS) * HOUR_MS) / HOUR_MS);
-      await fitted({ orgId: undefined, metric: 'cost', by: undefined, filter: {}, untilMs, horizonHours, from: undefined, historyHours: DEFAULT_HISTORY_HOURS, backtest: false, nowMs });
+      await fitted({ orgId: undefined, metric: 'cost', by: undefined, filter: {}, untilMs, horizonHours, from: undefined, historyHours: DEFAULT_HISTORY_HOURS, backtest: false, selectMethod: false, nowMs });
       // Then the overview's month reads, once on each interactive read thread: the first visitor's calls find their
       // statements prepared and their pages cached rather than paying for that while the browser loads the page.
       await warmOverviewReads(runtime.ledger, Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
@@ -90,8 +91,11 @@ export function registerForecastRoutes(app: Hono<GatewayEnv>, runtime: Runtime):
     const { fromMs: _from, toMs: _to, ...filter } = confinedFilter(c);
     if (query.tag) filter.tag = query.tag;
     const backtest = query.backtest === 'true' || query.backtest === '1';
+    const method = query.method ?? 'default';
+    if (method !== 'default' && method !== 'select') throw new GatewayError('invalid_request', "'method' must be 'default' or 'select' (chosen by a backtest on the history)", { param: 'method' });
+    const selectMethod = method === 'select';
     const fresh = /\bno-cache\b/i.test(c.req.header('cache-control') ?? '');
-    const report = await fitted({ orgId: adminOf(c).orgId, metric, by, filter, untilMs, horizonHours, from: query.from, historyHours, backtest, nowMs, fresh });
+    const report = await fitted({ orgId: adminOf(c).orgId, metric, by, filter, untilMs, horizonHours, from: query.from, historyHours, backtest, selectMethod, nowMs, fresh });
     const budgets = metric === 'cost' && report.model !== 'none' ? await budgetForecasts(runtime, projector(), adminOf(c), nowMs) : [];
     const body = { ...report, budgets };
     return c.json(body);
@@ -108,6 +112,8 @@ interface KeptRequest {
   from: string | undefined;
   historyHours: number;
   backtest: boolean;
+  /** The seasonal forecast's shape and level chosen by a backtest on the history (`method=select`). */
+  selectMethod: boolean;
   nowMs: number;
   /** A new fit rather than the kept answer (`Cache-Control: no-cache`). */
   fresh?: boolean;
