@@ -27,7 +27,7 @@ export interface BacktestResult {
  * Returns null when the history cannot hold one origin with two days of training. Pure apart
  * from the models.
  */
-export function backtest(history: ArrayLike<number>, options: { horizonHours?: number; origins?: number; stepHours?: number } = {}): BacktestResult | null {
+export function backtest(history: ArrayLike<number>, options: { horizonHours?: number; origins?: number; stepHours?: number; selectMethod?: boolean } = {}): BacktestResult | null {
   const y = Array.from(history);
   const first = y.findIndex((value) => value > 0);
   const values = first < 0 ? [] : y.slice(first);
@@ -44,7 +44,7 @@ export function backtest(history: ArrayLike<number>, options: { horizonHours?: n
   const days = { model: 0, yesterday: 0, lastWeek: 0, mean7: 0, actual: 0, count: 0, weekActual: 0 };
   let chosen = 'none';
   for (const origin of origins) {
-    const forecast = forecastSeries(values.slice(0, origin), horizon);
+    const forecast = forecastSeries(values.slice(0, origin), horizon, { selectMethod: options.selectMethod === true });
     chosen = forecast.model;
     for (let i = 0; i < horizon; i++) {
       const actual = values[origin + i]!;

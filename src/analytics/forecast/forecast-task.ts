@@ -23,7 +23,7 @@ export function runForecastTask<T extends ForecastTask>(task: T): ForecastTaskRe
   if (task.kind === 'series') return forecastSeries(task.history, task.horizonHours) as ForecastTaskResult<T>;
   const report: ReportResult = { ...buildForecastFromSeries(task), horizonHours: task.horizonHours };
   if (task.backtest) {
-    report.backtest = backtest(task.series.total, { horizonHours: Math.min(task.horizonHours, 24), origins: 7 }) ?? { reason: 'too little history for one backtest origin (needs three days)' };
+    report.backtest = backtest(task.series.total, { horizonHours: Math.min(task.horizonHours, 24), origins: 7, selectMethod: task.selectMethod === true }) ?? { reason: 'too little history for one backtest origin (needs three days)' };
   }
   return report as ForecastTaskResult<T>;
 }
