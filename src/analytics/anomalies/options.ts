@@ -26,6 +26,20 @@ export interface DetectOptions {
   keyZThreshold: number;
   /** Smallest spread (of log ratios) a key is scored with: a client steady for a week is not told about every 20% wobble. */
   keyMinSigma: number;
+  /** Hours a key's move is also judged over (summed) when its hour alone is within its swings; none to judge hours alone. */
+  keySpans: readonly number[];
+  /** |robust z| a key's move over a span must pass. */
+  keySpanZThreshold: number;
+  /** A key is also judged against the judged key whose hourly changes tracked its own best over the past week, if they correlate at least this much (above 1: never). */
+  peerMinCorrelation: number;
+  /** |robust z| a key's break from its peer must pass. */
+  peerZThreshold: number;
+  /** |robust z| the key's own level score must reach the same way for a break from its peer to be its move. */
+  peerOwnZ: number;
+  /** Hours before the checked one whose median gap to the peer is the usual one. */
+  peerRecentHours: number;
+  /** Smallest spread of the gap to a peer (log) a key is scored with. */
+  peerMinSigma: number;
 }
 
 export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
@@ -42,4 +56,11 @@ export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
   keyLevelHours: 4,
   keyZThreshold: 4,
   keyMinSigma: 0.15,
+  keySpans: [3],
+  keySpanZThreshold: 4,
+  peerMinCorrelation: 0.8,
+  peerZThreshold: 4,
+  peerOwnZ: 1.5,
+  peerRecentHours: 24,
+  peerMinSigma: 0.1,
 };
