@@ -51,60 +51,36 @@ export function seasonalScore(values: ArrayLike<number>, t: number, options: { p
  * stops or jumps from the hour before still stands out. `expected` is the plain seasonal one,
  * `levelExpected` the scaled one; a caller asks both to agree before it speaks. `sigma` is the
  * spread the hour is scaled by (how far the series swings on its own).
- *
- * With `span` k > 1 the same is done for the k hours ending at `t`, summed (against the same k hours
- * of the previous days, the level read from the `levelHours` before those k hours, and the spread of
- * such k-hour sums over the window): a move that lasts a few hours, each hour of it within a noisy
- * client's swings, stands out of that client's k-hour swings when those average out; and a level
- * shift is not carried into its own baseline before it is scored.
  */
-export function levelScore(values: ArrayLike<number>, t: number, options: { floor: number; levelHours?: number; clamp?: number; window?: number; minSigma?: number; span?: number }): { expected: number; levelExpected: number; z: number; sigma: number } {
+export function levelScore(values: ArrayLike<number>, t: number, options: { floor: number; levelHours?: number; clamp?: number; window?: number; minSigma?: number }): { expected: number; levelExpected: number; z: number; sigma: number } {
   const levelHours = options.levelHours ?? 6;
   const clamp = options.clamp ?? 4;
   const window = options.window ?? 7 * 24;
-  const span = Math.max(1, Math.floor(options.span ?? 1));
-  const lag = span - 1;
-  const from = Math.max(0, t - window - levelHours - lag);
+  const from = Math.max(0, t - window - levelHours);
   const seasonal = new Float64Array(t - from + 1);
   for (let j = from; j <= t; j++) seasonal[j - from] = seasonalExpected(values, j, 24, 7);
-  // The k-hour sums ending at each hour, and their own same-window medians (the hour's for k = 1).
-  let sums: ArrayLike<number> = values;
-  let seasonalSums = seasonal;
-  if (span > 1) {
-    const summed = new Float64Array(t + 1);
-    let running = 0;
-    for (let j = 0; j <= t; j++) {
-      running += values[j]!;
-      if (j >= span) running -= values[j - span]!;
-      summed[j] = running;
-    }
-    sums = summed;
-    seasonalSums = new Float64Array(t - from + 1);
-    for (let j = from; j <= t; j++) seasonalSums[j - from] = seasonalExpected(summed, j, 24, 7);
-  }
   const floor = options.floor;
   const scaled = (j: number): number => {
     let actual = 0;
     let usual = 0;
-    for (let i = j - lag - levelHours; i < j - lag; i++) {
+    for (let i = j - levelHours; i < j; i++) {
       const e = seasonal[i - from];
       if (i < from || e === undefined || !Number.isFinite(e)) return Number.NaN;
       actual += values[i]!;
       usual += e;
     }
     const level = Math.min(clamp, Math.max(1 / clamp, (actual + levelHours * floor) / (usual + levelHours * floor)));
-    return level * seasonalSums[j - from]!;
+    return level * seasonal[j - from]!;
   };
-  const expected = seasonalSums[t - from]!;
+  const expected = seasonal[t - from]!;
   const levelExpected = scaled(t);
   if (!Number.isFinite(expected) || !Number.isFinite(levelExpected)) return { expected, levelExpected, z: Number.NaN, sigma: Number.NaN };
   const residuals: number[] = [];
-  const spanFloor = span * floor;
-  for (let j = Math.max(from + levelHours + lag, t - window); j < t; j++) {
+  for (let j = Math.max(from + levelHours, t - window); j < t; j++) {
     const e = scaled(j);
-    if (Number.isFinite(e)) residuals.push(logRatio(sums[j]!, e, spanFloor));
+    if (Number.isFinite(e)) residuals.push(logRatio(values[j]!, e, floor));
   }
   if (residuals.length < 24) return { expected, levelExpected, z: Number.NaN, sigma: Number.NaN };
   const sigma = Math.max(robustSigma(residuals), options.minSigma ?? 0.15);
-  return { expected, levelExpected, z: (logRatio(sums[t]!, levelExpected, spanFloor) - median(residuals)) / sigma, sigma };
+  return { expected, levelExpected, z: (logRatio(values[t]!, levelExpected, floor) - median(residuals)) / sigma, sigma };
 }

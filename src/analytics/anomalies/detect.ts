@@ -143,10 +143,9 @@ function exclusionOf(dimension: SeriesDimension): CauseDimension | undefined {
  * against the same-hour median; a key, one client whose level moves from day to day, against that
  * median carried to the level of its last hours (`levelScore`), and both baselines must agree that
  * the hour is off, so neither a quiet day nor the way back from a pause reads as an event. A key
- * whose hour alone is within its swings is judged again over the `keySpans` hours ending at t
- * (their sum against the same hours of the previous days, the level read from before them): a
- * drop or a shift lasting a few hours, each hour of it within a noisy client's swings, is told
- * when the hours together stand out, and the hour itself must still show the move.
+ * whose hour is within those swings is judged three more ways: stopping outright (`stopFinding`),
+ * against the hour before alone (a step), and against the peer key it tracked all week
+ * (`peerFinding`).
  */
 function levelFinding(w: Watched, t: number, hourMs: number, orgId: string | null, options: DetectOptions, peers?: PeerContext): Finding | undefined {
   const cost = w.arrays.cost;
@@ -160,15 +159,33 @@ function levelFinding(w: Watched, t: number, hourMs: number, orgId: string | nul
   const hour = levelScore(cost, t, { floor, levelHours: options.keyLevelHours, minSigma: options.keyMinSigma });
   const single = judged(w, t, hourMs, orgId, options, { observed: cost[t]!, expected: hour.expected, levelExpected: hour.levelExpected, z: hour.z, threshold: options.keyZThreshold });
   if (single || !Number.isFinite(hour.expected)) return single;
-  for (const span of options.keySpans) {
-    if (span <= 1 || t + 1 < span) continue;
-    const scored = levelScore(cost, t, { floor, levelHours: options.keyLevelHours, minSigma: options.keyMinSigma, span });
-    let sum = 0;
-    for (let j = t - span + 1; j <= t; j++) sum += cost[j]!;
-    const found = judged(w, t, hourMs, orgId, options, { observed: sum / span, expected: scored.expected / span, levelExpected: scored.levelExpected / span, z: scored.z, threshold: options.keySpanZThreshold, hourObserved: cost[t]!, hourExpected: hour.expected });
+  const stop = stopFinding(w, t, hourMs, orgId, options, hour.expected);
+  if (stop) return stop;
+  if (Number.isFinite(options.keyStepZThreshold) && Number.isFinite(hour.z) && Math.abs(hour.z) >= options.keyStepLevelZ) {
+    // Against the hour before alone (the same-hour medians' change from it carried in): a step, which
+    // the level-carried score must see the same way (at least keyStepLevelZ), so one wild hour after another is not one.
+    const step = levelScore(cost, t, { floor, levelHours: 1, clamp: 1_000, minSigma: options.keyMinSigma });
+    const found = Math.sign(step.z) === Math.sign(hour.z) ? judged(w, t, hourMs, orgId, options, { observed: cost[t]!, expected: hour.expected, levelExpected: step.levelExpected, z: step.z, threshold: options.keyStepZThreshold }) : undefined;
     if (found) return found;
   }
   return peers ? peerFinding(w, t, hourMs, orgId, options, peers, hour) : undefined;
+}
+
+/**
+ * A key that spent in the hour before and in nearly every hour of the past `keyStopHours` (silent
+ * in at most `keyStopSilentShare` of them) stopping outright: no spend in hour t where its
+ * same-hour median is worth a message. However widely its level swings, it (nearly) never went a
+ * whole hour without a request, so a silent hour is its outage even when a quiet night would be
+ * within its swings.
+ */
+function stopFinding(w: Watched, t: number, hourMs: number, orgId: string | null, options: DetectOptions, expected: number): Finding | undefined {
+  const cost = w.arrays.cost;
+  if (options.keyStopHours <= 0 || cost[t]! > 0 || !(cost[t - 1]! > 0) || t < options.keyStopHours || !(expected >= options.minImpactNanoUsd)) return undefined;
+  let silent = 0;
+  for (let j = t - options.keyStopHours; j < t; j++) if (!(cost[j]! > 0)) silent++;
+  if (silent > options.keyStopSilentShare * options.keyStopHours) return undefined;
+  const rootCause = withSelf(w.series, rankRootCauses(w.combos, t, -expected, { exclude: 'key' }), -expected);
+  return { kind: 'outage', orgId, series: w.series, hourMs, observed: 0, expected: Math.round(expected), atStakeNanoUsd: Math.round(expected), score: -options.keyStopHours, rootCause, message: describe('outage', w.series, hourMs, 0, expected, rootCause) };
 }
 
 /** The judged keys' log series over the week before hour t and the hour itself, to find each one's closest peer. */
@@ -220,16 +237,12 @@ function peerFinding(w: Watched, t: number, hourMs: number, orgId: string | null
 }
 
 interface Scored {
-  /** Per hour (the mean over the span for a span). */
   observed: number;
   expected: number;
   /** NaN for aggregates: only the seasonal baseline is asked. */
   levelExpected: number;
   z: number;
   threshold: number;
-  /** For a span: the checked hour alone, which must move the same way. */
-  hourObserved?: number;
-  hourExpected?: number;
 }
 
 function judged(w: Watched, t: number, hourMs: number, orgId: string | null, options: DetectOptions, s: Scored): Finding | undefined {
@@ -239,9 +252,8 @@ function judged(w: Watched, t: number, hourMs: number, orgId: string | null, opt
   if (Math.abs(delta) < options.minImpactNanoUsd) return undefined;
   // For a key both baselines must see the same move; an aggregate has only the seasonal one.
   const hasLevel = Number.isFinite(s.levelExpected);
-  const hourAgrees = (ratio: number, below: boolean) => s.hourObserved === undefined || s.hourExpected === undefined || (below ? s.hourObserved <= ratio * s.hourExpected : s.hourObserved >= ratio * s.hourExpected);
   const against = (ratio: number, below: boolean) =>
-    (below ? observed <= ratio * expected && (!hasLevel || observed <= ratio * s.levelExpected) : observed >= ratio * expected && (!hasLevel || observed >= ratio * s.levelExpected)) && hourAgrees(ratio, below);
+    (below ? observed <= ratio * expected && (!hasLevel || observed <= ratio * s.levelExpected) : observed >= ratio * expected && (!hasLevel || observed >= ratio * s.levelExpected));
   let kind: AnomalyKind | undefined;
   if (against(options.outageRatio, true) && z <= -s.threshold) kind = 'outage';
   else if (against(options.dropRatio, true) && z <= -s.threshold) kind = 'drop';

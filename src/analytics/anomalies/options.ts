@@ -26,10 +26,14 @@ export interface DetectOptions {
   keyZThreshold: number;
   /** Smallest spread (of log ratios) a key is scored with: a client steady for a week is not told about every 20% wobble. */
   keyMinSigma: number;
-  /** Hours a key's move is also judged over (summed) when its hour alone is within its swings; none to judge hours alone. */
-  keySpans: readonly number[];
-  /** |robust z| a key's move over a span must pass. */
-  keySpanZThreshold: number;
+  /** |robust z| a key's hour must pass against the hour before it alone (its same-hour medians' change carried in); Infinity: not judged so. */
+  keyStepZThreshold: number;
+  /** |robust z| the key's level-carried score must reach the same way for a step to count. */
+  keyStepLevelZ: number;
+  /** A key that spent in (nearly) every one of this many hours before and stops outright in hour t: an outage (0: not judged so). */
+  keyStopHours: number;
+  /** The share of those hours it may have been silent in. */
+  keyStopSilentShare: number;
   /** A key is also judged against the judged key whose hourly changes tracked its own best over the past week, if they correlate at least this much (above 1: never). */
   peerMinCorrelation: number;
   /** |robust z| a key's break from its peer must pass. */
@@ -56,8 +60,10 @@ export const DEFAULT_DETECT_OPTIONS: DetectOptions = {
   keyLevelHours: 4,
   keyZThreshold: 4,
   keyMinSigma: 0.15,
-  keySpans: [3],
-  keySpanZThreshold: 4,
+  keyStepZThreshold: 5,
+  keyStepLevelZ: 2.5,
+  keyStopHours: 168,
+  keyStopSilentShare: 0.05,
   peerMinCorrelation: 0.8,
   peerZThreshold: 4,
   peerOwnZ: 1.5,
