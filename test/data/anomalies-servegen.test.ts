@@ -19,7 +19,7 @@ const FIRST_HOUR = 72;
 const TUNE_SEED = 13;
 const REPORT_SEED = 29;
 /** Alarms per 1,000 judged series-hours on the clean week: the guard sits just above the level reached. */
-const FALSE_ALARM_GUARD = 25;
+const FALSE_ALARM_GUARD = 23;
 const OPTIONS = { ...DEFAULT_DETECT_OPTIONS, ...(process.env.ANOMALY_OPTIONS ? (JSON.parse(process.env.ANOMALY_OPTIONS) as object) : {}) };
 
 /** Runs the continuous check over every hour, as the runtime would, and returns the episodes. */
@@ -234,28 +234,30 @@ skipUnless(hasSharedData(DATA), missingSharedData(DATA))('anomaly detection on S
     // What holds on the report seed: precision and root cause meet the issue's 0.9, and so does
     // recall for the mix kinds (new model, new spender, cost per request, pricier model: all found)
     // and for client outages (each key above the volume floor is judged on its own, against its
-    // same-hour median carried to its recent level). A client's 10x spike, 3x shift or 0.2x drop is
-    // found when it stands out of that client's own swings: half of them or fewer, since ServeGen's
-    // big clients swing 10x within a day. Overall recall stays below the 0.9 target: the misses are
-    // mostly moves within 4 sigma of the client's own spread (the found-by-size line), and seed 13's
-    // 0.900 is the best of thirteen draws (seeds 1-12 give 0.76-0.86, mean 0.81:
-    // ANOMALY_EXTRA_SEEDS=1,...,12). Of the moves above 4 sigma, 87% are found over seeds 1-13 (297
-    // of 341). About half of the rest land on a client whose real traffic in that hour is already
-    // far off its usual (paused, or in a burst the clean run reports: an "outage" of a client that
-    // was hardly sending); most others are drops and shifts whose first hours score just under the
-    // threshold against the level-carried baseline (thresholds, not structure).
-    expect(precision).toBeGreaterThanOrEqual(0.9);
-    expect(rightFirst).toBeGreaterThanOrEqual(0.9);
+    // same-hour median carried to its recent level; a key that never went an hour silent stopping
+    // outright is an outage however widely it swings). A client's 10x spike, 3x shift or 0.2x drop
+    // is found when it stands out of that client's own swings, of the hour before (a step), or of a
+    // peer key it tracked all week (ServeGen has mirrored clients): 60% of spikes and shifts, 30% of
+    // drops here, since ServeGen's big clients swing 10x within a day. Overall recall stays below
+    // the 0.9 target: 0.800 here (0.775 before the stop, step and peer rules); over seeds 1-13 it
+    // went from a mean of 0.816 to 0.867 (seeds 6-12, never tuned on: 0.805 to 0.856; the
+    // thresholds of those rules were chosen on seeds 13 and 1-5), precision 0.949 to 0.940. The
+    // misses are mostly moves within 4 sigma of the client's own spread (the found-by-size line:
+    // over seeds 1-13, 89% of the moves above 4 sigma are found, 51% of those at 2-4 sigma, 34%
+    // under 2), and moves landing on a client whose real traffic in that hour is already far off
+    // its usual (paused, or in a burst the clean run reports).
+    expect(precision).toBeGreaterThanOrEqual(0.91);
+    expect(rightFirst).toBeGreaterThanOrEqual(0.98);
     expect(median(delays)).toBeLessThanOrEqual(1);
     const share = (kinds: string[]) => {
       const stats = kinds.map((k) => perKind.get(k)!);
       return stats.reduce((s, k) => s + k.found, 0) / stats.reduce((s, k) => s + k.n, 0);
     };
-    expect(share(['new-model', 'new-spender', 'cost-per-request', 'pricier-model'])).toBeGreaterThanOrEqual(0.9);
-    expect(share(['outage'])).toBeGreaterThanOrEqual(0.8);
-    expect(share(['spike', 'level-shift'])).toBeGreaterThanOrEqual(0.45);
+    expect(share(['new-model', 'new-spender', 'cost-per-request', 'pricier-model'])).toBeGreaterThanOrEqual(0.95);
+    expect(share(['outage'])).toBeGreaterThanOrEqual(0.85);
+    expect(share(['spike', 'level-shift'])).toBeGreaterThanOrEqual(0.55);
     expect(share(['drop'])).toBeGreaterThanOrEqual(0.3);
-    expect(recall).toBeGreaterThanOrEqual(0.75);
+    expect(recall).toBeGreaterThanOrEqual(0.79);
   }, 240_000);
 
   /**

@@ -2,6 +2,7 @@ import { levelScore, seasonalScore } from './baseline.ts';
 import { HOUR_MS, sumCombos, type Combo, type Cube, type SeriesArrays } from './cube.ts';
 import { describe } from './message.ts';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './options.ts';
+import { changeCorrelation, logSeries, peerGap } from './peers.ts';
 import { median, robustSigma } from './robust.ts';
 import { rankRootCauses, round3 } from './root-cause.ts';
 import type { AnomalyKind, CauseDimension, Finding, RootCause, SeriesDimension, SeriesRef } from './types.ts';
@@ -70,9 +71,11 @@ export function detectHour(cube: Cube, t: number, orgId: string | null, options:
   const hourMs = cube.startMs + t * HOUR_MS;
   const findings: Finding[] = [];
   const weekSpend = spendBefore(watched, t);
+  const judgedKeys = watched.filter((w) => w.series.dimension === 'key' && bigEnough(w, t, weekSpend, options));
+  const peers = peerContext(judgedKeys, t, options);
   for (const w of watched) {
-    if (w.series.dimension === 'key' && !bigEnough(w, t, weekSpend, options)) continue;
-    const level = levelFinding(w, t, hourMs, orgId, options);
+    if (w.series.dimension === 'key' && !judgedKeys.includes(w)) continue;
+    const level = levelFinding(w, t, hourMs, orgId, options, peers);
     if (level) findings.push(level);
     const perRequest = costPerRequestFinding(w, t, hourMs, orgId, options);
     if (perRequest) findings.push(perRequest);
@@ -139,27 +142,122 @@ function exclusionOf(dimension: SeriesDimension): CauseDimension | undefined {
  * A spike, drop or outage of one series in hour t. Aggregates (total, project, model) are judged
  * against the same-hour median; a key, one client whose level moves from day to day, against that
  * median carried to the level of its last hours (`levelScore`), and both baselines must agree that
- * the hour is off, so neither a quiet day nor the way back from a pause reads as an event.
+ * the hour is off, so neither a quiet day nor the way back from a pause reads as an event. A key
+ * whose hour is within those swings is judged three more ways: stopping outright (`stopFinding`),
+ * against the hour before alone (a step), and against the peer key it tracked all week
+ * (`peerFinding`).
  */
-function levelFinding(w: Watched, t: number, hourMs: number, orgId: string | null, options: DetectOptions): Finding | undefined {
+function levelFinding(w: Watched, t: number, hourMs: number, orgId: string | null, options: DetectOptions, peers?: PeerContext): Finding | undefined {
   const cost = w.arrays.cost;
   const positive = Array.from(cost.subarray(Math.max(0, t - 168), t)).filter((v) => v > 0);
   if (positive.length < 24) return undefined;
   const floor = Math.max(1, 0.05 * median(positive));
-  const isKey = w.series.dimension === 'key';
-  const scored = isKey ? levelScore(cost, t, { floor, levelHours: options.keyLevelHours, minSigma: options.keyMinSigma }) : { ...seasonalScore(cost, t, { floor }), levelExpected: Number.NaN };
-  const { expected, z } = scored;
+  if (w.series.dimension !== 'key') {
+    const { expected, z } = seasonalScore(cost, t, { floor });
+    return judged(w, t, hourMs, orgId, options, { observed: cost[t]!, expected, levelExpected: Number.NaN, z, threshold: options.zThreshold });
+  }
+  const hour = levelScore(cost, t, { floor, levelHours: options.keyLevelHours, minSigma: options.keyMinSigma });
+  const single = judged(w, t, hourMs, orgId, options, { observed: cost[t]!, expected: hour.expected, levelExpected: hour.levelExpected, z: hour.z, threshold: options.keyZThreshold });
+  if (single || !Number.isFinite(hour.expected)) return single;
+  const stop = stopFinding(w, t, hourMs, orgId, options, hour.expected);
+  if (stop) return stop;
+  if (Number.isFinite(options.keyStepZThreshold) && Number.isFinite(hour.z) && Math.abs(hour.z) >= options.keyStepLevelZ) {
+    // Against the hour before alone (the same-hour medians' change from it carried in): a step, which
+    // the level-carried score must see the same way (at least keyStepLevelZ), so one wild hour after another is not one.
+    const step = levelScore(cost, t, { floor, levelHours: 1, clamp: 1_000, minSigma: options.keyMinSigma });
+    const found = Math.sign(step.z) === Math.sign(hour.z) ? judged(w, t, hourMs, orgId, options, { observed: cost[t]!, expected: hour.expected, levelExpected: step.levelExpected, z: step.z, threshold: options.keyStepZThreshold }) : undefined;
+    if (found) return found;
+  }
+  return peers ? peerFinding(w, t, hourMs, orgId, options, peers, hour) : undefined;
+}
+
+/**
+ * A key that spent in the hour before and in nearly every hour of the past `keyStopHours` (silent
+ * in at most `keyStopSilentShare` of them) stopping outright: no spend in hour t where its
+ * same-hour median is worth a message. However widely its level swings, it (nearly) never went a
+ * whole hour without a request, so a silent hour is its outage even when a quiet night would be
+ * within its swings.
+ */
+function stopFinding(w: Watched, t: number, hourMs: number, orgId: string | null, options: DetectOptions, expected: number): Finding | undefined {
+  const cost = w.arrays.cost;
+  if (options.keyStopHours <= 0 || cost[t]! > 0 || !(cost[t - 1]! > 0) || t < options.keyStopHours || !(expected >= options.minImpactNanoUsd)) return undefined;
+  let silent = 0;
+  for (let j = t - options.keyStopHours; j < t; j++) if (!(cost[j]! > 0)) silent++;
+  if (silent > options.keyStopSilentShare * options.keyStopHours) return undefined;
+  const rootCause = withSelf(w.series, rankRootCauses(w.combos, t, -expected, { exclude: 'key' }), -expected);
+  return { kind: 'outage', orgId, series: w.series, hourMs, observed: 0, expected: Math.round(expected), atStakeNanoUsd: Math.round(expected), score: -options.keyStopHours, rootCause, message: describe('outage', w.series, hourMs, 0, expected, rootCause) };
+}
+
+/** The judged keys' log series over the week before hour t and the hour itself, to find each one's closest peer. */
+interface PeerContext {
+  logs: Map<Watched, { log: Float64Array; floor: number }>;
+}
+
+function peerContext(keys: readonly Watched[], t: number, options: DetectOptions): PeerContext | undefined {
+  if (options.peerMinCorrelation > 1 || t < 168 || keys.length < 2) return undefined;
+  const logs = new Map<Watched, { log: Float64Array; floor: number }>();
+  for (const w of keys) {
+    const positive = Array.from(w.arrays.cost.subarray(t - 168, t)).filter((v) => v > 0);
+    if (positive.length < 24) continue;
+    const floor = Math.max(1, 0.05 * median(positive));
+    logs.set(w, { log: logSeries(w.arrays.cost, t - 168, t, floor), floor });
+  }
+  return { logs };
+}
+
+/**
+ * A key that breaks from the peer it tracked all week (the judged key whose hour-to-hour changes
+ * correlated best with its own, at least `peerMinCorrelation`): its hour against the peer's hour
+ * times their usual ratio, scored by how far that gap usually wanders. Its own baselines must see
+ * the same move (the ratio to its same-hour median, and its own z at least `peerOwnZ`, above the
+ * peer's own z the other way): when one of two twins jumps, the other breaks from it too, but has
+ * not moved on its own.
+ */
+function peerFinding(w: Watched, t: number, hourMs: number, orgId: string | null, options: DetectOptions, peers: PeerContext, hour: { expected: number; z: number }): Finding | undefined {
+  const own = peers.logs.get(w);
+  if (!own || !Number.isFinite(hour.z) || Math.abs(hour.z) < options.peerOwnZ) return undefined;
+  let best: Watched | undefined;
+  let bestCorrelation = options.peerMinCorrelation;
+  for (const [other, entry] of peers.logs) {
+    if (other === w) continue;
+    const correlation = changeCorrelation(own.log, entry.log, own.log.length - 1);
+    if (correlation >= bestCorrelation) {
+      best = other;
+      bestCorrelation = correlation;
+    }
+  }
+  if (!best) return undefined;
+  const peer = peers.logs.get(best)!;
+  const gap = peerGap(own.log, peer.log, { recentHours: options.peerRecentHours, minSigma: options.peerMinSigma });
+  if (Math.sign(gap.z) !== Math.sign(hour.z)) return undefined;
+  const peerHour = levelScore(best.arrays.cost, t, { floor: peer.floor, levelHours: options.keyLevelHours, minSigma: options.keyMinSigma });
+  if (Number.isFinite(peerHour.z) && -Math.sign(hour.z) * peerHour.z >= Math.abs(hour.z)) return undefined;
+  const peerExpected = Math.max(0, Math.exp(Math.log(best.arrays.cost[t]! + peer.floor) + gap.logRatio) - own.floor);
+  return judged(w, t, hourMs, orgId, options, { observed: w.arrays.cost[t]!, expected: hour.expected, levelExpected: peerExpected, z: gap.z, threshold: options.peerZThreshold });
+}
+
+interface Scored {
+  observed: number;
+  expected: number;
+  /** NaN for aggregates: only the seasonal baseline is asked. */
+  levelExpected: number;
+  z: number;
+  threshold: number;
+}
+
+function judged(w: Watched, t: number, hourMs: number, orgId: string | null, options: DetectOptions, s: Scored): Finding | undefined {
+  const { observed, expected, z } = s;
   if (!Number.isFinite(z)) return undefined;
-  const observed = cost[t]!;
   const delta = observed - expected;
   if (Math.abs(delta) < options.minImpactNanoUsd) return undefined;
   // For a key both baselines must see the same move; an aggregate has only the seasonal one.
-  const against = (ratio: number, below: boolean) => (below ? observed <= ratio * expected && (!isKey || observed <= ratio * scored.levelExpected) : observed >= ratio * expected && (!isKey || observed >= ratio * scored.levelExpected));
-  const threshold = isKey ? options.keyZThreshold : options.zThreshold;
+  const hasLevel = Number.isFinite(s.levelExpected);
+  const against = (ratio: number, below: boolean) =>
+    (below ? observed <= ratio * expected && (!hasLevel || observed <= ratio * s.levelExpected) : observed >= ratio * expected && (!hasLevel || observed >= ratio * s.levelExpected));
   let kind: AnomalyKind | undefined;
-  if (against(options.outageRatio, true) && z <= -threshold) kind = 'outage';
-  else if (against(options.dropRatio, true) && z <= -threshold) kind = 'drop';
-  else if (against(options.spikeRatio, false) && z >= threshold) kind = 'spike';
+  if (against(options.outageRatio, true) && z <= -s.threshold) kind = 'outage';
+  else if (against(options.dropRatio, true) && z <= -s.threshold) kind = 'drop';
+  else if (against(options.spikeRatio, false) && z >= s.threshold) kind = 'spike';
   if (!kind) return undefined;
   const rootCause = withSelf(w.series, rankRootCauses(w.combos, t, delta, { exclude: exclusionOf(w.series.dimension) }), delta);
   return { kind, orgId, series: w.series, hourMs, observed: Math.round(observed), expected: Math.round(expected), atStakeNanoUsd: Math.round(Math.abs(delta)), score: round3(z), rootCause, message: describe(kind, w.series, hourMs, observed, expected, rootCause) };
