@@ -48,13 +48,17 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
   app.get('/api/budgets', async (c) => {
     const admin = adminOf(c);
     const visible = new Set(enforcer().all.filter((b) => seesOrg(admin, budgetOrg(b))).map((b) => b.id));
-    return c.json({ data: (await enforcer().status({ forecast: true })).filter((s) => visible.has(s.id)) });
+    const data = (await enforcer().status({ forecast: true })).filter((s) => visible.has(s.id));
+    // Stored limits out of range (clamped or failed closed at load): shown until an admin fixes them.
+    const problems = enforcer().limitProblems.filter((p) => visible.has(p.id));
+    return c.json(problems.length > 0 ? { data, problems } : { data });
   });
   app.get('/api/budgets/:id', async (c) => {
     const budget = find(c, c.req.param('id'));
     const { resetAtMs: _reset, ...definition } = budget;
     const status = (await enforcer().status({ forecast: true })).find((s) => s.id === budget.id);
-    return c.json({ budget: redacted(definition), status });
+    const problem = enforcer().limitProblems.find((p) => p.id === budget.id);
+    return c.json(problem ? { budget: redacted(definition), status, problem } : { budget: redacted(definition), status });
   });
   app.post('/api/budgets', async (c) => {
     requireWriter(c);
