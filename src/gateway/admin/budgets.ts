@@ -9,6 +9,7 @@ import type { GatewayEnv } from '../context.ts';
 import { readJsonBody } from '../read-json-body.ts';
 import { ADMIN_BODY_LIMITS } from './parse-admin-body.ts';
 import { adminOf, requireWriter } from './guard.ts';
+import { queryLimit } from './query-limit.ts';
 
 /** Budgets in force at most (config and API), and made by one org's admins. */
 const MAX_BUDGETS = 1_000;
@@ -132,7 +133,7 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
   });
   app.get('/api/alerts', async (c) => {
     const admin = adminOf(c);
-    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
+    const limit = queryLimit(c.req.query('limit'), 100, 1_000);
     const asked = c.req.query('budget');
     // Org-confined admins see only their budgets' alerts (of budgets in force).
     let ids: string[] | undefined = admin.orgId === undefined ? undefined : enforcer().all.filter((b) => seesOrg(admin, budgetOrg(b))).map((b) => b.id);
