@@ -275,3 +275,34 @@ describe('clientError on a socket that is already gone', () => {
     expect(reasons).toEqual(['invalid_request']);
   });
 });
+
+/**
+ * The one 503 Node sends on its own is for a request past `maxRequestsPerSocket` on a connection.
+ * The connection is closed after its last allowed answer, so even a pipelining client, whose later
+ * requests Node has already parsed (and answered 503 into the queue), never receives a bare 503.
+ */
+describe('no bare 503 past maxRequestsPerSocket, even pipelined', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ config: (input) => ({ ...input, cache: { enabled: false }, server: { ...input.server, maxRequestsPerSocket: 2 } }) });
+  });
+  afterAll(() => h.close());
+
+  it.each([
+    ['a hono route', 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['the proxy route, with a slow upstream', (() => {
+      const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], mock: { latencyMs: 200 } });
+      return `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    })()],
+  ])('%s: four pipelined requests get two answers and a close', async (_name, request) => {
+    const socket = connect(Number(new URL(h.url).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write(request.repeat(4));
+    await closed;
+    const statuses = [...received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]));
+    expect(statuses).toEqual([200, 200]);
+  });
+});
