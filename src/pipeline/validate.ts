@@ -72,7 +72,8 @@ export function validateBody(body: unknown, operation: Operation, wire: WireForm
   checkModelName(record.model);
   // `n` and `best_of` multiply what the upstream generates and bills: bounded on every request, budgets or not.
   choicesOf(record, operation);
-  if (record.stream !== undefined && typeof record.stream !== 'boolean') {
+  // The OpenAI API (and its SDK's types: `stream?: false | null`) take null for "not streamed"; Anthropic's only a boolean.
+  if (record.stream !== undefined && typeof record.stream !== 'boolean' && !(record.stream === null && wire === 'openai')) {
     throw new GatewayError('invalid_request', "'stream' must be a boolean", { param: 'stream' });
   }
   if (operation === 'chat' || operation === 'messages') {
