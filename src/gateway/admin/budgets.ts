@@ -10,6 +10,7 @@ import { readJsonBody } from '../read-json-body.ts';
 import { ADMIN_BODY_LIMITS } from './parse-admin-body.ts';
 import { adminOf, requireWriter } from './guard.ts';
 import { queryLimit } from './query-limit.ts';
+import { checkDowngradeTargets } from './downgrade-targets.ts';
 
 /** Budgets in force at most (config and API), and made by one org's admins. */
 const MAX_BUDGETS = 1_000;
@@ -63,7 +64,7 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
   });
   app.post('/api/budgets', async (c) => {
     requireWriter(c);
-    const budget = validate(await readJsonBody(c.req.raw, ADMIN_BODY_LIMITS));
+    const budget = validate(await readJsonBody(c.req.raw, ADMIN_BODY_LIMITS), runtime.config);
     const existing = enforcer().all.find((b) => b.id === budget.id);
     if (existing) {
       // Someone else's org's budget answers the same: the id is taken.
@@ -87,7 +88,7 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
     const current = find(c, c.req.param('id'));
     mayManage(adminOf(c), current);
     const body = await readJsonBody(c.req.raw, ADMIN_BODY_LIMITS);
-    const budget = validate(isObject(body) ? { id: current.id, ...body } : body);
+    const budget = validate(isObject(body) ? { id: current.id, ...body } : body, runtime.config);
     if (budget.id !== current.id) throw new GatewayError('invalid_request', `id: does not match the path ('${current.id}'); a budget cannot be renamed`, { param: 'id' });
     await save(c, budget, current);
     return c.json({ budget: redacted(budget) });
@@ -106,7 +107,7 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
       if (value === null) delete merged[key];
       else Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
     }
-    const budget = validate(merged);
+    const budget = validate(merged, runtime.config);
     await save(c, budget, current);
     return c.json({ budget: redacted(budget) });
   });
@@ -147,13 +148,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A budget definition, or a 400 naming each problem by its field path. */
-function validate(input: unknown): BudgetConfig {
+function validate(input: unknown, config: Runtime['config']): BudgetConfig {
   const result = budgetSchema.safeParse(input);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
     const first = result.error.issues[0]?.path.join('.');
     throw new GatewayError('invalid_request', `Invalid request: ${problems.join('; ')}`, first ? { param: first } : {});
   }
+  checkDowngradeTargets(result.data, config);
   return result.data;
 }
 
