@@ -24,7 +24,8 @@ const FLUSH_GRACE_MS = 1_000;
  *   since there is no request, and never to a socket that is gone or has an answer already started;
  * - `checkContinue`: a body declared over the limit is refused with 413 before `100 Continue`, so the
  *   client never uploads it; otherwise `100 Continue` and the request goes on as usual;
- * - `checkExpectation` (an `Expect` other than 100-continue): 417.
+ * - `checkExpectation` (an `Expect` other than 100-continue): 417;
+ * - `connect` (CONNECT, which Node answers by resetting the connection): 405.
  * An HTTP/1.1 request without `Host` (Node's bare 400 unless `requireHostHeader` is off) is
  * `refuseWithoutHost`, called first by the request listener.
  */
@@ -40,6 +41,17 @@ export function answerNodeRefusals(server: Server, options: NodeRefusalOptions):
     }
     response.writeContinue();
     server.emit('request', request, response);
+  });
+  // CONNECT (a client using the gateway as a forward proxy, say HTTPS_PROXY): Node resets the connection without a word.
+  server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => undefined);
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    options.onRefused('method_not_allowed');
+    const refusal = new GatewayError('method_not_allowed', 'CONNECT is not supported: Tollgate is not a forward proxy; send API requests to its base URL (for example http://host:port/v1)');
+    writeAndClose(socket, refusal, ['allow: GET, POST']);
   });
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
     options.onRefused('invalid_request');
@@ -102,11 +114,17 @@ function onClientError(error: NodeJS.ErrnoException, socket: Duplex, options: No
   answered.add(socket);
   const refusal = refusalOf(error, options);
   options.onRefused(refusal.status === 408 ? 'request_timeout' : refusal.code);
+  writeAndClose(socket, refusal);
+}
+
+/** A whole answer written straight to the socket (there is no response object), then the connection closed once it is flushed. */
+function writeAndClose(socket: Duplex, refusal: GatewayError, extraHeaders: readonly string[] = []): void {
   const parts = errorParts(refusal, 'openai');
   const head = [
     `HTTP/1.1 ${parts.status} ${STATUS_CODES[parts.status] ?? 'Error'}`,
     'content-type: application/json',
     `content-length: ${Buffer.byteLength(parts.body)}`,
+    ...extraHeaders,
     'connection: close',
   ].join('\r\n');
   const grace = setTimeout(() => socket.destroy(), FLUSH_GRACE_MS);

@@ -104,6 +104,13 @@ describe("Node's own refusals, in the API's error format", () => {
     expect(error.param).toBe('host');
   });
 
+  it('CONNECT (the gateway taken for a forward proxy) is a 405 with a JSON body, not a reset', async () => {
+    const raw = await exchange('CONNECT api.openai.com:443 HTTP/1.1\r\nHost: api.openai.com:443\r\n\r\n');
+    const error = expectOpenAiError(raw, 405, 'method_not_allowed');
+    expect(error.message).toMatch(/not a forward proxy/);
+    expect(parse(raw).headers.allow).toBe('GET, POST');
+  });
+
   it('an Expect other than 100-continue is a 417 with a JSON body', async () => {
     const error = expectOpenAiError(await exchange('POST /v1/embeddings HTTP/1.1\r\nHost: x\r\nExpect: the-unexpected\r\nContent-Length: 2\r\n\r\n{}'), 417, 'invalid_request');
     expect(error.param).toBe('expect');
