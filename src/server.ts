@@ -4,6 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { TollgateConfig } from './config/schema.ts';
 import { drainHttpServer, type DrainResult } from './drain-http-server.ts';
 import { limitConnections } from './connection-limits.ts';
+import { answerNodeRefusals, refuseWithoutHost } from './node-refusals.ts';
 import { createGateway, type Gateway, type GatewayOptions } from './index.ts';
 
 export interface RunningServer {
@@ -32,6 +33,7 @@ export async function startServer(config: TollgateConfig, options: GatewayOption
           // The proxy routes are answered on Node's own request and response; everything else through hono.
           createServer: ((serverOptions: object, honoListener: Parameters<typeof createServer>[1]) =>
             createServer(serverOptions, (incoming, outgoing) => {
+              if (refuseWithoutHost(incoming, outgoing)) return;
               closeAfterLastRequest(outgoing);
               if (!gateway.nodeRoute(incoming, outgoing)) honoListener?.(incoming, outgoing);
             })) as never,
@@ -43,6 +45,8 @@ export async function startServer(config: TollgateConfig, options: GatewayOption
             headersTimeout: limits.headersTimeoutMs,
             requestTimeout: limits.bodyTimeoutMs,
             connectionsCheckingInterval: 1_000,
+            // Checked by the request listener instead, so that the 400 carries a body in the API's format.
+            requireHostHeader: false,
           },
         },
         (info: AddressInfo) => resolve(info.port),
@@ -51,7 +55,9 @@ export async function startServer(config: TollgateConfig, options: GatewayOption
       const http = server as Server;
       http.keepAliveTimeout = limits.keepAliveTimeoutMs;
       http.maxRequestsPerSocket = limits.maxRequestsPerSocket;
-      limitConnections(http, limits, () => gateway.runtime.deps.metrics.observeEdgeRejection('connection_limit'));
+      const metrics = gateway.runtime.deps.metrics;
+      limitConnections(http, limits, () => metrics.observeEdgeRejection('connection_limit'));
+      answerNodeRefusals(http, { ...limits, onRefused: (reason) => metrics.observeEdgeRejection(reason) });
     });
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
     return {

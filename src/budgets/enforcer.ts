@@ -29,6 +29,7 @@ import { AlertChecks } from './alert-checks.ts';
 import type { SpendProjector } from './spend-projector.ts';
 import { resetMessage } from './alert-evaluation.ts';
 import { CounterRecovery, rebuildCounters } from './counter-recovery.ts';
+import { checkStoredLimits, type StoredLimitProblem } from './stored-limits.ts';
 import { budgetBlocked, countersUnreachable, queueFull, queueTimedOut, type RefusalContext } from './refusals.ts';
 
 export interface BudgetEnforcerOptions {
@@ -62,6 +63,8 @@ export class BudgetEnforcer {
   readonly inputRatios = new InputRatios();
   private budgets: ActiveBudget[];
   private storedRows: StoredBudget[] = [];
+  private storedLimitProblems: StoredLimitProblem[] = [];
+  private readonly loggedLimitProblems = new Set<string>();
   private readonly lines: CostLine[];
   private counter = 0;
   private readonly queue: AdmissionQueue;
@@ -125,10 +128,26 @@ export class BudgetEnforcer {
     return this.storedRows;
   }
 
-  /** Applies the store's budget rows over the config file's budgets (see resolveBudgets). */
+  /** Stored budgets whose limit is out of range, and what is enforced instead (see checkStoredLimits). */
+  get limitProblems(): readonly StoredLimitProblem[] {
+    return this.storedLimitProblems;
+  }
+
+  /**
+   * Applies the store's budget rows over the config file's budgets (see resolveBudgets), with any
+   * stored limit out of range clamped or failed closed, and said loudly once per row and limit.
+   */
   setStoredBudgets(stored: readonly StoredBudget[]): void {
     this.storedRows = [...stored];
-    this.budgets = resolveBudgets(this.options.config.budgets, stored);
+    const checked = checkStoredLimits(stored);
+    this.storedLimitProblems = checked.problems;
+    for (const problem of checked.problems) {
+      const key = `${problem.id}\u0000${problem.message}`;
+      if (this.loggedLimitProblems.has(key)) continue;
+      this.loggedLimitProblems.add(key);
+      this.options.log(`ERROR ${problem.message}`);
+    }
+    this.budgets = resolveBudgets(this.options.config.budgets, checked.rows);
   }
 
   /** Fixed costs accrued in a budget's window up to `atMs` (0 unless the budget includes them). */

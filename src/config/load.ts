@@ -78,6 +78,18 @@ function cross(config: TollgateConfig): TollgateConfig {
   for (const [name, experiment] of Object.entries(config.experiments)) {
     for (const alias of [experiment.model, experiment.candidate]) if (!ownEntry(config.models, alias)) problems.push(`experiments.${name}: ${alias} is not a model alias`);
   }
+  // A key's id is derived from its secret: a second key with the same secret silently replaced the first
+  // (its org, project and limits), and a virtual key that is also an admin secret opened the admin API to its holder.
+  const secretOwners = new Map<string, string>();
+  for (const key of config.keys) {
+    const owner = secretOwners.get(key.secret);
+    if (owner !== undefined) problems.push(`keys.${key.name}: same secret as key ${owner} (each virtual key needs its own secret)`);
+    else secretOwners.set(key.secret, key.name);
+  }
+  for (const adminKey of config.admin.keys) {
+    const owner = secretOwners.get(adminKey.secret);
+    if (owner !== undefined) problems.push(`admin.keys.${adminKey.name}: same secret as virtual key ${owner} (an admin secret must not be a proxy key)`);
+  }
   const budgetIds = new Set<string>();
   for (const budget of config.budgets) {
     if (budgetIds.has(budget.id)) problems.push(`budgets: duplicate id ${budget.id}`);

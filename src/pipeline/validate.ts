@@ -7,6 +7,8 @@ import { choicesOf } from '../pricing/worst-case.ts';
 export const MAX_MODEL_NAME_LENGTH = 256;
 /** Printable ASCII without spaces, quotes or backslashes: every real model, alias, `model@provider` and `tollgate/<route>` fits. */
 const MODEL_NAME = /^[A-Za-z0-9._:/@+=~,!#$%&*?^|-]+$/;
+/** The OpenAI API's cap on the inputs of one embeddings request (an array of strings or of token arrays). */
+export const MAX_EMBEDDING_INPUTS = 2_048;
 /** No model generates more; larger values (1e308) would only overflow worst-case cost arithmetic. */
 export const MAX_OUTPUT_TOKENS = 100_000_000;
 
@@ -70,7 +72,8 @@ export function validateBody(body: unknown, operation: Operation, wire: WireForm
   checkModelName(record.model);
   // `n` and `best_of` multiply what the upstream generates and bills: bounded on every request, budgets or not.
   choicesOf(record, operation);
-  if (record.stream !== undefined && typeof record.stream !== 'boolean') {
+  // The OpenAI API (and its SDK's types: `stream?: false | null`) take null for "not streamed"; Anthropic's only a boolean.
+  if (record.stream !== undefined && typeof record.stream !== 'boolean' && !(record.stream === null && wire === 'openai')) {
     throw new GatewayError('invalid_request', "'stream' must be a boolean", { param: 'stream' });
   }
   if (operation === 'chat' || operation === 'messages') {
@@ -101,6 +104,11 @@ export function validateBody(body: unknown, operation: Operation, wire: WireForm
   if (operation === 'embedding') {
     if (record.input === undefined) throw new GatewayError('invalid_request', "'input' is required", { param: 'input' });
     checkPromptInput(record.input, 'input', false);
+    // A flat array of token ids is one input (bounded by the model's context); an array of strings or token arrays is many.
+    const inputs = record.input;
+    if (Array.isArray(inputs) && inputs.length > MAX_EMBEDDING_INPUTS && !(inputs as unknown[]).every(isToken)) {
+      throw new GatewayError('invalid_request', `'input' may hold at most ${MAX_EMBEDDING_INPUTS} items (got ${inputs.length}); split it over several requests`, { param: 'input' });
+    }
   }
   for (const field of ['max_tokens', 'max_completion_tokens'] as const) {
     const value = record[field];

@@ -9,6 +9,8 @@ import type { GatewayEnv } from '../context.ts';
 import { readJsonBody } from '../read-json-body.ts';
 import { ADMIN_BODY_LIMITS } from './parse-admin-body.ts';
 import { adminOf, requireWriter } from './guard.ts';
+import { queryLimit } from './query-limit.ts';
+import { checkDowngradeTargets } from './downgrade-targets.ts';
 
 /** Budgets in force at most (config and API), and made by one org's admins. */
 const MAX_BUDGETS = 1_000;
@@ -48,17 +50,21 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
   app.get('/api/budgets', async (c) => {
     const admin = adminOf(c);
     const visible = new Set(enforcer().all.filter((b) => seesOrg(admin, budgetOrg(b))).map((b) => b.id));
-    return c.json({ data: (await enforcer().status({ forecast: true })).filter((s) => visible.has(s.id)) });
+    const data = (await enforcer().status({ forecast: true })).filter((s) => visible.has(s.id));
+    // Stored limits out of range (clamped or failed closed at load): shown until an admin fixes them.
+    const problems = enforcer().limitProblems.filter((p) => visible.has(p.id));
+    return c.json(problems.length > 0 ? { data, problems } : { data });
   });
   app.get('/api/budgets/:id', async (c) => {
     const budget = find(c, c.req.param('id'));
     const { resetAtMs: _reset, ...definition } = budget;
     const status = (await enforcer().status({ forecast: true })).find((s) => s.id === budget.id);
-    return c.json({ budget: redacted(definition), status });
+    const problem = enforcer().limitProblems.find((p) => p.id === budget.id);
+    return c.json(problem ? { budget: redacted(definition), status, problem } : { budget: redacted(definition), status });
   });
   app.post('/api/budgets', async (c) => {
     requireWriter(c);
-    const budget = validate(await readJsonBody(c.req.raw, ADMIN_BODY_LIMITS));
+    const budget = validate(await readJsonBody(c.req.raw, ADMIN_BODY_LIMITS), runtime.config);
     const existing = enforcer().all.find((b) => b.id === budget.id);
     if (existing) {
       // Someone else's org's budget answers the same: the id is taken.
@@ -82,7 +88,7 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
     const current = find(c, c.req.param('id'));
     mayManage(adminOf(c), current);
     const body = await readJsonBody(c.req.raw, ADMIN_BODY_LIMITS);
-    const budget = validate(isObject(body) ? { id: current.id, ...body } : body);
+    const budget = validate(isObject(body) ? { id: current.id, ...body } : body, runtime.config);
     if (budget.id !== current.id) throw new GatewayError('invalid_request', `id: does not match the path ('${current.id}'); a budget cannot be renamed`, { param: 'id' });
     await save(c, budget, current);
     return c.json({ budget: redacted(budget) });
@@ -101,7 +107,7 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
       if (value === null) delete merged[key];
       else Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
     }
-    const budget = validate(merged);
+    const budget = validate(merged, runtime.config);
     await save(c, budget, current);
     return c.json({ budget: redacted(budget) });
   });
@@ -128,7 +134,7 @@ export function registerBudgetRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
   });
   app.get('/api/alerts', async (c) => {
     const admin = adminOf(c);
-    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
+    const limit = queryLimit(c.req.query('limit'), 100, 1_000);
     const asked = c.req.query('budget');
     // Org-confined admins see only their budgets' alerts (of budgets in force).
     let ids: string[] | undefined = admin.orgId === undefined ? undefined : enforcer().all.filter((b) => seesOrg(admin, budgetOrg(b))).map((b) => b.id);
@@ -142,13 +148,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** A budget definition, or a 400 naming each problem by its field path. */
-function validate(input: unknown): BudgetConfig {
+function validate(input: unknown, config: Runtime['config']): BudgetConfig {
   const result = budgetSchema.safeParse(input);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
     const first = result.error.issues[0]?.path.join('.');
     throw new GatewayError('invalid_request', `Invalid request: ${problems.join('; ')}`, first ? { param: first } : {});
   }
+  checkDowngradeTargets(result.data, config);
   return result.data;
 }
 

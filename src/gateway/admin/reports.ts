@@ -7,6 +7,7 @@ import type { LedgerCursor, LedgerFilter } from '../../ledger/store.ts';
 import type { Runtime } from '../runtime.ts';
 import type { GatewayEnv } from '../context.ts';
 import { adminOf, requireOrg } from './guard.ts';
+import { queryLimit } from './query-limit.ts';
 
 /** Spend reports and raw ledger rows over the ledger. */
 export function registerReportRoutes(app: Hono<GatewayEnv>, runtime: Runtime): void {
@@ -23,7 +24,7 @@ export function registerReportRoutes(app: Hono<GatewayEnv>, runtime: Runtime): v
    * before paging existed) and `nextCursor` for the page of older rows, null at the end.
    */
   app.get('/api/ledger', async (c) => {
-    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 10_000);
+    const limit = queryLimit(c.req.query('limit'), 100, 10_000);
     const cursorText = c.req.query('cursor');
     const before = cursorText ? decodeCursor(cursorText) : undefined;
     const filter = confinedFilter(c);

@@ -9,6 +9,7 @@ import type { GatewayEnv } from '../context.ts';
 import { feedbackSchema, submitFeedback } from '../feedback/submit-feedback.ts';
 import { adminOf, requireOrg, requireWriter } from './guard.ts';
 import { parseAdminBody } from './parse-admin-body.ts';
+import { queryLimit } from './query-limit.ts';
 import { filterFrom } from './reports.ts';
 import { ownEntry } from '../../domain/own-entry.ts';
 
@@ -93,7 +94,7 @@ export function registerRoutingRoutes(app: Hono<GatewayEnv>, runtime: Runtime): 
     return c.json(await submitFeedback(runtime, row, input), 201);
   });
   app.get('/api/feedback', async (c) => {
-    const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1_000);
+    const limit = queryLimit(c.req.query('limit'), 100, 1_000);
     const orgId = c.get('admin').orgId;
     const all = await runtime.feedback.list(limit);
     if (orgId === undefined) return c.json({ data: all });
