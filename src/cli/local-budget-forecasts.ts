@@ -4,6 +4,7 @@ import { burnRate } from '../budgets/burn-rate.ts';
 import { resolveBudgets } from '../budgets/definitions.ts';
 import { scopeFilter } from '../budgets/scope-filter.ts';
 import type { BudgetStore } from '../budgets/store.ts';
+import { checkStoredLimits } from '../budgets/stored-limits.ts';
 import { budgetWindow } from '../budgets/windows.ts';
 import type { TollgateConfig } from '../config/schema.ts';
 import { usdToNano } from '../domain/money.ts';
@@ -15,10 +16,11 @@ const MAX_BUDGETS = 50;
  * Budgets projected to their period's end without a running gateway: the config's and the store's
  * calendar budgets, their spend so far read from the ledger (no gateway means no reservations in
  * flight; fixed costs of local nodes are left out), and the same forecast projection the gateway
- * uses (in process here), or the straight line on short history.
+ * uses (in process here), or the straight line on short history. A stored limit out of range is
+ * read as the gateway enforces it (see checkStoredLimits), never as a crash.
  */
 export async function localBudgetForecasts(config: TollgateConfig, storage: { ledger: LedgerStore; budgets: BudgetStore }, nowMs: number): Promise<BudgetForecast[]> {
-  const budgets = resolveBudgets(config.budgets, await storage.budgets.listBudgets())
+  const budgets = resolveBudgets(config.budgets, checkStoredLimits(await storage.budgets.listBudgets()).rows)
     .filter((budget) => budget.period !== 'rolling')
     .slice(0, MAX_BUDGETS);
   const projector = createForecastProjector(storage.ledger);

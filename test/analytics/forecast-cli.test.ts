@@ -40,6 +40,8 @@ describe('tollgate forecast (CLI, local store)', () => {
     await storage.ledger.append(records);
     // A budget created through the admin API lives in the store: the CLI finds it without a gateway.
     await storage.budgets.saveBudget(budgetSchema.parse({ id: 'web-monthly', scope: 'project', org: 'acme', value: 'web', period: 'monthly', limitUsd: 500 }));
+    // One stored before limits were range-checked (or edited by hand): read as the gateway enforces it, not a crash.
+    await storage.budgets.saveBudget({ ...budgetSchema.parse({ id: 'api-null-limit', scope: 'project', org: 'acme', value: 'api', period: 'monthly', limitUsd: 1 }), limitUsd: null as unknown as number });
     await storage.close();
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -70,6 +72,8 @@ describe('tollgate forecast (CLI, local store)', () => {
       if (h % 2 && timeMs >= monthStart) expected += Math.round(3e6 * (1.1 + Math.sin((new Date(timeMs).getUTCHours() / 24) * 2 * Math.PI)));
     }
     expect(budget.spentNanoUsd).toBe(expected);
+    // The null limit fails closed at one nano-dollar, as the gateway enforces it.
+    expect(json.budgets.find((b) => b.budgetId === 'api-null-limit')!.limitNanoUsd).toBe(1);
     const table = (await cli(['--horizon', '24h'])).out;
     expect(table).toMatch(/budgets at period end:/);
     expect(table).toMatch(/web-monthly/);
