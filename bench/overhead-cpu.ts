@@ -10,6 +10,11 @@
  *
  * `npm run bench:overhead-cpu` (BENCH_ROUNDS=5 BENCH_REQUESTS=1500 BENCH_CONNECTIONS=8 to change it; BENCH_ONLY=tollgate+all
  * to run the floor and that subject only; BENCH_COMPILED=<outDir>/src/cli/main.js to add the compiled build).
+ *
+ * BENCH_PROCESSES=<n> (default 1) runs each subject in n processes of its own and pools their rounds:
+ * two processes of the very same checkout, side by side in one run, differed by 15-25% in their medians
+ * here (placement, JIT and heap layout), more than most changes being measured, so one process against
+ * one process cannot tell a few percent apart. The spread of the per-process medians is printed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +31,7 @@ const BASELINE = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BAS
 /** A compiled CLI entry (`<outDir>/src/cli/main.js`): adds `tollgate+all@compiled`, the same sources run by plain node instead of tsx. */
 const COMPILED = process.env.BENCH_COMPILED ? path.resolve(process.env.BENCH_COMPILED) : undefined;
 const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const PROCESSES = Math.max(1, Number(process.env.BENCH_PROCESSES ?? 1));
 const tsxArgs = ['--import', 'tsx'];
 
 interface Running {
@@ -57,12 +63,14 @@ async function main(): Promise<void> {
       ...(COMPILED ? ([['tollgate+all@compiled', () => startTollgate(mock.url, path.join(dataDir, 'all-compiled'), { all: true, compiled: COMPILED })]] as const) : []),
     ];
     for (const [name, start] of starts.filter(([name]) => !ONLY || name === 'bare-proxy' || ONLY.some((only) => name === only || name.startsWith(`${only}@`)))) {
-      const child = await start();
-      running.push({ name, child, json: bodies(false), stream: bodies(true), samples: { json: [], stream: [] } });
-      await settle(child);
-      await load(child.url, bodies(false), 300);
-      await load(child.url, bodies(true), 300);
-      console.error(`${name}: ready`);
+      for (let copy = 0; copy < PROCESSES; copy += 1) {
+        const child = await start();
+        running.push({ name, child, json: bodies(false), stream: bodies(true), samples: { json: [], stream: [] } });
+        await settle(child);
+        await load(child.url, bodies(false), 300);
+        await load(child.url, bodies(true), 300);
+        console.error(`${name}${PROCESSES > 1 ? ` #${copy + 1}` : ''}: ready`);
+      }
     }
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const subject of running) {
@@ -116,19 +124,26 @@ function median(values: number[]): number {
 }
 
 function report(running: Running[]): void {
-  const floor = running.find((subject) => subject.name === 'bare-proxy');
-  const floorJson = floor ? median(floor.samples.json) : Number.NaN;
-  const floorStream = floor ? median(floor.samples.stream) : Number.NaN;
-  console.log(`\nserver CPU µs per request, median of ${ROUNDS} rounds x ${REQUESTS} requests at ${CONNECTIONS} connections (min–max in brackets)`);
+  // A subject's processes pooled: every round of each (BENCH_PROCESSES).
+  const names = [...new Set(running.map((subject) => subject.name))];
+  const pooled = (name: string, kind: 'json' | 'stream') => running.filter((subject) => subject.name === name).flatMap((subject) => subject.samples[kind]);
+  const perProcess = (name: string, kind: 'json' | 'stream') => running.filter((subject) => subject.name === name).map((subject) => Math.round(median(subject.samples[kind])));
+  const floorJson = names.includes('bare-proxy') ? median(pooled('bare-proxy', 'json')) : Number.NaN;
+  const floorStream = names.includes('bare-proxy') ? median(pooled('bare-proxy', 'stream')) : Number.NaN;
+  const processes = PROCESSES > 1 ? `, ${PROCESSES} processes per subject pooled` : '';
+  console.log(`\nserver CPU µs per request, median of ${ROUNDS} rounds x ${REQUESTS} requests at ${CONNECTIONS} connections${processes} (min–max in brackets)`);
   console.log('subject                  json µs               stream µs             json/floor  stream/floor');
   const summary: Record<string, { json: number; stream: number }> = {};
-  for (const subject of running) {
-    const json = median(subject.samples.json);
-    const stream = median(subject.samples.stream);
-    summary[subject.name] = { json: Math.round(json), stream: Math.round(stream) };
+  for (const name of names) {
+    const jsonSamples = pooled(name, 'json');
+    const streamSamples = pooled(name, 'stream');
+    const json = median(jsonSamples);
+    const stream = median(streamSamples);
+    summary[name] = { json: Math.round(json), stream: Math.round(stream) };
     const range = (values: number[]) => `[${Math.round(Math.min(...values))}–${Math.round(Math.max(...values))}]`;
+    const spread = PROCESSES > 1 ? `   per process: json ${perProcess(name, 'json').join('/')}, stream ${perProcess(name, 'stream').join('/')}` : '';
     console.log(
-      `${subject.name.padEnd(24)} ${String(Math.round(json)).padStart(6)} ${range(subject.samples.json).padEnd(14)} ${String(Math.round(stream)).padStart(6)} ${range(subject.samples.stream).padEnd(14)} ${(json / floorJson).toFixed(2).padStart(10)} ${(stream / floorStream).toFixed(2).padStart(13)}`,
+      `${name.padEnd(24)} ${String(Math.round(json)).padStart(6)} ${range(jsonSamples).padEnd(14)} ${String(Math.round(stream)).padStart(6)} ${range(streamSamples).padEnd(14)} ${(json / floorJson).toFixed(2).padStart(10)} ${(stream / floorStream).toFixed(2).padStart(13)}${spread}`,
     );
   }
   const vsBaseline = Object.fromEntries(
@@ -136,7 +151,7 @@ function report(running: Running[]): void {
       .filter((name) => summary[name] && summary[`${name}@baseline`])
       .map((name) => [name, { json: round(summary[name]!.json / summary[`${name}@baseline`]!.json), stream: round(summary[name]!.stream / summary[`${name}@baseline`]!.stream) }]),
   );
-  console.log(JSON.stringify({ bench: 'overhead-cpu', rounds: ROUNDS, requests: REQUESTS, connections: CONNECTIONS, cpuUsPerRequest: summary, vsBaseline }));
+  console.log(JSON.stringify({ bench: 'overhead-cpu', rounds: ROUNDS, requests: REQUESTS, connections: CONNECTIONS, processes: PROCESSES, cpuUsPerRequest: summary, vsBaseline }));
 }
 
 function round(value: number): number {

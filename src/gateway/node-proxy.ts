@@ -41,7 +41,8 @@ export function nodeProxyRoute(runtime: Runtime, edge: Edge): NodeRoute {
     const id = createRequestId(receivedAtMs);
     const wire = wireOfPath(path);
     const address = incoming.socket?.remoteAddress ?? 'unknown';
-    const header: HeaderReader = (name) => headerOf(incoming, name);
+    // Bound, not an arrow: under tsx's keepNames a named closure costs an Object.defineProperty per request.
+    const header: HeaderReader = headerOf.bind(undefined, incoming);
     let principal: Principal | undefined;
     try {
       const refusal = edgeRefusal(edge.limiter, address);

@@ -67,6 +67,26 @@ describe('writing a stream straight to Node\'s response', () => {
     }
   });
 
+  it('writes a JSON answer with one head: content type first, the safe headers in order (unsafe dropped, long cut), then the length', async () => {
+    const headers = { 'x-tollgate-request-id': 'r1', 'x-tollgate-model': 'evil\r\nset-cookie: a=b', 'x-tollgate-route': 'r'.repeat(5_000), 'content-type': 'bad\u0000', 'x-tollgate-cost-usd': '0.000001' };
+    const body = '{"answer":"café"}';
+    const server = await serve({ kind: 'json', status: 201, headers, body });
+    try {
+      const response = await request(server.url);
+      expect(response.statusCode).toBe(201);
+      expect(await response.body.text()).toBe(body);
+      const raw = response.headers;
+      const names = Object.keys(raw).filter((name) => name === 'content-type' || name === 'content-length' || name.startsWith('x-'));
+      expect(names).toEqual(['content-type', 'x-tollgate-request-id', 'x-tollgate-route', 'x-tollgate-cost-usd', 'content-length']);
+      expect(raw['content-type']).toBe('application/json');
+      expect(raw['x-tollgate-route']).toBe('r'.repeat(1_024));
+      expect(raw['content-length']).toBe(String(Buffer.byteLength(body)));
+      expect(raw['x-tollgate-model']).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a client leaving mid-stream stops the stream (its finally runs: the request is metered and the upstream released)', async () => {
     let finished: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => {

@@ -46,12 +46,17 @@ export function toResponse(result: PipelineResult, outgoing?: ServerResponse): R
  * headers and bytes as `toResponse` through the hono adapter, without a web Response in between.
  */
 export function writeResult(result: PipelineResult, outgoing: ServerResponse): void {
-  const headers = safeHeaders(result.headers);
   if (result.kind === 'json') {
-    writeWhole(outgoing, result.status, { 'content-type': 'application/json', ...headers }, result.body);
+    if (outgoing.destroyed) return;
+    // One head object, in the order the spreads gave (content type, the result's safe headers, length): no copies between.
+    const head: Record<string, string | number> = { 'content-type': 'application/json' };
+    copySafeHeaders(result.headers, head);
+    head['content-length'] = Buffer.byteLength(result.body);
+    outgoing.writeHead(result.status, head);
+    outgoing.end(result.body);
     return;
   }
-  void writeStream(result, headers, outgoing);
+  void writeStream(result, safeHeaders(result.headers), outgoing);
 }
 
 /** A whole body with its length (what the hono adapter sends for a string body). Nothing is written to a client that has gone. */
@@ -79,6 +84,15 @@ export function safeHeaders(headers: Record<string, string>): Record<string, str
     else delete safe[name];
   }
   return safe ?? headers;
+}
+
+/** `safeHeaders(headers)` written onto `into` (a value with CR/LF, NUL or non-ASCII dropped, a long one cut). */
+function copySafeHeaders(headers: Record<string, string>, into: Record<string, string | number>): void {
+  for (const name in headers) {
+    const value = headers[name]!;
+    // Dropped: not set at all (what is already on `into` under that name stays, as under a spread of the safe copy).
+    if (isPrintable(value)) into[name] = value.length <= MAX_HEADER_VALUE ? value : value.slice(0, MAX_HEADER_VALUE);
+  }
 }
 
 /**

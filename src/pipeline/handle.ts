@@ -3,7 +3,7 @@ import { inboundOf } from '../domain/inbound.ts';
 import type { Target } from '../domain/request.ts';
 import { getAdapter } from '../providers/registry.ts';
 import { resolveTargets } from '../routing/resolve-target.ts';
-import { callWithFallbacks } from '../routing/call-with-fallbacks.ts';
+import { callWithFallbacks, type Attempt, type FallbackOptions, type TargetOutcome } from '../routing/call-with-fallbacks.ts';
 import { experimentArm } from './experiment-arm.ts';
 import { failure } from './failure.ts';
 import { allowedChain, enforceKeyLimits } from './key-limits.ts';
@@ -46,7 +46,7 @@ export async function handle(request: PipelineRequest, deps: PipelineDeps): Prom
 
 /** Key limits, cache, chain, budget admission, then the upstream with retries and fallbacks. */
 async function route(request: PipelineRequest, deps: PipelineDeps): Promise<PipelineResult> {
-  let target: Target | undefined;
+  let hooks: RouteHooks | undefined;
   try {
     await enforceKeyLimits(request, deps);
     const stream = inboundOf(request).stream;
@@ -58,42 +58,86 @@ async function route(request: PipelineRequest, deps: PipelineDeps): Promise<Pipe
       chain = admission.chain;
       request.budget = admission.grant;
     }
-    // Methods, not arrow properties: under tsx (esbuild keepNames) every named closure costs an
-    // Object.defineProperty each time it is created, here on every request.
-    const outcome = await callWithFallbacks(chain, {
-      router: deps.router,
-      now() {
-        return deps.now();
-      },
-      attemptsPerTarget: deps.config.routing.attemptsPerTarget,
-      backoffMs: deps.config.routing.backoffMs,
-      receivedAtMs: request.receivedAtMs,
-      aborted() {
-        return request.signal?.aborted ?? false;
-      },
-      unsupported(candidate) {
-        return getAdapter(candidate.provider.kind).supports(request.operation)
-          ? undefined
-          : new GatewayError('invalid_request', `The model '${inboundOf(request).model}' does not support ${request.operation} requests`, { param: 'model' });
-      },
-      retarget: request.budget?.retarget ? (candidate) => request.budget!.retarget!(candidate) : undefined,
-      onTarget: (candidate) => {
-        target = candidate;
-        noteCalling(request, `${candidate.upstreamModel}@${candidate.providerId}`);
-      },
-      // Budget skips are named in the summary (the client may wonder why a fallback was not taken); the rest only in the ledger.
-      onPassedOver: (outcome) => (outcome.reason === 'budget' ? noteSkipped(request, [outcome.key], 'budget') : outcome.reason === 'circuit_open' || outcome.reason === 'unsupported' ? noteSkipped(request, [outcome.key], outcome.reason, false) : noteTried(request, outcome.key, outcome.reason)),
-      onFallback: (key) => noteFallback(request, key),
-      onUpstreamError: (candidate, error) => deps.metrics.observeUpstreamError(candidate.providerId, error.code),
-      largerContext: (current, remaining) => largerContext(deps, request, current, remaining),
-      attempt: (candidate) => {
-        const adapter = getAdapter(candidate.provider.kind);
-        return tryTarget(request, deps, candidate, adapter, createCall(request, candidate, adapter, stream));
-      },
-    });
+    hooks = new RouteHooks(request, deps, stream);
+    const outcome = await callWithFallbacks(chain, hooks);
     if (outcome.ok) return outcome.result;
     throw withTriedTargets(outcome.error, outcome.outcomes);
   } catch (error) {
-    return failure(request, deps, toGatewayError(error), target);
+    return failure(request, deps, toGatewayError(error), hooks?.target);
+  }
+}
+
+/**
+ * The call loop's hooks for one request, as methods of one object: under tsx (esbuild keepNames)
+ * every named closure costs an Object.defineProperty each time it is created, and an object of
+ * arrow functions made a dozen of them on every request.
+ */
+class RouteHooks implements FallbackOptions<PipelineResult> {
+  readonly router: PipelineDeps['router'];
+  readonly attemptsPerTarget: number;
+  readonly backoffMs: number;
+  readonly receivedAtMs: number;
+  readonly retarget: FallbackOptions<PipelineResult>['retarget'];
+  /** The target last called (the one a failure is blamed on). */
+  target: Target | undefined;
+
+  constructor(
+    private readonly request: PipelineRequest,
+    private readonly deps: PipelineDeps,
+    private readonly stream: boolean,
+  ) {
+    this.router = deps.router;
+    this.attemptsPerTarget = deps.config.routing.attemptsPerTarget;
+    this.backoffMs = deps.config.routing.backoffMs;
+    this.receivedAtMs = request.receivedAtMs;
+    this.retarget = request.budget?.retarget ? this.budgetRetarget : undefined;
+  }
+
+  now(): number {
+    return this.deps.now();
+  }
+
+  aborted(): boolean {
+    return this.request.signal?.aborted ?? false;
+  }
+
+  unsupported(candidate: Target): GatewayError | undefined {
+    return getAdapter(candidate.provider.kind).supports(this.request.operation)
+      ? undefined
+      : new GatewayError('invalid_request', `The model '${inboundOf(this.request).model}' does not support ${this.request.operation} requests`, { param: 'model' });
+  }
+
+  /** `retarget` when the budget grant has one: called as the hooks' method. */
+  private budgetRetarget(this: RouteHooks, candidate: Target): Promise<boolean> {
+    return this.request.budget!.retarget!(candidate);
+  }
+
+  onTarget(candidate: Target): void {
+    this.target = candidate;
+    noteCalling(this.request, `${candidate.upstreamModel}@${candidate.providerId}`);
+  }
+
+  // Budget skips are named in the summary (the client may wonder why a fallback was not taken); the rest only in the ledger.
+  onPassedOver(outcome: TargetOutcome): void {
+    if (outcome.reason === 'budget') noteSkipped(this.request, [outcome.key], 'budget');
+    else if (outcome.reason === 'circuit_open' || outcome.reason === 'unsupported') noteSkipped(this.request, [outcome.key], outcome.reason, false);
+    else noteTried(this.request, outcome.key, outcome.reason);
+  }
+
+  onFallback(key: string): void {
+    noteFallback(this.request, key);
+  }
+
+  onUpstreamError(candidate: Target, error: GatewayError): void {
+    this.deps.metrics.observeUpstreamError(candidate.providerId, error.code);
+  }
+
+  largerContext(current: Target, remaining: Target[]): Target[] {
+    return largerContext(this.deps, this.request, current, remaining);
+  }
+
+  attempt(candidate: Target): Promise<Attempt<PipelineResult>> {
+    const adapter = getAdapter(candidate.provider.kind);
+    return tryTarget(this.request, this.deps, candidate, adapter, createCall(this.request, candidate, adapter, this.stream));
   }
 }

@@ -35,10 +35,11 @@ export function failureHeaders(request: PipelineRequest, target: Target | undefi
   };
 }
 
-/** Headers that describe what was charged (JSON responses; streams carry the cost in a closing SSE comment). */
-export function costHeaders(record: LedgerRecord): Record<string, string> {
+/** Headers that describe what was charged (JSON responses; streams carry the cost in a closing SSE comment), set on `into` when given. */
+export function costHeaders(record: LedgerRecord, into: Record<string, string> = {}): Record<string, string> {
   // An unpriced model gets no cost header at all (a reader must not take it for $0), only the flag.
-  const headers: Record<string, string> = record.priced ? { 'x-tollgate-cost-usd': formatUsd(record.costNanoUsd) } : { 'x-tollgate-unpriced': 'true' };
-  if (record.estimated) headers['x-tollgate-usage-estimated'] = 'true';
-  return headers;
+  if (record.priced) into['x-tollgate-cost-usd'] = formatUsd(record.costNanoUsd);
+  else into['x-tollgate-unpriced'] = 'true';
+  if (record.estimated) into['x-tollgate-usage-estimated'] = 'true';
+  return into;
 }

@@ -76,7 +76,7 @@ export async function tryTarget(
       kind: 'json',
       status: 200,
       // The budget headers once, after the cost (the same keys as before it, so in the same place).
-      headers: { ...baseHeaders(request, target, result.servedModel, request.budget?.headers(record.costNanoUsd)), ...costHeaders(record) },
+      headers: costHeaders(record, baseHeaders(request, target, result.servedModel, request.budget?.headers(record.costNanoUsd))),
       body: clientBody,
     },
   };

@@ -30,7 +30,8 @@ export function isValidModelName(model: string): boolean {
 function checkParts(content: unknown, param: string): void {
   if (content === undefined || content === null || typeof content === 'string') return;
   if (!Array.isArray(content)) throw new GatewayError('invalid_request', `'${param}' must be a string or an array of content parts`, { param });
-  for (const [index, part] of content.entries()) {
+  for (let index = 0; index < content.length; index += 1) {
+    const part: unknown = content[index];
     if (typeof part !== 'object' || part === null || Array.isArray(part)) {
       throw new GatewayError('invalid_request', `'${param}[${index}]' must be an object`, { param: `${param}[${index}]` });
     }
@@ -80,7 +81,9 @@ export function validateBody(body: unknown, operation: Operation, wire: WireForm
     if (!Array.isArray(record.messages) || record.messages.length === 0) {
       throw new GatewayError('invalid_request', "'messages' must be a non-empty array", { param: 'messages' });
     }
-    for (const [index, message] of record.messages.entries()) {
+    // Index loops, not entries(): no iterator and [index, value] pair per message and part on every request.
+    for (let index = 0; index < record.messages.length; index += 1) {
+      const message: unknown = record.messages[index];
       if (typeof message !== 'object' || message === null || typeof (message as { role?: unknown }).role !== 'string') {
         throw new GatewayError('invalid_request', `'messages[${index}].role' must be a string`, { param: `messages[${index}].role` });
       }

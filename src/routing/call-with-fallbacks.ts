@@ -53,25 +53,20 @@ export async function callWithFallbacks<R>(chain: readonly Target[], options: Fa
   let remaining = [...chain];
   let tried = 0;
   const outcomes: TargetOutcome[] = [];
-  const passOver = (key: string, reason: string) => {
-    const outcome = { key, reason };
-    outcomes.push(outcome);
-    options.onPassedOver(outcome);
-  };
   while (remaining.length > 0) {
     const candidate = remaining.shift()!;
     const key = `${candidate.upstreamModel}@${candidate.providerId}`;
     // An open circuit is skipped while another target remains (or one was tried already).
     if (router && !router.breaker.allow(key, options.now()) && (remaining.length > 0 || tried > 0)) {
       lastError ??= new GatewayError('upstream_unavailable', `${key} is failing (circuit open)`, { retryable: true });
-      passOver(key, 'circuit_open');
+      passOver(outcomes, options, key, 'circuit_open');
       continue;
     }
     options.onTarget(candidate);
     tried += 1;
     if (tried > 1 && options.retarget && !(await options.retarget(candidate))) {
       // A dearer fallback the budgets have no room for is skipped; the last upstream error stands.
-      passOver(key, 'budget');
+      passOver(outcomes, options, key, 'budget');
       router?.breaker.release(key);
       continue;
     }
@@ -79,14 +74,19 @@ export async function callWithFallbacks<R>(chain: readonly Target[], options: Fa
     const unsupported = options.unsupported(candidate);
     if (unsupported) {
       lastError = unsupported;
-      passOver(key, 'unsupported');
+      passOver(outcomes, options, key, 'unsupported');
       router?.breaker.release(key);
       continue;
     }
     let error: GatewayError | undefined;
     for (let attempt = 1; attempt <= attemptsPerTarget; attempt += 1) {
       router?.begin(candidate);
-      const result = await options.attempt(candidate).finally(() => router?.end(candidate));
+      let result: Attempt<R>;
+      try {
+        result = await options.attempt(candidate);
+      } finally {
+        router?.end(candidate);
+      }
       if (result.ok) {
         router?.breaker.success(key);
         return { ok: true, result: result.result };
@@ -104,7 +104,7 @@ export async function callWithFallbacks<R>(chain: readonly Target[], options: Fa
       await sleep(retryDelay(error, attempt, backoffMs));
     }
     lastError = error;
-    if (error) passOver(key, error.code);
+    if (error) passOver(outcomes, options, key, error.code);
     if (error && isContextLengthError(error)) {
       // Too long for this model: only larger-context targets are worth trying, largest first.
       remaining = options.largerContext(candidate, remaining);
@@ -113,6 +113,13 @@ export async function callWithFallbacks<R>(chain: readonly Target[], options: Fa
     if (!error?.retryable) break;
   }
   return { ok: false, error: lastError ?? new GatewayError('internal', 'no target could serve the request'), outcomes };
+}
+
+/** A target passed over or failed: noted in the outcomes and told to the caller. */
+function passOver<R>(outcomes: TargetOutcome[], options: FallbackOptions<R>, key: string, reason: string): void {
+  const outcome = { key, reason };
+  outcomes.push(outcome);
+  options.onPassedOver(outcome);
 }
 
 /**

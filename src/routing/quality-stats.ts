@@ -10,14 +10,18 @@ export class QualityStats {
 
   /** `weight` > 1 for explicit feedback, which counts more than an automatic signal. */
   observe(target: string, task: string, score: number, weight = 1): void {
-    for (const key of new Set([`${target}|*`, `${target}|${task}`])) {
-      const current = this.byKey.get(key) ?? { score: 0, samples: 0, feedback: 0 };
-      const alpha = Math.min(0.5, (0.05 * weight));
-      current.score = current.samples === 0 ? score : current.score * (1 - alpha) + score * alpha;
-      current.samples += 1;
-      if (weight > 1) current.feedback += 1;
-      this.byKey.set(key, current);
-    }
+    // The target's overall figure, then the task's (the same one when the task is `*`): no Set or array per call.
+    this.update(`${target}|*`, score, weight);
+    if (task !== '*') this.update(`${target}|${task}`, score, weight);
+  }
+
+  private update(key: string, score: number, weight: number): void {
+    let current = this.byKey.get(key);
+    if (current === undefined) this.byKey.set(key, (current = { score: 0, samples: 0, feedback: 0 }));
+    const alpha = Math.min(0.5, 0.05 * weight);
+    current.score = current.samples === 0 ? score : current.score * (1 - alpha) + score * alpha;
+    current.samples += 1;
+    if (weight > 1) current.feedback += 1;
   }
 
   get(target: string, task = '*'): QualityEstimate | undefined {

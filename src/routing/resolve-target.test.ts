@@ -20,6 +20,16 @@ describe('resolveTargets', () => {
     expect(chain.map((t) => `${t.upstreamModel}@${t.providerId}`)).toEqual(['gpt-4o-mini@openai', 'llama3@local']);
   });
 
+  it('gives each call its own chain array (parsed once per config): changing one leaves the next as configured', () => {
+    const first = resolveTargets(config, 'fast').chain;
+    first.reverse();
+    first.push({ providerId: 'x', provider: config.providers.local!, upstreamModel: 'x' });
+    const second = resolveTargets(config, 'fast').chain;
+    expect(second).not.toBe(first);
+    expect(second.map((t) => `${t.upstreamModel}@${t.providerId}`)).toEqual(['gpt-4o-mini@openai', 'llama3@local']);
+    expect(second[0]!.provider).toBe(config.providers.openai);
+  });
+
   it('addresses a provider explicitly with model@provider, keeping @ inside model names', () => {
     expect(resolveTargets(config, 'org/model@v2@local').chain[0]).toMatchObject({ upstreamModel: 'org/model@v2', providerId: 'local' });
   });

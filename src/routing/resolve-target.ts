@@ -9,7 +9,7 @@ import { ownEntry } from '../domain/own-entry.ts';
  */
 export function resolveTargets(config: TollgateConfig, requestedModel: string): ResolvedTargets {
   const alias = ownEntry(config.models, requestedModel);
-  if (alias) return { chain: [alias.target, ...alias.equivalents, ...alias.fallbacks].map((target) => parseTarget(config, target)) };
+  if (alias) return { chain: aliasChain(config, requestedModel, alias).slice() };
   const at = requestedModel.lastIndexOf('@');
   if (at > 0) {
     const providerId = requestedModel.slice(at + 1);
@@ -21,6 +21,19 @@ export function resolveTargets(config: TollgateConfig, requestedModel: string): 
   throw new GatewayError('model_not_found', `The model '${requestedModel}' does not exist or is not served by this gateway`, {
     param: 'model',
   });
+}
+
+/**
+ * An alias's targets, parsed once per config (a config is never edited once loaded; the aliases are
+ * the config's own, so the memo is bounded by it): each call gets its own array of the same targets.
+ */
+const aliasChains = new WeakMap<TollgateConfig, Map<string, readonly Target[]>>();
+function aliasChain(config: TollgateConfig, name: string, alias: NonNullable<ReturnType<typeof ownEntry<TollgateConfig['models'][string]>>>): readonly Target[] {
+  let chains = aliasChains.get(config);
+  if (chains === undefined) aliasChains.set(config, (chains = new Map()));
+  let chain = chains.get(name);
+  if (chain === undefined) chains.set(name, (chain = [alias.target, ...alias.equivalents, ...alias.fallbacks].map((target) => parseTarget(config, target))));
+  return chain;
 }
 
 function parseTarget(config: TollgateConfig, target: string): Target {
