@@ -69,7 +69,7 @@ describe('connection deadlines and caps', () => {
   });
 
   it('a streamed answer that lasts longer than the body deadline is not cut', async () => {
-    const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'anonymous', maxRetries: 0 });
+    const openai = h.openai();
     const stream = await openai.chat.completions.create(withMock({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'count slowly' }] }, { chunks: 6, chunkDelayMs: 500, text: 'one two three four five six' }));
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';

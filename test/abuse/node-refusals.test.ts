@@ -183,7 +183,7 @@ describe("Node's own refusals, in the API's error format", () => {
       socket.resetAndDestroy();
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'anonymous', maxRetries: 0 });
+    const openai = h.openai();
     const completion = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'still there?' }] });
     expect(completion.object).toBe('chat.completion');
   });

@@ -28,7 +28,7 @@ describe('bad input and upstream failures', () => {
         models: { ...input.models, 'slow-model': { target: 'gpt-4o-mini@slow-openai' } },
       }),
     });
-    openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'anonymous', maxRetries: 0 });
+    openai = h.openai();
     anthropic = new Anthropic({ baseURL: h.url, apiKey: 'anonymous', maxRetries: 0 });
   });
   afterAll(() => h.close());
@@ -180,7 +180,7 @@ describe('an upstream that trickles a JSON answer forever', () => {
       }),
     });
     try {
-      const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'anonymous', maxRetries: 0 });
+      const openai = h.openai();
       const started = Date.now();
       const error = await openai.chat.completions.create({ model: 'trickled', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
       expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(504);

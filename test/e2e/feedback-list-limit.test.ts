@@ -10,7 +10,7 @@ describe('GET /api/feedback limit', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ config: (input) => ({ ...input, cache: { enabled: false } }) });
-    const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'anonymous', maxRetries: 0 });
+    const openai = h.openai();
     for (let index = 0; index < 3; index += 1) {
       const { response } = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `question ${index}` }] }).withResponse();
       const requestId = response.headers.get('x-tollgate-request-id');

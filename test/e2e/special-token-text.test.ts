@@ -23,7 +23,7 @@ describe('special-token text in a prompt', () => {
         budgets: [{ id: 'day', scope: 'project', org: 'demo', value: 'demo', period: 'daily', limitUsd: 1_000, thresholds: [{ percent: 100, action: 'block' }] }],
       }),
     });
-    openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'anonymous', maxRetries: 0 });
+    openai = h.openai();
     anthropic = new Anthropic({ baseURL: h.url, apiKey: 'anonymous', maxRetries: 0 });
   });
   afterAll(() => h.close());

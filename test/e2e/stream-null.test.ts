@@ -11,7 +11,7 @@ describe('stream: null', () => {
   let openai: OpenAI;
   beforeAll(async () => {
     h = await startHarness({ config: (input) => ({ ...input, cache: { enabled: false } }) });
-    openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'anonymous', maxRetries: 0 });
+    openai = h.openai();
   });
   afterAll(() => h.close());
 

@@ -99,7 +99,7 @@ describe('stream relay: the bytes the client gets, however the upstream cuts the
 
   it('the official SDK reads the relayed stream whole', async () => {
     plan = PLANS['every 7 bytes']!;
-    const openai = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: 'anonymous', maxRetries: 0 });
+    const openai = h.openai();
     const stream = await openai.chat.completions.create({ model: 'relayed', stream: true, messages: [{ role: 'user', content: 'hi' }] });
     let text = '';
     for await (const part of stream) text += part.choices[0]?.delta.content ?? '';

@@ -7,6 +7,7 @@ import type { TollgateConfig, TollgateConfigInput } from '../../src/config/schem
 import { startMockProvider } from '../../src/mock-provider/index.ts';
 import type { MockProvider, MockProviderOptions } from '../../src/mock-provider/types.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
+import OpenAI from 'openai';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -22,6 +23,8 @@ export interface Harness {
   /** The ledger once it holds more than `count` rows (a row written after the answer, e.g. a client that left), polling for up to 3 s. */
   ledgerBeyond(count: number): ReturnType<RunningServer['gateway']['runtime']['ledger']['list']>;
   admin(path: string, init?: RequestInit): Promise<Response>;
+  /** The official OpenAI client on this gateway, without retries (a test sees the first answer), as the anonymous caller unless `apiKey` is given. */
+  openai(apiKey?: string): OpenAI;
   close(): Promise<void>;
 }
 
@@ -63,6 +66,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         rows = await ledger();
       }
       return rows;
+    },
+    openai(apiKey = 'anonymous') {
+      return new OpenAI({ baseURL: `${server.url}/v1`, apiKey, maxRetries: 0 });
     },
     admin(path, init = {}) {
       return fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json', ...init.headers } });
