@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { label } from './label.ts';
 
 /**
  * The whole configuration. Strict (unknown keys fail at start-up, so a typo is caught), with
@@ -111,7 +112,7 @@ export type LocalNodeConfig = z.infer<typeof localNodeSchema>;
 
 export const fixedCostSchema = z
   .object({
-    name: z.string().min(1),
+    name: label(),
     monthlyUsd: usdAmount,
     /** Attribution of the line; defaults to the whole org. */
     project: z.string().optional(),
@@ -142,13 +143,13 @@ export const keyLimitFields = {
 
 export const virtualKeySeedSchema = z
   .object({
-    name: z.string().min(1),
+    name: label(),
     /** The secret clients send; usually `${ENV_VAR}`. Stored hashed. */
     secret: z.string().min(16),
     org: identifier.default('default'),
     project: identifier.default('default'),
-    user: z.string().optional(),
-    tags: z.array(z.string()).default([]),
+    user: label().optional(),
+    tags: z.array(label()).default([]),
     /** Let x-tollgate-user/-tags and the body's user/metadata refine attribution (user where none is bound, extra tags). Off by default. */
     allowAttributionHeaders: z.boolean().default(false),
     ...keyLimitFields,
@@ -216,7 +217,7 @@ export const budgetSchema = z
     id: identifier,
     scope: z.enum(budgetScopeKinds),
     /** The project/org/user/key id, tag, model or provider the budget covers; omitted for `global`. */
-    value: z.string().min(1).optional(),
+    value: label().optional(),
     /**
      * The org whose project/user/tag (required for those scopes, or write `value: org/name`) or whose
      * key/model/provider traffic (optional: without it, every org's) the budget covers.
