@@ -2,7 +2,7 @@ import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { GatewayError } from './domain/errors.ts';
 import { errorParts } from './gateway/error-response.ts';
-import { wireOfPath } from './gateway/proxy-paths.ts';
+import { PROXY_OPERATIONS, wireOfPath } from './gateway/proxy-paths.ts';
 
 export interface NodeRefusalOptions {
   /** The server's body limit: an `Expect: 100-continue` request declaring more is refused before its upload. */
@@ -11,6 +11,13 @@ export interface NodeRefusalOptions {
   bodyTimeoutMs: number;
   /** Counts a refusal (the edge rejection metric), by reason. */
   onRefused(reason: string): void;
+  /**
+   * The body limit of the virtual key a proxy request presents, when it sets one (smaller than the
+   * server's: a key only lowers it). Asked only for `Expect: 100-continue` on a proxy path whose declared
+   * length fits the server's limit. A failure or no key means the server's limit (the request path
+   * then authenticates as usual).
+   */
+  keyBodyLimit?: (request: IncomingMessage) => Promise<number | undefined>;
 }
 
 /** How long a socket answered from here may take to flush its answer before it is destroyed anyway. */
@@ -22,8 +29,9 @@ const FLUSH_GRACE_MS = 1_000;
  * - `clientError` (llhttp refused the request line or headers: 400, headers too large: 431, chunk
  *   extensions too large: 413; headers or upload deadline passed: 408), written straight to the socket
  *   since there is no request, and never to a socket that is gone or has an answer already started;
- * - `checkContinue`: a body declared over the limit is refused with 413 before `100 Continue`, so the
- *   client never uploads it; otherwise `100 Continue` and the request goes on as usual;
+ * - `checkContinue`: a body declared over the limit (the server's, or on a proxy path the smaller one
+ *   of the virtual key presented) is refused with 413 before `100 Continue`, so the client never
+ *   uploads it; otherwise `100 Continue` and the request goes on as usual;
  * - `checkExpectation` (an `Expect` other than 100-continue): 417;
  * - `connect` (CONNECT, which Node answers by resetting the connection): 405.
  * An HTTP/1.1 request without `Host` (Node's bare 400 unless `requireHostHeader` is off) is
@@ -33,14 +41,28 @@ export function answerNodeRefusals(server: Server, options: NodeRefusalOptions):
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => onClientError(error, socket, options));
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
     const declared = Number(request.headers['content-length']);
-    if (declared > options.bodyLimitBytes) {
+    const refuse = (limit: number) => {
       options.onRefused('payload_too_large');
       // No 100 Continue was sent, so Node marks the answer `Connection: close` itself: the upload never starts.
-      answer(response, new GatewayError('payload_too_large', `The request body exceeds the limit of ${options.bodyLimitBytes} bytes`), wireOfPath(pathOf(request)));
-      return;
-    }
-    response.writeContinue();
-    server.emit('request', request, response);
+      answer(response, new GatewayError('payload_too_large', `The request body exceeds the limit of ${limit} bytes`), wireOfPath(pathOf(request)));
+    };
+    const proceed = () => {
+      response.writeContinue();
+      server.emit('request', request, response);
+    };
+    if (declared > options.bodyLimitBytes) return refuse(options.bodyLimitBytes);
+    // A key with its own smaller limit: its holder is refused before the upload too, not after it.
+    if (!options.keyBodyLimit || !(declared > 0) || !PROXY_OPERATIONS.has(pathOf(request))) return proceed();
+    options.keyBodyLimit(request).then(
+      (limit) => {
+        if (response.writableEnded || request.destroyed) return;
+        if (limit !== undefined && limit < options.bodyLimitBytes && declared > limit) refuse(limit);
+        else proceed();
+      },
+      () => {
+        if (!response.writableEnded && !request.destroyed) proceed();
+      },
+    );
   });
   // CONNECT (a client using the gateway as a forward proxy, say HTTPS_PROXY): Node resets the connection without a word.
   server.on('connect', (_request: IncomingMessage, socket: Duplex) => {

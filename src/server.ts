@@ -1,11 +1,13 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { TollgateConfig } from './config/schema.ts';
+import { checkOperatorKeys } from './config/operator-keys.ts';
 import { drainHttpServer, type DrainResult } from './drain-http-server.ts';
 import { limitConnections } from './connection-limits.ts';
 import { answerNodeRefusals, refuseWithoutHost } from './node-refusals.ts';
 import { createGateway, type Gateway, type GatewayOptions } from './index.ts';
+import { KEY_PREFIX, presentedKeyFrom } from './gateway/middleware/authenticate.ts';
 
 export interface RunningServer {
   gateway: Gateway;
@@ -22,6 +24,7 @@ const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** Binds a gateway to a Node HTTP server. `port: 0` picks a free port (tests). */
 export async function startServer(config: TollgateConfig, options: GatewayOptions = {}): Promise<RunningServer> {
+  checkOperatorKeys(config, options);
   const gateway = await createGateway(config, options);
   let server: ServerType | undefined;
   try {
@@ -57,7 +60,7 @@ export async function startServer(config: TollgateConfig, options: GatewayOption
       http.maxRequestsPerSocket = limits.maxRequestsPerSocket;
       const metrics = gateway.runtime.deps.metrics;
       limitConnections(http, limits, () => metrics.observeEdgeRejection('connection_limit'));
-      answerNodeRefusals(http, { ...limits, onRefused: (reason) => metrics.observeEdgeRejection(reason) });
+      answerNodeRefusals(http, { ...limits, onRefused: (reason) => metrics.observeEdgeRejection(reason), keyBodyLimit: keyBodyLimitOf(gateway, config) });
     });
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
     return {
@@ -85,4 +88,23 @@ export async function startServer(config: TollgateConfig, options: GatewayOption
  */
 function closeAfterLastRequest(outgoing: ServerResponse): void {
   if ((outgoing as ServerResponse & { maxRequestsOnConnectionReached?: boolean }).maxRequestsOnConnectionReached) outgoing.shouldKeepAlive = false;
+}
+
+/**
+ * The body limit of the virtual key an `Expect: 100-continue` request presents, through the same cached
+ * lookup the request itself then uses (a SHA-256 and a map hit when the key was seen in the last 30 s;
+ * otherwise the one store query authentication would make, shared with it). Unknown, revoked or no
+ * key (anonymous): undefined, and authentication answers after the upload as before.
+ */
+function keyBodyLimitOf(gateway: Gateway, config: TollgateConfig): (request: IncomingMessage) => Promise<number | undefined> {
+  return async (request) => {
+    const secret = presentedKeyFrom((name) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    });
+    if (!secret || (config.server.anonymous && !secret.startsWith(KEY_PREFIX))) return undefined;
+    const key = await gateway.runtime.lookupKey(secret);
+    const limit = key && key.revokedAtMs === null ? key.limits?.bodyLimitBytes : undefined;
+    return typeof limit === 'number' && limit > 0 ? limit : undefined;
+  };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type TollgateConfig } from './schema.ts';
 import { ownEntry } from '../domain/own-entry.ts';
+import { isKnownDowngradeTarget, quoteTarget } from './downgrade-target.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -94,9 +95,10 @@ function cross(config: TollgateConfig): TollgateConfig {
   for (const budget of config.budgets) {
     if (budgetIds.has(budget.id)) problems.push(`budgets: duplicate id ${budget.id}`);
     budgetIds.add(budget.id);
-    for (const threshold of budget.thresholds) {
-      if (threshold.downgradeTo && !ownEntry(config.models, threshold.downgradeTo) && !ownEntry(config.providers, providerOf(threshold.downgradeTo)) && !config.defaultProvider) {
-        problems.push(`budgets.${budget.id}: downgradeTo ${threshold.downgradeTo} is neither a model alias nor model@provider`);
+    for (const [index, threshold] of budget.thresholds.entries()) {
+      if (threshold.downgradeTo !== undefined && !isKnownDowngradeTarget(threshold.downgradeTo, config)) {
+        const bare = config.defaultProvider === undefined ? '' : ', nor a model name for the default provider';
+        problems.push(`budgets.${budget.id}.thresholds.${index}.downgradeTo: ${quoteTarget(threshold.downgradeTo)} is neither a model alias nor model@provider of a configured provider${bare}`);
       }
     }
   }

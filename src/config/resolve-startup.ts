@@ -1,5 +1,6 @@
 import { demoConfig } from './demo.ts';
 import { loadConfigFile, parseConfig } from './load.ts';
+import { checkOperatorKeys } from './operator-keys.ts';
 import type { TollgateConfig } from './schema.ts';
 
 export interface StartupPlan {
@@ -23,6 +24,7 @@ export function resolveStartup(inputs: StartupInputs): StartupPlan {
   if (path) {
     const config = loadConfigFile(path, inputs.env);
     if (port !== undefined) config.server.port = port;
+    checkOperatorKeys(config, { adminKey: inputs.env.TOLLGATE_ADMIN_KEY, viewerKey: inputs.env.TOLLGATE_VIEWER_KEY });
     return { config, demo: false, source: path };
   }
   if (!inputs.mockBaseUrl) throw new Error('the demo configuration needs the mock upstream URL');

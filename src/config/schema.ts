@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { label } from './label.ts';
 
 /**
  * The whole configuration. Strict (unknown keys fail at start-up, so a typo is caught), with
@@ -14,6 +15,14 @@ const usdAmount = z.number().nonnegative().finite();
 export const MAX_BUDGET_LIMIT_USD = 9_000_000;
 /** The smallest positive budget limit, one nano-dollar: a smaller one would round to $0 (and block everything while saying "$0 of $0"). */
 export const MIN_BUDGET_LIMIT_USD = 1e-9;
+/**
+ * The longest duration a config field may give in milliseconds: 2^31-1 (about 24.8 days), the most
+ * Node's timers hold. A longer one was silently cut to 1 ms by setTimeout, so a "practically infinite"
+ * timeout fired at once.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+/** A duration in whole milliseconds, bounded by what a timer can wait. */
+const durationMs = () => z.number().int().max(MAX_DURATION_MS, `at most ${MAX_DURATION_MS} ms (about 24.8 days, the longest a Node timer can wait)`);
 const identifier = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (max 64)');
 
 /** Records keyed by user-chosen names are looked up with request input: no `constructor`/`__proto__` from Object.prototype. */
@@ -32,11 +41,11 @@ export const providerSchema = z
     /** Upstream credential; `${ENV_VAR}` is substituted at load. Never logged. */
     apiKey: z.string().optional(),
     headers: z.record(z.string(), z.string()).default({}),
-    timeoutMs: z.number().int().positive().default(600_000),
+    timeoutMs: durationMs().positive().default(600_000),
     /** Time allowed until response headers arrive (first byte). */
-    headersTimeoutMs: z.number().int().positive().default(120_000),
+    headersTimeoutMs: durationMs().positive().default(120_000),
     /** A whole non-streamed answer must arrive within this of the request (`timeoutMs` bounds the gap between chunks). */
-    totalTimeoutMs: z.number().int().positive().default(600_000),
+    totalTimeoutMs: durationMs().positive().default(600_000),
     connections: z.number().int().positive().max(1024).default(128),
     /** For `openai-compatible` local servers: the local node whose $/hour is amortised over its tokens. */
     node: identifier.optional(),
@@ -63,7 +72,7 @@ export const modelSchema = z
     /** Prior quality estimate in [0, 1] (measured quality signals refine it). */
     quality: z.number().min(0).max(1).optional(),
     /** Expected latency before any is measured, ms. */
-    expectedLatencyMs: z.number().positive().optional(),
+    expectedLatencyMs: z.number().positive().max(MAX_DURATION_MS, `at most ${MAX_DURATION_MS} ms`).optional(),
     /** Targets equivalent to `target` (the same model on other providers or deployments): load is spread over them, least busy first. */
     equivalents: z.array(z.string().regex(/^[^@\s]+@[A-Za-z0-9._-]+$/)).default([]),
     /** Where prompts longer than `contextWindow` (estimated input tokens) go instead, e.g. a cloud model behind a local one. */
@@ -103,7 +112,7 @@ export type LocalNodeConfig = z.infer<typeof localNodeSchema>;
 
 export const fixedCostSchema = z
   .object({
-    name: z.string().min(1),
+    name: label(),
     monthlyUsd: usdAmount,
     /** Attribution of the line; defaults to the whole org. */
     project: z.string().optional(),
@@ -134,13 +143,13 @@ export const keyLimitFields = {
 
 export const virtualKeySeedSchema = z
   .object({
-    name: z.string().min(1),
+    name: label(),
     /** The secret clients send; usually `${ENV_VAR}`. Stored hashed. */
     secret: z.string().min(16),
     org: identifier.default('default'),
     project: identifier.default('default'),
-    user: z.string().optional(),
-    tags: z.array(z.string()).default([]),
+    user: label().optional(),
+    tags: z.array(label()).default([]),
     /** Let x-tollgate-user/-tags and the body's user/metadata refine attribution (user where none is bound, extra tags). Off by default. */
     allowAttributionHeaders: z.boolean().default(false),
     ...keyLimitFields,
@@ -208,7 +217,7 @@ export const budgetSchema = z
     id: identifier,
     scope: z.enum(budgetScopeKinds),
     /** The project/org/user/key id, tag, model or provider the budget covers; omitted for `global`. */
-    value: z.string().min(1).optional(),
+    value: label().optional(),
     /**
      * The org whose project/user/tag (required for those scopes, or write `value: org/name`) or whose
      * key/model/provider traffic (optional: without it, every org's) the budget covers.
@@ -304,11 +313,11 @@ export const configSchema = z
         /** JSON request bodies nesting arrays/objects deeper than this are refused with a 400. */
         maxJsonDepth: z.number().int().min(8).max(1_000).default(64),
         /** A client must finish sending its request headers within this. */
-        headersTimeoutMs: z.number().int().positive().default(10_000),
+        headersTimeoutMs: durationMs().positive().default(10_000),
         /** A client must finish uploading its whole request (headers and body) within this; streamed responses are not bounded by it. */
-        bodyTimeoutMs: z.number().int().positive().default(20_000),
+        bodyTimeoutMs: durationMs().positive().default(20_000),
         /** Idle keep-alive connections are closed after this. */
-        keepAliveTimeoutMs: z.number().int().positive().default(65_000),
+        keepAliveTimeoutMs: durationMs().positive().default(65_000),
         /** Requests served on one keep-alive connection before it is closed (0 = no limit). */
         maxRequestsPerSocket: z.number().int().min(0).default(1_000),
         /** Open connections overall; further ones are dropped (0 = no limit). */
@@ -324,7 +333,7 @@ export const configSchema = z
           .strict()
           .prefault({}),
         /** On SIGTERM/SIGINT, how long requests in flight may finish before they are cut (default 10,000). */
-        shutdownTimeoutMs: z.number().int().min(0).max(600_000).optional(),
+        shutdownTimeoutMs: durationMs().min(0).max(600_000).optional(),
         /** Accept proxy requests without a virtual key, attributed to this org/project. Off unless set. */
         anonymous: z
           .object({ org: identifier.default('default'), project: identifier.default('anonymous') })
@@ -349,7 +358,7 @@ export const configSchema = z
     ledger: z
       .object({
         batchSize: z.number().int().positive().max(10_000).default(500),
-        flushIntervalMs: z.number().int().positive().default(250),
+        flushIntervalMs: durationMs().positive().default(250),
         /** Store prompts/responses in the ledger (off by default: privacy). */
         storeBodies: z.boolean().default(false),
         /** Flush the write-ahead journal to disk at every group commit: answered requests survive a power loss, not only a crash. */
@@ -364,10 +373,10 @@ export const configSchema = z
       .object({
         /** Attempts per target on retryable errors (1 = no retry), with exponential backoff and jitter. */
         attemptsPerTarget: z.number().int().min(1).max(10).default(2),
-        backoffMs: z.number().int().nonnegative().default(100),
+        backoffMs: durationMs().nonnegative().max(60_000, 'at most 60000 ms (it doubles with each attempt, up to 512 times, and a timer waits at most about 24.8 days)').default(100),
         /** Consecutive failures that open a target's circuit, and how long it stays open. */
         breakerThreshold: z.number().int().positive().default(5),
-        breakerCooldownMs: z.number().int().positive().default(30_000),
+        breakerCooldownMs: durationMs().positive().default(30_000),
       })
       .strict()
       .default({ attemptsPerTarget: 2, backoffMs: 100, breakerThreshold: 5, breakerCooldownMs: 30_000 }),
@@ -441,7 +450,7 @@ export const configSchema = z
         defaultMaxOutputTokens: z.number().int().positive().default(4096),
         /** Queue: how many low-priority requests may wait, and for how long. */
         queueLimit: z.number().int().nonnegative().default(1000),
-        queueTimeoutMs: z.number().int().positive().default(30_000),
+        queueTimeoutMs: durationMs().positive().default(30_000),
         /** Header value that lets a request through every blocking budget (audited in the ledger); unset disables the global override. */
         overrideToken: z.string().min(16).max(512).optional(),
         /** Per org: a header value that lets the org's requests through the org's own budgets (never an operator budget). */

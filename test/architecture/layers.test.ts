@@ -57,6 +57,7 @@ const ROOT_FILES: Record<string, string> = {
   'server.ts': 'entry',
   'drain-http-server.ts': 'entry',
   'connection-limits.ts': 'entry',
+  'node-refusals.ts': 'entry',
 };
 
 /** Same-rank imports that are allowed (`from→to`), each with its reason. Every other same-rank sibling import fails. */

@@ -1,7 +1,6 @@
 import type { BudgetConfig, TollgateConfig } from '../../config/schema.ts';
 import { GatewayError } from '../../domain/errors.ts';
-import { ownEntry } from '../../domain/own-entry.ts';
-import { isValidModelName } from '../../pipeline/validate.ts';
+import { isKnownDowngradeTarget, quoteTarget } from '../../config/downgrade-target.ts';
 
 /**
  * A budget made or changed through the admin API downgrades only to a model the gateway can serve:
@@ -12,12 +11,8 @@ import { isValidModelName } from '../../pipeline/validate.ts';
 export function checkDowngradeTargets(budget: BudgetConfig, config: Pick<TollgateConfig, 'models' | 'providers' | 'defaultProvider'>): void {
   for (const [index, threshold] of budget.thresholds.entries()) {
     const target = threshold.downgradeTo;
-    if (target === undefined || ownEntry(config.models, target)) continue;
+    if (target === undefined || isKnownDowngradeTarget(target, config)) continue;
     const param = `thresholds.${index}.downgradeTo`;
-    const at = target.lastIndexOf('@');
-    const known = isValidModelName(target) && (at > 0 ? ownEntry(config.providers, target.slice(at + 1)) !== undefined : config.defaultProvider !== undefined);
-    if (!known) {
-      throw new GatewayError('invalid_request', `Invalid request: ${param}: '${target.slice(0, 80).replace(/[^\x20-\x7e]/g, '?')}' is neither a model alias nor model@provider of a configured provider`, { param });
-    }
+    throw new GatewayError('invalid_request', `Invalid request: ${param}: ${quoteTarget(target)} is neither a model alias nor model@provider of a configured provider`, { param });
   }
 }

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
+import { label } from '../../config/label.ts';
 import { keyLimitFields } from '../../config/schema.ts';
 import { seesOrg } from '../../domain/admin-principal.ts';
 import { GatewayError } from '../../domain/errors.ts';
@@ -14,7 +15,7 @@ const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
 
 const createKeySchema = z
   .object({
-    name: z.string().min(1).max(128),
+    name: label().max(128),
     /** Defaults to the caller's org (an org admin), else `default`. */
     org: name.optional(),
     project: name.default('default'),
