@@ -8,21 +8,32 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TASK_CLASSES } from '../src/language/task-class-names.ts';
-import { taskFeatures, type SparseFeatures } from '../src/language/task-features.ts';
+import { taskFeatures, FEATURE_SCALES, type FeatureScales, type SparseFeatures } from '../src/language/task-features.ts';
 import { encodeTaskModel, linearTaskModel } from '../src/language/task-model.ts';
 import { trainTaskWeights, type TrainOptions } from '../src/language/task-train.ts';
 import { trainingPrompts, type LabelledPrompt } from './task-class-data.ts';
 
-export const TRAIN_OPTIONS: TrainOptions = { epochs: 30, learningRate: 0.5, l2: 1e-4, balance: 1, seed: 15 };
+export const TRAIN_OPTIONS: TrainOptions & { bag?: number } = { epochs: 30, learningRate: 0.5, l2: 1e-4, balance: 1, seed: 15, bag: 1 };
 
 export type FeaturedPrompt = LabelledPrompt & { features: SparseFeatures };
 
-export function featured(prompts: readonly LabelledPrompt[]): FeaturedPrompt[] {
-  return prompts.map((prompt) => ({ ...prompt, features: taskFeatures(prompt.prompt) }));
+export function featured(prompts: readonly LabelledPrompt[], scales: Readonly<FeatureScales> = FEATURE_SCALES): FeaturedPrompt[] {
+  return prompts.map((prompt) => ({ ...prompt, features: taskFeatures(prompt.prompt, scales) }));
+}
+
+/** The mean of `n` models' weights, trained with seeds `seed`, `seed + 1`, ...: less of SGD's visiting order in the result. */
+export function bagged(n: number, train: (seed: number) => Float32Array, seed: number): Float32Array {
+  const sum = train(seed);
+  for (let k = 1; k < n; k += 1) {
+    const next = train(seed + k);
+    for (let f = 0; f < sum.length; f += 1) sum[f] = (sum[f] as number) + (next[f] as number);
+  }
+  if (n > 1) for (let f = 0; f < sum.length; f += 1) sum[f] = (sum[f] as number) / n;
+  return sum;
 }
 
 export function trainWeights(examples: readonly FeaturedPrompt[]): Float32Array {
-  return trainTaskWeights(TASK_CLASSES, examples, TRAIN_OPTIONS);
+  return bagged(TRAIN_OPTIONS.bag ?? 1, (seed) => trainTaskWeights(TASK_CLASSES, examples, { ...TRAIN_OPTIONS, seed }), TRAIN_OPTIONS.seed ?? 15);
 }
 
 function argmax(values: Float64Array): number {
