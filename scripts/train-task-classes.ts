@@ -15,7 +15,19 @@ import { trainingPrompts, type LabelledPrompt } from './task-class-data.ts';
 
 export const TRAIN_OPTIONS: TrainOptions & { bag?: number } = { epochs: 30, learningRate: 0.5, l2: 1e-4, balance: 1, seed: 15, bag: 1 };
 
-export type FeaturedPrompt = LabelledPrompt & { features: SparseFeatures };
+export type FeaturedPrompt = LabelledPrompt & { features: SparseFeatures; weight?: number };
+
+/**
+ * What the shipped model is trained on besides `trainingPrompts`' defaults: Arena-Hard v0.1's
+ * hand-labelled prompts at this example weight (0: left out) and an example weight per source
+ * (default 1). Chosen with scripts/task-class-cv.ts (`--v01`, `--weights`).
+ */
+export const TRAINING_DATA: { arenaV01: number; weights: Partial<Record<LabelledPrompt['source'], number>> } = { arenaV01: 0, weights: {} };
+
+/** The shipped model's training examples, featured and weighted as TRAINING_DATA says. */
+export function shippedExamples(dataDir: string): FeaturedPrompt[] {
+  return featured(trainingPrompts(dataDir, { arenaV01: TRAINING_DATA.arenaV01 > 0 })).map((p) => ({ ...p, weight: p.source === 'arena-v0.1' ? TRAINING_DATA.arenaV01 : (TRAINING_DATA.weights[p.source] ?? 1) }));
+}
 
 export function featured(prompts: readonly LabelledPrompt[], scales: Readonly<FeatureScales> = FEATURE_SCALES): FeaturedPrompt[] {
   return prompts.map((prompt) => ({ ...prompt, features: taskFeatures(prompt.prompt, scales) }));
@@ -93,7 +105,7 @@ const accuracy = (rows: readonly CrossValidatedRow[]): number => rows.filter((r)
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dataDir = process.env.TOLLGATE_DATA_DIR ?? fileURLToPath(new URL('../../shared/data/', import.meta.url));
   const started = Date.now();
-  const examples = featured(trainingPrompts(dataDir));
+  const examples = shippedExamples(dataDir);
   const bySource = new Map<string, number>();
   for (const p of examples) bySource.set(p.source, (bySource.get(p.source) ?? 0) + 1);
   console.log(`training prompts: ${examples.length} (${[...bySource].map(([s, n]) => `${s} ${n}`).join(', ')})`);
