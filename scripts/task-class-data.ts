@@ -95,6 +95,9 @@ export function arenaHard(dataDir: string, parity: 0 | 1): LabelledPrompt[] {
  * Opt-in (`arenaV01`), NOT part of the shipped model: on the training side it raises Arena-Hard's
  * even 5-fold accuracy (mean over five seeds 0.804 -> 0.825) but lowers MT-Bench's 10-fold one
  * (0.858 -> 0.805, every seed below the 0.85 target); `npm run diagnose:task-classes` prints both.
+ * At a lower example weight (class balance by total weight) it is the same trade, smaller: by
+ * `scripts/task-class-cv.ts --v01 w` (seeds 15, 1, 2) w = 0.15: 0.824 / 0.829, 0.3: 0.828 / 0.825,
+ * 0.5: 0.824 / 0.817 (Arena even / MT-Bench means) against 0.809 / 0.858 without it.
  */
 const V01_MATHS = new Set([12, 13, 16, 17, 62, 63, 104, 126, 147, 152, 212, 213, 240, 282, 283, 298, 304, 334, 344, 345, 380, 381, 407, 422, 426, 427, 445, 463, 469, 472]);
 const V01_LEFT_OUT = new Set([0, 2, 3, 6, 7, 14, 15, 26, 27, 28, 29, 32, 33, 41, 44, 45, 46, 47, 54, 57, 58, 67, 68, 69, 79, 83, 88, 92, 93, 97, 103, 112, 113, 115, 122, 123, 125, 129, 130, 131, 132, 134, 135, 136, 137, 146, 150, 151, 155, 156, 157, 164, 165, 170, 173, 183, 185, 186, 187, 192, 193, 198, 199, 200, 201, 202, 203, 206, 207, 208, 209, 214, 215, 218, 228, 229, 236, 237, 238, 239, 246, 247, 254, 257, 258, 259, 260, 264, 265, 266, 267, 270, 271, 272, 274, 275, 276, 285, 305, 308, 309, 319, 322, 323, 327, 328, 329, 335, 336, 337, 338, 339, 372, 373, 377, 383, 384, 390, 391, 398, 399, 410, 412, 413, 414, 423, 428, 429, 430, 446, 450, 451, 453, 456, 457, 459, 462, 466, 467, 473, 480, 481, 485, 488, 492, 493]);

@@ -16,12 +16,12 @@ import { TASK_CLASSES } from '../src/language/task-class-names.ts';
 import { trainTaskWeights } from '../src/language/task-train.ts';
 import { confusion } from './confusion-table.ts';
 import { trainingPrompts } from './task-class-data.ts';
-import { arenaEvenCrossValidated, featured, mtBenchCrossValidated, TRAIN_OPTIONS, type CrossValidatedRow } from './train-task-classes.ts';
+import { arenaEvenCrossValidated, featured, mtBenchCrossValidated, shippedExamples, TRAIN_OPTIONS, type CrossValidatedRow } from './train-task-classes.ts';
 
 const accuracy = (rows: readonly CrossValidatedRow[]): number => rows.filter((r) => r.want === r.got).length / rows.length;
 
 const dataDir = process.env.TOLLGATE_DATA_DIR ?? fileURLToPath(new URL('../../shared/data/', import.meta.url));
-const examples = featured(trainingPrompts(dataDir));
+const examples = shippedExamples(dataDir);
 
 const arena = arenaEvenCrossValidated(examples);
 const arenaTable = confusion(arena);

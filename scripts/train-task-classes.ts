@@ -8,21 +8,44 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TASK_CLASSES } from '../src/language/task-class-names.ts';
-import { taskFeatures, type SparseFeatures } from '../src/language/task-features.ts';
+import { taskFeatures, FEATURE_SCALES, type FeatureScales, type SparseFeatures } from '../src/language/task-features.ts';
 import { encodeTaskModel, linearTaskModel } from '../src/language/task-model.ts';
 import { trainTaskWeights, type TrainOptions } from '../src/language/task-train.ts';
 import { trainingPrompts, type LabelledPrompt } from './task-class-data.ts';
 
-export const TRAIN_OPTIONS: TrainOptions = { epochs: 30, learningRate: 0.5, l2: 1e-4, balance: 1, seed: 15 };
+export const TRAIN_OPTIONS: TrainOptions & { bag?: number } = { epochs: 30, learningRate: 0.5, l2: 1e-4, balance: 1, seed: 15, bag: 1 };
 
-export type FeaturedPrompt = LabelledPrompt & { features: SparseFeatures };
+export type FeaturedPrompt = LabelledPrompt & { features: SparseFeatures; weight?: number };
 
-export function featured(prompts: readonly LabelledPrompt[]): FeaturedPrompt[] {
-  return prompts.map((prompt) => ({ ...prompt, features: taskFeatures(prompt.prompt) }));
+/**
+ * What the shipped model is trained on besides `trainingPrompts`' defaults: Arena-Hard v0.1's
+ * hand-labelled prompts at this example weight (0: left out) and an example weight per source
+ * (default 1). Chosen with scripts/task-class-cv.ts (`--v01`, `--weights`).
+ */
+export const TRAINING_DATA: { arenaV01: number; weights: Partial<Record<LabelledPrompt['source'], number>> } = { arenaV01: 0, weights: {} };
+
+/** The shipped model's training examples, featured and weighted as TRAINING_DATA says. */
+export function shippedExamples(dataDir: string): FeaturedPrompt[] {
+  return featured(trainingPrompts(dataDir, { arenaV01: TRAINING_DATA.arenaV01 > 0 })).map((p) => ({ ...p, weight: p.source === 'arena-v0.1' ? TRAINING_DATA.arenaV01 : (TRAINING_DATA.weights[p.source] ?? 1) }));
+}
+
+export function featured(prompts: readonly LabelledPrompt[], scales: Readonly<FeatureScales> = FEATURE_SCALES): FeaturedPrompt[] {
+  return prompts.map((prompt) => ({ ...prompt, features: taskFeatures(prompt.prompt, scales) }));
+}
+
+/** The mean of `n` models' weights, trained with seeds `seed`, `seed + 1`, ...: less of SGD's visiting order in the result. */
+export function bagged(n: number, train: (seed: number) => Float32Array, seed: number): Float32Array {
+  const sum = train(seed);
+  for (let k = 1; k < n; k += 1) {
+    const next = train(seed + k);
+    for (let f = 0; f < sum.length; f += 1) sum[f] = (sum[f] as number) + (next[f] as number);
+  }
+  if (n > 1) for (let f = 0; f < sum.length; f += 1) sum[f] = (sum[f] as number) / n;
+  return sum;
 }
 
 export function trainWeights(examples: readonly FeaturedPrompt[]): Float32Array {
-  return trainTaskWeights(TASK_CLASSES, examples, TRAIN_OPTIONS);
+  return bagged(TRAIN_OPTIONS.bag ?? 1, (seed) => trainTaskWeights(TASK_CLASSES, examples, { ...TRAIN_OPTIONS, seed }), TRAIN_OPTIONS.seed ?? 15);
 }
 
 function argmax(values: Float64Array): number {
@@ -82,7 +105,7 @@ const accuracy = (rows: readonly CrossValidatedRow[]): number => rows.filter((r)
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dataDir = process.env.TOLLGATE_DATA_DIR ?? fileURLToPath(new URL('../../shared/data/', import.meta.url));
   const started = Date.now();
-  const examples = featured(trainingPrompts(dataDir));
+  const examples = shippedExamples(dataDir);
   const bySource = new Map<string, number>();
   for (const p of examples) bySource.set(p.source, (bySource.get(p.source) ?? 0) + 1);
   console.log(`training prompts: ${examples.length} (${[...bySource].map(([s, n]) => `${s} ${n}`).join(', ')})`);

@@ -18,11 +18,14 @@ let table: WordTable | undefined;
 /** SIF weight a / (a + p(w)) per table row, p from the Zipf rank (as in `word-vector-embedder.ts`). */
 let sifWeights: Float32Array | undefined;
 const WORD_DIMS = 100;
-/** Weights of the blocks (chosen by cross-validation on MT-Bench and the even Arena-Hard prompts). */
-const CUE_SCALE = 3;
-const WORD_HASH_SCALE = 2;
-const CHAR_HASH_SCALE = 1;
-const WORD_VECTOR_SCALE = 1.5;
+/** Weights of the blocks (chosen by cross-validation on MT-Bench and the even Arena-Hard prompts: `scripts/task-class-cv.ts --scales`). */
+export interface FeatureScales {
+  cue: number;
+  wordHash: number;
+  charHash: number;
+  wordVector: number;
+}
+export const FEATURE_SCALES: Readonly<FeatureScales> = { cue: 3, wordHash: 2, charHash: 1, wordVector: 1.5 };
 
 /**
  * Dense slots first, then the hashed buckets. Slots 0-23: cue scores and text shape; 24-123: the
@@ -82,12 +85,12 @@ function count(text: string, pattern: RegExp): number {
 }
 
 /** Features of `prompt` (its head) as a sparse vector: the dense slots, then the touched buckets. */
-export function taskFeatures(prompt: string): SparseFeatures {
+export function taskFeatures(prompt: string, scales: Readonly<FeatureScales> = FEATURE_SCALES): SparseFeatures {
   const head = prompt.length > HEAD_CHARS ? prompt.slice(0, HEAD_CHARS) : prompt;
   const dense = new Float32Array(DENSE_FEATURES);
   const cues = cueScores(head);
   const words = tokenize(head);
-  for (let c = 0; c < CUE_CLASSES.length; c += 1) dense[c] = ((cues[c] as number) / 3) * CUE_SCALE;
+  for (let c = 0; c < CUE_CLASSES.length; c += 1) dense[c] = ((cues[c] as number) / 3) * scales.cue;
   const length = Math.max(head.length, 1);
   const lines = head.split('\n');
   const nonEmpty = lines.filter((line) => line.trim() !== '').length || 1;
@@ -109,8 +112,8 @@ export function taskFeatures(prompt: string): SparseFeatures {
   dense[d++] = head.length < 40 ? 1 : 0;
   dense[d++] = 1; // bias-like constant, so the dense block carries the class priors too
   // Word meaning carries over to words the training prompts never used ("sonnet" near "poem").
-  wordMeaning(words, dense.subarray(SHAPE_FEATURES, SHAPE_FEATURES + WORD_DIMS), WORD_VECTOR_SCALE);
-  wordMeaning(words.slice(0, OPENING_WORDS), dense.subarray(SHAPE_FEATURES + WORD_DIMS, SHAPE_FEATURES + 2 * WORD_DIMS), WORD_VECTOR_SCALE);
+  wordMeaning(words, dense.subarray(SHAPE_FEATURES, SHAPE_FEATURES + WORD_DIMS), scales.wordVector);
+  wordMeaning(words.slice(0, OPENING_WORDS), dense.subarray(SHAPE_FEATURES + WORD_DIMS, SHAPE_FEATURES + 2 * WORD_DIMS), scales.wordVector);
 
   // Counts per bucket in a scratch array, with the list of buckets touched (no Map, no substrings).
   const touched: number[] = [];
@@ -155,8 +158,8 @@ export function taskFeatures(prompt: string): SparseFeatures {
     if (bucket < HASH_BUCKETS / 2) wordNorm += v * v;
     else charNorm += v * v;
   }
-  const wordScale = wordNorm > 0 ? WORD_HASH_SCALE / Math.sqrt(wordNorm) : 0;
-  const charScale = charNorm > 0 ? CHAR_HASH_SCALE / Math.sqrt(charNorm) : 0;
+  const wordScale = wordNorm > 0 ? scales.wordHash / Math.sqrt(wordNorm) : 0;
+  const charScale = charNorm > 0 ? scales.charHash / Math.sqrt(charNorm) : 0;
   const indices = new Uint32Array(DENSE_FEATURES + touched.length);
   const values = new Float32Array(DENSE_FEATURES + touched.length);
   for (let i = 0; i < DENSE_FEATURES; i += 1) {

@@ -34,11 +34,17 @@ export function trainTaskWeights(classes: readonly string[], examples: readonly 
     if (index < 0) throw new Error(`task training: unknown class ${example.label}`);
     return index;
   });
+  // Each class's total example weight (so down-weighted examples count for less in the balance too).
   const perClass = new Array<number>(classes.length).fill(0);
-  for (const label of labelOf) perClass[label] = (perClass[label] as number) + 1;
+  let total = 0;
+  labelOf.forEach((label, i) => {
+    const weight = (examples[i] as TrainingExample).weight ?? 1;
+    perClass[label] = (perClass[label] as number) + weight;
+    total += weight;
+  });
   const present = perClass.filter((n) => n > 0).length;
   const balance = options.balance ?? 1;
-  const classWeight = perClass.map((n) => (n > 0 ? (examples.length / (present * n)) ** balance : 0));
+  const classWeight = perClass.map((n) => (n > 0 ? (total / (present * n)) ** balance : 0));
   const order = examples.map((_, i) => i);
   const scores = new Float64Array(classes.length);
   // Lazy L2: weights shrink by a common factor; `scale` holds it so an update costs only the example's features.
