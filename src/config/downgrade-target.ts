@@ -1,8 +1,6 @@
+import { isValidModelName } from '../domain/model-name.ts';
 import { ownEntry } from '../domain/own-entry.ts';
 import type { TollgateConfig } from './schema.ts';
-
-/** The character set and length every model name is checked against on a request (pipeline/validate.ts MODEL_NAME, MAX_MODEL_NAME_LENGTH). */
-const MODEL_NAME = /^[A-Za-z0-9._:/@+=~,!#$%&*?^|-]{1,256}$/;
 
 /**
  * Whether a budget may downgrade to `target`: a model alias, `model@provider` with a configured
@@ -12,7 +10,7 @@ const MODEL_NAME = /^[A-Za-z0-9._:/@+=~,!#$%&*?^|-]{1,256}$/;
  */
 export function isKnownDowngradeTarget(target: string, config: Pick<TollgateConfig, 'models' | 'providers' | 'defaultProvider'>): boolean {
   if (ownEntry(config.models, target)) return true;
-  if (!MODEL_NAME.test(target)) return false;
+  if (!isValidModelName(target)) return false;
   const at = target.lastIndexOf('@');
   return at > 0 ? ownEntry(config.providers, target.slice(at + 1)) !== undefined : config.defaultProvider !== undefined;
 }

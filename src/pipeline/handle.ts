@@ -13,7 +13,8 @@ import { serveFromCache } from './serve-from-cache.ts';
 import { withTriedTargets } from './tried-targets.ts';
 import { createCall, tryTarget } from './try-target.ts';
 import type { PipelineRequest, PipelineDeps, PipelineResult } from './types.ts';
-import { isValidModelName, validateBody } from './validate.ts';
+import { isValidModelName } from '../domain/model-name.ts';
+import { validateBody } from './validate.ts';
 
 export { recordRejection } from './failure.ts';
 export { countsAgainstTarget, isContextLengthError } from '../routing/call-with-fallbacks.ts';

@@ -1,12 +1,9 @@
 import { GatewayError } from '../domain/errors.ts';
 import type { WireFormat } from '../domain/error-envelope.ts';
 import type { Operation } from '../domain/request.ts';
+import { MAX_MODEL_NAME_LENGTH, MODEL_NAME_CHARACTERS, isValidModelName } from '../domain/model-name.ts';
 import { choicesOf } from '../pricing/worst-case.ts';
 
-/** Longest accepted model name (the ledger, metrics and the echoed `x-tollgate-model` header carry it). */
-export const MAX_MODEL_NAME_LENGTH = 256;
-/** Printable ASCII without spaces, quotes or backslashes: every real model, alias, `model@provider` and `tollgate/<route>` fits. */
-const MODEL_NAME = /^[A-Za-z0-9._:/@+=~,!#$%&*?^|-]+$/;
 /** The OpenAI API's cap on the inputs of one embeddings request (an array of strings or of token arrays). */
 export const MAX_EMBEDDING_INPUTS = 2_048;
 /** No model generates more; larger values (1e308) would only overflow worst-case cost arithmetic. */
@@ -17,13 +14,9 @@ export function checkModelName(model: string): void {
   if (model.length > MAX_MODEL_NAME_LENGTH) {
     throw new GatewayError('invalid_request', `'model' must be at most ${MAX_MODEL_NAME_LENGTH} characters (got ${model.length})`, { param: 'model' });
   }
-  if (!MODEL_NAME.test(model)) {
-    throw new GatewayError('invalid_request', "'model' may contain only letters, digits and . _ : / @ + = ~ , ! # $ % & * ? ^ | -", { param: 'model' });
+  if (!isValidModelName(model)) {
+    throw new GatewayError('invalid_request', `'model' may contain only ${MODEL_NAME_CHARACTERS}`, { param: 'model' });
   }
-}
-
-export function isValidModelName(model: string): boolean {
-  return model.length <= MAX_MODEL_NAME_LENGTH && MODEL_NAME.test(model);
 }
 
 /** Message content (and Anthropic `system`) is a string, null, or an array of objects. */
