@@ -33,6 +33,9 @@ import { CounterRecovery, rebuildCounters } from './counter-recovery.ts';
 import { checkStoredLimits, type StoredLimitProblem } from './stored-limits.ts';
 import { budgetBlocked, countersUnreachable, queueFull, queueTimedOut, type RefusalContext } from './refusals.ts';
 
+/** The budgets an override lifts when there is none (read only: one set for every request). */
+const NONE_FORCED: ReadonlySet<string> = new Set<string>();
+
 export interface BudgetEnforcerOptions {
   config: TollgateConfig;
   priceBook: PriceBook;
@@ -215,7 +218,7 @@ export class BudgetEnforcer {
       // Only the operator's global token also lifts the local-share rule; without a guard there is no slot to take (nor a turn to wait for one).
       const shareSlot = this.share.enabled && !local && override?.authority !== 'global' ? await this.share.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
       if (budgets.length === 0) return { chain: targets, grant: this.share.grant(local, shareSlot) };
-      const forced = override?.budgetIds ?? new Set<string>();
+      const forced = override?.budgetIds ?? NONE_FORCED;
       let granted = false;
       try {
         const worst = worstCase.on(target, at);
