@@ -16,7 +16,8 @@ import { resolveBudgets, sourceOf } from './definitions.ts';
 import { applicableBudgets, type BudgetSubject } from './applicable.ts';
 import { RESERVATION_TTL_MS, type BudgetCounters, type ReserveCheck, type SettleSpend } from './counters/types.ts';
 import { budgetWindow, type BudgetWindow } from './windows.ts';
-import { choicesOf, outputBound, worstCaseNano } from '../pricing/worst-case.ts';
+import { choicesOf } from '../pricing/worst-case.ts';
+import { RequestWorstCase, type WorstCaseSources } from './request-worst-case.ts';
 import { OutputBounds } from './output-bounds.ts';
 import { InputRatios } from './input-ratios.ts';
 import { matchOverride, type OverrideGrant, type OverrideTokens } from './override.ts';
@@ -31,6 +32,9 @@ import { resetMessage } from './alert-evaluation.ts';
 import { CounterRecovery, rebuildCounters } from './counter-recovery.ts';
 import { checkStoredLimits, type StoredLimitProblem } from './stored-limits.ts';
 import { budgetBlocked, countersUnreachable, queueFull, queueTimedOut, type RefusalContext } from './refusals.ts';
+
+/** The budgets an override lifts when there is none (read only: one set for every request). */
+const NONE_FORCED: ReadonlySet<string> = new Set<string>();
 
 export interface BudgetEnforcerOptions {
   config: TollgateConfig;
@@ -74,6 +78,8 @@ export class BudgetEnforcer {
   /** Providers that run on local nodes: their hours are fixed costs, their requests the "local share". */
   private readonly localProviders: Set<string>;
   private readonly share: LocalShareGuard;
+  /** What every request's worst case is priced with (the enforcement settings read at each use). */
+  private readonly worstCaseSources: WorstCaseSources;
 
   constructor(private readonly options: BudgetEnforcerOptions) {
     this.queue = new AdmissionQueue(() => options.counters.announceQueued?.());
@@ -94,6 +100,7 @@ export class BudgetEnforcer {
     this.share = new LocalShareGuard(options.config.localShare, options.counters, (id, budgetIds, spends) => this.book(id, budgetIds, spends));
     this.budgets = [...options.config.budgets];
     this.lines = fixedCostLines(options.config);
+    this.worstCaseSources = { priceBook: options.priceBook, inputRatios: this.inputRatios, outputBounds: this.outputBounds, config: options.config };
   }
 
   /**
@@ -189,17 +196,7 @@ export class BudgetEnforcer {
     // Every completion the upstream generates is billed: `n` and `best_of` multiply the output (400 when absurd).
     const choices = choicesOf(request.body, request.operation);
     const requestedModel = inboundOf(request).model;
-    // Input: the estimate times the model's learnt reported/estimated ratio. Output: max_tokens, else the
-    // target model's learnt bound, else the configured default; times the completions generated.
-    const worstOn = (next: Target, atMs: number) =>
-      worstCaseNano(
-        this.options.priceBook,
-        next,
-        this.inputRatios.reserve(next.upstreamModel, estimatedInput, request.principal.orgId),
-        outputBound(request.body, this.outputBounds.bound(next.upstreamModel) ?? this.options.config.enforcement.defaultMaxOutputTokens),
-        atMs,
-        choices,
-      );
+    const worstCase = new RequestWorstCase(this.worstCaseSources, request.body, estimatedInput, choices, request.principal.orgId);
     let targets = chain;
     let action: string | null = null;
     let downgraded = false;
@@ -221,10 +218,10 @@ export class BudgetEnforcer {
       // Only the operator's global token also lifts the local-share rule; without a guard there is no slot to take (nor a turn to wait for one).
       const shareSlot = this.share.enabled && !local && override?.authority !== 'global' ? await this.share.reserveCloudSlot(`${request.id}:share:${this.counter++}`, at) : undefined;
       if (budgets.length === 0) return { chain: targets, grant: this.share.grant(local, shareSlot) };
-      const forced = override?.budgetIds ?? new Set<string>();
+      const forced = override?.budgetIds ?? NONE_FORCED;
       let granted = false;
       try {
-        const worst = worstOn(target, at);
+        const worst = worstCase.on(target, at);
         const windows = budgets.map((budget) => budgetWindow(budget, at));
         const checks = reserveChecks(budgets, windows, (budget, window, atMs) => this.fixedNano(budget, window, atMs), worst, local, forced);
         const reservationId = `${request.id}:${this.counter++}`;
@@ -267,7 +264,7 @@ export class BudgetEnforcer {
           await this.audit(request, override, budgets, checks, result.used, worst, windows, at);
         }
         granted = true;
-        return { chain: targets, grant: reservationGrant(this.grantDeps(), { reservationId, budgets, windows, checks, used: result.used, worst, action, local, request, shareSlot, worstOn }) };
+        return { chain: targets, grant: reservationGrant(this.grantDeps(), { reservationId, budgets, windows, checks, used: result.used, worst, action, local, request, shareSlot, worstCase }) };
       } finally {
         // Refused, downgraded, queued or admitted without a grant: the cloud slot is not used by this attempt.
         if (!granted && shareSlot) this.share.release(shareSlot);

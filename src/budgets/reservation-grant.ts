@@ -33,7 +33,8 @@ export interface Reservation {
   local: boolean;
   request: Pick<ClientRequest, 'principal'>;
   shareSlot?: string | undefined;
-  worstOn?: ((target: Target, atMs: number) => number) | undefined;
+  /** Prices the request on another target (a fallback's reservation); without it, fallbacks reserve nothing more. */
+  worstCase?: { on(target: Target, atMs: number): number } | undefined;
 }
 
 /**
@@ -82,10 +83,10 @@ class ReservationGrant implements BudgetGrant {
 
   async retarget(target: Target): Promise<boolean> {
     const { deps } = this;
-    const { reservationId, budgets, checks, worstOn } = this.reservation;
-    if (!worstOn || this.settled) return true;
+    const { reservationId, budgets, checks, worstCase } = this.reservation;
+    if (!worstCase || this.settled) return true;
     const at = deps.now();
-    const next = worstOn(target, at);
+    const next = worstCase.on(target, at);
     const delta = next - this.reserved;
     if (delta <= 0) return true;
     const nextLocal = deps.isLocal(target.providerId);

@@ -56,6 +56,13 @@ const DEFAULTS: Required<HashedEmbedderOptions> = {
 const hashString = (s: string, seed: number): number => fnv1a32(s, (FNV_OFFSET ^ seed) >>> 0);
 /** murmur3 finaliser: decorrelates a feature's projection bucket and sign from its raw hash. */
 const mix = fmix32;
+/**
+ * A feature's projection (its bucket and sign) from its raw hash. A bijection of 32-bit values
+ * (an xor with a constant, then murmur3's finaliser), so counting projections instead of raw
+ * hashes groups and orders the features exactly as before: the lists below hold projections,
+ * each computed once (a word's with its memo) instead of once per text.
+ */
+const project = (h: number): number => mix(h ^ 0x5bd1e995);
 
 const FAMILY_WORD = 0x11;
 const FAMILY_BIGRAM = 0x22;
@@ -65,14 +72,15 @@ const FAMILY_CHAR = 0x33;
 const WORD_MEMO_SIZE = 8_192;
 const WORD_MEMO_CHARS = 64;
 
-/** A word's unigram hash, and where its character n-gram hashes sit in the embedder's table of them (`start` to `end`). */
+/** A word's unigram hash and its projection, and where its character n-gram projections sit in the embedder's table of them (`start` to `end`). */
 interface WordFeatures {
   hash: number;
+  projected: number;
   start: number;
   end: number;
 }
 
-/** A growable list of 32-bit hashes, reused from one text to the next. */
+/** A growable list of 32-bit hashes (here: their projections), reused from one text to the next. */
 class HashList {
   items = new Uint32Array(256);
   length = 0;
@@ -107,8 +115,8 @@ class HashList {
 }
 
 /**
- * Appends the character n-gram hashes of one word (`<word>` padded with boundary markers) to `out`,
- * none for a short function word. Written into the list in place: no typed array per word.
+ * Appends the projections of the character n-gram hashes of one word (`<word>` padded with boundary
+ * markers) to `out`, none for a short function word. Written into the list in place: no typed array per word.
  */
 function appendCharFeatures(w: string, o: Required<HashedEmbedderOptions>, out: HashList): void {
   // Character n-grams of the word padded with boundary markers; skip pure function words.
@@ -126,7 +134,7 @@ function appendCharFeatures(w: string, o: Required<HashedEmbedderOptions>, out: 
       const k = i + n - 1;
       h ^= k === 0 ? 0x3c : k === L - 1 ? 0x3e : w.charCodeAt(k - 1);
       h = Math.imul(h, FNV_PRIME);
-      if (n >= o.charMin) items[count++] = (h ^ n) >>> 0;
+      if (n >= o.charMin) items[count++] = project(h ^ n);
     }
   }
   out.length = count;
@@ -138,8 +146,9 @@ function appendCharFeatures(w: string, o: Required<HashedEmbedderOptions>, out: 
 export function createHashedEmbedder(options: HashedEmbedderOptions = {}): HashedEmbedder {
   const o: Required<HashedEmbedderOptions> = { ...DEFAULTS, ...options };
   const dims = o.dimensions;
-  const commonHashes = new Set<number>();
-  for (const w of COMMON_WORDS) commonHashes.add(hashString(w, o.seed ^ FAMILY_WORD));
+  /** Projections of the function words' unigram hashes. */
+  const commonProjections = new Set<number>();
+  for (const w of COMMON_WORDS) commonProjections.add(project(hashString(w, o.seed ^ FAMILY_WORD)));
   const seedB = o.seed ^ FAMILY_BIGRAM;
 
   // Per-word features, remembered (bounded): most prompts repeat words the embedder has seen. The
@@ -153,12 +162,14 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
     }
     const start = charTable.length;
     appendCharFeatures(word, o, charTable);
-    const features: WordFeatures = { hash: hashString(word, o.seed ^ FAMILY_WORD), start, end: charTable.length };
+    const hash = hashString(word, o.seed ^ FAMILY_WORD);
+    const features: WordFeatures = { hash, projected: project(hash), start, end: charTable.length };
     memo.set(word, features);
     return features;
   };
-  // A unigram's weight follows its hash (a word whose hash is a function word's is down-weighted too).
-  const wordWeight = (h: number): number => (commonHashes.has(h) ? 0.3 : 1);
+  // A unigram's weight follows its hash (a word whose hash is a function word's is down-weighted too),
+  // told by its projection (one hash, one projection).
+  const wordWeight = (p: number): number => (commonProjections.has(p) ? 0.3 : 1);
   // Feature hashes of the current text, grouped by family; duplicates kept (they give tf). Reused per text.
   const words = new HashList();
   const bigrams = new HashList();
@@ -166,16 +177,15 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
 
   // Per distinct hash in order of first occurrence (the order the float32 sums are taken in, so the vectors stay bit-identical).
   const counts = new FeatureCounts();
-  /** `weightOf`: a hash's own weight (1 for every hash without it). */
-  function accumulate(out: Float32Array, hashes: HashList, weight: number, weightOf?: (h: number) => number): void {
-    if (hashes.length === 0 || weight === 0) return;
-    counts.count(hashes.items, hashes.length);
+  /** `projections`: the features' projections (see `project`); `weightOf`: a feature's own weight (1 for every one without it). */
+  function accumulate(out: Float32Array, projections: HashList, weight: number, weightOf?: (p: number) => number): void {
+    if (projections.length === 0 || weight === 0) return;
+    counts.count(projections.items, projections.length);
     for (let index = 0; index < counts.size; index += 1) {
-      const h = counts.hashAt(index);
+      const p = counts.hashAt(index);
       const tf = counts.countAt(index);
       // 1 + Math.log(1) is exactly 1.
-      const v = weight * (tf === 1 ? 1 : 1 + Math.log(tf)) * (weightOf ? weightOf(h) : 1);
-      const p = mix(h ^ 0x5bd1e995);
+      const v = weight * (tf === 1 ? 1 : 1 + Math.log(tf)) * (weightOf ? weightOf(p) : 1);
       const d = p % dims;
       out[d] = (out[d] ?? 0) + (p & 0x80000000 ? -v : v);
     }
@@ -191,14 +201,15 @@ export function createHashedEmbedder(options: HashedEmbedderOptions = {}): Hashe
       let hw: number;
       if (word.length > WORD_MEMO_CHARS) {
         hw = hashString(word, o.seed ^ FAMILY_WORD);
+        words.push(project(hw));
         appendCharFeatures(word, o, chars);
       } else {
         const features = memo.get(word) ?? remember(word);
         hw = features.hash;
+        words.push(features.projected);
         chars.pushRange(charTable.items, features.start, features.end);
       }
-      words.push(hw);
-      if (prev !== -1) bigrams.push(mix((Math.imul(prev, 31) ^ hw ^ seedB) >>> 0));
+      if (prev !== -1) bigrams.push(project(mix((Math.imul(prev, 31) ^ hw ^ seedB) >>> 0)));
       prev = hw;
     }
     const out = into ? into.fill(0) : new Float32Array(dims);
