@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { TollgateConfig } from './config/schema.ts';
-import { checkOperatorKeys } from './config/operator-keys.ts';
 import { drainHttpServer, type DrainResult } from './drain-http-server.ts';
 import { limitConnections } from './connection-limits.ts';
 import { answerNodeRefusals, refuseWithoutHost } from './node-refusals.ts';
@@ -24,7 +23,7 @@ const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** Binds a gateway to a Node HTTP server. `port: 0` picks a free port (tests). */
 export async function startServer(config: TollgateConfig, options: GatewayOptions = {}): Promise<RunningServer> {
-  checkOperatorKeys(config, options);
+  // createGateway refuses operator keys shared with other keys (createRuntime runs checkOperatorKeys).
   const gateway = await createGateway(config, options);
   let server: ServerType | undefined;
   try {

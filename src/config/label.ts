@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Characters a label (a key's name, user or tag, a budget's value, a fixed cost's name) may not hold:
+ * Characters a label (a key's name, user or tag, a budget's value, a fixed cost's name, a price override's
+ * model name, `cache.sharedNamespace`) may not hold:
  * C0 and C1 controls and DEL (a CR/LF forges log lines and CSV rows, an ESC drives terminals), the
  * line and paragraph separators, and the bidi marks, embeddings, overrides and isolates that make a
  * name display as another (`\u202e` reverses what follows). Labels end up in logs, response headers,

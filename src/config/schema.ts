@@ -83,8 +83,8 @@ export type ModelConfig = z.infer<typeof modelSchema>;
 
 export const priceOverrideSchema = z
   .object({
-    /** Model name as the upstream reports it (exact match), or a prefix ending in `*`. */
-    model: z.string().min(1),
+    /** Model name as the upstream reports it (exact match), or a prefix ending in `*`. A label: no control characters or bidi overrides. */
+    model: label(),
     /** Config provider id; omit to apply on every provider. */
     provider: z.string().optional(),
     inputPerMTokUsd: usdAmount.optional(),
@@ -386,8 +386,8 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         ttlSeconds: z.number().int().positive().default(3_600),
         maxMegabytes: z.number().positive().default(64),
-        /** Serve answers across orgs under this one namespace (off: every org has its own). */
-        sharedNamespace: z.string().min(1).optional(),
+        /** Serve answers across orgs under this one namespace (off: every org has its own). A label: no control characters or bidi overrides. */
+        sharedNamespace: label().optional(),
         /** Guarded semantic cache, asked after an exact miss (same policy: deterministic or opt-in requests only). */
         semantic: z
           .object({

@@ -10,6 +10,7 @@ import { createRedisRateLimiter } from '../keys/redis-rate-limiter.ts';
 import { openRedisChannel } from '../redis/channel.ts';
 import { inspect } from 'node:util';
 import { configuredSecrets } from '../config/configured-secrets.ts';
+import { checkOperatorKeys } from '../config/operator-keys.ts';
 import { createSecretScrubber } from '../domain/secret-scrubber.ts';
 import { scrubbingUpstream } from './scrubbing-upstream.ts';
 import type { KeyStore } from '../keys/store.ts';
@@ -65,6 +66,9 @@ export interface RuntimeOptions {
  * batched ledger writer (replaying any spill a previous run left) and the upstream client.
  */
 export async function createRuntime(config: TollgateConfig, options: RuntimeOptions = {}): Promise<Runtime> {
+  // Here, where the keys are handed over, so that startServer, the CLI and the library's createGateway all
+  // refuse an operator key shared with a virtual key, another operator key or a config admin key (before any storage opens).
+  checkOperatorKeys(config, options);
   const dataDir = options.dataDir || './.tollgate';
   const now = options.now ?? Date.now;
   const storage = await openStorage({ dataDir, databaseUrl: options.databaseUrl || undefined });
