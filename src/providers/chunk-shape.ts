@@ -1,5 +1,5 @@
-import { setEventJsonSource, type EventJsonSource } from './event-json.ts';
-import type { StreamState } from './stream-state.ts';
+import { setEventJson, setEventJsonSource, type EventJsonSource } from './event-json.ts';
+import { parseEventData, type StreamState } from './stream-state.ts';
 import type { SseEvent } from './types.ts';
 
 /**
@@ -90,6 +90,33 @@ export class ChunkShape {
    */
   readEvent<C>(event: SseEvent, state: StreamState, read: (event: SseEvent, context: C) => Record<string, unknown> | undefined, context: C): Record<string, unknown> | undefined {
     if (this.readByShape(event, state)) return undefined;
+    return this.readParsed(event, state, read, context);
+  }
+
+  /**
+   * As `readEvent`, but a chunk read by its shape also gives its JSON (what a translating reader
+   * builds its own events from): the learnt probe's JSON with the slot set, built without a parse
+   * (parsed when the slot's path is not known), and kept on the event for later readers
+   * (`eventJson`). Returns what a parse would have returned: `read`'s result, or that JSON.
+   */
+  readEventJson<C>(event: SseEvent, state: StreamState, read: (event: SseEvent, context: C) => Record<string, unknown> | undefined, context: C): Record<string, unknown> | undefined {
+    const shape = this.shape;
+    if (shape !== undefined && event.event === shape.event) {
+      const text = shape.textOf(event.data);
+      if (text !== undefined) {
+        if (shape.model !== undefined) state.servedModel = shape.model;
+        state.addText(text);
+        if (shape.path === undefined) return parseEventData(event);
+        const json = shape.build(event, text);
+        setEventJson(event, json);
+        return json;
+      }
+    }
+    return this.readParsed(event, state, read, context);
+  }
+
+  /** Reads an event with `read` (a parse), learning a shape from it when its reading added one text piece and nothing else. */
+  private readParsed<C>(event: SseEvent, state: StreamState, read: (event: SseEvent, context: C) => Record<string, unknown> | undefined, context: C): Record<string, unknown> | undefined {
     // Counted, not sliced off the text: a slice would flatten the whole text at every parsed chunk.
     const pieces = state.pieces;
     const chunk = read(event, context);
@@ -187,9 +214,15 @@ class Shape implements EventJsonSource {
 
   /** The JSON of an event read by this shape: the probe's, copied along the slot's path, with the slot and padding set. */
   jsonOf(event: SseEvent): unknown {
-    const { path, padding } = this;
     const text = this.textOf(event.data);
-    if (path === undefined || text === undefined) return undefined;
+    if (this.path === undefined || text === undefined) return undefined;
+    return this.build(event, text);
+  }
+
+  /** The JSON of an event of this shape whose slot reads `text`, the slot's path known: the probe's, copied along the path, with the slot and padding set. */
+  build(event: SseEvent, text: string): Record<string, unknown> {
+    const path = this.path!;
+    const { padding } = this;
     const top = { ...this.probe };
     let node: Json = top;
     for (let depth = 0; depth < path.length - 1; depth += 1) {

@@ -30,3 +30,8 @@ export function eventJson(event: SseEvent): unknown {
 export function setEventJsonSource(event: SseEvent, source: EventJsonSource): void {
   (event as ReadEvent).jsonSource = source;
 }
+
+/** Keeps an event's JSON, made without parsing by a reader that knows its shape: a later `eventJson` gives it. */
+export function setEventJson(event: SseEvent, json: unknown): void {
+  (event as ReadEvent).json = json;
+}

@@ -1,13 +1,13 @@
 import { convertAnthropicUsage } from './convert-usage.ts';
 import { anthropicHeaders } from './headers.ts';
-import { ANTHROPIC_CHUNKS, AnthropicStreamReader } from './stream.ts';
+import { ANTHROPIC_CHUNKS, AnthropicStreamReader, readAnthropicEvent } from './stream.ts';
 import { ChunkShape } from '../chunk-shape.ts';
 import { asRecord } from '../read-fields.ts';
 import { streamTransformer } from '../stream-state.ts';
 import { anthropicStreamToOpenAi } from '../translate/anthropic-stream-to-openai.ts';
 import { anthropicToOpenAiResponse } from '../translate/anthropic-to-openai-response.ts';
 import { openAiToAnthropicRequest } from '../translate/openai-to-anthropic-request.ts';
-import type { ProviderAdapter, SseEvent, StreamTransformer } from '../types.ts';
+import type { ProviderAdapter, StreamTransformer } from '../types.ts';
 import { parseUpstreamError } from '../upstream-error.ts';
 
 /**
@@ -55,9 +55,4 @@ function passthroughStream(): StreamTransformer {
     shape.readEvent(event, state, readAnthropicEvent, reader);
     return [event.raw];
   });
-}
-
-/** The reader's parse of one event, as `ChunkShape.readEvent` calls it (a module function: no closure per stream). */
-function readAnthropicEvent(event: SseEvent, reader: AnthropicStreamReader): Record<string, unknown> | undefined {
-  return reader.read(event);
 }

@@ -64,6 +64,11 @@ export class AnthropicStreamReader {
   }
 }
 
+/** A reader's parse of one event, as `ChunkShape.readEvent` calls it (a module function: no closure per stream). */
+export function readAnthropicEvent(event: SseEvent, reader: AnthropicStreamReader): Record<string, unknown> | undefined {
+  return reader.read(event);
+}
+
 /**
  * Anthropic events for `ChunkShape`: a content block's delta that reads as one text piece and
  * nothing else (a block's start comes once per block, with its own id: no shape worth a probe);

@@ -1,14 +1,20 @@
-import { AnthropicStreamReader } from '../anthropic/stream.ts';
+import { ANTHROPIC_CHUNKS, AnthropicStreamReader, readAnthropicEvent } from '../anthropic/stream.ts';
+import { ChunkShape } from '../chunk-shape.ts';
 import { asRecord } from '../read-fields.ts';
 import { sseFrame, streamTransformer } from '../stream-state.ts';
 import type { StreamTransformer, UpstreamCall } from '../types.ts';
 import { toOpenAiFinishReason } from './finish-reasons.ts';
 import { openAiUsageOf } from './usage-shapes.ts';
 
-/** An Anthropic event stream, re-emitted as OpenAI chat completion chunks (`data: {…}` … `data: [DONE]`). */
+/**
+ * An Anthropic event stream, re-emitted as OpenAI chat completion chunks (`data: {…}` … `data: [DONE]`).
+ * Content deltas of the shape learnt from the first ones are read without parsing (`ChunkShape`:
+ * their JSON is built from the shape's); every other event is parsed.
+ */
 export function anthropicStreamToOpenAi(call: UpstreamCall, nowMs: number): StreamTransformer {
   const reader = new AnthropicStreamReader();
   const state = reader.state;
+  const shape = new ChunkShape(ANTHROPIC_CHUNKS);
   const created = Math.floor(nowMs / 1000);
   let id = 'chatcmpl-tollgate';
   /** OpenAI tool-call index of each Anthropic tool_use content block. */
@@ -32,7 +38,7 @@ export function anthropicStreamToOpenAi(call: UpstreamCall, nowMs: number): Stre
   return streamTransformer(
     state,
     (event) => {
-      const payload = reader.read(event);
+      const payload = shape.readEventJson(event, state, readAnthropicEvent, reader);
       if (!payload) return [];
       switch (payload.type) {
         case 'message_start': {

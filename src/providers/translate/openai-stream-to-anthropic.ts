@@ -1,4 +1,5 @@
-import { readOpenAiChunk } from '../openai/stream.ts';
+import { OPENAI_CHUNKS, readOpenAiChunk } from '../openai/stream.ts';
+import { ChunkShape } from '../chunk-shape.ts';
 import { asRecord } from '../read-fields.ts';
 import { StreamState, sseFrame, streamTransformer } from '../stream-state.ts';
 import type { StreamTransformer, UpstreamCall } from '../types.ts';
@@ -8,9 +9,12 @@ import { anthropicUsageOf } from './usage-shapes.ts';
 /**
  * OpenAI chat completion chunks, re-emitted as Anthropic Messages events. OpenAI reports usage
  * last, so `message_start` carries zeros and the closing `message_delta` the real counts.
+ * Content chunks of the shape learnt from the first ones are read without parsing (`ChunkShape`:
+ * their JSON is built from the shape's); every other chunk is parsed.
  */
 export function openAiStreamToAnthropic(call: UpstreamCall): StreamTransformer {
   const state = new StreamState();
+  const shape = new ChunkShape(OPENAI_CHUNKS);
   let started = false;
   let stopped = false;
   let blockIndex = -1;
@@ -60,7 +64,7 @@ export function openAiStreamToAnthropic(call: UpstreamCall): StreamTransformer {
     state,
     (sse) => {
       if (sse.data === '[DONE]') return stop();
-      const chunk = readOpenAiChunk(sse, state);
+      const chunk = shape.readEventJson(sse, state, readOpenAiChunk, state);
       if (!chunk) return [];
       const frames = start(chunk.id);
       const choice = asRecord(Array.isArray(chunk.choices) ? chunk.choices[0] : undefined);
