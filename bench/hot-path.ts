@@ -6,7 +6,9 @@
  * streamed answer (the mock provider's own bytes for the bench question, replayed as they arrived:
  * transformer, metering and the cache's copy of the answer; `relay-nocache` the same without the
  * cache's copy, as with the cache off or a request it will not save; `anthropic-relay` the same
- * with an Anthropic client and upstream), budget admission and its settle, and
+ * with an Anthropic client and upstream; `xlate-openai` / `xlate-anthropic` a
+ * translated stream: an OpenAI client on an Anthropic upstream / an Anthropic client on an OpenAI
+ * upstream), budget admission and its settle, and
  * the same with what the budgets learn from each answer (output bounds, input ratios). Each case
  * runs in a fresh process per checkout, alternating checkouts, several times; each reports the least CPU time
  * (process.cpuUsage, not wall time: a shared machine's waiting is not counted) per call over
@@ -17,7 +19,9 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
-const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'relay-nocache', 'anthropic-relay', 'meter', 'admit', 'admit+learn'] as const;
+/** Translated streams (`translatedRelayCase`): named by the client's wire. */
+const XLATE_CASES = ['xlate-openai', 'xlate-anthropic'] as const;
+const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'relay-nocache', 'anthropic-relay', 'meter', 'admit', 'admit+learn', ...XLATE_CASES] as const;
 type Case = (typeof CASES)[number];
 /** BENCH_CASES=relay,relay-nocache runs only those cases. */
 const RUN = process.env.BENCH_CASES ? CASES.filter((name) => process.env.BENCH_CASES!.split(',').includes(name)) : CASES;
@@ -103,6 +107,8 @@ async function child(name: Case, root: string): Promise<void> {
     }, 2_000, 20);
   } else if (name === 'relay' || name === 'relay-nocache' || name === 'anthropic-relay') {
     us = await relayCase(load, body, name !== 'relay-nocache', name === 'anthropic-relay' ? 'anthropic' : 'openai');
+  } else if (name === 'xlate-openai' || name === 'xlate-anthropic') {
+    us = await translatedRelayCase(load, body, name === 'xlate-openai' ? 'openai' : 'anthropic');
   } else if (name === 'meter') {
     us = await meterCase(load, request);
   } else if (name === 'admit' || name === 'admit+learn') {
@@ -188,6 +194,78 @@ async function relayCase(load: (file: string) => Promise<Record<string, any>>, b
   const us = await leastCpu(fn, 200, 20);
   if (withCache && saved === 0) throw new Error('the relay kept no copy of the answer for the cache');
   if (!withCache && saved !== 0) throw new Error('the relay kept a copy of the answer with the cache off');
+  return us;
+}
+
+/**
+ * One translated streamed answer through the relay, as `relayCase` (cache's copy taken): a client
+ * of one wire on an upstream of the other (`clientWire` openai: an Anthropic upstream). The upstream
+ * reads are the mock provider's real answer to the request the adapter builds for the bench
+ * question, as they arrived, replayed from memory.
+ */
+async function translatedRelayCase(load: (file: string) => Promise<Record<string, any>>, body: () => Record<string, unknown>, clientWire: 'openai' | 'anthropic'): Promise<number> {
+  const { relayStream } = await load('src/pipeline/relay-stream.ts');
+  const { startMockProvider } = await load('src/mock-provider/index.ts');
+  const upstreamAnthropic = clientWire === 'openai';
+  const clientBody = (): Record<string, any> => {
+    const openAi = body() as { model: string; messages: Array<{ role: string; content: string }> };
+    return clientWire === 'anthropic' ? { model: 'claude-sonnet-4-5', max_tokens: 256, system: openAi.messages[0]!.content, messages: openAi.messages.slice(1), stream: true } : { ...openAi, stream: true };
+  };
+  const adapter = upstreamAnthropic ? (await load('src/providers/anthropic/adapter.ts')).createAnthropicAdapter() : (await load('src/providers/openai/adapter.ts')).createOpenAiAdapter('openai');
+  const mock = await startMockProvider({});
+  const provider = upstreamAnthropic
+    ? { kind: 'anthropic', baseUrl: mock.url, apiKey: 'bench', priceProvider: 'anthropic', headers: {} }
+    : { kind: 'openai-compatible', baseUrl: `${mock.url}/v1`, apiKey: 'bench', priceProvider: 'openai', headers: {} };
+  const model = upstreamAnthropic ? 'claude-sonnet-4-5' : 'gpt-4o-mini';
+  const operation = clientWire === 'anthropic' ? 'messages' : 'chat';
+  const callOf = (requestBody: Record<string, any>) => ({ operation, clientWire, body: requestBody, upstreamModel: model, stream: true, clientWantsStreamUsage: false, provider, clientHeaders: {} });
+  let reads: Buffer[];
+  try {
+    const built = adapter.buildRequest(callOf(clientBody()));
+    const response = await fetch(`${provider.baseUrl}${built.path}`, { method: built.method, headers: { 'content-type': 'application/json' }, body: built.body });
+    if (response.status !== 200) throw new Error(`the mock provider answered ${response.status}`);
+    reads = [];
+    for await (const chunk of response.body!) reads.push(Buffer.from(chunk as Uint8Array));
+  } finally {
+    await mock.close();
+  }
+  const target = { providerId: 'mock', provider, upstreamModel: model };
+  const cost = { inputNanoUsd: 1_000, outputNanoUsd: 2_000, totalNanoUsd: 3_000, priced: true, source: 'catalogue' };
+  let saved = 0;
+  const deps = {
+    config: { ledger: { storeBodies: false } },
+    priceBook: { cost: () => cost },
+    now: Date.now,
+    meterSink: { settled() {} },
+    metrics: { observeUpstreamError() {} },
+    ledger: { whenDurable: () => Promise.resolve() },
+    cache: {
+      willSave: () => true,
+      save() {
+        saved += 1;
+      },
+    },
+  };
+  const principal = { keyId: undefined, orgId: 'bench', projectId: 'bench', userId: undefined, tags: [] };
+  const fn = async () => {
+    const request = { id: 'r', receivedAtMs: Date.now(), wire: clientWire, operation, body: clientBody(), headers: {}, principal, signal: undefined, cache: { key: 'k', mode: 'normal' } };
+    const response = {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      body: (async function* () {
+        for (const read of reads) yield read;
+      })(),
+      text: async () => '',
+      dump: async () => {},
+    };
+    const result = relayStream({ request, deps, target, adapter, call: callOf(request.body), response });
+    let bytes = 0;
+    for await (const piece of result.stream) bytes += piece.length;
+    await new Promise((resolve) => setImmediate(resolve));
+    return bytes;
+  };
+  const us = await leastCpu(fn, 200, 20);
+  if (saved === 0) throw new Error('the relay kept no copy of the answer for the cache');
   return us;
 }
 
