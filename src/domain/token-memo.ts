@@ -27,7 +27,9 @@ export const MEMO_MIN_CHARS = 256;
 /**
  * Characters of remembered parts kept at most (the key is the part itself, so no two texts can
  * share an entry): 2 M characters, at most 4 MB of UTF-16 keys plus under 100 bytes per entry
- * (at most 2 M / 256 = 7,813 entries), least recently used dropped first.
+ * (at most 2 M / 256 = 7,813 entries), least recently used dropped first. The keys are the
+ * request body's own strings (JSON.parse makes each a string of its own); a part that were a V8
+ * slice of a larger string would keep that string alive while remembered.
  */
 export const MEMO_MAX_CHARS = 2_000_000;
 
