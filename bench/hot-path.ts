@@ -9,7 +9,9 @@
  * with an Anthropic client and upstream; `xlate-openai` / `xlate-anthropic` a
  * translated stream: an OpenAI client on an Anthropic upstream / an Anthropic client on an OpenAI
  * upstream), budget admission and its settle, and
- * the same with what the budgets learn from each answer (output bounds, input ratios). Each case
+ * the same with what the budgets learn from each answer (output bounds, input ratios), and the
+ * input-token estimate of an agent's requests (`estimate-agent`: a 20 KB system prompt and a
+ * conversation resent whole each turn). Each case
  * runs in a fresh process per checkout, alternating checkouts, several times; each reports the least CPU time
  * (process.cpuUsage, not wall time: a shared machine's waiting is not counted) per call over
  * batches, and the best of the runs is kept, so a busy machine inflates both sides alike.
@@ -21,7 +23,7 @@ import path from 'node:path';
 
 /** Translated streams (`translatedRelayCase`): named by the client's wire. */
 const XLATE_CASES = ['xlate-openai', 'xlate-anthropic'] as const;
-const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'relay-nocache', 'anthropic-relay', 'meter', 'admit', 'admit+learn', ...XLATE_CASES] as const;
+const CASES = ['ticket', 'miss+save', 'embed', 'inbound', 'metrics', 'relay', 'relay-nocache', 'anthropic-relay', 'meter', 'admit', 'admit+learn', 'estimate-agent', ...XLATE_CASES] as const;
 type Case = (typeof CASES)[number];
 /** BENCH_CASES=relay,relay-nocache runs only those cases. */
 const RUN = process.env.BENCH_CASES ? CASES.filter((name) => process.env.BENCH_CASES!.split(',').includes(name)) : CASES;
@@ -113,6 +115,8 @@ async function child(name: Case, root: string): Promise<void> {
     us = await meterCase(load, request);
   } else if (name === 'admit' || name === 'admit+learn') {
     us = await admitCase(load, request, name === 'admit+learn');
+  } else if (name === 'estimate-agent') {
+    us = await estimateAgentCase(load);
   } else {
     const { createGatewayMetrics } = await load('src/metrics/gateway-metrics.ts');
     const { createUsage } = await load('src/domain/usage.ts');
@@ -342,5 +346,39 @@ async function admitCase(load: (file: string) => Promise<Record<string, any>>, r
     await new Promise((resolve) => setImmediate(resolve));
   }, 500, 20);
   if (admitted === 0) throw new Error('nothing was admitted');
+  return us;
+}
+
+/**
+ * The input-token estimate (`estimateInputTokens`, which budget admission and routing run on every
+ * request) of an agent's traffic (`estimate-agent`): four conversations in turn, each request a
+ * fresh parse of the same 20 KB system prompt plus the whole history so far (a new user message
+ * of about 300 characters and an answer of about 1,500 each turn), restarted after 20 turns, so
+ * the joined text stays under the exact-count limit (at most about 58 K characters).
+ */
+async function estimateAgentCase(load: (file: string) => Promise<Record<string, any>>): Promise<number> {
+  const { estimateInputTokens } = await load('src/domain/estimate.ts');
+  let seed = 12_345;
+  const random = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
+  const words = ['the', 'agent', 'must', 'call', 'tools', 'when', 'a', 'file', 'is', 'needed;', 'never', 'guess', 'paths.', 'Return', 'JSON', 'with', 'fields', '`status`', 'and', 'result', 'of', 'each', 'step', '(see', 'below).', 'Budget:', '1,200', 'tokens', 'per', 'answer.', 'Use', 'Markdown', 'headings', 'lists', 'code', 'blocks', 'sparingly.'];
+  const prose = (chars: number, id: string) => {
+    let out = `${id}: `;
+    while (out.length < chars) out += random() < 0.04 ? '\n\n- ' : `${words[Math.floor(random() * words.length)]!} `;
+    return out.trimEnd();
+  };
+  const system = prose(20_000, 'System');
+  const sessions = Array.from({ length: 4 }, () => [] as Array<{ role: string; content: string }>);
+  const calls = 50 * (3 + 10);
+  const bodies = Array.from({ length: calls }, (_, call) => {
+    const history = sessions[call % 4]!;
+    if (history.length >= 40) history.length = 0;
+    history.push({ role: 'user', content: prose(300, `Turn ${call}`) }, { role: 'assistant', content: prose(1_500, `Answer ${call}`) });
+    // Each request's strings are its own, as after JSON.parse in the gateway.
+    return JSON.parse(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'system', content: system }, ...history.slice(0, -1)] })) as Record<string, unknown>;
+  });
+  let next = 0;
+  let tokens = 0;
+  const us = await leastCpu(() => (tokens += estimateInputTokens(bodies[next++ % calls]!)), 50, 10);
+  if (tokens === 0) throw new Error('nothing was counted');
   return us;
 }

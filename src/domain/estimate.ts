@@ -1,4 +1,5 @@
 import o200k, { clearMergeCache, countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { countJoinedTokens } from './token-memo.ts';
 import { createUsage, type Usage } from './usage.ts';
 
 /**
@@ -23,8 +24,27 @@ export function estimateInputTokens(body: Record<string, unknown>): number {
     }
     overhead += 3;
   }
-  if (body.tools !== undefined) parts.push(JSON.stringify(body.tools));
-  return overhead + (parts.length ? countTokensBounded(parts.join('\n')) : 0);
+  // JSON.stringify gives undefined for a value JSON cannot hold; join read it as ''.
+  if (body.tools !== undefined) parts.push(JSON.stringify(body.tools) ?? '');
+  return overhead + countJoinedBounded(parts);
+}
+
+/**
+ * countTokensBounded(parts.join('\n')), with the long parts' counts remembered (token-memo.ts:
+ * the same count, proved and tested against the joined text) so a system prompt or history sent
+ * again each turn is not tokenized again. A joined text over EXACT_COUNT_CHARS is sampled as before.
+ */
+export function countJoinedBounded(parts: readonly string[]): number {
+  if (parts.length === 0) return 0;
+  let length = parts.length - 1;
+  for (const part of parts) length += part.length;
+  if (length > EXACT_COUNT_CHARS) return countTokensBounded(parts.join('\n'));
+  return countJoinedTokens(parts, countExact);
+}
+
+function countExact(text: string): number {
+  boundMergeCache();
+  return countTokens(text, AS_TEXT);
 }
 
 /**
