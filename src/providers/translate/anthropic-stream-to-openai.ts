@@ -11,10 +11,9 @@ import { openAiUsageOf } from './usage-shapes.ts';
  * Content deltas of the shape learnt from the first ones are read without parsing (`ChunkShape`:
  * their JSON is built from the shape's); every other event is parsed.
  */
-export function anthropicStreamToOpenAi(call: UpstreamCall, nowMs: number): StreamTransformer {
+export function anthropicStreamToOpenAi(call: UpstreamCall, nowMs: number, shape = new ChunkShape(ANTHROPIC_CHUNKS)): StreamTransformer {
   const reader = new AnthropicStreamReader();
   const state = reader.state;
-  const shape = new ChunkShape(ANTHROPIC_CHUNKS);
   const created = Math.floor(nowMs / 1000);
   let id = 'chatcmpl-tollgate';
   /** OpenAI tool-call index of each Anthropic tool_use content block. */

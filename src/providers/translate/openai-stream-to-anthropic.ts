@@ -12,9 +12,8 @@ import { anthropicUsageOf } from './usage-shapes.ts';
  * Content chunks of the shape learnt from the first ones are read without parsing (`ChunkShape`:
  * their JSON is built from the shape's); every other chunk is parsed.
  */
-export function openAiStreamToAnthropic(call: UpstreamCall): StreamTransformer {
+export function openAiStreamToAnthropic(call: UpstreamCall, shape = new ChunkShape(OPENAI_CHUNKS)): StreamTransformer {
   const state = new StreamState();
-  const shape = new ChunkShape(OPENAI_CHUNKS);
   let started = false;
   let stopped = false;
   let blockIndex = -1;

@@ -1,17 +1,21 @@
 import { describe, expect, it, vi } from 'vitest';
 import { makeCall, providerConfig } from '../testing/harness.ts';
 import { runSteps, transformerSteps, type Step } from '../testing/stream-steps.ts';
-import { referenceAnthropicStreamToOpenAi, referenceOpenAiStreamToAnthropic } from '../testing/translate-reference.ts';
+import { ANTHROPIC_CHUNKS } from '../anthropic/stream.ts';
+import { ChunkShape } from '../chunk-shape.ts';
+import { OPENAI_CHUNKS } from '../openai/stream.ts';
 import type { SseEvent, StreamTransformer } from '../types.ts';
 import { anthropicStreamToOpenAi } from './anthropic-stream-to-openai.ts';
 import { openAiStreamToAnthropic } from './openai-stream-to-anthropic.ts';
 
 /**
  * The translating transformers read content chunks by their shape (`ChunkShape`), and must do
- * exactly what they did when they parsed every upstream event (the reference: that code, kept in
- * testing/translate-reference.ts): the same frames, the same readings after each event, the same
+ * exactly what they do when they parse every upstream event (the reference: the same translator
+ * with a shape that never learns): the same frames, the same readings after each event, the same
  * closing frames, and the same JSON for every event to later readers (the response cache's fold).
  */
+const referenceOpenAiStreamToAnthropic = (call: ReturnType<typeof messagesCall>) => openAiStreamToAnthropic(call, new ChunkShape(OPENAI_CHUNKS, { learn: false }));
+const referenceAnthropicStreamToOpenAi = (call: ReturnType<typeof chatCall>, nowMs: number) => anthropicStreamToOpenAi(call, nowMs, new ChunkShape(ANTHROPIC_CHUNKS, { learn: false }));
 
 const NOW_MS = 1_796_299_616_123;
 /** An Anthropic client on an OpenAI upstream. */
