@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoConfig } from '../../src/config/demo.ts';
-import { ConfigError, parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/config/load.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
+import { configProblem } from '../support/config-problem.ts';
 
 /**
  * Virtual key names (and the config's key users and tags, budget values and fixed-cost names) took
@@ -43,22 +44,12 @@ describe('labels with control characters: config', () => {
   const base = demoConfig('http://127.0.0.1:9', 0);
   const secret = 'label-test-secret-0123456789';
 
-  function problem(input: object): string {
-    try {
-      parseConfig(input, {});
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      return (error as Error).message;
-    }
-    throw new Error('accepted');
-  }
-
   it.each(UNSAFE)('refuses %j as a key name, user or tag, a budget value and a fixed-cost name', (bad) => {
-    expect(problem({ ...base, keys: [{ name: bad, secret }] })).toMatch(/keys\.0\.name: must not contain control characters/);
-    expect(problem({ ...base, keys: [{ name: 'web', secret, user: bad }] })).toMatch(/keys\.0\.user: must not contain/);
-    expect(problem({ ...base, keys: [{ name: 'web', secret, tags: ['ok', bad] }] })).toMatch(/keys\.0\.tags\.1: must not contain/);
-    expect(problem({ ...base, budgets: [{ id: 'b', scope: 'key', value: bad, period: 'daily', limitUsd: 1 }] })).toMatch(/budgets\.0\.value: must not contain/);
-    expect(problem({ ...base, pricing: { fixedCosts: [{ name: bad, monthlyUsd: 10 }] } })).toMatch(/pricing\.fixedCosts\.0\.name: must not contain/);
+    expect(configProblem({ ...base, keys: [{ name: bad, secret }] })).toMatch(/keys\.0\.name: must not contain control characters/);
+    expect(configProblem({ ...base, keys: [{ name: 'web', secret, user: bad }] })).toMatch(/keys\.0\.user: must not contain/);
+    expect(configProblem({ ...base, keys: [{ name: 'web', secret, tags: ['ok', bad] }] })).toMatch(/keys\.0\.tags\.1: must not contain/);
+    expect(configProblem({ ...base, budgets: [{ id: 'b', scope: 'key', value: bad, period: 'daily', limitUsd: 1 }] })).toMatch(/budgets\.0\.value: must not contain/);
+    expect(configProblem({ ...base, pricing: { fixedCosts: [{ name: bad, monthlyUsd: 10 }] } })).toMatch(/pricing\.fixedCosts\.0\.name: must not contain/);
   });
 
   it('keeps ordinary labels', () => {

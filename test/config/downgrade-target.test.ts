@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demoConfig } from '../../src/config/demo.ts';
-import { ConfigError, loadConfigFile, parseConfig } from '../../src/config/load.ts';
+import { loadConfigFile, parseConfig } from '../../src/config/load.ts';
+import { configProblem } from '../support/config-problem.ts';
 
 /**
  * A config-file budget's `downgradeTo` was checked loosely: with a `defaultProvider` any string passed
@@ -14,24 +15,14 @@ describe('config budget downgradeTo', () => {
   const base = demoConfig('http://127.0.0.1:9', 0); // defaultProvider: mock-openai
   const budget = (downgradeTo: string) => ({ id: 'daily-cap', scope: 'global', period: 'daily', limitUsd: 5, thresholds: [{ percent: 80, action: 'alert' }, { percent: 90, action: 'downgrade', downgradeTo }] });
 
-  function problem(input: object): string {
-    try {
-      parseConfig(input, {});
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      return (error as Error).message;
-    }
-    throw new Error('accepted');
-  }
-
   it.each(['gpt-4o-mini@nowhere', 'gpt 4o mini', 'gpt-4o\r\nx-evil: 1', 'x'.repeat(300)])('refuses %j even with a default provider', (target) => {
-    expect(problem({ ...base, budgets: [budget(target)] })).toMatch(/budgets\.daily-cap\.thresholds\.1\.downgradeTo: '.*' is neither a model alias nor model@provider of a configured provider/);
+    expect(configProblem({ ...base, budgets: [budget(target)] })).toMatch(/budgets\.daily-cap\.thresholds\.1\.downgradeTo: '.*' is neither a model alias nor model@provider of a configured provider/);
   });
 
   it('without a default provider a bare model name (or a provider id) is refused', () => {
     const { defaultProvider: _none, ...noDefault } = base;
-    expect(problem({ ...noDefault, budgets: [budget('gpt-3.5-turbo')] })).toMatch(/budgets\.daily-cap\.thresholds\.1\.downgradeTo: 'gpt-3\.5-turbo'/);
-    expect(problem({ ...noDefault, budgets: [budget('mock-openai')] })).toMatch(/budgets\.daily-cap/);
+    expect(configProblem({ ...noDefault, budgets: [budget('gpt-3.5-turbo')] })).toMatch(/budgets\.daily-cap\.thresholds\.1\.downgradeTo: 'gpt-3\.5-turbo'/);
+    expect(configProblem({ ...noDefault, budgets: [budget('mock-openai')] })).toMatch(/budgets\.daily-cap/);
     expect(parseConfig({ ...noDefault, budgets: [budget('gpt-4o-mini')] }, {}).budgets[0]?.thresholds[1]?.downgradeTo).toBe('gpt-4o-mini');
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { demoConfig } from '../../src/config/demo.ts';
 import { ConfigError, parseConfig } from '../../src/config/load.ts';
 import { MAX_DURATION_MS } from '../../src/config/schema.ts';
+import { configProblem } from '../support/config-problem.ts';
 
 /**
  * Node's timers hold at most 2^31-1 ms: a longer delay is cut to 1 ms (with only a process warning), so
@@ -22,16 +23,6 @@ describe('config durations', () => {
     ['enforcement.queueTimeoutMs', (ms) => ({ enforcement: { queueTimeoutMs: ms } })],
   ];
 
-  function problem(input: object): string {
-    try {
-      parseConfig(input, {});
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      return (error as Error).message;
-    }
-    throw new Error('accepted');
-  }
-
   it('a Node timer of 2^31 ms fires at once (what an uncapped config got)', async () => {
     const started = performance.now();
     const warn = process.emitWarning;
@@ -45,7 +36,7 @@ describe('config durations', () => {
   });
 
   it.each(fields)('%s above 2^31-1 is refused, naming the field', (path, patch) => {
-    const message = problem({ ...base, ...patch(MAX_DURATION_MS + 1) });
+    const message = configProblem({ ...base, ...patch(MAX_DURATION_MS + 1) });
     expect(message).toContain(`${path}: at most ${MAX_DURATION_MS} ms`);
     expect(() => parseConfig({ ...base, ...patch(1e12) }, {})).toThrow(ConfigError);
   });
@@ -55,11 +46,11 @@ describe('config durations', () => {
   });
 
   it('server.headersTimeoutMs is capped too (it must not exceed bodyTimeoutMs, so both are set)', () => {
-    expect(problem({ ...base, server: { ...base.server, headersTimeoutMs: 2 ** 32, bodyTimeoutMs: 2 ** 32 } })).toMatch(/server\.headersTimeoutMs: at most 2147483647 ms[\s\S]*server\.bodyTimeoutMs: at most/);
+    expect(configProblem({ ...base, server: { ...base.server, headersTimeoutMs: 2 ** 32, bodyTimeoutMs: 2 ** 32 } })).toMatch(/server\.headersTimeoutMs: at most 2147483647 ms[\s\S]*server\.bodyTimeoutMs: at most/);
   });
 
   it('routing.backoffMs, doubled on each retry, is capped at a minute', () => {
-    expect(problem({ ...base, routing: { backoffMs: 60_001 } })).toMatch(/routing\.backoffMs: at most 60000 ms/);
+    expect(configProblem({ ...base, routing: { backoffMs: 60_001 } })).toMatch(/routing\.backoffMs: at most 60000 ms/);
     expect(parseConfig({ ...base, routing: { backoffMs: 60_000 } }, {}).routing.backoffMs).toBe(60_000);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoConfig } from '../../src/config/demo.ts';
-import { ConfigError, parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/config/load.ts';
+import { configProblem } from '../support/config-problem.ts';
 
 /**
  * A price override's model name and `cache.sharedNamespace` took control characters and bidi overrides
@@ -11,19 +12,9 @@ describe('price-override model names and the shared cache namespace are labels',
   const base = demoConfig('http://127.0.0.1:9', 0);
   const UNSAFE = ['gpt\r\nINFO forged', 'tab\tx', 'esc\u001b[31m', 'nul\u0000', 'del\u007f', 'csi\u009b', 'rlo\u202eodd', 'lri\u2066x\u2069', 'ls\u2028'];
 
-  function problem(input: object): string {
-    try {
-      parseConfig(input, {});
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      return (error as Error).message;
-    }
-    throw new Error('accepted');
-  }
-
   it.each(UNSAFE)('refuses %j as a price override model and as cache.sharedNamespace', (bad) => {
-    expect(problem({ ...base, pricing: { overrides: [{ model: 'ok' }, { model: bad, inputPerMTokUsd: 1 }] } })).toMatch(/pricing\.overrides\.1\.model: must not contain control characters/);
-    expect(problem({ ...base, cache: { sharedNamespace: bad } })).toMatch(/cache\.sharedNamespace: must not contain control characters/);
+    expect(configProblem({ ...base, pricing: { overrides: [{ model: 'ok' }, { model: bad, inputPerMTokUsd: 1 }] } })).toMatch(/pricing\.overrides\.1\.model: must not contain control characters/);
+    expect(configProblem({ ...base, cache: { sharedNamespace: bad } })).toMatch(/cache\.sharedNamespace: must not contain control characters/);
   });
 
   it('keeps ordinary names, prefixes and non-ASCII', () => {
@@ -33,7 +24,7 @@ describe('price-override model names and the shared cache namespace are labels',
   });
 
   it('still refuses an empty name', () => {
-    expect(problem({ ...base, pricing: { overrides: [{ model: '' }] } })).toMatch(/pricing\.overrides\.0\.model/);
-    expect(problem({ ...base, cache: { sharedNamespace: '' } })).toMatch(/cache\.sharedNamespace/);
+    expect(configProblem({ ...base, pricing: { overrides: [{ model: '' }] } })).toMatch(/pricing\.overrides\.0\.model/);
+    expect(configProblem({ ...base, cache: { sharedNamespace: '' } })).toMatch(/cache\.sharedNamespace/);
   });
 });
