@@ -157,7 +157,21 @@ async function relayCase(load: (file: string) => Promise<Record<string, any>>, b
     ? { kind: 'anthropic', baseUrl: 'http://127.0.0.1:1', apiKey: 'bench', priceProvider: 'anthropic' }
     : { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'bench', priceProvider: 'openai' };
   const model = anthropic ? 'claude-sonnet-4-5' : 'gpt-4o-mini';
-  const target = { providerId: 'mock', provider, upstreamModel: model };
+  const operation = anthropic ? 'messages' : 'chat';
+  const call = (requestBody: Record<string, any>) => ({ operation, clientWire: wire, body: requestBody, upstreamModel: model, stream: true, clientWantsStreamUsage: false, provider, clientHeaders: {} });
+  return timeRelay(relayStream, { wire, operation, body: () => ({ ...wireBody(), stream: true }), call, target: { providerId: 'mock', provider, upstreamModel: model }, adapter, reads, withCache });
+}
+
+/**
+ * CPU per streamed answer relayed by `relayStream` from recorded upstream reads replayed from
+ * memory: metering goes to a sink that drops the row, and (`withCache`) the cache's copy is taken
+ * (handed to a cache that keeps nothing) on the next turn of the event loop, as in the gateway.
+ */
+async function timeRelay(
+  relayStream: (input: Record<string, unknown>) => { stream: AsyncIterable<Uint8Array> },
+  input: { wire: string; operation: string; body: () => Record<string, any>; call: (body: Record<string, any>) => Record<string, unknown>; target: Record<string, unknown>; adapter: unknown; reads: Buffer[]; withCache: boolean },
+): Promise<number> {
+  const { wire, operation, target, adapter, reads, withCache } = input;
   const cost = { inputNanoUsd: 1_000, outputNanoUsd: 2_000, totalNanoUsd: 3_000, priced: true, source: 'catalogue' };
   let saved = 0;
   const deps = {
@@ -176,9 +190,7 @@ async function relayCase(load: (file: string) => Promise<Record<string, any>>, b
   };
   const principal = { keyId: undefined, orgId: 'bench', projectId: 'bench', userId: undefined, tags: [] };
   const fn = async () => {
-    const operation = anthropic ? 'messages' : 'chat';
-    const request = { id: 'r', receivedAtMs: Date.now(), wire, operation, body: { ...wireBody(), stream: true }, headers: {}, principal, signal: undefined, cache: { key: 'k', mode: 'normal' } };
-    const call = { operation, clientWire: wire, body: request.body, upstreamModel: model, stream: true, clientWantsStreamUsage: false, provider, clientHeaders: {} };
+    const request = { id: 'r', receivedAtMs: Date.now(), wire, operation, body: input.body(), headers: {}, principal, signal: undefined, cache: { key: 'k', mode: 'normal' } };
     const response = {
       status: 200,
       headers: { 'content-type': 'text/event-stream' },
@@ -188,7 +200,7 @@ async function relayCase(load: (file: string) => Promise<Record<string, any>>, b
       text: async () => '',
       dump: async () => {},
     };
-    const result = relayStream({ request, deps, target, adapter, call, response });
+    const result = relayStream({ request, deps, target, adapter, call: input.call(request.body), response });
     let bytes = 0;
     for await (const piece of result.stream) bytes += piece.length;
     // The cache's copy is read on the next turn of the event loop.
@@ -233,44 +245,7 @@ async function translatedRelayCase(load: (file: string) => Promise<Record<string
   } finally {
     await mock.close();
   }
-  const target = { providerId: 'mock', provider, upstreamModel: model };
-  const cost = { inputNanoUsd: 1_000, outputNanoUsd: 2_000, totalNanoUsd: 3_000, priced: true, source: 'catalogue' };
-  let saved = 0;
-  const deps = {
-    config: { ledger: { storeBodies: false } },
-    priceBook: { cost: () => cost },
-    now: Date.now,
-    meterSink: { settled() {} },
-    metrics: { observeUpstreamError() {} },
-    ledger: { whenDurable: () => Promise.resolve() },
-    cache: {
-      willSave: () => true,
-      save() {
-        saved += 1;
-      },
-    },
-  };
-  const principal = { keyId: undefined, orgId: 'bench', projectId: 'bench', userId: undefined, tags: [] };
-  const fn = async () => {
-    const request = { id: 'r', receivedAtMs: Date.now(), wire: clientWire, operation, body: clientBody(), headers: {}, principal, signal: undefined, cache: { key: 'k', mode: 'normal' } };
-    const response = {
-      status: 200,
-      headers: { 'content-type': 'text/event-stream' },
-      body: (async function* () {
-        for (const read of reads) yield read;
-      })(),
-      text: async () => '',
-      dump: async () => {},
-    };
-    const result = relayStream({ request, deps, target, adapter, call: callOf(request.body), response });
-    let bytes = 0;
-    for await (const piece of result.stream) bytes += piece.length;
-    await new Promise((resolve) => setImmediate(resolve));
-    return bytes;
-  };
-  const us = await leastCpu(fn, 200, 20);
-  if (saved === 0) throw new Error('the relay kept no copy of the answer for the cache');
-  return us;
+  return timeRelay(relayStream, { wire: clientWire, operation, body: clientBody, call: callOf, target: { providerId: 'mock', provider, upstreamModel: model }, adapter, reads, withCache: true });
 }
 
 /**
