@@ -245,8 +245,13 @@ skipUnless(hasSharedData(DATA), missingSharedData(DATA))('anomaly detection on S
     // misses are mostly moves within 4 sigma of the client's own spread (the found-by-size line:
     // over seeds 1-13, 89% of the moves above 4 sigma are found, 51% of those at 2-4 sigma, 34%
     // under 2), and moves landing on a client whose real traffic in that hour is already far off
-    // its usual (paused, or in a burst the clean run reports).
-    expect(precision).toBeGreaterThanOrEqual(0.91);
+    // its usual (paused, or in a burst the clean run reports). A key back at its level after a
+    // spike or shift is no longer a drop (the level carried from the spike hours made it one: m-mid/c73,
+    // the target of most p1 events, raised one after nearly each): precision here 0.913 to 0.930,
+    // seeds 13 and 1-5 from a min of 0.912 to 0.934, seeds 6-12 a mean of 0.947 to 0.951 (min
+    // 0.928 to 0.929); recall 0.800 here unchanged, seeds 1-5 and 6-12 lose the events only such a
+    // wrong-way drop at their end had "found" (mean 0.875 to 0.870 and 0.855 to 0.846).
+    expect(precision).toBeGreaterThanOrEqual(0.92);
     expect(rightFirst).toBeGreaterThanOrEqual(0.98);
     expect(median(delays)).toBeLessThanOrEqual(1);
     const share = (kinds: string[]) => {
@@ -274,7 +279,7 @@ skipUnless(hasSharedData(DATA), missingSharedData(DATA))('anomaly detection on S
     const mean = recalls.reduce((a, b) => a + b, 0) / recalls.length;
     console.log(`\nFurther seeds (not tuned on):\n  ${lines.join('\n  ')}\n  recall mean ${mean.toFixed(3)}, min ${Math.min(...recalls).toFixed(3)}, max ${Math.max(...recalls).toFixed(3)}; precision min ${Math.min(...results.map((r) => r.precision)).toFixed(3)}`);
     for (const r of results) {
-      expect(r.precision, `seed ${r.seed}`).toBeGreaterThanOrEqual(0.9);
+      expect(r.precision, `seed ${r.seed}`).toBeGreaterThanOrEqual(0.92);
       expect(r.rightFirst, `seed ${r.seed}`).toBeGreaterThanOrEqual(0.9);
     }
   }, 900_000);

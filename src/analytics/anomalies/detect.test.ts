@@ -154,6 +154,21 @@ describe('detection at a closed hour', () => {
     expect(found.map((f) => f.kind)).toContain('outage');
   });
 
+  it('a key back at its level after a spike is not a drop, though its level carried from the spike hours is 10x, and a real drop after the same spike still is', () => {
+    // k-web-1 runs at half its first week's level from day 7 (every hour sits at 0.4 of its
+    // same-hour median), spikes 10x for the two hours before the checked one, then comes back.
+    const scaled = (last: number) =>
+      cells().map((c) => {
+        if (c.key !== 'k-web-1') return c;
+        const h = (c.hourMs - T0) / HOUR_MS;
+        const factor = h === HOURS - 1 ? last : h >= HOURS - 3 ? 9 : h >= 7 * 24 ? 0.4 : 1;
+        return { ...c, requests: Math.round(c.requests * factor), costNanoUsd: Math.round(c.costNanoUsd * factor), inputTokens: Math.round(c.inputTokens * factor) };
+      });
+    const onKey = (findings: Finding[]) => findings.filter((f) => f.series.dimension === 'key' && f.series.value === 'k-web-1').map((f) => f.kind);
+    expect(onKey(detectLast(scaled(0.4)))).toEqual([]);
+    expect(onKey(detectLast(scaled(0.06)))).toEqual(['drop']);
+  });
+
   it('says nothing without history', () => {
     const cube = buildCube(cells(), T0, HOURS);
     expect(detectHour(cube, 30, 'acme')).toEqual([]);

@@ -1,4 +1,4 @@
-import { levelScore, seasonalScore } from './baseline.ts';
+import { levelScore, seasonalExpected, seasonalScore } from './baseline.ts';
 import { HOUR_MS, sumCombos, type Combo, type Cube, type SeriesArrays } from './cube.ts';
 import { describe } from './message.ts';
 import { DEFAULT_DETECT_OPTIONS, type DetectOptions } from './options.ts';
@@ -157,7 +157,9 @@ function levelFinding(w: Watched, t: number, hourMs: number, orgId: string | nul
     return judged(w, t, hourMs, orgId, options, { observed: cost[t]!, expected, levelExpected: Number.NaN, z, threshold: options.zThreshold });
   }
   const hour = levelScore(cost, t, { floor, levelHours: options.keyLevelHours, minSigma: options.keyMinSigma });
-  const single = judged(w, t, hourMs, orgId, options, { observed: cost[t]!, expected: hour.expected, levelExpected: hour.levelExpected, z: hour.z, threshold: options.keyZThreshold });
+  // The way back from a spike or shift is not a drop (the level carried from its hours is high).
+  const back = (f: Finding | undefined) => (f?.kind === 'drop' && wayBack(cost, t, floor, options) ? undefined : f);
+  const single = back(judged(w, t, hourMs, orgId, options, { observed: cost[t]!, expected: hour.expected, levelExpected: hour.levelExpected, z: hour.z, threshold: options.keyZThreshold }));
   if (single || !Number.isFinite(hour.expected)) return single;
   const stop = stopFinding(w, t, hourMs, orgId, options, hour.expected);
   if (stop) return stop;
@@ -166,9 +168,26 @@ function levelFinding(w: Watched, t: number, hourMs: number, orgId: string | nul
     // the level-carried score must see the same way (at least keyStepLevelZ), so one wild hour after another is not one.
     const step = levelScore(cost, t, { floor, levelHours: 1, clamp: 1_000, minSigma: options.keyMinSigma });
     const found = Math.sign(step.z) === Math.sign(hour.z) ? judged(w, t, hourMs, orgId, options, { observed: cost[t]!, expected: hour.expected, levelExpected: step.levelExpected, z: step.z, threshold: options.keyStepZThreshold }) : undefined;
-    if (found) return found;
+    if (back(found)) return found;
   }
-  return peers ? peerFinding(w, t, hourMs, orgId, options, peers, hour) : undefined;
+  return peers ? back(peerFinding(w, t, hourMs, orgId, options, peers, hour)) : undefined;
+}
+
+/**
+ * Whether a key's hour is the way back from an up-move, not a drop: it is not below `dropRatio` of
+ * its same-hour median carried to the key's median level over the day before (each hour against
+ * its own same-hour median). The level carried from the last `keyLevelHours` alone is high after a
+ * spike or a shift, and the hour back where the key was before it would read as a drop.
+ */
+export function wayBack(cost: ArrayLike<number>, t: number, floor: number, options: Pick<DetectOptions, 'dropRatio'>): boolean {
+  const expected = seasonalExpected(cost, t);
+  const levels: number[] = [];
+  for (let j = Math.max(0, t - 24); j < t; j++) {
+    const usual = seasonalExpected(cost, j);
+    if (Number.isFinite(usual)) levels.push((cost[j]! + floor) / (usual + floor));
+  }
+  if (levels.length < 12 || !Number.isFinite(expected)) return false;
+  return cost[t]! + floor > options.dropRatio * (median(levels) * expected + floor);
 }
 
 /**
