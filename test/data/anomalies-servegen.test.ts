@@ -40,7 +40,9 @@ function runAll(clients: readonly ClientHours[]): Anomaly[] {
 
 const hourOf = (ms: number) => (ms - EPOCH_MS) / HOUR_MS;
 const endHour = (a: Anomaly) => (a.endMs === null ? HOURS : hourOf(a.endMs));
-const FAMILY: Record<AnomalyKind, string> = { spike: 'up', 'level-shift': 'up', drop: 'down', outage: 'down', 'cost-per-request': 'price', 'pricier-model': 'price', 'new-model': 'new', 'new-spender': 'new' };
+const FAMILIES: Record<AnomalyKind, string> = { spike: 'up', 'level-shift': 'up', drop: 'down', outage: 'down', 'cost-per-request': 'price', 'pricier-model': 'price', 'new-model': 'new', 'new-spender': 'new' };
+/** Which way an alarm moved: a level shift by its score's sign (a drop that lasted is a shift down). */
+const family = (a: Pick<Anomaly, 'kind' | 'score'>) => (a.kind === 'level-shift' && a.score < 0 ? 'down' : FAMILIES[a.kind]);
 /**
  * The same event as in the un-injected run `b`: same kind family, starting within an hour of it or
  * inside it (an injection elsewhere can hide one hour of a real episode and split it in two), told
@@ -48,7 +50,7 @@ const FAMILY: Record<AnomalyKind, string> = { spike: 'up', 'level-shift': 'up', 
  * nested findings of one real event is kept).
  */
 const sameAlarm = (a: Anomaly, b: Anomaly) =>
-  FAMILY[a.kind] === FAMILY[b.kind] &&
+  family(a) === family(b) &&
   a.startMs >= b.startMs - HOUR_MS &&
   a.startMs <= (b.endMs ?? Number.POSITIVE_INFINITY) + HOUR_MS &&
   ((a.series.dimension === b.series.dimension && a.series.value === b.series.value) || (a.series.value !== null && b.rootCause[0]?.value === a.series.value) || (b.series.value !== null && a.rootCause[0]?.value === b.series.value));
@@ -127,7 +129,7 @@ skipUnless(hasSharedData(DATA), missingSharedData(DATA))('anomaly detection on S
       const tenMinutes = readFileSync(sharedDataPath(`servegen/language-${model}-aggregate.csv`), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[1]));
       const cost = hourly.find((w) => w.series.dimension === 'model' && w.series.value === model)!.arrays.cost;
       for (const hour of zeroHours(model)) {
-        const alarm = clean.find((a) => FAMILY[a.kind] === 'down' && hourOf(a.startMs) <= hour + 1 && endHour(a) >= hour && (a.series.value === model || a.rootCause.some((c) => c.value === model || c.value.startsWith(`${model}/`))));
+        const alarm = clean.find((a) => family(a) === 'down' && hourOf(a.startMs) <= hour + 1 && endHour(a) >= hour && (a.series.value === model || a.rootCause.some((c) => c.value === model || c.value.startsWith(`${model}/`))));
         total++;
         if (alarm) found++;
         let note = 'missed';
@@ -293,7 +295,7 @@ skipUnless(hasSharedData(DATA), missingSharedData(DATA))('anomaly detection on S
     let seriesHours = 0;
     for (let t = 168; t < HOURS; t++) seriesHours += judgedSeries(watched, t, OPTIONS);
     const rate = (list: readonly Anomaly[]) => ((1000 * list.length) / seriesHours).toFixed(2);
-    const moves = week.filter((a) => FAMILY[a.kind] === 'up' || FAMILY[a.kind] === 'down');
+    const moves = week.filter((a) => family(a) === 'up' || family(a) === 'down');
     const stops = week.filter((a) => a.kind === 'outage');
     const aggregate = week.filter((a) => a.series.dimension === 'total' || a.series.dimension === 'model');
     console.log(

@@ -199,6 +199,21 @@ describe('episodes', () => {
     expect(created[0]!.id).toBe('a1');
   });
 
+  it('a drop that lasts is a level shift down: later drop hours continue it, a spike opens its own', () => {
+    let id = 0;
+    const newId = () => `a${id++}`;
+    const drop = (hour: number): Finding => ({ ...finding(hour, 'drop'), observed: 2e8, expected: 1e9, atStakeNanoUsd: 8e8, score: -6, message: 'Project web dropped' });
+    let current = foldHour([], [drop(0)], T0, T0, newId).created;
+    for (let h = 1; h < 8; h++) {
+      const { created, updated } = foldHour(current, [drop(h)], T0 + h * HOUR_MS, T0, newId);
+      expect(created, `hour ${h}`).toEqual([]);
+      current = updated;
+    }
+    expect(current[0]).toMatchObject({ id: 'a0', kind: 'level-shift', atStakeNanoUsd: 8 * 8e8, lastSeenMs: T0 + 7 * HOUR_MS, endMs: null });
+    const { created } = foldHour(current, [finding(8)], T0 + 8 * HOUR_MS, T0, newId);
+    expect(created).toMatchObject([{ id: 'a1', kind: 'spike' }]);
+  });
+
   it("an episode's root cause is who moved most of its dollars over its hours, not who led its last hour", () => {
     const led = (hour: number, value: string, atStake: number): Finding => ({ ...finding(hour), atStakeNanoUsd: atStake, rootCause: [{ dimension: 'key', value, share: 1, deltaNanoUsd: atStake }] });
     let id = 0;

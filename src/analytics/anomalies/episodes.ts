@@ -8,8 +8,17 @@ const FAMILY: Record<AnomalyKind, string> = {
   spike: 'up', 'level-shift': 'up', drop: 'down', outage: 'down', 'cost-per-request': 'price', 'pricier-model': 'price', 'new-model': 'new-model', 'new-spender': 'new-spender',
 };
 
-export function episodeKey(a: Pick<Anomaly, 'orgId' | 'series' | 'kind'>): string {
-  return `${a.orgId ?? ''}\u0000${a.series.dimension}\u0000${a.series.value ?? ''}\u0000${FAMILY[a.kind]}`;
+/**
+ * The family an anomaly continues: its kind's, except that a level shift goes the way its score
+ * points. A drop that lasts becomes a level shift down and stays in the drop family: it was keyed
+ * as 'up' from then on, so its next drop hour opened a new episode and a later spike continued it.
+ */
+export function familyOf(a: Pick<Anomaly, 'kind' | 'score'>): string {
+  return a.kind === 'level-shift' && a.score < 0 ? 'down' : FAMILY[a.kind];
+}
+
+export function episodeKey(a: Pick<Anomaly, 'orgId' | 'series' | 'kind' | 'score'>): string {
+  return `${a.orgId ?? ''}\u0000${a.series.dimension}\u0000${a.series.value ?? ''}\u0000${familyOf(a)}`;
 }
 
 export interface EpisodeOptions {
@@ -104,7 +113,7 @@ function continuedKind(previous: AnomalyKind, now: AnomalyKind, hours: number, o
  */
 function episodeCauses(current: Anomaly, f: Finding, atStake: number): Anomaly['rootCause'] {
   if (!f.rootCause.length) return current.rootCause;
-  const family = FAMILY[f.kind];
+  const family = familyOf(f);
   if (family !== 'up' && family !== 'down') return f.rootCause;
   return mergeRootCauses(current.rootCause, f.rootCause, family === 'down' ? -atStake : atStake);
 }
