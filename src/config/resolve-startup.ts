@@ -1,6 +1,5 @@
 import { demoConfig } from './demo.ts';
 import { loadConfigFile, parseConfig } from './load.ts';
-import { checkOperatorKeys, type OperatorKeys } from './operator-keys.ts';
 import type { TollgateConfig } from './schema.ts';
 
 export interface StartupPlan {
@@ -24,17 +23,11 @@ export function resolveStartup(inputs: StartupInputs): StartupPlan {
   if (path) {
     const config = loadConfigFile(path, inputs.env);
     if (port !== undefined) config.server.port = port;
-    checkOperatorKeys(config, operatorKeys(inputs.env));
     return { config, demo: false, source: path };
   }
   if (!inputs.mockBaseUrl) throw new Error('the demo configuration needs the mock upstream URL');
   const config = parseConfig(demoConfig(inputs.mockBaseUrl, port ?? 4000), inputs.env);
-  checkOperatorKeys(config, operatorKeys(inputs.env));
   return { config, demo: true, source: 'built-in demo (mock upstream)' };
-}
-
-function operatorKeys(env: NodeJS.ProcessEnv): OperatorKeys {
-  return { adminKey: env.TOLLGATE_ADMIN_KEY, viewerKey: env.TOLLGATE_VIEWER_KEY };
 }
 
 function parsePort(value: string | undefined): number | undefined {

@@ -28,14 +28,16 @@ export default defineCommand({
       mock = await startMockProvider({ port: 0, recordRequests: false });
     }
     let plan;
+    let server;
     try {
       plan = resolveStartup({ configPath, env, mockBaseUrl: mock?.url });
+      // A config the runtime refuses (operator keys shared with other keys) is a one-line error too.
+      server = await startServer(plan.config, { dataDir: env.TOLLGATE_DATA_DIR, databaseUrl: env.DATABASE_URL, adminKey: env.TOLLGATE_ADMIN_KEY, viewerKey: env.TOLLGATE_VIEWER_KEY, redisUrl: env.REDIS_URL || undefined });
     } catch (error) {
       await mock?.close();
       if (error instanceof ConfigError) throw new CliError(error.message);
       throw error;
     }
-    const server = await startServer(plan.config, { dataDir: env.TOLLGATE_DATA_DIR, databaseUrl: env.DATABASE_URL, adminKey: env.TOLLGATE_ADMIN_KEY, viewerKey: env.TOLLGATE_VIEWER_KEY, redisUrl: env.REDIS_URL || undefined });
     console.log(formatStartupReport({ url: server.url, plan, runtime: server.gateway.runtime, mockUrl: mock?.url }));
     let stoppingSinceMs: number | undefined;
     const stop = async (signal: NodeJS.Signals, cause = `${signal} received`) => {
