@@ -93,8 +93,10 @@ export class ChunkShape {
    * else. Returns what `read` returned; throws as it throws.
    */
   readEvent<C>(event: SseEvent, state: StreamState, read: (event: SseEvent, context: C) => Record<string, unknown> | undefined, context: C): Record<string, unknown> | undefined {
-    if (this.readByShape(event, state)) return undefined;
-    return this.readParsed(event, state, read, context);
+    if (this.readByShape(event, state) === undefined) return this.readParsed(event, state, read, context);
+    const shape = this.shape!;
+    if (shape.path !== undefined) setEventJsonSource(event, shape);
+    return undefined;
   }
 
   /**
@@ -104,19 +106,13 @@ export class ChunkShape {
    * (`eventJson`). Returns what a parse would have returned: `read`'s result, or that JSON.
    */
   readEventJson<C>(event: SseEvent, state: StreamState, read: (event: SseEvent, context: C) => Record<string, unknown> | undefined, context: C): Record<string, unknown> | undefined {
-    const shape = this.shape;
-    if (shape !== undefined && event.event === shape.event) {
-      const text = shape.textOf(event.data);
-      if (text !== undefined) {
-        if (shape.model !== undefined) state.servedModel = shape.model;
-        state.addText(text);
-        if (shape.path === undefined) return parseEventData(event);
-        const json = shape.build(event, text);
-        setEventJson(event, json);
-        return json;
-      }
-    }
-    return this.readParsed(event, state, read, context);
+    const text = this.readByShape(event, state);
+    if (text === undefined) return this.readParsed(event, state, read, context);
+    const shape = this.shape!;
+    if (shape.path === undefined) return parseEventData(event);
+    const json = shape.build(event, text);
+    setEventJson(event, json);
+    return json;
   }
 
   /** Reads an event with `read` (a parse), learning a shape from it when its reading added one text piece and nothing else. */
@@ -128,16 +124,15 @@ export class ChunkShape {
     return chunk;
   }
 
-  /** Reads an event that has the learnt shape into the state (its text, the shape's model) and returns true; false when it does not match. */
-  private readByShape(event: SseEvent, state: StreamState): boolean {
+  /** Reads an event that has the learnt shape (`this.shape`) into the state (its text, the shape's model) and returns its text; undefined when it does not match. */
+  private readByShape(event: SseEvent, state: StreamState): string | undefined {
     const shape = this.shape;
-    if (shape === undefined || event.event !== shape.event) return false;
+    if (shape === undefined || event.event !== shape.event) return undefined;
     const text = shape.textOf(event.data);
-    if (text === undefined) return false;
+    if (text === undefined) return undefined;
     if (shape.model !== undefined) state.servedModel = shape.model;
     state.addText(text);
-    if (shape.path !== undefined) setEventJsonSource(event, shape);
-    return true;
+    return text;
   }
 
   /**
